@@ -1,0 +1,42 @@
+# nvgre-rx: every entry point bootstraps what it needs (npm deps, and as root the Debian tools).
+SHELL := /bin/bash
+NPX := npx --no-install
+DEBIAN_PKGS := verilator yosys tshark
+
+.PHONY: all deps npm-deps tools test typecheck bench-ref help
+
+all: test
+
+help:
+	@echo "make test       the whole test suite (installs what it needs)"
+	@echo "make bench-ref  reference-engine speed"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm-deps: node_modules/.package-lock.json
+
+# Debian tools: installed when missing and we are root, else the exact command is printed.
+tools:
+	@missing=""; \
+	for t in verilator yosys tshark; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PKGS) >/dev/null; \
+	  else \
+	    echo "missing:$$missing. Install them with: sudo apt-get install -y $(DEBIAN_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+deps: npm-deps tools
+
+typecheck: npm-deps
+	$(NPX) tsc --noEmit
+
+test: deps typecheck
+	$(NPX) vitest run
+
+bench-ref: npm-deps
+	$(NPX) tsx bench/ref.bench.ts

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The package ships TypeScript sources; tsx registers a loader so the CLI runs without a build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../cli/main.ts');
