@@ -1,0 +1,75 @@
+// The build configuration: what a generated core contains. Validated with a schema so a
+// bad configuration file is answered with the key that is wrong, not a stack trace.
+
+import { z } from 'zod';
+import type { BuildParams } from '../ref/build.ts';
+
+const pow2 = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+
+export const buildConfigSchema = z
+  .object({
+    dataWidth: z.union([z.literal(64), z.literal(128), z.literal(256), z.literal(512)]).default(64),
+    ipv6: z.boolean().default(true),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(64)
+      .max(1024)
+      .refine((n) => n % 8 === 0, 'must be a multiple of 8')
+      .default(256),
+    ipv6MaxExtHeaders: z.number().int().min(0).max(8).default(4),
+    vmqFilters: z.number().int().min(1).max(64).default(16),
+    indirectionEntries: z.number().int().min(2).max(128).refine(pow2, 'must be a power of two').default(128),
+    queueBits: z.number().int().min(1).max(8).default(6),
+    toeplitz: z.enum(['runtime-key', 'const-key']).default('runtime-key'),
+    /** The key baked into const-key builds (80 hex digits); defaults to the Microsoft sample key. */
+    constKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{80}$/, 'must be 80 hex digits')
+      .default('6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa'),
+    /** Metadata FIFO depth in records (power of two); it must hold the frames in flight. */
+    metaFifoDepth: z.number().int().min(4).max(1024).refine(pow2, 'must be a power of two').default(64),
+  })
+  .strict();
+
+export type BuildConfig = z.output<typeof buildConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseBuildConfig(input: unknown): BuildConfig {
+  const r = buildConfigSchema.safeParse(input ?? {});
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ConfigError(`config: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return r.data;
+}
+
+export const DEFAULT_CONFIG: BuildConfig = parseBuildConfig({});
+
+export function buildParamsOf(c: BuildConfig): BuildParams {
+  return {
+    dataWidth: c.dataWidth,
+    ipv6: c.ipv6,
+    maxHeaderBytes: c.maxHeaderBytes,
+    ipv6MaxExtHeaders: c.ipv6MaxExtHeaders,
+    vmqFilters: c.vmqFilters,
+    indirectionEntries: c.indirectionEntries,
+    queueBits: c.queueBits,
+  };
+}
+
+/** The one-line build description written into every generated file's header. */
+export function describeBuild(c: BuildConfig): string {
+  return [
+    `dataWidth=${c.dataWidth}`,
+    `ipv6=${c.ipv6}`,
+    `maxHeaderBytes=${c.maxHeaderBytes}`,
+    `ipv6MaxExtHeaders=${c.ipv6MaxExtHeaders}`,
+    `vmqFilters=${c.vmqFilters}`,
+    `indirectionEntries=${c.indirectionEntries}`,
+    `queueBits=${c.queueBits}`,
+    `toeplitz=${c.toeplitz}`,
+    `metaFifoDepth=${c.metaFifoDepth}`,
+  ].join(' ');
+}

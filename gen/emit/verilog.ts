@@ -1,0 +1,363 @@
+// The only place that writes Verilog. Verilog-2005, one module per file, in the style of
+// verilog-ethernet: header comment, parameters, ANSI ports, declarations, logic.
+// Output is a pure function of the IR, so regenerating gives identical bytes.
+
+import { Expr, IrError, type Node } from '../ir/expr.ts';
+import { Memory, Module, Signal, type Item, type Stmt } from '../ir/module.ts';
+
+function range(width: number): string {
+  return width === 1 ? '' : `[${width - 1}:0]`;
+}
+
+function constant(width: number, v: bigint): string {
+  return width > 32 || v > 0xffffn ? `${width}'h${v.toString(16)}` : `${width}'d${v}`;
+}
+
+function expr(e: Expr): string {
+  const n: Node = e.node;
+  switch (n.k) {
+    case 'sig':
+      return n.s.name;
+    case 'const':
+      return constant(e.width, n.v);
+    case 'slice':
+      if (n.s.width === 1) return n.s.name;
+      return e.width === 1 ? `${n.s.name}[${n.lo}]` : `${n.s.name}[${n.lo + e.width - 1}:${n.lo}]`;
+    case 'cat':
+      return `{${n.parts.map(expr).join(', ')}}`;
+    case 'rep':
+      return `{${n.n}{${expr(n.a)}}}`;
+    case 'not':
+      return `~${atom(n.a)}`;
+    case 'red':
+      return `(${n.op}${atom(n.a)})`;
+    case 'bin':
+    case 'cmp':
+      return `(${expr(n.a)} ${n.op} ${expr(n.b)})`;
+    case 'mux':
+      return `(${expr(n.c)} ? ${expr(n.a)} : ${expr(n.b)})`;
+    case 'memrd':
+      return `${n.m.name}[${expr(n.addr)}]`;
+  }
+}
+
+/** Operands of unary operators need parentheses unless they are already atoms. */
+function atom(e: Expr): string {
+  const s = expr(e);
+  return /^[A-Za-z_][A-Za-z0-9_]*(\[[0-9:]+\])?$/.test(s) || s.startsWith('(') || s.startsWith('{') ? s : `(${s})`;
+}
+
+/** Every signal read anywhere, with the bits that are read. */
+function collectReads(m: Module): Map<Signal, boolean[]> {
+  const used = new Map<Signal, boolean[]>();
+  const mark = (s: Signal, lo: number, w: number): void => {
+    let bits = used.get(s);
+    if (!bits) used.set(s, (bits = new Array<boolean>(s.width).fill(false)));
+    for (let i = lo; i < lo + w; i++) bits[i] = true;
+  };
+  const walk = (e: Expr): void => {
+    const n = e.node;
+    switch (n.k) {
+      case 'sig':
+        return mark(n.s, 0, n.s.width);
+      case 'slice':
+        return mark(n.s, n.lo, e.width);
+      case 'const':
+        return;
+      case 'cat':
+        return n.parts.forEach(walk);
+      case 'rep':
+      case 'not':
+      case 'red':
+        return walk(n.a);
+      case 'bin':
+      case 'cmp':
+        walk(n.a);
+        return walk(n.b);
+      case 'mux':
+        walk(n.c);
+        walk(n.a);
+        return walk(n.b);
+      case 'memrd':
+        return walk(n.addr);
+    }
+  };
+  const stmts = (ss: Stmt[]): void => {
+    for (const s of ss) {
+      if (s.k === 'set') walk(s.rhs);
+      else if (s.k === 'if') {
+        walk(s.c);
+        stmts(s.then);
+        stmts(s.else);
+      } else if (s.k === 'case') {
+        walk(s.sel);
+        s.arms.forEach((a) => stmts(a.body));
+        stmts(s.dflt);
+      } else {
+        walk(s.addr);
+        walk(s.data);
+      }
+    }
+  };
+  for (const it of m.items) {
+    if (it.k === 'assign') walk(it.rhs);
+    else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
+    else if (it.k === 'inst') for (const p of it.inst.module.ports) if (p.kind === 'input') walk(it.inst.conns.get(p.name)!);
+  }
+  return used;
+}
+
+function targets(ss: Stmt[], out: Set<Signal> = new Set()): Set<Signal> {
+  for (const s of ss) {
+    if (s.k === 'set') out.add(s.lhs.s);
+    else if (s.k === 'if') {
+      targets(s.then, out);
+      targets(s.else, out);
+    } else if (s.k === 'case') {
+      s.arms.forEach((a) => targets(a.body, out));
+      targets(s.dflt, out);
+    }
+  }
+  return out;
+}
+
+function memTargets(ss: Stmt[], out: Set<Memory> = new Set()): Set<Memory> {
+  for (const s of ss) {
+    if (s.k === 'memwr') out.add(s.m);
+    else if (s.k === 'if') {
+      memTargets(s.then, out);
+      memTargets(s.else, out);
+    } else if (s.k === 'case') {
+      s.arms.forEach((a) => memTargets(a.body, out));
+      memTargets(s.dflt, out);
+    }
+  }
+  return out;
+}
+
+/** A combinational process must give each target a value before any branch: no latches. */
+function checkCombDefaults(m: Module, body: Stmt[]): void {
+  const assigned = new Set<Signal>();
+  for (const s of body) {
+    if (s.k === 'set') {
+      if (s.lhs.lo === 0 && s.lhs.hi === s.lhs.s.width - 1) assigned.add(s.lhs.s);
+    } else {
+      for (const t of targets([s])) {
+        if (!assigned.has(t)) throw new IrError(`${m.name}: ${t.name} needs a default before branches (latch)`);
+      }
+      if (s.k === 'memwr') throw new IrError(`${m.name}: memory write outside a clocked process`);
+    }
+  }
+}
+
+class Writer {
+  readonly lines: string[] = [];
+  line(indent: number, text: string): void {
+    this.lines.push(text === '' ? '' : '    '.repeat(indent) + text);
+  }
+}
+
+function lhs(l: { s: Signal; hi: number; lo: number }): string {
+  if (l.lo === 0 && l.hi === l.s.width - 1) return l.s.name;
+  return l.hi === l.lo ? `${l.s.name}[${l.lo}]` : `${l.s.name}[${l.hi}:${l.lo}]`;
+}
+
+function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string): void {
+  for (const s of ss) {
+    switch (s.k) {
+      case 'set':
+        w.line(ind, `${lhs(s.lhs)} ${op} ${expr(s.rhs)};`);
+        break;
+      case 'memwr':
+        w.line(ind, `${s.m.name}[${expr(s.addr)}] <= ${expr(s.data)};`);
+        break;
+      case 'if':
+        w.line(ind, `if (${expr(s.c)}) begin`);
+        stmtsOut(w, s.then, ind + 1, op);
+        if (s.else.length === 1 && s.else[0]!.k === 'if') {
+          // else-if chains read as such instead of nesting deeper each time.
+          const sub = new Writer();
+          stmtsOut(sub, s.else, ind, op);
+          w.lines.push(`${'    '.repeat(ind)}end else ${sub.lines[0]!.trimStart()}`, ...sub.lines.slice(1));
+          break;
+        }
+        if (s.else.length > 0) {
+          w.line(ind, 'end else begin');
+          stmtsOut(w, s.else, ind + 1, op);
+        }
+        w.line(ind, 'end');
+        break;
+      case 'case':
+        w.line(ind, `case (${expr(s.sel)})`);
+        for (const a of s.arms) {
+          w.line(ind + 1, `${a.values.map((v) => constant(s.sel.width, v)).join(', ')}: begin`);
+          stmtsOut(w, a.body, ind + 2, op);
+          w.line(ind + 1, 'end');
+        }
+        w.line(ind + 1, 'default: begin');
+        stmtsOut(w, s.dflt, ind + 2, op);
+        w.line(ind + 1, 'end');
+        w.line(ind, 'endcase');
+        break;
+    }
+  }
+}
+
+export interface EmitOptions {
+  /** One line naming the build parameters that produced this module. */
+  build: string;
+  generator: string;
+}
+
+export function emitModule(m: Module, opts: EmitOptions): string {
+  // Who drives what decides `reg` versus `wire`, and catches double drivers.
+  const driver = new Map<Signal, string>();
+  const drive = (s: Signal, by: string): void => {
+    const prev = driver.get(s);
+    if (prev !== undefined) throw new IrError(`${m.name}: ${s.name} driven by ${prev} and ${by}`);
+    driver.set(s, by);
+  };
+  const memWriter = new Map<Memory, number>();
+  m.items.forEach((it: Item, idx) => {
+    if (it.k === 'assign') drive(it.lhs, `assign #${idx}`);
+    else if (it.k === 'comb' || it.k === 'sync') {
+      if (it.k === 'comb') checkCombDefaults(m, it.body);
+      for (const t of targets(it.body)) drive(t, `process #${idx}`);
+      for (const mm of memTargets(it.body)) {
+        if (memWriter.has(mm)) throw new IrError(`${m.name}: memory ${mm.name} written by two processes`);
+        memWriter.set(mm, idx);
+      }
+    } else if (it.k === 'inst') {
+      for (const p of it.inst.module.ports) if (p.kind === 'output') drive(it.inst.conns.get(p.name) as Signal, `instance ${it.inst.name}`);
+    }
+  });
+  const isReg = (s: Signal): boolean => (driver.get(s) ?? '').startsWith('process');
+  const reads = collectReads(m);
+  for (const s of [...m.ports, ...m.signals]) {
+    if (s.kind === 'input') continue;
+    if (!driver.has(s) && (reads.has(s) || s.kind === 'output')) throw new IrError(`${m.name}: ${s.name} is never driven`);
+    if (s.kind === 'output' && isReg(s)) throw new IrError(`${m.name}: output ${s.name} must be driven by assign from a register`);
+  }
+  for (const s of m.signals) if (s.resetValue !== undefined && !isReg(s)) throw new IrError(`${m.name}: ${s.name} has a reset but no clocked driver`);
+
+  const w = new Writer();
+  w.line(0, `// Generated by ${opts.generator}. Do not edit: change the generator and regenerate.`);
+  w.line(0, '/*');
+  for (const d of m.doc) w.line(0, d === '' ? ' *' : ` * ${d}`);
+  w.line(0, ' *');
+  w.line(0, ` * Build: ${opts.build}`);
+  w.line(0, ' */');
+  w.line(0, '');
+  w.line(0, '`resetall');
+  w.line(0, '`timescale 1ns / 1ps');
+  w.line(0, '`default_nettype none');
+  w.line(0, '');
+  w.line(0, `module ${m.name}${m.params.length ? ' #' : ''}`);
+  if (m.params.length) {
+    w.line(0, '(');
+    m.params.forEach((p, i) => {
+      w.line(1, `// ${p.comment}`);
+      w.line(1, `parameter ${p.name} = ${p.value}${i < m.params.length - 1 ? ',' : ''}`);
+    });
+    w.line(0, ')');
+  }
+  w.line(0, '(');
+  m.ports.forEach((p, i) => {
+    const r = p.widthParam ? `[${p.widthParam.param}${p.widthParam.div ? `/${p.widthParam.div}` : ''}-1:0]` : range(p.width);
+    const decl = `${p.kind === 'input' ? 'input ' : 'output'} wire ${r.padEnd(10)} ${p.name}${i < m.ports.length - 1 ? ',' : ''}`;
+    w.line(1, decl.replace(/ +$/, ''));
+  });
+  w.line(0, ');');
+  w.line(0, '');
+
+  for (const s of m.signals) {
+    const kw = isReg(s) ? 'reg ' : 'wire';
+    const c = s.comment ? `  // ${s.comment}` : '';
+    w.line(0, `${kw} ${range(s.width).padEnd(10)} ${s.name};${c}`.replace(/ +;/, ';'));
+  }
+  for (const mm of m.memories) {
+    w.line(0, `reg  ${range(mm.width).padEnd(10)} ${mm.name} [0:${mm.depth - 1}];${mm.comment ? `  // ${mm.comment}` : ''}`);
+  }
+  const needsLoop = m.memories.some((mm) => mm.resetToZero);
+  if (needsLoop) w.line(0, 'integer i;');
+
+  // Bits nothing reads are collected into one sink, Verilator's documented idiom for
+  // "deliberately unused" (the name matches its default --unused-regexp).
+  const sink: string[] = [];
+  for (const s of [...m.ports.filter((p) => p.kind === 'input' && p !== m.clk && p !== m.rst), ...m.signals]) {
+    const bits = reads.get(s);
+    if (!bits) {
+      if (driver.has(s) || s.kind === 'input') sink.push(s.name);
+      continue;
+    }
+    let i = 0;
+    while (i < s.width) {
+      if (bits[i]) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < s.width && !bits[j + 1]) j++;
+      sink.push(s.width === 1 ? s.name : i === j ? `${s.name}[${i}]` : `${s.name}[${j}:${i}]`);
+      i = j + 1;
+    }
+  }
+  if (sink.length) {
+    w.line(0, '');
+    w.line(0, '// Bits that this module receives or keeps but does not read.');
+    w.line(0, `wire unused_ok = &{1'b0, ${sink.join(', ')}, 1'b0};`);
+  }
+
+  let prev: Item['k'] | undefined;
+  for (const it of m.items) {
+    // Runs of assignments stay together; everything else is set apart by a blank line.
+    if (!(it.k === 'assign' && prev === 'assign')) w.line(0, '');
+    prev = it.k;
+    switch (it.k) {
+      case 'note':
+        for (const l of it.text.split('\n')) w.line(0, `// ${l}`);
+        break;
+      case 'assign':
+        w.line(0, `assign ${it.lhs.name} = ${expr(it.rhs)};`);
+        break;
+      case 'inst': {
+        const inst = it.inst;
+        const ps = inst.module.params;
+        w.line(0, `${inst.module.name}${ps.length ? ' #(' : ''}`);
+        ps.forEach((p, i) => w.line(1, `.${p.name}(${p.value})${i < ps.length - 1 ? ',' : ''}`));
+        w.line(0, `${ps.length ? ')\n' : ''}${inst.name} (`);
+        const ports = inst.module.ports;
+        ports.forEach((p, i) => w.line(1, `.${p.name}(${expr(inst.conns.get(p.name)!)})${i < ports.length - 1 ? ',' : ''}`));
+        w.line(0, ');');
+        break;
+      }
+      case 'comb':
+        if (it.comment) w.line(0, `// ${it.comment}`);
+        w.line(0, 'always @* begin');
+        stmtsOut(w, it.body, 1, '=');
+        w.line(0, 'end');
+        break;
+      case 'sync': {
+        if (it.comment) w.line(0, `// ${it.comment}`);
+        w.line(0, 'always @(posedge clk) begin');
+        stmtsOut(w, it.body, 1, '<=');
+        const rs = [...targets(it.body)].filter((s) => s.resetValue !== undefined);
+        const rm = [...memTargets(it.body)].filter((mm) => mm.resetToZero);
+        if (rs.length || rm.length) {
+          w.line(0, '');
+          w.line(1, 'if (rst) begin');
+          for (const s of rs) w.line(2, `${s.name} <= ${constant(s.width, s.resetValue!)};`);
+          for (const mm of rm) w.line(2, `for (i = 0; i < ${mm.depth}; i = i + 1) ${mm.name}[i] <= ${constant(mm.width, 0n)};`);
+          w.line(1, 'end');
+        }
+        w.line(0, 'end');
+        break;
+      }
+    }
+  }
+  w.line(0, '');
+  w.line(0, 'endmodule');
+  w.line(0, '');
+  w.line(0, '`resetall');
+  return w.lines.join('\n') + '\n';
+}

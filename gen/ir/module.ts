@@ -1,0 +1,263 @@
+// Modules of the hardware IR: ports, signals, memories, instances, continuous assignments,
+// combinational and clocked processes. A block generator is a function that builds one
+// of these; only gen/emit turns it into Verilog.
+
+import { Expr, IrError, lit, type ExprLike } from './expr.ts';
+
+export type Dir = 'input' | 'output';
+export type SignalKind = Dir | 'wire';
+
+/** A port width written in terms of a module parameter, e.g. DATA_WIDTH/8. */
+export interface WidthParam {
+  param: string;
+  div?: number;
+}
+
+export class Signal extends Expr {
+  /** Set when the signal is a register with a synchronous reset value. */
+  resetValue: bigint | undefined;
+  widthParam: WidthParam | undefined;
+  comment: string | undefined;
+
+  constructor(
+    readonly name: string,
+    width: number,
+    readonly kind: SignalKind,
+  ) {
+    const node = { k: 'sig' as const, s: undefined as unknown as Signal };
+    super(width, node);
+    node.s = this;
+  }
+}
+
+export class Memory {
+  resetToZero = false;
+  constructor(
+    readonly name: string,
+    readonly width: number,
+    readonly depth: number,
+    readonly comment: string | undefined,
+  ) {}
+
+  get addrWidth(): number {
+    return Math.max(1, Math.ceil(Math.log2(this.depth)));
+  }
+
+  read(addr: Expr): Expr {
+    if (addr.width !== this.addrWidth) throw new IrError(`${this.name}: address width ${addr.width}, want ${this.addrWidth}`);
+    return new Expr(this.width, { k: 'memrd', m: this, addr });
+  }
+}
+
+export type LValue = { s: Signal; hi: number; lo: number };
+
+export type Stmt =
+  | { k: 'set'; lhs: LValue; rhs: Expr }
+  | { k: 'if'; c: Expr; then: Stmt[]; else: Stmt[] }
+  | { k: 'case'; sel: Expr; arms: { values: bigint[]; body: Stmt[] }[]; dflt: Stmt[] }
+  | { k: 'memwr'; m: Memory; addr: Expr; data: Expr };
+
+/** Collects the statements of one process body. */
+export class Body {
+  readonly stmts: Stmt[] = [];
+
+  set(lhs: Signal | LValue, rhs: ExprLike): void {
+    const lv: LValue = lhs instanceof Signal ? { s: lhs, hi: lhs.width - 1, lo: 0 } : lhs;
+    const w = lv.hi - lv.lo + 1;
+    const e = rhs instanceof Expr ? rhs : lit(rhs, w);
+    if (e.width !== w) throw new IrError(`${lv.s.name}: assigning ${e.width} bits to ${w}`);
+    if (lv.s.kind === 'input') throw new IrError(`${lv.s.name}: cannot assign an input`);
+    this.stmts.push({ k: 'set', lhs: lv, rhs: e });
+  }
+
+  if(c: Expr, then: (b: Body) => void, otherwise?: (b: Body) => void): void {
+    if (c.width !== 1) throw new IrError(`if condition of width ${c.width}`);
+    const t = new Body();
+    then(t);
+    const e = new Body();
+    otherwise?.(e);
+    this.stmts.push({ k: 'if', c, then: t.stmts, else: e.stmts });
+  }
+
+  /** A case statement; every arm lists the values that select it. */
+  switch(sel: Expr, arms: [values: (number | bigint)[], body: (b: Body) => void][], dflt?: (b: Body) => void): void {
+    const out = arms.map(([values, f]) => {
+      const b = new Body();
+      f(b);
+      // lit() checks that every value fits the selector.
+      return { values: values.map((v) => (lit(v, sel.width), BigInt(v))), body: b.stmts };
+    });
+    const d = new Body();
+    dflt?.(d);
+    this.stmts.push({ k: 'case', sel, arms: out, dflt: d.stmts });
+  }
+
+  memWrite(m: Memory, addr: Expr, data: Expr): void {
+    if (addr.width !== m.addrWidth || data.width !== m.width) throw new IrError(`${m.name}: write widths`);
+    this.stmts.push({ k: 'memwr', m, addr, data });
+  }
+}
+
+export interface Param {
+  name: string;
+  value: number;
+  comment: string;
+}
+
+export interface Instance {
+  module: Module;
+  name: string;
+  conns: Map<string, Expr>;
+}
+
+export type Item =
+  | { k: 'assign'; lhs: Signal; rhs: Expr }
+  | { k: 'comb'; body: Stmt[]; comment: string | undefined }
+  | { k: 'sync'; body: Stmt[]; comment: string | undefined }
+  | { k: 'inst'; inst: Instance }
+  | { k: 'note'; text: string };
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class Module {
+  readonly params: Param[] = [];
+  readonly ports: Signal[] = [];
+  readonly signals: Signal[] = [];
+  readonly memories: Memory[] = [];
+  readonly items: Item[] = [];
+  /** Lines of the header comment: what the module does, then the build that made it. */
+  readonly doc: string[] = [];
+  private readonly names = new Set<string>();
+  readonly clk: Signal;
+  readonly rst: Signal;
+
+  constructor(
+    readonly name: string,
+    doc: string[],
+    opts: { clock?: boolean } = {},
+  ) {
+    this.doc.push(...doc);
+    this.claim(name);
+    if (opts.clock === false) {
+      this.clk = new Signal('clk', 1, 'input');
+      this.rst = new Signal('rst', 1, 'input');
+    } else {
+      this.clk = this.input('clk', 1);
+      this.rst = this.input('rst', 1);
+    }
+  }
+
+  private claim(name: string): void {
+    if (!IDENT.test(name)) throw new IrError(`bad identifier '${name}'`);
+    if (this.names.has(name)) throw new IrError(`${this.name}: '${name}' declared twice`);
+    this.names.add(name);
+  }
+
+  param(name: string, value: number, comment: string): Param {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new IrError(`parameter '${name}' must be UPPER_CASE`);
+    this.claim(name);
+    const p = { name, value, comment };
+    this.params.push(p);
+    return p;
+  }
+
+  private port(name: string, width: number, dir: Dir, wp?: WidthParam): Signal {
+    this.claim(name);
+    const s = new Signal(name, width, dir);
+    if (wp) {
+      const p = this.params.find((q) => q.name === wp.param);
+      if (!p || p.value / (wp.div ?? 1) !== width) throw new IrError(`${name}: width ${width} vs ${wp.param}`);
+      s.widthParam = wp;
+    }
+    this.ports.push(s);
+    return s;
+  }
+  input(name: string, width: number, wp?: WidthParam): Signal {
+    return this.port(name, width, 'input', wp);
+  }
+  output(name: string, width: number, wp?: WidthParam): Signal {
+    return this.port(name, width, 'output', wp);
+  }
+
+  /** A wire or register; which one is decided by what drives it. */
+  signal(name: string, width: number, comment?: string): Signal {
+    this.claim(name);
+    const s = new Signal(name, width, 'wire');
+    s.comment = comment;
+    this.signals.push(s);
+    return s;
+  }
+
+  /** A register with a synchronous reset value (driven from a sync process). */
+  reg(name: string, width: number, reset: number | bigint | undefined, comment?: string): Signal {
+    const s = this.signal(name, width, comment);
+    if (reset !== undefined) {
+      lit(reset, width);
+      s.resetValue = BigInt(reset);
+    }
+    return s;
+  }
+
+  /** A wire driven by `e`, named so that it reaches the Verilog (and the waveform). */
+  wire(name: string, e: Expr, comment?: string): Signal {
+    const s = this.signal(name, e.width, comment);
+    this.assign(s, e);
+    return s;
+  }
+
+  memory(name: string, width: number, depth: number, comment?: string): Memory {
+    this.claim(name);
+    const m = new Memory(name, width, depth, comment);
+    this.memories.push(m);
+    return m;
+  }
+
+  assign(lhs: Signal, rhs: ExprLike): void {
+    const e = rhs instanceof Expr ? rhs : lit(rhs, lhs.width);
+    if (e.width !== lhs.width) throw new IrError(`${lhs.name}: assigning ${e.width} bits to ${lhs.width}`);
+    if (lhs.kind === 'input') throw new IrError(`${lhs.name}: cannot assign an input`);
+    this.items.push({ k: 'assign', lhs, rhs: e });
+  }
+
+  comb(f: (b: Body) => void, comment?: string): void {
+    const b = new Body();
+    f(b);
+    this.items.push({ k: 'comb', body: b.stmts, comment });
+  }
+
+  sync(f: (b: Body) => void, comment?: string): void {
+    const b = new Body();
+    f(b);
+    this.items.push({ k: 'sync', body: b.stmts, comment });
+  }
+
+  note(text: string): void {
+    this.items.push({ k: 'note', text });
+  }
+
+  instance(module: Module, name: string, conns: Record<string, Expr>): void {
+    this.claim(name);
+    const map = new Map<string, Expr>();
+    for (const p of module.ports) {
+      const e = conns[p.name] ?? (p.name === 'clk' ? this.clk : p.name === 'rst' ? this.rst : undefined);
+      if (!e) throw new IrError(`${this.name}.${name}: port ${p.name} not connected`);
+      if (e.width !== p.width) throw new IrError(`${this.name}.${name}.${p.name}: ${e.width} bits to ${p.width}`);
+      if (p.kind === 'output' && !(e instanceof Signal)) throw new IrError(`${name}.${p.name}: outputs connect to signals`);
+      map.set(p.name, e);
+    }
+    for (const k of Object.keys(conns)) if (!module.ports.some((p) => p.name === k)) throw new IrError(`${name}: no port ${k}`);
+    this.items.push({ k: 'inst', inst: { module, name, conns: map } });
+  }
+
+  /** Register `e` for `n` cycles under the names `${name}_d1..dn`; returns the last stage. */
+  delay(name: string, e: Expr, n: number, reset?: number): Expr {
+    let cur = e;
+    for (let i = 1; i <= n; i++) {
+      const r = this.reg(`${name}_d${i}`, e.width, reset);
+      const src = cur;
+      this.sync((b) => b.set(r, src));
+      cur = r;
+    }
+    return cur;
+  }
+}
