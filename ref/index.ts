@@ -1,0 +1,18 @@
+// The reference engine's public surface, for the testbench and tools.
+export { classify } from './classify.ts';
+export { RefEngine, newCounters, type ClassifyOptions, type Counters } from './engine.ts';
+export {
+  defaultProfile,
+  resetProfile,
+  parseProfileJson,
+  profileToJson,
+  ProfileError,
+  MS_SAMPLE_KEY_HEX,
+  type Profile,
+  type Filter,
+  type ProfileJson,
+} from './profile.ts';
+export * from './hash-types.ts';
+export { ToeplitzHasher, toeplitzBitSerial, hexToBytes, bytesToHex, KEY_BYTES, MAX_INPUT_BYTES } from './toeplitz.ts';
+export * from './record.ts';
+export * from './build.ts';
