@@ -1,0 +1,46 @@
+// The depth gate: generated Verilog has at most 8 LUT6 levels between registers.
+// Results are cached by the Verilog's hash under build/synth, so a rerun is fast.
+//
+// rtl/ per module always; the whole design through `-auto-top` too (with one top
+// level, that top's flattened netlist is the whole design, so it is one more run of
+// the same size as the top's own per-module run).
+
+import { describe, expect, it } from 'vitest';
+import { moduleDepths, wholeDesignDepth } from '../flow/depth-gate.ts';
+import { adderChainModule, fixtureSources, xorFoldModule } from '../flow/fixtures.ts';
+import { modulesOf, rtlSources } from '../flow/sources.ts';
+import { MAX_LUT_LEVELS } from '../flow/synth.ts';
+
+describe('depth gate measures LUT6 levels', () => {
+  const sources = fixtureSources(xorFoldModule(), adderChainModule(4));
+
+  it('a registered 64-input XOR is exactly 3 levels', async () => {
+    const [f] = await moduleDepths('fixture', sources, ['fixture_xor_fold']);
+    expect(f!.path.length).toBe(3);
+    expect(f!.ok).toBe(true);
+  });
+
+  it('a chain of dependent adders fails the gate and names its registers', async () => {
+    const [f] = await moduleDepths('fixture', sources, ['fixture_adder_chain']);
+    expect(f!.ok).toBe(false);
+    expect(f!.path.length).toBeGreaterThan(MAX_LUT_LEVELS);
+    expect(f!.text).toMatch(/^fixture_adder_chain: \d+ levels: a\d_reg \[\d+\] -> .* -> q_reg \[\d+\]$/);
+  });
+});
+
+const rtl = await rtlSources();
+const modules = modulesOf(rtl);
+
+describe.skipIf(modules.length === 0)(`rtl/ (${modules.length} modules) has at most ${MAX_LUT_LEVELS} LUT6 levels`, () => {
+  it.each(modules)('%s', async (m) => {
+    const [f] = await moduleDepths('rtl', rtl, [m]);
+    console.log(`depth ${f!.text}`);
+    expect(f!.path.length, f!.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
+  });
+
+  it('the whole design (synth -auto-top -flatten -lut 6; ltp -noff)', async () => {
+    const f = await wholeDesignDepth('rtl', rtl);
+    console.log(`depth ${f.text}`);
+    expect(f.path.length, f.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
+  });
+});
