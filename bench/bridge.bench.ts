@@ -1,0 +1,72 @@
+// Cycles per second of a 2048-bit-input model driven through the bridge (TypeScript
+// in the loop, batches over a pipe) against the same model's bare C++ loop
+// (`model --bench`), on the same stimulus. Prints both and their ratio.
+//
+//   npx tsx bench/bridge.bench.ts [cycles] [batch]
+
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SimProcess } from '../tb/bridge.ts';
+import { emitFixture, foldModule, writeFixture } from '../tb/bridge-fixtures.ts';
+import { buildModel, DEFAULT_MODEL_DIR } from '../tb/verilator.ts';
+
+const cycles = Number(process.argv[2] ?? 400_000);
+const batch = Number(process.argv[3] ?? 4096);
+
+const m = foldModule();
+const model = await buildModel({ name: 'bench_fold', verilogFiles: [await writeFixture('bridge_fold.v', emitFixture(m))], top: m });
+console.log(`model ${model.cached ? 'cached' : `built in ${model.seconds.toFixed(1)} s`}: ${model.binary}`);
+const L = model.layout;
+
+// Random data, built before timing starts: the comparison is of the two loops.
+const stim = L.alloc(cycles);
+let x = 0x12345678;
+for (let i = 0; i < stim.length; i++) {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  stim[i] = x >>> 0;
+}
+const valid = L.slot('valid');
+for (let c = 0; c < cycles; c++) stim[c * L.inWords + valid.offset] &= 1;
+stim[L.slot('rst').offset] = 1;
+
+const dir = join(DEFAULT_MODEL_DIR, '..', 'bench');
+await mkdir(dir, { recursive: true });
+const stimFile = join(dir, 'bridge-stim.bin');
+const outFile = join(dir, 'bridge-out.bin');
+await writeFile(stimFile, stim);
+const bare = await promisify(execFile)(model.binary, ['--bench', stimFile, outFile]);
+const bareRate = Number(/cycles_per_s=(\d+)/.exec(bare.stdout)?.[1]);
+
+// Two batches in flight: TypeScript hands over the next while the model runs one.
+const sim = await SimProcess.start(model);
+const t0 = performance.now();
+const inFlight: Promise<Uint32Array>[] = [];
+const results: Uint32Array[] = [];
+for (let c = 0; c < cycles; c += batch) {
+  inFlight.push(sim.run(stim.subarray(c * L.inWords, Math.min(cycles, c + batch) * L.inWords)));
+  if (inFlight.length === 2) results.push(await inFlight.shift()!);
+}
+results.push(...(await Promise.all(inFlight)));
+const seconds = (performance.now() - t0) / 1000;
+await sim.close();
+const bridgeRate = cycles / seconds;
+
+const bareOut = new Uint32Array((await readFile(outFile)).buffer.slice(0));
+let same = bareOut.length === cycles * L.outWords;
+let at = 0;
+for (const r of results) {
+  for (let i = 0; i < r.length && same; i++) same = r[i] === bareOut[at + i];
+  at += r.length;
+}
+
+const fmt = (r: number): string => `${(r / 1e6).toFixed(2)} M cycles/s`;
+console.log(`cycles ${cycles}, batch ${batch}, ${L.inWords} input words and ${L.outWords} output words per cycle`);
+console.log(`bare C++ loop : ${fmt(bareRate)}`);
+console.log(`bridge (TS)   : ${fmt(bridgeRate)}`);
+console.log(`ratio         : ${(bridgeRate / bareRate).toFixed(2)} (bridge / bare)`);
+console.log(`outputs       : ${same ? 'identical' : 'DIFFERENT'}`);
+if (!same) process.exitCode = 1;
