@@ -5,10 +5,10 @@ import { type BuildParams, DEFAULT_BUILD } from './build.ts';
 import { type ClassifyOptions, RefEngine } from './engine.ts';
 import type { Profile } from './profile.ts';
 import type { MetaRecord } from './record.ts';
-import { ToeplitzHasher } from './toeplitz.ts';
+import type { Toeplitz } from './toeplitz.ts';
 
 // The key's tables are the only costly preparation; they are kept for the last key seen.
-let lastHasher: ToeplitzHasher | undefined;
+let lastHasher: Toeplitz | undefined;
 
 export function classify(
   frame: Uint8Array,

@@ -16,7 +16,7 @@ import {
 } from './parse.ts';
 import { log2Int, type Profile } from './profile.ts';
 import type { Encap, ErrorName, HashInput, MetaRecord } from './record.ts';
-import { ToeplitzHasher } from './toeplitz.ts';
+import { type Toeplitz, ToeplitzHasher } from './toeplitz.ts';
 
 export interface ClassifyOptions {
   /** 0-based position of the frame in its stream; copied to the record. */
@@ -94,7 +94,7 @@ export function newCounters(): Counters {
 export class RefEngine {
   readonly build: BuildParams;
   readonly counters: Counters = newCounters();
-  private hasher: ToeplitzHasher;
+  private hasher: Toeplitz;
   private readonly state = new ParseState();
   private readonly cfg: ParseConfig;
   private hashTypes = 0;
@@ -108,8 +108,11 @@ export class RefEngine {
   private vmqDefault = 0;
   private filters: PreparedFilter[] = [];
 
-  /** `hasher` lets callers share tables between engines that use the same key. */
-  constructor(profile: Profile, build: BuildParams = DEFAULT_BUILD, hasher?: ToeplitzHasher) {
+  /**
+   * `hasher` lets callers share tables between engines that use the same key, or run the
+   * engine on BitSerialToeplitz; it is used only when its key is the profile's.
+   */
+  constructor(profile: Profile, build: BuildParams = DEFAULT_BUILD, hasher?: Toeplitz) {
     this.build = build;
     this.cfg = { maxHeaderBytes: 64, ipv6: build.ipv6, ipv6MaxExtHeaders: build.ipv6MaxExtHeaders, parseGre: false };
     this.hasher = hasher && sameBytes(hasher.key, profile.key) ? hasher : new ToeplitzHasher(profile.key);
@@ -279,7 +282,7 @@ export class RefEngine {
   }
 
   /** The Toeplitz tables for the current key (shareable with engines using the same key). */
-  get toeplitz(): ToeplitzHasher {
+  get toeplitz(): Toeplitz {
     return this.hasher;
   }
 

@@ -13,6 +13,6 @@ export {
   type ProfileJson,
 } from './profile.ts';
 export * from './hash-types.ts';
-export { ToeplitzHasher, toeplitzBitSerial, hexToBytes, bytesToHex, KEY_BYTES, MAX_INPUT_BYTES } from './toeplitz.ts';
+export { ToeplitzHasher, BitSerialToeplitz, type Toeplitz, toeplitzBitSerial, hexToBytes, bytesToHex, KEY_BYTES, MAX_INPUT_BYTES } from './toeplitz.ts';
 export * from './record.ts';
 export * from './build.ts';
