@@ -263,7 +263,9 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   }
   w.line(0, '(');
   m.ports.forEach((p, i) => {
-    const r = p.widthParam ? `[${p.widthParam.param}${p.widthParam.div ? `/${p.widthParam.div}` : ''}-1:0]` : range(p.width);
+    const r = p.widthParam
+      ? `[${p.widthParam.param}${p.widthParam.mul ? `*${p.widthParam.mul}` : ''}${p.widthParam.div ? `/${p.widthParam.div}` : ''}-1:0]`
+      : range(p.width);
     const decl = `${p.kind === 'input' ? 'input ' : 'output'} wire ${r.padEnd(10)} ${p.name}${i < m.ports.length - 1 ? ',' : ''}`;
     w.line(1, decl.replace(/ +$/, ''));
   });
@@ -278,8 +280,6 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   for (const mm of m.memories) {
     w.line(0, `reg  ${range(mm.width).padEnd(10)} ${mm.name} [0:${mm.depth - 1}];${mm.comment ? `  // ${mm.comment}` : ''}`);
   }
-  const needsLoop = m.memories.some((mm) => mm.resetToZero);
-  if (needsLoop) w.line(0, 'integer i;');
 
   // Bits nothing reads are collected into one sink, Verilator's documented idiom for
   // "deliberately unused" (the name matches its default --unused-regexp).
@@ -347,7 +347,8 @@ export function emitModule(m: Module, opts: EmitOptions): string {
           w.line(0, '');
           w.line(1, 'if (rst) begin');
           for (const s of rs) w.line(2, `${s.name} <= ${constant(s.width, s.resetValue!)};`);
-          for (const mm of rm) w.line(2, `for (i = 0; i < ${mm.depth}; i = i + 1) ${mm.name}[i] <= ${constant(mm.width, 0n)};`);
+          // Unrolled: Verilator 5.006 rejects delayed array assignments inside for loops (BLKLOOPINIT).
+          for (const mm of rm) for (let i = 0; i < mm.depth; i++) w.line(2, `${mm.name}[${i}] <= ${constant(mm.width, 0n)};`);
           w.line(1, 'end');
         }
         w.line(0, 'end');

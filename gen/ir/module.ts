@@ -11,6 +11,8 @@ export type SignalKind = Dir | 'wire';
 export interface WidthParam {
   param: string;
   div?: number;
+  /** e.g. IN_BYTES*8 */
+  mul?: number;
 }
 
 export class Signal extends Expr {
@@ -166,7 +168,7 @@ export class Module {
     const s = new Signal(name, width, dir);
     if (wp) {
       const p = this.params.find((q) => q.name === wp.param);
-      if (!p || p.value / (wp.div ?? 1) !== width) throw new IrError(`${name}: width ${width} vs ${wp.param}`);
+      if (!p || (p.value * (wp.mul ?? 1)) / (wp.div ?? 1) !== width) throw new IrError(`${name}: width ${width} vs ${wp.param}`);
       s.widthParam = wp;
     }
     this.ports.push(s);

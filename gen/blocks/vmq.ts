@@ -1,0 +1,157 @@
+// nvgre_rx_vmq: the VMQ filter table of SPEC section 4, compared in parallel.
+//
+// Stage 1 (in_valid cycle): every filter is compared with the key (valid, MAC, and each
+// enabled condition), giving a match vector; the filters' queues are snapshotted with it
+// so a table write during the lookup cannot mix old matches with new queues. Stage 2:
+// a priority encoder per group of GROUP filters (lowest index wins) gives the group's
+// hit, index and queue. Stage 3: the same over the groups. Latency 3.
+// Field writes use the register map's filter words (gen/regmap.ts): cfg_wr_field selects
+// MAC_HI, MAC_LO, VLAN, VSID, QUEUE or CTRL and cfg_wr_data is that word as stored.
+
+import { cat, Expr, lit, orAll } from '../ir/expr.ts';
+import { Module, type Body } from '../ir/module.ts';
+import type { BuildConfig } from '../config.ts';
+import { clog2 } from '../meta-layout.ts';
+
+const GROUP = 8;
+
+export const VMQ_FIELD = { MAC_HI: 0, MAC_LO: 1, VLAN: 2, VSID: 3, QUEUE: 4, CTRL: 5 } as const;
+
+/** Priority encoder over `hits` (index 0 first): registers hit, index and queue. */
+function priority(m: Module, name: string, hits: Expr[], idx: Expr[], queues: Expr[], idxWidth: number): { hit: Expr; index: Expr; queue: Expr } {
+  const q = queues[0]!.width;
+  const hitReg = m.reg(`${name}_hit`, 1, 0);
+  const idxReg = m.reg(`${name}_index`, idxWidth, 0);
+  const qReg = m.reg(`${name}_queue`, q, 0);
+  // One-hot "first hit" terms, then AND-OR: balanced trees rather than a mux chain.
+  const first = hits.map((h, i) => (i === 0 ? h : h.and(orAll(hits.slice(0, i)).not())));
+  const sel = (vals: Expr[]): Expr => orTree(vals.map((v, i) => andMask(first[i]!, v)));
+  m.sync((b) => {
+    b.set(hitReg, orAll(hits));
+    b.set(idxReg, sel(idx));
+    b.set(qReg, sel(queues));
+  }, `${name}: lowest index wins`);
+  return { hit: hitReg, index: idxReg, queue: qReg };
+}
+
+function andMask(bit: Expr, v: Expr): Expr {
+  return v.width === 1 ? bit.and(v) : cat(...Array.from({ length: v.width }, () => bit)).and(v);
+}
+
+function orTree(xs: Expr[]): Expr {
+  let level = xs;
+  while (level.length > 1) {
+    const next: Expr[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.or(level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+export function vmqModule(cfg: BuildConfig): { module: Module; latency: number } {
+  const nf = cfg.vmqFilters;
+  const q = cfg.queueBits;
+  const fb = clog2(nf);
+  const m = new Module('nvgre_rx_vmq', [
+    'NVGRE receive classifier: VMQ filter table.',
+    '',
+    `${nf} filters {valid, MAC, VLAN condition, VSID condition, queue}. A filter matches when`,
+    'it is valid, the MAC is equal and each enabled condition holds (a VLAN/VSID condition',
+    'needs the key to have one). The lowest matching index wins. out_* three cycles after',
+    'in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).',
+  ]);
+  m.param('QUEUE_WIDTH', q, 'width of a queue number');
+  const wrEn = m.input('cfg_wr_en', 1);
+  const wrFilter = m.input('cfg_wr_filter', fb);
+  const wrField = m.input('cfg_wr_field', 3);
+  const wrData = m.input('cfg_wr_data', 32);
+  const inValid = m.input('in_valid', 1);
+  const inEnable = m.input('in_enable', 1);
+  const inMac = m.input('in_mac', 48);
+  const inHasVlan = m.input('in_has_vlan', 1);
+  const inVlan = m.input('in_vlan', 12);
+  const inHasVsid = m.input('in_has_vsid', 1);
+  const inVsid = m.input('in_vsid', 24);
+  const outValid = m.output('out_valid', 1);
+  const outHit = m.output('out_hit', 1);
+  const outFilter = m.output('out_filter', fb);
+  const outQueue = m.output('out_queue', q, { param: 'QUEUE_WIDTH' });
+
+  const flt = Array.from({ length: nf }, (_, f) => ({
+    valid: m.reg(`filter_valid_${f}`, 1, 0),
+    mac: m.reg(`filter_mac_${f}`, 48, 0),
+    matchVlan: m.reg(`filter_match_vlan_${f}`, 1, 0),
+    vlan: m.reg(`filter_vlan_${f}`, 12, 0),
+    matchVsid: m.reg(`filter_match_vsid_${f}`, 1, 0),
+    vsid: m.reg(`filter_vsid_${f}`, 24, 0),
+    queue: m.reg(`filter_queue_${f}`, q, 0),
+  }));
+  flt.forEach((x, f) => {
+    m.sync((b: Body) => {
+      b.if(wrEn.and(wrFilter.eq(f)), (t) =>
+        t.switch(wrField, [
+          [[VMQ_FIELD.MAC_HI], (bb) => bb.set({ s: x.mac, hi: 47, lo: 32 }, wrData.slice(15, 0))],
+          [[VMQ_FIELD.MAC_LO], (bb) => bb.set({ s: x.mac, hi: 31, lo: 0 }, wrData)],
+          [
+            [VMQ_FIELD.VLAN],
+            (bb) => {
+              bb.set(x.matchVlan, wrData.bit(16));
+              bb.set(x.vlan, wrData.slice(11, 0));
+            },
+          ],
+          [
+            [VMQ_FIELD.VSID],
+            (bb) => {
+              bb.set(x.matchVsid, wrData.bit(24));
+              bb.set(x.vsid, wrData.slice(23, 0));
+            },
+          ],
+          [[VMQ_FIELD.QUEUE], (bb) => bb.set(x.queue, wrData.slice(q - 1, 0))],
+          [[VMQ_FIELD.CTRL], (bb) => bb.set(x.valid, wrData.bit(0))],
+        ]),
+      );
+    }, `filter ${f}`);
+  });
+
+  // Stage 1: match vector and queue snapshot.
+  const match = m.reg('match_reg', nf, 0, 'filter f matched the key');
+  const qSnap = flt.map((_, f) => m.reg(`queue_s1_${f}`, q, 0));
+  const terms = flt.map((x) =>
+    inEnable
+      .and(x.valid)
+      .and(x.mac.eq(inMac))
+      .and(x.matchVlan.not().or(inHasVlan.and(x.vlan.eq(inVlan))))
+      .and(x.matchVsid.not().or(inHasVsid.and(x.vsid.eq(inVsid)))),
+  );
+  m.sync((b) => {
+    b.set(match, cat(...[...terms].reverse()));
+    flt.forEach((x, f) => b.set(qSnap[f]!, x.queue));
+  }, 'stage 1: compare every filter');
+  const v1 = m.delay('valid', inValid, 1, 0);
+
+  // Stage 2: per group.
+  const groups = Math.ceil(nf / GROUP);
+  const gb = clog2(GROUP);
+  const g2 = Array.from({ length: groups }, (_, g) => {
+    const lo = g * GROUP;
+    const n = Math.min(GROUP, nf - lo);
+    const hits = Array.from({ length: n }, (_, i) => match.bit(lo + i));
+    const idx = Array.from({ length: n }, (_, i) => lit(i, gb));
+    return priority(m, `group_${g}`, hits, idx, qSnap.slice(lo, lo + n), gb);
+  });
+  const v2 = m.delay('valid_s2', v1, 1, 0);
+
+  // Stage 3: over the groups.
+  const gIdx = groups === 1 ? [] : g2.map((_, g) => lit(g, clog2(groups)));
+  const fullIdx = g2.map((r, g) => {
+    const e = groups === 1 ? r.index : cat(gIdx[g]!, r.index);
+    return e.width >= fb ? (e.width === fb ? e : e.slice(fb - 1, 0)) : e.zext(fb);
+  });
+  const fin = priority(m, 'final', g2.map((r) => r.hit), fullIdx, g2.map((r) => r.queue), fb);
+  const v3 = m.delay('valid_s3', v2, 1, 0);
+  m.assign(outValid, v3);
+  m.assign(outHit, fin.hit);
+  m.assign(outFilter, fin.index);
+  m.assign(outQueue, fin.queue);
+  return { module: m, latency: 3 };
+}
