@@ -184,8 +184,8 @@ export class SimProcess {
     const { inWords, outWords } = this.model.layout;
     const slot = this.slots.find((s) => !s.busy);
     if (slot && !this.failure && !this.closed) return this.runShm(slot, cycles, stim, inWords, outWords);
-    const p = this.expect(P.OP_RUN, () => cycles * outWords);
     this.send(P.OP_RUN, cycles, 0, stim);
+    const p = this.expect(P.OP_RUN, () => cycles * outWords);
     const { payload } = await p;
     this.cycle += cycles;
     return payload;
@@ -201,8 +201,8 @@ export class SimProcess {
         ftruncateSync(slot.fd, slot.bytes);
       }
       writeSync(slot.fd, new Uint8Array(stim.buffer, stim.byteOffset, inBytes), 0, inBytes, 0);
-      const p = this.expect(P.OP_RUN_SHM, () => 0);
       this.send(P.OP_RUN_SHM, cycles, this.slots.indexOf(slot));
+      const p = this.expect(P.OP_RUN_SHM, () => 0);
       await p;
       const out = new Uint32Array(cycles * outWords);
       readSync(slot.fd, new Uint8Array(out.buffer), 0, out.byteLength, inBytes);
@@ -237,8 +237,8 @@ export class SimProcess {
     if (!(toCycle > fromCycle) || fromCycle < 0) throw new SimError(`bad trace window [${fromCycle}, ${toCycle})`);
     const s = padString(file);
     const win = new Uint32Array([fromCycle >>> 0, Math.floor(fromCycle / 2 ** 32), toCycle >>> 0, Math.floor(toCycle / 2 ** 32)]);
-    const p = this.expect(P.OP_TRACE, () => 0);
     this.send(P.OP_TRACE, s.bytes, 0, win, s.words);
+    const p = this.expect(P.OP_TRACE, () => 0);
     await p;
   }
 
@@ -250,8 +250,8 @@ export class SimProcess {
       return;
     }
     const s = padString(this.opts.coverageFile ?? '');
-    const p = this.expect(P.OP_FINAL, () => 0);
     this.send(P.OP_FINAL, s.bytes, 0, s.words);
+    const p = this.expect(P.OP_FINAL, () => 0);
     this.closed = true;
     try {
       await p;
@@ -274,6 +274,8 @@ export class SimProcess {
     for (const w of parts) if (w.length) this.child.stdin.write(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
   }
 
+  // Callers send a request and then expect its reply in the same tick: replies arrive in
+  // later events, and a send that throws then leaves no orphaned promise behind.
   private expect(op: number, payloadWords: (h: Uint32Array) => number): Promise<{ header: Uint32Array; payload: Uint32Array }> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {

@@ -89,13 +89,14 @@ export function verilatorVersion(): Promise<string> {
   return versionCache;
 }
 
-/** The first line of a build log that names the problem. */
+/** The first line of a build log that names the problem (not make's summary of it). */
 export function firstProblem(log: string): string {
   const lines = log.split('\n');
   const pick =
-    lines.find((l) => l.startsWith('%Error')) ??
-    lines.find((l) => /\berror\b/i.test(l) && !l.startsWith('make')) ??
-    lines.find((l) => l.trim() !== '') ??
+    lines.find((l) => /^%Error(-[A-Z0-9_]+)?: /.test(l) && !/^%Error: (make|Exiting|Command Failed)/.test(l)) ??
+    lines.find((l) => /: (fatal )?error: /.test(l)) ??
+    lines.find((l) => /undefined reference|^%Error/.test(l)) ??
+    lines.find((l) => l.trim() !== '' && !l.startsWith('$ ')) ??
     'no output';
   return pick.trim().replace(/\s+/g, ' ').slice(0, 300);
 }
@@ -188,7 +189,11 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
       await rm(failed, { recursive: true, force: true });
       await rename(tmp, failed);
       const logPath = join(failed, 'build.log');
-      throw new BuildError(`verilator build of ${opts.name} failed: ${firstProblem(r.out)} (full log: ${logPath})`, logPath);
+      // Name the user's files, not our private copies of them.
+      let text = r.out;
+      sources.forEach((s, i) => (text = text.replaceAll(join(tmp, 'src', s.name), opts.verilogFiles[i]!)));
+      text = text.replaceAll(`${join(tmp, 'src')}/`, '');
+      throw new BuildError(`verilator build of ${opts.name} failed: ${firstProblem(text)} (full log: ${logPath})`, logPath);
     }
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
