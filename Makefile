@@ -40,3 +40,16 @@ test: deps typecheck
 
 bench-ref: npm-deps
 	$(NPX) tsx bench/ref.bench.ts
+
+# rtl/: the default build's Verilog and register map files; ref/regmap.generated.ts is
+# the register map's TypeScript for the default layout (same text as rtl/nvgre_rx_regs.ts).
+.PHONY: rtl lint
+rtl: npm-deps
+	rm -f rtl/*.v
+	$(NPX) tsx cli/main.ts gen --out rtl
+	cp rtl/nvgre_rx_regs.ts ref/regmap.generated.ts
+
+# Every module of rtl/ through verilator -Wall, one module at a time as the top.
+lint: tools
+	@set -e; for f in rtl/*.v; do m=$$(basename $$f .v); echo "lint $$m"; \
+	  verilator --lint-only -Wall --top-module $$m rtl/*.v; done

@@ -3,9 +3,10 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerClassify } from './classify.ts';
+import { registerGen } from './gen.ts';
 import { CliError, EXIT_USAGE } from './errors.ts';
 
-const SUBCOMMANDS: readonly ((program: Command) => void)[] = [registerClassify];
+const SUBCOMMANDS: readonly ((program: Command) => void)[] = [registerClassify, registerGen];
 
 function oneLine(s: string): string {
   return s.trim().replace(/\s*\n\s*/g, ' ');

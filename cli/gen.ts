@@ -1,0 +1,68 @@
+// `nvgre-rx gen`: write the Verilog of a build (one file per module) and the register
+// map's C header, Markdown, JSON and TypeScript beside it.
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { generateAll, regmapExtras } from '../gen/build-all.ts';
+import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
+import { regmapFiles } from '../gen/regmap-files.ts';
+import { CliError, EXIT_FILE, EXIT_USAGE } from './errors.ts';
+
+interface GenOpts {
+  config?: string;
+  out: string;
+}
+
+async function loadConfig(path: string | undefined): Promise<BuildConfig> {
+  if (path === undefined) return parseBuildConfig({});
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT_USAGE);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${path}: not JSON: ${(e as Error).message}`, EXIT_USAGE);
+  }
+  try {
+    return parseBuildConfig(json);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(`${path}: ${e.message}`, EXIT_USAGE);
+    throw e;
+  }
+}
+
+/** Every file `gen` writes for a build: Verilog plus the register map outputs. */
+export function genFiles(cfg: BuildConfig): Map<string, string> {
+  return new Map([...generateAll(cfg), ...regmapFiles(cfg, regmapExtras(cfg))]);
+}
+
+async function run(opts: GenOpts): Promise<void> {
+  const cfg = await loadConfig(opts.config);
+  const files = genFiles(cfg);
+  try {
+    await mkdir(opts.out, { recursive: true });
+    for (const [name, text] of files) await writeFile(join(opts.out, name), text);
+  } catch (e) {
+    throw new CliError(`cannot write to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT_FILE);
+  }
+  process.stdout.write(`${[...files.keys()].map((f) => join(opts.out, f)).join('\n')}\n`);
+}
+
+export function registerGen(program: Command): void {
+  program
+    .command('gen')
+    .summary('generate the Verilog and the register map files of a build')
+    .description(
+      'Write one Verilog file per module of the core for the build configuration C.json (default: ' +
+        'the default build), and the register map as nvgre_rx_regs.h, .md, .json and .ts beside them.',
+    )
+    .option('-c, --config <C.json>', 'build configuration (JSON; keys of gen/config.ts, all optional)')
+    .option('-o, --out <DIR>', 'output directory', 'rtl')
+    .addHelpText('after', '\nExit codes: 0 done, 1 cannot write the output, 2 bad usage or configuration.')
+    .action(async (opts: GenOpts) => run(opts));
+}
