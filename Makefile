@@ -10,6 +10,7 @@ all: test
 help:
 	@echo "make test       the whole test suite (installs what it needs)"
 	@echo "make bench-ref  reference-engine speed"
+	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -53,3 +54,8 @@ rtl: npm-deps
 lint: tools
 	@set -e; for f in rtl/*.v; do m=$$(basename $$f .v); echo "lint $$m"; \
 	  verilator --lint-only -Wall --top-module $$m rtl/*.v; done
+
+# Bridge speed: a 2048-bit-input model through the TypeScript bridge vs its bare C++ loop.
+.PHONY: bench-bridge
+bench-bridge: deps
+	$(NPX) tsx bench/bridge.bench.ts

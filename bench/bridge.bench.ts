@@ -1,6 +1,7 @@
 // Cycles per second of a 2048-bit-input model driven through the bridge (TypeScript
 // in the loop, batches over a pipe) against the same model's bare C++ loop
-// (`model --bench`), on the same stimulus. Prints both and their ratio.
+// (`model --bench`), on the same stimulus. Prints both, their ratio, and whether the
+// outputs were identical (exit status 1 if not). Best of three runs each.
 //
 //   npx tsx bench/bridge.bench.ts [cycles] [batch]
 
@@ -12,8 +13,8 @@ import { SimProcess } from '../tb/bridge.ts';
 import { emitFixture, foldModule, writeFixture } from '../tb/bridge-fixtures.ts';
 import { buildModel, DEFAULT_MODEL_DIR } from '../tb/verilator.ts';
 
-const cycles = Number(process.argv[2] ?? 400_000);
-const batch = Number(process.argv[3] ?? 4096);
+const cycles = Number(process.argv[2] ?? 200_000);
+const batch = Number(process.argv[3] ?? 8192);
 
 const m = foldModule();
 const model = await buildModel({ name: 'bench_fold', verilogFiles: [await writeFixture('bridge_fold.v', emitFixture(m))], top: m });
@@ -38,35 +39,55 @@ await mkdir(dir, { recursive: true });
 const stimFile = join(dir, 'bridge-stim.bin');
 const outFile = join(dir, 'bridge-out.bin');
 await writeFile(stimFile, stim);
-const bare = await promisify(execFile)(model.binary, ['--bench', stimFile, outFile]);
-const bareRate = Number(/cycles_per_s=(\d+)/.exec(bare.stdout)?.[1]);
-
-// Two batches in flight: TypeScript hands over the next while the model runs one.
-const sim = await SimProcess.start(model);
-const t0 = performance.now();
-const inFlight: Promise<Uint32Array>[] = [];
-const results: Uint32Array[] = [];
-for (let c = 0; c < cycles; c += batch) {
-  inFlight.push(sim.run(stim.subarray(c * L.inWords, Math.min(cycles, c + batch) * L.inWords)));
-  if (inFlight.length === 2) results.push(await inFlight.shift()!);
+// Best of a few runs each: CI machines are shared, and the question is what each loop
+// can do, not how often it was interrupted.
+const ROUNDS = 3;
+let bareRate = 0;
+for (let i = 0; i < ROUNDS; i++) {
+  const bare = await promisify(execFile)(model.binary, ['--bench', stimFile, outFile]);
+  bareRate = Math.max(bareRate, Number(/cycles_per_s=(\d+)/.exec(bare.stdout)?.[1]));
 }
-results.push(...(await Promise.all(inFlight)));
-const seconds = (performance.now() - t0) / 1000;
-await sim.close();
-const bridgeRate = cycles / seconds;
+const bareOut = new Uint32Array(new Uint8Array(await readFile(outFile)).buffer);
 
-const bareOut = new Uint32Array((await readFile(outFile)).buffer.slice(0));
-let same = bareOut.length === cycles * L.outWords;
-let at = 0;
-for (const r of results) {
-  for (let i = 0; i < r.length && same; i++) same = r[i] === bareOut[at + i];
-  at += r.length;
+/** Cycles/s through the bridge, two batches in flight; checks the outputs against bare C++. */
+async function viaBridge(transport: 'shm' | 'pipe'): Promise<{ rate: number; same: boolean }> {
+  const sim = await SimProcess.start(model, { transport });
+  const t0 = performance.now();
+  const inFlight: Promise<Uint32Array>[] = [];
+  const results: Uint32Array[] = [];
+  for (let c = 0; c < cycles; c += batch) {
+    inFlight.push(sim.run(stim.subarray(c * L.inWords, Math.min(cycles, c + batch) * L.inWords)));
+    if (inFlight.length === 2) results.push(await inFlight.shift()!);
+  }
+  results.push(...(await Promise.all(inFlight)));
+  const seconds = (performance.now() - t0) / 1000;
+  await sim.close();
+  let same = bareOut.length === cycles * L.outWords;
+  let at = 0;
+  for (const r of results) {
+    for (let i = 0; i < r.length && same; i++) same = r[i] === bareOut[at + i];
+    at += r.length;
+  }
+  return { rate: cycles / seconds, same };
 }
+
+const best = async (t: 'shm' | 'pipe'): Promise<{ rate: number; same: boolean }> => {
+  let b = { rate: 0, same: true };
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await viaBridge(t);
+    b = { rate: Math.max(b.rate, r.rate), same: b.same && r.same };
+  }
+  return b;
+};
+const shm = await best('shm');
+const pipe = await best('pipe');
+const bridgeRate = shm.rate;
+const same = shm.same && pipe.same;
 
 const fmt = (r: number): string => `${(r / 1e6).toFixed(2)} M cycles/s`;
 console.log(`cycles ${cycles}, batch ${batch}, ${L.inWords} input words and ${L.outWords} output words per cycle`);
 console.log(`bare C++ loop : ${fmt(bareRate)}`);
-console.log(`bridge (TS)   : ${fmt(bridgeRate)}`);
+console.log(`bridge (TS)   : ${fmt(bridgeRate)} over shm (default), ${fmt(pipe.rate)} over the pipe`);
 console.log(`ratio         : ${(bridgeRate / bareRate).toFixed(2)} (bridge / bare)`);
 console.log(`outputs       : ${same ? 'identical' : 'DIFFERENT'}`);
 if (!same) process.exitCode = 1;
