@@ -276,7 +276,8 @@ export class RefEngine {
       inner_l2_offset: s.innerL2Off,
       inner_l3_offset: s.innerL3Off,
       inner_l4_offset: s.innerL4Off,
-      length: frame.length,
+      // The hardware field is 16 bits and saturates (docs/BEHAVIOUR.md).
+      length: frame.length > 0xffff ? 0xffff : frame.length,
       errors: ERR_LISTS[s.error | (macError ? 8 : 0)]!.slice(),
     };
   }

@@ -98,3 +98,12 @@ describe('further decisions', () => {
     expect(classify(f, with_({ filters: [flt] })).vmq_hit).toBe(true);
   });
 });
+
+describe('record length field', () => {
+  it('saturates at 65535 like the 16-bit hardware field', () => {
+    const big = new Uint8Array(70000);
+    expect(classify(big, defaultProfile()).length).toBe(65535);
+    expect(classify(new Uint8Array(65535), defaultProfile()).length).toBe(65535);
+    expect(classify(new Uint8Array(1500), defaultProfile()).length).toBe(1500);
+  });
+});
