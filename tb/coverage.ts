@@ -1,0 +1,179 @@
+// Functional coverage of SPEC sections 2-4: which paths the regression really went
+// through, counted per frame from the record, the frame and the control state it was
+// classified with. A bin with zero hits fails the run (tb/regress.ts).
+
+import type { BuildConfig } from '../gen/config.ts';
+import { HASH_TYPE, hashTypeName } from '../ref/hash-types.ts';
+import { ENCAP_NONE, ERR_BAD_IP, ERR_TOO_DEEP, ERR_TRUNCATED, parseFrame, ParseState } from '../ref/parse.ts';
+import type { Profile } from '../ref/profile.ts';
+import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord } from '../ref/record.ts';
+
+export type CoverageCounts = Record<string, number>;
+
+const FALLBACKS = ['outer-fragment', 'gre-not-parseable', 'inner-not-ip', 'inner-fragment', 'no-inner-l4', 'truncated', 'too-deep', 'bad-inner-ip', 'type-disabled'] as const;
+const VMQ_BINS = [
+  'hit outer untagged',
+  'hit outer tagged',
+  'hit inner (no VSID)',
+  'hit inner NVGRE',
+  'hit by VLAN condition',
+  'hit by VSID condition',
+  'miss',
+  'miss: VLAN condition differs',
+  'miss: VSID condition differs',
+  'miss: VSID filter on outer lookup',
+  'priority: several filters match',
+  'no lookup (no Ethernet header)',
+] as const;
+/** Stimulus-side bins, counted by the driver. */
+export const STIM_BINS = [
+  'csr rewrite between frames',
+  'csr rewrite during a frame',
+  'reset during a frame',
+  'metadata back-pressure',
+  's_axis_tready low',
+  'valid gaps',
+] as const;
+
+/** Every bin of a build, so that bins never hit are listed with 0. */
+export function coverageBins(cfg: BuildConfig): string[] {
+  const types = Object.keys(HASH_TYPE).filter((n) => cfg.ipv6 || !n.endsWith('IPV6'));
+  return [
+    ...ENCAPS.map((e) => `encap ${e}`),
+    'encap kind: NVGRE',
+    'encap kind: GRE + Ethernet',
+    'encap kind: IP in GRE',
+    'encap kind: GRE not parseable',
+    ...HASH_INPUTS.map((h) => `hash_input ${h}`),
+    ...types.map((t) => `hash_type ${t}`),
+    ...ERROR_NAMES.map((e) => `error ${e}`),
+    ...FALLBACKS.map((f) => `fallback ${f}`),
+    'no hash: RSS off',
+    'no hash: no L3',
+    'no hash: type not enabled',
+    'outer VLAN tags 0',
+    'outer VLAN tags 1',
+    'outer VLAN tags 2',
+    'outer TPID 0x88a8',
+    'IPv4 fragment',
+    ...(cfg.ipv6 ? ['IPv6 fragment', 'IPv6 extension headers'] : []),
+    ...VMQ_BINS.map((v) => `vmq ${v}`),
+    ...STIM_BINS.map((s) => `stim ${s}`),
+  ];
+}
+
+export class Coverage {
+  readonly counts: CoverageCounts = {};
+  private readonly state = new ParseState();
+
+  constructor(readonly cfg: BuildConfig) {
+    for (const b of coverageBins(cfg)) this.counts[b] = 0;
+  }
+
+  hit(bin: string, n = 1): void {
+    this.counts[bin] = (this.counts[bin] ?? 0) + n;
+  }
+
+  /** Count one classified frame. */
+  frame(f: Uint8Array, r: MetaRecord, p: Profile): void {
+    const s = this.state;
+    parseFrame(f, { maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes), ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable }, s);
+    this.hit(`encap ${r.encap}`);
+    this.hit(`hash_input ${r.hash_input}`);
+    if (r.hash_valid) this.hit(`hash_type ${hashTypeName(r.hash_type) ?? r.hash_type}`);
+    for (const e of r.errors) this.hit(`error ${e}`);
+    if (s.encap !== ENCAP_NONE) this.hit(`encap kind: ${encapKind(s)}`);
+    if (r.hash_input === 'outer-2tuple') this.hit(`fallback ${fallbackReason(f, s, r)}`);
+    if (r.hash_input === 'none') this.hit(!p.rssEnable ? 'no hash: RSS off' : s.l3 === 0 ? 'no hash: no L3' : 'no hash: type not enabled');
+    if (s.eth) {
+      const tags = f.length >= 22 && isTpid(f, 12) ? (isTpid(f, 16) ? 2 : 1) : 0;
+      this.hit(`outer VLAN tags ${tags}`);
+      if (tags > 0 && (u16(f, 12) === 0x88a8 || (tags === 2 && u16(f, 16) === 0x88a8))) this.hit('outer TPID 0x88a8');
+    }
+    if (s.l3Frag) this.hit(s.l3 === 4 ? 'IPv4 fragment' : 'IPv6 fragment');
+    if (s.l3 === 6 && s.l3Off + 40 < f.length && [0, 43, 60].includes(f[s.l3Off + 6]!)) this.hit('IPv6 extension headers');
+    this.vmq(f, s, r, p);
+  }
+
+  private vmq(f: Uint8Array, s: ParseState, r: MetaRecord, p: Profile): void {
+    if (!p.vmqEnable) return;
+    if (!s.eth) {
+      this.hit('vmq no lookup (no Ethernet header)');
+      return;
+    }
+    const inner = s.encap !== ENCAP_NONE && p.encapVmqEnable && s.innerEth;
+    const macOff = inner ? s.innerL2Off : 0;
+    const vlan = inner ? s.innerVlan : s.vlan;
+    const vsid = inner && r.encap === 'nvgre' ? s.vsid : -1;
+    const matches: number[] = [];
+    let vlanMiss = false;
+    let vsidMiss = false;
+    let vsidOuter = false;
+    p.filters.forEach((x, i) => {
+      if (!x.valid || !sameMac(f, macOff, x.mac)) return;
+      const vOk = !x.matchVlan || x.vlanId === vlan;
+      const sOk = !x.matchVsid || x.vsid === vsid;
+      if (vOk && sOk) matches.push(i);
+      else if (!vOk) vlanMiss = true;
+      else if (vsid < 0) vsidOuter = true;
+      else vsidMiss = true;
+    });
+    if (r.vmq_hit) {
+      const x = p.filters[r.vmq_filter]!;
+      this.hit(inner ? (vsid >= 0 ? 'vmq hit inner NVGRE' : 'vmq hit inner (no VSID)') : vlan < 0 ? 'vmq hit outer untagged' : 'vmq hit outer tagged');
+      if (x.matchVlan) this.hit('vmq hit by VLAN condition');
+      if (x.matchVsid) this.hit('vmq hit by VSID condition');
+      if (matches.length > 1) this.hit('vmq priority: several filters match');
+    } else {
+      this.hit('vmq miss');
+      if (vlanMiss) this.hit('vmq miss: VLAN condition differs');
+      if (vsidMiss) this.hit('vmq miss: VSID condition differs');
+      if (vsidOuter) this.hit('vmq miss: VSID filter on outer lookup');
+    }
+  }
+
+  merge(other: CoverageCounts): void {
+    for (const [k, v] of Object.entries(other)) this.hit(k, v);
+  }
+
+  /** Bins of the build never hit. */
+  holes(): string[] {
+    return coverageBins(this.cfg).filter((b) => !this.counts[b]);
+  }
+}
+
+function u16(f: Uint8Array, o: number): number {
+  return (f[o]! << 8) | f[o + 1]!;
+}
+function isTpid(f: Uint8Array, o: number): boolean {
+  const t = u16(f, o);
+  return t === 0x8100 || t === 0x88a8;
+}
+function sameMac(f: Uint8Array, o: number, mac: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (f[o + i] !== mac[i]) return false;
+  return true;
+}
+
+function encapKind(s: ParseState): string {
+  if (s.encap === 2) return 'NVGRE';
+  if (s.innerEth) return 'GRE + Ethernet';
+  if (s.innerL3 !== 0) return 'IP in GRE';
+  return 'GRE not parseable';
+}
+
+function fallbackReason(f: Uint8Array, s: ParseState, r: MetaRecord): (typeof FALLBACKS)[number] {
+  if (s.l3Frag) return 'outer-fragment';
+  if (s.error & ERR_TRUNCATED) return 'truncated';
+  if (s.error & ERR_TOO_DEEP) return 'too-deep';
+  if (s.error & ERR_BAD_IP) return 'bad-inner-ip';
+  if (!r.inner_parsed) return s.innerEth ? 'inner-not-ip' : 'gre-not-parseable';
+  if (r.inner_l4_offset !== 0) return 'type-disabled';
+  if (s.innerL3 === 4 && (u16(f, s.innerL3Off + 6) & 0x3fff) !== 0) return 'inner-fragment';
+  return 'no-inner-l4';
+}
+
+/** Printable lines: "bin  count", holes marked. */
+export function formatCoverage(counts: CoverageCounts, bins: string[]): string[] {
+  const w = Math.max(...bins.map((b) => b.length));
+  return bins.map((b) => `  ${b.padEnd(w)}  ${String(counts[b] ?? 0).padStart(9)}${counts[b] ? '' : '   <-- never hit'}`);
+}

@@ -1,0 +1,151 @@
+// The scoreboard: compares a batch of outputs from the RTL with what the cycle model
+// predicted, on every cycle and every output port, and checks every delivered record
+// against the reference engine under the control state the frame was classified with.
+// The first difference is returned as a Mismatch; tb/scoreboard-report.ts prints it.
+
+import type { BuildConfig } from '../gen/config.ts';
+import { unpackMeta } from '../gen/meta-layout.ts';
+import { RefEngine } from '../ref/engine.ts';
+import type { Profile } from '../ref/profile.ts';
+import type { MetaRecord } from '../ref/record.ts';
+import type { Batch, FrameInfo } from './driver.ts';
+import type { PortLayout, PortSlot } from './ports.ts';
+
+export interface Mismatch {
+  kind: 'lockstep' | 'record';
+  cycle: number;
+  signal: string;
+  expected: bigint;
+  actual: bigint;
+  /** Other outputs that differ in the same cycle. */
+  others: string[];
+  frame: FrameInfo | undefined;
+  /** For a metadata beat: both records decoded, and the fields that differ. */
+  expectedRecord?: MetaRecord;
+  actualRecord?: MetaRecord;
+  fields?: string[];
+}
+
+export interface CompareOptions {
+  /**
+   * Compare payloads (m_axis_meta_tdata, s_axil_rdata/rresp, s_axil_bresp) only in
+   * cycles where their valid is high in the prediction. Off by default: every output is
+   * compared on every cycle.
+   */
+  payloadWhenValid?: boolean;
+}
+
+const PAYLOAD_VALID: Record<string, string> = {
+  m_axis_meta_tdata: 'm_axis_meta_tvalid',
+  s_axil_rdata: 's_axil_rvalid',
+  s_axil_rresp: 's_axil_rvalid',
+  s_axil_bresp: 's_axil_bvalid',
+};
+
+function slotValue(buf: Uint32Array, at: number, sl: PortSlot): bigint {
+  let v = 0n;
+  for (let i = sl.words - 1; i >= 0; i--) v = (v << 32n) | BigInt((buf[at + i]! & (i === sl.words - 1 ? sl.topMask : 0xffffffff)) >>> 0);
+  return v;
+}
+
+function differs(a: Uint32Array, b: Uint32Array, at: number, sl: PortSlot): boolean {
+  for (let i = 0; i < sl.words; i++) {
+    const m = i === sl.words - 1 ? sl.topMask : 0xffffffff;
+    if (((a[at + i]! ^ b[at + i]!) & m) !== 0) return true;
+  }
+  return false;
+}
+
+const RECORD_KEYS = (r: MetaRecord): (keyof MetaRecord)[] => (Object.keys(r) as (keyof MetaRecord)[]).filter((k) => k !== 'frame');
+
+export function recordDiff(a: MetaRecord, b: MetaRecord): string[] {
+  return RECORD_KEYS(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+export class Scoreboard {
+  private lastProfile: Profile | undefined;
+  private engine: RefEngine | undefined;
+  private readonly validSlot = new Map<string, PortSlot>();
+  records = 0;
+  cyclesCompared = 0;
+  readonly delivered: { frame: FrameInfo; record: MetaRecord }[] = [];
+
+  constructor(
+    readonly cfg: BuildConfig,
+    readonly layout: PortLayout,
+    readonly opts: CompareOptions = {},
+    /** Keep the delivered records (for classify --engine rtl). */
+    readonly keepRecords = false,
+  ) {
+    for (const [p, v] of Object.entries(PAYLOAD_VALID)) {
+      const sl = layout.outputs.find((s) => s.name === v);
+      if (sl && layout.outputs.some((s) => s.name === p)) this.validSlot.set(p, sl);
+    }
+  }
+
+  /** The reference record of a frame under the control state it was classified with. */
+  reference(f: FrameInfo): MetaRecord {
+    const p = f.profile!;
+    if (p !== this.lastProfile || !this.engine) {
+      this.engine = new RefEngine(p, this.cfg, this.engine?.toeplitz);
+      this.lastProfile = p;
+    }
+    return this.engine.classify(f.frame.data, { frameIndex: f.id, macError: f.frame.macError });
+  }
+
+  /** Compare one batch; returns the first mismatch, cycle by cycle, port by port. */
+  check(batch: Batch, actual: Uint32Array, frameAt: (cycle: number, metaSide: boolean) => FrameInfo | undefined): Mismatch | undefined {
+    const L = this.layout;
+    const exp = batch.expected;
+    const W = L.outWords;
+    if (actual.length !== exp.length) throw new Error(`batch of ${batch.cycles} cycles: ${actual.length} output words, expected ${exp.length}`);
+    for (let c = 0; c < batch.cycles; c++) {
+      const base = c * W;
+      let first: PortSlot | undefined;
+      const others: string[] = [];
+      for (const sl of L.outputs) {
+        const vs = this.validSlot.get(sl.name);
+        if (vs && this.opts.payloadWhenValid && (exp[base + vs.offset]! & 1) === 0) continue;
+        if (differs(exp, actual, base + sl.offset, sl)) {
+          if (!first) first = sl;
+          else others.push(sl.name);
+        }
+      }
+      if (first) {
+        const cycle = batch.start + c;
+        const m: Mismatch = {
+          kind: 'lockstep',
+          cycle,
+          signal: first.name,
+          expected: slotValue(exp, base + first.offset, first),
+          actual: slotValue(actual, base + first.offset, first),
+          others,
+          frame: frameAt(cycle, first.name.startsWith('m_axis_meta')),
+        };
+        if (first.name === 'm_axis_meta_tdata') {
+          m.expectedRecord = unpackMeta(this.cfg, m.expected, m.frame?.id ?? 0);
+          m.actualRecord = unpackMeta(this.cfg, m.actual, m.frame?.id ?? 0);
+          m.fields = recordDiff(m.expectedRecord, m.actualRecord);
+        }
+        this.cyclesCompared += c;
+        return m;
+      }
+    }
+    this.cyclesCompared += batch.cycles;
+    // Every record delivered in the batch against the reference engine.
+    const tdata = L.outputs.find((s) => s.name === 'm_axis_meta_tdata')!;
+    for (const ev of batch.meta) {
+      const c = ev.cycle - batch.start;
+      const beat = slotValue(actual, c * W + tdata.offset, tdata);
+      const got = unpackMeta(this.cfg, beat, ev.frame.id);
+      const want = this.reference(ev.frame);
+      this.records++;
+      if (this.keepRecords) this.delivered.push({ frame: ev.frame, record: got });
+      const fields = recordDiff(want, got);
+      if (fields.length) {
+        return { kind: 'record', cycle: ev.cycle, signal: 'm_axis_meta_tdata', expected: 0n, actual: beat, others: [], frame: ev.frame, expectedRecord: want, actualRecord: got, fields };
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,189 @@
+// Constrained-random stimulus: frames mixing every encapsulation, VLAN stack, fragment,
+// extension chain and malformation, with register rewrites between and during frames,
+// MAC errors and resets, all from one seed so that any failure replays exactly.
+
+import type { BuildConfig } from '../gen/config.ts';
+import { COUNTER_BASE, COUNTER_NAMES } from '../gen/regmap.ts';
+import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
+import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
+import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
+import { applyWrite, cloneImage, diffWrites, engineProfile, profileWrites, resetImage, type CsrImage } from './stimulus-csr.ts';
+import { directedFor } from './stimulus-directed.ts';
+import { frameOf, type Script, type ScriptItem, type StimFrame } from './stimulus.ts';
+
+export interface RandomOptions {
+  frames: number;
+  /** Include the directed groups first (default true). */
+  directed?: boolean;
+  /** Per-frame probabilities of control events (defaults in DEFAULT_RATES). */
+  rates?: Partial<typeof DEFAULT_RATES>;
+}
+
+export const DEFAULT_RATES = {
+  rewriteBetween: 0.004,
+  rewriteDuring: 0.004,
+  reset: 0.0005,
+  macError: 0.02,
+  cut: 0.04,
+  badIp: 0.02,
+  jumbo: 0.01,
+  greOddProto: 0.03,
+  /** A read of the counters every this many frames. */
+  readEvery: 5000,
+};
+
+const int = (r: Rand, n: number): number => Math.floor(r() * n);
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)]!;
+const VLANS = [0, 5, 100, 4095];
+const VSIDS = [0, 1, 4096];
+
+function mac(n: number): Uint8Array {
+  return Uint8Array.of(0x02, 0, 0, 0, 0, n);
+}
+
+/** Filters over the MAC space of ref/packets randomLayers, with VLAN/VSID conditions that traffic meets. */
+export function randomFilters(r: Rand, cfg: BuildConfig): Filter[] {
+  const n = 1 + int(r, cfg.vmqFilters);
+  return Array.from({ length: n }, () => ({
+    valid: r() < 0.9,
+    mac: mac(1 + int(r, 4)),
+    matchVlan: r() < 0.3,
+    vlanId: pick(r, VLANS),
+    matchVsid: r() < 0.3,
+    vsid: pick(r, VSIDS),
+    queue: int(r, 2 ** cfg.queueBits),
+  }));
+}
+
+/** One random change of the control state, described for logs. */
+export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profile: Profile; why: string } {
+  const p: Profile = { ...cur, key: cur.key.slice(), indirection: cur.indirection.slice(), filters: cur.filters.map((f) => ({ ...f, mac: f.mac.slice() })) };
+  const q = (): number => int(r, 2 ** cfg.queueBits);
+  const what = pick(r, ['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const);
+  switch (what) {
+    case 'key':
+      if (cfg.toeplitz === 'runtime-key') p.key = Uint8Array.from({ length: 40 }, () => int(r, 256));
+      else p.indirection = p.indirection.map(() => q());
+      break;
+    case 'indirection': {
+      const bits = 1 + int(r, Math.log2(cfg.indirectionEntries));
+      p.indirection = Array.from({ length: 1 << bits }, () => q());
+      break;
+    }
+    case 'filters':
+      p.filters = randomFilters(r, cfg);
+      break;
+    case 'enables':
+      p.rssEnable = r() < 0.8;
+      p.vmqEnable = r() < 0.8;
+      p.encapRssEnable = r() < 0.7;
+      p.encapVmqEnable = r() < 0.7;
+      break;
+    case 'hash-types': {
+      const all = Object.values(HASH_TYPE);
+      p.hashTypes = r() < 0.3 ? ALL_HASH_TYPES : all.filter(() => r() < 0.5).reduce((m, t) => m | t, 0);
+      break;
+    }
+    case 'defaults':
+      p.rssDefaultQueue = q();
+      p.vmqDefaultQueue = q();
+      break;
+    case 'max-header':
+      p.maxHeaderBytes = 64 + int(r, cfg.maxHeaderBytes - 63);
+      break;
+    case 'default-profile':
+      return { profile: { ...defaultProfile(cfg), filters: p.filters }, why: 'back to the default profile' };
+  }
+  return { profile: p, why: what };
+}
+
+function mutate(r: Rand, layers: Layer[], rates: typeof DEFAULT_RATES): Layer[] {
+  return layers.map((l) => {
+    if (l.kind === 'vlan' && r() < 0.7) return { ...l, vid: pick(r, VLANS) };
+    if (l.kind === 'gre' && r() < rates.greOddProto) return { ...l, protocol: pick(r, [0x880b, 0x0806, 0x86dd, 0x0800]) };
+    if (l.kind === 'nvgre' && r() < 0.5) return { ...l, vsid: pick(r, VSIDS) };
+    return l;
+  });
+}
+
+/** One random frame: a random layer stack, sometimes cut, made malformed, or long. */
+export function randomFrame(r: Rand, cfg: BuildConfig, rates: typeof DEFAULT_RATES = DEFAULT_RATES): StimFrame {
+  const jumbo = r() < rates.jumbo;
+  let layers = mutate(r, randomLayers(r, { ipv6: cfg.ipv6, encapRate: 0.55, oddRate: 0.15, maxPayload: jumbo ? 1500 : 48 }), rates);
+  let tag = 'random';
+  if (r() < rates.badIp) {
+    const ips = layers.map((l, i) => (l.kind === 'ipv4' || l.kind === 'ipv6' ? i : -1)).filter((i) => i >= 0);
+    const i = pick(r, ips);
+    const l = layers[i]!;
+    const bad: Layer = l.kind === 'ipv4' ? (r() < 0.5 ? { ...l, version: pick(r, [0, 5, 6, 15]) } : { ...l, ihl: int(r, 5) }) : l.kind === 'ipv6' ? { ...l, version: pick(r, [0, 4, 7]) } : l;
+    layers = layers.map((x, j) => (j === i ? bad : x));
+    tag = 'random-bad-ip';
+  }
+  const f = frameOf(layers, tag, { macError: r() < rates.macError });
+  if (r() < rates.cut && f.data.length > 1) return { ...f, data: f.data.slice(0, 1 + int(r, f.data.length - 1)), tag: 'random-cut' };
+  return f;
+}
+
+function counterReads(): ScriptItem {
+  return { k: 'read', addrs: COUNTER_NAMES.map((_, k) => COUNTER_BASE + 4 * k) };
+}
+
+/**
+ * A whole regression script for one seed: program the default profile (plus random
+ * filters) over the CSRs, the directed groups, then random frames with rewrites,
+ * resets and counter reads mixed in.
+ */
+export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions): Script {
+  const r = mulberry32(seed);
+  const rates = { ...DEFAULT_RATES, ...opts.rates };
+  const items: ScriptItem[] = [];
+  let img: CsrImage | undefined;
+  const program = (p: Profile, why: string, during = false): void => {
+    const prior = img ?? resetImage(cfg);
+    const writes = img ? diffWrites(prior, p, cfg) : profileWrites(p, cfg);
+    const next = cloneImage(prior);
+    for (const w of writes) applyWrite(next, w, cfg);
+    img = next;
+    items.push({ k: 'csr', writes, during, atBeat: during ? int(r, 4) : undefined, profile: engineProfile(next), why });
+  };
+  const base: Profile = { ...defaultProfile(cfg), filters: randomFilters(r, cfg) };
+  program(base, 'default profile and random filters');
+  let frames = 0;
+  if (opts.directed !== false) {
+    for (const g of directedFor(cfg)) {
+      const gp = g.profile(cfg);
+      program(gp, `directed group ${g.name}`);
+      for (const c of g.cases) {
+        items.push({ k: 'frame', frame: c.frame });
+        frames++;
+      }
+    }
+    program(base, 'back to the default profile');
+  }
+  let cur = base;
+  while (frames < opts.frames) {
+    const x = r();
+    if (x < rates.rewriteBetween) {
+      const w = randomRewrite(r, cur, cfg);
+      cur = w.profile;
+      program(cur, w.why);
+    } else if (x < rates.rewriteBetween + rates.rewriteDuring) {
+      const w = randomRewrite(r, cur, cfg);
+      cur = w.profile;
+      program(cur, w.why, true);
+    } else if (x < rates.rewriteBetween + rates.rewriteDuring + rates.reset) {
+      // The frame after the reset item is cut by it (never classified); reset clears
+      // the registers, so the current state is programmed again before traffic goes on.
+      items.push({ k: 'reset', atBeat: int(r, 3), cycles: 1 + int(r, 3) });
+      items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
+      img = undefined;
+      program(cur, 'reprogram after reset');
+    }
+    if (frames > 0 && frames % rates.readEvery === 0) items.push(counterReads());
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
+    frames++;
+  }
+  items.push({ k: 'idle', cycles: 64 });
+  items.push(counterReads());
+  return { items, seed };
+}
