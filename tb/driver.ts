@@ -30,9 +30,9 @@ export interface TrafficShape {
 }
 
 export const SHAPES: Record<string, TrafficShape> = {
-  smooth: { gapRate: 0, metaStallRate: 0, longStallRate: 0, longStallCycles: 0, respStallRate: 0 },
-  gappy: { gapRate: 0.2, metaStallRate: 0.1, longStallRate: 0.0005, longStallCycles: 800, respStallRate: 0.2 },
-  bursty: { gapRate: 0.02, metaStallRate: 0.02, longStallRate: 0.002, longStallCycles: 1500, respStallRate: 0.05 },
+  smooth: { gapRate: 0.01, metaStallRate: 0.01, longStallRate: 0.00003, longStallCycles: 3000, respStallRate: 0.01 },
+  gappy: { gapRate: 0.2, metaStallRate: 0.1, longStallRate: 0.00005, longStallCycles: 3000, respStallRate: 0.2 },
+  bursty: { gapRate: 0.02, metaStallRate: 0.02, longStallRate: 0.0002, longStallCycles: 3000, respStallRate: 0.05 },
 };
 
 /** The traffic shape a seed runs with (every shape is reached by some seed). */
@@ -73,6 +73,8 @@ export interface DriverStats {
   cycles: number;
   framesSent: number;
   framesDropped: number;
+  /** Frames whose tlast was taken but whose record a reset discarded. */
+  recordsLost: number;
   records: number;
   csrWrites: number;
   csrReads: number;
@@ -98,6 +100,7 @@ export class Driver {
     cycles: 0,
     framesSent: 0,
     framesDropped: 0,
+    recordsLost: 0,
     records: 0,
     csrWrites: 0,
     csrReads: 0,
@@ -367,7 +370,10 @@ export class Driver {
       this.img = resetImage(this.cfg);
       this.snap = undefined;
       this.duringCsr = undefined;
-      for (const f of this.inflight.splice(0)) f.dropped = true;
+      for (const f of this.inflight.splice(0)) {
+        f.dropped = true;
+        this.stats.recordsLost++;
+      }
       this.presenting = false;
       this.bOutstanding = 0;
       this.rOutstanding = 0;

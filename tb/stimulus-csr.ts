@@ -60,7 +60,8 @@ export function cloneImage(img: CsrImage): CsrImage {
 /** The profile the reference engine uses for frames classified under this image. */
 export function engineProfile(img: CsrImage): Profile {
   const p = img.p;
-  return { ...p, indirection: p.indirection.slice(0, 1 << img.indirBits), filters: p.filters };
+  // A snapshot: later writes to the image must not reach frames already classified.
+  return { ...p, key: p.key.slice(), indirection: p.indirection.slice(0, 1 << img.indirBits), filters: fullFilters(p.filters, p.filters.length) };
 }
 
 /** The image a driver reaches by writing profile `p` in full. */

@@ -161,6 +161,19 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     program(base, 'back to the default profile');
   }
   let cur = base;
+  // Every control event once early on, so even a short run covers them.
+  const early = (): void => {
+    const w = randomRewrite(r, cur, cfg);
+    cur = w.profile;
+    program(cur, `${w.why} (early)`, true);
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
+    items.push({ k: 'reset', atBeat: 1, cycles: 2 });
+    items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
+    img = undefined;
+    program(cur, 'reprogram after reset');
+    frames++;
+  };
+  if (opts.frames > 0) early();
   while (frames < opts.frames) {
     const x = r();
     if (x < rates.rewriteBetween) {
