@@ -1,20 +1,22 @@
 // Cycles per second of a 2048-bit-input model driven through the bridge (TypeScript
 // in the loop, batches over a pipe) against the same model's bare C++ loop
 // (`model --bench`), on the same stimulus. Prints both, their ratio, and whether the
-// outputs were identical (exit status 1 if not). Best of three runs each.
+// outputs were identical (exit status 1 if not). Best of five runs each.
 //
 //   npx tsx bench/bridge.bench.ts [cycles] [batch]
 
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SimProcess } from '../tb/bridge.ts';
 import { emitFixture, foldModule, writeFixture } from '../tb/bridge-fixtures.ts';
 import { buildModel, DEFAULT_MODEL_DIR } from '../tb/verilator.ts';
 
-const cycles = Number(process.argv[2] ?? 200_000);
-const batch = Number(process.argv[3] ?? 8192);
+// A million cycles: shared batch files cost page faults on first use, which short runs
+// would mostly measure.
+const cycles = Number(process.argv[2] ?? 1_000_000);
+const batch = Number(process.argv[3] ?? 16_384);
 
 const m = foldModule();
 const model = await buildModel({ name: 'bench_fold', verilogFiles: [await writeFixture('bridge_fold.v', emitFixture(m))], top: m });
@@ -41,7 +43,7 @@ const outFile = join(dir, 'bridge-out.bin');
 await writeFile(stimFile, stim);
 // Best of a few runs each: CI machines are shared, and the question is what each loop
 // can do, not how often it was interrupted.
-const ROUNDS = 3;
+const ROUNDS = 5;
 let bareRate = 0;
 for (let i = 0; i < ROUNDS; i++) {
   const bare = await promisify(execFile)(model.binary, ['--bench', stimFile, outFile]);
@@ -83,6 +85,9 @@ const shm = await best('shm');
 const pipe = await best('pipe');
 const bridgeRate = shm.rate;
 const same = shm.same && pipe.same;
+
+await rm(stimFile, { force: true });
+await rm(outFile, { force: true });
 
 const fmt = (r: number): string => `${(r / 1e6).toFixed(2)} M cycles/s`;
 console.log(`cycles ${cycles}, batch ${batch}, ${L.inWords} input words and ${L.outWords} output words per cycle`);

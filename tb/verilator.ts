@@ -137,7 +137,9 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
   );
 
   const h = createHash('sha256');
-  for (const part of [await verilatorVersion(), flags.join(' '), MAKE_FLAGS, topName, harness, ...sources.flatMap((s) => [s.name, s.text])]) {
+  // Coverage builds compile the user's files in place (see below), so their paths count.
+  const where = opts.coverage ? opts.verilogFiles.map((f) => resolve(f)).join('\n') : '';
+  for (const part of [await verilatorVersion(), flags.join(' '), MAKE_FLAGS, topName, harness, where, ...sources.flatMap((s) => [s.name, s.text])]) {
     h.update(part).update('\0');
   }
   const key = h.digest('hex').slice(0, 20);
@@ -170,14 +172,16 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
     const tmp = `${dir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     await mkdir(join(tmp, 'src'), { recursive: true });
-    // Compile private copies, so what is built is exactly what was hashed.
-    const files = await Promise.all(
+    // Compile private copies, so what is built is exactly what was hashed; except for
+    // coverage, whose data names the sources it was built from and must name the user's.
+    const copies = await Promise.all(
       sources.map(async (s) => {
         const p = join(tmp, 'src', s.name);
         await writeFile(p, s.text);
         return p;
       }),
     );
+    const files = opts.coverage ? opts.verilogFiles.map((f) => resolve(f)) : copies;
     const main = join(tmp, 'src', 'harness.cpp');
     await writeFile(main, harness);
     const args = [...flags, '--top-module', topName, '--Mdir', join(tmp, 'obj'), '-MAKEFLAGS', MAKE_FLAGS, main, ...files];

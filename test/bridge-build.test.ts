@@ -148,6 +148,25 @@ describe('tracing', () => {
   });
 });
 
+describe('coverage', () => {
+  it('writes coverage data that names the original source at close()', async () => {
+    const m = counterModule();
+    const file = await writeFixture('bridge_counter.v', emitFixture(m));
+    const model = await buildModel({ name: 'counter_cov', verilogFiles: [file], top: m, coverage: true });
+    const dat = join(WORK, 'coverage.dat');
+    const sim = await start(model, { coverageFile: dat });
+    const stim = model.layout.alloc(50);
+    model.layout.set(stim, 0, 'rst', 1);
+    for (let c = 1; c < 50; c++) model.layout.set(stim, c, 'en', 1);
+    await sim.run(stim);
+    await sim.close();
+    const text = await readFile(dat, 'utf8');
+    expect(text).toMatch(/^# SystemC::Coverage/);
+    expect(text).toContain(file);
+    expect(text).toContain('TOP.bridge_counter');
+  });
+});
+
 describe('a model process that fails', () => {
   it.each(['shm', 'pipe'] as const)('rejects pending and later runs with the exit reason when it is killed (%s)', async (transport) => {
     const sim = await start(widths, { transport });
