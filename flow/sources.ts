@@ -33,12 +33,17 @@ export async function loadGenerator(): Promise<GenerateAll | undefined> {
   return typeof f === 'function' ? (f as GenerateAll) : undefined;
 }
 
-/** The Verilog of one build, keyed by file name. */
+/** The Verilog of one build, keyed by file name (the generator's other outputs dropped). */
 export async function generatedSources(cfg: BuildConfig): Promise<Map<string, string>> {
   const gen = await loadGenerator();
   if (!gen) throw new Error('gen/build-all.ts (generateAll) is not there yet: only rtl/ can be synthesised');
   const files = await gen(cfg);
-  return new Map([...files].map(([f, v]) => [basename(f), v] as const).sort(([a], [b]) => a.localeCompare(b)));
+  return new Map(
+    [...files]
+      .map(([f, v]) => [basename(f), v] as const)
+      .filter(([f]) => f.endsWith('.v'))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** Module names, one per file; the top level last so tables read bottom-up. */

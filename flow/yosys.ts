@@ -55,7 +55,7 @@ export function yosysVersion(): Promise<string> {
 }
 
 export interface YosysJob {
-  /** Short label for the cache directory and messages, e.g. `toeplitz-lut6`. */
+  /** Short label for messages, e.g. `default-nvgre_rx_vmq-lut6`. */
   label: string;
   sources: Sources;
   /** Commands run after the sources are read; `{dir}` is not needed: outputs land in cwd. */
@@ -101,7 +101,9 @@ export async function runYosys(job: YosysJob): Promise<YosysResult> {
   for (const n of names) h.update(n).update('\0').update(job.sources.get(n)!).update('\0');
   const key = h.digest('hex').slice(0, 20);
   const root = job.cacheDir ?? DEFAULT_SYNTH_DIR;
-  const dir = join(root, `${job.label.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}`);
+  // Named by the hash alone, so every caller with the same Verilog and script (the depth
+  // test, `make synth`) shares one result whatever it calls the job.
+  const dir = join(root, `ys-${key}`);
   const command = `yosys -p "${script.join('; ')}"`;
   const done = join(dir, 'result.json');
 
@@ -131,7 +133,7 @@ export async function runYosys(job: YosysJob): Promise<YosysResult> {
     const logPath = join(failed, 'yosys.log');
     throw new FlowError(`yosys ${job.label} failed: ${yosysProblem(`${r.out}\n${log}`)} (log: ${logPath})`, logPath);
   }
-  await writeFile(join(tmp, 'result.json'), JSON.stringify({ seconds: r.seconds, command }));
+  await writeFile(join(tmp, 'result.json'), JSON.stringify({ label: job.label, seconds: r.seconds, command }));
   // Another process may have finished the same job first; its result is as good as ours.
   if (existsSync(done)) {
     await rm(tmp, { recursive: true, force: true });

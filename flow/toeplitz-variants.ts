@@ -1,0 +1,38 @@
+// The Toeplitz implementations side by side: area, depth and latency of the hasher alone,
+// for IPv6 builds (36 input bytes) and IPv4-only builds (12).
+
+import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
+import { emitModule } from '../gen/emit/verilog.ts';
+import { toeplitzModule } from '../gen/blocks/toeplitz.ts';
+import { markdownTable } from './table.ts';
+import { synthModule, type AreaRow } from './synth.ts';
+
+export const TOEPLITZ_VARIANTS = ['runtime-key', 'const-key'] as const satisfies readonly BuildConfig['toeplitz'][];
+
+export interface ToeplitzRow {
+  variant: BuildConfig['toeplitz'];
+  inBytes: number;
+  latency: number;
+  area: AreaRow;
+}
+
+export async function compareToeplitz(): Promise<ToeplitzRow[]> {
+  const rows: ToeplitzRow[] = [];
+  for (const ipv6 of [true, false]) {
+    for (const variant of TOEPLITZ_VARIANTS) {
+      const cfg = parseBuildConfig({ ipv6, toeplitz: variant });
+      const { module, latency } = toeplitzModule(cfg);
+      const sources = new Map([[`${module.name}.v`, emitModule(module, { build: `toeplitz=${variant} ipv6=${ipv6}`, generator: 'gen/blocks/toeplitz.ts' })]]);
+      const area = await synthModule(`toeplitz-${variant}-${ipv6 ? 'v6' : 'v4'}`, sources, module.name);
+      rows.push({ variant, inBytes: ipv6 ? 36 : 12, latency, area });
+    }
+  }
+  return rows;
+}
+
+export function toeplitzTable(rows: ToeplitzRow[]): string {
+  return markdownTable(
+    ['implementation', 'input bytes', 'latency (cycles)', 'LUT6 levels', 'LUT6 (generic)', 'xc7 LUTs', 'xc7 FFs', 'ice40 LUT4', 'ice40 FFs'],
+    rows.map((r) => [r.variant, r.inBytes, r.latency, r.area.depth.length, r.area.lut6, r.area.xcLuts, r.area.xcFfs, r.area.iceLuts, r.area.iceFfs]),
+  );
+}
