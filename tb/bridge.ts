@@ -40,10 +40,10 @@ export interface StartOptions {
   /** Where close() makes a coverage build write its coverage data. */
   coverageFile?: string;
   /**
-   * How batch data travels. 'shm' (default): through shared files on tmpfs that the
-   * harness maps, with only the command headers on the pipe; 'pipe': everything on the
-   * pipe. Both give the same results; shm avoids squeezing megabytes through 64 KiB of
-   * pipe buffer, which dominates for wide, cheap models.
+   * How batch data travels. 'pipe' (default): everything on stdin/stdout. 'shm': batch
+   * data through shared files on tmpfs that the harness maps, only command headers on
+   * the pipe. Both give the same results; shm can be faster for long runs of wide, cheap
+   * models but varied more with machine load in our measurements (docs/TESTBENCH.md).
    */
   transport?: 'shm' | 'pipe';
 }
@@ -95,7 +95,7 @@ export class SimProcess {
     private readonly opts: StartOptions,
   ) {
     const args: string[] = [];
-    if ((opts.transport ?? 'shm') === 'shm') {
+    if (opts.transport === 'shm') {
       const dir = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
       for (let i = 0; i < SHM_SLOTS; i++) {
         const path = join(dir, `nvgre-sim-${process.pid}-${SimProcess.serial++}`);
