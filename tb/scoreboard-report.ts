@@ -2,7 +2,7 @@
 // record), how to replay it, and where its waveform is.
 
 import type { BuildConfig } from '../gen/config.ts';
-import { profileToJson } from '../ref/profile.ts';
+import { defaultProfile, profileToJson } from '../ref/profile.ts';
 import type { Mismatch } from './scoreboard.ts';
 import { decodeHeaders, hexDump } from './scoreboard-decode.ts';
 
@@ -37,9 +37,9 @@ export function formatMismatch(m: Mismatch, ctx: ReportContext): string {
   if (f) {
     const p = f.profile;
     out.push(`  frame #${f.id} (${f.frame.tag}, ${f.frame.data.length} bytes${f.frame.macError ? ', tuser on last beat' : ''}), first beat cycle ${f.firstCycle}, tlast cycle ${f.lastCycle}`);
+    out.push(`  headers${p ? '' : ' (under the default profile: the frame was not classified)'}:`);
+    for (const l of decodeHeaders(f.frame.data, ctx.cfg, p ?? defaultProfile(ctx.cfg))) out.push(`    ${l}`);
     if (p) {
-      out.push('  headers:');
-      for (const l of decodeHeaders(f.frame.data, ctx.cfg, p)) out.push(`    ${l}`);
       const ref = m.kind === 'record' ? m.expectedRecord : ctx.reference?.(m);
       if (ref) out.push(`  reference record: ${JSON.stringify(ref)}`);
       const pj = profileToJson(p);

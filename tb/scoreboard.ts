@@ -29,10 +29,16 @@ export interface Mismatch {
 export interface CompareOptions {
   /**
    * Compare payloads (m_axis_meta_tdata, s_axil_rdata/rresp, s_axil_bresp) only in
-   * cycles where their valid is high in the prediction. Off by default: every output is
-   * compared on every cycle.
+   * cycles where their valid is high in the prediction (AXI: a payload means nothing
+   * while its valid is low; the cycle model does not define it then, e.g. after a
+   * reset). Valids and readies are compared on every cycle regardless. Default true.
    */
   payloadWhenValid?: boolean;
+  /**
+   * Cycles before this one are not compared (default 1): in cycle 0 the registers have
+   * not seen a clock edge, let alone the reset, so their values are undefined (X).
+   */
+  compareFrom?: number;
 }
 
 const PAYLOAD_VALID: Record<string, string> = {
@@ -99,13 +105,14 @@ export class Scoreboard {
     const exp = batch.expected;
     const W = L.outWords;
     if (actual.length !== exp.length) throw new Error(`batch of ${batch.cycles} cycles: ${actual.length} output words, expected ${exp.length}`);
-    for (let c = 0; c < batch.cycles; c++) {
+    const from = this.opts.compareFrom ?? 1;
+    for (let c = Math.max(0, from - batch.start); c < batch.cycles; c++) {
       const base = c * W;
       let first: PortSlot | undefined;
       const others: string[] = [];
       for (const sl of L.outputs) {
         const vs = this.validSlot.get(sl.name);
-        if (vs && this.opts.payloadWhenValid && (exp[base + vs.offset]! & 1) === 0) continue;
+        if (vs && this.opts.payloadWhenValid !== false && (exp[base + vs.offset]! & 1) === 0) continue;
         if (differs(exp, actual, base + sl.offset, sl)) {
           if (!first) first = sl;
           else others.push(sl.name);
