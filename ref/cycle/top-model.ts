@@ -1,0 +1,242 @@
+// Cycle-exact model of the top level (nvgre_rx): given each cycle's inputs it predicts
+// every output of that cycle. The classification itself is the reference engine's; what
+// this adds is time: which configuration a frame sees (the CSR state in force in its
+// tlast cycle), when its record is pushed and counted, the meta FIFO's output register,
+// s_axis_tready, and synchronous reset at any point (also inside a frame).
+//
+// It knows nothing of gen/: the generator's figures come in as TopModelParams (see
+// topModelParams in gen/top.ts). A cycle is: read `outputs` (registered state, what the
+// hardware shows before the rising edge), then `step(inputs)` (the rising edge).
+
+import type { BuildParams } from '../build.ts';
+import { RefEngine } from '../engine.ts';
+import type { Filter, Profile } from '../profile.ts';
+import type { MetaRecord } from '../record.ts';
+import { COUNTERS } from '../regmap.generated.ts';
+import { type CsrInputs, CsrModel, type CsrOutputs } from './csr-model.ts';
+
+export interface TopModelParams {
+  build: BuildParams;
+  /** Cycles from the tlast cycle T to the cycle the record is pushed and counted. */
+  pushDelay: number;
+  /** s_axis_tready needs frames-in-flight-or-queued + 1 <= capacity. */
+  capacity: number;
+  /** The CAP_LATENCY register value. */
+  latency: number;
+  /** A const-key build's key. */
+  constKey?: Uint8Array;
+}
+
+export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
+  rst: boolean;
+  /** The beat's bytes in lane order (lane i = bits 8i+7..8i); missing lanes read as 0. */
+  s_axis_tdata: Uint8Array;
+  s_axis_tkeep: bigint;
+  s_axis_tvalid: boolean;
+  s_axis_tlast: boolean;
+  s_axis_tuser: boolean;
+  m_axis_meta_tready: boolean;
+}
+
+export interface TopOutputs extends Omit<CsrOutputs, `cfg_${string}`> {
+  s_axis_tready: boolean;
+  m_axis_meta_tvalid: boolean;
+  /** The record on m_axis_meta_tdata (the last one loaded; meaningful while tvalid). */
+  meta: MetaRecord | undefined;
+}
+
+/** Bytes a tlast beat adds for its tkeep, as nvgre_rx_capture counts them. */
+export function lastBeatBytes(tkeep: bigint, beatBytes: number): number {
+  if ((tkeep >> BigInt(beatBytes - 1)) & 1n) return beatBytes;
+  let v = 0;
+  for (let i = 0; i < beatBytes - 1; i++) if ((tkeep >> BigInt(i)) & 1n && !((tkeep >> BigInt(i + 1)) & 1n)) v |= i + 1;
+  return v;
+}
+
+interface InFlight {
+  push: number;
+  rec: MetaRecord;
+}
+
+export class TopModel {
+  readonly beatBytes: number;
+  private csr!: CsrModel;
+  private engine!: RefEngine;
+  private profileDirty = true;
+  /** The cycle about to be stepped. */
+  cycle = 0;
+  /** Records accepted since the model was made (the `frame` field of records). */
+  frames = 0;
+
+  // Capture.
+  private window!: Uint8Array;
+  private beats = 0;
+
+  // Records on their way to the FIFO, in order.
+  private flight: InFlight[] = [];
+  // Meta FIFO: memory and output register.
+  private mem: MetaRecord[] = [];
+  private outValid = false;
+  private outRec: MetaRecord | undefined;
+  private occupancy = 0;
+  private ready = true;
+
+  constructor(readonly p: TopModelParams) {
+    this.beatBytes = p.build.dataWidth / 8;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey });
+    this.profileDirty = true;
+    this.window = new Uint8Array(this.p.build.maxHeaderBytes);
+    this.beats = 0;
+    this.flight = [];
+    this.mem = [];
+    this.outValid = false;
+    this.occupancy = 0;
+    this.ready = true;
+  }
+
+  get csrModel(): CsrModel {
+    return this.csr;
+  }
+
+  get outputs(): TopOutputs {
+    const c = this.csr.outputs;
+    return {
+      s_axil_awready: c.s_axil_awready,
+      s_axil_wready: c.s_axil_wready,
+      s_axil_bvalid: c.s_axil_bvalid,
+      s_axil_bresp: c.s_axil_bresp,
+      s_axil_arready: c.s_axil_arready,
+      s_axil_rvalid: c.s_axil_rvalid,
+      s_axil_rdata: c.s_axil_rdata,
+      s_axil_rresp: c.s_axil_rresp,
+      s_axis_tready: this.ready,
+      m_axis_meta_tvalid: this.outValid,
+      meta: this.outRec,
+    };
+  }
+
+  /** The profile the CSR block holds in force now. */
+  profile(): Profile {
+    const s = this.csr;
+    const filters: Filter[] = s.filters.map((f) => ({
+      valid: f.valid,
+      mac: Uint8Array.of(f.macHi >>> 8, f.macHi & 0xff, f.macLo >>> 24, (f.macLo >>> 16) & 0xff, (f.macLo >>> 8) & 0xff, f.macLo & 0xff),
+      matchVlan: f.matchVlan,
+      vlanId: f.vlan,
+      matchVsid: f.matchVsid,
+      vsid: f.vsid,
+      queue: f.queue,
+    }));
+    return {
+      key: s.keyBytes(),
+      hashTypes: s.hashTypes,
+      rssEnable: (s.ctrl & 1) !== 0,
+      vmqEnable: (s.ctrl & 2) !== 0,
+      encapRssEnable: (s.ctrl & 4) !== 0,
+      encapVmqEnable: (s.ctrl & 8) !== 0,
+      indirection: s.table.slice(0, 1 << s.indirectionBits),
+      rssDefaultQueue: s.rssDefaultQueue,
+      vmqDefaultQueue: s.vmqDefaultQueue,
+      filters,
+      maxHeaderBytes: s.maxHeaderBytes,
+    };
+  }
+
+  private classify(len: number, macError: boolean): MetaRecord {
+    if (this.profileDirty) {
+      const prof = this.profile();
+      if (this.engine) this.engine.setProfile(prof);
+      else this.engine = new RefEngine(prof, this.p.build);
+      this.profileDirty = false;
+    }
+    // Only the window is ever read (the limit is at most max_header_bytes).
+    const frame = new Uint8Array(len);
+    frame.set(this.window.subarray(0, Math.min(len, this.window.length)));
+    return this.engine.classify(frame, { frameIndex: this.frames++, macError });
+  }
+
+  /** The rising edge that ends the current cycle, whose inputs are `i`. */
+  step(i: TopInputs): void {
+    const t = this.cycle++;
+    if (i.rst) {
+      this.reset();
+      return;
+    }
+    const W = this.beatBytes;
+    const accept = i.s_axis_tvalid && this.ready;
+
+    // Records pushed this cycle: counted now, stored at the FIFO's tail.
+    let pushed: MetaRecord | undefined;
+    if (this.flight.length && this.flight[0]!.push === t) pushed = this.flight.shift()!.rec;
+
+    // A frame ending this cycle is classified with the configuration in force now.
+    if (accept) {
+      const base = this.beats * W;
+      const n = Math.min(W, this.window.length - base);
+      for (let k = 0; k < n; k++) this.window[base + k] = i.s_axis_tdata[k] ?? 0;
+      if (i.s_axis_tlast) {
+        const full = this.beats * W + lastBeatBytes(i.s_axis_tkeep, W);
+        const rec = this.classify(Math.min(full, 0xffff), i.s_axis_tuser);
+        this.flight.push({ push: t + this.p.pushDelay, rec });
+        this.beats = 0;
+      } else {
+        this.beats++;
+      }
+    }
+
+    // Meta FIFO (gen/blocks/meta-fifo.ts): decisions on this cycle's state.
+    const take = this.outValid && i.m_axis_meta_tready;
+    const load = this.mem.length > 0 && (!this.outValid || take);
+    if (load) {
+      this.outRec = this.mem.shift();
+      this.outValid = true;
+    } else if (take) {
+      this.outValid = false;
+    }
+    if (pushed) this.mem.push(pushed);
+
+    // Occupancy and s_axis_tready.
+    const inc = accept && i.s_axis_tlast ? 1 : 0;
+    this.occupancy += inc - (take ? 1 : 0);
+    this.ready = this.occupancy < this.p.capacity;
+
+    // The CSR block; a write handshake now changes the configuration from the next cycle.
+    if (this.csr.outputs.s_axil_awready) this.profileDirty = true;
+    const cnt = pushed ? counterFlags(pushed) : NO_COUNTS;
+    this.csr.step({
+      s_axil_awaddr: i.s_axil_awaddr,
+      s_axil_awvalid: i.s_axil_awvalid,
+      s_axil_wdata: i.s_axil_wdata,
+      s_axil_wstrb: i.s_axil_wstrb,
+      s_axil_wvalid: i.s_axil_wvalid,
+      s_axil_bready: i.s_axil_bready,
+      s_axil_araddr: i.s_axil_araddr,
+      s_axil_arvalid: i.s_axil_arvalid,
+      s_axil_rready: i.s_axil_rready,
+      cnt_valid: pushed !== undefined,
+      cnt,
+    });
+  }
+}
+
+const NO_COUNTS: readonly boolean[] = COUNTERS.map(() => false);
+
+/** The counter increments of one record, in COUNTERS order. */
+export function counterFlags(r: MetaRecord): boolean[] {
+  const flags: Record<(typeof COUNTERS)[number], boolean> = {
+    frames: true,
+    encap: r.encap !== 'none',
+    nvgre: r.encap === 'nvgre',
+    four_tuple: r.hash_input === '4tuple' || r.hash_input === 'inner-4tuple',
+    outer_2tuple: r.hash_input === 'outer-2tuple',
+    no_hash: r.hash_input === 'none',
+    vmq_hit: r.vmq_hit,
+    parse_error: r.errors.some((e) => e !== 'mac_error'),
+    mac_error: r.errors.includes('mac_error'),
+  };
+  return COUNTERS.map((n) => flags[n]);
+}
