@@ -12,6 +12,7 @@ import { emitModule } from './emit/verilog.ts';
 import type { Module } from './ir/module.ts';
 import { metaLayout } from './meta-layout.ts';
 import type { RegmapExtras } from './regmap.ts';
+import { topPart, topTiming } from './top.ts';
 
 export const GENERATOR = 'nvgre-rx gen';
 
@@ -19,8 +20,8 @@ export const GENERATOR = 'nvgre-rx gen';
  * Cycles from the accepted tlast beat to the record on m_axis_meta (the CAP_LATENCY
  * register). 0 until the top level reports it: replace with the top's own figure.
  */
-export function coreLatency(_cfg: BuildConfig): number {
-  return 0;
+export function coreLatency(cfg: BuildConfig): number {
+  return topTiming(cfg).latency;
 }
 
 export function regmapExtras(cfg: BuildConfig): RegmapExtras {
@@ -34,6 +35,10 @@ export const MODULES: readonly ((cfg: BuildConfig) => Module)[] = [
   (c) => vmqModule(c).module,
   (c) => metaFifoModule(c, metaLayout(c).width).module,
   (c) => csrModule(c, regmapExtras(c)).module,
+  (c) => topPart(c, 'nvgre_rx_capture'),
+  (c) => topPart(c, 'nvgre_rx_parser'),
+  (c) => topPart(c, 'nvgre_rx_rss_select'),
+  (c) => topPart(c, 'nvgre_rx'),
 ];
 
 /** File name -> Verilog text, one file per module named for it. */

@@ -375,3 +375,10 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     constKey: c.toeplitz === 'const-key' ? hexToBytes(c.constKey) : undefined,
   };
 }
+
+/** One module of the core as the top level instantiates it (for generateAll). */
+export function topPart(c: BuildConfig, name: string): Module {
+  const m = topModule(c).modules.find((x) => x.name === name);
+  if (!m) throw new Error(`no module ${name} in the top level`);
+  return m;
+}

@@ -1380,7 +1380,7 @@ always @(posedge clk) begin
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
         8'd13: begin
-            ev_low <= 32'd0;
+            ev_low <= 32'd26;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
         8'd14: begin
@@ -1759,7 +1759,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd13: begin
-            rd_low <= 32'd0;
+            rd_low <= 32'd26;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd14: begin
