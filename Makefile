@@ -11,6 +11,12 @@ help:
 	@echo "make test       the whole test suite (installs what it needs)"
 	@echo "make bench-ref  reference-engine speed"
 	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
+	@echo "make synth      yosys area/depth tables, iCE40 place and route (CONFIG=file.json for another build)"
+	@echo "make bench      simulation, reference and area figures of the default and 512-bit builds"
+	@echo "make sim        lockstep co-simulation regression (SEED= FRAMES= CONFIG= PCAP= SEEDS= JOBS=)"
+	@echo "make sim-matrix every width x IPv6 x Toeplitz build through the regression"
+	@echo "make wave       FST + GTKWave save file of a short run in build/wave"
+	@echo "make coverage   Verilator line/toggle coverage in build/coverage"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -59,3 +65,50 @@ lint: tools
 .PHONY: bench-bridge
 bench-bridge: deps
 	$(NPX) tsx bench/bridge.bench.ts
+
+# Lockstep co-simulation regression (docs/SIMULATION.md). Overrides:
+#   make sim SEED=7 FRAMES=20000 CONFIG=w256-v4-ck PCAP=capture.pcap SEEDS=4 JOBS=2
+.PHONY: sim sim-matrix wave coverage
+SIM_ARGS = $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES)) \
+  $(if $(CONFIG),--config $(CONFIG)) $(if $(PCAP),--pcap $(PCAP)) $(if $(JOBS),--jobs $(JOBS))
+sim: deps
+	$(NPX) tsx tb/run-sim.ts $(SIM_ARGS)
+
+# Every data width x IPv6 on/off x Toeplitz implementation (16 builds).
+sim-matrix: deps
+	$(NPX) tsx tb/run-sim.ts --matrix --seeds $(or $(SEEDS),1) --frames $(or $(FRAMES),3000) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
+
+# FST of a short run with its GTKWave save file: gtkwave build/wave/nvgre_rx.fst build/wave/nvgre_rx.gtkw
+wave: deps
+	$(NPX) tsx tb/run-sim.ts --wave $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG)) $(if $(FRAMES),--frames $(FRAMES))
+
+# Verilator line/toggle coverage of a regression; annotated sources in build/coverage/annotated.
+coverage: deps
+	$(NPX) tsx tb/run-sim.ts --coverage --seeds $(or $(SEEDS),2) --frames $(or $(FRAMES),20000) $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG))
+
+# FPGA flow: nextpnr-ice40 and the icestorm tools, installed like the others when missing.
+FPGA_PKGS := nextpnr-ice40 fpga-icestorm
+.PHONY: fpga-tools synth bench
+fpga-tools: tools
+	@missing=""; \
+	for t in nextpnr-ice40 icepack; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FPGA_PKGS) >/dev/null; \
+	  else \
+	    echo "missing:$$missing. Install them with: sudo apt-get install -y $(FPGA_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+# yosys area and depth per module (generic, LUT6, xc7, iCE40) of rtl/ or of CONFIG=file.json,
+# the Toeplitz implementations compared, and iCE40 place and route of PNR_CONFIG; the tables
+# replace their blocks in docs/RESULTS.md. Results are cached under build/synth.
+PNR_CONFIG ?= synth/small.json
+synth: deps fpga-tools
+	$(NPX) tsx bench/synth.ts --write-docs $(if $(CONFIG),--config $(CONFIG),--toeplitz) --pnr $(PNR_CONFIG)
+
+# Simulation speed (TypeScript-driven vs bare C++), reference-engine speed, latency,
+# bubbles and area of the default and 512-bit builds, each measured beside its comparison.
+bench: deps fpga-tools
+	$(NPX) tsx bench/index.ts --write-docs

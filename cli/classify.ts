@@ -12,8 +12,8 @@ import { CliError, EXIT_FILE, EXIT_USAGE } from './errors.ts';
 import { LineWriter } from './output.ts';
 import { formatTable } from './table.ts';
 
-/** Engines that can classify; `rtl` and `both` (co-simulation) are to join this list. */
-export const ENGINES = ['ref'] as const;
+/** Engines that can classify: the reference engine, the Verilated RTL (cli/engine-rtl.ts), or both compared. */
+export const ENGINES = ['ref', 'rtl', 'both'] as const;
 export const FORMATS = ['jsonl', 'table'] as const;
 
 interface ClassifyOpts {
@@ -71,6 +71,11 @@ export async function loadCapture(path: string): Promise<PcapFile> {
 async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const profile = await loadProfile(opts.profile);
   const cap = await loadCapture(file);
+  if (opts.engine !== 'ref') {
+    // Loaded only when asked for: it pulls in the generator and the Verilator bridge.
+    const { runRtlEngine } = await import('./engine-rtl.ts');
+    return runRtlEngine(cap, profile, opts.engine, opts.format);
+  }
   const engine = new RefEngine(profile, DEFAULT_BUILD);
   const out = new LineWriter();
   if (opts.format === 'table') {
@@ -110,7 +115,9 @@ Profile JSON keys (all optional; unknown keys are an error):
   indirection (queue numbers, power-of-two length 2..128), rss_default_queue, vmq_default_queue,
   filters ([{"mac": "02:00:00:00:00:01", "vlan": 5|null, "vsid": 4096|null, "queue": 3}]),
   max_header_bytes (64..256)
-Exit codes: 0 success, 1 unreadable or corrupt capture, 2 usage or profile error.`,
+Exit codes: 0 success, 1 unreadable or corrupt capture, 2 usage or profile error,
+  3 (--engine both) the RTL and the reference engine differ, 4 the RTL strayed from its cycle model.
+Engines: ref (software), rtl (the Verilated core; built on first use under build/models), both.`,
     )
     .action(run);
 }

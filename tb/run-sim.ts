@@ -175,8 +175,9 @@ async function main(o: Opts): Promise<number> {
   const simSeconds = (performance.now() - tSim) / 1000;
 
   // Summary.
-  const rows: string[][] = [['config', 'seed', 'frames', 'cycles', 'seconds', 'frames/s', 'result']];
+  const rows: string[][] = [['config', 'seed', 'frames', 'records', 'cycles', 'seconds', 'frames/s', 'result']];
   let frames = 0;
+  let records = 0;
   let cycles = 0;
   let failures = 0;
   const reports: string[] = [];
@@ -185,11 +186,12 @@ async function main(o: Opts): Promise<number> {
     const r = results.get(j.id);
     if (!r || typeof r === 'string') {
       failures++;
-      rows.push([j.configName, String(j.seed), '-', '-', '-', '-', 'ERROR']);
+      rows.push([j.configName, String(j.seed), '-', '-', '-', '-', '-', 'ERROR']);
       reports.push(`job ${j.configName} seed ${j.seed}: ${r ?? 'no result'}`);
       continue;
     }
-    frames += r.frames;
+    frames += r.stats.framesSent;
+    records += r.records;
     cycles += r.cycles;
     const cov = covByConfig.get(j.configName) ?? new Coverage(namedConfig(j.configName));
     cov.merge(r.coverage);
@@ -198,9 +200,9 @@ async function main(o: Opts): Promise<number> {
       failures++;
       reports.push(r.report);
     }
-    rows.push([j.configName, String(j.seed), String(r.frames), String(r.cycles), r.seconds.toFixed(1), String(Math.round(r.frames / r.seconds)), r.report ? 'MISMATCH' : 'ok']);
+    rows.push([j.configName, String(j.seed), String(r.stats.framesSent), String(r.records), String(r.cycles), r.seconds.toFixed(1), String(Math.round(r.stats.framesSent / r.seconds)), r.report ? 'MISMATCH' : 'ok']);
   }
-  rows.push(['total', `${jobs.length} jobs`, String(frames), String(cycles), simSeconds.toFixed(1), String(Math.round(frames / simSeconds)), failures ? `${failures} FAILED` : 'ok']);
+  rows.push(['total', `${jobs.length} jobs`, String(frames), String(records), String(cycles), simSeconds.toFixed(1), String(Math.round(frames / simSeconds)), failures ? `${failures} FAILED` : 'ok']);
   const out: string[] = ['', ...table(rows), ''];
   let holes = 0;
   for (const [name, cov] of covByConfig) {
@@ -219,7 +221,7 @@ async function main(o: Opts): Promise<number> {
       ? `FAIL: ${failures} job(s) with a mismatch or error`
       : holes
         ? `FAIL: ${holes} coverage bin(s) never hit`
-        : `PASS: ${frames} frames, ${cycles} cycles, every output compared on every cycle, no mismatch (${wall.toFixed(1)} s wall)`,
+        : `PASS: ${frames} frames sent, ${records} records checked, ${cycles} cycles, every output compared on every cycle, no mismatch (${wall.toFixed(1)} s wall)`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
   return failures || holes ? 1 : 0;
