@@ -1,0 +1,117 @@
+// The regression on the real RTL: a short `make sim` passes with its summary and
+// functional coverage; a deliberately wrong cycle model (one output of one cycle, or
+// one field of one record) is caught and reported with the cycle, the signal, the frame
+// and the seed, with a waveform window and its GTKWave save file.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../gen/config.ts';
+import { unpackMeta } from '../gen/meta-layout.ts';
+import { packMeta } from '../tb/driver-behav.ts';
+import type { LockstepModel, PortValues } from '../tb/driver-model.ts';
+import { topProvider } from '../tb/driver-top.ts';
+import { runRegression, type TopProvider } from '../tb/regress.ts';
+import { randomScript } from '../tb/stimulus-random.ts';
+
+/** The real cycle model with one output changed by `f`. */
+function perturbed(f: (cycle: number, out: PortValues) => void): TopProvider {
+  return {
+    model: topProvider.model,
+    cycleModel: (cfg) => {
+      const inner = topProvider.cycleModel(cfg);
+      let cycle = 0;
+      const m: LockstepModel = {
+        outputs: () => {
+          const o = { ...inner.outputs() };
+          f(cycle, o);
+          return o;
+        },
+        step: (i) => {
+          cycle++;
+          inner.step(i);
+        },
+      };
+      return m;
+    },
+  };
+}
+
+describe('make sim (short)', () => {
+  it('5000 frames over 2 seeds pass, with the summary, per-path counts and no coverage hole', async () => {
+    const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--frames', '5000', '--seeds', '2', '--seed', '11'], { reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/PASS: 5000 frames sent, \d+ records checked/);
+    expect(r.all).toMatch(/default\s+11\s+2500/);
+    expect(r.all).toMatch(/encap nvgre\s+[1-9]\d*/);
+    expect(r.all).toMatch(/fallback inner-fragment\s+[1-9]/);
+    expect(r.all).not.toContain('never hit');
+  });
+
+  it('fails (exit 1) and names the bins when a path is never hit', async () => {
+    // One random frame after the directed ones cannot fill the metadata FIFO, for one.
+    const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--frames', '1', '--seeds', '1', '--seed', '3'], { reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toMatch(/stim s_axis_tready low\s+0\s+<-- never hit/);
+    expect(r.all).toMatch(/FAIL: \d+ coverage bin\(s\) never hit/);
+  });
+});
+
+describe('the regression catches a wrong expectation on the real RTL', () => {
+  const cfg = DEFAULT_CONFIG;
+  const script = randomScript(21, cfg, { frames: 400 });
+
+  it('one flipped s_axis_tready: cycle, signal, frame, seed, waveform window and .gtkw', async () => {
+    const at = 3000;
+    const r = await runRegression({
+      cfg,
+      configName: 'default',
+      seed: 21,
+      frames: 400,
+      script,
+      provider: perturbed((c, o) => {
+        if (c === at) o.s_axis_tready = !o.s_axis_tready;
+      }),
+      waveBefore: 20,
+      waveAfter: 10,
+    });
+    expect(r.mismatch?.cycle).toBe(at);
+    expect(r.mismatch?.signal).toBe('s_axis_tready');
+    expect(r.report).toContain(`at cycle ${at}, seed 21`);
+    expect(r.report).toContain('signal:   s_axis_tready');
+    expect(r.report).toMatch(/frame #\d+ \(/);
+    expect(r.report).toContain('make sim SEED=21 FRAMES=400 CONFIG=default');
+    const fst = r.report!.match(/in (\S+\.fst)/)![1]!;
+    const gtkw = fst.replace(/\.fst$/, '.gtkw');
+    expect(existsSync(fst)).toBe(true);
+    const text = readFileSync(gtkw, 'utf8');
+    expect(text).toContain('TOP.nvgre_rx.s_axis_tready');
+    expect(text).toContain('-parser');
+    expect(text).toMatch(/\^1 .*encap\.txt/);
+  });
+
+  it('one wrong record field in the cycle model: the metadata beat is reported field by field', async () => {
+    let done = false;
+    const r = await runRegression({
+      cfg,
+      configName: 'default',
+      seed: 21,
+      frames: 400,
+      script,
+      noWave: true,
+      provider: perturbed((c, o) => {
+        if (c > 2500 && o.m_axis_meta_tvalid && !done) {
+          const rec = unpackMeta(cfg, o.m_axis_meta_tdata as bigint, 0);
+          o.m_axis_meta_tdata = packMeta(cfg, { ...rec, hash: (rec.hash ^ 0x10) >>> 0 });
+          done = true;
+        }
+      }),
+    });
+    expect(r.mismatch?.kind).toBe('lockstep');
+    expect(r.mismatch?.signal).toBe('m_axis_meta_tdata');
+    expect(r.mismatch?.fields).toEqual(['hash']);
+    expect(r.report).toContain('field hash: expected');
+    expect(r.report).toContain('headers:');
+    expect(r.report).toContain('reference record:');
+  });
+});
