@@ -4,9 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { generateAll, regmapExtras } from '../gen/build-all.ts';
 import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
-import { regmapFiles } from '../gen/regmap-files.ts';
 import { CliError, EXIT_FILE, EXIT_USAGE } from './errors.ts';
 
 interface GenOpts {
@@ -36,14 +34,20 @@ async function loadConfig(path: string | undefined): Promise<BuildConfig> {
   }
 }
 
-/** Every file `gen` writes for a build: Verilog plus the register map outputs. */
-export function genFiles(cfg: BuildConfig): Map<string, string> {
+/**
+ * Every file `gen` writes for a build: Verilog plus the register map outputs. The
+ * generators (and ts-morph) are loaded here, not at start-up, so other subcommands
+ * do not pay for them.
+ */
+export async function genFiles(cfg: BuildConfig): Promise<Map<string, string>> {
+  const { generateAll, regmapExtras } = await import('../gen/build-all.ts');
+  const { regmapFiles } = await import('../gen/regmap-files.ts');
   return new Map([...generateAll(cfg), ...regmapFiles(cfg, regmapExtras(cfg))]);
 }
 
 async function run(opts: GenOpts): Promise<void> {
   const cfg = await loadConfig(opts.config);
-  const files = genFiles(cfg);
+  const files = await genFiles(cfg);
   try {
     await mkdir(opts.out, { recursive: true });
     for (const [name, text] of files) await writeFile(join(opts.out, name), text);
