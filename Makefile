@@ -10,6 +10,8 @@ all: test
 help:
 	@echo "make test       the whole test suite (installs what it needs)"
 	@echo "make bench-ref  reference-engine speed"
+	@echo "make rtl        regenerate rtl/ and ref/regmap.generated.ts (default build)"
+	@echo "make lint       verilator -Wall on every module of rtl/"
 	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
 	@echo "make synth      yosys area/depth tables, iCE40 place and route (CONFIG=file.json for another build)"
 	@echo "make bench      simulation, reference and area figures of the default and 512-bit builds"
