@@ -51,6 +51,8 @@ export interface FrameInfo {
   profile: Profile | undefined;
   /** Cycle its record was taken from m_axis_meta (-1: not yet). */
   metaCycle: number;
+  /** Cycle a reset cut it (-1: not cut). */
+  cutCycle: number;
   dropped: boolean;
 }
 
@@ -96,6 +98,10 @@ const IDLE_LIMIT = 200_000;
 
 export class Driver {
   readonly frames: FrameInfo[] = [];
+  /** Finished frames kept in `frames` (a soak keeps a bounded window; ids go on counting). */
+  retainFrames = Infinity;
+  private frameIds = 0;
+  private moreEnded = false;
   readonly stats: DriverStats = {
     cycles: 0,
     framesSent: 0,
@@ -161,6 +167,7 @@ export class Driver {
   get done(): boolean {
     return (
       this.item >= this.script.items.length &&
+      (!this.script.more || this.moreEnded) &&
       !this.cur &&
       this.idleLeft === 0 &&
       this.rstLeft === 0 &&
@@ -184,7 +191,8 @@ export class Driver {
       const waiting = this.frames.find((f) => f.lastCycle >= 0 && f.lastCycle <= cycle && !f.dropped && (f.metaCycle < 0 || f.metaCycle >= cycle));
       if (waiting) return waiting;
     }
-    return this.frames.find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle && (f.lastCycle < 0 || f.lastCycle >= cycle)) ?? [...this.frames].reverse().find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle);
+    const sending = (f: FrameInfo): boolean => (f.lastCycle >= 0 ? f.lastCycle >= cycle : f.cutCycle < 0 || f.cutCycle >= cycle);
+    return this.frames.find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle && sending(f)) ?? [...this.frames].reverse().find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle);
   }
 
   /** Up to `max` more cycles; undefined once the script has run out and everything drained. */
@@ -205,6 +213,13 @@ export class Driver {
 
   /** Take script items that can start now. */
   private advance(): void {
+    if (this.item >= this.script.items.length && this.script.more && !this.moreEnded) {
+      const next = this.script.more();
+      if (next) {
+        this.script.items = next;
+        this.item = 0;
+      } else this.moreEnded = true;
+    }
     const items = this.script.items;
     while (this.item < items.length && !this.cur && this.idleLeft === 0 && this.rstLeft === 0) {
       const it = items[this.item]!;
@@ -212,7 +227,8 @@ export class Driver {
         if (this.blockOnCsr && (this.writes.length || this.writePresented || this.bOutstanding)) return;
         if (this.resetAt && (this.writes.length || this.writePresented || this.bOutstanding || this.reads.length || this.readPresented || this.rOutstanding)) return;
         this.blockOnCsr = false;
-        this.cur = { id: this.frames.length, frame: it.frame, firstCycle: -1, lastCycle: -1, profile: undefined, metaCycle: -1, dropped: false };
+        if (this.frames.length >= 2 * this.retainFrames) this.frames.splice(0, this.frames.length - this.retainFrames);
+        this.cur = { id: this.frameIds++, frame: it.frame, firstCycle: -1, lastCycle: -1, profile: undefined, metaCycle: -1, cutCycle: -1, dropped: false };
         this.frames.push(this.cur);
         this.beat = 0;
         this.item++;
@@ -251,6 +267,7 @@ export class Driver {
       this.rstLeft = this.resetAt.cycles;
       this.resetAt = undefined;
       this.cur.dropped = true;
+      this.cur.cutCycle = c;
       this.stats.framesDropped++;
       this.stats.resets++;
       this.cur = undefined;

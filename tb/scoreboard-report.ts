@@ -43,12 +43,12 @@ export function formatMismatch(m: Mismatch, ctx: ReportContext): string {
       const ref = m.kind === 'record' ? m.expectedRecord : ctx.reference?.(m);
       if (ref) out.push(`  reference record: ${JSON.stringify(ref)}`);
       const pj = profileToJson(p);
-      out.push(`  control state: ${JSON.stringify({ ...pj, indirection: `${pj.indirection.length} entries`, key: pj.key.slice(0, 16) + '...' })}`);
+      out.push(`  control state: ${JSON.stringify({ ...pj, indirection: `${pj.indirection.length} entries`, key: pj.key.slice(0, 16) + '...', filters: pj.filters.filter((x) => x.valid !== false) })}`);
     }
     out.push('  frame hex:');
     for (const l of hexDump(f.frame.data)) out.push(`    ${l}`);
   } else out.push('  (no frame in flight at that cycle)');
-  out.push(`  replay:   make sim SEED=${ctx.seed} FRAMES=${ctx.frames} CONFIG=${ctx.configName} JOBS=1`);
+  out.push(`  replay:   make sim SEED=${ctx.seed} SEEDS=1 FRAMES=${ctx.frames} CONFIG=${ctx.configName}`);
   if (ctx.wave) {
     out.push(`  waveform: cycles ${ctx.wave.from}..${ctx.wave.to} in ${ctx.wave.fst}`);
     out.push(`            gtkwave ${ctx.wave.fst} ${ctx.wave.gtkw}`);

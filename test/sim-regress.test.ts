@@ -80,7 +80,7 @@ describe('the regression catches a wrong expectation on the real RTL', () => {
     expect(r.report).toContain(`at cycle ${at}, seed 21`);
     expect(r.report).toContain('signal:   s_axis_tready');
     expect(r.report).toMatch(/frame #\d+ \(/);
-    expect(r.report).toContain('make sim SEED=21 FRAMES=400 CONFIG=default');
+    expect(r.report).toContain('make sim SEED=21 SEEDS=1 FRAMES=400 CONFIG=default');
     const fst = r.report!.match(/in (\S+\.fst)/)![1]!;
     const gtkw = fst.replace(/\.fst$/, '.gtkw');
     expect(existsSync(fst)).toBe(true);

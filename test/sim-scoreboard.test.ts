@@ -71,7 +71,7 @@ describe('driver and scoreboard (behavioural top, no RTL)', () => {
     expect(text).toContain('at cycle 2000, seed 4');
     expect(text).toContain('signal:   s_axis_tready');
     expect(text).toMatch(/frame #\d+/);
-    expect(text).toContain('make sim SEED=4 FRAMES=300');
+    expect(text).toContain('make sim SEED=4 SEEDS=1 FRAMES=300');
   });
 
   it('reports a wrong record (a cycle model that agrees with the RTL but not with the reference engine)', () => {
