@@ -54,7 +54,7 @@ function filterFor(name: string): string | undefined {
 
 function radixOf(s: { name: string; width: number }): Trace['radix'] {
   if (s.width === 1) return 'bin';
-  if (filterFor(s.name)) return 'dec';
+  if (s.width > 1 && filterFor(s.name)) return 'dec';
   if (s.width <= 16 && /(queue|offset|len|length|bits|count|beat|idx|index|filter|depth|ptr|vlan|bytes)/.test(s.name)) return 'dec';
   return 'hex';
 }
@@ -66,7 +66,8 @@ export function tracesOf(top: Module, scopeRoot = 'TOP'): Map<Group, Trace[]> {
   const scope = `${scopeRoot}.${top.name}`;
   const groups = new Map<Group, Trace[]>(GROUPS.map((g) => [g, []]));
   const add = (g: Group, sc: string, s: { name: string; width: number }): void => {
-    groups.get(g)!.push({ path: vecName(sc, s), width: s.width, radix: radixOf(s), filter: filterFor(s.name) });
+    // Counter strobes like cnt_encap are single bits, not the enumerated value.
+    groups.get(g)!.push({ path: vecName(sc, s), width: s.width, radix: radixOf(s), filter: s.width > 1 ? filterFor(s.name) : undefined });
   };
   for (const p of top.ports) if (p.name !== 'clk') add(p.name === 'rst' ? 'top' : groupOf(p.name), scope, p);
   for (const it of top.items) {
