@@ -47,6 +47,10 @@ export interface RunOptions {
   coverageFile?: string;
   keepRecords?: boolean;
   onProgress?: (framesDone: number, cycles: number) => void;
+  /** Every batch once it compared equal, with the RTL's outputs (soak: read data, counts). */
+  onBatch?: (batch: Batch, outputs: Uint32Array, driver: Driver) => void;
+  /** Finished frames the driver keeps for reports (default all; a soak bounds it). */
+  retainFrames?: number;
 }
 
 export interface RunResult {
@@ -81,6 +85,7 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
   const { model, top } = await o.provider.model(o.cfg, { coverage: o.coverageBuild });
   const sim = await SimProcess.start(model, { coverageFile: o.coverageFile });
   const driver = new Driver(o.cfg, model.layout, o.provider.cycleModel(o.cfg), o.script, o.shape);
+  if (o.retainFrames !== undefined) driver.retainFrames = o.retainFrames;
   const sb = new Scoreboard(o.cfg, model.layout, o.compare, o.keepRecords);
   const cov = new Coverage(o.cfg);
   const batchCycles = o.batchCycles ?? DEFAULT_BATCH;
@@ -99,6 +104,7 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
       const out = await cur.out;
       mismatch = sb.check(cur.batch, out, (c, m) => driver.frameAt(c, m));
       if (mismatch) break;
+      o.onBatch?.(cur.batch, out, driver);
       if (o.compare?.records !== false) {
         for (const ev of cur.batch.meta) {
           const f = ev.frame;

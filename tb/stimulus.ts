@@ -37,6 +37,11 @@ export type ScriptItem =
 
 export interface Script {
   items: ScriptItem[];
+  /**
+   * A streaming script (soak): called once `items` is used up; the items it returns
+   * replace the consumed ones (memory stays bounded); undefined ends the script.
+   */
+  more?: () => ScriptItem[] | undefined;
   /** The seed that regenerates it (0 for directed-only scripts). */
   seed: number;
 }
