@@ -2,7 +2,7 @@
 // built with Verilator through tb/verilator.ts (cached under build/models), and the
 // cycle model ref/cycle/top-model.ts adapted to the driver's LockstepModel shape.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENERATOR } from '../gen/build-all.ts';
 import { buildParamsOf, describeBuild, type BuildConfig } from '../gen/config.ts';
@@ -111,15 +111,22 @@ export async function writeTopVerilog(cfg: BuildConfig, dir: string): Promise<{ 
 const configKey = (cfg: BuildConfig): string =>
   `w${cfg.dataWidth}-${cfg.ipv6 ? 'v6' : 'v4'}-${cfg.toeplitz === 'const-key' ? 'ck' : 'rk'}-h${cfg.maxHeaderBytes}-f${cfg.vmqFilters}-i${cfg.indirectionEntries}-q${cfg.queueBits}-e${cfg.ipv6MaxExtHeaders}-d${cfg.metaFifoDepth}`;
 
+let calls = 0;
+
 export const topProvider: TopProvider = {
   async model(cfg, opts): Promise<{ model: Model; top: Module }> {
     // Per process and configuration: the sources are written to a private directory and
     // the model cache (keyed by their contents) makes every later build instant.
-    const dir = join(SIM_DIR, 'rtl', `${configKey(cfg)}-${process.pid}`);
+    const dir = join(SIM_DIR, 'rtl', `${configKey(cfg)}-${process.pid}-${++calls}`);
     const { files, top } = await writeTopVerilog(cfg, dir);
     const kind = opts.trace ? '-trace' : opts.coverage ? '-coverage' : '';
-    const model = await buildModel({ name: `nvgre_rx-${configKey(cfg)}${kind}`, verilogFiles: files, top, trace: opts.trace, coverage: opts.coverage });
-    return { model, top };
+    try {
+      const model = await buildModel({ name: `nvgre_rx-${configKey(cfg)}${kind}`, verilogFiles: files, top, trace: opts.trace, coverage: opts.coverage });
+      return { model, top };
+    } finally {
+      // The build compiles its own copies; only this process's directory is removed.
+      await rm(dir, { recursive: true, force: true });
+    }
   },
   cycleModel: (cfg) => new TopLockstep(cfg),
 };

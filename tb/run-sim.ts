@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { Coverage, coverageBins, formatCoverage } from './coverage.ts';
-import { SIM_DIR, topProvider } from './driver-top.ts';
+import { topProvider } from './driver-top.ts';
 import { matrixNames, namedConfig } from './regress-configs.ts';
 import { traceRun, type RunResult } from './regress.ts';
 import type { Job, WorkerMessage } from './regress-worker.ts';
@@ -122,7 +122,6 @@ async function main(o: Opts): Promise<number> {
     const { model } = await topProvider.model(namedConfig(c), { coverage: o.coverage });
     process.stdout.write(`model ${c}${o.coverage ? ' (coverage)' : ''}: ${model.cached ? 'cached' : `built in ${((performance.now() - tb) / 1000).toFixed(1)} s`}\n`);
   }
-  await rm(join(SIM_DIR, 'rtl'), { recursive: true, force: true });
 
   const jobs: Job[] = [];
   const perJob = Math.max(1, Math.ceil(o.frames / o.seeds));
