@@ -81,6 +81,7 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
   const writes: CsrWrite[] = [];
   const reads: number[] = [];
   const axr = o.axilReadyRate ?? 1;
+  let stallLeft = 0;
 
   const cycle = (i: Partial<TopInputs>): TopOutputs => {
     const out = model.outputs;
@@ -97,6 +98,11 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
       s_axil_rready: r() < axr,
       ...i,
     };
+    // A metadata stall holds m_axis_meta_tready low whatever else goes on.
+    if (stallLeft > 0) {
+      stallLeft--;
+      inp.m_axis_meta_tready = false;
+    }
     // Register traffic runs alongside whatever else happens.
     if (!inp.rst) {
       const w = writes[0];
@@ -123,6 +129,12 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
   cycle({ rst: true });
   let resetAt: { atBeat: number; cycles: number } | undefined;
   for (const it of script.items) {
+    // Item kinds this driver does not know (newer tb scripts) are stalls or skipped.
+    const kind: string = it.k;
+    if (kind === 'stall') {
+      stallLeft = (it as unknown as { cycles: number }).cycles;
+      continue;
+    }
     if (it.k === 'csr') {
       // A switch between frames lets every earlier write finish first.
       if (!it.during) while (writes.length) cycle({});
@@ -134,7 +146,7 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
       for (let k = 0; k < it.cycles; k++) cycle({});
     } else if (it.k === 'reset') {
       resetAt = { atBeat: it.atBeat, cycles: it.cycles };
-    } else {
+    } else if (it.k === 'frame') {
       const d = it.frame.data;
       const nBeats = Math.max(1, Math.ceil(d.length / W));
       for (let b = 0; b < nBeats; ) {
