@@ -245,6 +245,7 @@ export class Driver {
         }
       } else if (it.k === 'read') this.reads.push(...it.addrs);
       else if (it.k === 'reset') this.resetAt = { atBeat: it.atBeat, cycles: it.cycles };
+      else if (it.k === 'stall') this.longStall = Math.max(this.longStall, it.cycles);
       else if (it.k === 'idle') {
         if (this.writes.length || this.writePresented || this.bOutstanding) return;
         this.idleLeft = it.cycles;

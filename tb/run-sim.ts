@@ -46,37 +46,45 @@ function table(rows: string[][]): string[] {
   });
 }
 
+/** Skipped because another job mismatched first. */
+const STOPPED = 'stopped: another job mismatched first';
+
 function runJobs(jobs: Job[], parallel: number, onProgress: (id: number, frames: number, cycles: number) => void): Promise<Map<number, Result | string>> {
   const results = new Map<number, Result | string>();
   const queue = [...jobs];
   return new Promise((resolve) => {
-    let running = 0;
-    const workers: ChildProcess[] = [];
+    let alive = 0;
+    let stop = false;
+    const workers = new Map<ChildProcess, Job | undefined>();
+    const finish = (): void => {
+      for (const j of jobs) if (!results.has(j.id)) results.set(j.id, STOPPED);
+      resolve(results);
+    };
     const next = (w: ChildProcess): void => {
-      const job = queue.shift();
-      if (!job) {
-        w.disconnect();
-        running--;
-        if (running === 0) resolve(results);
-        return;
-      }
-      w.send(job);
+      const job = stop ? undefined : queue.shift();
+      workers.set(w, job);
+      if (job) w.send(job);
+      else w.disconnect();
     };
     const n = Math.max(1, Math.min(parallel, jobs.length));
     for (let i = 0; i < n; i++) {
       const w = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      workers.push(w);
-      running++;
+      alive++;
       w.on('message', (m: WorkerMessage) => {
-        if (m.k === 'progress') onProgress(m.id, m.frames, m.cycles);
-        else {
-          results.set(m.id, m.k === 'done' ? m.result : m.message);
-          next(w);
+        if (m.k === 'progress') return onProgress(m.id, m.frames, m.cycles);
+        results.set(m.id, m.k === 'done' ? m.result : m.message);
+        if (m.k !== 'done' || m.result.report) {
+          // The first mismatch stops the run: the other workers are ended, queued jobs dropped.
+          stop = true;
+          for (const [o, j] of workers) if (o !== w && j) o.kill();
         }
+        next(w);
       });
-      w.on('exit', (code) => {
-        // A worker that dies takes its job with it: report it as failed.
-        for (const j of jobs) if (!results.has(j.id) && !queue.includes(j) && code !== 0) results.set(j.id, `worker exited with status ${code}`);
+      w.on('exit', (code, signal) => {
+        const j = workers.get(w);
+        if (j && !results.has(j.id)) results.set(j.id, stop ? STOPPED : `worker exited with ${signal ?? `status ${code}`}`);
+        workers.set(w, undefined);
+        if (--alive === 0) finish();
       });
       next(w);
     }
@@ -183,6 +191,10 @@ async function main(o: Opts): Promise<number> {
   const covByConfig = new Map<string, Coverage>();
   for (const j of jobs) {
     const r = results.get(j.id);
+    if (r === STOPPED) {
+      rows.push([j.configName, String(j.seed), '-', '-', '-', '-', '-', 'stopped']);
+      continue;
+    }
     if (!r || typeof r === 'string') {
       failures++;
       rows.push([j.configName, String(j.seed), '-', '-', '-', '-', '-', 'ERROR']);

@@ -172,6 +172,9 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     img = undefined;
     program(cur, 'reprogram after reset');
     frames++;
+    // A long metadata stall with more frames than the FIFO holds: s_axis_tready drops.
+    items.push({ k: 'stall', cycles: 4000 });
+    for (let i = 0; i < Math.min(96, opts.frames - frames); i++, frames++) items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
   };
   if (opts.frames > 0) early();
   while (frames < opts.frames) {

@@ -33,7 +33,9 @@ export type ScriptItem =
   | { k: 'read'; addrs: number[] }
   /** Assert rst for `cycles` cycles instead of beat `atBeat` of the next frame, which is never finished. */
   | { k: 'reset'; atBeat: number; cycles: number }
-  | { k: 'idle'; cycles: number };
+  | { k: 'idle'; cycles: number }
+  /** Hold m_axis_meta_tready low for `cycles` cycles from now, while traffic goes on (fills the FIFO). */
+  | { k: 'stall'; cycles: number };
 
 export interface Script {
   items: ScriptItem[];
