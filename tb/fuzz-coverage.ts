@@ -14,7 +14,11 @@ const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ?
 /** The features of one classified frame. */
 export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, profileName: string, cfg: BuildConfig): string[] {
   const s = new ParseState();
-  parseFrame(data, { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable }, s);
+  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable };
+  parseFrame(data, pc, s);
+  // Parsing depends on the window and on whether GRE is looked into, not on the rest of
+  // the profile: the path feature is keyed by those two only.
+  const parseKey = `window ${pc.maxHeaderBytes}${pc.parseGre ? '' : ' no-gre'}`;
   const path = [
     s.eth ? 'eth' : 'no-eth',
     s.vlan >= 0 ? 'tag' : 'untag',
@@ -35,11 +39,11 @@ export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, pr
   const lenClass =
     len < 14 ? 'runt' : len < 64 ? 'short' : len <= cfg.maxHeaderBytes ? 'window' : len < 0xffff ? 'long' : 'saturated';
   return [
-    `path ${profileName}: ${path}`,
-    `record ${rec.encap} ${rec.hash_input} 0x${rec.hash_type.toString(16)} [${rec.errors.join(',')}] vmq=${rec.vmq_hit} inner=${rec.inner_parsed}`,
+    `path ${parseKey}: ${path}`,
+    `record ${profileName}: ${rec.encap} ${rec.hash_input} 0x${rec.hash_type.toString(16)} [${rec.errors.join(',')}] vmq=${rec.vmq_hit} inner=${rec.inner_parsed}`,
     `offsets ${rec.outer_l3_offset}/${rec.inner_l2_offset}/${rec.inner_l3_offset}/${rec.inner_l4_offset}`,
     `length ${lenClass} tail=${len % bpb === 0 ? 'full' : 'partial'}`,
-    `stop ${s.error} at ${stopPoint(s)}`,
+    `stop ${parseKey}: ${s.error} at ${stopPoint(s)}`,
   ];
 }
 

@@ -51,6 +51,7 @@ export interface FuzzResult {
   mutants: number;
   rounds: number;
   features: number;
+  /** Mutants with a new feature (added to the pool). */
   newSeeds: number;
   saved: string[];
   mismatches: FuzzMismatch[];
@@ -80,6 +81,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const r = mulberry32(o.seed);
   const fmap = new FeatureMap();
   const pool = initialPool(o, r);
+  const initialSize = pool.length;
   const engines = new Map<string, RefEngine>();
   const engine = (name: string): RefEngine => {
     let e = engines.get(name);
@@ -110,13 +112,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       const news = fmap.add(features(m.data, rec, prof, profile, o.cfg));
       if (news.length) {
         pool.push(m);
-        fresh.push({ f: m, ops: m.ops, why: news[0]! });
+        // Every new feature guides the pool; only new paths, record classes, stop points
+        // and length classes are worth a corpus file (new offset tuples alone are many).
+        const keep = news.find((x) => !x.startsWith('offsets '));
+        if (keep) fresh.push({ f: m, ops: m.ops, why: keep });
       }
       batch.push({ frame: m, profile, tag: `fuzz seed ${o.seed} round ${round} #${i}: ${m.ops.join('; ')}` });
     }
     res.mutants += n;
     res.byProfile[profile] = (res.byProfile[profile] ?? 0) + n;
-    res.newSeeds += fresh.length;
+    res.newSeeds = pool.length - initialSize;
     // Through the RTL; after a mismatch the rest of the round goes on from the next frame.
     let rest = batch;
     let sub = 0;
