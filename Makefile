@@ -17,6 +17,9 @@ help:
 	@echo "make bench      simulation, reference and area figures of the default and 512-bit builds"
 	@echo "make sim        lockstep co-simulation regression (SEED= FRAMES= CONFIG= PCAP= SEEDS= JOBS=)"
 	@echo "make sim-matrix every width x IPv6 x Toeplitz build through the regression"
+	@echo "make sim RTL=DIR  the regression on your own copy of the Verilog (top nvgre_rx)"
+	@echo "make gls       gate-level simulation of the yosys netlist (CONFIG= RTL= SEED= FRAMES=)"
+	@echo "make mutants   random single-point mutants of the RTL: how many the regression kills"
 	@echo "make wave       FST + GTKWave save file of a short run in build/wave"
 	@echo "make coverage   Verilator line/toggle coverage in build/coverage"
 
@@ -73,12 +76,29 @@ bench-bridge: deps
 .PHONY: sim sim-matrix wave coverage
 SIM_ARGS = $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES)) \
   $(if $(CONFIG),--config $(CONFIG)) $(if $(PCAP),--pcap $(PCAP)) $(if $(JOBS),--jobs $(JOBS))
+# RTL=DIR: the same regression on the Verilog in DIR (top nvgre_rx) instead of the
+# generator's output; its build is read from its CAP_* registers (docs/GLS.md).
 sim: deps
+ifneq ($(RTL),)
+	$(NPX) tsx tb/rtl-dir-main.ts --rtl $(RTL) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES))
+else
 	$(NPX) tsx tb/run-sim.ts $(SIM_ARGS)
+endif
 
 # Every data width x IPv6 on/off x Toeplitz implementation (16 builds).
 sim-matrix: deps
 	$(NPX) tsx tb/run-sim.ts --matrix --seeds $(or $(SEEDS),1) --frames $(or $(FRAMES),3000) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
+	$(NPX) tsx tb/gls-main.ts --config w512-v6-rk --frames $(or $(GLS_FRAMES),200) $(if $(SEED),--seed $(SEED))
+
+# Gate-level simulation: yosys netlist of the default top (or CONFIG=, or RTL=DIR's Verilog),
+# then the lockstep regression on it. The netlist is cached by the RTL's content (docs/GLS.md).
+.PHONY: gls mutants
+gls: deps
+	$(NPX) tsx tb/gls-main.ts $(if $(CONFIG),--config $(CONFIG)) $(if $(RTL),--rtl $(RTL)) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) --frames $(or $(FRAMES),400)
+
+# Random single-point mutants of the default RTL through the regression: the kill rate.
+mutants: deps
+	$(NPX) tsx tb/mutants-main.ts --count $(or $(COUNT),8) --seed $(or $(SEED),1) --frames $(or $(FRAMES),300)
 
 # FST of a short run with its GTKWave save file: gtkwave build/wave/nvgre_rx.fst build/wave/nvgre_rx.gtkw
 wave: deps

@@ -20,6 +20,8 @@ interface ClassifyOpts {
   profile?: string;
   format: (typeof FORMATS)[number];
   engine: (typeof ENGINES)[number];
+  /** --rtl DIR: simulate the Verilog of DIR (tb/rtl-dir-load.ts) instead of the generator's. */
+  rtl?: string;
 }
 
 function ioReason(e: unknown): string {
@@ -71,10 +73,11 @@ export async function loadCapture(path: string): Promise<PcapFile> {
 async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const profile = await loadProfile(opts.profile);
   const cap = await loadCapture(file);
+  if (opts.rtl !== undefined && opts.engine === 'ref') throw new CliError('--rtl DIR needs --engine rtl or both', EXIT_USAGE);
   if (opts.engine !== 'ref') {
     // Loaded only when asked for: it pulls in the generator and the Verilator bridge.
     const { runRtlEngine } = await import('./engine-rtl.ts');
-    return runRtlEngine(cap, profile, opts.engine, opts.format);
+    return runRtlEngine(cap, profile, opts.engine, opts.format, opts.rtl);
   }
   const engine = new RefEngine(profile, DEFAULT_BUILD);
   const out = new LineWriter();
@@ -102,6 +105,7 @@ export function registerClassify(program: Command): void {
     .option('-p, --profile <P.json>', 'control-register profile (JSON); default: sample key, every hash type and enable on')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('jsonl'))
     .addOption(new Option('-e, --engine <engine>', 'classification engine').choices(ENGINES).default('ref'))
+    .option('--rtl <DIR>', 'with --engine rtl|both: simulate the Verilog in DIR (top nvgre_rx) instead of the generated RTL')
     .addHelpText(
       'after',
       `

@@ -12,11 +12,11 @@ import type { Profile } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
 import { SHAPES } from '../tb/driver.ts';
 import { topProvider } from '../tb/driver-top.ts';
-import { runRegression } from '../tb/regress.ts';
+import { runRegression, type TopProvider } from '../tb/regress.ts';
 import { recordDiff } from '../tb/scoreboard.ts';
 import { engineProfile, imageOf, profileWrites } from '../tb/stimulus-csr.ts';
 import type { Script, ScriptItem } from '../tb/stimulus.ts';
-import { CliError } from './errors.ts';
+import { CliError, EXIT_USAGE } from './errors.ts';
 import { LineWriter } from './output.ts';
 import { formatTable } from './table.ts';
 
@@ -25,7 +25,7 @@ export const EXIT_DIFFERENCE = 3;
 const EXIT_SIM = 4;
 
 /** Records of every frame from the RTL, in capture order (`frame` is the capture index). */
-export async function classifyRtl(frames: readonly Uint8Array[], profile: Profile, cfg = DEFAULT_CONFIG): Promise<(MetaRecord | undefined)[]> {
+export async function classifyRtl(frames: readonly Uint8Array[], profile: Profile, cfg = DEFAULT_CONFIG, provider: TopProvider = topProvider): Promise<(MetaRecord | undefined)[]> {
   const items: ScriptItem[] = [{ k: 'csr', writes: profileWrites(profile, cfg), during: false, profile: engineProfile(imageOf(profile, cfg)), why: 'profile' }];
   const index: number[] = [];
   frames.forEach((data, i) => {
@@ -42,7 +42,7 @@ export async function classifyRtl(frames: readonly Uint8Array[], profile: Profil
     seed: 1,
     frames: frames.length,
     script,
-    provider: topProvider,
+    provider,
     shape: SHAPES.smooth,
     compare: { records: false },
     keepRecords: true,
@@ -57,10 +57,17 @@ export async function classifyRtl(frames: readonly Uint8Array[], profile: Profil
   return out;
 }
 
-export async function runRtlEngine(cap: PcapFile, profile: Profile, engine: 'rtl' | 'both', format: 'jsonl' | 'table'): Promise<void> {
+export async function runRtlEngine(cap: PcapFile, profile: Profile, engine: 'rtl' | 'both', format: 'jsonl' | 'table', rtlDir?: string): Promise<void> {
   const frames = cap.packets.map((p) => p.data);
-  const rtl = await classifyRtl(frames, profile);
-  const ref = new RefEngine(profile, DEFAULT_CONFIG);
+  let cfg = DEFAULT_CONFIG;
+  let provider = topProvider;
+  if (rtlDir !== undefined) {
+    // --rtl DIR: its build comes from its CAP_* registers; what is wrong with DIR is one line.
+    const { loadRtlDirForCli } = await import('../tb/rtl-dir-load.ts');
+    ({ cfg, provider } = await loadRtlDirForCli(rtlDir, (m) => new CliError(m, EXIT_USAGE)));
+  }
+  const rtl = await classifyRtl(frames, profile, cfg, provider);
+  const ref = new RefEngine(profile, cfg);
   const diffs: string[] = [];
   const records = rtl.map((rec, i) => {
     if (rec === undefined) {

@@ -1,0 +1,48 @@
+// Running mutants through the regression: each broken copy is loaded as an RTL directory
+// (its build parameters from its Build: line, checked against CAP_*), run for a few
+// seeds, and counted killed when any run fails (a mismatch, or the directory refused:
+// a broken CAP register or AXI4-Lite read path is a failure the user would see too).
+
+import type { RunResult } from './regress.ts';
+import { runRtlDir } from './rtl-dir-run.ts';
+import { loadRtlDir } from './rtl-dir-load.ts';
+import { RtlDirError } from './rtl-dir.ts';
+import { MUTANT_SHAPE, writeMutant, type Mutant } from './mutants.ts';
+
+export interface MutantOutcome {
+  mutant: Mutant;
+  dir: string;
+  killed: boolean;
+  /** How it was caught: the first mismatch's signal (and fields), or the load error. */
+  by: string;
+  /** The first-mismatch report or the one-line error. */
+  report?: string;
+  result?: RunResult;
+  seconds: number;
+}
+
+export interface MutantRunOptions {
+  seeds: number[];
+  frames: number;
+}
+
+export async function runMutant(files: Map<string, string>, m: Mutant, o: MutantRunOptions): Promise<MutantOutcome> {
+  const t0 = performance.now();
+  const dir = await writeMutant(files, m);
+  const done = (x: Omit<MutantOutcome, 'mutant' | 'dir' | 'seconds'>): MutantOutcome => ({ mutant: m, dir, seconds: (performance.now() - t0) / 1000, ...x });
+  let rd;
+  try {
+    rd = await loadRtlDir(dir, { label: `mutant-${m.id}` });
+  } catch (e) {
+    if (e instanceof RtlDirError) return done({ killed: true, by: `refused: ${e.message}`, report: e.message });
+    throw e;
+  }
+  for (const seed of o.seeds) {
+    const r = await runRtlDir(rd, { seed, frames: o.frames, shape: MUTANT_SHAPE, noWave: true, replay: `make sim RTL=${dir} SEED=${seed} FRAMES=${o.frames}` });
+    if (r.mismatch) {
+      const f = r.mismatch.fields?.length ? ` (${r.mismatch.fields.join(', ')})` : '';
+      return done({ killed: true, by: `${r.mismatch.signal}${f}, seed ${seed}, cycle ${r.mismatch.cycle}`, report: r.report, result: r });
+    }
+  }
+  return done({ killed: false, by: 'survived' });
+}

@@ -1,0 +1,195 @@
+// Deliberately broken copies of the default RTL, to show that the lockstep regression
+// catches real faults: a few hand-picked ones (each expected to be reported on a named
+// signal or record field) and random single-point mutants (one operator or constant
+// flipped in one `assign` of one file), whose kill rate measures how much of any change
+// in behaviour the regression notices.
+
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { DEFAULT_CONFIG } from '../gen/config.ts';
+import { mulberry32 } from '../ref/packets/index.ts';
+import type { TrafficShape } from './driver.ts';
+import { writeTopVerilog } from './driver-top.ts';
+import { RTL_DIR_BUILD } from './rtl-dir.ts';
+
+export const MUTANT_ROOT = join(RTL_DIR_BUILD, '..', 'mutants');
+
+/** Traffic for mutant runs: long metadata stalls early, so a broken full/ready path shows. */
+export const MUTANT_SHAPE: TrafficShape = { gapRate: 0.05, metaStallRate: 0.05, longStallRate: 0.0015, longStallCycles: 2000, respStallRate: 0.05 };
+
+export interface Mutant {
+  id: string;
+  /** File name within the RTL directory. */
+  file: string;
+  /** 1-based line of the change. */
+  line: number;
+  what: string;
+  before: string;
+  after: string;
+  /** Hand-picked: the signal the first mismatch must name, and a record field it must list. */
+  expect?: { signal: string; field?: string[] };
+}
+
+/** The default build's Verilog, generated into build/mutants/base (what rtl/ holds). */
+export async function baseRtl(): Promise<{ dir: string; files: Map<string, string> }> {
+  const dir = join(MUTANT_ROOT, 'base');
+  const { files } = await writeTopVerilog(DEFAULT_CONFIG, dir);
+  const out = new Map<string, string>();
+  for (const f of files) out.set(basename(f), await readFile(f, 'utf8'));
+  return { dir, files: out };
+}
+
+/** Replace the first match of `re` on a line that `where` matches; the mutant, or an error naming what was not found. */
+function edit(files: Map<string, string>, id: string, file: string, where: RegExp, re: RegExp, to: string | ((s: string) => string), what: string, expect: Mutant['expect']): Mutant {
+  const lines = files.get(file)?.split('\n');
+  if (!lines) throw new Error(`mutant ${id}: no file ${file}`);
+  const i = lines.findIndex((l) => where.test(l) && re.test(l));
+  if (i < 0) throw new Error(`mutant ${id}: pattern ${re} not found in ${file} (the generator changed: update tb/mutants.ts)`);
+  const before = lines[i]!;
+  const after = typeof to === 'string' ? before.replace(re, to) : to(before);
+  if (after === before) throw new Error(`mutant ${id}: the edit changed nothing`);
+  return { id, file, line: i + 1, what, before: before.trim(), after: after.trim(), expect };
+}
+
+/** The four faults of the issue, found by pattern in the generated default RTL. */
+export function handPicked(files: Map<string, string>): Mutant[] {
+  return [
+    edit(
+      files,
+      'gre-version-inverted',
+      'nvgre_rx_parser.v',
+      /if \(\(\(s\d+_x\[50:48\] != 3'd0\) \| s\d+_x\[62\]\)\)/,
+      /(s\d+_x\[50:48\]) != 3'd0/,
+      "$1 == 3'd0",
+      'GRE flag check: the version comparison inverted (version 0 treated as unknown)',
+      { signal: 'm_axis_meta_tdata', field: ['encap', 'vsid', 'inner_parsed', 'hash_input'] },
+    ),
+    edit(
+      files,
+      'toeplitz-xor-dropped',
+      'nvgre_rx_toeplitz.v',
+      /hash_reg <=/,
+      /\(partial_0\[7\] \^ partial_1\[7\]\)/,
+      '(partial_0[7])',
+      'Toeplitz: one XOR term of hash bit 7 dropped (input bytes 6..11 no longer reach it)',
+      { signal: 'm_axis_meta_tdata', field: ['hash', 'rss_queue'] },
+    ),
+    edit(
+      files,
+      'vmq-priority-reversed',
+      'nvgre_rx_vmq.v',
+      /final_(index|queue) <=/,
+      /group_0_hit/,
+      (l) => l.replaceAll('(group_1_hit & ~group_0_hit)', 'G1WINS').replaceAll('group_0_hit', '(group_0_hit & ~group_1_hit)').replaceAll('G1WINS', 'group_1_hit'),
+      'VMQ: the upper filter group (8..15) wins over the lower one (priority order reversed)',
+      { signal: 'm_axis_meta_tdata', field: ['vmq_filter', 'vmq_queue'] },
+    ),
+    edit(
+      files,
+      'fifo-full-tied-low',
+      'nvgre_rx.v',
+      /s_axis_tready_reg <= \(occupancy_next < /,
+      /\(occupancy_next < \d+'d\d+\)/,
+      "1'd1",
+      'metadata FIFO full flag tied low: s_axis_tready never drops, records overflow the FIFO',
+      { signal: 's_axis_tready' },
+    ),
+  ];
+}
+
+/** Apply a mutant to a copy of the sources (the VMQ reversal rewrites both lines of its final stage). */
+export function applyMutant(files: Map<string, string>, m: Mutant): Map<string, string> {
+  const out = new Map(files);
+  const lines = out.get(m.file)!.split('\n');
+  if (m.id === 'vmq-priority-reversed') {
+    for (let i = 0; i < lines.length; i++) {
+      if (/final_(index|queue) <=/.test(lines[i]!)) {
+        lines[i] = lines[i]!.replaceAll('(group_1_hit & ~group_0_hit)', 'G1WINS').replaceAll('group_0_hit', '(group_0_hit & ~group_1_hit)').replaceAll('G1WINS', 'group_1_hit');
+      }
+    }
+  } else {
+    const i = m.line - 1;
+    if (lines[i]!.trim() !== m.before) throw new Error(`mutant ${m.id}: line ${m.line} of ${m.file} is not what it was`);
+    lines[i] = lines[i]!.replace(m.before, m.after);
+  }
+  out.set(m.file, lines.join('\n'));
+  return out;
+}
+
+/** Write a mutant's copy of the RTL to its own directory (content-addressed, reused). */
+export async function writeMutant(files: Map<string, string>, m: Mutant): Promise<string> {
+  const mutated = applyMutant(files, m);
+  const h = createHash('sha256');
+  for (const [f, t] of [...mutated].sort()) h.update(f).update('\0').update(t).update('\0');
+  const dir = join(MUTANT_ROOT, `${m.id}-${h.digest('hex').slice(0, 12)}`);
+  if (existsSync(join(dir, 'mutant.json'))) return dir;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  for (const [f, t] of mutated) await writeFile(join(tmp, f), t);
+  await writeFile(join(tmp, 'mutant.json'), `${JSON.stringify(m, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
+  return dir;
+}
+
+// Random single-point mutants: operator and constant flips inside `assign` statements.
+interface Op {
+  re: RegExp;
+  to: (s: string) => string;
+  what: string;
+}
+const OPS: Op[] = [
+  { re: / == /g, to: () => ' != ', what: '== to !=' },
+  { re: / != /g, to: () => ' == ', what: '!= to ==' },
+  { re: / & /g, to: () => ' | ', what: '& to |' },
+  { re: / \| /g, to: () => ' & ', what: '| to &' },
+  { re: / \^ /g, to: () => ' | ', what: '^ to |' },
+  { re: / \+ /g, to: () => ' - ', what: '+ to -' },
+  { re: / - /g, to: () => ' + ', what: '- to +' },
+  { re: / < /g, to: () => ' <= ', what: '< to <=' },
+  { re: / <= /g, to: () => ' < ', what: '<= to <' },
+  { re: / > /g, to: () => ' >= ', what: '> to >=' },
+  { re: / >= /g, to: () => ' > ', what: '>= to >' },
+  { re: /~(?=[A-Za-z_(])/g, to: () => '', what: 'a ~ removed' },
+  {
+    re: /\b(\d+)'d(\d+)\b/g,
+    to: (s) => {
+      const [, w, v] = /(\d+)'d(\d+)/.exec(s)!;
+      const width = Number(w);
+      const flipped = (BigInt(v!) ^ 1n) & ((1n << BigInt(width)) - 1n);
+      return `${w}'d${flipped}`;
+    },
+    what: 'constant bit 0 flipped',
+  },
+];
+
+/** `n` random single-point mutants of `assign` lines, reproducible from `seed`. */
+export function randomMutants(files: Map<string, string>, n: number, seed: number): Mutant[] {
+  const sites: { file: string; line: number; op: Op; at: number; len: number; text: string }[] = [];
+  for (const [file, text] of [...files].sort()) {
+    text.split('\n').forEach((l, i) => {
+      // The unused-bits sink feeds nothing: mutating it cannot change behaviour.
+      if (!/^assign\s/.test(l) || /unused_ok/.test(l)) return;
+      const eq = l.indexOf('=');
+      for (const op of OPS) {
+        for (const m of l.matchAll(op.re)) if (m.index! > eq) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l });
+      }
+    });
+  }
+  const r = mulberry32(seed);
+  const out: Mutant[] = [];
+  const used = new Set<number>();
+  while (out.length < n && used.size < sites.length) {
+    const k = Math.floor(r() * sites.length);
+    if (used.has(k)) continue;
+    used.add(k);
+    const s = sites[k]!;
+    const rep = s.op.to(s.text.slice(s.at, s.at + s.len));
+    const after = s.text.slice(0, s.at) + rep + s.text.slice(s.at + s.len);
+    out.push({ id: `rnd${seed}-${out.length}`, file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before: s.text.trim(), after: after.trim() });
+  }
+  return out;
+}
