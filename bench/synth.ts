@@ -112,6 +112,11 @@ async function main(): Promise<void> {
     const a = await synthBuild(b, (s) => console.log(s));
     await out(`synth-${b.name}`, buildSection(a));
     console.log(`${a.build.name}: ${a.seconds.toFixed(0)} s`);
+    const over = a.rows.filter((r) => r.depth.length > MAX_LUT_LEVELS);
+    if (over.length) {
+      console.error(`over ${MAX_LUT_LEVELS} LUT6 levels:\n${over.map((r) => `  ${describePath(r.depth)}`).join('\n')}`);
+      process.exitCode = 1;
+    }
   }
   if (o.toeplitz) {
     const t0 = performance.now();
