@@ -39,7 +39,7 @@ function summary(r: SoakResult): string {
     `  frames in ${r.framesIn} = records out ${r.recordsOut} + discarded by resets ${r.recordsLost}; frames cut by resets before tlast ${r.framesCut}`,
     `  faults: ${s.resets} mid-frame resets, ${s.rewritesBetween} CSR rewrites between frames, ${s.rewritesDuring} during frames, ${s.csrWrites} register writes, ` +
       `${s.framesSent} frames with ${s.gapCycles} valid gaps, ${s.metaStallCycles} meta stall cycles, ${s.treadyLowCycles} tready-low cycles`,
-    `  counters: ${r.counterChecks} quiet counter reads checked against the testbench's counts (${r.counterReads} reads in all); peak heap ${r.peakHeapMB.toFixed(0)} MB`,
+    `  counters: ${r.counterChecks} quiet counter reads equal to the testbench's counts, ${r.counterUnsettled} left unsettled by a reset (${r.counterReads} reads in all); peak heap ${r.peakHeapMB.toFixed(0)} MB`,
     ...r.failures.map((f) => `  FAILURE: ${f}`),
   ].join('\n');
 }

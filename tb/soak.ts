@@ -8,7 +8,11 @@
 // Beyond the lockstep compare, the soak keeps its own books from the RTL's outputs:
 // frames in (tlast accepted) = records out (m_axis_meta handshakes) + records a reset
 // discarded, and at the quiet end of every chunk the nine CSR counters, read over
-// AXI4-Lite, must equal the counts of the records delivered since the last reset.
+// AXI4-Lite, must equal the counts of the records of every frame sent since the last
+// reset. The hardware counts a record when it enters the metadata FIFO; the testbench
+// sees it when it leaves, possibly thousands of cycles later under back-pressure, so
+// each check is settled once the last frame sent before the read has been delivered
+// (a reset in between discards the check with the records).
 
 import type { BuildConfig } from '../gen/config.ts';
 import { unpackMeta } from '../gen/meta-layout.ts';
@@ -47,6 +51,8 @@ export interface SoakResult {
   /** Frames cut by a reset before their last beat (never classified). */
   framesCut: number;
   counterChecks: number;
+  /** Checks a reset discarded before the records they wait for came out. */
+  counterUnsettled: number;
   counterReads: number;
   stats: DriverStats;
   cycles: number;
@@ -96,6 +102,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let counterReads = 0;
   let peakHeap = 0;
   let slots: ReturnType<typeof slotsOf> | undefined;
+  /** Quiet counter reads waiting for the record of frame `upTo` (-1: none since the reset). */
+  const pending: { k: number; got: number; upTo: number; cycle: number }[] = [];
+  let lastId = -1;
+  let unsettled = 0;
+  const settle = (now: number): void => {
+    while (pending.length && (pending[0]!.upTo <= lastId)) {
+      const p = pending.shift()!;
+      if (p.got !== counts[p.k]) failures.push(`cycle ${p.cycle}: counter ${COUNTERS[p.k]} reads ${p.got}, the testbench counted ${counts[p.k]} records since the last reset (settled at cycle ${now})`);
+    }
+  };
 
   const onBatch = (b: Batch, out: Uint32Array, d: Driver): void => {
     const L = d.layout;
@@ -108,6 +124,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const ob = c * L.outWords;
       if (b.stim[ib + s.rst.offset]! & 1) {
         counts.fill(0);
+        unsettled += pending.length;
+        pending.length = 0;
+        lastId = -1;
         continue;
       }
       if (out[ob + s.tvalid.offset]! & 1 && b.stim[ib + s.tready.offset]! & 1) {
@@ -122,6 +141,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         counterFlags(rec).forEach((on, k) => {
           if (on) counts[k] = (counts[k]! + 1) >>> 0;
         });
+        lastId = ev.frame.id;
+        settle(cycle);
       }
       if (out[ob + s.rvalid.offset]! & 1 && b.stim[ib + s.rready.offset]! & 1) {
         const rd = reads[readHead++];
@@ -133,8 +154,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const k = (rd.addr - COUNTER_BASE) >> 2;
         if (rd.quiet && k >= 0 && k < COUNTERS.length) {
           counterChecks++;
-          const got = out[ob + s.rdata.offset]! >>> 0;
-          if (got !== counts[k]) failures.push(`cycle ${cycle}: counter ${COUNTERS[k]} reads ${got}, the testbench counted ${counts[k]} records since the last reset`);
+          // The last frame whose tlast was taken before this read: its record settles the check.
+          let upTo = -1;
+          for (let j = d.frames.length - 1; j >= 0; j--) {
+            const f = d.frames[j]!;
+            if (f.lastCycle >= 0 && f.lastCycle < cycle) {
+              upTo = f.dropped ? -1 : f.id;
+              break;
+            }
+          }
+          pending.push({ k, got: out[ob + s.rdata.offset]! >>> 0, upTo, cycle });
+          settle(cycle);
         }
       }
     }
@@ -178,7 +208,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     recordsOut,
     recordsLost: st.recordsLost,
     framesCut: st.framesDropped,
-    counterChecks,
+    counterChecks: counterChecks - unsettled - pending.length,
+    counterUnsettled: unsettled + pending.length,
     counterReads,
     stats: st,
     cycles: r.cycles,
