@@ -105,6 +105,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   /** Quiet counter reads waiting for the record of frame `upTo` (-1: none since the reset). */
   const pending: { k: number; got: number; upTo: number; cycle: number }[] = [];
   let lastId = -1;
+  let lastReset = -1;
   let unsettled = 0;
   const settle = (now: number): void => {
     while (pending.length && (pending[0]!.upTo <= lastId)) {
@@ -124,6 +125,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const ob = c * L.outWords;
       if (b.stim[ib + s.rst.offset]! & 1) {
         counts.fill(0);
+        lastReset = cycle;
         unsettled += pending.length;
         pending.length = 0;
         lastId = -1;
@@ -155,11 +157,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         if (rd.quiet && k >= 0 && k < COUNTERS.length) {
           counterChecks++;
           // The last frame whose tlast was taken before this read: its record settles the check.
+          // The driver runs ahead of this batch: a frame marked dropped may lose its
+          // record to a later reset, which then discards this check too.
           let upTo = -1;
           for (let j = d.frames.length - 1; j >= 0; j--) {
             const f = d.frames[j]!;
             if (f.lastCycle >= 0 && f.lastCycle < cycle) {
-              upTo = f.dropped ? -1 : f.id;
+              if (f.lastCycle > lastReset) upTo = f.id;
               break;
             }
           }
