@@ -22,6 +22,8 @@ help:
 	@echo "make mutants   random single-point mutants of the RTL: how many the regression kills"
 	@echo "make wave       FST + GTKWave save file of a short run in build/wave"
 	@echo "make coverage   Verilator line/toggle coverage in build/coverage"
+	@echo "make fuzz       coverage-guided mutation fuzzing on the RTL (FUZZ_SECONDS= FUZZ_FRAMES= SEED= CONFIG=)"
+	@echo "make soak       10M-frame lockstep soak with faults (SOAK_FRAMES= SEED= CONFIG=)"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -134,3 +136,15 @@ synth: deps fpga-tools
 # bubbles and area of the default and 512-bit builds, each measured beside its comparison.
 bench: deps fpga-tools
 	$(NPX) tsx bench/index.ts --write-docs
+
+# Hostile traffic (docs/ROBUSTNESS.md). Fuzz: coverage-guided mutation of frames, in
+# lockstep on the RTL; new seeds and mismatches go to test/corpus/ (replayed by make test).
+#   make fuzz FUZZ_SECONDS=600 SEED=7 [FUZZ_FRAMES=100000] [CONFIG=w256-v4-ck] [FUZZ_SAVE=0]
+# Soak: SOAK_FRAMES (default 10M) with back-pressure, CSR rewrites and mid-frame resets,
+# frames/records/counters balanced exactly.   make soak SOAK_FRAMES=1000000 SEED=2 CONFIG=default,w512-v6-rk
+.PHONY: fuzz soak
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FRAMES=$(FUZZ_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) FUZZ_SAVE=$(FUZZ_SAVE) $(NPX) tsx tb/fuzz-main.ts
+
+soak: deps
+	SOAK_FRAMES=$(SOAK_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) SOAK_CHUNK=$(SOAK_CHUNK) $(NPX) tsx tb/soak-main.ts
