@@ -2,7 +2,7 @@
 // built with Verilator through tb/verilator.ts (cached under build/models), and the
 // cycle model ref/cycle/top-model.ts adapted to the driver's LockstepModel shape.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENERATOR } from '../gen/build-all.ts';
 import { buildParamsOf, describeBuild, type BuildConfig } from '../gen/config.ts';
@@ -102,7 +102,14 @@ export async function writeTopVerilog(cfg: BuildConfig, dir: string): Promise<{ 
     if (seen.has(m.name)) continue;
     seen.add(m.name);
     const f = join(dir, `${m.name}.v`);
-    await writeFile(f, emitModule(m, { build, generator: GENERATOR }));
+    const text = emitModule(m, { build, generator: GENERATOR });
+    // Unchanged files keep their timestamps; changed ones are replaced atomically, so a
+    // process reading the directory never sees half a file.
+    if ((await readFile(f, 'utf8').catch(() => undefined)) !== text) {
+      const tmp = `${f}.${process.pid}.tmp`;
+      await writeFile(tmp, text);
+      await rename(tmp, f);
+    }
     files.push(f);
   }
   return { files, top: t.module };
@@ -115,17 +122,18 @@ let calls = 0;
 
 export const topProvider: TopProvider = {
   async model(cfg, opts): Promise<{ model: Model; top: Module }> {
-    // Per process and configuration: the sources are written to a private directory and
-    // the model cache (keyed by their contents) makes every later build instant.
-    const dir = join(SIM_DIR, 'rtl', `${configKey(cfg)}-${process.pid}-${++calls}`);
+    // A coverage build names its sources in the coverage data (verilator_coverage reads
+    // them to annotate), so they live at a stable path per configuration and stay. Other
+    // builds compile private copies: their sources go to a directory of this call only.
+    const stable = opts.coverage === true;
+    const dir = stable ? join(SIM_DIR, 'src', configKey(cfg)) : join(SIM_DIR, 'rtl', `${configKey(cfg)}-${process.pid}-${++calls}`);
     const { files, top } = await writeTopVerilog(cfg, dir);
     const kind = opts.trace ? '-trace' : opts.coverage ? '-coverage' : '';
     try {
       const model = await buildModel({ name: `nvgre_rx-${configKey(cfg)}${kind}`, verilogFiles: files, top, trace: opts.trace, coverage: opts.coverage });
       return { model, top };
     } finally {
-      // The build compiles its own copies; only this process's directory is removed.
-      await rm(dir, { recursive: true, force: true });
+      if (!stable) await rm(dir, { recursive: true, force: true });
     }
   },
   cycleModel: (cfg) => new TopLockstep(cfg),
