@@ -22,7 +22,7 @@ import { RTL_DIR_BUILD, TOP, verilogFiles, type RtlDir } from './rtl-dir.ts';
 export const GLS_ROOT = join(RTL_DIR_BUILD, '..', 'gls');
 
 /** The yosys script: generic gates, flattened, checked, written without attributes. */
-export const GLS_SCRIPT = [`synth -top ${TOP} -flatten`, 'check -assert', `write_verilog -noattr ${TOP}.v`, 'tee -q -o stat.json stat -json'];
+export const glsScript = (top = TOP): string[] => [`synth -top ${top} -flatten`, 'check -assert', `write_verilog -noattr ${top}.v`, 'tee -q -o stat.json stat -json'];
 
 /** The generated Verilog of a build, by file name. */
 export function buildSources(cfg: BuildConfig): Map<string, string> {
@@ -50,17 +50,17 @@ export interface Netlist {
   logPath: string;
 }
 
-/** Synthesise sources to a gate netlist (cached by their content). */
-export async function glsNetlist(sources: ReadonlyMap<string, string>, label: string): Promise<Netlist> {
-  const r = await runYosys({ label: `gls-${label}`, sources, script: GLS_SCRIPT, outputs: [`${TOP}.v`, 'stat.json'] });
+/** Synthesise sources to a gate netlist of `top` (cached by their content). */
+export async function glsNetlist(sources: ReadonlyMap<string, string>, label: string, top = TOP): Promise<Netlist> {
+  const r = await runYosys({ label: `gls-${label}`, sources, script: glsScript(top), outputs: [`${top}.v`, 'stat.json'] });
   // The yosys cache directory also holds the sources; the netlist gets a directory of its own.
   const dir = join(GLS_ROOT, `${label}-${basename(r.dir).replace(/^ys-/, '')}`);
-  const file = join(dir, `${TOP}.v`);
+  const file = join(dir, `${top}.v`);
   if (!existsSync(file)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
-    await copyFile(join(r.dir, `${TOP}.v`), join(tmp, `${TOP}.v`));
+    await copyFile(join(r.dir, `${top}.v`), join(tmp, `${top}.v`));
     await writeFile(join(tmp, 'README'), `Gate-level netlist of ${label}, by: ${r.command}\nlog: ${r.logPath}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
