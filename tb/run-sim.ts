@@ -106,6 +106,8 @@ async function coverageReport(dir: string): Promise<string[]> {
 async function main(o: Opts): Promise<number> {
   const configs = o.matrix ? matrixNames() : o.config.split(',');
   for (const c of configs) namedConfig(c);
+  // A bad capture is reported before anything is built.
+  const pcapFrames = o.pcap ? readPcap(await readFile(o.pcap)).packets.length : 0;
   const t0 = performance.now();
 
   if (o.wave) {
@@ -147,7 +149,7 @@ async function main(o: Opts): Promise<number> {
       });
     }
   }
-  const total = o.pcap ? readPcap(await readFile(o.pcap)).packets.length * jobs.length : jobs.reduce((n, j) => n + j.frames, 0);
+  const total = o.pcap ? pcapFrames * jobs.length : jobs.reduce((n, j) => n + j.frames, 0);
   const bar = new cliProgress.SingleBar(
     {
       format: 'sim [{bar}] {percentage}% | {value}/{total} frames | {cycles} cycles | {fps} frames/s | {eta_formatted}',
