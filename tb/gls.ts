@@ -17,9 +17,17 @@ import { parseStatJson } from '../flow/reports.ts';
 import type { RunResult } from './regress.ts';
 import { loadRtlDir } from './rtl-dir-load.ts';
 import { runRtlDir, type DirRunOptions } from './rtl-dir-run.ts';
-import { RTL_DIR_BUILD, TOP, verilogFiles, type RtlDir } from './rtl-dir.ts';
+import { RTL_DIR_BUILD, TOP, verilogFiles, type DirBuildFlags, type RtlDir } from './rtl-dir.ts';
 
 export const GLS_ROOT = join(RTL_DIR_BUILD, '..', 'gls');
+
+/**
+ * Verilator on the flattened bit-level netlist of the whole top (about 60k flip-flops,
+ * one always block each): the default -O3 grew past 13 GB before it was stopped, -O0
+ * elaborates in about 20 s CPU and 1.1 GB. The C++ (about 70 MB of it) is compiled at
+ * -O0 too: a GLS run is a few hundred frames, compile time dominates.
+ */
+export const GLS_BUILD_FLAGS: DirBuildFlags = { extraFlags: ['-O0'], makeFlags: 'OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O1' };
 
 /** The yosys script: generic gates, flattened, checked, written without attributes. */
 export const glsScript = (top = TOP): string[] => [`synth -top ${top} -flatten`, 'check -assert', `write_verilog -noattr ${top}.v`, 'tee -q -o stat.json stat -json'];
@@ -80,7 +88,7 @@ export interface GlsRun {
 /** Synthesise a build, then run the regression on the netlist for each seed (stops at the first failure). */
 export async function runGls(cfg: BuildConfig, label: string, o: Omit<DirRunOptions, 'seed'> & { seeds: number[]; sources?: ReadonlyMap<string, string> }): Promise<GlsRun> {
   const netlist = await glsNetlist(o.sources ?? buildSources(cfg), label);
-  const rd = await loadRtlDir(netlist.dir, { cfg, label: `gls-${label}` });
+  const rd = await loadRtlDir(netlist.dir, { cfg, label: `gls-${label}`, flags: GLS_BUILD_FLAGS });
   const results: RunResult[] = [];
   for (const seed of o.seeds) {
     const r = await runRtlDir(rd, { ...o, seed, replay: o.replay ?? `make gls SEED=${seed} FRAMES=${o.frames}` });

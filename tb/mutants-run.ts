@@ -32,7 +32,8 @@ export async function runMutant(files: Map<string, string>, m: Mutant, o: Mutant
   const done = (x: Omit<MutantOutcome, 'mutant' | 'dir' | 'seconds'>): MutantOutcome => ({ mutant: m, dir, seconds: (performance.now() - t0) / 1000, ...x });
   let rd;
   try {
-    rd = await loadRtlDir(dir, { label: `mutant-${m.id}` });
+    // The default label: `make sim RTL=<copy>` then replays on the very same (cached) build.
+    rd = await loadRtlDir(dir);
   } catch (e) {
     if (e instanceof RtlDirError) return done({ killed: true, by: `refused: ${e.message}`, report: e.message });
     throw e;

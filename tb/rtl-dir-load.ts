@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { buildLine, resolveConfig, type Declared } from './rtl-dir-caps.ts';
 import type { TopProvider } from './regress.ts';
-import { buildDirModel, checkPorts, declaredModules, probeTop, RtlDirError, rtlDirProvider, TOP, verilogFiles, type RtlDir } from './rtl-dir.ts';
+import { buildDirModel, checkPorts, slug, type DirBuildFlags, declaredModules, probeTop, RtlDirError, rtlDirProvider, TOP, verilogFiles, type RtlDir } from './rtl-dir.ts';
 
 /** The config file a directory may hold beside its Verilog (a build configuration, JSON). */
 export const CONFIG_FILE = 'nvgre_rx.config.json';
@@ -45,8 +45,10 @@ export interface LoadOptions {
   cfg?: BuildConfig;
   /** Ignore a config file and Build: line: measure the FIFO depth (tests of the measurement). */
   measure?: boolean;
-  /** Model cache label (default: rtldir-<last path part>). */
+  /** Model cache label (default rtldir: the cache key is the content, so copies share builds). */
   label?: string;
+  /** Verilator / C++ options (tb/gls.ts passes lighter ones for gate netlists). */
+  flags?: DirBuildFlags;
 }
 
 export async function loadRtlDir(dir: string, o: LoadOptions = {}): Promise<RtlDir> {
@@ -59,11 +61,11 @@ export async function loadRtlDir(dir: string, o: LoadOptions = {}): Promise<RtlD
   for (const need of ['clk', 'rst', 's_axil_araddr', 's_axil_arvalid', 's_axil_arready', 's_axil_rdata', 's_axil_rvalid', 's_axil_rready']) {
     if (!ports.some((p) => p.name === need)) throw new RtlDirError(`RTL directory ${dir}: ${TOP} has no port ${need}, so its capability registers cannot be read`);
   }
-  const label = o.label ?? `rtldir-${dir.split('/').filter(Boolean).at(-1) ?? 'dir'}`;
-  const model = await buildDirModel(dir, files, ports, label);
+  const label = o.label ?? 'rtldir';
+  const model = await buildDirModel(dir, files, ports, label, false, o.flags);
   const r = await resolveConfig(model, declared, o.cfg);
   checkPorts(dir, ports, r.cfg, `the build its CAP_* registers report`);
-  return { dir, files, ports, cfg: r.cfg, source: r.source, model, label };
+  return { dir, files, ports, cfg: r.cfg, source: r.source, model, label, name: `rtl-${slug(dir)}`, flags: o.flags };
 }
 
 /**

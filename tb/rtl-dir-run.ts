@@ -31,7 +31,7 @@ export async function runRtlDir(rd: RtlDir, o: DirRunOptions): Promise<RunResult
   const script = randomScript(o.seed, rd.cfg, { frames: o.frames, rates: o.rates, directed: o.directed });
   const r = await runRegression({
     cfg: rd.cfg,
-    configName: rd.label,
+    configName: rd.name,
     seed: o.seed,
     frames: o.frames,
     script,

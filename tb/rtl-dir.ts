@@ -95,7 +95,7 @@ function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number;
   });
 }
 
-const slug = (dir: string): string =>
+export const slug = (dir: string): string =>
   resolve(dir)
     .split('/')
     .filter(Boolean)
@@ -169,9 +169,15 @@ export function portsModule(ports: readonly PortInfo[]): Module {
 }
 
 /** Build the Verilator model of a directory (cached by content like every model). */
-export async function buildDirModel(dir: string, files: string[], ports: readonly PortInfo[], label: string, trace = false): Promise<Model> {
+/** Verilator and C++ options for a directory's builds (gate netlists need lighter ones). */
+export interface DirBuildFlags {
+  extraFlags?: string[];
+  makeFlags?: string;
+}
+
+export async function buildDirModel(dir: string, files: string[], ports: readonly PortInfo[], label: string, trace = false, flags: DirBuildFlags = {}): Promise<Model> {
   try {
-    return await buildModel({ name: `${label}${trace ? '-trace' : ''}`, verilogFiles: files, top: portsModule(ports), topName: TOP, trace });
+    return await buildModel({ name: `${label}${trace ? '-trace' : ''}`, verilogFiles: files, top: portsModule(ports), topName: TOP, trace, ...flags });
   } catch (e) {
     if (e instanceof BuildError) throw new RtlDirError(`RTL directory ${dir} does not build: ${e.message.replace(/^verilator build of \S+ failed: /, '')}`, e.logPath);
     throw e;
@@ -187,7 +193,11 @@ export interface RtlDir {
   /** Where each build parameter came from, for the run's summary line. */
   source: string;
   model: Model;
+  /** Model cache label: the same Verilog shares one build whatever directory holds it. */
   label: string;
+  /** The directory as a file-name-safe word (reports, waveform files). */
+  name: string;
+  flags?: DirBuildFlags;
 }
 
 /** The regression's TopProvider for a loaded directory (the generated top's IR names the waves). */
@@ -197,7 +207,7 @@ export function rtlDirProvider(rd: RtlDir): TopProvider {
       if (cfg !== rd.cfg && JSON.stringify(cfg) !== JSON.stringify(rd.cfg)) throw new Error(`RTL directory ${rd.dir} holds a different build than the one asked for`);
       const top = topModule(rd.cfg).module;
       if (opts.coverage) throw new RtlDirError(`coverage builds of an RTL directory are not offered (use the generated top)`);
-      const model = opts.trace ? await buildDirModel(rd.dir, rd.files, rd.ports, rd.label, true) : rd.model;
+      const model = opts.trace ? await buildDirModel(rd.dir, rd.files, rd.ports, rd.label, true, rd.flags) : rd.model;
       return { model, top };
     },
     cycleModel: (cfg) => new TopLockstep(cfg),

@@ -30,6 +30,10 @@ export interface BuildOptions {
   coverage?: boolean;
   /** Cache root (default: build/models under the repository). */
   outDir?: string;
+  /** Verilator flags after the defaults (gate netlists: `-fno-gate`, see docs/GLS.md). */
+  extraFlags?: string[];
+  /** C++ optimisation passed to make (default: OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1). */
+  makeFlags?: string;
 }
 
 export interface Model {
@@ -131,7 +135,8 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
   const topName = opts.topName ?? opts.top.name;
   const layout = PortLayout.of(opts.top);
   const harness = generateHarness(opts.top, topName);
-  const flags = [...BASE_FLAGS, ...(opts.trace ? ['--trace-fst'] : []), ...(opts.coverage ? ['--coverage'] : [])];
+  const flags = [...BASE_FLAGS, ...(opts.extraFlags ?? []), ...(opts.trace ? ['--trace-fst'] : []), ...(opts.coverage ? ['--coverage'] : [])];
+  const makeFlags = opts.makeFlags ?? MAKE_FLAGS;
   const sources = await Promise.all(
     opts.verilogFiles.map(async (f, i) => ({ name: `${String(i).padStart(2, '0')}_${basename(f)}`, text: await readFile(f, 'utf8') })),
   );
@@ -139,7 +144,7 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
   const h = createHash('sha256');
   // Coverage builds compile the user's files in place (see below), so their paths count.
   const where = opts.coverage ? opts.verilogFiles.map((f) => resolve(f)).join('\n') : '';
-  for (const part of [await verilatorVersion(), flags.join(' '), MAKE_FLAGS, topName, harness, where, ...sources.flatMap((s) => [s.name, s.text])]) {
+  for (const part of [await verilatorVersion(), flags.join(' '), makeFlags, topName, harness, where, ...sources.flatMap((s) => [s.name, s.text])]) {
     h.update(part).update('\0');
   }
   const key = h.digest('hex').slice(0, 20);
@@ -184,7 +189,7 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
     const files = opts.coverage ? opts.verilogFiles.map((f) => resolve(f)) : copies;
     const main = join(tmp, 'src', 'harness.cpp');
     await writeFile(main, harness);
-    const args = [...flags, '--top-module', topName, '--Mdir', join(tmp, 'obj'), '-MAKEFLAGS', MAKE_FLAGS, main, ...files];
+    const args = [...flags, '--top-module', topName, '--Mdir', join(tmp, 'obj'), '-MAKEFLAGS', makeFlags, main, ...files];
     const r = await run('verilator', args, tmp);
     const log = `$ verilator ${args.join(' ')}\n${r.out}`;
     await writeFile(join(tmp, 'build.log'), log);

@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 describe('hand-picked faults', () => {
   it('the unbroken default RTL passes the run the mutants get', async () => {
-    const rd = await loadRtlDir(dir, { label: 'rtldir-default' });
+    const rd = await loadRtlDir(dir);
     const r = await runRtlDir(rd, { seed: RUN.seeds[0]!, frames: RUN.frames, shape: MUTANT_SHAPE, noWave: true });
     expect(r.report).toBeUndefined();
     // The run does stall m_axis_meta long enough to fill the FIFO (what the full flag guards).

@@ -14,8 +14,6 @@ import { replayLine, runRtlDir } from '../tb/rtl-dir-run.ts';
 import { declaredModules, portDiff, portsFromXml, RtlDirError, RTL_DIR_BUILD } from '../tb/rtl-dir.ts';
 
 const WORK = join(RTL_DIR_BUILD, 'test');
-// Every copy of the unchanged default RTL shares one model build.
-const LABEL = 'rtldir-default';
 let base: string;
 
 async function copyBase(name: string): Promise<string> {
@@ -98,7 +96,7 @@ describe('RTL directory: refused with one line', () => {
   it('a config file that disagrees with the capability registers', async () => {
     const d = await copyBase('config-mismatch');
     await writeFile(join(d, 'nvgre_rx.config.json'), JSON.stringify({ ipv6MaxExtHeaders: 2 }));
-    const e = await failure(loadRtlDir(d, { label: LABEL }));
+    const e = await failure(loadRtlDir(d));
     oneLine(e);
     expect(e.message).toMatch(/config-mismatch\/nvgre_rx\.config\.json says ipv6MaxExtHeaders 2, but CAP_IPV6_EXT_HEADERS reads 4$/);
   });
@@ -107,17 +105,17 @@ describe('RTL directory: refused with one line', () => {
 describe('RTL directory: build parameters from the hardware', () => {
   it('a copy of the default RTL is the default build, read from CAP_*; the FIFO depth is measured when nothing declares it', async () => {
     const d = await copyBase('default');
-    const rd = await loadRtlDir(d, { label: LABEL });
+    const rd = await loadRtlDir(d);
     expect(rd.cfg).toEqual(DEFAULT_CONFIG);
     expect(rd.source).toMatch(/^CAP_\* registers, metaFifoDepth from the Build: line of /);
-    const measured = await loadRtlDir(d, { label: LABEL, measure: true });
+    const measured = await loadRtlDir(d, { measure: true });
     expect(measured.cfg).toEqual(DEFAULT_CONFIG);
     expect(measured.source).toBe('CAP_* registers, metaFifoDepth measured (64)');
   });
 
   it('the copy passes the lockstep regression', async () => {
     const d = await copyBase('default');
-    const rd = await loadRtlDir(d, { label: LABEL });
+    const rd = await loadRtlDir(d);
     const r = await runRtlDir(rd, { seed: 5, frames: 250 });
     expect(r.report).toBeUndefined();
     expect(r.records).toBeGreaterThan(200);
