@@ -1,7 +1,7 @@
 // nvgre_rx_parser alone in Verilator against ref/parse.ts: every field the parser hands
 // on, for random frames, every truncation of some frames' headers, random
 // max_header_bytes and both GRE enables, with junk (not zeros) past each frame's end so
-// that a missing bounds check shows. IPv6 and IPv4-only builds.
+// that a missing bounds check shows. IPv6 and IPv4-only builds, and an IPv6 build with the smallest (64-byte) window.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -78,7 +78,10 @@ function bytesBE(b: Uint8Array, off: number, n: number): bigint {
   return v;
 }
 
-async function check(cfg: BuildConfig, seed: number, n: number): Promise<number> {
+/** Outcomes the stimulus must reach in a build whose window holds every layer. */
+const ALL_OUTCOMES = ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'inner_v4', 'inner_l4'];
+
+async function check(cfg: BuildConfig, seed: number, n: number, need: string[] = [...ALL_OUTCOMES, ...(cfg.ipv6 ? ['v6', 'inner_v6'] : [])]): Promise<number> {
   const { sim, latency } = await parserSim(cfg);
   const L = sim.model.layout;
   const all = cases(cfg, seed, n);
@@ -195,9 +198,8 @@ async function check(cfg: BuildConfig, seed: number, n: number): Promise<number>
   // Nothing is valid before the first frame arrives or after the last one leaves.
   expect(L.getNum(out, latency, 'out_valid')).toBe(0);
   expect(L.getNum(out, all.length + latency + 1, 'out_valid')).toBe(0);
-  // The stimulus must reach every outcome (IPv6 ones only in IPv6 builds).
-  const need = ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'inner_v4', 'inner_l4'];
-  if (cfg.ipv6) need.push('v6', 'inner_v6');
+  // The stimulus must reach every outcome the build can produce.
+  console.log(`parser ${describeBuild(cfg)}: ${checked} cases, outcomes ${JSON.stringify(Object.fromEntries(seen))}`);
   for (const k of need) expect(seen.get(k) ?? 0, `outcome ${k} reached`).toBeGreaterThan(3);
   return checked;
 }
@@ -206,6 +208,13 @@ describe('nvgre_rx_parser against ref/parse.ts', () => {
   it('IPv6 build: random frames, truncations, corrupted bytes, max_header_bytes and GRE enables', async () => {
     const n = await check(parseBuildConfig({}), 1, 1500);
     expect(n).toBeGreaterThan(1500);
+  });
+  it('IPv6 build with the smallest window (64 bytes): deep layers never fit', async () => {
+    // An inner IPv6 header (>= 54 + 40 bytes) and any inner TCP/UDP header (>= 58 + 8)
+    // cannot end inside 64 bytes, so the generator has no offset to extract them at.
+    const cfg = parseBuildConfig({ maxHeaderBytes: 64 });
+    const n = await check(cfg, 3, 600, ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'v6']);
+    expect(n).toBeGreaterThan(600);
   });
   it('IPv4-only build (IPv6 frames are "anything else")', async () => {
     const n = await check(parseBuildConfig({ ipv6: false, maxHeaderBytes: 128 }), 2, 800);

@@ -154,12 +154,20 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const idx = later.indexOf(lay);
     const rest = later.slice(idx + 1).flatMap((l) => l.offsets);
     const nextLo = rest.length ? Math.min(...rest) : mhb;
-    const win = p.get('window');
-    const x = extractTree(win, winLo, mhb, p.get('cur'), lay.offsets, lay.bytes);
-    const replace: Record<string, Expr> = { x };
+    const replace: Record<string, Expr> = {};
     const drop: string[] = [];
-    if (nextLo < mhb) replace.window = win.slice(win.width - 1 - 8 * (nextLo - winLo), 0);
-    else drop.push('window');
+    if (p.has('window')) {
+      const win = p.get('window');
+      replace.x = extractTree(win, winLo, mhb, p.get('cur'), lay.offsets, lay.bytes);
+      if (nextLo < mhb) replace.window = win.slice(win.width - 1 - 8 * (nextLo - winLo), 0);
+      else drop.push('window');
+    } else {
+      // The window was dropped because no layer from here on can start inside it (small
+      // windows: 64 bytes). This layer's bounds check fails for every cursor the frame can
+      // hold, so its bytes are never used and the stage stays only to keep the latency.
+      if (lay.offsets.length) throw new Error(`${lay.name}: reachable offsets but no window left`);
+      replace.x = lit(0, 8 * lay.bytes);
+    }
     p.step(() => undefined, { replace, drop });
     winLo = nextLo;
   };
