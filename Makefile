@@ -74,10 +74,10 @@ bench-bridge: deps
 	$(NPX) tsx bench/bridge.bench.ts
 
 # Lockstep co-simulation regression (docs/SIMULATION.md). Overrides:
-#   make sim SEED=7 FRAMES=20000 CONFIG=w256-v4-ck PCAP=capture.pcap SEEDS=4 JOBS=2
+#   make sim SEED=7 FRAMES=20000 CONFIG=w256-v4-ck PCAP=capture.pcap SEEDS=4 JOBS=2 [LENIENT=1]
 .PHONY: sim sim-matrix wave coverage
 SIM_ARGS = $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES)) \
-  $(if $(CONFIG),--config $(CONFIG)) $(if $(PCAP),--pcap $(PCAP)) $(if $(JOBS),--jobs $(JOBS))
+  $(if $(CONFIG),--config $(CONFIG)) $(if $(PCAP),--pcap $(PCAP)) $(if $(JOBS),--jobs $(JOBS)) $(if $(LENIENT),--lenient)
 # RTL=DIR: the same regression on the Verilog in DIR (top nvgre_rx) instead of the
 # generator's output; its build is read from its CAP_* registers (docs/GLS.md).
 sim: deps

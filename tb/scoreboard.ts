@@ -28,10 +28,11 @@ export interface Mismatch {
 
 export interface CompareOptions {
   /**
-   * Compare payloads (m_axis_meta_tdata, s_axil_rdata/rresp, s_axil_bresp) only in
-   * cycles where their valid is high in the prediction (AXI: a payload means nothing
-   * while its valid is low; the cycle model does not define it then, e.g. after a
-   * reset). Valids and readies are compared on every cycle regardless. Default true.
+   * Lenient mode: compare payloads (m_axis_meta_tdata, s_axil_rdata/rresp, s_axil_bresp)
+   * only in cycles where their valid is high in the prediction (AXI lets a payload be
+   * anything while its valid is low). Default false: the cycle model predicts what the
+   * RTL holds there too (the last record or response, 0 after a reset), so every output
+   * is compared on every cycle. Valids and readies are compared on every cycle regardless.
    */
   payloadWhenValid?: boolean;
   /**
@@ -114,7 +115,7 @@ export class Scoreboard {
       const others: string[] = [];
       for (const sl of L.outputs) {
         const vs = this.validSlot.get(sl.name);
-        if (vs && this.opts.payloadWhenValid !== false && (exp[base + vs.offset]! & 1) === 0) continue;
+        if (vs && this.opts.payloadWhenValid === true && (exp[base + vs.offset]! & 1) === 0) continue;
         if (differs(exp, actual, base + sl.offset, sl)) {
           if (!first) first = sl;
           else others.push(sl.name);

@@ -41,7 +41,7 @@ export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
 export interface TopOutputs extends Omit<CsrOutputs, `cfg_${string}`> {
   s_axis_tready: boolean;
   m_axis_meta_tvalid: boolean;
-  /** The record on m_axis_meta_tdata (the last one loaded; meaningful while tvalid). */
+  /** The record on m_axis_meta_tdata: the last one loaded since the reset (undefined: the register reads 0). */
   meta: MetaRecord | undefined;
 }
 
@@ -93,7 +93,10 @@ export class TopModel {
     this.beats = 0;
     this.flight = [];
     this.mem = [];
+    // The output register resets to 0 (gen/blocks/meta-fifo.ts): m_axis_meta_tdata reads 0
+    // until the first record after the reset is loaded.
     this.outValid = false;
+    this.outRec = undefined;
     this.occupancy = 0;
     this.ready = true;
   }
