@@ -1,7 +1,8 @@
 // nvgre_rx_parser alone in Verilator against ref/parse.ts: every field the parser hands
 // on, for random frames, every truncation of some frames' headers, random
 // max_header_bytes and both GRE enables, with junk (not zeros) past each frame's end so
-// that a missing bounds check shows. IPv6 and IPv4-only builds, and an IPv6 build with the smallest (64-byte) window.
+// that a missing bounds check shows. IPv6 and IPv4-only builds, and an IPv6 build with
+// the smallest (64-byte) window.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
