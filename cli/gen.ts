@@ -47,7 +47,14 @@ export async function genFiles(cfg: BuildConfig): Promise<Map<string, string>> {
 
 async function run(opts: GenOpts): Promise<void> {
   const cfg = await loadConfig(opts.config);
-  const files = await genFiles(cfg);
+  let files: Map<string, string>;
+  try {
+    files = await genFiles(cfg);
+  } catch (e) {
+    // A configuration the schema accepts but the generator cannot honour (FIFO below line rate).
+    if (e instanceof ConfigError) throw new CliError(`${opts.config ?? 'default config'}: ${e.message}`, EXIT_USAGE);
+    throw e;
+  }
   try {
     await mkdir(opts.out, { recursive: true });
     for (const [name, text] of files) await writeFile(join(opts.out, name), text);

@@ -12,7 +12,7 @@ import { emitModule } from './emit/verilog.ts';
 import type { Module } from './ir/module.ts';
 import { metaLayout } from './meta-layout.ts';
 import type { RegmapExtras } from './regmap.ts';
-import { topPart, topTiming } from './top.ts';
+import { checkLineRateFifo, topPart, topTiming } from './top.ts';
 
 export const GENERATOR = 'nvgre-rx gen';
 
@@ -41,8 +41,12 @@ export const MODULES: readonly ((cfg: BuildConfig) => Module)[] = [
   (c) => topPart(c, 'nvgre_rx'),
 ];
 
-/** File name -> Verilog text, one file per module named for it. */
+/**
+ * File name -> Verilog text, one file per module named for it. Throws ConfigError for a
+ * metaFifoDepth below line rate unless the configuration allows it.
+ */
 export function generateAll(cfg: BuildConfig): Map<string, string> {
+  checkLineRateFifo(cfg);
   const out = new Map<string, string>();
   const build = describeBuild(cfg);
   for (const make of MODULES) {

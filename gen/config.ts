@@ -27,8 +27,17 @@ export const buildConfigSchema = z
       .string()
       .regex(/^[0-9a-fA-F]{80}$/, 'must be 80 hex digits')
       .default('6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa'),
-    /** Metadata FIFO depth in records (power of two); it must hold the frames in flight. */
+    /**
+     * Metadata FIFO depth in records (power of two). Line rate needs room for every frame
+     * in flight plus one: at least the build's latency + 1 (`lineRateFifoDepth` in
+     * gen/top.ts); generateAll refuses a smaller FIFO unless allowBackpressureFifo is set.
+     */
     metaFifoDepth: z.number().int().min(4).max(1024).refine(pow2, 'must be a power of two').default(64),
+    /**
+     * Area/test option: accept a metaFifoDepth below the line-rate minimum. s_axis_tready
+     * then drops periodically at one frame per cycle even with m_axis_meta_tready high.
+     */
+    allowBackpressureFifo: z.boolean().default(false),
   })
   .strict();
 
@@ -71,5 +80,7 @@ export function describeBuild(c: BuildConfig): string {
     `queueBits=${c.queueBits}`,
     `toeplitz=${c.toeplitz}`,
     `metaFifoDepth=${c.metaFifoDepth}`,
+    // Only when set, so that the files of every line-rate build keep their header.
+    ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
   ].join(' ');
 }

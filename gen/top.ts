@@ -14,7 +14,7 @@ import { parserModule } from './blocks/parser.ts';
 import { HASH_INPUT_CODE, rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
 import { toeplitzModule } from './blocks/toeplitz.ts';
 import { vmqModule } from './blocks/vmq.ts';
-import { type BuildConfig, buildParamsOf } from './config.ts';
+import { type BuildConfig, buildParamsOf, ConfigError } from './config.ts';
 import type { TopModelParams } from '../ref/cycle/top-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
 import { cat, type Expr, lit, mux } from './ir/expr.ts';
@@ -72,6 +72,30 @@ export function topTiming(c: BuildConfig): TopTiming {
   };
 }
 
+/**
+ * The smallest metaFifoDepth at which s_axis_tready never drops while m_axis_meta_tready
+ * is high: one frame per cycle keeps `latency` frames past tlast, and tready needs room
+ * for one more (docs/PIPELINE.md, "s_axis_tready").
+ */
+export function lineRateFifoDepth(c: BuildConfig): number {
+  return topTiming(c).latency + 1;
+}
+
+/**
+ * Refuse a build whose FIFO cannot keep line rate, unless it says it accepts that
+ * (allowBackpressureFifo). generateAll calls it; topModule itself builds any depth, so
+ * that testbenches can still model RTL measured with a small FIFO.
+ */
+export function checkLineRateFifo(c: BuildConfig): void {
+  const min = lineRateFifoDepth(c);
+  if (c.metaFifoDepth >= min || c.allowBackpressureFifo) return;
+  const pow2 = 2 ** Math.ceil(Math.log2(min));
+  throw new ConfigError(
+    `config: metaFifoDepth: ${c.metaFifoDepth} is below the line-rate minimum of ${min} for this build (latency ${min - 1} cycles + 1); ` +
+      `use ${pow2} or more, or set allowBackpressureFifo: true to let s_axis_tready drop below line rate`,
+  );
+}
+
 export interface TopResult {
   module: Module;
   latency: number;
@@ -107,7 +131,12 @@ export function topModule(c: BuildConfig): TopResult {
     'frame is classified with the configuration in force in the cycle its tlast beat is',
     'accepted (a register write is in force from the cycle after its handshake).',
     's_axis_tready is low only while the frames in flight and the records waiting in the',
-    `FIFO fill its ${c.metaFifoDepth} entries; with m_axis_meta_tready high it never drops.`,
+    ...(c.metaFifoDepth >= lineRateFifoDepth(c)
+      ? [`FIFO fill its ${c.metaFifoDepth} entries; with m_axis_meta_tready high it never drops.`]
+      : [
+          `FIFO fill its ${c.metaFifoDepth} entries, fewer than the ${lineRateFifoDepth(c)} line rate needs: at one frame`,
+          'per cycle it drops even with m_axis_meta_tready high (allowBackpressureFifo).',
+        ]),
   ]);
   m.param('DATA_WIDTH', c.dataWidth, 'AXI4-Stream data width in bits');
   m.param('KEEP_WIDTH', c.dataWidth / 8, 'tkeep width');

@@ -1,7 +1,7 @@
 // rtl/ and ref/regmap.generated.ts are what the generator emits now (`make rtl`
 // regenerates them), and `nvgre-rx gen` writes a build's files or refuses a bad config
-// with one line and exit status 2. The register map's C header compiles and its JSON
-// agrees with the TypeScript module.
+// (also a metadata FIFO below line rate) with one line and exit status 2. The register
+// map's C header compiles and its JSON agrees with the TypeScript module.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,17 @@ describe('nvgre-rx gen', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^nvgre-rx: /);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('refuses a metadata FIFO below line rate with one line naming metaFifoDepth and the minimum, exit status 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nvgre-gen-'));
+    const cfgFile = join(dir, 'c.json');
+    writeFileSync(cfgFile, JSON.stringify({ ipv6: false, metaFifoDepth: 16 }));
+    const r = await cli(['gen', '--config', cfgFile, '--out', join(dir, 'out')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^nvgre-rx: .*c\.json: config: metaFifoDepth: 16 is below the line-rate minimum of 19 .*allowBackpressureFifo/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
