@@ -166,9 +166,9 @@ describe('errors: one line on stderr, no stack trace', () => {
   });
 
   it('engine outside the choices: exit 2', async () => {
-    const r = await run('classify', '--engine', 'rtl', path('frames.pcap'));
+    const r = await run('classify', '--engine', 'gates', path('frames.pcap'));
     expect(r.exitCode).toBe(2);
-    expectOneLineError(r, /Allowed choices are ref/);
+    expectOneLineError(r, /Allowed choices are ref, rtl, both/);
   });
 
   it('missing file argument: exit 2', async () => {
