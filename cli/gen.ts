@@ -1,11 +1,12 @@
 // `nvgre-rx gen`: write the Verilog of a build (one file per module) and the register
 // map's C header, Markdown, JSON and TypeScript beside it.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { CliError, EXIT_FILE, EXIT_USAGE } from './errors.ts';
+import { makeDirs } from './make-dirs.ts';
 
 interface GenOpts {
   config?: string;
@@ -56,7 +57,7 @@ async function run(opts: GenOpts): Promise<void> {
     throw e;
   }
   try {
-    await mkdir(opts.out, { recursive: true });
+    await makeDirs(opts.out);
     for (const [name, text] of files) await writeFile(join(opts.out, name), text);
   } catch (e) {
     throw new CliError(`cannot write to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT_FILE);

@@ -119,6 +119,10 @@ describe.concurrent('nvgre-rx gen', () => {
     oneLine(await cli('gen', '--out', 'a-file'), /cannot write to a-file: EEXIST/, 1);
   });
 
+  it('an output path on a pseudo file system fails instead of hanging (Node 20 recursive mkdir loops there)', async () => {
+    oneLine(await cli('gen', '--out', '/proc/nvgre-rx-no-such/rtl'), /cannot write to \/proc\/nvgre-rx-no-such\/rtl: ENOENT/, 1);
+  });
+
   it('an unknown option: exit 2', async () => {
     oneLine(await cli('gen', '--width', '64'), /unknown option '--width'/, 2);
   });
