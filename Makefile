@@ -49,7 +49,8 @@ deps: npm-deps tools
 typecheck: npm-deps
 	$(NPX) tsc --noEmit
 
-test: deps typecheck
+# The suite includes one nextpnr-ice40 place and route (test/synth-flow.test.ts).
+test: deps fpga-tools typecheck
 	$(NPX) vitest run
 
 bench-ref: npm-deps
