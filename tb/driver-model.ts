@@ -4,12 +4,31 @@
 // and the scoreboard can also run against test doubles (a deliberately wrong model
 // proves the scoreboard catches mismatches).
 
+import type { PortLayout } from './ports.ts';
+
 export type PortValue = number | bigint | boolean | Uint8Array;
 export type PortValues = Record<string, PortValue>;
+
+/**
+ * The same model on the harness's packed words (tb/ports.ts layout): what the driver
+ * runs every cycle. A model with no packed form of its own is adapted from
+ * outputs()/step() (tb/driver-packed.ts), with the same results, only slower.
+ */
+export interface PackedLockstepModel {
+  /** Write every output port of the current cycle into buf from word `at` (one output record). */
+  packOutputs(buf: Uint32Array, at: number): void;
+  /** The rising edge at the end of the cycle, with the input record at word `at` of `stim`. */
+  stepPacked(stim: Uint32Array, at: number): void;
+}
 
 export interface LockstepModel {
   /** Every output port of the top level during the current cycle, by port name. */
   outputs(): PortValues;
   /** The rising edge at the end of the cycle, with the cycle's inputs (rst included). */
   step(inputs: PortValues): void;
+  /**
+   * The packed form of this model for `layout`, or undefined when it has none for it.
+   * It shares the model's state: a driver uses one form or the other, not both.
+   */
+  packed?(layout: PortLayout): PackedLockstepModel | undefined;
 }

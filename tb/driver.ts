@@ -12,7 +12,9 @@
 import type { BuildConfig } from '../gen/config.ts';
 import { mulberry32, type Rand } from '../ref/packets/index.ts';
 import type { Profile } from '../ref/profile.ts';
-import type { LockstepModel, PortValue, PortValues } from './driver-model.ts';
+import type { MetaRecord } from '../ref/record.ts';
+import type { LockstepModel, PackedLockstepModel } from './driver-model.ts';
+import { packedModel } from './driver-packed.ts';
 import type { PortLayout, PortSlot } from './ports.ts';
 import { applyWrite, engineProfile, resetImage, type CsrImage } from './stimulus-csr.ts';
 import type { CsrWrite, Script, ScriptItem, StimFrame } from './stimulus.ts';
@@ -51,6 +53,8 @@ export interface FrameInfo {
   profile: Profile | undefined;
   /** Cycle its record was taken from m_axis_meta (-1: not yet). */
   metaCycle: number;
+  /** The reference engine's record under `profile`, once the scoreboard has computed it. */
+  reference?: MetaRecord;
   /** Cycle a reset cut it (-1: not cut). */
   cutCycle: number;
   dropped: boolean;
@@ -90,8 +94,63 @@ export interface DriverStats {
 
 export class DriverError extends Error {}
 
-interface Slots {
-  [name: string]: PortSlot | undefined;
+/** Word offsets of the ports the driver writes and reads within one cycle's record (-1: no such port). */
+interface Offsets {
+  rst: number;
+  tdata: number;
+  tkeep: number;
+  tkeepWords: number;
+  tvalid: number;
+  tlast: number;
+  tuser: number;
+  metaReady: number;
+  awaddr: number;
+  awvalid: number;
+  wdata: number;
+  wstrb: number;
+  wvalid: number;
+  bready: number;
+  araddr: number;
+  arvalid: number;
+  rready: number;
+  // Outputs.
+  tready: number;
+  metaValid: number;
+  awready: number;
+  bvalid: number;
+  arready: number;
+  rvalid: number;
+}
+
+function offsets(L: PortLayout): Offsets {
+  const at = (list: readonly PortSlot[], name: string): PortSlot | undefined => list.find((s) => s.name === name);
+  const i = (name: string): number => at(L.inputs, name)?.offset ?? -1;
+  const o = (name: string): number => at(L.outputs, name)?.offset ?? -1;
+  return {
+    rst: i('rst'),
+    tdata: i('s_axis_tdata'),
+    tkeep: i('s_axis_tkeep'),
+    tkeepWords: at(L.inputs, 's_axis_tkeep')?.words ?? 0,
+    tvalid: i('s_axis_tvalid'),
+    tlast: i('s_axis_tlast'),
+    tuser: i('s_axis_tuser'),
+    metaReady: i('m_axis_meta_tready'),
+    awaddr: i('s_axil_awaddr'),
+    awvalid: i('s_axil_awvalid'),
+    wdata: i('s_axil_wdata'),
+    wstrb: i('s_axil_wstrb'),
+    wvalid: i('s_axil_wvalid'),
+    bready: i('s_axil_bready'),
+    araddr: i('s_axil_araddr'),
+    arvalid: i('s_axil_arvalid'),
+    rready: i('s_axil_rready'),
+    tready: o('s_axis_tready'),
+    metaValid: o('m_axis_meta_tvalid'),
+    awready: o('s_axil_awready'),
+    bvalid: o('s_axil_bvalid'),
+    arready: o('s_axil_arready'),
+    rvalid: o('s_axil_rvalid'),
+  };
 }
 
 const IDLE_LIMIT = 200_000;
@@ -119,13 +178,18 @@ export class Driver {
   };
   private readonly r: Rand;
   private readonly bytesPerBeat: number;
-  private readonly s: Slots = {};
+  private readonly o: Offsets;
+  private readonly pm: PackedLockstepModel;
+  /** The batch being filled, as bytes (beats are copied in lane order, no conversion). */
+  private stimBytes: Uint8Array = new Uint8Array(0);
   private cycle = 0;
   private item = 0;
   private img: CsrImage;
   // Stream.
   private cur: FrameInfo | undefined;
   private beat = 0;
+  /** Beats of the current frame. */
+  private beats = 0;
   private presenting = false;
   private duringCsr: Extract<ScriptItem, { k: 'csr' }> | undefined;
   private resetAt: { atBeat: number; cycles: number } | undefined;
@@ -142,14 +206,13 @@ export class Driver {
   private rOutstanding = 0;
   private longStall = 0;
   private lastProgress = 0;
-  private readonly zeroIn: PortValues;
   /** engineProfile(img), shared by the frames classified under the same state. */
   private snap: Profile | undefined;
 
   constructor(
     readonly cfg: BuildConfig,
     readonly layout: PortLayout,
-    private readonly model: LockstepModel,
+    model: LockstepModel,
     readonly script: Script,
     readonly shape: TrafficShape = shapeOf(script.seed),
     /** Reset cycles at the start. */
@@ -157,11 +220,13 @@ export class Driver {
   ) {
     this.r = mulberry32(script.seed ^ 0x5eed5eed);
     this.bytesPerBeat = cfg.dataWidth / 8;
-    for (const sl of [...layout.inputs, ...layout.outputs]) this.s[sl.name] = sl;
+    if (this.bytesPerBeat % 4 !== 0) throw new DriverError(`data width ${cfg.dataWidth}: beats must be whole 32-bit words`);
+    this.o = offsets(layout);
+    const td = layout.inputs.find((sl) => sl.name === 's_axis_tdata');
+    if (td && td.width !== cfg.dataWidth) throw new DriverError(`s_axis_tdata is ${td.width} bits, the build says ${cfg.dataWidth}`);
+    this.pm = packedModel(model, layout);
     this.img = resetImage(cfg);
     this.rstLeft = initialReset;
-    this.zeroIn = {};
-    for (const sl of layout.inputs) this.zeroIn[sl.name] = sl.width > 32 ? 0n : 0;
   }
 
   get done(): boolean {
@@ -200,6 +265,7 @@ export class Driver {
     if (this.done) return undefined;
     const L = this.layout;
     const stim = L.alloc(max);
+    this.stimBytes = new Uint8Array(stim.buffer, stim.byteOffset, stim.byteLength);
     const expected = new Uint32Array(max * L.outWords);
     const meta: MetaEvent[] = [];
     const start = this.cycle;
@@ -229,6 +295,7 @@ export class Driver {
         this.blockOnCsr = false;
         if (this.frames.length >= 2 * this.retainFrames) this.frames.splice(0, this.frames.length - this.retainFrames);
         this.cur = { id: this.frameIds++, frame: it.frame, firstCycle: -1, lastCycle: -1, profile: undefined, metaCycle: -1, cutCycle: -1, dropped: false };
+        this.beats = Math.max(1, Math.ceil(it.frame.data.length / this.bytesPerBeat));
         this.frames.push(this.cur);
         this.beat = 0;
         this.item++;
@@ -257,11 +324,15 @@ export class Driver {
   private stepOne(stim: Uint32Array, expected: Uint32Array, n: number, meta: MetaEvent[]): void {
     const r = this.r;
     const sh = this.shape;
+    const o = this.o;
     const c = this.cycle;
+    // Inputs go straight into this cycle's record of the (zeroed) batch; the prediction
+    // straight into its record of the expected outputs, where the handshakes are read.
+    const ib = n * this.layout.inWords;
+    const ob = n * this.layout.outWords;
     this.advance();
-    const out = this.model.outputs();
-    const inp: PortValues = { ...this.zeroIn };
-    const beats = this.cur ? Math.max(1, Math.ceil(this.cur.frame.data.length / this.bytesPerBeat)) : 0;
+    this.pm.packOutputs(expected, ob);
+    const beats = this.cur ? this.beats : 0;
 
     // Reset in the middle of a frame: it replaces the frame's beat `atBeat`.
     if (this.rstLeft === 0 && this.cur && this.resetAt && !this.presenting && this.beat >= Math.min(this.resetAt.atBeat, beats - 1)) {
@@ -275,13 +346,14 @@ export class Driver {
     }
     const rst = this.rstLeft > 0;
     if (rst) {
-      inp.rst = 1;
+      put(stim, ib, o.rst, 1);
       this.rstLeft--;
       this.idleLeft = 0;
     } else if (this.idleLeft > 0) this.idleLeft--;
 
     // Stream: hold a presented beat until it is taken; gaps only between beats.
     let tlast = false;
+    let tvalid = false;
     if (!rst && this.cur) {
       if (!this.presenting) {
         if (sh.gapRate > 0 && r() < sh.gapRate) this.stats.gapCycles++;
@@ -292,11 +364,23 @@ export class Driver {
         const off = this.beat * this.bytesPerBeat;
         const nb = Math.min(this.bytesPerBeat, f.data.length - off);
         tlast = this.beat === beats - 1;
-        inp.s_axis_tvalid = 1;
-        inp.s_axis_tdata = f.data.subarray(off, off + nb);
-        inp.s_axis_tkeep = keepOf(nb, this.bytesPerBeat);
-        inp.s_axis_tlast = tlast ? 1 : 0;
-        inp.s_axis_tuser = tlast && f.macError ? 1 : 0;
+        tvalid = true;
+        put(stim, ib, o.tvalid, 1);
+        if (o.tdata >= 0) {
+          // Byte i of the beat is lane i (bits 8i+7..8i); lanes past the frame stay 0.
+          const sb = this.stimBytes;
+          const d = f.data;
+          const at = 4 * (ib + o.tdata);
+          for (let k = 0; k < nb; k++) sb[at + k] = d[off + k]!;
+        }
+        if (o.tkeep >= 0) {
+          for (let k = 0; k < o.tkeepWords; k++) {
+            const bits = nb - 32 * k;
+            stim[ib + o.tkeep + k] = bits >= 32 ? 0xffffffff : bits <= 0 ? 0 : (1 << bits) - 1;
+          }
+        }
+        put(stim, ib, o.tlast, tlast ? 1 : 0);
+        put(stim, ib, o.tuser, tlast && f.macError ? 1 : 0);
       }
     }
 
@@ -309,32 +393,35 @@ export class Driver {
       this.longStall = 1 + Math.floor(r() * sh.longStallCycles);
       metaReady = false;
     } else if (sh.metaStallRate > 0 && r() < sh.metaStallRate) metaReady = false;
-    inp.m_axis_meta_tready = metaReady ? 1 : 0;
+    put(stim, ib, o.metaReady, metaReady ? 1 : 0);
 
     // AXI4-Lite: one write and one read presented at a time, address and data together.
+    let bready = false;
+    let rready = false;
     if (!rst) {
       if (!this.writePresented && this.writes.length) this.writePresented = true;
       if (this.writePresented) {
         const w = this.writes[0]!;
-        inp.s_axil_awaddr = w.addr;
-        inp.s_axil_awvalid = 1;
-        inp.s_axil_wdata = w.data >>> 0;
-        inp.s_axil_wstrb = w.strb ?? 0xf;
-        inp.s_axil_wvalid = 1;
+        put(stim, ib, o.awaddr, w.addr);
+        put(stim, ib, o.awvalid, 1);
+        put(stim, ib, o.wdata, w.data >>> 0);
+        put(stim, ib, o.wstrb, w.strb ?? 0xf);
+        put(stim, ib, o.wvalid, 1);
       }
-      inp.s_axil_bready = sh.respStallRate > 0 && r() < sh.respStallRate ? 0 : 1;
+      bready = !(sh.respStallRate > 0 && r() < sh.respStallRate);
+      put(stim, ib, o.bready, bready ? 1 : 0);
       if (!this.readPresented && this.reads.length) this.readPresented = true;
       if (this.readPresented) {
-        inp.s_axil_araddr = this.reads[0]!;
-        inp.s_axil_arvalid = 1;
+        put(stim, ib, o.araddr, this.reads[0]!);
+        put(stim, ib, o.arvalid, 1);
       }
-      inp.s_axil_rready = sh.respStallRate > 0 && r() < sh.respStallRate ? 0 : 1;
+      rready = !(sh.respStallRate > 0 && r() < sh.respStallRate);
+      put(stim, ib, o.rready, rready ? 1 : 0);
     }
 
     // Handshakes as the model predicts them (outputs are registered: known before the edge).
-    const on = (name: string): boolean => truthy(out[name]);
-    if (!rst && inp.s_axis_tvalid) {
-      if (on('s_axis_tready')) {
+    if (!rst && tvalid) {
+      if (isOn(expected, ob, o.tready)) {
         const f = this.cur!;
         if (this.beat === 0) f.firstCycle = c;
         this.presenting = false;
@@ -358,15 +445,16 @@ export class Driver {
         }
       } else this.stats.treadyLowCycles++;
     }
-    if (!rst && on('m_axis_meta_tvalid') && metaReady) {
+    const metaValid = isOn(expected, ob, o.metaValid);
+    if (!rst && metaValid && metaReady) {
       const f = this.inflight.shift();
       if (!f) throw new DriverError(`cycle ${c}: the cycle model delivers a record but no frame is in flight (seed ${this.script.seed})`);
       f.metaCycle = c;
       meta.push({ cycle: c, frame: f });
       this.stats.records++;
       this.lastProgress = c;
-    } else if (!metaReady && on('m_axis_meta_tvalid')) this.stats.metaStallCycles++;
-    if (!rst && this.writePresented && on('s_axil_awready')) {
+    } else if (!metaReady && metaValid) this.stats.metaStallCycles++;
+    if (!rst && this.writePresented && isOn(expected, ob, o.awready)) {
       const w = this.writes.shift()!;
       applyWrite(this.img, w, this.cfg);
       this.snap = undefined;
@@ -375,14 +463,14 @@ export class Driver {
       this.stats.csrWrites++;
       this.lastProgress = c;
     }
-    if (!rst && on('s_axil_bvalid') && inp.s_axil_bready) this.bOutstanding = Math.max(0, this.bOutstanding - 1);
-    if (!rst && this.readPresented && on('s_axil_arready')) {
+    if (!rst && bready && isOn(expected, ob, o.bvalid)) this.bOutstanding = Math.max(0, this.bOutstanding - 1);
+    if (!rst && this.readPresented && isOn(expected, ob, o.arready)) {
       this.reads.shift();
       this.readPresented = false;
       this.rOutstanding++;
       this.stats.csrReads++;
     }
-    if (!rst && on('s_axil_rvalid') && inp.s_axil_rready) this.rOutstanding = Math.max(0, this.rOutstanding - 1);
+    if (!rst && rready && isOn(expected, ob, o.rvalid)) this.rOutstanding = Math.max(0, this.rOutstanding - 1);
     if (rst) {
       // Everything in flight is lost with the reset: registers, pipeline, FIFO.
       this.img = resetImage(this.cfg);
@@ -398,9 +486,7 @@ export class Driver {
       this.lastProgress = c;
     }
 
-    this.pack(stim, n, inp);
-    this.packOut(expected, n, out);
-    this.model.step(inp);
+    this.pm.stepPacked(stim, ib);
     this.cycle++;
     this.stats.cycles++;
     if (c - this.lastProgress > IDLE_LIMIT && this.idleLeft === 0) {
@@ -412,52 +498,19 @@ export class Driver {
     this.snap ??= engineProfile(this.img);
     return this.snap;
   }
-
-  private pack(buf: Uint32Array, n: number, inp: PortValues): void {
-    const L = this.layout;
-    const base = n * L.inWords;
-    for (const name in inp) {
-      const sl = this.s[name];
-      if (!sl) continue;
-      writeValue(buf, base + sl.offset, sl, inp[name]!);
-    }
-  }
-
-  private packOut(buf: Uint32Array, n: number, out: PortValues): void {
-    const base = n * this.layout.outWords;
-    for (const sl of this.layout.outputs) {
-      const v = out[sl.name];
-      if (v === undefined) throw new DriverError(`the cycle model has no output '${sl.name}'`);
-      writeValue(buf, base + sl.offset, sl, v);
-    }
-  }
 }
 
-function truthy(v: PortValue | undefined): boolean {
-  return v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
+// Per-cycle helpers are plain functions: a closure made every cycle costs more than
+// the work it does (tsx also wraps every closure it creates to keep its name).
+
+/** Store an input word of this cycle's record (off -1: a port the layout lacks). */
+function put(stim: Uint32Array, ib: number, off: number, v: number): void {
+  if (off >= 0) stim[ib + off] = v;
 }
 
-function keepOf(n: number, perBeat: number): number | bigint {
-  if (perBeat <= 32) return n === 32 ? 0xffffffff : (1 << n) - 1 >>> 0;
-  return (1n << BigInt(n)) - 1n;
+/** A 1-bit output of this cycle's prediction is high (a port the layout lacks is low). */
+function isOn(expected: Uint32Array, ob: number, off: number): boolean {
+  return off >= 0 && expected[ob + off] !== 0;
 }
 
-/** Store a value into a slot's words (LSB first); bytes go in AXI lane order. */
-export function writeValue(buf: Uint32Array, at: number, sl: PortSlot, v: PortValue): void {
-  if (typeof v === 'boolean') buf[at] = v ? 1 : 0;
-  else if (typeof v === 'number') {
-    buf[at] = v >>> 0;
-    if (sl.words > 1) buf[at + 1] = Math.floor(v / 4294967296) >>> 0;
-  } else if (typeof v === 'bigint') {
-    let x = v;
-    for (let i = 0; i < sl.words; i++) {
-      buf[at + i] = Number(x & 0xffffffffn);
-      x >>= 32n;
-    }
-  } else {
-    for (let i = 0; i < sl.words; i++) {
-      const b = 4 * i;
-      buf[at + i] = ((v[b] ?? 0) | ((v[b + 1] ?? 0) << 8) | ((v[b + 2] ?? 0) << 16) | ((v[b + 3] ?? 0) << 24)) >>> 0;
-    }
-  }
-}
+export { writeValue } from './driver-packed.ts';

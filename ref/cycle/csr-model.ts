@@ -70,6 +70,12 @@ export interface CsrModelOptions {
   latency: number;
   /** A const-key build's key (KEY then reads it and is read-only). */
   constKey?: Uint8Array;
+  /**
+   * Model the write-event outputs cfg_wr_en/addr/data (default true). The top level's
+   * model reads the registers directly and turns this off: the event pipeline's
+   * stage-1 sampling is then skipped every cycle and those three outputs stay 0.
+   */
+  events?: boolean;
 }
 
 /** Stage-1 registers of a read path: the region values of one address. */
@@ -113,6 +119,9 @@ export class CsrModel {
   private readonly mhbMask: number;
   private readonly caps: number[];
   private readonly constKey: number[] | undefined;
+  private readonly iBits: number;
+  private readonly fBits: number;
+  private readonly events: boolean;
 
   // Stored registers.
   ctrl = 0;
@@ -137,6 +146,8 @@ export class CsrModel {
   private evAddr = 0;
   private evS1 = false;
   private ev: Stage1;
+  /** The other half of ev's double buffer (stage-1 values are sampled every cycle). */
+  private evSpare: Stage1;
   private wrEnOut = false;
   private wrAddrOut = 0;
   private wrDataOut = 0;
@@ -145,6 +156,7 @@ export class CsrModel {
   private rdAddr = 0;
   private rdS1 = false;
   private rd: Stage1;
+  private rdSpare: Stage1;
   private rvalid = false;
   private rdata = 0;
   private rresp = 0;
@@ -186,9 +198,38 @@ export class CsrModel {
       CAP_TOEPLITZ: k ? 1 : 0,
     };
     this.caps = CAPS.map((n) => capValues[n]);
+    this.events = opts.events ?? true;
+    this.iBits = log2(b.indirectionEntries);
+    this.fBits = clog2(b.vmqFilters);
     // The stage-1 registers have no reset: during reset they sample address 0.
     this.ev = this.stage1(0);
     this.rd = this.stage1(0);
+    this.evSpare = this.stage1(0);
+    this.rdSpare = this.stage1(0);
+  }
+
+  // The AXI4-Lite outputs one by one (the lockstep loop reads these every cycle; the
+  // `outputs` object is for tests and tools).
+  get awready(): boolean {
+    return this.awReady;
+  }
+  get bvalidOut(): boolean {
+    return this.bvalid;
+  }
+  get brespOut(): number {
+    return this.bresp;
+  }
+  get arready(): boolean {
+    return this.arReady;
+  }
+  get rvalidOut(): boolean {
+    return this.rvalid;
+  }
+  get rdataOut(): number {
+    return this.rdata;
+  }
+  get rrespOut(): number {
+    return this.rresp;
   }
 
   get outputs(): CsrOutputs {
@@ -229,45 +270,74 @@ export class CsrModel {
     return out;
   }
 
-  private filterWords(f: CsrFilter): number[] {
-    return [
-      f.macHi,
-      f.macLo >>> 0,
-      ((f.matchVlan ? 1 : 0) << FIELD.FILTER_VLAN_MATCH.lsb) | f.vlan,
-      (((f.matchVsid ? 1 : 0) << FIELD.FILTER_VSID_MATCH.lsb) | f.vsid) >>> 0,
-      f.queue,
-      f.valid ? 1 : 0,
-    ];
+  /** Word `w` (0..7) of a filter's register block; words 6 and 7 read 0. */
+  private static filterWord(f: CsrFilter, w: number): number {
+    switch (w) {
+      case 0:
+        return f.macHi;
+      case 1:
+        return f.macLo >>> 0;
+      case 2:
+        return ((f.matchVlan ? 1 : 0) << FIELD.FILTER_VLAN_MATCH.lsb) | f.vlan;
+      case 3:
+        return (((f.matchVsid ? 1 : 0) << FIELD.FILTER_VSID_MATCH.lsb) | f.vsid) >>> 0;
+      case 4:
+        return f.queue;
+      case 5:
+        return f.valid ? 1 : 0;
+      default:
+        return 0;
+    }
   }
 
   /** Low region (below the indirection table): word index -> [value, writable]. */
   private lowWord(word: number): { value: number; rw: boolean } | undefined {
+    const value = this.lowValue(word);
+    return value < 0 ? undefined : { value, rw: this.lowRw(word) };
+  }
+
+  /** A low-region word's value, -1 where no register answers (values are unsigned). */
+  private lowValue(word: number): number {
     const off = word * 4;
-    if (off === REG.ID) return { value: ID_VALUE, rw: false };
-    if (off === REG.VERSION) return { value: VERSION_VALUE, rw: false };
+    if (off === REG.ID) return ID_VALUE;
+    if (off === REG.VERSION) return VERSION_VALUE;
     const cap = (off - REG.CAP_DATA_WIDTH) / 4;
-    if (cap >= 0 && cap < this.caps.length && Number.isInteger(cap)) return { value: this.caps[cap]!, rw: false };
+    if (cap >= 0 && cap < this.caps.length && Number.isInteger(cap)) return this.caps[cap]!;
     switch (off) {
       case REG.CTRL:
-        return { value: this.ctrl, rw: true };
+        return this.ctrl;
       case REG.HASH_TYPES:
-        return { value: this.hashTypes, rw: true };
+        return this.hashTypes;
       case REG.RSS_DEFAULT_QUEUE:
-        return { value: this.rssDefaultQueue, rw: true };
+        return this.rssDefaultQueue;
       case REG.VMQ_DEFAULT_QUEUE:
-        return { value: this.vmqDefaultQueue, rw: true };
+        return this.vmqDefaultQueue;
       case REG.INDIRECTION_BITS:
-        return { value: this.indirectionBits, rw: true };
+        return this.indirectionBits;
       case REG.MAX_HEADER_BYTES:
-        return { value: this.maxHeaderBytes, rw: true };
+        return this.maxHeaderBytes;
     }
     const k = (off - REG.KEY) / 4;
-    if (k >= 0 && k < KEY_WORDS && Number.isInteger(k)) {
-      return this.constKey ? { value: this.constKey[k]!, rw: false } : { value: this.key[k]!, rw: true };
-    }
+    if (k >= 0 && k < KEY_WORDS && Number.isInteger(k)) return this.constKey ? this.constKey[k]! : this.key[k]!;
     const c = (off - REG.CNT_FRAMES) / 4;
-    if (c >= 0 && c < COUNTERS.length && Number.isInteger(c)) return { value: this.counters[c]!, rw: false };
-    return undefined;
+    if (c >= 0 && c < COUNTERS.length && Number.isInteger(c)) return this.counters[c]!;
+    return -1;
+  }
+
+  /** A low-region word that answers is writable (ID, VERSION, CAP_*, a const key and the counters are not). */
+  private lowRw(word: number): boolean {
+    const off = word * 4;
+    switch (off) {
+      case REG.CTRL:
+      case REG.HASH_TYPES:
+      case REG.RSS_DEFAULT_QUEUE:
+      case REG.VMQ_DEFAULT_QUEUE:
+      case REG.INDIRECTION_BITS:
+      case REG.MAX_HEADER_BYTES:
+        return true;
+    }
+    const k = (off - REG.KEY) / 4;
+    return !this.constKey && k >= 0 && k < KEY_WORDS && Number.isInteger(k);
   }
 
   private decode(addr: number): { low: boolean; ind: boolean; indIdx: number; flt: boolean; fIdx: number; fWord: number } {
@@ -283,22 +353,29 @@ export class CsrModel {
   }
 
   private stage1(addr: number): Stage1 {
-    const d = this.decode(addr);
-    const lw = this.lowWord((addr >>> 2) & 0xff);
-    const f = this.filters[d.fIdx];
-    return {
-      low: lw?.value ?? 0,
-      lowHit: d.low && lw !== undefined,
-      ind: this.table[d.indIdx]!,
-      indHit: d.ind,
-      flt: f ? (this.filterWords(f)[d.fWord] ?? 0) : 0,
-      fltHit: d.flt,
-    };
+    const s = { low: 0, lowHit: false, ind: 0, indHit: false, flt: 0, fltHit: false };
+    this.stage1Into(s, addr);
+    return s;
   }
 
-  private static combine(s: Stage1): { data: number; hit: boolean } {
-    const data = s.lowHit ? s.low : s.indHit ? s.ind : s.fltHit ? s.flt : 0;
-    return { data: data >>> 0, hit: s.lowHit || s.indHit || s.fltHit };
+  /** The stage-1 values of `addr` (decode() and lowWord() without their objects). */
+  private stage1Into(s: Stage1, addr: number): void {
+    const iBits = this.iBits;
+    const fBits = this.fBits;
+    const lv = this.lowValue((addr >>> 2) & 0xff);
+    const fIdx = (addr >>> 5) & ((1 << fBits) - 1);
+    const fWord = (addr >>> 2) & 7;
+    const f = this.filters[fIdx];
+    s.low = lv < 0 ? 0 : lv;
+    s.lowHit = addr >>> 10 === 0 && lv >= 0;
+    s.ind = this.table[(addr >>> 2) & ((1 << iBits) - 1)]!;
+    s.indHit = addr >>> 10 === REG.INDIRECTION >>> 10 && ((addr >>> 2) & 0xff) >>> iBits === 0;
+    s.flt = f ? CsrModel.filterWord(f, fWord) : 0;
+    s.fltHit = addr >>> (5 + fBits) === FILTER_BASE >>> (5 + fBits) && fIdx < this.build.vmqFilters && fWord < 6;
+  }
+
+  private static data(s: Stage1): number {
+    return (s.lowHit ? s.low : s.indHit ? s.ind : s.fltHit ? s.flt : 0) >>> 0;
   }
 
   /** Apply a write of the handshake cycle to the stored registers. */
@@ -336,7 +413,7 @@ export class CsrModel {
       return;
     }
     const f = this.filters[d.fIdx]!;
-    const old = this.filterWords(f)[d.fWord]!;
+    const old = CsrModel.filterWord(f, d.fWord);
     const v = merge(old, data, strb);
     switch (d.fWord * 4) {
       case FILTER_WORD.MAC_HI:
@@ -368,34 +445,49 @@ export class CsrModel {
     const wTake = i.s_axil_awvalid && i.s_axil_wvalid && !this.awReady && (!this.bvalid || i.s_axil_bready);
     const rTake = i.s_axil_arvalid && !this.arReady && !this.rdS1 && (!this.rvalid || i.s_axil_rready);
 
-    const wd = this.decode(this.wrAddr);
-    const lw = wd.low ? this.lowWord((this.wrAddr >>> 2) & 0xff) : undefined;
-    const wOk = (lw?.rw ?? false) || wd.ind || wd.flt;
-    const wRo = lw !== undefined && !lw.rw;
+    // The write address is decoded only in the handshake cycle H (awready), the only
+    // cycle its result is used in.
+    let wOk = false;
+    let wRo = false;
+    if (this.awReady) {
+      const wd = this.decode(this.wrAddr);
+      const lw = wd.low ? this.lowWord((this.wrAddr >>> 2) & 0xff) : undefined;
+      wOk = (lw?.rw ?? false) || wd.ind || wd.flt;
+      wRo = lw !== undefined && !lw.rw;
+    }
     const wDo = this.awReady && wOk;
 
-    const evNext = this.stage1(this.evAddr);
-    const rdNext = this.stage1(this.rdAddr);
-    const ev = CsrModel.combine(this.ev);
-    const rd = CsrModel.combine(this.rd);
+    // Stage-1 registers sample their address every cycle: the next values go into the
+    // spare half of each double buffer, read before anything below changes the state.
+    // The read path's are only ever used in the cycle after arready (rdS1), so they are
+    // sampled only then; the event path's feed cfg_wr_data every cycle.
+    const rdNext = this.rdSpare;
+    if (this.arReady) this.stage1Into(rdNext, this.rdAddr);
 
     // Write event outputs and pipeline.
-    this.wrEnOut = this.evS1;
-    this.wrAddrOut = this.evAddr;
-    this.wrDataOut = ev.data;
+    if (this.events) {
+      const evNext = this.evSpare;
+      this.stage1Into(evNext, this.evAddr);
+      this.wrEnOut = this.evS1;
+      this.wrAddrOut = this.evAddr;
+      this.wrDataOut = CsrModel.data(this.ev);
+      this.evSpare = this.ev;
+      this.ev = evNext;
+    }
     this.evS1 = this.evPend;
     this.evPend = wDo;
     const evAddrNext = this.awReady ? this.wrAddr & 0xfffc : this.evAddr;
-    this.ev = evNext;
 
     // Read data.
     let rvalid = this.rvalid && !i.s_axil_rready;
     if (this.rdS1) {
+      const rd = this.rd;
       rvalid = true;
-      this.rdata = rd.data;
-      this.rresp = rd.hit ? RESP.OKAY : RESP.DECERR;
+      this.rdata = CsrModel.data(rd);
+      this.rresp = rd.lowHit || rd.indHit || rd.fltHit ? RESP.OKAY : RESP.DECERR;
     }
     this.rvalid = rvalid;
+    this.rdSpare = this.rd;
     this.rd = rdNext;
     this.rdS1 = this.arReady;
     this.arReady = rTake;

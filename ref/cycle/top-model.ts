@@ -32,6 +32,8 @@ export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
   /** The beat's bytes in lane order (lane i = bits 8i+7..8i); missing lanes read as 0. */
   s_axis_tdata: Uint8Array;
   s_axis_tkeep: bigint;
+  /** The same bits as 32-bit words, least significant first; used instead of s_axis_tkeep when present. */
+  s_axis_tkeep_words?: Uint32Array;
   s_axis_tvalid: boolean;
   s_axis_tlast: boolean;
   s_axis_tuser: boolean;
@@ -46,17 +48,21 @@ export interface TopOutputs extends Omit<CsrOutputs, `cfg_${string}`> {
 }
 
 /** Bytes a tlast beat adds for its tkeep, as nvgre_rx_capture counts them. */
-export function lastBeatBytes(tkeep: bigint, beatBytes: number): number {
-  if ((tkeep >> BigInt(beatBytes - 1)) & 1n) return beatBytes;
+export function lastBeatBytes(tkeep: bigint | Uint32Array, beatBytes: number): number {
+  const words = typeof tkeep === 'bigint' ? keepWords(tkeep, beatBytes) : tkeep;
+  const bit = (i: number): number => (words[i >>> 5]! >>> (i & 31)) & 1;
+  if (bit(beatBytes - 1)) return beatBytes;
   let v = 0;
-  for (let i = 0; i < beatBytes - 1; i++) if ((tkeep >> BigInt(i)) & 1n && !((tkeep >> BigInt(i + 1)) & 1n)) v |= i + 1;
+  for (let i = 0; i < beatBytes - 1; i++) if (bit(i) && !bit(i + 1)) v |= i + 1;
   return v;
 }
 
-interface InFlight {
-  push: number;
-  rec: MetaRecord;
+function keepWords(tkeep: bigint, beatBytes: number): Uint32Array {
+  const w = new Uint32Array(Math.ceil(beatBytes / 32));
+  for (let i = 0; i < w.length; i++) w[i] = Number((tkeep >> BigInt(32 * i)) & 0xffffffffn);
+  return w;
 }
+
 
 export class TopModel {
   readonly beatBytes: number;
@@ -73,25 +79,46 @@ export class TopModel {
   private beats = 0;
 
   // Records on their way to the FIFO, in order.
-  private flight: InFlight[] = [];
+  // The push cycle of each, and its record (parallel queues).
+  private flightAt: number[] = [];
+  private flightRec: MetaRecord[] = [];
   // Meta FIFO: memory and output register.
   private mem: MetaRecord[] = [];
   private outValid = false;
   private outRec: MetaRecord | undefined;
   private occupancy = 0;
   private ready = true;
+  /** A frame longer than the window, for the engine: the window's bytes then zeros (never written past the window). */
+  private long = new Uint8Array(0);
+  /** The CSR block's inputs, one object refilled every cycle. */
+  private readonly csrIn: CsrInputs;
+  private readonly cntFlags = new Array<boolean>(COUNTERS.length).fill(false);
 
   constructor(readonly p: TopModelParams) {
     this.beatBytes = p.build.dataWidth / 8;
+    this.csrIn = {
+      s_axil_awaddr: 0,
+      s_axil_awvalid: false,
+      s_axil_wdata: 0,
+      s_axil_wstrb: 0,
+      s_axil_wvalid: false,
+      s_axil_bready: false,
+      s_axil_araddr: 0,
+      s_axil_arvalid: false,
+      s_axil_rready: false,
+      cnt_valid: false,
+      cnt: NO_COUNTS,
+    };
     this.reset();
   }
 
   private reset(): void {
-    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey });
+    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.beats = 0;
-    this.flight = [];
+    this.flightAt = [];
+    this.flightRec = [];
     this.mem = [];
     // The output register resets to 0 (gen/blocks/meta-fifo.ts): m_axis_meta_tdata reads 0
     // until the first record after the reset is loaded.
@@ -103,6 +130,19 @@ export class TopModel {
 
   get csrModel(): CsrModel {
     return this.csr;
+  }
+
+  // The stream outputs one by one, without the `outputs` object (read every cycle by the
+  // lockstep loop; the AXI4-Lite ones are csrModel's).
+  get sAxisTready(): boolean {
+    return this.ready;
+  }
+  get metaValid(): boolean {
+    return this.outValid;
+  }
+  /** The record on m_axis_meta_tdata (see TopOutputs.meta). */
+  get metaRecord(): MetaRecord | undefined {
+    return this.outRec;
   }
 
   get outputs(): TopOutputs {
@@ -156,9 +196,15 @@ export class TopModel {
       else this.engine = new RefEngine(prof, this.p.build);
       this.profileDirty = false;
     }
-    // Only the window is ever read (the limit is at most max_header_bytes).
-    const frame = new Uint8Array(len);
-    frame.set(this.window.subarray(0, Math.min(len, this.window.length)));
+    // Only the window is ever read (the limit is at most max_header_bytes): the engine
+    // sees the window's first `len` bytes, zeros after the window.
+    let frame: Uint8Array;
+    if (len <= this.window.length) frame = this.window.subarray(0, len);
+    else {
+      if (this.long.length < len) this.long = new Uint8Array(Math.max(len, 2 * this.long.length));
+      this.long.set(this.window);
+      frame = this.long.subarray(0, len);
+    }
     return this.engine.classify(frame, { frameIndex: this.frames++, macError });
   }
 
@@ -174,7 +220,10 @@ export class TopModel {
 
     // Records pushed this cycle: counted now, stored at the FIFO's tail.
     let pushed: MetaRecord | undefined;
-    if (this.flight.length && this.flight[0]!.push === t) pushed = this.flight.shift()!.rec;
+    if (this.flightAt.length && this.flightAt[0] === t) {
+      this.flightAt.shift();
+      pushed = this.flightRec.shift();
+    }
 
     // A frame ending this cycle is classified with the configuration in force now.
     if (accept) {
@@ -182,9 +231,10 @@ export class TopModel {
       const n = Math.min(W, this.window.length - base);
       for (let k = 0; k < n; k++) this.window[base + k] = i.s_axis_tdata[k] ?? 0;
       if (i.s_axis_tlast) {
-        const full = this.beats * W + lastBeatBytes(i.s_axis_tkeep, W);
+        const full = this.beats * W + lastBeatBytes(i.s_axis_tkeep_words ?? i.s_axis_tkeep, W);
         const rec = this.classify(Math.min(full, 0xffff), i.s_axis_tuser);
-        this.flight.push({ push: t + this.p.pushDelay, rec });
+        this.flightAt.push(t + this.p.pushDelay);
+        this.flightRec.push(rec);
         this.beats = 0;
       } else {
         this.beats++;
@@ -208,38 +258,52 @@ export class TopModel {
     this.ready = this.occupancy < this.p.capacity;
 
     // The CSR block; a write handshake now changes the configuration from the next cycle.
-    if (this.csr.outputs.s_axil_awready) this.profileDirty = true;
-    const cnt = pushed ? counterFlags(pushed) : NO_COUNTS;
-    this.csr.step({
-      s_axil_awaddr: i.s_axil_awaddr,
-      s_axil_awvalid: i.s_axil_awvalid,
-      s_axil_wdata: i.s_axil_wdata,
-      s_axil_wstrb: i.s_axil_wstrb,
-      s_axil_wvalid: i.s_axil_wvalid,
-      s_axil_bready: i.s_axil_bready,
-      s_axil_araddr: i.s_axil_araddr,
-      s_axil_arvalid: i.s_axil_arvalid,
-      s_axil_rready: i.s_axil_rready,
-      cnt_valid: pushed !== undefined,
-      cnt,
-    });
+    if (this.csr.awready) this.profileDirty = true;
+    const c = this.csrIn;
+    c.s_axil_awaddr = i.s_axil_awaddr;
+    c.s_axil_awvalid = i.s_axil_awvalid;
+    c.s_axil_wdata = i.s_axil_wdata;
+    c.s_axil_wstrb = i.s_axil_wstrb;
+    c.s_axil_wvalid = i.s_axil_wvalid;
+    c.s_axil_bready = i.s_axil_bready;
+    c.s_axil_araddr = i.s_axil_araddr;
+    c.s_axil_arvalid = i.s_axil_arvalid;
+    c.s_axil_rready = i.s_axil_rready;
+    c.cnt_valid = pushed !== undefined;
+    c.cnt = pushed ? counterFlags(pushed, this.cntFlags) : NO_COUNTS;
+    this.csr.step(c);
   }
 }
 
 const NO_COUNTS: readonly boolean[] = COUNTERS.map(() => false);
 
-/** The counter increments of one record, in COUNTERS order. */
-export function counterFlags(r: MetaRecord): boolean[] {
-  const flags: Record<(typeof COUNTERS)[number], boolean> = {
-    frames: true,
-    encap: r.encap !== 'none',
-    nvgre: r.encap === 'nvgre',
-    four_tuple: r.hash_input === '4tuple' || r.hash_input === 'inner-4tuple',
-    outer_2tuple: r.hash_input === 'outer-2tuple',
-    no_hash: r.hash_input === 'none',
-    vmq_hit: r.vmq_hit,
-    parse_error: r.errors.some((e) => e !== 'mac_error'),
-    mac_error: r.errors.includes('mac_error'),
-  };
-  return COUNTERS.map((n) => flags[n]);
+/** Whether a record increments one counter. */
+function counts(n: (typeof COUNTERS)[number], r: MetaRecord): boolean {
+  switch (n) {
+    case 'frames':
+      return true;
+    case 'encap':
+      return r.encap !== 'none';
+    case 'nvgre':
+      return r.encap === 'nvgre';
+    case 'four_tuple':
+      return r.hash_input === '4tuple' || r.hash_input === 'inner-4tuple';
+    case 'outer_2tuple':
+      return r.hash_input === 'outer-2tuple';
+    case 'no_hash':
+      return r.hash_input === 'none';
+    case 'vmq_hit':
+      return r.vmq_hit;
+    case 'parse_error':
+      for (const e of r.errors) if (e !== 'mac_error') return true;
+      return false;
+    case 'mac_error':
+      return r.errors.includes('mac_error');
+  }
+}
+
+/** The counter increments of one record, in COUNTERS order (into `out` when given). */
+export function counterFlags(r: MetaRecord, out: boolean[] = new Array<boolean>(COUNTERS.length)): boolean[] {
+  for (let k = 0; k < COUNTERS.length; k++) out[k] = counts(COUNTERS[k]!, r);
+  return out;
 }
