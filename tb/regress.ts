@@ -67,7 +67,7 @@ export interface RunResult {
   records_?: MetaRecord[];
 }
 
-const DEFAULT_BATCH = 32768;
+const DEFAULT_BATCH = 8192;
 
 export function stimBins(s: DriverStats): CoverageCounts {
   return {
@@ -83,7 +83,7 @@ export function stimBins(s: DriverStats): CoverageCounts {
 export async function runRegression(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const { model, top } = await o.provider.model(o.cfg, { coverage: o.coverageBuild });
-  const sim = await SimProcess.start(model, { coverageFile: o.coverageFile });
+  const sim = await SimProcess.start(model, { coverageFile: o.coverageFile, transport: 'shm' });
   const driver = new Driver(o.cfg, model.layout, o.provider.cycleModel(o.cfg), o.script, o.shape);
   if (o.retainFrames !== undefined) driver.retainFrames = o.retainFrames;
   const sb = new Scoreboard(o.cfg, model.layout, o.compare, o.keepRecords);
