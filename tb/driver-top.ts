@@ -199,6 +199,7 @@ class TopPacked implements PackedLockstepModel {
     this.inp = {
       rst: false,
       s_axis_tdata: this.beat,
+      s_axis_tdata_words: this.beatWords,
       s_axis_tkeep: 0n,
       s_axis_tkeep_words: this.noKeep,
       s_axis_tvalid: false,

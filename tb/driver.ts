@@ -190,6 +190,8 @@ export class Driver {
   private beat = 0;
   /** Beats of the current frame. */
   private beats = 0;
+  /** The current frame's whole 32-bit words (lane order), when its bytes are word-aligned in memory. */
+  private curWords: Uint32Array | undefined;
   private presenting = false;
   private duringCsr: Extract<ScriptItem, { k: 'csr' }> | undefined;
   private resetAt: { atBeat: number; cycles: number } | undefined;
@@ -296,6 +298,8 @@ export class Driver {
         if (this.frames.length >= 2 * this.retainFrames) this.frames.splice(0, this.frames.length - this.retainFrames);
         this.cur = { id: this.frameIds++, frame: it.frame, firstCycle: -1, lastCycle: -1, profile: undefined, metaCycle: -1, cutCycle: -1, dropped: false };
         this.beats = Math.max(1, Math.ceil(it.frame.data.length / this.bytesPerBeat));
+        const d = it.frame.data;
+        this.curWords = d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.length >>> 2) : undefined;
         this.frames.push(this.cur);
         this.beat = 0;
         this.item++;
@@ -368,10 +372,19 @@ export class Driver {
         put(stim, ib, o.tvalid, 1);
         if (o.tdata >= 0) {
           // Byte i of the beat is lane i (bits 8i+7..8i); lanes past the frame stay 0.
+          // Whole words where the frame's memory allows, the bytes of a last partial word.
+          let k = 0;
+          const cw = this.curWords;
+          if (cw) {
+            const w0 = off >>> 2;
+            const nw = nb >>> 2;
+            for (; k < nw; k++) stim[ib + o.tdata + k] = cw[w0 + k]!;
+            k *= 4;
+          }
           const sb = this.stimBytes;
           const d = f.data;
           const at = 4 * (ib + o.tdata);
-          for (let k = 0; k < nb; k++) sb[at + k] = d[off + k]!;
+          for (; k < nb; k++) sb[at + k] = d[off + k]!;
         }
         if (o.tkeep >= 0) {
           for (let k = 0; k < o.tkeepWords; k++) {

@@ -31,6 +31,8 @@ export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
   rst: boolean;
   /** The beat's bytes in lane order (lane i = bits 8i+7..8i); missing lanes read as 0. */
   s_axis_tdata: Uint8Array;
+  /** The same beat as 32-bit words (the packed driver's form), copied word by word when present. */
+  s_axis_tdata_words?: Uint32Array;
   s_axis_tkeep: bigint;
   /** The same bits as 32-bit words, least significant first; used instead of s_axis_tkeep when present. */
   s_axis_tkeep_words?: Uint32Array;
@@ -76,6 +78,8 @@ export class TopModel {
 
   // Capture.
   private window!: Uint8Array;
+  /** The window as words, when its length is whole words. */
+  private window32: Uint32Array | undefined;
   private beats = 0;
 
   // Records on their way to the FIFO, in order.
@@ -116,6 +120,7 @@ export class TopModel {
     this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
+    this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;
     this.beats = 0;
     this.flightAt = [];
     this.flightRec = [];
@@ -229,7 +234,12 @@ export class TopModel {
     if (accept) {
       const base = this.beats * W;
       const n = Math.min(W, this.window.length - base);
-      for (let k = 0; k < n; k++) this.window[base + k] = i.s_axis_tdata[k] ?? 0;
+      const tw = i.s_axis_tdata_words;
+      const w32 = this.window32;
+      // n <= 0 once the frame is past the window: nothing is stored then.
+      if (n > 0 && tw && w32 && (n & 3) === 0 && (base & 3) === 0 && tw.length * 4 >= n) {
+        for (let k = 0; k < n >>> 2; k++) w32[(base >>> 2) + k] = tw[k]!;
+      } else for (let k = 0; k < n; k++) this.window[base + k] = i.s_axis_tdata[k] ?? 0;
       if (i.s_axis_tlast) {
         const full = this.beats * W + lastBeatBytes(i.s_axis_tkeep_words ?? i.s_axis_tkeep, W);
         const rec = this.classify(Math.min(full, 0xffff), i.s_axis_tuser);
