@@ -7,6 +7,8 @@ import { HASH_TYPE, hashTypeName } from '../ref/hash-types.ts';
 import { ENCAP_NONE, ERR_BAD_IP, ERR_TOO_DEEP, ERR_TRUNCATED, parseFrame, ParseState } from '../ref/parse.ts';
 import type { Profile } from '../ref/profile.ts';
 import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord } from '../ref/record.ts';
+import { CSR_EDGES, type EdgeProfile } from './stimulus-csr.ts';
+import { deepReach } from './stimulus-deep.ts';
 
 export type CoverageCounts = Record<string, number>;
 
@@ -59,15 +61,50 @@ export function coverageBins(cfg: BuildConfig): string[] {
     ...(cfg.ipv6 ? ['IPv6 fragment', 'IPv6 extension headers'] : []),
     ...VMQ_BINS.map((v) => `vmq ${v}`),
     ...STIM_BINS.map((s) => `stim ${s}`),
+    ...deepBins(cfg),
+    ...CSR_EDGES.map((e) => `csr edge: ${e}`),
+  ];
+}
+
+/**
+ * Where the last needed header ends: the inner TCP/UDP header of a tunnel, else the
+ * TCP/UDP header of a plain packet; 0 when neither was parsed.
+ */
+export function neededEnd(s: ParseState): number {
+  if (s.innerL4Off) return s.innerL4Off + (s.innerProto === 6 ? 20 : 8);
+  if (s.l4Ok) return s.l4Off + (s.proto === 6 ? 20 : 8);
+  return 0;
+}
+
+/**
+ * The 64 deepest bytes the build's needed headers can end in (its whole window when
+ * IPv6 extension headers reach it, else where the longest IPv4 stack ends), in 8-byte
+ * slots, or undefined for a window too small to have a deep part.
+ */
+export function deepSlots(cfg: BuildConfig): { top: number; slots: [number, number][] } | undefined {
+  const top = Math.min(cfg.maxHeaderBytes, deepReach(cfg));
+  if (top < 128) return undefined;
+  return { top, slots: Array.from({ length: 8 }, (_, k): [number, number] => [top - 64 + 8 * k, top - 57 + 8 * k]) };
+}
+
+function deepBins(cfg: BuildConfig): string[] {
+  const d = deepSlots(cfg);
+  return [
+    ...(d?.slots.map(([a, b]) => `deep: needed headers end in bytes ${a}-${b}`) ?? []),
+    'deep: too_deep 1-8 bytes past max_header_bytes',
+    ...(d && d.top === cfg.maxHeaderBytes ? ['deep: too_deep just past the window'] : []),
   ];
 }
 
 export class Coverage {
   readonly counts: CoverageCounts = {};
   private readonly state = new ParseState();
+  private readonly probe = new ParseState();
+  private readonly deep: ReturnType<typeof deepSlots>;
 
   constructor(readonly cfg: BuildConfig) {
     for (const b of coverageBins(cfg)) this.counts[b] = 0;
+    this.deep = deepSlots(cfg);
   }
 
   hit(bin: string, n = 1): void {
@@ -93,6 +130,23 @@ export class Coverage {
     if (s.l3Frag) this.hit(s.l3 === 4 ? 'IPv4 fragment' : 'IPv6 fragment');
     if (s.l3 === 6 && s.l3Off + 40 < f.length && [0, 43, 60].includes(f[s.l3Off + 6]!)) this.hit('IPv6 extension headers');
     this.vmq(f, s, r, p);
+    this.deepHeaders(f, s, p);
+    for (const e of (p as Partial<EdgeProfile>).csrEdges ?? []) this.hit(`csr edge: ${e}`);
+  }
+
+  /** Needed headers ending in the deepest bytes, or crossing the limit by at most 8 bytes. */
+  private deepHeaders(f: Uint8Array, s: ParseState, p: Profile): void {
+    const end = neededEnd(s);
+    const slot = this.deep && end > this.deep.top - 64 ? this.deep.slots[(end - 1 - (this.deep.top - 64)) >> 3] : undefined;
+    if (slot) this.hit(`deep: needed headers end in bytes ${slot[0]}-${slot[1]}`);
+    if (!(s.error & ERR_TOO_DEEP) || f.length <= s.limit) return;
+    // The header that crossed the limit ends within 8 bytes past it when 8 more bytes let parsing go on.
+    const q = this.probe;
+    parseFrame(f, { maxHeaderBytes: s.limit + 8, ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable }, q);
+    const further = q.error !== s.error || q.l3 !== s.l3 || q.l4Ok !== s.l4Ok || q.encap !== s.encap || q.innerEth !== s.innerEth || q.innerL3 !== s.innerL3 || q.innerL4Off !== s.innerL4Off || q.proto !== s.proto;
+    if (!further) return;
+    this.hit('deep: too_deep 1-8 bytes past max_header_bytes');
+    if (s.limit === this.cfg.maxHeaderBytes) this.hit('deep: too_deep just past the window');
   }
 
   private vmq(f: Uint8Array, s: ParseState, r: MetaRecord, p: Profile): void {

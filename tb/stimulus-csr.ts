@@ -32,6 +32,29 @@ export interface CsrImage {
   /** indirection and filters hold every entry the build has. */
   p: Profile;
   indirBits: number;
+  /**
+   * Registers whose last write was out of range (clamped or masked), by address: the
+   * functional coverage counts the frames classified while such a value is in force.
+   */
+  edges?: Map<number, CsrEdge>;
+}
+
+/** Why a written value is not what the register keeps (coverage bins of tb/coverage.ts). */
+export const CSR_EDGES = [
+  'max_header_bytes below 64',
+  'max_header_bytes above the window',
+  'indirection_bits 0',
+  'indirection_bits above log2(entries)',
+  'queue number wider than queueBits',
+  'hash_types undefined bits',
+  'ctrl undefined bits',
+  'filter word undefined bits',
+] as const;
+export type CsrEdge = (typeof CSR_EDGES)[number];
+
+/** A Profile snapshot that also names the out-of-range writes still in force (engineProfile). */
+export interface EdgeProfile extends Profile {
+  csrEdges: CsrEdge[];
 }
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
@@ -49,19 +72,29 @@ function fullFilters(fs: readonly Filter[], n: number): Filter[] {
 export function resetImage(cfg: BuildConfig): CsrImage {
   const p = resetProfile(cfg);
   if (cfg.toeplitz === 'const-key') p.key = hexToBytes(cfg.constKey);
-  return { p, indirBits: log2Int(cfg.indirectionEntries) };
+  return { p, indirBits: log2Int(cfg.indirectionEntries), edges: new Map() };
 }
 
 export function cloneImage(img: CsrImage): CsrImage {
   const p = img.p;
-  return { p: { ...p, key: p.key.slice(), indirection: p.indirection.slice(), filters: fullFilters(p.filters, p.filters.length) }, indirBits: img.indirBits };
+  return {
+    p: { ...p, key: p.key.slice(), indirection: p.indirection.slice(), filters: fullFilters(p.filters, p.filters.length) },
+    indirBits: img.indirBits,
+    edges: new Map(img.edges),
+  };
 }
 
 /** The profile the reference engine uses for frames classified under this image. */
-export function engineProfile(img: CsrImage): Profile {
+export function engineProfile(img: CsrImage): EdgeProfile {
   const p = img.p;
   // A snapshot: later writes to the image must not reach frames already classified.
-  return { ...p, key: p.key.slice(), indirection: p.indirection.slice(0, 1 << img.indirBits), filters: fullFilters(p.filters, p.filters.length) };
+  return {
+    ...p,
+    key: p.key.slice(),
+    indirection: p.indirection.slice(0, 1 << img.indirBits),
+    filters: fullFilters(p.filters, p.filters.length),
+    csrEdges: [...new Set(img.edges?.values())],
+  };
 }
 
 /** The image a driver reaches by writing profile `p` in full. */
@@ -148,12 +181,40 @@ export function readImage(img: CsrImage, addr: number, cfg: BuildConfig): number
   return 0;
 }
 
-/** Apply one full-word write the way the registers store it (clamps and masks of docs/BEHAVIOUR.md). */
+/** Which out-of-range case a full-word write is, if any (undefined: stored as written). */
+export function csrEdgeOf(w: CsrWrite, cfg: BuildConfig): CsrEdge | undefined {
+  const d = w.data >>> 0;
+  const a = w.addr;
+  const qmask = 2 ** cfg.queueBits - 1;
+  if (a === REG.CTRL) return d > 0xf ? 'ctrl undefined bits' : undefined;
+  if (a === REG.HASH_TYPES) return (d & ~HASH_TYPES_MASK) !== 0 ? 'hash_types undefined bits' : undefined;
+  if (a === REG.RSS_DEFAULT_QUEUE || a === REG.VMQ_DEFAULT_QUEUE) return d > qmask ? 'queue number wider than queueBits' : undefined;
+  if (a === REG.INDIRECTION_BITS) return d < 1 ? 'indirection_bits 0' : d > log2Int(cfg.indirectionEntries) ? 'indirection_bits above log2(entries)' : undefined;
+  if (a === REG.MAX_HEADER_BYTES) return d < 64 ? 'max_header_bytes below 64' : d > cfg.maxHeaderBytes ? 'max_header_bytes above the window' : undefined;
+  if (a >= INDIRECTION_BASE && a < INDIRECTION_BASE + 4 * cfg.indirectionEntries) return d > qmask ? 'queue number wider than queueBits' : undefined;
+  if (a >= FILTER_BASE && a < FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters) {
+    const word = ((a - FILTER_BASE) % FILTER_STRIDE) >> 2;
+    const defined = [0xffff, 0xffffffff, 0x10fff, 0x1ffffff, qmask, 1][word];
+    if (defined === undefined || (d & ~defined) === 0) return undefined;
+    return word === 4 ? 'queue number wider than queueBits' : 'filter word undefined bits';
+  }
+  return undefined;
+}
+
+/**
+ * Apply one full-word write the way the registers store it (clamps and masks of
+ * docs/BEHAVIOUR.md). A clamp applies to the whole 32-bit value written, before the
+ * register's width drops the upper bits: 8 written to indirection_bits is 7, not 0 -> 1.
+ */
 export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   const p = img.p;
   const d = w.data >>> 0;
   const qmask = 2 ** cfg.queueBits - 1;
   const a = w.addr;
+  const edge = csrEdgeOf(w, cfg);
+  img.edges ??= new Map();
+  if (edge) img.edges.set(a, edge);
+  else img.edges.delete(a);
   if (a === REG.CTRL) {
     p.rssEnable = (d & 1) !== 0;
     p.vmqEnable = (d & 2) !== 0;
@@ -162,11 +223,8 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   } else if (a === REG.HASH_TYPES) p.hashTypes = d & HASH_TYPES_MASK;
   else if (a === REG.RSS_DEFAULT_QUEUE) p.rssDefaultQueue = d & qmask;
   else if (a === REG.VMQ_DEFAULT_QUEUE) p.vmqDefaultQueue = d & qmask;
-  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d & 7, 1, log2Int(cfg.indirectionEntries));
-  else if (a === REG.MAX_HEADER_BYTES) {
-    const bits = Math.ceil(Math.log2(cfg.maxHeaderBytes + 1));
-    p.maxHeaderBytes = clamp(d & (2 ** bits - 1), 64, cfg.maxHeaderBytes);
-  } else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
+  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2Int(cfg.indirectionEntries));
+  else if (a === REG.MAX_HEADER_BYTES) p.maxHeaderBytes = clamp(d, 64, cfg.maxHeaderBytes); else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
     if (cfg.toeplitz === 'const-key') return;
     const k = (a - KEY_BASE) >> 2;
     p.key[4 * k] = d >>> 24;

@@ -15,12 +15,23 @@ export interface DirectedCase {
   expect: Partial<MetaRecord>;
   /** Needs IPv6 in the build. */
   v6?: boolean;
+  /** Deep-header cases: where the last needed header (inner TCP/UDP, else plain TCP/UDP) ends. */
+  end?: number;
+}
+
+/** A register write the profile cannot express (a value past a clamp or mask bound) and what the register must then read. */
+export interface RawWrite {
+  addr: number;
+  data: number;
+  reads: number;
 }
 
 export interface DirectedGroup {
   name: string;
   /** Control state for the group, from the default profile. */
   profile: (cfg: BuildConfig) => Profile;
+  /** Written after the profile, each then read back (tb/stimulus-edges.ts). */
+  raw?: RawWrite[];
   cases: DirectedCase[];
 }
 
@@ -214,6 +225,34 @@ export function directedGroups(): DirectedGroup[] {
       ],
     },
   ];
+}
+
+/**
+ * Filter priority across the whole table (the directed VMQ group uses entries 0-6 only):
+ * a MAC in the first and the last entry, a VLAN/plain pair at the middle boundary (where
+ * a table built in halves joins them), and a MAC only the last entry holds.
+ */
+export function wideFilterGroup(cfg: BuildConfig): DirectedGroup {
+  const n = cfg.vmqFilters;
+  const half = n >> 1;
+  const q = (k: number): number => (20 + k) % 2 ** cfg.queueBits;
+  const fs: Filter[] = Array.from({ length: n }, (_, i) => filter('02:00:00:00:00:0f', q(i), undefined, undefined, false));
+  fs[0] = filter(MAC_A, q(0));
+  fs[n - 1] = filter(MAC_A, q(1));
+  if (n >= 4) {
+    fs[half - 1] = filter(MAC_C, q(2), 5);
+    fs[half] = filter(MAC_C, q(3));
+    fs[n - 2] = filter('02:00:00:00:00:06', q(4));
+  }
+  const cases: DirectedCase[] = [c('wide-first-and-last', [eth(), v4(), tcp, pay()], { vmq_hit: true, vmq_filter: 0, vmq_queue: q(0) })];
+  if (n >= 4) {
+    cases.push(
+      c('wide-middle-vlan', [eth(), v4(), nv(), ethIn(), { kind: 'vlan', vid: 5 }, v4i, udp, pay()], { vmq_hit: true, vmq_filter: half - 1 }),
+      c('wide-middle-plain', [eth(), v4(), nv(), ethIn(), v4i, udp, pay()], { vmq_hit: true, vmq_filter: half }),
+      c('wide-upper-only', [eth('02:00:00:00:00:06'), v4(), udp, pay()], { vmq_hit: true, vmq_filter: n - 2, vmq_queue: q(4) }),
+    );
+  }
+  return { name: 'vmq-wide', profile: withProfile({ filters: fs }), cases };
 }
 
 /** The directed cases a build can carry (IPv4-only builds drop the IPv6 ones). */

@@ -8,8 +8,10 @@ import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { applyWrite, cloneImage, diffWrites, engineProfile, profileWrites, resetImage, type CsrImage } from './stimulus-csr.ts';
-import { directedFor } from './stimulus-directed.ts';
-import { frameOf, type Script, type ScriptItem, type StimFrame } from './stimulus.ts';
+import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
+import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
+import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
+import { frameOf, type CsrWrite, type Script, type ScriptItem, type StimFrame } from './stimulus.ts';
 
 export interface RandomOptions {
   frames: number;
@@ -28,6 +30,10 @@ export const DEFAULT_RATES = {
   badIp: 0.02,
   jumbo: 0.01,
   greOddProto: 0.03,
+  /** Frames whose needed headers end in the deepest 64 bytes of the window or just past it (tb/stimulus-deep-groups.ts). */
+  deep: 0.03,
+  /** Per frame: register writes past a clamp or mask bound (tb/stimulus-edges.ts), then read back. */
+  csrEdge: 0.002,
   /** A read of the counters every this many frames. */
   readEvery: 5000,
 };
@@ -55,6 +61,28 @@ export function randomFilters(r: Rand, cfg: BuildConfig): Filter[] {
   }));
 }
 
+/**
+ * Filters that always hold a valid VLAN condition and a valid VSID condition on one MAC
+ * that no condition-free entry catches: otherwise the miss-by-condition paths depend on
+ * the seed's luck (with up to 16 random entries every MAC tends to have a plain one).
+ * The other MACs keep their entries, so frames matching filters in both halves of the
+ * table (priority across groups) stay common.
+ */
+function withConditions(r: Rand, fs: Filter[], cfg: BuildConfig): Filter[] {
+  const out: Filter[] = fs.map((f) => ({ ...f, mac: f.mac.slice() }));
+  const vl = out.find((f) => f.valid && f.matchVlan);
+  const m = vl ? vl.mac : mac(1 + int(r, 4));
+  const put = (f: Filter): void => {
+    if (out.length < cfg.vmqFilters) out.push(f);
+    else out[int(r, out.length)] = f;
+  };
+  if (!vl) put({ valid: true, mac: m.slice(), matchVlan: true, vlanId: pick(r, VLANS), matchVsid: false, vsid: 0, queue: int(r, 2 ** cfg.queueBits) });
+  if (!out.some((f) => f.valid && f.matchVsid)) put({ valid: true, mac: m.slice(), matchVlan: false, vlanId: 0, matchVsid: true, vsid: pick(r, VSIDS), queue: int(r, 2 ** cfg.queueBits) });
+  const same = (a: Uint8Array): boolean => a.every((b, i) => b === m[i]);
+  for (const f of out) if (f.valid && !f.matchVlan && !f.matchVsid && same(f.mac)) f.valid = false;
+  return out;
+}
+
 /** One random change of the control state, described for logs. */
 export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profile: Profile; why: string } {
   const p: Profile = { ...cur, key: cur.key.slice(), indirection: cur.indirection.slice(), filters: cur.filters.map((f) => ({ ...f, mac: f.mac.slice() })) };
@@ -71,7 +99,7 @@ export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profil
       break;
     }
     case 'filters':
-      p.filters = randomFilters(r, cfg);
+      p.filters = withConditions(r, randomFilters(r, cfg), cfg);
       break;
     case 'enables':
       p.rssEnable = r() < 0.8;
@@ -106,8 +134,15 @@ function mutate(r: Rand, layers: Layer[], rates: typeof DEFAULT_RATES): Layer[] 
   });
 }
 
-/** One random frame: a random layer stack, sometimes cut, made malformed, or long. */
-export function randomFrame(r: Rand, cfg: BuildConfig, rates: typeof DEFAULT_RATES = DEFAULT_RATES): StimFrame {
+/**
+ * One random frame: a random layer stack, sometimes cut, made malformed, or long, or a
+ * deep one ending near `limit` (the max_header_bytes in force; the build's window by default).
+ */
+export function randomFrame(r: Rand, cfg: BuildConfig, rates: typeof DEFAULT_RATES = DEFAULT_RATES, limit = cfg.maxHeaderBytes): StimFrame {
+  if (r() < rates.deep) {
+    const d = randomDeepFrame(r, cfg, limit);
+    if (d) return { ...d, macError: r() < rates.macError };
+  }
   const jumbo = r() < rates.jumbo;
   let layers = mutate(r, randomLayers(r, { ipv6: cfg.ipv6, encapRate: 0.55, oddRate: 0.15, maxPayload: jumbo ? 1500 : 48 }), rates);
   let tag = 'random';
@@ -146,13 +181,25 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     img = next;
     items.push({ k: 'csr', writes, during, atBeat: during ? int(r, 4) : undefined, profile: engineProfile(next), why });
   };
-  const base: Profile = { ...defaultProfile(cfg), filters: randomFilters(r, cfg) };
+  // Writes a Profile cannot express (values past clamp/mask bounds), each read back after.
+  const programRaw = (writes: CsrWrite[], why: string, during = false): Profile => {
+    const next = cloneImage(img!);
+    for (const w of writes) applyWrite(next, w, cfg);
+    img = next;
+    const profile = engineProfile(next);
+    items.push({ k: 'csr', writes, during, atBeat: during ? int(r, 4) : undefined, profile, why });
+    items.push({ k: 'read', addrs: [...new Set(writes.map((w) => w.addr))] });
+    return profile;
+  };
+  const base: Profile = { ...defaultProfile(cfg), filters: withConditions(r, randomFilters(r, cfg), cfg) };
   program(base, 'default profile and random filters');
   let frames = 0;
   if (opts.directed !== false) {
-    for (const g of directedFor(cfg)) {
+    const groups: DirectedGroup[] = [...directedFor(cfg), wideFilterGroup(cfg), ...deepGroups(cfg), ...csrEdgeGroups(cfg)];
+    for (const g of groups) {
       const gp = g.profile(cfg);
       program(gp, `directed group ${g.name}`);
+      if (g.raw) programRaw(g.raw, `directed group ${g.name}: out-of-range writes`);
       for (const c of g.cases) {
         items.push({ k: 'frame', frame: c.frame });
         frames++;
@@ -160,21 +207,34 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     }
     program(base, 'back to the default profile');
   }
-  let cur = base;
+  let cur: Profile = base;
+  const limit = (): number => Math.min(cur.maxHeaderBytes, cfg.maxHeaderBytes);
+  const edgeWrites = (during: boolean): void => {
+    cur = programRaw(randomEdgeWrites(r, cfg), 'out-of-range writes', during);
+  };
   // Every control event once early on, so even a short run covers them.
   const early = (): void => {
     const w = randomRewrite(r, cur, cfg);
     cur = w.profile;
     program(cur, `${w.why} (early)`, true);
-    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
+    edgeWrites(true);
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
+    frames++;
+    // A long metadata stall with more frames than the FIFO and the pipeline hold:
+    // s_axis_tready drops. All 96 in any run asked for that many frames, even when its
+    // directed groups already use up the count (the run is then a little longer than asked).
+    items.push({ k: 'stall', cycles: 4000 });
+    const burst = opts.frames >= 96 ? 96 : Math.max(0, opts.frames - frames);
+    for (let i = 0; i < burst; i++, frames++) items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
+    // The reset comes after the burst, not a few hundred cycles into the script: a soak
+    // chunk (tb/soak.ts) starts right after the previous chunk's counter reads, whose
+    // records a reset that early would often discard.
     items.push({ k: 'reset', atBeat: 1, cycles: 2 });
     items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
     img = undefined;
     program(cur, 'reprogram after reset');
     frames++;
-    // A long metadata stall with more frames than the FIFO holds: s_axis_tready drops.
-    items.push({ k: 'stall', cycles: 4000 });
-    for (let i = 0; i < Math.min(96, opts.frames - frames); i++, frames++) items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
   };
   if (opts.frames > 0) early();
   while (frames < opts.frames) {
@@ -194,9 +254,9 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
       items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
       img = undefined;
       program(cur, 'reprogram after reset');
-    }
+    } else if (x < rates.rewriteBetween + rates.rewriteDuring + rates.reset + rates.csrEdge) edgeWrites(r() < 0.5);
     if (frames > 0 && frames % rates.readEvery === 0) items.push(counterReads());
-    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates) });
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
     frames++;
   }
   items.push({ k: 'idle', cycles: 64 });

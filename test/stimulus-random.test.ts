@@ -8,16 +8,21 @@ import { RefEngine } from '../ref/engine.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile, type Profile } from '../ref/profile.ts';
 import { Coverage } from '../tb/coverage.ts';
-import { applyWrite, diffWrites, engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus-csr.ts';
+import { applyWrite, csrEdgeOf, diffWrites, engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus-csr.ts';
+import { csrEdgeGroups } from '../tb/stimulus-edges.ts';
 import { randomRewrite, randomScript } from '../tb/stimulus-random.ts';
-import { frames } from '../tb/stimulus.ts';
+import { frames, type ScriptItem } from '../tb/stimulus.ts';
 
 function coverScript(cfg: BuildConfig, seed: number, n: number): Coverage {
+  return coverScriptItems(cfg, randomScript(seed, cfg, { frames: n }).items);
+}
+
+function coverScriptItems(cfg: BuildConfig, items: ScriptItem[]): Coverage {
   const cov = new Coverage(cfg);
   let profile: Profile | undefined;
   let engine: RefEngine | undefined;
   let cutByReset = false;
-  for (const it of randomScript(seed, cfg, { frames: n }).items) {
+  for (const it of items) {
     if (it.k === 'csr') {
       profile = it.profile;
       engine = new RefEngine(profile, cfg);
@@ -51,6 +56,46 @@ describe('random stimulus', () => {
     for (const f of frames(script)) rnd.frame(f.data, engine.classify(f.data, { macError: f.macError }), defaultProfile(DEFAULT_CONFIG));
     for (const b of ['encap nvgre', 'encap gre', 'encap kind: IP in GRE', 'error truncated', 'error bad_ip', 'error mac_error', 'hash_input inner-4tuple', 'IPv6 extension headers', 'outer VLAN tags 2']) {
       expect([b, rnd.counts[b]! > 0]).toEqual([b, true]);
+    }
+  });
+
+  it('the random part alone carries deep frames and out-of-range writes, each read back', () => {
+    const cfg = DEFAULT_CONFIG;
+    const script = randomScript(4, cfg, { frames: 4000, directed: false });
+    const fs = frames(script);
+    const deep = fs.filter((f) => f.tag.startsWith('random-deep')).length;
+    expect(deep).toBeGreaterThan(0.02 * fs.length);
+    expect(deep).toBeLessThan(0.05 * fs.length);
+    const edges = new Set<string>();
+    let events = 0;
+    script.items.forEach((it, i) => {
+      if (it.k !== 'csr' || !it.why.startsWith('out-of-range')) return;
+      events++;
+      for (const w of it.writes) {
+        const e = csrEdgeOf(w, cfg);
+        expect([w.addr, w.data, e !== undefined]).toEqual([w.addr, w.data, true]);
+        edges.add(e!);
+      }
+      const next = script.items[i + 1]!;
+      expect(next.k === 'read' && [...next.addrs].sort()).toEqual([...new Set(it.writes.map((w) => w.addr))].sort());
+    });
+    expect(events).toBeGreaterThanOrEqual(5);
+    expect(edges.size).toBeGreaterThanOrEqual(4);
+    // Counted as the regression counts them: every deep bin from the random frames alone.
+    const cov = coverScriptItems(cfg, script.items);
+    expect(Object.keys(cov.counts).filter((b) => b.startsWith('deep: ') && !cov.counts[b])).toEqual([]);
+  });
+
+  it('the directed part writes every edge group raw after its profile, then reads those registers', () => {
+    const cfg = DEFAULT_CONFIG;
+    const items = randomScript(1, cfg, { frames: 0 }).items;
+    for (const g of csrEdgeGroups(cfg)) {
+      const i = items.findIndex((x) => x.k === 'csr' && x.why === `directed group ${g.name}: out-of-range writes`);
+      expect([g.name, i > 0]).toEqual([g.name, true]);
+      const w = items[i]!;
+      expect(w.k === 'csr' && w.writes.map((x) => [x.addr, x.data])).toEqual(g.raw!.map((x) => [x.addr, x.data]));
+      const rd = items[i + 1]!;
+      expect(rd.k === 'read' && rd.addrs).toEqual([...new Set(g.raw!.map((x) => x.addr))]);
     }
   });
 
