@@ -4,23 +4,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, buildParamsOf } from '../gen/config.ts';
-import { CsrModel, type CsrInputs } from '../ref/cycle/csr-model.ts';
+import { CsrModel, type CsrInputs, idleCsrInputs } from '../ref/cycle/csr-model.ts';
 import { COUNTERS, FILTER_BASE, FILTER_WORD, ID_VALUE, REG, RESP, STRIDE } from '../ref/regmap.generated.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
 
-const idle = (): CsrInputs => ({
-  s_axil_awaddr: 0,
-  s_axil_awvalid: false,
-  s_axil_wdata: 0,
-  s_axil_wstrb: 0,
-  s_axil_wvalid: false,
-  s_axil_bready: false,
-  s_axil_araddr: 0,
-  s_axil_arvalid: false,
-  s_axil_rready: false,
-  cnt_valid: false,
-  cnt: COUNTERS.map(() => false),
-});
+const idle = idleCsrInputs;
 
 /** A simple master on the model: counts cycles and records the write events it sees. */
 class Bus {

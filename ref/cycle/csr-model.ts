@@ -30,6 +30,23 @@ export interface CsrInputs {
   cnt: readonly boolean[];
 }
 
+/** The CSR block's inputs with no transaction and no counter pulse. */
+export function idleCsrInputs(): CsrInputs {
+  return {
+    s_axil_awaddr: 0,
+    s_axil_awvalid: false,
+    s_axil_wdata: 0,
+    s_axil_wstrb: 0,
+    s_axil_wvalid: false,
+    s_axil_bready: false,
+    s_axil_araddr: 0,
+    s_axil_arvalid: false,
+    s_axil_rready: false,
+    cnt_valid: false,
+    cnt: COUNTERS.map(() => false),
+  };
+}
+
 export interface CsrOutputs {
   s_axil_awready: boolean;
   s_axil_wready: boolean;

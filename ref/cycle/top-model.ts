@@ -13,7 +13,7 @@ import { RefEngine } from '../engine.ts';
 import type { Filter, Profile } from '../profile.ts';
 import type { MetaRecord } from '../record.ts';
 import { COUNTERS } from '../regmap.generated.ts';
-import { type CsrInputs, CsrModel, type CsrOutputs } from './csr-model.ts';
+import { type CsrInputs, CsrModel, type CsrOutputs, idleCsrInputs } from './csr-model.ts';
 
 export interface TopModelParams {
   build: BuildParams;
@@ -100,19 +100,7 @@ export class TopModel {
 
   constructor(readonly p: TopModelParams) {
     this.beatBytes = p.build.dataWidth / 8;
-    this.csrIn = {
-      s_axil_awaddr: 0,
-      s_axil_awvalid: false,
-      s_axil_wdata: 0,
-      s_axil_wstrb: 0,
-      s_axil_wvalid: false,
-      s_axil_bready: false,
-      s_axil_araddr: 0,
-      s_axil_arvalid: false,
-      s_axil_rready: false,
-      cnt_valid: false,
-      cnt: NO_COUNTS,
-    };
+    this.csrIn = { ...idleCsrInputs(), cnt: NO_COUNTS };
     this.reset();
   }
 
