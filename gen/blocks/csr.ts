@@ -40,6 +40,7 @@ import {
   VERSION_VALUE,
   type Clamp,
 } from '../regmap.ts';
+import { filterRegs } from './filter-regs.ts';
 
 /** Cycles from the write handshake cycle H to the cycle cfg_wr_en is high. */
 export const CSR_WRITE_EVENT_DELAY = 3;
@@ -143,15 +144,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
   const keyDef = rm.regs.find((r) => r.name === 'KEY')!;
   const table = m.memory('ind_table', q, entries, 'copy of the indirection table, for reads');
   table.resetToZero = true;
-  const flt = Array.from({ length: nf }, (_, f) => ({
-    valid: m.reg(`filter_valid_${f}`, 1, 0),
-    mac: m.reg(`filter_mac_${f}`, 48, 0),
-    matchVlan: m.reg(`filter_match_vlan_${f}`, 1, 0),
-    vlan: m.reg(`filter_vlan_${f}`, 12, 0),
-    matchVsid: m.reg(`filter_match_vsid_${f}`, 1, 0),
-    vsid: m.reg(`filter_vsid_${f}`, 24, 0),
-    queue: m.reg(`filter_queue_${f}`, q, 0),
-  }));
+  const flt = filterRegs(m, nf, q);
   const counters = COUNTER_NAMES.map((n) => m.reg(`cnt_${n}_reg`, 32, 0));
 
   m.assign(oRss, ctrlReg.bit(0));

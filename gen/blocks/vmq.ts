@@ -12,6 +12,7 @@ import { cat, Expr, lit, orAll } from '../ir/expr.ts';
 import { Module, type Body } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
+import { filterRegs } from './filter-regs.ts';
 
 const GROUP = 8;
 
@@ -77,15 +78,7 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number }
   const outFilter = m.output('out_filter', fb);
   const outQueue = m.output('out_queue', q, { param: 'QUEUE_WIDTH' });
 
-  const flt = Array.from({ length: nf }, (_, f) => ({
-    valid: m.reg(`filter_valid_${f}`, 1, 0),
-    mac: m.reg(`filter_mac_${f}`, 48, 0),
-    matchVlan: m.reg(`filter_match_vlan_${f}`, 1, 0),
-    vlan: m.reg(`filter_vlan_${f}`, 12, 0),
-    matchVsid: m.reg(`filter_match_vsid_${f}`, 1, 0),
-    vsid: m.reg(`filter_vsid_${f}`, 24, 0),
-    queue: m.reg(`filter_queue_${f}`, q, 0),
-  }));
+  const flt = filterRegs(m, nf, q);
   flt.forEach((x, f) => {
     m.sync((b: Body) => {
       b.if(wrEn.and(wrFilter.eq(f)), (t) =>
