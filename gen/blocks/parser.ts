@@ -99,6 +99,21 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     });
   };
   const cur12 = (n: number): Expr => lit(n, CW);
+  /** Stops the parse with bad_ip: an IP header of the wrong version or IHL < 5. */
+  const badIp = (x: StepCtx, b: Body): void => {
+    b.set(x.nxt('err'), ERR_BAD_IP);
+    b.set(x.nxt('run'), 0);
+  };
+  /** The IPv4 header at `cur` (outer or inner): 20 bytes, version 4, IHL >= 5, then all `hl` bytes. */
+  const ipv4Header = (x: StepCtx, b: Body, h: Expr, cur: Expr, hl: Expr, ok: (b: Body) => void): void =>
+    check(x, b, cur.add(20), (t1) =>
+      t1.if(h.byteBE(0).slice(7, 4).ne(4).or(h.byteBE(0).slice(3, 0).lt(5)), (t2) => badIp(x, t2), (t2) =>
+        check(x, t2, cur.add(hl), ok),
+      ),
+    );
+  /** The IPv6 fixed header at `cur` (outer or inner): 40 bytes, version 6. */
+  const ipv6Header = (x: StepCtx, b: Body, h: Expr, cur: Expr, ok: (b: Body) => void): void =>
+    check(x, b, cur.add(40), (t1) => t1.if(h.byteBE(0).slice(7, 4).ne(6), (t2) => badIp(x, t2), ok));
 
   // Stage 1: limit = min(length, max_header_bytes), and the outer Ethernet header, whose
   // offsets are fixed. max_header_bytes is at least 64, so only the length bounds it.
@@ -178,7 +193,6 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const h = x.get('x');
     const cur = x.get('cur');
     const run = x.get('run');
-    const err = x.nxt('err');
     const nrun = x.nxt('run');
     const l3v4 = x.add('l3_v4', 1);
     const l3v6 = x.add('l3_v6', 1);
@@ -193,12 +207,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const hl = x.wire('ip_hl', cat(lit(0, CW - 6), ihl, lit(0, 2)));
     const b = x.body;
     b.if(run.and(x.get('nx_v4')), (t) => {
-      check(x, t, cur.add(20), (t1) =>
-        t1.if(h.byteBE(0).slice(7, 4).ne(4).or(ihl.lt(5)), (t2) => {
-          t2.set(err, ERR_BAD_IP);
-          t2.set(nrun, 0);
-        }, (t2) =>
-          check(x, t2, cur.add(hl), (t3) => {
+      ipv4Header(x, t, h, cur, hl, (t3) => {
             const isFrag = u16(h, 6).slice(13, 0).any();
             t3.set(l3v4, 1);
             t3.set(l3off, cur);
@@ -210,25 +219,18 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
               t4.set(nrun, 0);
               t4.if(h.byteBE(9).eq(47).and(x.get('pg')), (t5) => t5.set(encap, 1));
             });
-          }),
-        ),
-      );
+          });
     });
     if (ipv6 && inChain) {
       b.if(run.and(x.get('nx_v6')), (t) => {
-        check(x, t, cur.add(40), (t1) =>
-          t1.if(h.byteBE(0).slice(7, 4).ne(6), (t2) => {
-            t2.set(err, ERR_BAD_IP);
-            t2.set(nrun, 0);
-          }, (t2) => {
-            t2.set(l3v6, 1);
-            t2.set(l3off, cur);
-            t2.set(proto, h.byteBE(6));
-            t2.set(inChain, isExt(h.byteBE(6)));
-            t2.set(oaddr, bytes(h, 8, 32));
-            t2.set(ncur, cur.add(40));
-          }),
-        );
+        ipv6Header(x, t, h, cur, (t2) => {
+          t2.set(l3v6, 1);
+          t2.set(l3off, cur);
+          t2.set(proto, h.byteBE(6));
+          t2.set(inChain, isExt(h.byteBE(6)));
+          t2.set(oaddr, bytes(h, 8, 32));
+          t2.set(ncur, cur.add(40));
+        });
       });
     }
   }, { drop: ['x'] });
@@ -373,7 +375,6 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const cur = x.get('cur');
     const run = x.get('run');
     const nrun = x.nxt('run');
-    const err = x.nxt('err');
     const iv4 = x.add('inner_v4', 1);
     const iv6 = x.add('inner_v6', 1);
     const l3off = x.add('inner_l3_off', CW);
@@ -383,36 +384,24 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const hl = x.wire('ip_hl', cat(lit(0, CW - 6), ihl, lit(0, 2)));
     const b = x.body;
     b.if(run.and(x.get('nx_v4')), (t) =>
-      check(x, t, cur.add(20), (t1) =>
-        t1.if(h.byteBE(0).slice(7, 4).ne(4).or(ihl.lt(5)), (t2) => {
-          t2.set(err, ERR_BAD_IP);
-          t2.set(nrun, 0);
-        }, (t2) =>
-          check(x, t2, cur.add(hl), (t3) => {
-            t3.set(iv4, 1);
-            t3.set(l3off, cur);
-            t3.set(iproto, h.byteBE(9));
-            t3.set(iaddr, addrField(bytes(h, 12, 8)));
-            t3.set(x.nxt('cur'), cur.add(hl));
-            t3.if(u16(h, 6).slice(13, 0).any(), (t4) => t4.set(nrun, 0));
-          }),
-        ),
-      ),
+      ipv4Header(x, t, h, cur, hl, (t3) => {
+        t3.set(iv4, 1);
+        t3.set(l3off, cur);
+        t3.set(iproto, h.byteBE(9));
+        t3.set(iaddr, addrField(bytes(h, 12, 8)));
+        t3.set(x.nxt('cur'), cur.add(hl));
+        t3.if(u16(h, 6).slice(13, 0).any(), (t4) => t4.set(nrun, 0));
+      }),
     );
     if (ipv6) {
       b.if(run.and(x.get('nx_v6')), (t) =>
-        check(x, t, cur.add(40), (t1) =>
-          t1.if(h.byteBE(0).slice(7, 4).ne(6), (t2) => {
-            t2.set(err, ERR_BAD_IP);
-            t2.set(nrun, 0);
-          }, (t2) => {
-            t2.set(iv6, 1);
-            t2.set(l3off, cur);
-            t2.set(iproto, h.byteBE(6));
-            t2.set(iaddr, bytes(h, 8, 32));
-            t2.set(x.nxt('cur'), cur.add(40));
-          }),
-        ),
+        ipv6Header(x, t, h, cur, (t2) => {
+          t2.set(iv6, 1);
+          t2.set(l3off, cur);
+          t2.set(iproto, h.byteBE(6));
+          t2.set(iaddr, bytes(h, 8, 32));
+          t2.set(x.nxt('cur'), cur.add(40));
+        }),
       );
     }
   }, { drop: ['x', 'nx_v4', 'nx_v6'] });
