@@ -157,7 +157,8 @@ describe('CSR timing', () => {
     b.write(REG.KEY + 4, 0xdeadbeef, 0b0011);
     b.write(FILTER_BASE + STRIDE.FILTER + FILTER_WORD.VLAN, 0xffffffff);
     for (let n = 0; n < 5; n++) b.tick(idle());
-    expect(b.events[0]).toEqual({ cycle: h + 3, addr: REG.CTRL, data: 5 });
+    // CTRL has no event consumer (the pipeline reads cfg_*): its event carries 0.
+    expect(b.events[0]).toEqual({ cycle: h + 3, addr: REG.CTRL, data: 0 });
     expect(b.events.slice(1).map((e) => [e.addr, e.data])).toEqual([
       [REG.KEY + 4, 0x0000beef],
       [FILTER_BASE + STRIDE.FILTER + FILTER_WORD.VLAN, 0x00010fff],

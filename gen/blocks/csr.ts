@@ -8,7 +8,9 @@
 //   The write takes effect at the end of H: the CSR's copy and the cfg_* outputs show it
 //   from H+1. bvalid/bresp from H+1 until bready. cfg_wr_en/addr/data is high in H+3
 //   only, for an accepted write (OKAY), carrying the word as stored (merged with the old
-//   value per wstrb, masked, clamped), read back from the CSR's copy.
+//   value per wstrb, masked), read back from the CSR's copy, for the words that have
+//   event consumers (indirection table, filters, KEY when it is a register); 0 for the
+//   others, which the pipeline takes from cfg_* instead.
 //   Read. In a cycle D with arvalid && !arready && no read in progress && (!rvalid ||
 //   rready) the address is latched; arready = 1 in D+1 (= H). The data is the registers'
 //   content during H (counters count the cnt_* pulses of cycles before H); rvalid/rdata/
@@ -223,14 +225,14 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
    * A two-stage read path over the whole map: stage-1 registers sample the region values
    * of `addr` every cycle; the returned data/hit combine them (read them one cycle later).
    */
-  const readPath = (p: string, addr: Signal): { data: Expr; hit: Expr } => {
+  const readPath = (p: string, addr: Signal, lowWords: { stored: Stored[]; ro: { wordAddr: number; view: Expr }[] }): { data: Expr; hit: Expr } => {
     const d = decode(addr);
     const lowW = addr.slice(9, 2);
     const lowVal = m.reg(`${p}_low`, 32, undefined, 'value of a low-region register');
     const lowHit = m.reg(`${p}_low_hit`, 1, undefined);
     const lowArms: [number[], (b: Body) => void][] = [
-      ...roWords.map((w): [number[], (b: Body) => void] => [[w.wordAddr], (b) => { b.set(lowVal, w.view); b.set(lowHit, d.low); }]),
-      ...stored.map((s): [number[], (b: Body) => void] => [[s.wordAddr], (b) => { b.set(lowVal, s.view); b.set(lowHit, d.low); }]),
+      ...lowWords.ro.map((w): [number[], (b: Body) => void] => [[w.wordAddr], (b) => { b.set(lowVal, w.view); b.set(lowHit, d.low); }]),
+      ...lowWords.stored.map((s): [number[], (b: Body) => void] => [[s.wordAddr], (b) => { b.set(lowVal, s.view); b.set(lowHit, d.low); }]),
     ];
     m.sync((b) => {
       b.set(lowVal, lit(0, 32));
@@ -346,7 +348,11 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     b.if(awReady, (t) => t.set(evAddr, cat(wrAddr.slice(15, 2), lit(0, 2))));
     b.set(evS1, evPend);
   }, 'write event pipeline');
-  const ev = readPath('ev', evAddr);
+  // Only the tables and the key have consumers of write events (the other registers reach
+  // the pipeline through cfg_* and the capture snapshot), so the event path reads back
+  // only those: the low-region words but KEY read 0 here. It used to be a second copy of
+  // the whole read multiplexer.
+  const ev = readPath('ev', evAddr, { stored: stored.filter((s) => s.wordAddr >= KEY_BASE / 4 && s.wordAddr < KEY_BASE / 4 + KEY_WORDS), ro: [] });
   const wrEnReg = m.reg('cfg_wr_en_reg', 1, 0);
   const wrAddrOut = m.reg('cfg_wr_addr_reg', 16, 0);
   const wrDataOut = m.reg('cfg_wr_data_reg', 32, 0);
@@ -376,7 +382,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     b.if(rTake, (t) => t.set(rdAddr, araddr));
     b.set(rdS1, arReady);
   }, 'read address');
-  const rd = readPath('rd', rdAddr);
+  const rd = readPath('rd', rdAddr, { stored, ro: roWords });
   m.sync((b) => {
     b.if(rvalidReg.and(rready), (t) => t.set(rvalidReg, lit(0, 1)));
     b.if(rdS1, (t) => {

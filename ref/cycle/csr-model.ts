@@ -219,9 +219,9 @@ export class CsrModel {
     this.iBits = log2(b.indirectionEntries);
     this.fBits = clog2(b.vmqFilters);
     // The stage-1 registers have no reset: during reset they sample address 0.
-    this.ev = this.stage1(0);
+    this.ev = this.stage1(0, true);
     this.rd = this.stage1(0);
-    this.evSpare = this.stage1(0);
+    this.evSpare = this.stage1(0, true);
     this.rdSpare = this.stage1(0);
   }
 
@@ -369,17 +369,22 @@ export class CsrModel {
     return { low, ind, indIdx: (addr >>> 2) & ((1 << iBits) - 1), flt, fIdx, fWord };
   }
 
-  private stage1(addr: number): Stage1 {
+  private stage1(addr: number, event = false): Stage1 {
     const s = { low: 0, lowHit: false, ind: 0, indHit: false, flt: 0, fltHit: false };
-    this.stage1Into(s, addr);
+    this.stage1Into(s, addr, event);
     return s;
   }
 
-  /** The stage-1 values of `addr` (decode() and lowWord() without their objects). */
-  private stage1Into(s: Stage1, addr: number): void {
+  /**
+   * The stage-1 values of `addr` (decode() and lowWord() without their objects). The
+   * write-event path (`event`) reads back only what has a consumer: the tables and, in
+   * runtime-key builds, the KEY words; every other low-region word reads 0 there.
+   */
+  private stage1Into(s: Stage1, addr: number, event = false): void {
     const iBits = this.iBits;
     const fBits = this.fBits;
-    const lv = this.lowValue((addr >>> 2) & 0xff);
+    const word = (addr >>> 2) & 0xff;
+    const lv = event && !this.eventWord(word) ? -1 : this.lowValue(word);
     const fIdx = (addr >>> 5) & ((1 << fBits) - 1);
     const fWord = (addr >>> 2) & 7;
     const f = this.filters[fIdx];
@@ -389,6 +394,12 @@ export class CsrModel {
     s.indHit = addr >>> 10 === REG.INDIRECTION >>> 10 && ((addr >>> 2) & 0xff) >>> iBits === 0;
     s.flt = f ? CsrModel.filterWord(f, fWord) : 0;
     s.fltHit = addr >>> (5 + fBits) === FILTER_BASE >>> (5 + fBits) && fIdx < this.build.vmqFilters && fWord < 6;
+  }
+
+  /** A low-region word the write-event stream carries: KEY, when the key is a register. */
+  private eventWord(word: number): boolean {
+    const k = (word * 4 - REG.KEY) / 4;
+    return !this.constKey && k >= 0 && k < KEY_WORDS && Number.isInteger(k);
   }
 
   private static data(s: Stage1): number {
@@ -484,7 +495,7 @@ export class CsrModel {
     // Write event outputs and pipeline.
     if (this.events) {
       const evNext = this.evSpare;
-      this.stage1Into(evNext, this.evAddr);
+      this.stage1Into(evNext, this.evAddr, true);
       this.wrEnOut = this.evS1;
       this.wrAddrOut = this.evAddr;
       this.wrDataOut = CsrModel.data(this.ev);
