@@ -38,8 +38,19 @@ export const buildConfigSchema = z
      * then drops periodically at one frame per cycle even with m_axis_meta_tready high.
      */
     allowBackpressureFifo: z.boolean().default(false),
+    /**
+     * How the parser reads the headers. 'window': the header window is captured and every
+     * layer is extracted from it in the parser's stages (any build). 'stream': each
+     * layer's bytes are taken off the beats as they pass and no window is stored, for
+     * small FPGAs; IPv4-only builds (docs/PIPELINE.md, "Streaming parser").
+     */
+    parser: z.enum(['window', 'stream']).default('window'),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.parser === 'window' || !c.ipv6, {
+    message: "parser 'stream' needs ipv6: false (IPv6 extension headers are parsed from the window only)",
+    path: ['parser'],
+  });
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
 
@@ -82,5 +93,6 @@ export function describeBuild(c: BuildConfig): string {
     `metaFifoDepth=${c.metaFifoDepth}`,
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
+    ...(c.parser === 'stream' ? ['parser=stream'] : []),
   ].join(' ');
 }

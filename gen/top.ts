@@ -167,7 +167,8 @@ export function topModule(c: BuildConfig): TopResult {
   const cfgFields = side.fields.filter((f) => f.name !== 'user').map((f) => cfgOut[`cfg_${f.name}`]!);
   const cfgIn = cat(cfgOut.cfg_max_header_bytes!, ...[...cfgFields].reverse());
   const capV = sig('capture_valid', 1);
-  const capWin = sig('capture_window', 8 * c.maxHeaderBytes);
+  const stream = c.parser === 'stream';
+  const capWin = stream ? undefined : sig('capture_window', 8 * c.maxHeaderBytes);
   const capLen = sig('capture_len', 16);
   const capUser = sig('capture_user', 1);
   const capCfg = sig('capture_cfg', cfgWidth);
@@ -181,7 +182,7 @@ export function topModule(c: BuildConfig): TopResult {
     s_axis_tuser: tuser,
     cfg_in: cfgIn,
     out_valid: capV,
-    out_window: capWin,
+    ...(capWin ? { out_window: capWin } : {}),
     out_len: capLen,
     out_user: capUser,
     out_cfg: capCfg,
@@ -198,7 +199,8 @@ export function topModule(c: BuildConfig): TopResult {
   for (const f of pf) pOut[f.name] = sig(`parsed_${f.name}`, f.width);
   const pConns: Record<string, Expr> = {
     in_valid: capV,
-    in_window: capWin,
+    // Streaming parsers see every accepted beat, in the cycle capture_inst does.
+    ...(capWin ? { in_window: capWin } : { in_beat_valid: tvalid.and(readyReg), in_beat_data: tdata, in_beat_last: tlast }),
     in_len: capLen,
     in_max_header_bytes: snapMhb,
     in_parse_gre: encapRss.or(encapVmq),
@@ -225,7 +227,8 @@ export function topModule(c: BuildConfig): TopResult {
   const inRange = (base: number, bytes: number): Expr => wrAddr.ge(base).and(wrAddr.lt(base + bytes));
   const delayed = (name: string, en: Expr, data: Expr, n: number): { en: Expr; data: Expr } => ({
     en: m.delay(`${name}_wr_en`, en, n, 0),
-    data: m.delay(`${name}_wr`, data, n),
+    // Event data only matters in the cycle its enable is high: a RAM delay line will do.
+    data: m.delayMem(`${name}_wr`, data, n),
   });
   const keyEv = delayed('key', wrEn.and(inRange(KEY_BASE, 4 * KEY_WORDS)), cat(wrAddr.slice(5, 2), wrData), timing.keyEventDelay);
   const indEv = delayed(
@@ -296,7 +299,8 @@ export function topModule(c: BuildConfig): TopResult {
   const push = timing.push;
   const passFields = rssSelectOutputs(c);
   const passBus = cat(...passFields.map((f) => so[f.name]!));
-  const pass = m.delay('record', passBus, push - selAt);
+  // The record's fields wait in a RAM delay line for the hash and the queues.
+  const pass = m.delayMem('record', passBus, push - selAt);
   const passValid = m.delay('record_valid', so.valid!, push - selAt, 0);
   const get = (name: string): Expr => {
     let hi = passBus.width - 1;

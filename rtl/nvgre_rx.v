@@ -160,23 +160,8 @@ reg             key_wr_en_d15;
 reg             key_wr_en_d16;
 reg             key_wr_en_d17;
 reg             key_wr_en_d18;
-reg  [35:0]     key_wr_d1;
-reg  [35:0]     key_wr_d2;
-reg  [35:0]     key_wr_d3;
-reg  [35:0]     key_wr_d4;
-reg  [35:0]     key_wr_d5;
-reg  [35:0]     key_wr_d6;
-reg  [35:0]     key_wr_d7;
-reg  [35:0]     key_wr_d8;
-reg  [35:0]     key_wr_d9;
-reg  [35:0]     key_wr_d10;
-reg  [35:0]     key_wr_d11;
-reg  [35:0]     key_wr_d12;
-reg  [35:0]     key_wr_d13;
-reg  [35:0]     key_wr_d14;
-reg  [35:0]     key_wr_d15;
-reg  [35:0]     key_wr_d16;
-reg  [35:0]     key_wr_d17;
+reg  [4:0]      key_wr_wr_ptr;  // written this cycle
+reg  [4:0]      key_wr_rd_ptr;  // 17 words behind the write pointer
 reg  [35:0]     key_wr_d18;
 reg             indirection_wr_en_d1;
 reg             indirection_wr_en_d2;
@@ -198,25 +183,8 @@ reg             indirection_wr_en_d17;
 reg             indirection_wr_en_d18;
 reg             indirection_wr_en_d19;
 reg             indirection_wr_en_d20;
-reg  [12:0]     indirection_wr_d1;
-reg  [12:0]     indirection_wr_d2;
-reg  [12:0]     indirection_wr_d3;
-reg  [12:0]     indirection_wr_d4;
-reg  [12:0]     indirection_wr_d5;
-reg  [12:0]     indirection_wr_d6;
-reg  [12:0]     indirection_wr_d7;
-reg  [12:0]     indirection_wr_d8;
-reg  [12:0]     indirection_wr_d9;
-reg  [12:0]     indirection_wr_d10;
-reg  [12:0]     indirection_wr_d11;
-reg  [12:0]     indirection_wr_d12;
-reg  [12:0]     indirection_wr_d13;
-reg  [12:0]     indirection_wr_d14;
-reg  [12:0]     indirection_wr_d15;
-reg  [12:0]     indirection_wr_d16;
-reg  [12:0]     indirection_wr_d17;
-reg  [12:0]     indirection_wr_d18;
-reg  [12:0]     indirection_wr_d19;
+reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
+reg  [4:0]      indirection_wr_rd_ptr;  // 19 words behind the write pointer
 reg  [12:0]     indirection_wr_d20;
 reg             vmq_wr_en_d1;
 reg             vmq_wr_en_d2;
@@ -236,23 +204,8 @@ reg             vmq_wr_en_d15;
 reg             vmq_wr_en_d16;
 reg             vmq_wr_en_d17;
 reg             vmq_wr_en_d18;
-reg  [38:0]     vmq_wr_d1;
-reg  [38:0]     vmq_wr_d2;
-reg  [38:0]     vmq_wr_d3;
-reg  [38:0]     vmq_wr_d4;
-reg  [38:0]     vmq_wr_d5;
-reg  [38:0]     vmq_wr_d6;
-reg  [38:0]     vmq_wr_d7;
-reg  [38:0]     vmq_wr_d8;
-reg  [38:0]     vmq_wr_d9;
-reg  [38:0]     vmq_wr_d10;
-reg  [38:0]     vmq_wr_d11;
-reg  [38:0]     vmq_wr_d12;
-reg  [38:0]     vmq_wr_d13;
-reg  [38:0]     vmq_wr_d14;
-reg  [38:0]     vmq_wr_d15;
-reg  [38:0]     vmq_wr_d16;
-reg  [38:0]     vmq_wr_d17;
+reg  [4:0]      vmq_wr_wr_ptr;  // written this cycle
+reg  [4:0]      vmq_wr_rd_ptr;  // 17 words behind the write pointer
 reg  [38:0]     vmq_wr_d18;
 wire [31:0]     hash;
 wire            hash_valid_out;
@@ -264,8 +217,8 @@ wire            vmq_hit;
 wire [3:0]      vmq_filter;
 wire [5:0]      vmq_queue;
 wire            vmq_valid;
-reg  [121:0]    record_d1;
-reg  [121:0]    record_d2;
+reg  [3:0]      record_wr_ptr;  // written this cycle
+reg  [3:0]      record_rd_ptr;  // 2 words behind the write pointer
 reg  [121:0]    record_d3;
 reg             record_valid_d1;
 reg             record_valid_d2;
@@ -279,6 +232,10 @@ reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m
 wire            frame_in;
 wire            record_out;
 wire [6:0]      occupancy_next;
+reg  [35:0]     key_wr_mem [0:31];  // key_wr delayed by 18 cycles
+reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
+reg  [38:0]     vmq_wr_mem [0:31];  // vmq_wr delayed by 18 cycles
+reg  [121:0]    record_mem [0:15];  // record delayed by 3 cycles
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d3[2:0], meta_count, 1'b0};
@@ -554,76 +511,17 @@ always @(posedge clk) begin
     end
 end
 
+// key_wr: 18-cycle delay line
 always @(posedge clk) begin
-    key_wr_d1 <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
-end
+    key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
+    key_wr_wr_ptr <= (key_wr_wr_ptr + 5'd1);
+    key_wr_rd_ptr <= (key_wr_rd_ptr + 5'd1);
+    key_wr_d18 <= key_wr_mem[key_wr_rd_ptr];
 
-always @(posedge clk) begin
-    key_wr_d2 <= key_wr_d1;
-end
-
-always @(posedge clk) begin
-    key_wr_d3 <= key_wr_d2;
-end
-
-always @(posedge clk) begin
-    key_wr_d4 <= key_wr_d3;
-end
-
-always @(posedge clk) begin
-    key_wr_d5 <= key_wr_d4;
-end
-
-always @(posedge clk) begin
-    key_wr_d6 <= key_wr_d5;
-end
-
-always @(posedge clk) begin
-    key_wr_d7 <= key_wr_d6;
-end
-
-always @(posedge clk) begin
-    key_wr_d8 <= key_wr_d7;
-end
-
-always @(posedge clk) begin
-    key_wr_d9 <= key_wr_d8;
-end
-
-always @(posedge clk) begin
-    key_wr_d10 <= key_wr_d9;
-end
-
-always @(posedge clk) begin
-    key_wr_d11 <= key_wr_d10;
-end
-
-always @(posedge clk) begin
-    key_wr_d12 <= key_wr_d11;
-end
-
-always @(posedge clk) begin
-    key_wr_d13 <= key_wr_d12;
-end
-
-always @(posedge clk) begin
-    key_wr_d14 <= key_wr_d13;
-end
-
-always @(posedge clk) begin
-    key_wr_d15 <= key_wr_d14;
-end
-
-always @(posedge clk) begin
-    key_wr_d16 <= key_wr_d15;
-end
-
-always @(posedge clk) begin
-    key_wr_d17 <= key_wr_d16;
-end
-
-always @(posedge clk) begin
-    key_wr_d18 <= key_wr_d17;
+    if (rst) begin
+        key_wr_wr_ptr <= 5'd0;
+        key_wr_rd_ptr <= 5'd15;
+    end
 end
 
 always @(posedge clk) begin
@@ -786,84 +684,17 @@ always @(posedge clk) begin
     end
 end
 
+// indirection_wr: 20-cycle delay line
 always @(posedge clk) begin
-    indirection_wr_d1 <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
-end
+    indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
+    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
+    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
+    indirection_wr_d20 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
-always @(posedge clk) begin
-    indirection_wr_d2 <= indirection_wr_d1;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d3 <= indirection_wr_d2;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d4 <= indirection_wr_d3;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d5 <= indirection_wr_d4;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d6 <= indirection_wr_d5;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d7 <= indirection_wr_d6;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d8 <= indirection_wr_d7;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d9 <= indirection_wr_d8;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d10 <= indirection_wr_d9;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d11 <= indirection_wr_d10;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d12 <= indirection_wr_d11;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d13 <= indirection_wr_d12;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d14 <= indirection_wr_d13;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d15 <= indirection_wr_d14;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d16 <= indirection_wr_d15;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d17 <= indirection_wr_d16;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d18 <= indirection_wr_d17;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d19 <= indirection_wr_d18;
-end
-
-always @(posedge clk) begin
-    indirection_wr_d20 <= indirection_wr_d19;
+    if (rst) begin
+        indirection_wr_wr_ptr <= 5'd0;
+        indirection_wr_rd_ptr <= 5'd13;
+    end
 end
 
 always @(posedge clk) begin
@@ -1010,76 +841,17 @@ always @(posedge clk) begin
     end
 end
 
+// vmq_wr: 18-cycle delay line
 always @(posedge clk) begin
-    vmq_wr_d1 <= {csr_cfg_wr_addr[8:5], csr_cfg_wr_addr[4:2], csr_cfg_wr_data};
-end
+    vmq_wr_mem[vmq_wr_wr_ptr] <= {csr_cfg_wr_addr[8:5], csr_cfg_wr_addr[4:2], csr_cfg_wr_data};
+    vmq_wr_wr_ptr <= (vmq_wr_wr_ptr + 5'd1);
+    vmq_wr_rd_ptr <= (vmq_wr_rd_ptr + 5'd1);
+    vmq_wr_d18 <= vmq_wr_mem[vmq_wr_rd_ptr];
 
-always @(posedge clk) begin
-    vmq_wr_d2 <= vmq_wr_d1;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d3 <= vmq_wr_d2;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d4 <= vmq_wr_d3;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d5 <= vmq_wr_d4;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d6 <= vmq_wr_d5;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d7 <= vmq_wr_d6;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d8 <= vmq_wr_d7;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d9 <= vmq_wr_d8;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d10 <= vmq_wr_d9;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d11 <= vmq_wr_d10;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d12 <= vmq_wr_d11;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d13 <= vmq_wr_d12;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d14 <= vmq_wr_d13;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d15 <= vmq_wr_d14;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d16 <= vmq_wr_d15;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d17 <= vmq_wr_d16;
-end
-
-always @(posedge clk) begin
-    vmq_wr_d18 <= vmq_wr_d17;
+    if (rst) begin
+        vmq_wr_wr_ptr <= 5'd0;
+        vmq_wr_rd_ptr <= 5'd15;
+    end
 end
 
 nvgre_rx_toeplitz #(
@@ -1143,16 +915,17 @@ vmq_inst (
     .out_queue(vmq_queue)
 );
 
+// record: 3-cycle delay line
 always @(posedge clk) begin
-    record_d1 <= {sel_hash_valid, sel_hash_type, sel_hash_input, sel_encap, sel_inner_parsed, sel_vsid, sel_flowid, sel_outer_l3_offset, sel_inner_l2_offset, sel_inner_l3_offset, sel_inner_l4_offset, sel_length, sel_errors, sel_rss_default_queue, sel_vmq_default_queue, sel_indirection_bits};
-end
+    record_mem[record_wr_ptr] <= {sel_hash_valid, sel_hash_type, sel_hash_input, sel_encap, sel_inner_parsed, sel_vsid, sel_flowid, sel_outer_l3_offset, sel_inner_l2_offset, sel_inner_l3_offset, sel_inner_l4_offset, sel_length, sel_errors, sel_rss_default_queue, sel_vmq_default_queue, sel_indirection_bits};
+    record_wr_ptr <= (record_wr_ptr + 4'd1);
+    record_rd_ptr <= (record_rd_ptr + 4'd1);
+    record_d3 <= record_mem[record_rd_ptr];
 
-always @(posedge clk) begin
-    record_d2 <= record_d1;
-end
-
-always @(posedge clk) begin
-    record_d3 <= record_d2;
+    if (rst) begin
+        record_wr_ptr <= 4'd0;
+        record_rd_ptr <= 4'd14;
+    end
 end
 
 always @(posedge clk) begin

@@ -73,7 +73,6 @@ reg             s1_valid;
 reg  [2047:0]   s1_window;
 reg  [15:0]     s1_len;
 reg             s1_pg;
-reg  [35:0]     s1_side;
 reg  [11:0]     s1_limit;
 reg  [2:0]      s1_err;
 reg             s1_run;
@@ -88,7 +87,6 @@ reg             s2_valid;
 reg  [1775:0]   s2_window;
 reg  [15:0]     s2_len;
 reg             s2_pg;
-reg  [35:0]     s2_side;
 reg  [11:0]     s2_limit;
 reg  [2:0]      s2_err;
 reg             s2_run;
@@ -116,7 +114,6 @@ reg             s3_valid;
 reg  [1775:0]   s3_window;
 reg  [15:0]     s3_len;
 reg             s3_pg;
-reg  [35:0]     s3_side;
 reg  [11:0]     s3_limit;
 reg  [2:0]      s3_err;
 reg             s3_run;
@@ -139,7 +136,6 @@ reg             s4_valid;
 reg  [1775:0]   s4_window;
 reg  [15:0]     s4_len;
 reg             s4_pg;
-reg  [35:0]     s4_side;
 reg  [11:0]     s4_limit;
 reg  [2:0]      s4_err;
 reg             s4_run;
@@ -171,7 +167,6 @@ reg             s5_valid;
 reg  [1775:0]   s5_window;
 reg  [15:0]     s5_len;
 reg             s5_pg;
-reg  [35:0]     s5_side;
 reg  [11:0]     s5_limit;
 reg  [2:0]      s5_err;
 reg             s5_run;
@@ -194,7 +189,6 @@ reg             s6_valid;
 reg  [1775:0]   s6_window;
 reg  [15:0]     s6_len;
 reg             s6_pg;
-reg  [35:0]     s6_side;
 reg  [11:0]     s6_limit;
 reg  [2:0]      s6_err;
 reg             s6_run;
@@ -226,7 +220,6 @@ reg             s7_valid;
 reg  [1775:0]   s7_window;
 reg  [15:0]     s7_len;
 reg             s7_pg;
-reg  [35:0]     s7_side;
 reg  [11:0]     s7_limit;
 reg  [2:0]      s7_err;
 reg             s7_run;
@@ -249,7 +242,6 @@ reg             s8_valid;
 reg  [1775:0]   s8_window;
 reg  [15:0]     s8_len;
 reg             s8_pg;
-reg  [35:0]     s8_side;
 reg  [11:0]     s8_limit;
 reg  [2:0]      s8_err;
 reg             s8_run;
@@ -281,7 +273,6 @@ reg             s9_valid;
 reg  [1775:0]   s9_window;
 reg  [15:0]     s9_len;
 reg             s9_pg;
-reg  [35:0]     s9_side;
 reg  [11:0]     s9_limit;
 reg  [2:0]      s9_err;
 reg             s9_run;
@@ -304,7 +295,6 @@ reg             s10_valid;
 reg  [1775:0]   s10_window;
 reg  [15:0]     s10_len;
 reg             s10_pg;
-reg  [35:0]     s10_side;
 reg  [11:0]     s10_limit;
 reg  [2:0]      s10_err;
 reg             s10_run;
@@ -336,7 +326,6 @@ reg             s11_valid;
 reg  [1775:0]   s11_window;
 reg  [15:0]     s11_len;
 reg             s11_pg;
-reg  [35:0]     s11_side;
 reg  [11:0]     s11_limit;
 reg  [2:0]      s11_err;
 reg             s11_run;
@@ -359,7 +348,6 @@ reg             s12_valid;
 reg  [1743:0]   s12_window;
 reg  [15:0]     s12_len;
 reg             s12_pg;
-reg  [35:0]     s12_side;
 reg  [11:0]     s12_limit;
 reg  [2:0]      s12_err;
 reg             s12_run;
@@ -396,7 +384,6 @@ reg             s13_valid;
 reg  [1743:0]   s13_window;
 reg  [15:0]     s13_len;
 reg             s13_pg;
-reg  [35:0]     s13_side;
 reg  [11:0]     s13_limit;
 reg  [2:0]      s13_err;
 reg             s13_run;
@@ -423,7 +410,6 @@ reg             s14_valid;
 reg  [1743:0]   s14_window;
 reg  [15:0]     s14_len;
 reg             s14_pg;
-reg  [35:0]     s14_side;
 reg  [11:0]     s14_limit;
 reg  [2:0]      s14_err;
 reg             s14_run;
@@ -461,7 +447,6 @@ reg             s15_valid;
 reg  [1743:0]   s15_window;
 reg  [15:0]     s15_len;
 reg             s15_pg;
-reg  [35:0]     s15_side;
 reg  [11:0]     s15_limit;
 reg  [2:0]      s15_err;
 reg             s15_run;
@@ -492,7 +477,6 @@ reg             s16_valid;
 reg  [1583:0]   s16_window;
 reg  [15:0]     s16_len;
 reg             s16_pg;
-reg  [35:0]     s16_side;
 reg  [11:0]     s16_limit;
 reg  [2:0]      s16_err;
 reg             s16_run;
@@ -533,7 +517,6 @@ reg             s17_valid;
 reg  [1583:0]   s17_window;
 reg  [15:0]     s17_len;
 reg             s17_pg;
-reg  [35:0]     s17_side;
 reg  [11:0]     s17_limit;
 reg  [2:0]      s17_err;
 reg             s17_run;
@@ -566,7 +549,6 @@ reg  [255:0]    s17_i_addr;
 reg             s18_valid;
 reg  [15:0]     s18_len;
 reg             s18_pg;
-reg  [35:0]     s18_side;
 reg  [11:0]     s18_limit;
 reg  [2:0]      s18_err;
 reg             s18_run;
@@ -604,7 +586,6 @@ reg  [2:0]      n18_err;
 reg             n18_run;
 reg             s19_valid;
 reg  [15:0]     s19_len;
-reg  [35:0]     s19_side;
 reg  [2:0]      s19_err;
 reg             s19_eth;
 reg             s19_vlan_valid;
@@ -634,6 +615,10 @@ reg  [255:0]    s19_i_addr;
 reg             s19_inner_l4_ok;
 reg  [11:0]     s19_inner_l4_off;
 reg  [31:0]     s19_i_ports;
+reg  [4:0]      side_wr_ptr;  // written this cycle
+reg  [4:0]      side_rd_ptr;  // 18 words behind the write pointer
+reg  [35:0]     side_d19;
+reg  [35:0]     side_mem [0:31];  // side delayed by 19 cycles
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s1_window[2047:1936], s2_x[311:272], s14_x[31:28], s14_x[95:48], s16_x[311:272], s17_window[31:0], s18_pg, n18_run, s19_l3_off[11:8], s19_inner_l2_off[11:8], s19_inner_l3_off[11:8], s19_inner_l4_off[11:8], 1'b0};
@@ -690,7 +675,6 @@ always @(posedge clk) begin
     s1_window <= in_window;
     s1_len <= in_len;
     s1_pg <= in_parse_gre;
-    s1_side <= in_side;
     s1_limit <= n0_limit;
     s1_err <= n0_err;
     s1_run <= n0_run;
@@ -713,7 +697,6 @@ always @(posedge clk) begin
     s2_window <= s1_window[1775:0];
     s2_len <= s1_len;
     s2_pg <= s1_pg;
-    s2_side <= s1_side;
     s2_limit <= s1_limit;
     s2_err <= s1_err;
     s2_run <= s1_run;
@@ -798,7 +781,6 @@ always @(posedge clk) begin
     s3_window <= s2_window;
     s3_len <= s2_len;
     s3_pg <= s2_pg;
-    s3_side <= s2_side;
     s3_limit <= s2_limit;
     s3_err <= n2_err;
     s3_run <= n2_run;
@@ -829,7 +811,6 @@ always @(posedge clk) begin
     s4_window <= s3_window;
     s4_len <= s3_len;
     s4_pg <= s3_pg;
-    s4_side <= s3_side;
     s4_limit <= s3_limit;
     s4_err <= s3_err;
     s4_run <= s3_run;
@@ -895,7 +876,6 @@ always @(posedge clk) begin
     s5_window <= s4_window;
     s5_len <= s4_len;
     s5_pg <= s4_pg;
-    s5_side <= s4_side;
     s5_limit <= s4_limit;
     s5_err <= n4_err;
     s5_run <= n4_run;
@@ -926,7 +906,6 @@ always @(posedge clk) begin
     s6_window <= s5_window;
     s6_len <= s5_len;
     s6_pg <= s5_pg;
-    s6_side <= s5_side;
     s6_limit <= s5_limit;
     s6_err <= s5_err;
     s6_run <= s5_run;
@@ -992,7 +971,6 @@ always @(posedge clk) begin
     s7_window <= s6_window;
     s7_len <= s6_len;
     s7_pg <= s6_pg;
-    s7_side <= s6_side;
     s7_limit <= s6_limit;
     s7_err <= n6_err;
     s7_run <= n6_run;
@@ -1023,7 +1001,6 @@ always @(posedge clk) begin
     s8_window <= s7_window;
     s8_len <= s7_len;
     s8_pg <= s7_pg;
-    s8_side <= s7_side;
     s8_limit <= s7_limit;
     s8_err <= s7_err;
     s8_run <= s7_run;
@@ -1089,7 +1066,6 @@ always @(posedge clk) begin
     s9_window <= s8_window;
     s9_len <= s8_len;
     s9_pg <= s8_pg;
-    s9_side <= s8_side;
     s9_limit <= s8_limit;
     s9_err <= n8_err;
     s9_run <= n8_run;
@@ -1120,7 +1096,6 @@ always @(posedge clk) begin
     s10_window <= s9_window;
     s10_len <= s9_len;
     s10_pg <= s9_pg;
-    s10_side <= s9_side;
     s10_limit <= s9_limit;
     s10_err <= s9_err;
     s10_run <= s9_run;
@@ -1186,7 +1161,6 @@ always @(posedge clk) begin
     s11_window <= s10_window;
     s11_len <= s10_len;
     s11_pg <= s10_pg;
-    s11_side <= s10_side;
     s11_limit <= s10_limit;
     s11_err <= n10_err;
     s11_run <= n10_run;
@@ -1217,7 +1191,6 @@ always @(posedge clk) begin
     s12_window <= s11_window[1743:0];
     s12_len <= s11_len;
     s12_pg <= s11_pg;
-    s12_side <= s11_side;
     s12_limit <= s11_limit;
     s12_err <= s11_err;
     s12_run <= s11_run;
@@ -1316,7 +1289,6 @@ always @(posedge clk) begin
     s13_window <= s12_window;
     s13_len <= s12_len;
     s13_pg <= s12_pg;
-    s13_side <= s12_side;
     s13_limit <= s12_limit;
     s13_err <= n12_err;
     s13_run <= n12_run;
@@ -1351,7 +1323,6 @@ always @(posedge clk) begin
     s14_window <= s13_window;
     s14_len <= s13_len;
     s14_pg <= s13_pg;
-    s14_side <= s13_side;
     s14_limit <= s13_limit;
     s14_err <= s13_err;
     s14_run <= s13_run;
@@ -1431,7 +1402,6 @@ always @(posedge clk) begin
     s15_window <= s14_window;
     s15_len <= s14_len;
     s15_pg <= s14_pg;
-    s15_side <= s14_side;
     s15_limit <= s14_limit;
     s15_err <= n14_err;
     s15_run <= n14_run;
@@ -1470,7 +1440,6 @@ always @(posedge clk) begin
     s16_window <= s15_window[1583:0];
     s16_len <= s15_len;
     s16_pg <= s15_pg;
-    s16_side <= s15_side;
     s16_limit <= s15_limit;
     s16_err <= s15_err;
     s16_run <= s15_run;
@@ -1563,7 +1532,6 @@ always @(posedge clk) begin
     s17_window <= s16_window;
     s17_len <= s16_len;
     s17_pg <= s16_pg;
-    s17_side <= s16_side;
     s17_limit <= s16_limit;
     s17_err <= n16_err;
     s17_run <= n16_run;
@@ -1604,7 +1572,6 @@ always @(posedge clk) begin
     s18_valid <= s17_valid;
     s18_len <= s17_len;
     s18_pg <= s17_pg;
-    s18_side <= s17_side;
     s18_limit <= s17_limit;
     s18_err <= s17_err;
     s18_run <= s17_run;
@@ -1672,7 +1639,6 @@ end
 always @(posedge clk) begin
     s19_valid <= s18_valid;
     s19_len <= s18_len;
-    s19_side <= s18_side;
     s19_err <= n18_err;
     s19_eth <= s18_eth;
     s19_vlan_valid <= s18_vlan_valid;
@@ -1709,7 +1675,21 @@ always @(posedge clk) begin
 end
 
 assign out_valid = s19_valid;
-assign out_side = s19_side;
+
+// side: 19-cycle delay line
+always @(posedge clk) begin
+    side_mem[side_wr_ptr] <= in_side;
+    side_wr_ptr <= (side_wr_ptr + 5'd1);
+    side_rd_ptr <= (side_rd_ptr + 5'd1);
+    side_d19 <= side_mem[side_rd_ptr];
+
+    if (rst) begin
+        side_wr_ptr <= 5'd0;
+        side_rd_ptr <= 5'd14;
+    end
+end
+
+assign out_side = side_d19;
 assign out_len = s19_len;
 assign out_err = s19_err;
 assign out_eth = s19_eth;

@@ -47,4 +47,10 @@ describe('full rate, no bubbles', () => {
   it('64-bit: 60-byte frames back to back', async () => {
     await fullRate({}, 300, 60);
   });
+  it('64-bit streaming parser: 60-byte frames back to back', async () => {
+    await fullRate({ ipv6: false, parser: 'stream' }, 300, 60);
+  });
+  it('512-bit streaming parser: one single-beat frame per cycle', async () => {
+    await fullRate({ dataWidth: 512, ipv6: false, parser: 'stream', metaFifoDepth: 16 }, 500, 64);
+  });
 });

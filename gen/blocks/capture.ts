@@ -16,7 +16,7 @@
 
 import type { BuildConfig } from '../config.ts';
 import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
-import { Module } from '../ir/module.ts';
+import { Module, type Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
 
 export interface CaptureResult {
@@ -26,6 +26,8 @@ export interface CaptureResult {
 }
 
 export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
+  // Streaming-parser builds take the header bytes off the beats: no window here.
+  const keepWindow = c.parser === 'window';
   const W = c.dataWidth / 8;
   const lw = Math.log2(W);
   const mhb = c.maxHeaderBytes;
@@ -49,14 +51,14 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const tuser = m.input('s_axis_tuser', 1);
   const cfgIn = m.input('cfg_in', cfgWidth);
   const outValid = m.output('out_valid', 1);
-  const outWindow = m.output('out_window', 8 * mhb);
+  const outWindow = keepWindow ? m.output('out_window', 8 * mhb) : undefined;
   const outLen = m.output('out_len', 16);
   const outUser = m.output('out_user', 1);
   const outCfg = m.output('out_cfg', cfgWidth);
 
   const accept = m.wire('beat_accept', tvalid.and(tready));
   const ib = clog2(words + 1);
-  const beatIdx = m.reg('beat_index_reg', ib, 0, 'window word the next beat writes (saturates at the window end)');
+  const beatIdx = keepWindow ? m.reg('beat_index_reg', ib, 0, 'window word the next beat writes (saturates at the window end)') : undefined;
   const bb = 16 - lw;
   const beats = m.reg('full_beats_reg', bb, 0, 'beats before tlast so far, modulo 2^(16-log2 W)');
   const beatsP1 = m.reg('full_beats_p1_reg', bb + 1, 1, 'full_beats_reg + 1, kept so tlast needs no adder');
@@ -74,29 +76,34 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const frameLen = m.wire('frame_len', mux(sat, lit(0xffff, 16), mux(full, lenFull, lenPart)));
 
   // The window, merged with the beat being accepted.
-  const win = m.reg('window_reg', 8 * mhb, undefined, 'window byte 0 in the MSBs');
-  const parts: Expr[] = [];
-  for (let k = 0; k < words; k++) {
-    const lo = k * W;
-    const n = Math.min(W, mhb - lo);
-    // Lane i of tdata is the beat's byte i: reverse the lanes into network order.
-    const beat = cat(...Array.from({ length: n }, (_, i) => tdata.slice(8 * i + 7, 8 * i)));
-    const top = 8 * mhb - 1 - 8 * lo;
-    const old = win.slice(top, top - 8 * n + 1);
-    parts.push(mux(accept.and(beatIdx.eq(k)), beat, old));
+  let merged: Expr | undefined;
+  let windowReg: Signal | undefined;
+  if (beatIdx) {
+    const win = m.reg('window_reg', 8 * mhb, undefined, 'window byte 0 in the MSBs');
+    const parts: Expr[] = [];
+    for (let k = 0; k < words; k++) {
+      const lo = k * W;
+      const n = Math.min(W, mhb - lo);
+      // Lane i of tdata is the beat's byte i: reverse the lanes into network order.
+      const beat = cat(...Array.from({ length: n }, (_, i) => tdata.slice(8 * i + 7, 8 * i)));
+      const top = 8 * mhb - 1 - 8 * lo;
+      const old = win.slice(top, top - 8 * n + 1);
+      parts.push(mux(accept.and(beatIdx.eq(k)), beat, old));
+    }
+    merged = m.wire('window_merged', cat(...parts));
+    windowReg = win;
   }
-  const merged = m.wire('window_merged', cat(...parts));
 
   const vReg = m.reg('out_valid_reg', 1, 0);
-  const wReg = m.reg('out_window_reg', 8 * mhb, undefined);
+  const wReg = merged ? m.reg('out_window_reg', 8 * mhb, undefined) : undefined;
   const lReg = m.reg('out_len_reg', 16, undefined);
   const uReg = m.reg('out_user_reg', 1, undefined);
   const cReg = m.reg('out_cfg_reg', cfgWidth, undefined);
   m.sync((b) => {
-    b.set(win, merged);
+    if (windowReg && merged) b.set(windowReg, merged);
     b.set(vReg, accept.and(tlast));
     b.if(accept.and(tlast), (t) => {
-      t.set(wReg, merged);
+      if (wReg && merged) t.set(wReg, merged);
       t.set(lReg, frameLen);
       t.set(uReg, tuser);
       t.set(cReg, cfgIn);
@@ -105,12 +112,12 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   m.sync((b) => {
     b.if(accept, (t) =>
       t.if(tlast, (t1) => {
-        t1.set(beatIdx, 0);
+        if (beatIdx) t1.set(beatIdx, 0);
         t1.set(beats, 0);
         t1.set(beatsP1, 1);
         t1.set(sat, 0);
       }, (t1) => {
-        t1.if(beatIdx.ne(words), (t2) => t2.set(beatIdx, beatIdx.add(1)));
+        if (beatIdx) t1.if(beatIdx.ne(words), (t2) => t2.set(beatIdx, beatIdx.add(1)));
         t1.set(beats, beatsP1.slice(bb - 1, 0));
         t1.set(beatsP1, beatsP1.add(1));
         t1.if(beatsP1.bit(bb), (t2) => t2.set(sat, 1));
@@ -118,7 +125,7 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
     );
   }, 'beat and length counters');
   m.assign(outValid, vReg);
-  m.assign(outWindow, wReg);
+  if (outWindow && wReg) m.assign(outWindow, wReg);
   m.assign(outLen, lReg);
   m.assign(outUser, uReg);
   m.assign(outCfg, cReg);

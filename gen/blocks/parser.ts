@@ -10,6 +10,7 @@ import { type Body, Module, type Signal } from '../ir/module.ts';
 import { analyseOffsets, type LayerOffsets } from './offsets.ts';
 import { addrBytes, parsedFields } from './parser-fields.ts';
 import { Pipeline, type StepCtx } from './parser-pipe.ts';
+import { streamFront } from './parser-stream.ts';
 
 /** Cursor and header-end width: a cursor is at most 1024, an end at most 1024 + 2048. */
 export const CURSOR_BITS = 12;
@@ -73,12 +74,20 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     'multiplexer over the offsets it can reach, one stage before it is decoded.',
   ]);
   const p = new Pipeline(m);
+  const stream = c.parser === 'stream';
   p.seed('valid', m.input('in_valid', 1));
-  p.seed('window', m.input('in_window', 8 * mhb));
+  // Window builds read every layer from the captured window; streaming builds take each
+  // layer's bytes off the beats (gen/blocks/parser-stream.ts) and keep no window.
+  const front = stream
+    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth))
+    : undefined;
+  p.seed('window', front ? front.prefix : m.input('in_window', 8 * mhb));
   p.seed('len', m.input('in_len', 16));
   p.seed('mhb', m.input('in_max_header_bytes', opts.mhbWidth));
   p.seed('pg', m.input('in_parse_gre', 1));
-  p.seed('side', m.input('in_side', opts.sideWidth));
+  // The side data (configuration snapshot, tuser) is not read by any stage: it bypasses
+  // them in a RAM delay line of the parser's latency (below).
+  const inSide = m.input('in_side', opts.sideWidth);
 
   const CW = CURSOR_BITS;
   const ipv6 = c.ipv6;
@@ -160,12 +169,17 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
         }),
       ),
     );
-  }, { drop: ['mhb'], replace: {} });
+  }, { drop: stream ? ['mhb', 'window'] : ['mhb'], replace: {} });
 
   // Every extraction step: bytes at the cursor, and the window trimmed to what later
   // layers can still read.
   const later: LayerOffsets[] = [an.outerL3, ...an.ipv6Ext, an.l4, an.innerEth, an.innerL3, an.innerL4];
   const extract = (lay: LayerOffsets): void => {
+    if (front) {
+      // The layer's tap holds this frame's bytes in exactly the cycle its decide stage runs.
+      p.seed('x', front.layer(lay));
+      return;
+    }
     const idx = later.indexOf(lay);
     const rest = later.slice(idx + 1).flatMap((l) => l.offsets);
     const nextLo = rest.length ? Math.min(...rest) : mhb;
@@ -428,8 +442,9 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
 
   // Registered outputs, in the order of the shared field table.
   m.assign(m.output('out_valid', 1), p.get('valid'));
+  const late: Partial<Record<string, Expr>> = { ...front?.late, side: m.delayMem('side', inSide, p.stage) };
   for (const f of parsedFields(c, opts.sideWidth)) {
-    const s = p.get(f.name);
+    const s = late[f.name] ?? p.get(f.name);
     m.assign(m.output(`out_${f.name}`, f.width), s.resize(f.width));
   }
   return { module: m, latency: p.stage };

@@ -251,6 +251,31 @@ export class Module {
     this.items.push({ k: 'inst', inst: { module, name, conns: map } });
   }
 
+  /**
+   * Delay `e` by `n` cycles through a small memory instead of n registers per bit: words
+   * written every cycle at a free-running pointer, read n-1 words behind it into a
+   * register. Block RAM on iCE40, LUT RAM on 7-series, so long wide delays cost no
+   * flip-flops. The contents have no reset: for data whose valid bit travels in `delay`.
+   */
+  delayMem(name: string, e: Expr, n: number): Expr {
+    if (n < 2) return this.delay(name, e, n);
+    // At least 16 words: yosys maps an iCE40 memory to block RAM only above a minimum
+    // use of the RAM's bits; 7-series LUT RAM is 32 deep whatever is asked.
+    const depth = Math.max(16, 2 ** Math.ceil(Math.log2(n)));
+    const aw = Math.max(1, Math.log2(depth));
+    const mem = this.memory(`${name}_mem`, e.width, depth, `${name} delayed by ${n} cycles`);
+    const wp = this.reg(`${name}_wr_ptr`, aw, 0, 'written this cycle');
+    const rp = this.reg(`${name}_rd_ptr`, aw, (depth - (n - 1)) % depth, `${n - 1} words behind the write pointer`);
+    const out = this.reg(`${name}_d${n}`, e.width, undefined);
+    this.sync((b) => {
+      b.memWrite(mem, wp, e);
+      b.set(wp, wp.add(1));
+      b.set(rp, rp.add(1));
+      b.set(out, mem.read(rp));
+    }, `${name}: ${n}-cycle delay line`);
+    return out;
+  }
+
   /** Register `e` for `n` cycles under the names `${name}_d1..dn`; returns the last stage. */
   delay(name: string, e: Expr, n: number, reset?: number): Expr {
     let cur = e;
