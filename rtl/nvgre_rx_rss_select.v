@@ -83,6 +83,7 @@ wire            use_4tuple;
 wire            use_2tuple;
 wire [255:0]    hash_addr;
 wire [287:0]    hash_data;
+wire            is_nvgre;
 wire            vmq_inner;
 reg             valid_reg;
 reg  [287:0]    hash_data_reg;
@@ -121,6 +122,7 @@ assign use_4tuple = (((rss_on & ~((in_encap != 2'd0) & in_side[3])) & in_l4_ok) 
 assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side[20:5])));
 assign hash_addr = (use_inner_4tuple ? in_i_addr : in_o_addr);
 assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple) ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'h0} : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'h0);
+assign is_nvgre = (in_encap == 2'd2);
 assign vmq_inner = (((in_encap != 2'd0) & in_side[4]) & in_inner_eth);
 
 // selection registers
@@ -131,15 +133,15 @@ always @(posedge clk) begin
     vmq_mac_reg <= (vmq_inner ? in_inner_mac : in_mac);
     vmq_has_vlan_reg <= (vmq_inner ? in_inner_vlan_valid : in_vlan_valid);
     vmq_vlan_reg <= (vmq_inner ? in_inner_vlan : in_vlan);
-    vmq_has_vsid_reg <= (vmq_inner & (in_encap == 2'd2));
+    vmq_has_vsid_reg <= (vmq_inner & is_nvgre);
     vmq_vsid_reg <= in_vsid;
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
     hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != 2'd0) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
-    vsid_reg <= in_vsid;
-    flowid_reg <= in_flowid;
+    vsid_reg <= (is_nvgre ? in_vsid : 24'd0);
+    flowid_reg <= (is_nvgre ? in_flowid : 8'd0);
     outer_l3_offset_reg <= ((in_l3_v4 | in_l3_v6) ? in_l3_off : 8'd0);
     inner_l2_offset_reg <= (in_inner_eth ? in_inner_l2_off : 8'd0);
     inner_l3_offset_reg <= ((in_inner_v4 | in_inner_v6) ? in_inner_l3_off : 8'd0);

@@ -174,6 +174,19 @@ export async function resolveConfig(model: Model, declared: Declared | undefined
       raw.metaFifoDepth = await measureCapacity(sim, model.layout);
       source += `, metaFifoDepth measured (${String(raw.metaFifoDepth)})`;
     }
+    // The parser kind has no register: what the directory declares, else the kind whose
+    // latency CAP_LATENCY reads (the streaming parser is 5 cycles shorter).
+    if (claim?.cfg.parser !== undefined) raw.parser = claim.cfg.parser;
+    else if (raw.ipv6 === false) {
+      try {
+        if (topTiming(parseBuildConfig({ ...raw, parser: 'stream' })).latency === caps.CAP_LATENCY) {
+          raw.parser = 'stream';
+          source += ', parser: stream (from CAP_LATENCY)';
+        }
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+      }
+    }
     let cfg: BuildConfig;
     try {
       cfg = parseBuildConfig(raw);

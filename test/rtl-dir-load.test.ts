@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../gen/config.ts';
+import { generateAll } from '../gen/build-all.ts';
+import { DEFAULT_CONFIG, parseBuildConfig } from '../gen/config.ts';
 import { baseRtl } from '../tb/mutants.ts';
 import { loadRtlDir } from '../tb/rtl-dir-load.ts';
 import { replayLine, runRtlDir } from '../tb/rtl-dir-run.ts';
@@ -117,6 +118,23 @@ describe('RTL directory: build parameters from the hardware', () => {
     const d = await copyBase('default');
     const rd = await loadRtlDir(d);
     const r = await runRtlDir(rd, { seed: 5, frames: 250 });
+    expect(r.report).toBeUndefined();
+    expect(r.records).toBeGreaterThan(200);
+  });
+});
+
+describe('RTL directory: a streaming-parser build', () => {
+  it('is recognised from CAP_LATENCY when nothing declares it, and passes the lockstep regression', async () => {
+    const cfg = parseBuildConfig({ ipv6: false, parser: 'stream', vmqFilters: 4, indirectionEntries: 32, queueBits: 4, metaFifoDepth: 16, allowBackpressureFifo: true });
+    const d = join(WORK, 'stream');
+    await rm(d, { recursive: true, force: true });
+    await mkdir(d, { recursive: true });
+    for (const [n, t] of generateAll(cfg)) if (n.endsWith('.v')) await writeFile(join(d, n), t);
+    const rd = await loadRtlDir(d, { measure: true });
+    // allowBackpressureFifo only gates generation; the hardware cannot tell it.
+    expect(rd.cfg).toEqual({ ...cfg, allowBackpressureFifo: false });
+    expect(rd.source).toBe('CAP_* registers, metaFifoDepth measured (16), parser: stream (from CAP_LATENCY)');
+    const r = await runRtlDir(rd, { seed: 6, frames: 250 });
     expect(r.report).toBeUndefined();
     expect(r.records).toBeGreaterThan(200);
   });

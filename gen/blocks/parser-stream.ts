@@ -33,12 +33,13 @@ export interface StreamFront {
   /**
    * Pass-through fields taken at tap 6, holding the frame in the cycle its parser outputs
    * do: raw bytes at the cursors the decide stages accept, garbage where they reject the
-   * layer (RSS select and VMQ read each only under the flag that says it is valid).
+   * layer (RSS select and VMQ read each only under the flag that says it is valid, and
+   * zero the VSID and FlowID of records that are not NVGRE).
    */
   late: Record<LateField, Signal>;
 }
 
-export type LateField = 'mac' | 'o_addr' | 'o_ports' | 'inner_mac' | 'i_addr' | 'i_ports';
+export type LateField = 'mac' | 'o_addr' | 'o_ports' | 'vsid' | 'flowid' | 'inner_mac' | 'i_addr' | 'i_ports';
 
 interface Tap {
   k: number;
@@ -167,10 +168,13 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   const t6 = taps[6]!;
   const lateAt = (name: string, lay: LayerOffsets, cur: Expr, rel: number, n: number): Signal =>
     lay.offsets.length ? extract(name, t6, cur, lay.offsets, n, rel).reg : none(name, n).reg;
+  const l4At6 = aligned('l4_cur', l4Cur, 1);
   const late: Record<LateField, Signal> = {
     mac: extract('late_mac', t6, undefined, [], 6).reg,
     o_addr: lateAt('late_o_addr', an.outerL3, aligned('outer_l3_cur', l3Cur, 0), 12, 8),
-    o_ports: lateAt('late_o_ports', an.l4, aligned('l4_cur', l4Cur, 1), 0, 4),
+    o_ports: lateAt('late_o_ports', an.l4, l4At6, 0, 4),
+    vsid: lateAt('late_vsid', an.l4, l4At6, 4, 3),
+    flowid: lateAt('late_flowid', an.l4, l4At6, 7, 1),
     inner_mac: lateAt('late_inner_mac', an.innerEth, aligned('inner_eth_cur', ethCur, 2), 0, 6),
     i_addr: lateAt('late_i_addr', an.innerL3, aligned('inner_l3_cur', il3Cur, 3), 12, 8),
     i_ports: lateAt('late_i_ports', an.innerL4, aligned('inner_l4_cur', il4Cur, 4), 0, 4),

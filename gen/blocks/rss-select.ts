@@ -118,6 +118,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const hashData = m.wire('hash_data', mux(any, data, lit(0, 8 * inBytes)));
 
   // VMQ key (SPEC section 4): the inner Ethernet header when encapsulated VMQ applies.
+  const nvgre = m.wire('is_nvgre', f.encap!.eq(2));
   const inner = m.wire('vmq_inner', f.encap!.ne(0).and(sf('encap_vmq_enable')).and(f.inner_eth!));
   const ob = rssSelectOutputs(c)[7]!.width;
   const off = (e: Expr): Expr => e.resize(ob);
@@ -129,15 +130,16 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
     ['vmq_mac', 48, mux(inner, f.inner_mac!, f.mac!)],
     ['vmq_has_vlan', 1, mux(inner, f.inner_vlan_valid!, f.vlan_valid!)],
     ['vmq_vlan', 12, mux(inner, f.inner_vlan!, f.vlan!)],
-    ['vmq_has_vsid', 1, inner.and(f.encap!.eq(2))],
+    ['vmq_has_vsid', 1, inner.and(nvgre)],
     ['vmq_vsid', 24, f.vsid!],
     ['hash_valid', 1, any],
     ['hash_type', 16, hashType],
     ['hash_input', 3, hashInput],
     ['encap', 2, f.encap!],
     ['inner_parsed', 1, f.inner_v4!.or(f.inner_v6!)],
-    ['vsid', 24, f.vsid!],
-    ['flowid', 8, f.flowid!],
+    // The parser's streaming build leaves the GRE key bytes raw: zero them unless NVGRE.
+    ['vsid', 24, mux(nvgre, f.vsid!, lit(0, 24))],
+    ['flowid', 8, mux(nvgre, f.flowid!, lit(0, 8))],
     ['outer_l3_offset', ob, mux(l3, off(f.l3_off!), lit(0, ob))],
     ['inner_l2_offset', ob, mux(f.inner_eth!, off(f.inner_l2_off!), lit(0, ob))],
     ['inner_l3_offset', ob, mux(f.inner_v4!.or(f.inner_v6!), off(f.inner_l3_off!), lit(0, ob))],
