@@ -17,15 +17,37 @@ import { runTool } from '../flow/yosys.ts';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIZES = [64, 72, 96, 128, 136, 256, 1024];
-const BUILDS = SIZES.flatMap((maxHeaderBytes) => [true, false].map((ipv6) => ({ maxHeaderBytes, ipv6 })));
+const BUILDS = SIZES.flatMap((maxHeaderBytes) => [
+  ...[true, false].map((ipv6) => ({ maxHeaderBytes, ipv6, parser: 'window' as const })),
+  { maxHeaderBytes, ipv6: false, parser: 'stream' as const },
+]);
+
+describe('the streaming parser option', () => {
+  it('is refused with IPv6 and above 128 bits, with the key named', () => {
+    expect(() => parseBuildConfig({ parser: 'stream' })).toThrow(/^config: parser: parser 'stream' needs ipv6: false/);
+    expect(() => parseBuildConfig({ parser: 'stream', ipv6: false, dataWidth: 256 })).toThrow(/^config: parser: .*64- and 128-bit/);
+    expect(() => parseBuildConfig({ parser: 'fast' })).toThrow(/^config: parser: /);
+  });
+  it('keeps no header window: no window registers in capture, no in_window port on the parser, 5 cycles less latency', () => {
+    const cfg = parseBuildConfig({ ipv6: false, parser: 'stream' });
+    const files = generateAll(cfg);
+    expect(files.get('nvgre_rx_capture.v')).not.toMatch(/window/);
+    expect(files.get('nvgre_rx_parser.v')).not.toMatch(/in_window/);
+    expect(files.get('nvgre_rx.v')).toMatch(/Build: .* parser=stream$/m);
+    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false })).latency - 5);
+    // The window build's files never mention the option.
+    expect(generateAll(parseBuildConfig({ ipv6: false })).get('nvgre_rx.v')).not.toMatch(/parser=/);
+  });
+});
 
 describe('maxHeaderBytes sweep', () => {
-  it.concurrent.each(BUILDS)('maxHeaderBytes=$maxHeaderBytes ipv6=$ipv6: generates and lints clean', async (c) => {
+  it.concurrent.each(BUILDS)('maxHeaderBytes=$maxHeaderBytes ipv6=$ipv6 parser=$parser: generates and lints clean', async (c) => {
     const cfg = parseBuildConfig(c);
     const files = generateAll(cfg);
     expect(files.has('nvgre_rx.v')).toBe(true);
-    // The parser keeps its stage count whatever fits: empty layers still take their stages.
-    expect(topTiming(cfg).parserLatency).toBe(c.ipv6 ? 11 + 2 * cfg.ipv6MaxExtHeaders : 11);
+    // The parser keeps its stage count whatever fits: empty layers still take their stages
+    // (the streaming parser has no extract stages: Ethernet and five decide stages).
+    expect(topTiming(cfg).parserLatency).toBe(c.parser === 'stream' ? 6 : c.ipv6 ? 11 + 2 * cfg.ipv6MaxExtHeaders : 11);
     const h = createHash('sha256');
     for (const [n, t] of files) h.update(n).update('\0').update(t).update('\0');
     const dir = join(REPO, 'build', 'lint', `sweep-${h.digest('hex').slice(0, 16)}`);

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { moduleDepths } from '../flow/depth-gate.ts';
+import { moduleDepths, wholeDesignDepth } from '../flow/depth-gate.ts';
 import { generatedSources } from '../flow/sources.ts';
 import { MAX_LUT_LEVELS } from '../flow/synth.ts';
 import { parseBuildConfig } from '../gen/config.ts';
@@ -20,10 +20,15 @@ const run = promisify(execFile);
 const MINE = ['nvgre_rx_capture', 'nvgre_rx_parser', 'nvgre_rx_rss_select', 'nvgre_rx'];
 const DEFAULT = parseBuildConfig({});
 const WIDE = parseBuildConfig({ dataWidth: 512 });
+// The streaming parser (gen/blocks/parser-stream.ts): the iCE40 build and a 512-bit one.
+const STREAM = parseBuildConfig({ ipv6: false, parser: 'stream', vmqFilters: 2, indirectionEntries: 16, queueBits: 4, toeplitz: 'const-key', maxHeaderBytes: 128, metaFifoDepth: 16, allowBackpressureFifo: true });
+const STREAM_WIDE = parseBuildConfig({ dataWidth: 128, ipv6: false, parser: 'stream' });
 
 describe.each([
   ['default', DEFAULT],
   ['512-bit', WIDE],
+  ['streaming', STREAM],
+  ['streaming-128', STREAM_WIDE],
 ] as const)('%s build', (label, cfg) => {
   it('lints clean under verilator -Wall', async () => {
     const src = await generatedSources(cfg);
@@ -44,6 +49,14 @@ describe(`at most ${MAX_LUT_LEVELS} LUT6 levels`, () => {
       console.log(`depth default: ${f.text}`);
       expect(f.path.length, f.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
     }
+  });
+  it('streaming parser, small build: the whole design; 128-bit: the parser (its lane multiplexers grow with the beat)', async () => {
+    const w = await wholeDesignDepth('top-stream', await generatedSources(STREAM));
+    console.log(`depth streaming: ${w.text}`);
+    expect(w.path.length, w.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
+    const [f] = await moduleDepths('top-stream-128', await generatedSources(STREAM_WIDE), ['nvgre_rx_parser']);
+    console.log(`depth streaming 128: ${f!.text}`);
+    expect(f!.path.length, f!.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
   });
   it('512-bit build: capture (parser and RSS select are width-independent)', async () => {
     const a = await generatedSources(DEFAULT);

@@ -33,10 +33,18 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const mhb = c.maxHeaderBytes;
   const words = Math.ceil(mhb / W);
   const m = new Module('nvgre_rx_capture', [
-    'NVGRE receive parser front end: captures the header window of each frame from',
-    'AXI4-Stream. Beat k is written into window bytes [k*W, k*W+W) by a word write',
-    'enable (no shifting); beats past the window only count length. On the tlast beat',
-    'the merged window, the 16-bit saturating length, tuser and the configuration',
+    ...(keepWindow
+      ? [
+          'NVGRE receive parser front end: captures the header window of each frame from',
+          'AXI4-Stream. Beat k is written into window bytes [k*W, k*W+W) by a word write',
+          'enable (no shifting); beats past the window only count length. On the tlast beat',
+          'the merged window, the 16-bit saturating length, tuser and the configuration',
+        ]
+      : [
+          'NVGRE receive parser front end of the streaming parser: counts the length of',
+          'each frame on AXI4-Stream (the parser takes the header bytes off the beats',
+          'itself). On the tlast beat the 16-bit saturating length, tuser and the configuration',
+        ]),
     'snapshot are registered on out_*; the next frame may start in the next cycle.',
     'tkeep: every beat before tlast counts as full; on the tlast beat tkeep must be',
     'contiguous from byte 0 (see gen/blocks/capture.ts for the exact count otherwise).',
@@ -108,7 +116,7 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
       t.set(uReg, tuser);
       t.set(cReg, cfgIn);
     });
-  }, 'window and the frame handed to the parser');
+  }, keepWindow ? 'window and the frame handed to the parser' : 'the frame handed to the parser');
   m.sync((b) => {
     b.if(accept, (t) =>
       t.if(tlast, (t1) => {
