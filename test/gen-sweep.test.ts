@@ -14,6 +14,7 @@ import { generateAll } from '../gen/build-all.ts';
 import { parseBuildConfig } from '../gen/config.ts';
 import { topTiming } from '../gen/top.ts';
 import { runTool } from '../flow/yosys.ts';
+import { matrixNames, namedConfig } from '../tb/regress-configs.ts';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIZES = [64, 72, 96, 128, 136, 256, 1024];
@@ -27,6 +28,13 @@ describe('the streaming parser option', () => {
     expect(() => parseBuildConfig({ parser: 'stream' })).toThrow(/^config: parser: parser 'stream' needs ipv6: false/);
     expect(() => parseBuildConfig({ parser: 'stream', ipv6: false, dataWidth: 256 })).toThrow(/^config: parser: .*64- and 128-bit/);
     expect(() => parseBuildConfig({ parser: 'fast' })).toThrow(/^config: parser: /);
+  });
+  it('has regression names w<64|128>-v4-<rk|ck>-s, all in make sim-matrix', () => {
+    expect(namedConfig('w64-v4-ck-s')).toEqual(parseBuildConfig({ ipv6: false, toeplitz: 'const-key', parser: 'stream' }));
+    const s = matrixNames().filter((n) => n.endsWith('-s'));
+    expect(s).toEqual(['w64-v4-rk-s', 'w64-v4-ck-s', 'w128-v4-rk-s', 'w128-v4-ck-s']);
+    for (const n of s) expect(namedConfig(n).parser).toBe('stream');
+    expect(() => namedConfig('w256-v4-rk-s')).toThrow(/64- and 128-bit/);
   });
   it('keeps no header window: no window registers in capture, no in_window port on the parser, 5 cycles less latency', () => {
     const cfg = parseBuildConfig({ ipv6: false, parser: 'stream' });
