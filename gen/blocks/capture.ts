@@ -83,11 +83,10 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const lenPart = cat(beats, lastLow);
   const frameLen = m.wire('frame_len', mux(sat, lit(0xffff, 16), mux(full, lenFull, lenPart)));
 
-  // The window, merged with the beat being accepted.
-  let merged: Expr | undefined;
-  let windowReg: Signal | undefined;
-  if (beatIdx) {
-    const win = m.reg('window_reg', 8 * mhb, undefined, 'window byte 0 in the MSBs');
+  // The window, merged with the beat being accepted, and its copy handed to the parser.
+  let win: { reg: Signal; merged: Signal; port: Signal } | undefined;
+  if (beatIdx && outWindow) {
+    const reg = m.reg('window_reg', 8 * mhb, undefined, 'window byte 0 in the MSBs');
     const parts: Expr[] = [];
     for (let k = 0; k < words; k++) {
       const lo = k * W;
@@ -95,23 +94,23 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
       // Lane i of tdata is the beat's byte i: reverse the lanes into network order.
       const beat = cat(...Array.from({ length: n }, (_, i) => tdata.slice(8 * i + 7, 8 * i)));
       const top = 8 * mhb - 1 - 8 * lo;
-      const old = win.slice(top, top - 8 * n + 1);
+      const old = reg.slice(top, top - 8 * n + 1);
       parts.push(mux(accept.and(beatIdx.eq(k)), beat, old));
     }
-    merged = m.wire('window_merged', cat(...parts));
-    windowReg = win;
+    const merged = m.wire('window_merged', cat(...parts));
+    win = { reg, merged, port: outWindow };
   }
 
   const vReg = m.reg('out_valid_reg', 1, 0);
-  const wReg = merged ? m.reg('out_window_reg', 8 * mhb, undefined) : undefined;
+  const winOut = win && m.reg('out_window_reg', 8 * mhb, undefined);
   const lReg = m.reg('out_len_reg', 16, undefined);
   const uReg = m.reg('out_user_reg', 1, undefined);
   const cReg = m.reg('out_cfg_reg', cfgWidth, undefined);
   m.sync((b) => {
-    if (windowReg && merged) b.set(windowReg, merged);
+    if (win) b.set(win.reg, win.merged);
     b.set(vReg, accept.and(tlast));
     b.if(accept.and(tlast), (t) => {
-      if (wReg && merged) t.set(wReg, merged);
+      if (win && winOut) t.set(winOut, win.merged);
       t.set(lReg, frameLen);
       t.set(uReg, tuser);
       t.set(cReg, cfgIn);
@@ -133,7 +132,7 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
     );
   }, 'beat and length counters');
   m.assign(outValid, vReg);
-  if (outWindow && wReg) m.assign(outWindow, wReg);
+  if (win && winOut) m.assign(win.port, winOut);
   m.assign(outLen, lReg);
   m.assign(outUser, uReg);
   m.assign(outCfg, cReg);

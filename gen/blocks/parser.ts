@@ -70,8 +70,9 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
   const m = new Module('nvgre_rx_parser', [
     'NVGRE receive parser: outer Ethernet (0-2 tags), IPv4/IPv6 with extension headers,',
     'GRE/NVGRE, inner Ethernet, inner IPv4/IPv6 and TCP/UDP, as a fixed pipeline that',
-    'accepts one frame per cycle. Each variable-offset layer is extracted with a',
-    'multiplexer over the offsets it can reach, one stage before it is decoded.',
+    ...(c.parser === 'stream'
+      ? ['accepts one frame per cycle. Streaming build: no header window; taps on a delay', "line of beats take each layer's bytes as they pass, one tap per decide stage."]
+      : ['accepts one frame per cycle. Each variable-offset layer is extracted with a', 'multiplexer over the offsets it can reach, one stage before it is decoded.']),
   ]);
   const p = new Pipeline(m);
   const stream = c.parser === 'stream';
