@@ -132,8 +132,10 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
     m.sync((b) => b.set(r, e), why);
     return r;
   };
-  const layerAt = (lay: LayerOffsets, t: Tap, cur: Signal): { reg: Signal; next: Expr } =>
-    lay.offsets.length ? extract(`${lay.name}_bytes`, t, cur, lay.offsets, lay.bytes) : none(`${lay.name}_bytes`, lay.bytes);
+  /** `n` bytes at `rel` past a layer's cursor, or constant zeros where the layer cannot be reached. */
+  const bytesAt = (name: string, lay: LayerOffsets, t: Tap, cur: Expr, rel: number, n: number): { reg: Signal; next: Expr } =>
+    lay.offsets.length ? extract(name, t, cur, lay.offsets, n, rel) : none(name, n);
+  const layerAt = (lay: LayerOffsets, t: Tap, cur: Signal): { reg: Signal; next: Expr } => bytesAt(`${lay.name}_bytes`, lay, t, cur, 0, lay.bytes);
 
   // Tap 0: the outer Ethernet header; the outer L3 cursor follows its tags.
   const pre = extract('eth_bytes', taps[0]!, undefined, [], PREFIX_BYTES);
@@ -166,8 +168,7 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   const cb = Math.min(CW, lw + ib + 1);
   const aligned = (name: string, cur: Signal, k: number): Expr => m.delay(`${name}_t6`, cur.trunc(cb), 5 - k).zext(CW);
   const t6 = taps[6]!;
-  const lateAt = (name: string, lay: LayerOffsets, cur: Expr, rel: number, n: number): Signal =>
-    lay.offsets.length ? extract(name, t6, cur, lay.offsets, n, rel).reg : none(name, n).reg;
+  const lateAt = (name: string, lay: LayerOffsets, cur: Expr, rel: number, n: number): Signal => bytesAt(name, lay, t6, cur, rel, n).reg;
   const l4At6 = aligned('l4_cur', l4Cur, 1);
   const late: Record<LateField, Signal> = {
     mac: extract('late_mac', t6, undefined, [], 6).reg,
