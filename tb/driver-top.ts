@@ -9,6 +9,7 @@ import { buildParamsOf, describeBuild, type BuildConfig } from '../gen/config.ts
 import { emitModule } from '../gen/emit/verilog.ts';
 import type { Module } from '../gen/ir/module.ts';
 import { topModule, topTiming } from '../gen/top.ts';
+import { idleAxil } from '../ref/cycle/csr-model.ts';
 import { TopModel, type TopInputs, type TopModelParams } from '../ref/cycle/top-model.ts';
 import type { MetaRecord } from '../ref/record.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
@@ -206,15 +207,7 @@ class TopPacked implements PackedLockstepModel {
       s_axis_tlast: false,
       s_axis_tuser: false,
       m_axis_meta_tready: false,
-      s_axil_awaddr: 0,
-      s_axil_awvalid: false,
-      s_axil_wdata: 0,
-      s_axil_wstrb: 0,
-      s_axil_wvalid: false,
-      s_axil_bready: false,
-      s_axil_araddr: 0,
-      s_axil_arvalid: false,
-      s_axil_rready: false,
+      ...idleAxil(),
     };
   }
 

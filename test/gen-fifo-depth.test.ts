@@ -8,19 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { generateAll } from '../gen/build-all.ts';
 import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { lineRateFifoDepth, topModelParams } from '../gen/top.ts';
+import { idleAxil } from '../ref/cycle/csr-model.ts';
 import { TopModel, type TopInputs } from '../ref/cycle/top-model.ts';
 
-const IDLE_AXIL = {
-  s_axil_awaddr: 0,
-  s_axil_awvalid: false,
-  s_axil_wdata: 0,
-  s_axil_wstrb: 0,
-  s_axil_wvalid: false,
-  s_axil_bready: true,
-  s_axil_araddr: 0,
-  s_axil_arvalid: false,
-  s_axil_rready: true,
-};
+const IDLE_AXIL = idleAxil(true);
 
 /** Cycles with s_axis_tready low while single-beat frames are offered every cycle. */
 function readyLowCycles(cfg: BuildConfig, capacity: number, cycles: number): number {

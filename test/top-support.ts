@@ -11,6 +11,7 @@ import { describeBuild, type BuildConfig } from '../gen/config.ts';
 import { emitModule } from '../gen/emit/verilog.ts';
 import { unpackMeta } from '../gen/meta-layout.ts';
 import { topModelParams, topModule } from '../gen/top.ts';
+import { idleAxil } from '../ref/cycle/csr-model.ts';
 import { TopModel, type TopInputs, type TopOutputs } from '../ref/cycle/top-model.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import type { MetaRecord } from '../ref/record.ts';
@@ -56,17 +57,7 @@ export interface Driven {
   notReady: number;
 }
 
-const IDLE_AXIL = {
-  s_axil_awaddr: 0,
-  s_axil_awvalid: false,
-  s_axil_wdata: 0,
-  s_axil_wstrb: 0,
-  s_axil_wvalid: false,
-  s_axil_bready: true,
-  s_axil_araddr: 0,
-  s_axil_arvalid: false,
-  s_axil_rready: true,
-};
+const IDLE_AXIL = idleAxil(true);
 
 /** Runs `script` against the cycle model, choosing inputs from its outputs. */
 export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): Driven {

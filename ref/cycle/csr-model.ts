@@ -30,21 +30,24 @@ export interface CsrInputs {
   cnt: readonly boolean[];
 }
 
-/** The CSR block's inputs with no transaction and no counter pulse. */
-export function idleCsrInputs(): CsrInputs {
+/** The AXI4-Lite inputs with no transaction; `ready`: bready and rready high. */
+export function idleAxil(ready = false): Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
   return {
     s_axil_awaddr: 0,
     s_axil_awvalid: false,
     s_axil_wdata: 0,
     s_axil_wstrb: 0,
     s_axil_wvalid: false,
-    s_axil_bready: false,
+    s_axil_bready: ready,
     s_axil_araddr: 0,
     s_axil_arvalid: false,
-    s_axil_rready: false,
-    cnt_valid: false,
-    cnt: COUNTERS.map(() => false),
+    s_axil_rready: ready,
   };
+}
+
+/** The CSR block's inputs with no transaction and no counter pulse. */
+export function idleCsrInputs(): CsrInputs {
+  return { ...idleAxil(), cnt_valid: false, cnt: COUNTERS.map(() => false) };
 }
 
 export interface CsrOutputs {
