@@ -443,9 +443,10 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
 
   // Registered outputs, in the order of the shared field table.
   m.assign(m.output('out_valid', 1), p.get('valid'));
-  const late: Partial<Record<string, Expr>> = { ...front?.late, side: m.delayMem('side', inSide, p.stage) };
+  // Outputs that bypass the stages: the side data, and a streaming build's tap-6 fields.
+  const bypass: Partial<Record<string, Expr>> = { ...front?.late, side: m.delayMem('side', inSide, p.stage) };
   for (const f of parsedFields(c, opts.sideWidth)) {
-    const s = late[f.name] ?? p.get(f.name);
+    const s = bypass[f.name] ?? p.get(f.name);
     m.assign(m.output(`out_${f.name}`, f.width), s.resize(f.width));
   }
   return { module: m, latency: p.stage };
