@@ -111,13 +111,17 @@ export class SimProcess {
     // A write to a dead child is reported by the exit handler; this only keeps Node
     // from treating EPIPE as an unhandled error.
     this.child.stdin.on('error', () => undefined);
+    // 'close', not 'exit': the harness ends by itself right after its final reply, and
+    // 'exit' may be seen before those last bytes have been read from its stdout, which
+    // would report a clean close as a death with requests outstanding. 'close' comes
+    // only once stdout has ended, so every reply has been framed by then.
     this.exited = new Promise((res) => {
-      this.child.on('close', () => this.releaseSlots());
       this.child.on('error', (e) => {
         this.fail(`cannot start ${model.binary}: ${e.message}`);
         res();
       });
-      this.child.on('exit', (code, signal) => {
+      this.child.on('close', (code, signal) => {
+        this.releaseSlots();
         if (!this.closed || this.queue.length) {
           const how = signal ? `killed by ${signal}` : `exited with status ${code}`;
           const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
