@@ -19,7 +19,7 @@ help:
 	@echo "make sim-matrix every width x IPv6 x Toeplitz build, and the streaming-parser builds, through the regression"
 	@echo "make sim RTL=DIR  the regression on your own copy of the Verilog (top nvgre_rx)"
 	@echo "make gls       gate-level simulation of the yosys netlist (CONFIG= RTL= SEED= FRAMES=)"
-	@echo "make mutants   random single-point mutants of the RTL: how many the regression kills"
+	@echo "make mutants   a uniform sample of single-point RTL mutants through make sim FRAMES=3000: kill rate per module (COUNT= SEED= JOBS=)"
 	@echo "make wave       FST + GTKWave save file of a short run in build/wave"
 	@echo "make coverage   Verilator line/toggle coverage in build/coverage"
 	@echo "make fuzz       coverage-guided mutation fuzzing on the RTL (FUZZ_SECONDS= FUZZ_FRAMES= SEED= CONFIG=)"
@@ -100,8 +100,9 @@ gls: deps
 	$(NPX) tsx tb/gls-main.ts $(if $(CONFIG),--config $(CONFIG)) $(if $(RTL),--rtl $(RTL)) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) --frames $(or $(FRAMES),400)
 
 # Random single-point mutants of the default RTL through the regression: the kill rate.
+# A uniform sample of COUNT mutants, each through the short regression (make sim FRAMES=3000).
 mutants: deps
-	$(NPX) tsx tb/mutants-main.ts --count $(or $(COUNT),8) --seed $(or $(SEED),1) --frames $(or $(FRAMES),300)
+	$(NPX) tsx tb/mutants-main.ts --count $(or $(COUNT),100) --seed $(or $(SEED),1) --frames $(or $(FRAMES),3000) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(HAND),--hand)
 
 # FST of a short run with its GTKWave save file: gtkwave build/wave/nvgre_rx.fst build/wave/nvgre_rx.gtkw
 wave: deps

@@ -9,6 +9,8 @@ import type { Profile } from '../ref/profile.ts';
 import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord } from '../ref/record.ts';
 import { CSR_EDGES, type EdgeProfile } from './stimulus-csr.ts';
 import { deepReach } from './stimulus-deep.ts';
+import { recordBins, registerBins, structuralBins } from './coverage-structural.ts';
+import type { ScriptItem } from './stimulus.ts';
 
 export type CoverageCounts = Record<string, number>;
 
@@ -63,6 +65,7 @@ export function coverageBins(cfg: BuildConfig): string[] {
     ...STIM_BINS.map((s) => `stim ${s}`),
     ...deepBins(cfg),
     ...CSR_EDGES.map((e) => `csr edge: ${e}`),
+    ...structuralBins(cfg),
   ];
 }
 
@@ -111,8 +114,8 @@ export class Coverage {
     this.counts[bin] = (this.counts[bin] ?? 0) + n;
   }
 
-  /** Count one classified frame. */
-  frame(f: Uint8Array, r: MetaRecord, p: Profile): void {
+  /** Count one classified frame (`tag`: what the stimulus meant it for, see tb/stimulus-structural.ts). */
+  frame(f: Uint8Array, r: MetaRecord, p: Profile, tag?: string): void {
     const s = this.state;
     parseFrame(f, { maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes), ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable }, s);
     this.hit(`encap ${r.encap}`);
@@ -132,6 +135,15 @@ export class Coverage {
     this.vmq(f, s, r, p);
     this.deepHeaders(f, s, p);
     for (const e of (p as Partial<EdgeProfile>).csrEdges ?? []) this.hit(`csr edge: ${e}`);
+    recordBins(this.hitFn, this.cfg, r, p);
+    if (tag?.startsWith('bounds ')) this.hit(tag);
+  }
+
+  private readonly hitFn = (bin: string): void => this.hit(bin);
+
+  /** The register traffic of a run's script (every item of it was carried out). */
+  registers(items: readonly ScriptItem[]): void {
+    registerBins(this.hitFn, this.cfg, items);
   }
 
   /** Needed headers ending in the deepest bytes, or crossing the limit by at most 8 bytes. */
@@ -164,14 +176,33 @@ export class Coverage {
     let vsidMiss = false;
     let vsidOuter = false;
     p.filters.forEach((x, i) => {
-      if (!x.valid || !sameMac(f, macOff, x.mac)) return;
+      const macEq = sameMac(f, macOff, x.mac);
       const vOk = !x.matchVlan || x.vlanId === vlan;
       const sOk = !x.matchVsid || x.vsid === vsid;
+      if (!x.valid) {
+        if (macEq && vOk && sOk) this.hit(`filter[${i}] invalid, all else matching`);
+        return;
+      }
+      if (!macEq) {
+        const half = vOk && sOk ? oneByteApart(f, macOff, x.mac) : undefined;
+        if (half) this.hit(`filter[${i}] near miss: MAC bytes ${half}`);
+        return;
+      }
       if (vOk && sOk) matches.push(i);
-      else if (!vOk) vlanMiss = true;
-      else if (vsid < 0) vsidOuter = true;
-      else vsidMiss = true;
+      else if (!vOk) {
+        vlanMiss = true;
+        if (sOk) this.hit(`filter[${i}] near miss: ${vlan < 0 ? 'untagged' : 'VLAN'}`);
+      } else if (vsid < 0) vsidOuter = true;
+      else {
+        vsidMiss = true;
+        this.hit(`filter[${i}] near miss: VSID`);
+      }
     });
+    if (r.vmq_hit) {
+      const w = matches[0]!;
+      if (matches.includes(w + 1)) this.hit(`filter[${w}] wins over the slot above`);
+      for (const i of matches) if (matches.includes(i - 1)) this.hit(`filter[${i}] loses to the slot below`);
+    }
     if (r.vmq_hit) {
       const x = p.filters[r.vmq_filter]!;
       this.hit(inner ? (vsid >= 0 ? 'vmq hit inner NVGRE' : 'vmq hit inner (no VSID)') : vlan < 0 ? 'vmq hit outer untagged' : 'vmq hit outer tagged');
@@ -203,6 +234,16 @@ function isTpid(f: Uint8Array, o: number): boolean {
   const t = u16(f, o);
   return t === 0x8100 || t === 0x88a8;
 }
+/** '0-1' or '2-5' when the MACs differ in exactly one byte, in that part. */
+function oneByteApart(f: Uint8Array, o: number, mac: Uint8Array): '0-1' | '2-5' | undefined {
+  let at = -1;
+  for (let i = 0; i < 6; i++) {
+    if (f[o + i] === mac[i]) continue;
+    if (at >= 0) return undefined;
+    at = i;
+  }
+  return at < 0 ? undefined : at < 2 ? '0-1' : '2-5';
+}
 function sameMac(f: Uint8Array, o: number, mac: Uint8Array): boolean {
   for (let i = 0; i < 6; i++) if (f[o + i] !== mac[i]) return false;
   return true;
@@ -226,8 +267,36 @@ function fallbackReason(f: Uint8Array, s: ParseState, r: MetaRecord): (typeof FA
   return 'no-inner-l4';
 }
 
-/** Printable lines: "bin  count", holes marked. */
+/** The family of a bin: its indices replaced by `*` (`filter[3] hit` -> `filter[*] hit`). */
+function family(bin: string): string {
+  return bin.replace(/\[\d+\]/g, '[*]');
+}
+
+/**
+ * Printable lines: "bin  count", holes marked. Families of more than four indexed bins
+ * (per filter, per entry, per register) are one line each, with how many of their bins
+ * were hit and the fewest hits of one; their holes are listed by name.
+ */
 export function formatCoverage(counts: CoverageCounts, bins: string[]): string[] {
-  const w = Math.max(...bins.map((b) => b.length));
-  return bins.map((b) => `  ${b.padEnd(w)}  ${String(counts[b] ?? 0).padStart(9)}${counts[b] ? '' : '   <-- never hit'}`);
+  const groups = new Map<string, string[]>();
+  for (const b of bins) groups.set(family(b), [...(groups.get(family(b)) ?? []), b]);
+  const rows: [string, string, string[]][] = [];
+  for (const [fam, members] of groups) {
+    if (members.length <= 4) {
+      for (const b of members) rows.push([b, String(counts[b] ?? 0), counts[b] ? [] : [b]]);
+      continue;
+    }
+    const hit = members.filter((b) => counts[b]);
+    const min = Math.min(...members.map((b) => counts[b] ?? 0));
+    rows.push([fam, `${hit.length}/${members.length} hit, min ${min}`, members.filter((b) => !counts[b])]);
+  }
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const v = Math.max(...rows.map((r) => r[1].length));
+  const out: string[] = [];
+  for (const [name, val, holes] of rows) {
+    out.push(`  ${name.padEnd(w)}  ${val.padStart(v)}${holes.length ? '   <-- never hit' : ''}`);
+    if (holes.length && holes[0] !== name) for (const h of holes.slice(0, 12)) out.push(`      never hit: ${h}`);
+    if (holes.length > 12) out.push(`      ... and ${holes.length - 12} more`);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 // seeds, and counted killed when any run fails (a mismatch, or the directory refused:
 // a broken CAP register or AXI4-Lite read path is a failure the user would see too).
 
+import type { TrafficShape } from './driver.ts';
 import type { RunResult } from './regress.ts';
 import { runRtlDir } from './rtl-dir-run.ts';
 import { loadRtlDir } from './rtl-dir-load.ts';
@@ -24,6 +25,8 @@ export interface MutantOutcome {
 export interface MutantRunOptions {
   seeds: number[];
   frames: number;
+  /** Traffic shape; MUTANT_SHAPE when absent from the options, the regression's default when undefined. */
+  shape?: TrafficShape;
 }
 
 export async function runMutant(files: Map<string, string>, m: Mutant, o: MutantRunOptions): Promise<MutantOutcome> {
@@ -39,7 +42,7 @@ export async function runMutant(files: Map<string, string>, m: Mutant, o: Mutant
     throw e;
   }
   for (const seed of o.seeds) {
-    const r = await runRtlDir(rd, { seed, frames: o.frames, shape: MUTANT_SHAPE, noWave: true, replay: `make sim RTL=${dir} SEED=${seed} FRAMES=${o.frames}` });
+    const r = await runRtlDir(rd, { seed, frames: o.frames, shape: 'shape' in o ? o.shape : MUTANT_SHAPE, noWave: true, replay: `make sim RTL=${dir} SEED=${seed} FRAMES=${o.frames}` });
     if (r.mismatch) {
       const f = r.mismatch.fields?.length ? ` (${r.mismatch.fields.join(', ')})` : '';
       return done({ killed: true, by: `${r.mismatch.signal}${f}, seed ${seed}, cycle ${r.mismatch.cycle}`, report: r.report, result: r });

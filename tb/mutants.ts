@@ -135,12 +135,21 @@ export async function writeMutant(files: Map<string, string>, m: Mutant): Promis
   return dir;
 }
 
-// Random single-point mutants: operator and constant flips inside `assign` statements.
+// Random single-point mutants: one operator or constant flipped on one logic line.
 interface Op {
   re: RegExp;
   to: (s: string) => string;
   what: string;
 }
+const flipBit0 = (s: string): string => {
+  const [, w, base, v] = /(\d+)'([dhb])([0-9a-fA-F_]+)/.exec(s)!;
+  const radix = base === 'd' ? 10 : base === 'h' ? 16 : 2;
+  const width = BigInt(w!);
+  let x = 0n;
+  for (const ch of v!.replaceAll('_', '')) x = x * BigInt(radix) + BigInt(parseInt(ch, radix));
+  const flipped = (x ^ 1n) & ((1n << width) - 1n);
+  return `${w}'${base}${flipped.toString(radix)}`;
+};
 const OPS: Op[] = [
   { re: / == /g, to: () => ' != ', what: '== to !=' },
   { re: / != /g, to: () => ' == ', what: '!= to ==' },
@@ -154,42 +163,88 @@ const OPS: Op[] = [
   { re: / > /g, to: () => ' >= ', what: '> to >=' },
   { re: / >= /g, to: () => ' > ', what: '>= to >' },
   { re: /~(?=[A-Za-z_(])/g, to: () => '', what: 'a ~ removed' },
-  {
-    re: /\b(\d+)'d(\d+)\b/g,
-    to: (s) => {
-      const [, w, v] = /(\d+)'d(\d+)/.exec(s)!;
-      const width = Number(w);
-      const flipped = (BigInt(v!) ^ 1n) & ((1n << BigInt(width)) - 1n);
-      return `${w}'d${flipped}`;
-    },
-    what: 'constant bit 0 flipped',
-  },
+  { re: /\b\d+'[dhb][0-9a-fA-F_]+\b/g, to: flipBit0, what: 'constant bit 0 flipped' },
 ];
 
-/** `n` random single-point mutants of `assign` lines, reproducible from `seed`. */
-export function randomMutants(files: Map<string, string>, n: number, seed: number): Mutant[] {
-  const sites: { file: string; line: number; op: Op; at: number; len: number; text: string }[] = [];
+/** One place a mutation operator applies: file, 1-based line, column and operator. */
+export interface MutationSite {
+  file: string;
+  line: number;
+  at: number;
+  len: number;
+  op: Op;
+  text: string;
+}
+
+// Lines that declare rather than compute: ports, nets, parameters, directives.
+const DECLARATION = /^\s*(input|output|inout|wire|reg|parameter|localparam|module|endmodule|integer|genvar|`)/;
+
+/**
+ * Where a line's logic starts: after `assign x =`, after the target of a blocking or
+ * non-blocking assignment, or at the start of an `if`/`case` condition; -1 for a line
+ * with no logic (declarations, comments, `begin`/`end`, a bare `always`).
+ */
+function logicStart(l: string): number {
+  if (DECLARATION.test(l) || /^\s*(\/\/|\/\*|\*)/.test(l)) return -1;
+  const a = /^\s*assign\s+[^=]*?=(?!=)/.exec(l);
+  if (a) return a[0].length;
+  const s = /^\s*[A-Za-z_][\w.]*(\[[^\]]*\])*\s*<?=(?!=)/.exec(l);
+  if (s) return s[0].length;
+  const c = /^\s*(end\s+)?(else\s+)?(if|case[zx]?)\s*\(/.exec(l);
+  if (c) return c[0].length - 1;
+  // A case label (`8'd5: begin`, `4'd3, 4'd4: x = ...`).
+  if (/^\s*[\d'a-fA-FhbdxX_, ]+:/.test(l)) return 0;
+  return -1;
+}
+
+/**
+ * Every mutation site of the sources, grouped by logic line: a line with at least one
+ * operator or constant that an operator of OPS changes. The unused-bits sink feeds
+ * nothing, so it is left out.
+ */
+export function mutationLines(files: Map<string, string>): MutationSite[][] {
+  const lines: MutationSite[][] = [];
   for (const [file, text] of [...files].sort()) {
     text.split('\n').forEach((l, i) => {
-      // The unused-bits sink feeds nothing: mutating it cannot change behaviour.
-      if (!/^assign\s/.test(l) || /unused_ok/.test(l)) return;
-      const eq = l.indexOf('=');
+      if (/unused_ok/.test(l)) return;
+      const from = logicStart(l);
+      if (from < 0) return;
+      const sites: MutationSite[] = [];
       for (const op of OPS) {
-        for (const m of l.matchAll(op.re)) if (m.index! > eq) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l });
+        for (const m of l.matchAll(op.re)) if (m.index! >= from) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l });
       }
+      if (sites.length) lines.push(sites);
     });
   }
+  return lines;
+}
+
+/** A stable name for a mutant: the file and a hash of the line before and after (line numbers move with the generator). */
+export function mutantKey(file: string, before: string, after: string): string {
+  return `${file.replace(/\.v$/, '')}-${createHash('sha256').update(before).update('\0').update(after).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * `n` random single-point mutants, reproducible from `seed`: a logic line drawn uniformly
+ * from every module's logic lines (no line twice), then one of its sites uniformly, so
+ * that a few very long generated lines do not take most of the sample.
+ */
+export function randomMutants(files: Map<string, string>, n: number, seed: number): Mutant[] {
+  const lines = mutationLines(files);
   const r = mulberry32(seed);
   const out: Mutant[] = [];
   const used = new Set<number>();
-  while (out.length < n && used.size < sites.length) {
-    const k = Math.floor(r() * sites.length);
+  while (out.length < n && used.size < lines.length) {
+    const k = Math.floor(r() * lines.length);
     if (used.has(k)) continue;
     used.add(k);
-    const s = sites[k]!;
+    const sites = lines[k]!;
+    const s = sites[Math.floor(r() * sites.length)]!;
     const rep = s.op.to(s.text.slice(s.at, s.at + s.len));
     const after = s.text.slice(0, s.at) + rep + s.text.slice(s.at + s.len);
-    out.push({ id: `rnd${seed}-${out.length}`, file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before: s.text.trim(), after: after.trim() });
+    if (after === s.text) continue;
+    const before = s.text.trim();
+    out.push({ id: mutantKey(s.file, before, after.trim()), file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before, after: after.trim() });
   }
   return out;
 }

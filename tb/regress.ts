@@ -109,7 +109,7 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
         for (const ev of cur.batch.meta) {
           const f = ev.frame;
           // The record is known equal to the reference one here.
-          cov.frame(f.frame.data, sb.reference(f), f.profile!);
+          cov.frame(f.frame.data, sb.reference(f), f.profile!, f.frame.tag);
         }
       }
       o.onProgress?.(driver.stats.records, driver.now);
@@ -120,6 +120,7 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
     else await sim.close();
   }
   cov.merge(stimBins(driver.stats));
+  if (!mismatch) cov.registers(o.script.items);
   const result: RunResult = {
     seed: o.seed,
     configName: o.configName,

@@ -162,6 +162,12 @@ export function diffWrites(from: CsrImage, to: Profile, cfg: BuildConfig): CsrWr
   });
 }
 
+function mergeBytes(old: number, data: number, strb: number): number {
+  let v = 0;
+  for (let b = 0; b < 4; b++) v |= ((strb >> b) & 1 ? data : old) & (0xff << (8 * b));
+  return v >>> 0;
+}
+
 /** What a register of the image reads back (RW registers only; others read 0 here). */
 export function readImage(img: CsrImage, addr: number, cfg: BuildConfig): number {
   const p = img.p;
@@ -207,6 +213,10 @@ export function csrEdgeOf(w: CsrWrite, cfg: BuildConfig): CsrEdge | undefined {
  * register's width drops the upper bits: 8 written to indirection_bits is 7, not 0 -> 1.
  */
 export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
+  const strb = w.strb ?? 0xf;
+  // A byte whose strobe is off keeps what the register reads back (0 above its fields):
+  // the merged word is then clamped and masked like a full one.
+  if (strb !== 0xf) return applyWrite(img, { addr: w.addr, data: mergeBytes(readImage(img, w.addr, cfg), w.data, strb) }, cfg);
   const p = img.p;
   const d = w.data >>> 0;
   const qmask = 2 ** cfg.queueBits - 1;

@@ -7,7 +7,8 @@ import { COUNTER_BASE, COUNTER_NAMES } from '../gen/regmap.ts';
 import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
-import { applyWrite, cloneImage, diffWrites, engineProfile, profileWrites, resetImage, type CsrImage } from './stimulus-csr.ts';
+import { ScriptBuilder } from './script-builder.ts';
+import { structuralPrologue } from './stimulus-structural.ts';
 import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
@@ -171,26 +172,19 @@ function counterReads(): ScriptItem {
 export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions): Script {
   const r = mulberry32(seed);
   const rates = { ...DEFAULT_RATES, ...opts.rates };
-  const items: ScriptItem[] = [];
-  let img: CsrImage | undefined;
+  const b = new ScriptBuilder(cfg, r);
+  const items = b.items;
   const program = (p: Profile, why: string, during = false): void => {
-    const prior = img ?? resetImage(cfg);
-    const writes = img ? diffWrites(prior, p, cfg) : profileWrites(p, cfg);
-    const next = cloneImage(prior);
-    for (const w of writes) applyWrite(next, w, cfg);
-    img = next;
-    items.push({ k: 'csr', writes, during, atBeat: during ? int(r, 4) : undefined, profile: engineProfile(next), why });
+    b.program(p, why, during);
   };
   // Writes a Profile cannot express (values past clamp/mask bounds), each read back after.
   const programRaw = (writes: CsrWrite[], why: string, during = false): Profile => {
-    const next = cloneImage(img!);
-    for (const w of writes) applyWrite(next, w, cfg);
-    img = next;
-    const profile = engineProfile(next);
-    items.push({ k: 'csr', writes, during, atBeat: during ? int(r, 4) : undefined, profile, why });
-    items.push({ k: 'read', addrs: [...new Set(writes.map((w) => w.addr))] });
+    const profile = b.write(writes, why, during);
+    b.read([...new Set(writes.map((w) => w.addr))]);
     return profile;
   };
+  // Every structural element of the build first, so that a short run touches them all.
+  if (opts.directed !== false) structuralPrologue(b);
   const base: Profile = { ...defaultProfile(cfg), filters: withConditions(r, randomFilters(r, cfg), cfg) };
   program(base, 'default profile and random filters');
   let frames = 0;
@@ -230,9 +224,7 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     // The reset comes after the burst, not a few hundred cycles into the script: a soak
     // chunk (tb/soak.ts) starts right after the previous chunk's counter reads, whose
     // records a reset that early would often discard.
-    items.push({ k: 'reset', atBeat: 1, cycles: 2 });
-    items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
-    img = undefined;
+    b.reset(1, 2, randomFrame(r, cfg, rates));
     program(cur, 'reprogram after reset');
     frames++;
   };
@@ -250,9 +242,8 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     } else if (x < rates.rewriteBetween + rates.rewriteDuring + rates.reset) {
       // The frame after the reset item is cut by it (never classified); reset clears
       // the registers, so the current state is programmed again before traffic goes on.
-      items.push({ k: 'reset', atBeat: int(r, 3), cycles: 1 + int(r, 3) });
-      items.push({ k: 'frame', frame: { ...randomFrame(r, cfg, rates), tag: 'cut by reset' } });
-      img = undefined;
+      const atBeat = int(r, 3);
+      b.reset(atBeat, 1 + int(r, 3), randomFrame(r, cfg, rates));
       program(cur, 'reprogram after reset');
     } else if (x < rates.rewriteBetween + rates.rewriteDuring + rates.reset + rates.csrEdge) edgeWrites(r() < 0.5);
     if (frames > 0 && frames % rates.readEvery === 0) items.push(counterReads());

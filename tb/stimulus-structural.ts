@@ -1,0 +1,324 @@
+// The structural prologue of every regression run: a directed sequence that touches every
+// structural element of the build it runs on, so that a short run already exercises all
+// of them and a fault in any one shows within the first few thousand cycles.
+//   - every register: read at its reset value, written (whole words and one byte lane at
+//     a time) and read back, plus addresses the map does not decode;
+//   - every indirection entry looked up as reset left it, then with a pattern and with its
+//     complement (each queue bit of each entry seen 0 and 1), and every table size;
+//   - every key word in a hash (a key of distinct words, frames of every input length);
+//   - every VMQ filter slot: a hit, a near miss on each condition (MAC high and low part,
+//     VLAN, untagged, VSID), invalid, both queue patterns, and priority against the slot
+//     below and the slot above;
+//   - both sides of the bound of every header layer: the frame ending at the layer's end
+//     and one byte before it, and max_header_bytes at its end and one byte before it.
+// The coverage bins that prove each was reached are in tb/coverage-structural.ts.
+
+import type { BuildConfig } from '../gen/config.ts';
+import { capabilities, COUNTER_BASE, COUNTER_NAMES, FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from '../gen/regmap.ts';
+import { RefEngine } from '../ref/engine.ts';
+import { buildFrame, layerSize, mulberry32, type Layer } from '../ref/packets/index.ts';
+import { defaultProfile, log2Int, type Filter, type Profile } from '../ref/profile.ts';
+import type { MetaRecord } from '../ref/record.ts';
+import type { ScriptBuilder } from './script-builder.ts';
+import { REG } from './stimulus-csr.ts';
+import type { StimFrame } from './stimulus.ts';
+
+const FILTER_WORDS = ['MAC_HI', 'MAC_LO', 'VLAN', 'VSID', 'QUEUE', 'CTRL'] as const;
+const SCALARS: [string, number][] = Object.entries(REG);
+
+/** The name of the register at `addr`, or undefined where the map decodes nothing. */
+export function registerName(addr: number, cfg: BuildConfig): string | undefined {
+  if (addr === 0) return 'ID';
+  if (addr === 4) return 'VERSION';
+  const caps = capabilities(cfg, { latency: 0 });
+  if (addr >= 0x10 && addr < 0x10 + 4 * caps.length && addr % 4 === 0) return caps[(addr - 0x10) >> 2]!.name;
+  const s = SCALARS.find(([, a]) => a === addr);
+  if (s) return s[0];
+  if (addr >= KEY_BASE && addr < KEY_BASE + 4 * KEY_WORDS && addr % 4 === 0) return `KEY[${(addr - KEY_BASE) >> 2}]`;
+  if (addr >= COUNTER_BASE && addr < COUNTER_BASE + 4 * COUNTER_NAMES.length && addr % 4 === 0) return `CNT_${COUNTER_NAMES[(addr - COUNTER_BASE) >> 2]!.toUpperCase()}`;
+  if (addr >= INDIRECTION_BASE && addr < INDIRECTION_BASE + 4 * cfg.indirectionEntries && addr % 4 === 0) return `INDIRECTION[${(addr - INDIRECTION_BASE) >> 2}]`;
+  const off = addr - FILTER_BASE;
+  if (off >= 0 && off < FILTER_STRIDE * cfg.vmqFilters && off % 4 === 0) {
+    const w = FILTER_WORDS[(off % FILTER_STRIDE) >> 2];
+    return w && `FILTER[${Math.floor(off / FILTER_STRIDE)}].${w}`;
+  }
+  return undefined;
+}
+
+/** Every address the map decodes, in order. */
+export function decodedAddresses(cfg: BuildConfig): number[] {
+  const out: number[] = [0, 4];
+  for (let i = 0; i < capabilities(cfg, { latency: 0 }).length; i++) out.push(0x10 + 4 * i);
+  out.push(...SCALARS.map(([, a]) => a).sort((a, b) => a - b));
+  for (let k = 0; k < KEY_WORDS; k++) out.push(KEY_BASE + 4 * k);
+  for (let k = 0; k < COUNTER_NAMES.length; k++) out.push(COUNTER_BASE + 4 * k);
+  for (let k = 0; k < cfg.indirectionEntries; k++) out.push(INDIRECTION_BASE + 4 * k);
+  for (let i = 0; i < cfg.vmqFilters; i++) for (let w = 0; w < FILTER_WORDS.length; w++) out.push(FILTER_BASE + FILTER_STRIDE * i + 4 * w);
+  return out;
+}
+
+/** Addresses just past each block of the map, between blocks, the unused words of a filter's stride, and the top of the space. */
+export function undecodedAddresses(cfg: BuildConfig): number[] {
+  const caps = capabilities(cfg, { latency: 0 }).length;
+  const fEnd = FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters;
+  const xs = [
+    0x8,
+    0xc,
+    0x10 + 4 * caps,
+    REG.MAX_HEADER_BYTES + 4,
+    KEY_BASE - 4,
+    KEY_BASE + 4 * KEY_WORDS,
+    COUNTER_BASE + 4 * COUNTER_NAMES.length,
+    INDIRECTION_BASE + 4 * cfg.indirectionEntries,
+    FILTER_BASE - 4,
+    FILTER_BASE + 4 * FILTER_WORDS.length,
+    FILTER_BASE + FILTER_STRIDE - 4,
+    fEnd - 4,
+    fEnd,
+    0x8000,
+    0xfffc,
+  ];
+  return [...new Set(xs)].filter((a) => registerName(a, cfg) === undefined);
+}
+
+// Addresses of the MAC filters' slots: byte 1 names the slot, so a near miss in any other
+// byte is no other slot's MAC either.
+const slotMac = (i: number): Uint8Array => Uint8Array.of(0x02, i, 0x5e, 0xa1, 0xb2, 0xc3);
+const macText = (m: Uint8Array): string => [...m].map((b) => b.toString(16).padStart(2, '0')).join(':');
+const OTHER = '02:00:00:00:00:02';
+const PRIO_MAC = Uint8Array.of(0x02, 0xee, 0, 0, 0, 1);
+
+/** A frame for table entry `k`: a UDP/IPv4 frame whose hash picks that entry (searched over ports). */
+export function entryFrames(cfg: BuildConfig, p: Profile): StimFrame[] {
+  const engine = new RefEngine({ ...p, indirection: new Array<number>(cfg.indirectionEntries).fill(0) }, cfg);
+  const n = cfg.indirectionEntries;
+  const found: (StimFrame | undefined)[] = new Array(n);
+  let left = n;
+  for (let port = 1; left > 0 && port < 1 << 20; port++) {
+    const layers: Layer[] = [{ kind: 'eth', dst: OTHER, src: OTHER }, { kind: 'ipv4', src: '10.1.0.1', dst: '10.1.0.2' }, { kind: 'udp', sport: port & 0xffff, dport: 4000 + (port >> 16) }, { kind: 'payload', bytes: 18 }];
+    const data = buildFrame(layers);
+    const k = engine.classify(data).hash & (n - 1);
+    if (found[k]) continue;
+    found[k] = { data, macError: false, tag: `structural: indirection entry ${k}` };
+    left--;
+  }
+  return found.map((f, k) => {
+    if (!f) throw new Error(`no frame found for indirection entry ${k}`);
+    return f;
+  });
+}
+
+function filterFrame(dst: Uint8Array, how: { inner?: { vlan?: number; vsid: number }; outerVlan?: number }, tag: string): StimFrame {
+  const eth: Layer = { kind: 'eth', dst: macText(how.inner ? Uint8Array.of(0x02, 0xfe, 0, 0, 0, 1) : dst), src: OTHER };
+  const layers: Layer[] = [eth];
+  if (how.outerVlan !== undefined) layers.push({ kind: 'vlan', vid: how.outerVlan });
+  layers.push({ kind: 'ipv4', src: '10.2.0.1', dst: '10.2.0.2' });
+  if (how.inner) {
+    layers.push({ kind: 'nvgre', vsid: how.inner.vsid, flowId: 1 }, { kind: 'eth', dst: macText(dst), src: OTHER });
+    if (how.inner.vlan !== undefined) layers.push({ kind: 'vlan', vid: how.inner.vlan });
+    layers.push({ kind: 'ipv4', src: '192.168.2.1', dst: '192.168.2.2' });
+  }
+  layers.push({ kind: 'udp', sport: 7, dport: 9 }, { kind: 'payload', bytes: 8 });
+  return { data: buildFrame(layers), macError: false, tag };
+}
+
+const filterOf = (mac: Uint8Array, queue: number, o: Partial<Filter> = {}): Filter => ({ valid: true, mac, matchVlan: false, vlanId: 0, matchVsid: false, vsid: 0, queue, ...o });
+
+/** The VMQ passes: per-slot conditions and near misses, no conditions, invalid, priority in pairs. */
+function filterPasses(b: ScriptBuilder, base: Profile): void {
+  const cfg = b.cfg;
+  const n = cfg.vmqFilters;
+  const qm = 2 ** cfg.queueBits - 1;
+  const q1 = (i: number): number => (i * 11 + 5) & qm;
+  const vlan = (i: number): number => (i * 0x111 + 0x55) & 0xfff;
+  const vsid = (i: number): number => (i * 0x10101 + 0x2468a) & 0xffffff;
+  const withConditions = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), q1(i), { matchVlan: true, vlanId: vlan(i), matchVsid: true, vsid: vsid(i) }));
+  b.program({ ...base, filters: withConditions }, 'structural: every filter slot with a VLAN and a VSID condition');
+  for (let i = 0; i < n; i++) {
+    const m = slotMac(i);
+    const hi = m.slice();
+    hi[0] = m[0]! ^ (1 << (2 + (i % 6)));
+    const lo = m.slice();
+    lo[2 + (i % 4)] = m[2 + (i % 4)]! ^ (1 << ((i >> 2) % 8));
+    const t = `structural: filter ${i}`;
+    b.frame(filterFrame(m, { inner: { vlan: vlan(i), vsid: vsid(i) } }, `${t} hit`));
+    b.frame(filterFrame(hi, { inner: { vlan: vlan(i), vsid: vsid(i) } }, `${t} near miss: MAC bytes 0-1`));
+    b.frame(filterFrame(lo, { inner: { vlan: vlan(i), vsid: vsid(i) } }, `${t} near miss: MAC bytes 2-5`));
+    b.frame(filterFrame(m, { inner: { vlan: vlan(i) ^ (1 << (i % 12)), vsid: vsid(i) } }, `${t} near miss: VLAN`));
+    b.frame(filterFrame(m, { inner: { vsid: vsid(i) } }, `${t} near miss: untagged`));
+    b.frame(filterFrame(m, { inner: { vlan: vlan(i), vsid: vsid(i) ^ (1 << (i % 24)) } }, `${t} near miss: VSID`));
+  }
+  // Every register of the map holds a value of its own now: read them all back.
+  b.read(decodedAddresses(cfg));
+  const plain = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), ~q1(i) & qm));
+  b.program({ ...base, filters: plain }, 'structural: every filter slot without conditions, complement queues');
+  for (let i = 0; i < n; i++) {
+    b.frame(filterFrame(slotMac(i), { outerVlan: vlan(i) }, `structural: filter ${i} hit, no conditions`));
+    b.frame(filterFrame(slotMac(i), { inner: { vlan: vlan(i) ^ 1, vsid: vsid(i) ^ 1 } }, `structural: filter ${i} inner hit, no conditions`));
+  }
+  b.program({ ...base, filters: plain.map((f) => ({ ...f, valid: false })) }, 'structural: every filter slot invalid');
+  for (let i = 0; i < n; i++) b.frame(filterFrame(slotMac(i), {}, `structural: filter ${i} invalid`));
+  // Priority: the same MAC everywhere, pairs of slots sharing a VLAN condition; the second
+  // pass shifts the pairs by one, so every slot meets the one below and the one above.
+  for (const shift of [0, 1]) {
+    const fs = Array.from({ length: n }, (_, i) => filterOf(PRIO_MAC, q1(i), { matchVlan: true, vlanId: 0x200 + ((i + shift) >> 1) }));
+    b.program({ ...base, filters: fs }, `structural: filter pairs sharing a VLAN (shift ${shift})`);
+    for (let k = 0; k <= (n + shift - 1) >> 1; k++) b.frame(filterFrame(PRIO_MAC, { outerVlan: 0x200 + k }, `structural: filter pair ${k} (shift ${shift})`));
+  }
+}
+
+/** A key of distinct, dense words (a const-key build keeps its own). */
+function structuralKey(cfg: BuildConfig, p: Profile): Uint8Array {
+  if (cfg.toeplitz !== 'runtime-key') return p.key;
+  const r = mulberry32(0x6b6579);
+  return Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0x80 | (i * 7) : 1 + Math.floor(r() * 255)));
+}
+
+/** The indirection pattern of the prologue (its complement is the other pass). */
+function tablePattern(cfg: BuildConfig): number[] {
+  const qm = 2 ** cfg.queueBits - 1;
+  return Array.from({ length: cfg.indirectionEntries }, (_, k) => (k * 0x25 + 0x13) & qm);
+}
+
+/** The control state of the prologue's filter and bound passes. */
+export function structuralProfile(cfg: BuildConfig): Profile {
+  const p = defaultProfile(cfg);
+  return { ...p, key: structuralKey(cfg, p), indirection: tablePattern(cfg) };
+}
+
+/** A frame of every hash-input length under the key of distinct words. */
+function keyPass(b: ScriptBuilder, p: Profile): void {
+  const cfg = b.cfg;
+  b.program(p, 'structural: a key of distinct words');
+  const v4 = { src: '10.3.0.1', dst: '10.3.0.2' };
+  const v6 = { src: '2001:db8::31', dst: '2001:db8::32' };
+  const e: Layer = { kind: 'eth', dst: OTHER, src: OTHER };
+  const stacks: [string, Layer[]][] = [
+    ['ipv4 2-tuple', [e, { kind: 'ipv4', ...v4, proto: 1 }]],
+    ['ipv4 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'tcp', sport: 0xfedc, dport: 0xba98 }]],
+    ['nvgre inner ipv4 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'nvgre', vsid: 3 }, e, { kind: 'ipv4', src: '10.4.0.1', dst: '10.4.0.2' }, { kind: 'udp', sport: 0x8001, dport: 0x7ffe }]],
+  ];
+  if (cfg.ipv6) {
+    stacks.push(
+      ['ipv6 2-tuple', [e, { kind: 'ipv6', ...v6, nextHeader: 58 }]],
+      ['ipv6 4-tuple', [e, { kind: 'ipv6', ...v6 }, { kind: 'udp', sport: 0xffff, dport: 0x0001 }]],
+      ['nvgre inner ipv6 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'nvgre', vsid: 4 }, e, { kind: 'ipv6', src: 'fd00::41', dst: 'fd00::42' }, { kind: 'tcp', sport: 0x1357, dport: 0x2468 }]],
+    );
+  }
+  for (const [name, layers] of stacks) b.frame({ data: buildFrame([...layers, { kind: 'payload', bytes: 12 }]), macError: false, tag: `structural: key, ${name}` });
+}
+
+/** One byte lane at a time into every writable register of one kind, each read back. */
+function strobePass(b: ScriptBuilder, restore: Profile): void {
+  const cfg = b.cfg;
+  const addrs = [...SCALARS.map(([, a]) => a), ...(cfg.toeplitz === 'runtime-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])];
+  addrs.push(INDIRECTION_BASE, INDIRECTION_BASE + 4 * (cfg.indirectionEntries - 1));
+  for (const i of [0, cfg.vmqFilters - 1]) for (let w = 0; w < FILTER_WORDS.length; w++) addrs.push(FILTER_BASE + FILTER_STRIDE * i + 4 * w);
+  for (const a of addrs) {
+    for (let lane = 0; lane < 4; lane++) {
+      b.write([{ addr: a, data: (0x5a5a5a5a ^ Math.imul(a + 1, 0x01030507) ^ (0x11 << (8 * lane))) >>> 0, strb: 1 << lane }], `structural: byte lane ${lane} of 0x${a.toString(16)}`);
+      b.read([a]);
+    }
+  }
+  b.program(restore, 'structural: back after the byte-lane writes');
+}
+
+interface Named {
+  name?: string;
+  layer: Layer;
+}
+
+/** Layer stacks that put every header layer the build parses at the end of a frame. */
+function boundStacks(cfg: BuildConfig): Named[][] {
+  const e = (name: string): Named => ({ name, layer: { kind: 'eth', dst: OTHER, src: OTHER } });
+  const v4 = (name: string, options = 0): Named => ({ name, layer: { kind: 'ipv4', src: '10.5.0.1', dst: '10.5.0.2', options: new Array<number>(options).fill(1) } });
+  const v6 = (name: string): Named => ({ name, layer: { kind: 'ipv6', src: '2001:db8::51', dst: '2001:db8::52' } });
+  const tcp = (name: string): Named => ({ name, layer: { kind: 'tcp', sport: 11, dport: 12 } });
+  const udp = (name: string): Named => ({ name, layer: { kind: 'udp', sport: 13, dport: 14 } });
+  const vlan = (name: string, vid: number): Named => ({ name, layer: { kind: 'vlan', vid } });
+  const out: Named[][] = [
+    [e('outer ethernet'), vlan('outer VLAN tag 1', 3), vlan('outer VLAN tag 2', 4), v4('outer IPv4 with options', 40), tcp('TCP')],
+    [e('outer ethernet'), v4('outer IPv4 with options', 16), udp('UDP')],
+    [e('outer ethernet'), v4('outer IPv4'), { name: 'GRE with C, K and S', layer: { kind: 'gre', checksum: true, key: 5, seq: 6 } }, e('inner ethernet'), vlan('inner VLAN tag', 7), v4('inner IPv4'), udp('inner UDP')],
+    [e('outer ethernet'), v4('outer IPv4', 24), { name: 'NVGRE', layer: { kind: 'nvgre', vsid: 0x51 } }, e('inner ethernet'), v4('inner IPv4', 8), tcp('inner TCP')],
+    [e('outer ethernet'), v4('outer IPv4', 20), { name: 'GRE', layer: { kind: 'gre' } }, v4('inner IPv4 (IP in GRE)'), tcp('inner TCP')],
+  ];
+  if (cfg.ipv6) {
+    const ext = (k: number, type: number, length: number): Named => ({ name: `outer IPv6 extension header ${k}`, layer: { kind: 'ipv6-ext', type, length } });
+    const chain = [ext(1, 0, 8), ext(2, 43, 16), ext(3, 60, 8), ext(4, 60, 24)].slice(0, cfg.ipv6MaxExtHeaders);
+    out.push(
+      [e('outer ethernet'), v6('outer IPv6'), ...chain, tcp('TCP')],
+      [e('outer ethernet'), v6('outer IPv6'), { name: 'NVGRE', layer: { kind: 'nvgre', vsid: 0x52 } }, e('inner ethernet'), v6('inner IPv6'), udp('inner UDP')],
+      [e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, 1), { name: 'GRE', layer: { kind: 'gre' } }, v6('inner IPv6 (IP in GRE)'), tcp('inner TCP')],
+    );
+  }
+  return out;
+}
+
+/** The four sides of a layer's bound, as frame tags (and coverage bins). */
+export const BOUND_SIDES = ['ends at the frame end', 'one byte past the frame end', 'ends at max_header_bytes', 'one byte past max_header_bytes'] as const;
+
+/**
+ * Frames that put each layer's end at the frame end and one byte past it, and (where the
+ * register can hold the value) at max_header_bytes and one byte past it. A side is kept
+ * only when the reference engine tells its two frames apart, so the bound matters.
+ */
+export function boundCases(cfg: BuildConfig, base: Profile): { tag: string; data: Uint8Array; maxHeaderBytes: number }[] {
+  const out: { tag: string; data: Uint8Array; maxHeaderBytes: number }[] = [];
+  const engine = (mhb: number): RefEngine => new RefEngine({ ...base, maxHeaderBytes: mhb }, cfg);
+  const limit = Math.min(base.maxHeaderBytes, cfg.maxHeaderBytes);
+  const full = engine(limit);
+  const same = (a: MetaRecord, b: MetaRecord): boolean => JSON.stringify(a) === JSON.stringify(b);
+  for (const stack of boundStacks(cfg)) {
+    const data = buildFrame([...stack.map((s) => s.layer), { kind: 'payload', bytes: 6 }]);
+    let end = 0;
+    for (const s of stack) {
+      end += layerSize(s.layer);
+      if (!s.name || end > cfg.maxHeaderBytes) continue;
+      const at = data.slice(0, end);
+      const short = data.slice(0, end - 1);
+      if (!same(full.classify(at), full.classify(short))) {
+        out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[0]}`, data: at, maxHeaderBytes: limit }, { tag: `bounds ${s.name}: ${BOUND_SIDES[1]}`, data: short, maxHeaderBytes: limit });
+      }
+      if (end - 1 >= 64 && !same(engine(end).classify(data), engine(end - 1).classify(data))) {
+        out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[2]}`, data, maxHeaderBytes: end }, { tag: `bounds ${s.name}: ${BOUND_SIDES[3]}`, data, maxHeaderBytes: end - 1 });
+      }
+    }
+  }
+  return out;
+}
+
+/** The whole prologue; the caller programs its own profile afterwards. */
+export function structuralPrologue(b: ScriptBuilder): void {
+  const cfg = b.cfg;
+  // Reset values of every register, and what the undecoded addresses answer.
+  b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)]);
+  const qm = 2 ** cfg.queueBits - 1;
+  const zero = new Array<number>(cfg.indirectionEntries).fill(0);
+  const tables: Profile = { ...defaultProfile(cfg), indirection: zero, vmqEnable: false };
+  // Only the changes: the table keeps what reset left in it (zeros).
+  b.programChanges(tables, 'structural: RSS on, the table as reset left it');
+  const entries = entryFrames(cfg, b.profile);
+  for (const f of entries) b.frame(f);
+  const pattern = tablePattern(cfg);
+  for (const [name, table] of [
+    ['pattern', pattern],
+    ['complement', pattern.map((v) => ~v & qm)],
+  ] as const) {
+    b.program({ ...tables, indirection: table }, `structural: indirection ${name}`);
+    for (const f of entries) b.frame({ ...f, tag: `${f.tag} (${name})` });
+  }
+  // Every smaller table size: the entries above it fold onto the ones below.
+  for (let bits = 1; bits < log2Int(cfg.indirectionEntries); bits++) {
+    b.program({ ...tables, indirection: pattern.slice(0, 1 << bits) }, `structural: ${1 << bits} indirection entries in use`);
+    for (const k of [(1 << bits) + 1, cfg.indirectionEntries - 1]) b.frame({ ...entries[k]!, tag: `structural: entry ${k} folded onto ${1 << bits} entries` });
+  }
+  const base = structuralProfile(cfg);
+  keyPass(b, base);
+  filterPasses(b, base);
+  strobePass(b, b.profile);
+  for (const c of boundCases(cfg, base)) {
+    if (b.profile.maxHeaderBytes !== c.maxHeaderBytes) b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
+    b.frame({ data: c.data, macError: false, tag: c.tag });
+  }
+}
