@@ -38,7 +38,9 @@ export function structuralBins(cfg: BuildConfig): string[] {
   }
   for (let k = 0; k < cfg.indirectionEntries; k++) out.push(`indirection[${k}] looked up`, ...bits(`indirection[${k}]`, cfg.queueBits));
   for (let b = 1; b <= log2Int(cfg.indirectionEntries); b++) out.push(`indirection size[${1 << b}] in use`);
-  for (let k = 0; k < KEY_WORDS; k++) out.push(`key word[${k}] in a hash`);
+  // The longest input (36 bytes with IPv6, 12 without) reaches key word (8 * bytes + 30) / 32.
+  const lastKeyWord = Math.min(KEY_WORDS - 1, (8 * (cfg.ipv6 ? 36 : 12) + 30) >> 5);
+  for (let k = 0; k <= lastKeyWord; k++) out.push(`key word[${k}] in a hash`);
   for (const a of decodedAddresses(cfg)) {
     const name = registerName(a, cfg)!;
     out.push(`register ${name} read`);

@@ -10,6 +10,12 @@ import { loadRtlDir } from './rtl-dir-load.ts';
 import { RtlDirError } from './rtl-dir.ts';
 import { MUTANT_SHAPE, writeMutant, type Mutant } from './mutants.ts';
 
+/**
+ * Mutants differ from the base in one module: with modules kept apart (no inlining) and
+ * ccache, a mutant's build recompiles that module's C++ only (about 10x faster).
+ */
+export const MUTANT_BUILD = { extraFlags: ['-fno-inline'], objcache: true };
+
 export interface MutantOutcome {
   mutant: Mutant;
   dir: string;
@@ -36,7 +42,7 @@ export async function runMutant(files: Map<string, string>, m: Mutant, o: Mutant
   let rd;
   try {
     // The default label: `make sim RTL=<copy>` then replays on the very same (cached) build.
-    rd = await loadRtlDir(dir);
+    rd = await loadRtlDir(dir, { flags: MUTANT_BUILD });
   } catch (e) {
     if (e instanceof RtlDirError) return done({ killed: true, by: `refused: ${e.message}`, report: e.message });
     throw e;

@@ -173,6 +173,7 @@ export function portsModule(ports: readonly PortInfo[]): Module {
 export interface DirBuildFlags {
   extraFlags?: string[];
   makeFlags?: string;
+  objcache?: boolean;
 }
 
 export async function buildDirModel(dir: string, files: string[], ports: readonly PortInfo[], label: string, trace = false, flags: DirBuildFlags = {}): Promise<Model> {

@@ -19,7 +19,7 @@ import { RefEngine } from '../ref/engine.ts';
 import { buildFrame, layerSize, mulberry32, type Layer } from '../ref/packets/index.ts';
 import { defaultProfile, log2Int, type Filter, type Profile } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import type { ScriptBuilder } from './script-builder.ts';
+import { ScriptBuilder } from './script-builder.ts';
 import { REG } from './stimulus-csr.ts';
 import type { StimFrame } from './stimulus.ts';
 
@@ -321,4 +321,11 @@ export function structuralPrologue(b: ScriptBuilder): void {
     if (b.profile.maxHeaderBytes !== c.maxHeaderBytes) b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
     b.frame({ data: c.data, macError: false, tag: c.tag });
   }
+}
+
+/** How many frames the prologue sends in a build (run summaries count them with the rest). */
+export function prologueFrames(cfg: BuildConfig): number {
+  const b = new ScriptBuilder(cfg, mulberry32(1));
+  structuralPrologue(b);
+  return b.frames;
 }

@@ -34,6 +34,12 @@ export interface BuildOptions {
   extraFlags?: string[];
   /** C++ optimisation passed to make (default: OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1). */
   makeFlags?: string;
+  /**
+   * Compile through ccache when it is installed (Verilator's OBJCACHE). Worth it for many
+   * builds that differ in one module, with `-fno-inline` so that each module keeps C++
+   * files of its own: a mutant then recompiles only the files of the module it changed.
+   */
+  objcache?: boolean;
 }
 
 export interface Model {
@@ -76,9 +82,9 @@ const LOCK_POLL_MS = 150;
 
 let versionCache: Promise<string> | undefined;
 
-function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; out: string }> {
+function run(cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((res) => {
-    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       res({ code, out: `${stdout}${stderr}${err && typeof err.code !== 'number' ? `\n${err.message}` : ''}` });
     });
@@ -190,7 +196,8 @@ export async function buildModel(opts: BuildOptions): Promise<Model> {
     const main = join(tmp, 'src', 'harness.cpp');
     await writeFile(main, harness);
     const args = [...flags, '--top-module', topName, '--Mdir', join(tmp, 'obj'), '-MAKEFLAGS', makeFlags, main, ...files];
-    const r = await run('verilator', args, tmp);
+    const ccache = opts.objcache && (await run('ccache', ['--version'])).code === 0;
+    const r = await run('verilator', args, tmp, ccache ? { ...process.env, OBJCACHE: 'ccache' } : undefined);
     const log = `$ verilator ${args.join(' ')}\n${r.out}`;
     await writeFile(join(tmp, 'build.log'), log);
     if (r.code !== 0 || !existsSync(join(tmp, 'obj', `V${topName}`))) {

@@ -6,7 +6,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baseRtl, handPicked, MUTANT_SHAPE, type Mutant } from '../tb/mutants.ts';
-import { runMutant } from '../tb/mutants-run.ts';
+import { MUTANT_BUILD, runMutant } from '../tb/mutants-run.ts';
 import { loadRtlDir } from '../tb/rtl-dir-load.ts';
 import { runRtlDir } from '../tb/rtl-dir-run.ts';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 describe('hand-picked faults', () => {
   it('the unbroken default RTL passes the run the mutants get', async () => {
-    const rd = await loadRtlDir(dir);
+    const rd = await loadRtlDir(dir, { flags: MUTANT_BUILD });
     const r = await runRtlDir(rd, { seed: RUN.seeds[0]!, frames: RUN.frames, shape: MUTANT_SHAPE, noWave: true });
     expect(r.report).toBeUndefined();
     // The run does stall m_axis_meta long enough to fill the FIFO (what the full flag guards).

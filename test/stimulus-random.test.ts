@@ -28,10 +28,11 @@ function coverScriptItems(cfg: BuildConfig, items: ScriptItem[]): Coverage {
       engine = new RefEngine(profile, cfg);
     } else if (it.k === 'reset') cutByReset = true;
     else if (it.k === 'frame') {
-      if (!cutByReset) cov.frame(it.frame.data, engine!.classify(it.frame.data, { macError: it.frame.macError }), profile!);
+      if (!cutByReset) cov.frame(it.frame.data, engine!.classify(it.frame.data, { macError: it.frame.macError }), profile!, it.frame.tag);
       cutByReset = false;
     }
   }
+  cov.registers(items);
   return cov;
 }
 
