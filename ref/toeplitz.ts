@@ -1,4 +1,4 @@
-// Toeplitz hash of SPEC section 3, two ways. The bit-serial form follows the definition
+// Toeplitz hash of docs/CONTRACT.md section 3.2, two ways. The bit-serial form follows the definition
 // word for word and is the oracle in tests; ToeplitzHasher is what the engine uses.
 
 export const KEY_BYTES = 40;

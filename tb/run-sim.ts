@@ -220,7 +220,7 @@ async function main(o: Opts): Promise<number> {
   let holes = 0;
   for (const [name, cov] of covByConfig) {
     const bins = coverageBins(cov.cfg);
-    out.push(`functional coverage, ${name} (frames per path of SPEC sections 2-4; stim: cycles/events):`);
+    out.push(`functional coverage, ${name} (frames per path of docs/CONTRACT.md sections 2-4; stim: cycles/events):`);
     out.push(...formatCoverage(cov.counts, bins));
     // A pcap replay covers what the capture holds; only generated runs must hit every bin.
     if (!o.pcap) holes += cov.holes().length;

@@ -1,4 +1,4 @@
-// Directed frames: one or more per path of SPEC sections 2-4, each with the control
+// Directed frames: one or more per path of docs/CONTRACT.md sections 2-4, each with the control
 // state it needs and what the reference engine must report for it, so that the
 // stimulus tests can prove the path is really reached.
 
