@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A prepared profile: the CSR view of a Profile after the write-time clamps of
 // docs/BEHAVIOUR.md, with the Toeplitz tables built once per key. classify() is the
 // reference model of one frame through the core.

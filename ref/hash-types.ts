@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NDIS RSS hash-type flags (docs/CONTRACT.md section 3.1). The values are the NDIS ones so that a
 // driver's hash-type mask can be written to the hash_types CSR unchanged.
 

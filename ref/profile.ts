@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The runtime control state of docs/CONTRACT.md section 5 (the CSR contents) in hardware-like form,
 // plus the two starting points: the CSR reset values and the CLI's default profile.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The per-frame metadata record of docs/CONTRACT.md section 6, shared by the reference engine, the
 // testbench's scoreboard and the CLI. JSON key names are part of the product.
 

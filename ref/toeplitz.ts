@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Toeplitz hash of docs/CONTRACT.md section 3.2, two ways. The bit-serial form follows the definition
 // word for word and is the oracle in tests; ToeplitzHasher is what the engine uses.
 

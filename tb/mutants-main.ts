@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make mutants`: random single-point mutants of the default RTL (and, with --hand, the
 // four hand-picked faults) through the regression; prints each outcome and the kill
 // rate, and writes them to build/mutants/report-seed<S>.json for docs/GLS.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make sim`, `make sim-matrix`, `make coverage`, `make wave`: the lockstep co-simulation
 // regression. Builds each configuration's model once (cached), runs the jobs (seed x
 // configuration, or a pcap replay) in worker processes with a progress bar, prints a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_indirection and nvgre_rx_vmq against small models of docs/CONTRACT.md sections 3 and 4:
 // random table/filter writes interleaved with random lookups, every output checked at
 // the block's stated latency, with writes seen from the cycle after they are made.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of the parser: docs/CONTRACT.md sections 2 and 7, docs/BEHAVIOUR.md bounds, errors and offsets.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of docs/CONTRACT.md section 3: hash-type choice, plain and encapsulated rules,
 // every fallback reason, profile switches, the indirection table and its clamps.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of docs/CONTRACT.md section 4: the lookup key, the filter conditions and priority.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';

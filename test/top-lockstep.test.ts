@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx in Verilator against the cycle model (ref/cycle/top-model.ts), every output
 // of every cycle: the register programming of the default profile, every directed contract
 // path (tb/stimulus-directed.ts), random frames with register rewrites between and

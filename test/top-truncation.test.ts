@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every directed contract path (tb/stimulus-directed.ts: plain, encapsulated, too deep,
 // enables off, TCP-only, 2-tuple-only, RSS off, small table, VMQ) cut at every byte of
 // its headers, with a MAC error (tuser) on every third frame: nvgre_rx against the cycle

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_parser: the header parser of docs/CONTRACT.md section 2 / docs/BEHAVIOUR.md as a fixed
 // pipeline that takes one frame per cycle and never stalls. Every layer read at a
 // variable cursor takes two stages: extract its bytes with a multiplexer over the offsets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_rss_select: the RSS decision of docs/CONTRACT.md section 3 and the VMQ key of section 4,
 // one register stage after the parser. It picks what to hash (plain 4-tuple/2-tuple,
 // encapsulated inner 4-tuple or outer 2-tuple fallback, or nothing), lays the bytes out

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_toeplitz: the Toeplitz (RSS) hasher of docs/CONTRACT.md section 3 as a two-stage pipeline.
 //
 // Hash bit 31-j is the XOR over input bits i of in[i] & key[i+j] (input bit 0 is the MSB
