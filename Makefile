@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # nvgre-rx: every entry point bootstraps what it needs (npm deps, and as root the Debian tools).
 SHELL := /bin/bash
 NPX := npx --no-install

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cycles per second of a 2048-bit-input model driven through the bridge (TypeScript
 // in the loop, batches over a pipe) against the same model's bare C++ loop
 // (`model --bench`), on the same stimulus. Prints both, their ratio, and whether the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make bench`: for the default and the 512-bit build, simulation speed driven from
 // TypeScript against the bare C++ loop, reference-engine speed, latency, bubbles at full
 // rate, and the area figures of `make synth` (cached). Every section that cannot run

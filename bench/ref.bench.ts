@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reference-engine speed: Toeplitz hashes/s (IPv4 and IPv6 4-tuples) and frames
 // classified/s on an in-memory mixed capture, each beside the bit-serial oracle's figure.
 // A benchmark, not a test: it prints figures and flags those under the floors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make synth`: yosys area and depth of every module of a build, the whole-design depth
 // gate, the Toeplitz implementations compared, and nextpnr-ice40 place and route of the
 // small build. Results print as markdown and, with --write-docs, replace their blocks in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `nvgre-rx classify`: one metadata record per frame of a capture.
 
 import { readFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `nvgre-rx classify --engine rtl|both`: the capture's frames through the Verilated
 // top level (built on first use, cached under build/models), with the default or given
 // profile programmed over AXI4-Lite first. The driver and the lockstep check of

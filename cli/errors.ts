@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Errors the CLI reports as one line on stderr, with the exit code they map to.
 
 export const EXIT_FILE = 1;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `nvgre-rx gen`: write the Verilog of a build (one file per module) and the register
 // map's C header, Markdown, JSON and TypeScript beside it.
 

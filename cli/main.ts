@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre-rx command line. Each subcommand lives in its own file and registers itself
 // here, so adding one (cli/gen.ts) is a one-line change to SUBCOMMANDS.
 

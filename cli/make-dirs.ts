@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Creating an output directory and its parents. Node 20's `mkdir(p, { recursive: true })`
 // never returns for some paths on pseudo file systems (e.g. /proc/x, where mkdir answers
 // ENOENT for an existing parent), so a bad --out would hang the command; creating one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Buffered stdout writing that respects back-pressure, so large captures stream out
 // without holding every line in memory.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The --format table rendering of metadata records: one aligned row per frame.
 
 import { hashTypeName } from '../ref/hash-types.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The project's depth rule: at most MAX_LUT_LEVELS LUT6 levels between registers, per
 // module (`synth -top M -flatten -lut 6; ltp -noff`) and for the whole design
 // (`synth -auto-top -flatten -lut 6; ltp -noff`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Small modules with known logic depth, built with the IR, that show the depth gate
 // and the synthesis flow measure what they claim (a gate that cannot fail proves nothing).
 

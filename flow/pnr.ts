@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nextpnr-ice40 place and route of one core inside the pin-light wrapper, cached by the
 // netlist's hash. Reports utilisation, whether it fits, and the maximum clock frequency.
 

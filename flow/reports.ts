@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Parsers for what yosys prints: `stat -json` cell counts and `ltp` longest paths.
 
 export interface CellCounts {

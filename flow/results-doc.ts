@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // docs/RESULTS.md keeps hand-written prose around generated blocks; `make synth` and
 // `make bench` replace only the blocks they own, marked
 // <!-- results:NAME begin --> ... <!-- results:NAME end -->.

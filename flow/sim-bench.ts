@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Simulation and reference-engine speed of one build, each figure measured in the same
 // run as the one it is compared with, on the same frames:
 //   reference engine   classify() over the frames (frames/s)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the Verilog that the flow synthesises comes from: the checked-in rtl/ (the
 // default build) or the generator run in memory for any configuration.
 

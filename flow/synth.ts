@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Synthesis of one module (and what it instantiates) for the four targets the area
 // report uses, each a separate cached yosys run:
 //   generic  `synth -top M; check -assert`            gate count, latch check

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Markdown tables of synthesis results, as docs/RESULTS.md and `make synth` show them.
 
 import type { PnrResult } from './pnr.ts';

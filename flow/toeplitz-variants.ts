@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Toeplitz implementations side by side: area, depth and latency of the hasher alone,
 // for IPv6 builds (36 input bytes) and IPv4-only builds (12).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A pin-light wrapper for place and route. A core's ports (hundreds of data and
 // metadata bits) exceed any small FPGA's pins, so the wrapper feeds every input from a
 // shift register loaded through one pin and captures every output into a register

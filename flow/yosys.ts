@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs yosys on a set of Verilog sources, cached by content.
 //
 // The cache key hashes the yosys version, the script and every source's name and text,

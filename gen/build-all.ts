@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every Verilog file of one build. The top-level engineer adds the top's modules to
 // MODULES (one line each) and sets coreLatency; everything else (CLI, rtl/, the flow)
 // goes through generateAll.

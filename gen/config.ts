@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The build configuration: what a generated core contains. Validated with a schema so a
 // bad configuration file is answered with the key that is wrong, not a stack trace.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The metadata record's bit layout on m_axis_meta_tdata, described once. The top level
 // packs it from this list, and the testbench, the C header and the docs read it from here.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The register map's derived files, written beside the Verilog by `nvgre-rx gen`.
 
 import type { BuildConfig } from './config.ts';

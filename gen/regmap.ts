@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The register map of docs/ARCHITECTURE.md, described once. The CSR block's Verilog, the
 // C header, the Markdown page, the JSON description and ref/regmap.generated.ts are all
 // derived from this list, so they cannot disagree. Offsets do not depend on the build;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx: the top level. AXI4-Stream frames in, one metadata record per frame out, an
 // AXI4-Lite register block. It wires capture -> parser -> RSS select -> Toeplitz ->
 // indirection, and VMQ in parallel with hashing, packs the record (gen/meta-layout.ts)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a generated core contains (the generator's build parameters that change behaviour).
 // The reference engine needs them too: an IPv4-only build treats IPv6 as "anything else",
 // and the header window bounds what can be parsed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One-call classification for callers that do not keep an engine (the testbench's
 // scoreboard, small tools). For many frames with one profile, RefEngine is faster.
 

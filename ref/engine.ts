@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A prepared profile: the CSR view of a Profile after the write-time clamps of
 // docs/BEHAVIOUR.md, with the Toeplitz tables built once per key. classify() is the
 // reference model of one frame through the core.
@@ -25,7 +26,7 @@ export interface ClassifyOptions {
   macError?: boolean;
 }
 
-/** The hardware counters of SPEC section 5 (32-bit, wrapping). */
+/** The hardware counters of docs/CONTRACT.md section 5 (32-bit, wrapping). */
 export interface Counters {
   frames: number;
   encapsulated: number;
@@ -169,7 +170,7 @@ export class RefEngine {
     parseFrame(frame, this.cfg, s);
     const h = this.hasher;
 
-    // RSS (SPEC section 3).
+    // RSS (docs/CONTRACT.md section 3).
     let hash = 0;
     let hashType = 0;
     let input: HashInput = 'none';
@@ -220,7 +221,7 @@ export class RefEngine {
     const hashValid = hashType !== 0;
     const rssQueue = hashValid ? this.indirection[hash & this.indirMask]! : this.rssDefault;
 
-    // VMQ (SPEC section 4).
+    // VMQ (docs/CONTRACT.md section 4).
     let vmqQueue = this.vmqDefault;
     let vmqFilter = -1;
     if (s.eth && this.vmqEnable) {

@@ -1,4 +1,5 @@
-// NDIS RSS hash-type flags (SPEC section 3). The values are the NDIS ones so that a
+// SPDX-License-Identifier: MIT
+// NDIS RSS hash-type flags (docs/CONTRACT.md section 3.1). The values are the NDIS ones so that a
 // driver's hash-type mask can be written to the hash_types CSR unchanged.
 
 export const HASH_TYPE = {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reference engine's public surface, for the testbench and tools.
 export { classify } from './classify.ts';
 export { RefEngine, newCounters, type ClassifyOptions, type Counters } from './engine.ts';

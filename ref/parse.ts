@@ -1,4 +1,5 @@
-// The header parser of SPEC section 2 with the bounds and error rules of
+// SPDX-License-Identifier: MIT
+// The header parser of docs/CONTRACT.md section 2 with the bounds and error rules of
 // docs/BEHAVIOUR.md. It fills a reused ParseState so that classifying a frame allocates
 // nothing here; the engine turns the state into RSS/VMQ results and a record.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JSON form of a profile (docs/REFERENCE.md) and its validation. Messages name the
 // offending key on one line because the CLI prints them as they are.
 

@@ -1,4 +1,5 @@
-// The runtime control state of SPEC section 5 (the CSR contents) in hardware-like form,
+// SPDX-License-Identifier: MIT
+// The runtime control state of docs/CONTRACT.md section 5 (the CSR contents) in hardware-like form,
 // plus the two starting points: the CSR reset values and the CLI's default profile.
 
 import { type BuildParams, DEFAULT_BUILD } from './build.ts';
@@ -68,7 +69,7 @@ export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
   };
 }
 
-/** The CSR reset values (SPEC section 5, docs/BEHAVIOUR.md "CSRs"). */
+/** The CSR reset values (docs/CONTRACT.md section 5, docs/BEHAVIOUR.md "CSRs"). */
 export function resetProfile(build: BuildParams = DEFAULT_BUILD): Profile {
   return {
     key: new Uint8Array(KEY_BYTES),

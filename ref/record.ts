@@ -1,4 +1,5 @@
-// The per-frame metadata record of SPEC section 6, shared by the reference engine, the
+// SPDX-License-Identifier: MIT
+// The per-frame metadata record of docs/CONTRACT.md section 6, shared by the reference engine, the
 // testbench's scoreboard and the CLI. JSON key names are part of the product.
 
 export const HASH_INPUTS = ['none', '2tuple', '4tuple', 'outer-2tuple', 'inner-4tuple'] as const;

@@ -1,4 +1,5 @@
-// Toeplitz hash of SPEC section 3, two ways. The bit-serial form follows the definition
+// SPDX-License-Identifier: MIT
+// Toeplitz hash of docs/CONTRACT.md section 3.2, two ways. The bit-serial form follows the definition
 // word for word and is the oracle in tests; ToeplitzHasher is what the engine uses.
 
 export const KEY_BYTES = 40;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Small IR modules that exercise the bridge (port widths of every Verilator storage
 // class, registered and combinational outputs, reset), each with the same behaviour
 // written in TypeScript, for test/bridge-*.test.ts and bench/bridge.bench.ts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The binary protocol between the TypeScript bridge and the generated C++ harness.
 // Both sides are generated or written from these constants, so they cannot drift.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The process bridge: drives a Verilated model (built by tb/verilator.ts) running as a
 // child process, in batches of cycles, over a binary pipe protocol.
 //

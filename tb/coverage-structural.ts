@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Structural coverage bins: one per element of the build (filter slot, indirection entry,
 // queue bit, key word, register, header bound), so that a run lists by name any element
 // it never exercised. Filter, table and key bins are counted from the records the RTL

@@ -1,4 +1,5 @@
-// Functional coverage of SPEC sections 2-4: which paths the regression really went
+// SPDX-License-Identifier: MIT
+// Functional coverage of docs/CONTRACT.md sections 2-4: which paths the regression really went
 // through, counted per frame from the record, the frame and the control state it was
 // classified with. A bin with zero hits fails the run (tb/regress.ts).
 

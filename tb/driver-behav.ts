@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A behavioural stand-in for the top level's cycle model: the real CSR cycle model
 // (ref/cycle/csr-model.ts) for the AXI4-Lite side, the reference engine for each frame
 // at its tlast, a fixed latency and a small output queue. It is not the RTL's timing;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the driver needs from a cycle model of the top level: the registered outputs
 // during the current cycle, and the rising edge that ends it. The real model
 // (ref/cycle/top-model.ts) is wrapped to this shape in tb/driver-top.ts, so the driver

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The packed form of any LockstepModel (tb/driver-model.ts): outputs() written into the
 // output record with the layout's packing, the input record decoded into PortValues for
 // step(). Test doubles and wrappers run through this; the real cycle model has a direct

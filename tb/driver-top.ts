@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real top level for the regression: its Verilog (every module of gen/top.ts),
 // built with Verilator through tb/verilator.ts (cached under build/models), and the
 // cycle model ref/cycle/top-model.ts adapted to the driver's LockstepModel shape.

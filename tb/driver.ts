@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The driver: turns a script (tb/stimulus.ts) into cycles of top-level inputs, ahead of
 // the simulation. The cycle model predicts s_axis_tready and the AXI4-Lite ready
 // signals exactly, so the driver knows every handshake without asking the RTL; each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fuzz corpus: one small JSON file per interesting frame in test/corpus/ (a new
 // coverage feature or a mismatch), replayed by `make test` (test/fuzz-corpus.test.ts).
 // A long constant tail (an oversize frame) is stored as a fill rather than as hex.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Coverage feedback for the fuzzer, taken from the reference engine (cheap: no RTL
 // needed to decide whether a mutant is interesting). A frame yields a set of features:
 // the parser's path (which headers it took, where it stopped and why, under which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Entry point of `make fuzz`. Knobs (environment): FUZZ_SECONDS (default 60),
 // FUZZ_FRAMES (default unlimited), SEED (default: time-based, printed), CONFIG (a name
 // of tb/regress-configs.ts, default "default"), FUZZ_SAVE=0 to keep test/corpus/ as is.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The control states the fuzzer classifies under. A mutant is interesting per profile
 // (the same bytes take other paths with encapsulation off or a 64-byte window), so
 // corpus entries name theirs and are replayed under it.

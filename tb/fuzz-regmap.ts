@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The register map as documented (gen/regmap.ts, docs/ARCHITECTURE.md) turned into an
 // oracle for the hostile-register tests (AXI4-Lite misuse, reset): every mapped word
 // with its access, documented reset value, stored bits and clamp, and what a write of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Frames under named profiles as a lockstep script (tb/stimulus.ts): each change of
 // profile is programmed over AXI4-Lite between frames (only the registers that differ),
 // then the frames follow. Used by the fuzz loop and by the corpus replay test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make fuzz`: coverage-guided mutation fuzzing of the top level. Each round picks a
 // control profile, mutates frames from the pool (the corpus, the directed frames and
 // random valid frames, plus every mutant that reached a new reference-engine feature),

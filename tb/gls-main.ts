@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make gls`: synthesise the default top (or CONFIG, or the Verilog of RTL=DIR) to a
 // generic gate netlist with yosys and run the lockstep regression on it.
 

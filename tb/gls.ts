@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Gate-level simulation: yosys synthesises the top to a generic gate netlist (flattened,
 // `write_verilog -noattr`: gates become expressions, flip-flops always blocks, memories
 // flip-flops), and the netlist runs through the same lockstep regression as the RTL, as

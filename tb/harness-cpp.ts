@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Generates the C++ main that wraps a Verilated model (Verilator 5.006, VerilatedContext
 // API) and speaks the batch protocol of tb/bridge-protocol.ts over stdin/stdout, or runs
 // a whole stimulus file in a bare C++ loop (`--bench STIM OUT`) for speed comparisons.

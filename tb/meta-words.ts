@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Metadata records packed straight into 32-bit words in m_axis_meta_tdata's layout
 // (gen/meta-layout.ts), with number arithmetic only: the lockstep loop packs a record
 // once when the cycle model produces it and copies its words every cycle, and the

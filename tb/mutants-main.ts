@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make mutants`: how many faults the short regression catches. A uniform sample of
 // single-point mutants of the default RTL (a logic line drawn uniformly across every
 // module, then one operator or constant on it: tb/mutants.ts) is run through exactly the

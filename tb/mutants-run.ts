@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Running mutants through the regression: each broken copy is loaded as an RTL directory
 // (its build parameters from its Build: line, checked against CAP_*), run for a few
 // seeds, and counted killed when any run fails (a mismatch, or the directory refused:

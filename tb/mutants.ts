@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deliberately broken copies of the default RTL, to show that the lockstep regression
 // catches real faults: a few hand-picked ones (each expected to be reported on a named
 // signal or record field) and random single-point mutants (one operator or constant

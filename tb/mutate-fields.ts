@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the header fields of a frame are, for the mutation engine: the reference
 // parser (ref/parse.ts) is run with the widest bounds and every encapsulation on, and
 // its offsets locate the layers; the fields worth mutating inside each layer (lengths,

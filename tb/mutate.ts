@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The mutation engine of `make fuzz`: turns a valid (or already mutated) frame into a
 // hostile one, one operator at a time, from a seeded random source so that every
 // mutant can be regenerated. Structured operators work on the header fields that

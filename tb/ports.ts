@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where each port of a model sits in the packed cycle buffers exchanged with the harness.
 //
 // A cycle's inputs are every input port except `clk`, in declaration order, each as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Named build configurations for the regression: "default", the matrix names
 // w<width>-<v6|v4>-<rk|ck>[-s] (data width, IPv6 on/off, runtime-key/const-key Toeplitz,
 // -s: the streaming parser, IPv4-only 64/128-bit builds), or a JSON file holding a build

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A regression worker process: receives jobs from tb/run-sim.ts over IPC, runs each
 // with its own Verilated model process, reports progress and a serialisable result.
 

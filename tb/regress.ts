@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One regression run: a script (random for a seed, or a pcap replay) driven through the
 // Verilated top level in large batches, every output compared with the cycle model on
 // every cycle, every record with the reference engine, coverage counted. On the first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What build a directory of RTL is, asked of the hardware itself: after a reset the
 // capability registers (CAP_*) are read over AXI4-Lite, a const-key build's KEY
 // registers give its key, and the one parameter no register reports (the metadata FIFO

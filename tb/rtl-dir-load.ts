@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loading a directory of RTL for the regression: find its Verilog, elaborate the top and
 // check its ports, build the Verilator model, ask it what build it is (tb/rtl-dir-caps.ts)
 // and check the ports against that build. Every failure is one RtlDirError line.

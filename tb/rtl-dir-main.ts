@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make sim RTL=DIR`: the lockstep regression on the Verilog of DIR instead of the
 // generator's output. One line per seed; a first-mismatch report and exit 1 on a
 // mismatch; one line and exit 2 when DIR cannot be simulated (what is wrong, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lockstep regression (tb/regress.ts runRegression) on a directory of RTL instead of
 // the generator's output: same scripts, same cycle model, same scoreboard and the same
 // first-mismatch report, whose replay line names the directory.

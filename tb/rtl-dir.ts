@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Simulate any directory of Verilog as the nvgre_rx top: a patched copy of the generated
 // RTL, the copy inside an FPGA project, or a gate-level netlist (tb/gls.ts).
 //

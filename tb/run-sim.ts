@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make sim`, `make sim-matrix`, `make coverage`, `make wave`: the lockstep co-simulation
 // regression. Builds each configuration's model once (cached), runs the jobs (seed x
 // configuration, or a pcap replay) in worker processes with a progress bar, prints a
@@ -220,7 +221,7 @@ async function main(o: Opts): Promise<number> {
   let holes = 0;
   for (const [name, cov] of covByConfig) {
     const bins = coverageBins(cov.cfg);
-    out.push(`functional coverage, ${name} (frames per path of SPEC sections 2-4; stim: cycles/events):`);
+    out.push(`functional coverage, ${name} (frames per path of docs/CONTRACT.md sections 2-4; stim: cycles/events):`);
     out.push(...formatCoverage(cov.counts, bins));
     // A pcap replay covers what the capture holds; only generated runs must hit every bin.
     if (!o.pcap) holes += cov.holes().length;

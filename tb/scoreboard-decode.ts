@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A one-line-per-layer decode of a frame's headers for mismatch reports, from the
 // reference parser's view of it (so it shows what classification looked at).
 

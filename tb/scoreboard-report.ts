@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The text of a mismatch: where, what, which frame (hex, decoded headers, reference
 // record), how to replay it, and where its waveform is.
 

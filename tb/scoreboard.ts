@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The scoreboard: compares a batch of outputs from the RTL with what the cycle model
 // predicted, on every cycle and every output port, and checks every delivered record
 // against the reference engine under the control state the frame was classified with.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Builds a regression script while following what the registers hold, so that every
 // register item carries the profile its frames are classified with (tb/stimulus-csr.ts
 // keeps the image). Used by the random script and by its structural prologue.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Entry point of `make soak`. Knobs (environment): SOAK_FRAMES (default 10 000 000),
 // SEED (default 1), CONFIG (a name of tb/regress-configs.ts, default "default"; a comma
 // list runs each in turn), SOAK_CHUNK (frames per generated chunk, default 20000).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make soak`: millions of frames through the RTL in lockstep (tb/regress.ts
 // runRegression: every output of every cycle against the cycle model, every record
 // against the reference engine), streamed so that memory stays bounded: the script is

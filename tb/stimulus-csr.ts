@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Control state as register writes. A CsrImage is what the registers hold (whole tables,
 // as the hardware keeps them); engineProfile() is the Profile the reference engine must
 // classify with when that image is in force. Used to program the default profile after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed and random deep-header frames (tb/stimulus-deep.ts builds the stacks): the last
 // needed header ending at every even byte of the window's 64 deepest bytes, just past the
 // window (too_deep), cut one byte short (truncated), and at both sides of several

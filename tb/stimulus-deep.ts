@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deep-header frames: layer stacks whose last needed header (the inner TCP/UDP header of a
 // tunnel, or the TCP/UDP header of a plain packet) ends at a chosen byte of the frame.
 // Random traffic rarely builds a stack deep enough to reach the last bytes of the header

@@ -1,4 +1,5 @@
-// Directed frames: one or more per path of SPEC sections 2-4, each with the control
+// SPDX-License-Identifier: MIT
+// Directed frames: one or more per path of docs/CONTRACT.md sections 2-4, each with the control
 // state it needs and what the reference engine must report for it, so that the
 // stimulus tests can prove the path is really reached.
 

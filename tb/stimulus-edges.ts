@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Register writes past every clamp and mask bound (docs/BEHAVIOUR.md "CSRs"): values a
 // driver that goes through a Profile never writes (max_header_bytes 0, 63, max+1, 2^bits,
 // 0xffffffff; indirection_bits 0, log2+1, 8, 255; queue numbers with bits above

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Replay of a capture: the default profile programmed over the CSRs, then every frame
 // of the file in order (the seed only shapes gaps and back-pressure).
 

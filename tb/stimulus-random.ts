@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Constrained-random stimulus: frames mixing every encapsulation, VLAN stack, fragment,
 // extension chain and malformation, with register rewrites between and during frames,
 // MAC errors and resets, all from one seed so that any failure replays exactly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The structural prologue of every regression run: a directed sequence that touches every
 // structural element of the build it runs on, so that a short run already exercises all
 // of them and a fault in any one shows within the first few thousand cycles.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the testbench sends, at the level of frames and register traffic: a script of
 // items that tb/driver.ts turns into cycles. Directed and constrained-random generators
 // (tb/stimulus-directed.ts, tb/stimulus-random.ts) and pcap replay all produce this.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Builds a Verilated model with the generated harness, cached by content.
 //
 // The cache key hashes the Verilog sources' contents, the harness text, the flags and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GTKWave save files for the top level's FST dumps, generated from the IR: signals are
 // grouped by block (input stream, parser, RSS, VMQ, metadata, CSR) from the top
 // module's ports, instances and named signals, with radixes by kind, and translate

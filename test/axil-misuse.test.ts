@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // AXI4-Lite misuse of nvgre_rx_csr in Verilator, every output of every cycle compared
 // with the CSR cycle model (ref/cycle/csr-model.ts), and every response compared with
 // what the register map documents (gen/regmap.ts, docs/ARCHITECTURE.md): unmapped

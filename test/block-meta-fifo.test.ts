@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_meta_fifo against the behaviour its header documents (the top level's cycle
 // model relies on it): records come out in order, unchanged, exactly when the documented
 // rule says, under random pushes and random m_axis_tready; count is the registered

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by the block tests: build one generated block as a Verilated model (cached under
 // build/ by content through tb/verilator.ts) and a seeded random source.
 

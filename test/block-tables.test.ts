@@ -1,4 +1,5 @@
-// nvgre_rx_indirection and nvgre_rx_vmq against small models of SPEC sections 3 and 4:
+// SPDX-License-Identifier: MIT
+// nvgre_rx_indirection and nvgre_rx_vmq against small models of docs/CONTRACT.md sections 3 and 4:
 // random table/filter writes interleaved with random lookups, every output checked at
 // the block's stated latency, with writes seen from the cycle after they are made.
 
@@ -75,7 +76,7 @@ interface Key {
   vsid: number | undefined;
 }
 
-/** SPEC section 4: valid, MAC equal, each enabled condition equal; lowest index wins. */
+/** docs/CONTRACT.md section 4: valid, MAC equal, each enabled condition equal; lowest index wins. */
 function vmqOracle(fs: F[], k: Key): { hit: boolean; filter: number; queue: number } {
   if (!k.enable) return { hit: false, filter: 0, queue: 0 };
   const i = fs.findIndex(

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_toeplitz against the reference engine's bit-serial Toeplitz (the definition
-// of SPEC section 3) and the published Microsoft vectors: random keys changed while
+// of docs/CONTRACT.md section 3) and the published Microsoft vectors: random keys changed while
 // hashes are in flight, random inputs, runtime-key (IPv6, 36 bytes) and const-key
 // (IPv4-only, 12 bytes) builds.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Model builds and the process around the simulation: the build cache, compile errors,
 // FST tracing, the bare C++ bench mode, and a model that dies or hangs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PortLayout packing, without Verilator: offsets, round trips of every width class, and
 // the errors that keep silently truncated stimulus out of the model.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The bridge against TypeScript models of the fixtures: every output of every cycle,
 // random stimulus, random batch boundaries, both transports, pipelined and parallel runs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The bridge under stress: many start / run / close cycles of several models at once,
 // over both transports, while CPU-bound processes keep every core busy. A model process
 // ends by itself right after answering the final request, so its exit and the last bytes

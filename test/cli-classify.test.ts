@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command line, run as a user would: node bin/nvgre-rx.mjs ...
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

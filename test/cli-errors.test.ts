@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad inputs to every command, run as a user would: `nvgre-rx classify`, `nvgre-rx gen`,
 // the `make sim` entry script (tb/run-sim.ts) and the `make fuzz` / `make soak` entry
 // scripts. Each must answer with one line on stderr (no stack trace) and a non-zero exit

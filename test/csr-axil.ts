@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A random AXI4-Lite master for the CSR tests: it reacts to the CSR model's outputs (the
 // model is cycle-exact, so the same inputs are legal for the RTL, and any difference
 // shows up in the lockstep comparison at the first cycle where they part).

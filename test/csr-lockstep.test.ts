@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Verilated CSR block against ref/cycle/csr-model.ts, every output in every cycle:
 // random AXI4-Lite traffic (address and data in either order, random back-pressure on
 // B and R, random strobes, mapped/read-only/unmapped addresses) and random counter pulses.

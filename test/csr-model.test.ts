@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the CSR block does, stated against its cycle model (test/csr-lockstep.test.ts
 // holds the RTL to the same model cycle by cycle): register map values, reset values,
 // clamps, strobes, SLVERR/DECERR, counters, and the handshake and write-event timing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fuzz corpus (test/corpus/, written by `make fuzz`) replayed through the RTL in
 // lockstep with the cycle model and the reference engine: every frame that ever reached
 // a new reference-engine path or record class, or that once made them disagree, under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fuzzer's parts: the mutation engine does what each operator says and is
 // deterministic per seed, fields are located where the reference parser finds the
 // headers, the corpus format round-trips, coverage feedback tells new paths from known

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every block this generator emits, on four builds (default; 512-bit with 64 filters,
 // 8-bit queues and a deep FIFO; const-key IPv6; small const-key IPv4-only): verilator
 // -Wall with zero warnings, yosys `synth -top M; check -assert` without latches, and at

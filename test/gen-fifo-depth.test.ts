@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The metadata FIFO must hold every frame in flight plus one for s_axis_tready to stay
 // high at line rate. lineRateFifoDepth(cfg) (latency + 1) is checked against the cycle
 // model (which test/top-lockstep.test.ts holds to the RTL): at that capacity one frame per

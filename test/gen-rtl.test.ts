@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // rtl/ and ref/regmap.generated.ts are what the generator emits now (`make rtl`
 // regenerates them), and `nvgre-rx gen` writes a build's files or refuses a bad config
 // (also a metadata FIFO below line rate) with one line and exit status 2. The register

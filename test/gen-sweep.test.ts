@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every window size the configuration schema accepts must generate: generateAll for a
 // sweep of maxHeaderBytes (the 64..1024 extremes, the sizes around the point where the
 // deep layers stop fitting, and the default) with IPv6 on and off, and the whole core

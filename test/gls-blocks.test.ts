@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The gate-level flow of tb/gls.ts on blocks small enough for every `make test`: yosys
 // turns the block into a flattened generic gate netlist (no behavioural operators left),
 // and the netlist, Verilated like any RTL, gives the same outputs as the RTL on every

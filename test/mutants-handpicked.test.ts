@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The regression catches real faults: four deliberately broken copies of the default RTL
 // (built at test time), each run through the same lockstep regression as `make sim
 // RTL=<copy>`, must fail with a first-mismatch report naming the signal (and record

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The packet builder: field layout, derived types/lengths, and checksums checked by
 // summing the finished bytes (a correct checksum makes the one's-complement sum 0xffff).
 import { describe, expect, it } from 'vitest';

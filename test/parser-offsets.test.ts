@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gen/blocks/offsets.ts: the reachable-offset sets must contain every offset the
 // reference parser really reaches (else the extraction multiplexer would miss it), and
 // be as small as the parse graph allows.

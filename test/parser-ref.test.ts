@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_parser alone in Verilator against ref/parse.ts: every field the parser hands
 // on, for random frames, every truncation of some frames' headers, random
 // max_header_bytes and both GRE enables, with junk (not zeros) past each frame's end so

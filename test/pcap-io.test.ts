@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capture files: classic pcap in both byte orders and resolutions, pcapng blocks, damage.
 import { describe, expect, it } from 'vitest';
 import { readPcap } from '../ref/pcap/read.ts';

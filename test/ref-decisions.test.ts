@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The decisions appended to docs/BEHAVIOUR.md ("Further decisions"), one test each.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../ref/classify.ts';

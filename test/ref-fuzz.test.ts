@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Property tests: whatever the bytes and the profile, classify() returns a record whose
 // fields are in range and consistent; random valid frames report what they were built with.
 import fc from 'fast-check';

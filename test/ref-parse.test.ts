@@ -1,4 +1,5 @@
-// Directed tests of the parser: SPEC section 2 and 7, docs/BEHAVIOUR.md bounds, errors and offsets.
+// SPDX-License-Identifier: MIT
+// Directed tests of the parser: docs/CONTRACT.md sections 2 and 7, docs/BEHAVIOUR.md bounds, errors and offsets.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';
 import { classify } from '../ref/classify.ts';

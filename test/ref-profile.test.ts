@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Profiles: defaults, reset values, the JSON form and its validation, engine clamps.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';

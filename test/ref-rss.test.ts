@@ -1,4 +1,5 @@
-// Directed tests of SPEC section 3: hash-type choice, plain and encapsulated rules,
+// SPDX-License-Identifier: MIT
+// Directed tests of docs/CONTRACT.md section 3: hash-type choice, plain and encapsulated rules,
 // every fallback reason, profile switches, the indirection table and its clamps.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIpv4, parseIpv6 } from '../ref/packets/addr.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The published RSS vectors through whole frames: the parser must find exactly the
 // bytes the vectors hash, plain and inside NVGRE.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-// Directed tests of SPEC section 4: the lookup key, the filter conditions and priority.
+// SPDX-License-Identifier: MIT
+// Directed tests of docs/CONTRACT.md section 4: the lookup key, the filter conditions and priority.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD } from '../ref/build.ts';
 import { classify } from '../ref/classify.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reset in the middle of a frame, on the real top level in Verilator (tb/regress.ts
 // runRegression: every output of every cycle against the cycle model, every record
 // against the reference engine). Resets land on the first beat, inside, and on the last

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `nvgre-rx classify --engine both --rtl DIR` and `make sim RTL=DIR` as a user runs them:
 // a copy of the default RTL classifies a capture exactly like the reference engine; a
 // directory that cannot be simulated is one line on stderr and exit status 2.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Simulating a directory of RTL: what a broken directory is told (one line each, the
 // full Verilator log kept in a file), where the build parameters come from (CAP_*
 // registers, a config file or the Build: line, the FIFO depth measured), and a copy of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `nvgre-rx classify --engine rtl|both` on a small capture: the RTL's JSON Lines are the
 // reference engine's, byte for byte, with the default profile and with a profile that
 // turns on VMQ filters and restricts the hash types; `both` exits 0 when they agree.

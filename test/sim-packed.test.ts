@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fast path of the lockstep loop against its plain forms (no RTL): the cycle model's
 // packed form gives the same input and output words as outputs()/step() through the
 // generic adapter; records packed with number arithmetic equal packMeta's bigint beats;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The regression on the real RTL: a short `make sim` passes with its summary and
 // functional coverage; a deliberately wrong cycle model (one output of one cycle, or
 // one field of one record) is caught and reported with the cycle, the signal, the frame

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The driver and scoreboard on their own, against the behavioural stand-in of the top
 // level (no RTL): every record the driver's control-state tracking expects matches the
 // reference engine through rewrites during frames and resets, and a deliberately

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The GTKWave save file generated from the top module's IR: every block has its group,
 // traces are the design's own hierarchical names, enumerations get translate filters
 // whose values are the record's encodings.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A short `make soak` on the real RTL: chunks chained through the streaming driver, with
 // every fault kind injected, the frame/record books balanced exactly, and the quiet
 // counter reads at chunk ends equal to the testbench's counts. (The full 10 M-frame soak

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The deep-header and out-of-range-register stimulus reaches what it is named for: every
 // deep frame's needed headers end exactly at its target (inner_l4_offset + 20/8 from the
 // reference engine's record), parsed up to max_header_bytes and too_deep just past it;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The directed stimulus really reaches the paths it is named for: every case is
 // classified by the reference engine under its group's control state and must report
 // the fields it promises.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The constrained-random generator: deterministic per seed, and between the directed
 // groups and a few thousand random frames it reaches every functional-coverage bin
 // (checked through the reference engine's records, as the regression counts them).

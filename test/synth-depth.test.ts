@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The depth gate: generated Verilog has at most 8 LUT6 levels between registers.
 // Results are cached by the Verilog's hash under build/synth, so a rerun is fast.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The synthesis flow's own parts: area figures of a fixture whose size is known, the
 // pin-light place-and-route wrapper through nextpnr-ice40, and the docs block splicing.
 

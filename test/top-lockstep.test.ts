@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx in Verilator against the cycle model (ref/cycle/top-model.ts), every output
-// of every cycle: the register programming of the default profile, every directed SPEC
+// of every cycle: the register programming of the default profile, every directed contract
 // path (tb/stimulus-directed.ts), random frames with register rewrites between and
 // during frames, resets inside frames, counter reads, random valid gaps on s_axis and
 // random ready on m_axis_meta and the AXI4-Lite response channels.

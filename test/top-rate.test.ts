@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Full rate: with m_axis_meta_tready high, s_axis_tready never drops and no cycle goes
 // without a beat: back-to-back single-beat frames at 512 bits (one frame per cycle) and
 // 60-byte frames at 64 bits. Lockstep with the cycle model on every cycle as well.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by test/top-*.test.ts: builds the nvgre_rx Verilator model of a configuration
 // once (tb/verilator.ts caches by content, so test files share builds), and drives a
 // tb stimulus Script reactively off the cycle model: every cycle the driver reads the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The top level's own modules (capture, parser, RSS select, nvgre_rx) on the default and
 // the 512-bit builds: verilator --lint-only -Wall with no warnings, and at most 8 LUT6
 // levels between registers (yosys synth -flatten -lut 6; ltp -noff, cached by flow/

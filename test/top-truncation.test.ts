@@ -1,4 +1,5 @@
-// Every directed SPEC path (tb/stimulus-directed.ts: plain, encapsulated, too deep,
+// SPDX-License-Identifier: MIT
+// Every directed contract path (tb/stimulus-directed.ts: plain, encapsulated, too deep,
 // enables off, TCP-only, 2-tuple-only, RSS off, small table, VMQ) cut at every byte of
 // its headers, with a MAC error (tuser) on every third frame: nvgre_rx against the cycle
 // model on every cycle, so every truncated/too_deep outcome of each header is checked.

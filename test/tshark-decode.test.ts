@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An independent decoder: tshark must read the builder's frames (written by writePcap)
 // as the same headers, with good checksums, and the engine must agree with it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_capture: collects a frame's header window from the AXI4-Stream input.
 //
 // Beat k of a frame is written into window bytes [kW, kW+W) (W = bytes per beat) by a

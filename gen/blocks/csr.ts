@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_csr: the AXI4-Lite register block of docs/ARCHITECTURE.md, built from the one
 // register map in gen/regmap.ts.
 //

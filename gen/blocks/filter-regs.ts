@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The VMQ filter table as registers: the CSR block keeps one copy for reads and the VMQ
 // block its working copy, declared alike so both read the same in the Verilog.
 

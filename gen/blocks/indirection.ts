@@ -1,4 +1,5 @@
-// nvgre_rx_indirection: the RSS indirection table (SPEC section 3), one working copy
+// SPDX-License-Identifier: MIT
+// nvgre_rx_indirection: the RSS indirection table (docs/CONTRACT.md section 3), one working copy
 // written by the CSR block's (delayed) write events and read by one lookup per cycle.
 // A lookup registers the entry: out_queue one cycle after in_valid. A write in cycle t
 // is seen by lookups of cycles after t (a lookup in cycle t reads the old entry).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // nvgre_rx_meta_fifo: the metadata record FIFO in front of m_axis_meta.
 //
 // A memory of DEPTH records plus an output register (m_axis_tdata/tvalid), so it holds

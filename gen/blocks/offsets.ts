@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reachable-offset analysis. Walking the parse graph of a build gives, for every layer,
 // the set of byte offsets its header can start at. The parser extracts each layer's
 // bytes with a multiplexer over exactly that set instead of a full barrel shifter, and

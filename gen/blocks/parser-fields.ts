@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the parser hands to RSS selection and the VMQ key: one table, so the parser's
 // outputs, the RSS select block's inputs and the top level's wiring cannot drift apart.
 

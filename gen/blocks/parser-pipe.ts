@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A pipeline of named fields for the parser generators. Each step registers every field
 // once: fields the step changes get a combinational next value (defaulting to the
 // current one, so branches read like the reference parser), the rest are copied. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The streaming front end of the parser (`parser: 'stream'`): the layer bytes each decide
 // stage reads are picked off the AXI4-Stream beats as they go by, so no header window is
 // stored or carried. It is the area-saving alternative to the window extractions of

@@ -1,4 +1,5 @@
-// nvgre_rx_parser: the header parser of SPEC section 2 / docs/BEHAVIOUR.md as a fixed
+// SPDX-License-Identifier: MIT
+// nvgre_rx_parser: the header parser of docs/CONTRACT.md section 2 / docs/BEHAVIOUR.md as a fixed
 // pipeline that takes one frame per cycle and never stalls. Every layer read at a
 // variable cursor takes two stages: extract its bytes with a multiplexer over the offsets
 // the layer can really start at (gen/blocks/offsets.ts), then decide and advance. The

@@ -1,4 +1,5 @@
-// nvgre_rx_rss_select: the RSS decision of SPEC section 3 and the VMQ key of section 4,
+// SPDX-License-Identifier: MIT
+// nvgre_rx_rss_select: the RSS decision of docs/CONTRACT.md section 3 and the VMQ key of section 4,
 // one register stage after the parser. It picks what to hash (plain 4-tuple/2-tuple,
 // encapsulated inner 4-tuple or outer 2-tuple fallback, or nothing), lays the bytes out
 // as the Toeplitz input (byte 0 in the MSBs, unused bytes zero: a zero bit adds nothing
@@ -117,7 +118,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   }
   const hashData = m.wire('hash_data', mux(any, data, lit(0, 8 * inBytes)));
 
-  // VMQ key (SPEC section 4): the inner Ethernet header when encapsulated VMQ applies.
+  // VMQ key (docs/CONTRACT.md section 4): the inner Ethernet header when encapsulated VMQ applies.
   const nvgre = m.wire('is_nvgre', f.encap!.eq(2));
   const inner = m.wire('vmq_inner', f.encap!.ne(0).and(sf('encap_vmq_enable')).and(f.inner_eth!));
   const ob = rssSelectOutputs(c)[7]!.width;

@@ -1,4 +1,5 @@
-// nvgre_rx_toeplitz: the Toeplitz (RSS) hasher of SPEC section 3 as a two-stage pipeline.
+// SPDX-License-Identifier: MIT
+// nvgre_rx_toeplitz: the Toeplitz (RSS) hasher of docs/CONTRACT.md section 3 as a two-stage pipeline.
 //
 // Hash bit 31-j is the XOR over input bits i of in[i] & key[i+j] (input bit 0 is the MSB
 // of byte 0, key bit 0 the MSB of key byte 0). Both operands of that AND are contiguous

@@ -1,4 +1,5 @@
-// nvgre_rx_vmq: the VMQ filter table of SPEC section 4, compared in parallel.
+// SPDX-License-Identifier: MIT
+// nvgre_rx_vmq: the VMQ filter table of docs/CONTRACT.md section 4, compared in parallel.
 //
 // Stage 1 (in_valid cycle): every filter is compared with the key (valid, MAC, and each
 // enabled condition), giving a match vector; the filters' queues are snapshotted with it

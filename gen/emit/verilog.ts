@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The only place that writes Verilog. Verilog-2005, one module per file, in the style of
 // verilog-ethernet: header comment, parameters, ANSI ports, declarations, logic.
 // Output is a pure function of the IR, so regenerating gives identical bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Expressions of the hardware IR. Every expression knows its width, and operators check
 // widths when the IR is built, so the emitted Verilog never relies on implicit extension
 // (which is what verilator -Wall's WIDTH warnings are about).

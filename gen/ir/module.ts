@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Modules of the hardware IR: ports, signals, memories, instances, continuous assignments,
 // combinational and clocked processes. A block generator is a function that builds one
 // of these; only gen/emit turns it into Verilog.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The register map as JSON for tools (offsets, access, resets, fields), from gen/regmap.ts.
 
 import { describeBuild, type BuildConfig } from '../config.ts';

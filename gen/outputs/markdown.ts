@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The register map as a Markdown page (docs for driver writers), from gen/regmap.ts.
 
 import { describeBuild, type BuildConfig } from '../config.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cycle-exact model of the CSR block (nvgre_rx_csr): the same AXI4-Lite handshake timing,
 // the same read data (counters included) and the same write-event stream, so the top
 // level's cycle model can embed it and the block can be checked against it in lockstep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cycle-exact model of the top level (nvgre_rx): given each cycle's inputs it predicts
 // every output of that cycle. The classification itself is the reference engine's; what
 // this adds is time: which configuration a frame sees (the CSR state in force in its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Text forms of addresses as the builder and profiles accept them.
 
 export function parseMac(mac: string | Uint8Array): Uint8Array {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Turns a list of layers into frame bytes with consistent types, lengths and checksums.
 
 import { parseIpv4, parseIpv6, parseMac } from './addr.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Internet checksum (RFC 1071) used by IPv4, TCP, UDP and GRE.
 
 /** One's-complement sum of data[off, off+len) folded to 16 bits, added to `initial`. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The packet toolkit: layer descriptions, the builder, random stacks, address helpers.
 export * from './layers.ts';
 export { buildFrame, layerSize, type BuildOptions } from './builder.ts';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Layer descriptions for the packet builder. A frame is a list of layers, outermost
 // first; fields left out are derived from the neighbours (types, protocols, lengths,
 // checksums) so that a list reads like the packet. Every derived field can be forced

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Constrained-random layer stacks covering every header kind the parser knows, for
 // property tests and testbench stimulus. Deterministic for a given random source.
 

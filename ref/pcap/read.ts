@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reader for classic pcap (either byte order, micro- or nanosecond) and pcapng
 // (Section Header, Interface Description, Enhanced and Simple Packet blocks; other
 // blocks are skipped). Damage is reported as a one-line PcapError.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the capture readers and writer exchange.
 
 export const LINKTYPE_ETHERNET = 1;

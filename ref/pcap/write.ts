@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Classic pcap writer (the format every tool reads).
 
 import { LINKTYPE_ETHERNET } from './types.ts';
