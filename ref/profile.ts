@@ -19,6 +19,22 @@ export interface Filter {
   queue: number;
 }
 
+export type TunnelType = 'vxlan' | 'geneve';
+
+/** An entry of the UDP tunnel port table (SPEC section 8). */
+export interface UdpTunnel {
+  valid: boolean;
+  /** UDP destination port. */
+  port: number;
+  type: TunnelType;
+}
+
+/** The IANA ports, the default profile's entries 0 and 1. */
+export const IANA_UDP_TUNNELS: readonly UdpTunnel[] = [
+  { valid: true, port: 4789, type: 'vxlan' },
+  { valid: true, port: 6081, type: 'geneve' },
+];
+
 export interface Profile {
   /** 40-byte Toeplitz key. */
   key: Uint8Array;
@@ -35,6 +51,8 @@ export interface Profile {
   /** Filter table entries 0..n-1; entries past the array's end are invalid. */
   filters: Filter[];
   maxHeaderBytes: number;
+  /** Tunnel port table entries 0..n-1; entries past the array's end (or the build's table) are invalid. */
+  udpTunnels: UdpTunnel[];
 }
 
 /** The key of the Microsoft "Verifying the RSS Hash Calculation" page. */
@@ -47,8 +65,9 @@ export function log2Int(n: number): number {
 
 /**
  * The CLI's profile when none is given: sample key, every hash type, every enable on,
- * 128 entries spreading over queues 0..7, no filters, 256 header bytes. For a smaller
- * build the table, queue numbers and header window shrink to what the build holds.
+ * 128 entries spreading over queues 0..7, no filters, 256 header bytes, VXLAN on 4789 and
+ * GENEVE on 6081. For a smaller build the tables, queue numbers and header window shrink
+ * to what the build holds.
  */
 export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
   const entries = Math.min(128, build.indirectionEntries);
@@ -65,6 +84,7 @@ export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
     vmqDefaultQueue: 0,
     filters: [],
     maxHeaderBytes: Math.min(256, build.maxHeaderBytes),
+    udpTunnels: IANA_UDP_TUNNELS.slice(0, build.udpTunnelPorts).map((t) => ({ ...t })),
   };
 }
 
@@ -90,6 +110,7 @@ export function resetProfile(build: BuildParams = DEFAULT_BUILD): Profile {
       queue: 0,
     })),
     maxHeaderBytes: build.maxHeaderBytes,
+    udpTunnels: Array.from({ length: build.udpTunnelPorts }, () => ({ valid: false, port: 0, type: 'vxlan' as const })),
   };
 }
 

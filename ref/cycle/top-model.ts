@@ -179,6 +179,8 @@ export class TopModel {
       vmqDefaultQueue: s.vmqDefaultQueue,
       filters,
       maxHeaderBytes: s.maxHeaderBytes,
+      // The CSR block has no tunnel port table yet (issue 18's RTL part), nor has a build.
+      udpTunnels: [],
     };
   }
 
