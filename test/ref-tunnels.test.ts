@@ -4,11 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { type BuildParams, DEFAULT_BUILD } from '../ref/build.ts';
 import { classify } from '../ref/classify.ts';
+import { type CountedName, counts } from '../ref/cycle/top-model.ts';
 import { RefEngine } from '../ref/engine.ts';
 import { HASH_TYPE as T } from '../ref/hash-types.ts';
 import { parseIpv4, parseIpv6, parseMac } from '../ref/packets/addr.ts';
 import { buildFrame } from '../ref/packets/builder.ts';
 import type { Layer } from '../ref/packets/layers.ts';
+import { mulberry32, randomLayers } from '../ref/packets/random.ts';
 import { defaultProfile, type Filter, type Profile, resetProfile, type UdpTunnel } from '../ref/profile.ts';
 import { toeplitzBitSerial } from '../ref/toeplitz.ts';
 
@@ -344,5 +346,24 @@ describe('counters', () => {
     e.classify(buildFrame([eth, o4, { kind: 'nvgre', vsid: 1 }, ieth, i4, tcp]));
     e.classify(buildFrame([eth, o4, udpTo(53), { kind: 'payload', bytes: 10 }]));
     expect(e.counters).toMatchObject({ frames: 5, encapsulated: 4, nvgre: 1, vxlan: 2, geneve: 1, fourTuple: 4, outerTwoTupleFallbacks: 1 });
+  });
+});
+
+describe('counters derived from records (the cycle model counts what the engine counts)', () => {
+  it('every counter of the engine equals the records that increment it, the tunnel kinds included', () => {
+    const e = new RefEngine(P);
+    const recs = [];
+    for (let seed = 0; seed < 400; seed++) {
+      const layers = randomLayers(mulberry32(seed), { udpTunnelRate: 0.5 });
+      const f = buildFrame(layers);
+      recs.push(e.classify(f.subarray(0, f.length - (seed % 7) * 9), { macError: seed % 13 === 0 }));
+    }
+    const names: [CountedName, keyof RefEngine['counters']][] = [
+      ['frames', 'frames'], ['encap', 'encapsulated'], ['nvgre', 'nvgre'], ['vxlan', 'vxlan'], ['geneve', 'geneve'], ['four_tuple', 'fourTuple'],
+      ['outer_2tuple', 'outerTwoTupleFallbacks'], ['no_hash', 'noHash'], ['vmq_hit', 'vmqHits'], ['parse_error', 'parseErrors'], ['mac_error', 'macErrors'],
+    ];
+    for (const [n, k] of names) expect(recs.filter((r) => counts(n, r)).length, n).toBe(e.counters[k]);
+    expect(e.counters.vxlan).toBeGreaterThan(20);
+    expect(e.counters.geneve).toBeGreaterThan(20);
   });
 });
