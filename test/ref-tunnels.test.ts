@@ -96,6 +96,12 @@ describe('the tunnel port table', () => {
     expect(classify(f, with_({ udpTunnels: table([6081, 'geneve', false]) })).encap).toBe('none');
   });
 
+  it('entries match on the 16-bit port only: a valid entry with port 0 matches destination port 0', () => {
+    const f = buildFrame([eth, o4, udpTo(0), vxlan(5), ieth, i4, tcp]);
+    expect(classify(f, with_({ udpTunnels: table([0, 'vxlan']) })).encap).toBe('vxlan');
+    expect(classify(f, P).encap).toBe('none');
+  });
+
   it('entries past the build table are ignored', () => {
     const b2: BuildParams = { ...DEFAULT_BUILD, udpTunnelPorts: 2 };
     const p = with_({ udpTunnels: table([1, 'vxlan'], [2, 'vxlan'], [4789, 'vxlan']) });
@@ -238,6 +244,11 @@ describe('VXLAN', () => {
     expect([r.encap, r.vsid, r.hash_input, r.hash, r.inner_l4_offset]).toEqual(['vxlan', 5, 'inner-4tuple', oracle(parseIpv4(I4A), parseIpv4(I4B), ports(1111, 4789)), 84]);
   });
 
+  it('GRE inside a UDP tunnel is not looked into: the outer 2-tuple', () => {
+    const r = classify(vx(5, ieth, i4, { kind: 'nvgre', vsid: 9 }, ieth, i4, tcp), P);
+    expect([r.encap, r.vsid, r.inner_parsed, r.inner_l4_offset, r.hash_input]).toEqual(['vxlan', 5, true, 0, 'outer-2tuple']);
+  });
+
   it('an IPv4-only build parses VXLAN over IPv4 with inner IPv4, not inner IPv6', () => {
     const b: BuildParams = { ...DEFAULT_BUILD, ipv6: false };
     expect(classify(vx(5, ieth, i4, tcp), P, b).hash_input).toBe('inner-4tuple');
@@ -290,6 +301,14 @@ describe('GENEVE', () => {
     const f = gn(6, { options: 16 }, ieth, i4, tcp);
     for (const n of [42, 45, 49]) expect(classify(f.subarray(0, n), P)).toMatchObject({ encap: 'geneve', vsid: 0, errors: ['truncated'], hash_input: 'outer-2tuple' });
     for (const n of [50, 60, 65]) expect(classify(f.subarray(0, n), P)).toMatchObject({ encap: 'geneve', vsid: 6, errors: ['truncated'], inner_l2_offset: 0 });
+  });
+
+  it('order of checks: Ver/O before the options fit (never truncated past 8 bytes), the options fit before the Protocol Type', () => {
+    const v1 = gn(3, { version: 1, optLen: 63 }, ieth, i4, tcp);
+    expect(classify(v1.subarray(0, 50), P)).toMatchObject({ encap: 'geneve', vsid: 0, errors: [] });
+    const unknown = gn(3, { protocol: 0x88cc, options: 40 }, ieth, i4, tcp);
+    expect(classify(unknown.subarray(0, 70), P)).toMatchObject({ encap: 'geneve', vsid: 3, errors: ['truncated'] });
+    expect(classify(unknown, P)).toMatchObject({ encap: 'geneve', vsid: 3, errors: [] });
   });
 
   it('options past max_header_bytes: too_deep', () => {
