@@ -16,9 +16,8 @@ import {
   type ParseConfig,
   parseFrame,
   ParseState,
-  type UdpTunnelPort,
 } from './parse.ts';
-import { log2Int, type Profile } from './profile.ts';
+import { log2Int, type Profile, tunnelPortsOf } from './profile.ts';
 import { ENCAPS, type ErrorName, type HashInput, type MetaRecord } from './record.ts';
 import { type Toeplitz, ToeplitzHasher } from './toeplitz.ts';
 
@@ -153,15 +152,7 @@ export class RefEngine {
     this.indirMask = n - 1;
     this.rssDefault = p.rssDefaultQueue & qmask;
     this.vmqDefault = p.vmqDefaultQueue & qmask;
-    // Only the entries the build has; invalid ones are dropped, which keeps the lowest
-    // valid matching entry first.
-    const tunnels: UdpTunnelPort[] = [];
-    const nt = Math.min(p.udpTunnels.length, b.udpTunnelPorts);
-    for (let i = 0; i < nt; i++) {
-      const t = p.udpTunnels[i]!;
-      if (t.valid) tunnels.push({ port: t.port & 0xffff, encap: t.type === 'vxlan' ? ENCAP_VXLAN : ENCAP_GENEVE });
-    }
-    this.cfg.udpTunnels = tunnels;
+    this.cfg.udpTunnels = tunnelPortsOf(p, b);
     this.filters = [];
     const nf = Math.min(p.filters.length, b.vmqFilters);
     for (let i = 0; i < nf; i++) {

@@ -3,6 +3,7 @@
 
 import { type BuildParams, DEFAULT_BUILD } from './build.ts';
 import { ALL_HASH_TYPES } from './hash-types.ts';
+import { ENCAP_GENEVE, ENCAP_VXLAN, type UdpTunnelPort } from './parse.ts';
 import { profileFromJson } from './profile-json.ts';
 import { hexToBytes, KEY_BYTES } from './toeplitz.ts';
 
@@ -86,6 +87,20 @@ export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
     maxHeaderBytes: Math.min(256, build.maxHeaderBytes),
     udpTunnels: IANA_UDP_TUNNELS.slice(0, build.udpTunnelPorts).map((t) => ({ ...t })),
   };
+}
+
+/**
+ * The parser's view of the tunnel port table: the valid entries among those the build
+ * has, in table order (dropping invalid ones keeps the lowest valid match first).
+ */
+export function tunnelPortsOf(p: Profile, build: BuildParams): UdpTunnelPort[] {
+  const out: UdpTunnelPort[] = [];
+  const n = Math.min(p.udpTunnels.length, build.udpTunnelPorts);
+  for (let i = 0; i < n; i++) {
+    const t = p.udpTunnels[i]!;
+    if (t.valid) out.push({ port: t.port & 0xffff, encap: t.type === 'vxlan' ? ENCAP_VXLAN : ENCAP_GENEVE });
+  }
+  return out;
 }
 
 /** The CSR reset values (SPEC section 5, docs/BEHAVIOUR.md "CSRs"). */

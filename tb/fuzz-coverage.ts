@@ -6,7 +6,7 @@
 
 import type { BuildConfig } from '../gen/config.ts';
 import { parseFrame, ParseState } from '../ref/parse.ts';
-import type { Profile } from '../ref/profile.ts';
+import { type Profile, tunnelPortsOf } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
 
 const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ? String(p) : 'x');
@@ -14,7 +14,7 @@ const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ?
 /** The features of one classified frame. */
 export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, profileName: string, cfg: BuildConfig): string[] {
   const s = new ParseState();
-  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable };
+  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable, udpTunnels: tunnelPortsOf(profile, cfg) };
   parseFrame(data, pc, s);
   // Parsing depends on the window and on whether GRE is looked into, not on the rest of
   // the profile: the path feature is keyed by those two only.
