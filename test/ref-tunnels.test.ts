@@ -386,3 +386,32 @@ describe('counters derived from records (the cycle model counts what the engine 
     expect(e.counters.geneve).toBeGreaterThan(20);
   });
 });
+
+describe('header budget (docs/BEHAVIOUR.md "UDP tunnels", input to the RTL window decision)', () => {
+  const big: BuildParams = { ...DEFAULT_BUILD, maxHeaderBytes: 1024 };
+  const p = with_({ maxHeaderBytes: 1024 });
+  const end = (layers: Layer[]) => {
+    const r = classify(buildFrame(layers), p, big);
+    expect(r.hash_input).toBe('inner-4tuple');
+    return r.inner_l4_offset + 20;
+  };
+  const tags: Layer[] = [{ kind: 'vlan', vid: 1, tpid: 0x88a8 }, { kind: 'vlan', vid: 2 }];
+  const o4opt: Layer = { ...o4, options: new Array(40).fill(1) } as Layer;
+  const itag: Layer = { kind: 'vlan', vid: 3 };
+
+  it('where the inner TCP header ends: plain stacks and the deepest without IPv6 extension headers', () => {
+    const tunnels: [string, Layer[]][] = [
+      ['nvgre', [{ kind: 'nvgre', vsid: 1 }]],
+      ['vxlan', [udpTo(4789), vxlan(1)]],
+      ['geneve 0', [udpTo(6081), geneve(1)]],
+      ['geneve 252', [udpTo(6081), geneve(1, { options: 252 })]],
+    ];
+    const got = tunnels.map(([, t]) => [end([eth, o4, ...t, ieth, i4, tcp]), end([eth, ...tags, o4opt, ...t, ieth, itag, i6, tcp])]);
+    expect(got).toEqual([
+      [96, 168],
+      [104, 176],
+      [104, 176],
+      [356, 428],
+    ]);
+  });
+});
