@@ -100,7 +100,7 @@ export function registerClassify(program: Command): void {
     .description(
       'Classify every frame of FILE (pcap or pcapng, Ethernet link type) the way the core does and ' +
         'print one metadata record per frame, in order: RSS hash/type/queue, VMQ queue, what the ' +
-        'parser found (encapsulation, VSID/FlowID, header offsets) and error flags.',
+        'parser found (encapsulation: NVGRE/GRE, VXLAN, GENEVE; VSID or VNI, FlowID, header offsets) and error flags.',
     )
     .argument('<FILE>', 'capture file (classic pcap in either byte order, micro- or nanosecond; or pcapng)')
     .option('-p, --profile <P.json>', 'control-register profile (JSON); default: sample key, every hash type and enable on')
@@ -119,7 +119,10 @@ Profile JSON keys (all optional; unknown keys are an error):
   rss_enable, vmq_enable, encap_rss_enable, encap_vmq_enable (booleans),
   indirection (queue numbers, power-of-two length 2..128), rss_default_queue, vmq_default_queue,
   filters ([{"mac": "02:00:00:00:00:01", "vlan": 5|null, "vsid": 4096|null, "queue": 3}]),
-  max_header_bytes (64..256)
+  max_header_bytes (64..256),
+  udp_tunnels ([{"port": 4789, "type": "vxlan"|"geneve"}], at most 4; default VXLAN 4789 and GENEVE 6081;
+    [] turns VXLAN/GENEVE recognition off)
+Record: encap is none, gre, nvgre, vxlan or geneve; vsid holds the NVGRE VSID or the VXLAN/GENEVE VNI.
 Exit codes: 0 success, 1 unreadable or corrupt capture, 2 usage or profile error,
   3 (--engine both) the RTL and the reference engine differ, 4 the RTL strayed from its cycle model.
 Engines: ref (software), rtl (the Verilated core; built on first use under build/models), both.`,

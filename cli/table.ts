@@ -8,7 +8,8 @@ const COLUMNS: readonly [string, (r: MetaRecord) => string][] = [
   ['frame', (r) => String(r.frame)],
   ['len', (r) => String(r.length)],
   ['encap', (r) => r.encap],
-  ['vsid', (r) => (r.encap === 'nvgre' ? String(r.vsid) : '-')],
+  // NVGRE's VSID or a VXLAN/GENEVE VNI (the same record field).
+  ['vsid', (r) => (r.encap === 'none' || r.encap === 'gre' ? '-' : String(r.vsid))],
   ['flowid', (r) => (r.encap === 'nvgre' ? String(r.flowid) : '-')],
   ['hash', (r) => (r.hash_valid ? `0x${r.hash.toString(16).padStart(8, '0')}` : '-')],
   ['hash_type', (r) => (r.hash_valid ? (hashTypeName(r.hash_type) ?? String(r.hash_type)) : '-')],

@@ -46,11 +46,22 @@ export const buildConfigSchema = z
      * small FPGAs; IPv4-only, 64- and 128-bit builds (docs/PIPELINE.md, "Streaming parser").
      */
     parser: z.enum(['window', 'stream']).default('window'),
+    /**
+     * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds none.
+     * The contract's default is 4, but the RTL has no tunnel layers yet (issue 18's RTL part):
+     * until it has, the default is 0 and the generator refuses any other value, so that
+     * the testbench's reference (which honours this count) matches the RTL it drives.
+     */
+    udpTunnelPorts: z.number().int().min(0).max(16).default(0),
   })
   .strict()
   .refine((c) => c.parser === 'window' || !c.ipv6, {
     message: "parser 'stream' needs ipv6: false (IPv6 extension headers are parsed from the window only)",
     path: ['parser'],
+  })
+  .refine((c) => c.udpTunnelPorts === 0, {
+    message: 'UDP tunnel ports need the parser\'s VXLAN/GENEVE layers, which are not generated yet (issue 18): use 0',
+    path: ['udpTunnelPorts'],
   })
   // Its lane multiplexers grow with the beat: 8 LUT6 levels at 128 bits, 11 at 256.
   .refine((c) => c.parser === 'window' || c.dataWidth <= 128, {
@@ -82,6 +93,7 @@ export function buildParamsOf(c: BuildConfig): BuildParams {
     vmqFilters: c.vmqFilters,
     indirectionEntries: c.indirectionEntries,
     queueBits: c.queueBits,
+    udpTunnelPorts: c.udpTunnelPorts,
   };
 }
 
@@ -100,5 +112,6 @@ export function describeBuild(c: BuildConfig): string {
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     ...(c.parser === 'stream' ? ['parser=stream'] : []),
+    ...(c.udpTunnelPorts > 0 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
   ].join(' ');
 }

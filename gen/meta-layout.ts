@@ -2,7 +2,7 @@
 // The metadata record's bit layout on m_axis_meta_tdata, described once. The top level
 // packs it from this list, and the testbench, the C header and the docs read it from here.
 
-import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord } from '../ref/record.ts';
+import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord, UDP_TUNNEL_ENCAPS } from '../ref/record.ts';
 import type { BuildConfig } from './config.ts';
 
 export interface MetaField {
@@ -19,6 +19,9 @@ export const LENGTH_BITS = 16;
 
 export function metaLayout(c: BuildConfig): { fields: MetaField[]; width: number } {
   const ob = clog2(c.maxHeaderBytes);
+  // vxlan (3) and geneve (4) only where a tunnel port table can produce them: a build
+  // without one keeps the 2-bit field.
+  const encaps = c.udpTunnelPorts > 0 ? ENCAPS : ENCAPS.filter((e) => !UDP_TUNNEL_ENCAPS.includes(e));
   const spec: [keyof MetaRecord, number, string][] = [
     ['hash', 32, 'Toeplitz hash (0 when hash_valid is 0)'],
     ['hash_type', 16, 'NDIS hash type bit of the hash (0 when none)'],
@@ -28,7 +31,7 @@ export function metaLayout(c: BuildConfig): { fields: MetaField[]; width: number
     ['vmq_queue', c.queueBits, 'queue of the matching VMQ filter, or vmq_default_queue'],
     ['vmq_hit', 1, 'a VMQ filter matched'],
     ['vmq_filter', clog2(c.vmqFilters), 'index of the matching filter (0 when vmq_hit is 0)'],
-    ['encap', 2, `encapsulation: ${ENCAPS.map((n, i) => `${i}=${n}`).join(', ')}`],
+    ['encap', clog2(encaps.length), `encapsulation: ${encaps.map((n, i) => `${i}=${n}`).join(', ')}`],
     ['inner_parsed', 1, 'the inner IP header was parsed'],
     ['vsid', 24, 'NVGRE virtual subnet ID (0 unless NVGRE)'],
     ['flowid', 8, 'NVGRE FlowID (0 unless NVGRE)'],

@@ -14,6 +14,11 @@ export interface BuildParams {
   vmqFilters: number;
   indirectionEntries: number;
   queueBits: number;
+  /**
+   * Entries of the UDP tunnel port table (docs/CONTRACT.md section 8); 0: no UDP tunnels. The
+   * profile's udp_tunnels beyond this many entries are ignored, as filters are.
+   */
+  udpTunnelPorts: number;
 }
 
 export const DEFAULT_BUILD: BuildParams = {
@@ -24,4 +29,7 @@ export const DEFAULT_BUILD: BuildParams = {
   vmqFilters: 16,
   indirectionEntries: 128,
   queueBits: 6,
+  // The contract's default table. The generator's default build has none yet (gen/config.ts):
+  // the engine without a build models the core as specified, the testbench the RTL it has.
+  udpTunnelPorts: 4,
 };

@@ -6,8 +6,11 @@
 import { type BuildParams, DEFAULT_BUILD } from './build.ts';
 import { ALL_HASH_TYPES, HASH_TYPE } from './hash-types.ts';
 import {
+  ENCAP_GENEVE,
+  ENCAP_GRE,
   ENCAP_NONE,
   ENCAP_NVGRE,
+  ENCAP_VXLAN,
   ERR_BAD_IP,
   ERR_TOO_DEEP,
   ERR_TRUNCATED,
@@ -15,8 +18,8 @@ import {
   parseFrame,
   ParseState,
 } from './parse.ts';
-import { log2Int, type Profile } from './profile.ts';
-import type { Encap, ErrorName, HashInput, MetaRecord } from './record.ts';
+import { log2Int, type Profile, tunnelPortsOf } from './profile.ts';
+import { ENCAPS, type ErrorName, type HashInput, type MetaRecord } from './record.ts';
 import { type Toeplitz, ToeplitzHasher } from './toeplitz.ts';
 
 export interface ClassifyOptions {
@@ -31,6 +34,9 @@ export interface Counters {
   frames: number;
   encapsulated: number;
   nvgre: number;
+  /** docs/CONTRACT.md section 8: frames with encap vxlan / geneve (both also count as encapsulated). */
+  vxlan: number;
+  geneve: number;
   fourTuple: number;
   outerTwoTupleFallbacks: number;
   noHash: number;
@@ -49,7 +55,6 @@ interface PreparedFilter {
   queue: number;
 }
 
-const ENCAP_NAMES: readonly Encap[] = ['none', 'gre', 'nvgre'];
 const ERR_LISTS: readonly (readonly ErrorName[])[] = buildErrorLists();
 
 function buildErrorLists(): ErrorName[][] {
@@ -83,6 +88,8 @@ export function newCounters(): Counters {
     frames: 0,
     encapsulated: 0,
     nvgre: 0,
+    vxlan: 0,
+    geneve: 0,
     fourTuple: 0,
     outerTwoTupleFallbacks: 0,
     noHash: 0,
@@ -146,6 +153,7 @@ export class RefEngine {
     this.indirMask = n - 1;
     this.rssDefault = p.rssDefaultQueue & qmask;
     this.vmqDefault = p.vmqDefaultQueue & qmask;
+    this.cfg.udpTunnels = tunnelPortsOf(p, b);
     this.filters = [];
     const nf = Math.min(p.filters.length, b.vmqFilters);
     for (let i = 0; i < nf; i++) {
@@ -231,7 +239,8 @@ export class RefEngine {
       if (s.encap !== ENCAP_NONE && this.encapVmq && s.innerEth) {
         macOff = s.innerL2Off;
         vlan = s.innerVlan;
-        if (s.encap === ENCAP_NVGRE) vsid = s.vsid;
+        // NVGRE's VSID or a VXLAN/GENEVE VNI; plain GRE has none.
+        if (s.encap !== ENCAP_GRE) vsid = s.vsid;
       }
       const hi = u16(frame, macOff);
       const lo = u32(frame, macOff + 2);
@@ -251,6 +260,8 @@ export class RefEngine {
     c.frames = (c.frames + 1) >>> 0;
     if (s.encap !== ENCAP_NONE) c.encapsulated = (c.encapsulated + 1) >>> 0;
     if (s.encap === ENCAP_NVGRE) c.nvgre = (c.nvgre + 1) >>> 0;
+    else if (s.encap === ENCAP_VXLAN) c.vxlan = (c.vxlan + 1) >>> 0;
+    else if (s.encap === ENCAP_GENEVE) c.geneve = (c.geneve + 1) >>> 0;
     if (input === '4tuple' || input === 'inner-4tuple') c.fourTuple = (c.fourTuple + 1) >>> 0;
     else if (input === 'outer-2tuple') c.outerTwoTupleFallbacks = (c.outerTwoTupleFallbacks + 1) >>> 0;
     else if (input === 'none') c.noHash = (c.noHash + 1) >>> 0;
@@ -269,7 +280,7 @@ export class RefEngine {
       vmq_queue: vmqQueue,
       vmq_hit: vmqFilter >= 0,
       vmq_filter: vmqFilter,
-      encap: ENCAP_NAMES[s.encap]!,
+      encap: ENCAPS[s.encap]!,
       inner_parsed: s.innerL3 !== 0,
       vsid: s.vsid,
       flowid: s.flowid,

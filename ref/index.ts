@@ -11,6 +11,9 @@ export {
   MS_SAMPLE_KEY_HEX,
   type Profile,
   type Filter,
+  type UdpTunnel,
+  type TunnelType,
+  IANA_UDP_TUNNELS,
   type ProfileJson,
 } from './profile.ts';
 export * from './hash-types.ts';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The header parser of docs/CONTRACT.md section 2 with the bounds and error rules of
-// docs/BEHAVIOUR.md. It fills a reused ParseState so that classifying a frame allocates
+// The header parser of docs/CONTRACT.md sections 2 and 8 (GRE, VXLAN, GENEVE) with the bounds and
+// error rules of docs/BEHAVIOUR.md. It fills a reused ParseState so that classifying a frame allocates
 // nothing here; the engine turns the state into RSS/VMQ results and a record.
 
 export const ERR_TRUNCATED = 1;
@@ -10,6 +10,14 @@ export const ERR_BAD_IP = 4;
 export const ENCAP_NONE = 0;
 export const ENCAP_GRE = 1;
 export const ENCAP_NVGRE = 2;
+export const ENCAP_VXLAN = 3;
+export const ENCAP_GENEVE = 4;
+
+/** One valid entry of the UDP tunnel port table, in table order (the first match wins). */
+export interface UdpTunnelPort {
+  port: number;
+  encap: typeof ENCAP_VXLAN | typeof ENCAP_GENEVE;
+}
 
 const TPID_8021Q = 0x8100;
 const TPID_8021AD = 0x88a8;
@@ -25,8 +33,10 @@ export interface ParseConfig {
   maxHeaderBytes: number;
   ipv6: boolean;
   ipv6MaxExtHeaders: number;
-  /** encap_rss_enable || encap_vmq_enable: GRE is looked into only then. */
+  /** encap_rss_enable || encap_vmq_enable: GRE and UDP tunnels are looked into only then. */
   parseGre: boolean;
+  /** The valid tunnel port entries; absent or empty: UDP is never a tunnel (a build without the table). */
+  udpTunnels?: readonly UdpTunnelPort[];
 }
 
 export class ParseState {
@@ -48,6 +58,7 @@ export class ParseState {
   /** The outer TCP (20 bytes) or UDP (8 bytes) header is complete at l4Off. */
   l4Ok = false;
   encap = ENCAP_NONE;
+  /** NVGRE's VSID or a VXLAN/GENEVE VNI (docs/CONTRACT.md section 8), else 0. */
   vsid = 0;
   flowid = 0;
   innerEth = false;
@@ -198,6 +209,7 @@ export function parseFrame(f: Uint8Array, cfg: ParseConfig, s: ParseState): void
   }
   if (proto === PROTO_UDP) {
     s.l4Ok = fits(s, l4, 8);
+    if (s.l4Ok && cfg.parseGre && cfg.udpTunnels) parseUdpTunnel(f, cfg, cfg.udpTunnels, s, l4);
     return;
   }
   if (proto !== PROTO_GRE || !cfg.parseGre) return;
@@ -226,9 +238,47 @@ function parseGre(f: Uint8Array, cfg: ParseConfig, s: ParseState, g: number): vo
     s.vsid = (f[g + 4]! << 16) | (f[g + 5]! << 8) | f[g + 6]!;
     s.flowid = f[g + 7]!;
   }
-  let p = g + glen;
-  let itype = gp;
-  if (gp === ETH_TEB) {
+  parseInner(f, cfg, s, g + glen, gp);
+}
+
+/** The UDP header at `u` is complete; its destination port decides whether it is a tunnel. */
+function parseUdpTunnel(f: Uint8Array, cfg: ParseConfig, table: readonly UdpTunnelPort[], s: ParseState, u: number): void {
+  const dport = u16(f, u + 2);
+  let encap = ENCAP_NONE;
+  for (let i = 0; i < table.length; i++) {
+    if (table[i]!.port === dport) {
+      encap = table[i]!.encap;
+      break;
+    }
+  }
+  if (encap === ENCAP_NONE) return;
+  s.encap = encap;
+  const h = u + 8;
+  // Both kinds have an 8-byte header before anything is decided: cut short, it is an error.
+  if (!fits(s, h, 8)) return;
+  const b0 = f[h]!;
+  if (encap === ENCAP_VXLAN) {
+    // RFC 7348: only the I flag is checked; the other flags and reserved bits are ignored.
+    if ((b0 & 0x08) === 0) return;
+    s.vsid = (f[h + 4]! << 16) | (f[h + 5]! << 8) | f[h + 6]!;
+    parseInner(f, cfg, s, h + 8, ETH_TEB);
+    return;
+  }
+  // RFC 8926: Ver must be 0; O = 1 is a control message, not a tenant packet. C and the
+  // reserved bits are ignored: the options are skipped unread, critical or not.
+  if (b0 >> 6 !== 0 || (f[h + 1]! & 0x80) !== 0) return;
+  s.vsid = (f[h + 4]! << 16) | (f[h + 5]! << 8) | f[h + 6]!;
+  const glen = 8 + ((b0 & 0x3f) << 2);
+  if (!fits(s, h, glen)) return;
+  parseInner(f, cfg, s, h + glen, u16(f, h + 2));
+}
+
+/**
+ * What follows a tunnel header whose payload type is `itype` (an EtherType): an inner
+ * Ethernet header for 0x6558, else inner IP directly; any other type cannot be parsed.
+ */
+function parseInner(f: Uint8Array, cfg: ParseConfig, s: ParseState, p: number, itype: number): void {
+  if (itype === ETH_TEB) {
     if (!fits(s, p, 14)) return;
     itype = u16(f, p + 12);
     let ip = p + 14;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BuildParams } from './build.ts';
 import { ALL_HASH_TYPES, HASH_TYPE, hashTypeNames, isHashTypeName } from './hash-types.ts';
-import type { Filter, Profile } from './profile.ts';
+import type { Filter, Profile, UdpTunnel } from './profile.ts';
 import { bytesToHex, hexToBytes } from './toeplitz.ts';
 
 export class ProfileError extends Error {
@@ -21,6 +21,13 @@ export interface FilterJson {
   valid?: boolean;
 }
 
+export interface UdpTunnelJson {
+  port: number;
+  type: 'vxlan' | 'geneve';
+  /** Defaults to true; false keeps a table position empty. */
+  valid?: boolean;
+}
+
 export interface ProfileJson {
   key?: string;
   hash_types?: number | string[];
@@ -33,6 +40,7 @@ export interface ProfileJson {
   vmq_default_queue?: number;
   filters?: FilterJson[];
   max_header_bytes?: number;
+  udp_tunnels?: UdpTunnelJson[];
 }
 
 const MAC_RE = /^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}$/;
@@ -56,6 +64,12 @@ function profileSchema(build: BuildParams) {
     queue,
     valid: bool.optional(),
   });
+  const tunnel = z.strictObject({
+    port: intIn(0, 65535, ' (a UDP port)'),
+    type: z.enum(['vxlan', 'geneve'], { error: 'must be "vxlan" or "geneve"' }),
+    valid: bool.optional(),
+  });
+  const nt = build.udpTunnelPorts;
   return z.strictObject({
     key: z
       .string({ error: 'must be a string of 80 hex digits (40 bytes)' })
@@ -83,6 +97,10 @@ function profileSchema(build: BuildParams) {
       .max(build.vmqFilters, { error: `must hold at most ${build.vmqFilters} filters (the build's table size)` })
       .optional(),
     max_header_bytes: intIn(64, build.maxHeaderBytes, ' (the build maximum)').optional(),
+    udp_tunnels: z
+      .array(tunnel, { error: 'must be an array of {"port", "type"} entries' })
+      .max(nt, { error: nt === 0 ? 'must be empty: the build has no UDP tunnel port table' : `must hold at most ${nt} entries (the build's table size)` })
+      .optional(),
   });
 }
 
@@ -136,7 +154,13 @@ export function profileFromJson(input: unknown, build: BuildParams, base: Profil
     throw new ProfileError(`profile: "${where}": ${issue.message}`);
   }
   const j = result.data;
-  const p: Profile = { ...base, key: base.key.slice(), indirection: base.indirection.slice(), filters: [] };
+  const p: Profile = {
+    ...base,
+    key: base.key.slice(),
+    indirection: base.indirection.slice(),
+    filters: [],
+    udpTunnels: base.udpTunnels.map((t) => ({ ...t })),
+  };
   if (j.key !== undefined) p.key = hexToBytes(j.key);
   if (j.hash_types !== undefined) p.hashTypes = parseHashTypes(j.hash_types);
   if (j.rss_enable !== undefined) p.rssEnable = j.rss_enable;
@@ -147,6 +171,8 @@ export function profileFromJson(input: unknown, build: BuildParams, base: Profil
   if (j.rss_default_queue !== undefined) p.rssDefaultQueue = j.rss_default_queue;
   if (j.vmq_default_queue !== undefined) p.vmqDefaultQueue = j.vmq_default_queue;
   if (j.max_header_bytes !== undefined) p.maxHeaderBytes = j.max_header_bytes;
+  // Given, the list replaces the default entries (like filters): [] turns UDP tunnels off.
+  if (j.udp_tunnels !== undefined) p.udpTunnels = j.udp_tunnels.map((t): UdpTunnel => ({ valid: t.valid ?? true, port: t.port, type: t.type }));
   p.filters = (j.filters ?? []).map(
     (f): Filter => ({
       valid: f.valid ?? true,
@@ -185,5 +211,6 @@ export function profileToJson(p: Profile): Required<ProfileJson> {
       ...(f.valid ? {} : { valid: false }),
     })),
     max_header_bytes: p.maxHeaderBytes,
+    udp_tunnels: p.udpTunnels.map((t) => ({ port: t.port, type: t.type, ...(t.valid ? {} : { valid: false }) })),
   };
 }

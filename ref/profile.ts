@@ -4,6 +4,7 @@
 
 import { type BuildParams, DEFAULT_BUILD } from './build.ts';
 import { ALL_HASH_TYPES } from './hash-types.ts';
+import { ENCAP_GENEVE, ENCAP_VXLAN, type UdpTunnelPort } from './parse.ts';
 import { profileFromJson } from './profile-json.ts';
 import { hexToBytes, KEY_BYTES } from './toeplitz.ts';
 
@@ -19,6 +20,22 @@ export interface Filter {
   vsid: number;
   queue: number;
 }
+
+export type TunnelType = 'vxlan' | 'geneve';
+
+/** An entry of the UDP tunnel port table (docs/CONTRACT.md section 8). */
+export interface UdpTunnel {
+  valid: boolean;
+  /** UDP destination port. */
+  port: number;
+  type: TunnelType;
+}
+
+/** The IANA ports, the default profile's entries 0 and 1. */
+export const IANA_UDP_TUNNELS: readonly UdpTunnel[] = [
+  { valid: true, port: 4789, type: 'vxlan' },
+  { valid: true, port: 6081, type: 'geneve' },
+];
 
 export interface Profile {
   /** 40-byte Toeplitz key. */
@@ -36,6 +53,8 @@ export interface Profile {
   /** Filter table entries 0..n-1; entries past the array's end are invalid. */
   filters: Filter[];
   maxHeaderBytes: number;
+  /** Tunnel port table entries 0..n-1; entries past the array's end (or the build's table) are invalid. */
+  udpTunnels: UdpTunnel[];
 }
 
 /** The key of the Microsoft "Verifying the RSS Hash Calculation" page. */
@@ -48,8 +67,9 @@ export function log2Int(n: number): number {
 
 /**
  * The CLI's profile when none is given: sample key, every hash type, every enable on,
- * 128 entries spreading over queues 0..7, no filters, 256 header bytes. For a smaller
- * build the table, queue numbers and header window shrink to what the build holds.
+ * 128 entries spreading over queues 0..7, no filters, 256 header bytes, VXLAN on 4789 and
+ * GENEVE on 6081. For a smaller build the tables, queue numbers and header window shrink
+ * to what the build holds.
  */
 export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
   const entries = Math.min(128, build.indirectionEntries);
@@ -66,7 +86,22 @@ export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
     vmqDefaultQueue: 0,
     filters: [],
     maxHeaderBytes: Math.min(256, build.maxHeaderBytes),
+    udpTunnels: IANA_UDP_TUNNELS.slice(0, build.udpTunnelPorts).map((t) => ({ ...t })),
   };
+}
+
+/**
+ * The parser's view of the tunnel port table: the valid entries among those the build
+ * has, in table order (dropping invalid ones keeps the lowest valid match first).
+ */
+export function tunnelPortsOf(p: Profile, build: BuildParams): UdpTunnelPort[] {
+  const out: UdpTunnelPort[] = [];
+  const n = Math.min(p.udpTunnels.length, build.udpTunnelPorts);
+  for (let i = 0; i < n; i++) {
+    const t = p.udpTunnels[i]!;
+    if (t.valid) out.push({ port: t.port & 0xffff, encap: t.type === 'vxlan' ? ENCAP_VXLAN : ENCAP_GENEVE });
+  }
+  return out;
 }
 
 /** The CSR reset values (docs/CONTRACT.md section 5, docs/BEHAVIOUR.md "CSRs"). */
@@ -91,6 +126,7 @@ export function resetProfile(build: BuildParams = DEFAULT_BUILD): Profile {
       queue: 0,
     })),
     maxHeaderBytes: build.maxHeaderBytes,
+    udpTunnels: Array.from({ length: build.udpTunnelPorts }, () => ({ valid: false, port: 0, type: 'vxlan' as const })),
   };
 }
 

@@ -5,8 +5,10 @@
 export const HASH_INPUTS = ['none', '2tuple', '4tuple', 'outer-2tuple', 'inner-4tuple'] as const;
 export type HashInput = (typeof HASH_INPUTS)[number];
 
-export const ENCAPS = ['none', 'gre', 'nvgre'] as const;
+export const ENCAPS = ['none', 'gre', 'nvgre', 'vxlan', 'geneve'] as const;
 export type Encap = (typeof ENCAPS)[number];
+/** The encapsulations found through the UDP tunnel port table (docs/CONTRACT.md section 8). */
+export const UDP_TUNNEL_ENCAPS: readonly Encap[] = ['vxlan', 'geneve'];
 
 /** Bit i of the hardware error field is ERROR_NAMES[i]; the JSON array keeps this order. */
 export const ERROR_NAMES = ['truncated', 'too_deep', 'bad_ip', 'mac_error'] as const;

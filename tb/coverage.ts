@@ -6,8 +6,8 @@
 import type { BuildConfig } from '../gen/config.ts';
 import { HASH_TYPE, hashTypeName } from '../ref/hash-types.ts';
 import { ENCAP_NONE, ERR_BAD_IP, ERR_TOO_DEEP, ERR_TRUNCATED, parseFrame, ParseState } from '../ref/parse.ts';
-import type { Profile } from '../ref/profile.ts';
-import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord } from '../ref/record.ts';
+import { type Profile, tunnelPortsOf } from '../ref/profile.ts';
+import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord, UDP_TUNNEL_ENCAPS } from '../ref/record.ts';
 import { CSR_EDGES, type EdgeProfile } from './stimulus-csr.ts';
 import { deepReach } from './stimulus-deep.ts';
 import { recordBins, registerBins, structuralBins } from './coverage-structural.ts';
@@ -44,7 +44,8 @@ export const STIM_BINS = [
 export function coverageBins(cfg: BuildConfig): string[] {
   const types = Object.keys(HASH_TYPE).filter((n) => cfg.ipv6 || !n.endsWith('IPV6'));
   return [
-    ...ENCAPS.map((e) => `encap ${e}`),
+    // A build without the tunnel port table never sees vxlan/geneve.
+    ...ENCAPS.filter((e) => cfg.udpTunnelPorts > 0 || !UDP_TUNNEL_ENCAPS.includes(e)).map((e) => `encap ${e}`),
     'encap kind: NVGRE',
     'encap kind: GRE + Ethernet',
     'encap kind: IP in GRE',
@@ -118,7 +119,7 @@ export class Coverage {
   /** Count one classified frame (`tag`: what the stimulus meant it for, see tb/stimulus-structural.ts). */
   frame(f: Uint8Array, r: MetaRecord, p: Profile, tag?: string): void {
     const s = this.state;
-    parseFrame(f, { maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes), ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable }, s);
+    parseFrame(f, { maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes), ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable, udpTunnels: tunnelPortsOf(p, this.cfg) }, s);
     this.hit(`encap ${r.encap}`);
     this.hit(`hash_input ${r.hash_input}`);
     if (r.hash_valid) this.hit(`hash_type ${hashTypeName(r.hash_type) ?? r.hash_type}`);
@@ -155,7 +156,7 @@ export class Coverage {
     if (!(s.error & ERR_TOO_DEEP) || f.length <= s.limit) return;
     // The header that crossed the limit ends within 8 bytes past it when 8 more bytes let parsing go on.
     const q = this.probe;
-    parseFrame(f, { maxHeaderBytes: s.limit + 8, ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable }, q);
+    parseFrame(f, { maxHeaderBytes: s.limit + 8, ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable, udpTunnels: tunnelPortsOf(p, this.cfg) }, q);
     const further = q.error !== s.error || q.l3 !== s.l3 || q.l4Ok !== s.l4Ok || q.encap !== s.encap || q.innerEth !== s.innerEth || q.innerL3 !== s.innerL3 || q.innerL4Off !== s.innerL4Off || q.proto !== s.proto;
     if (!further) return;
     this.hit('deep: too_deep 1-8 bytes past max_header_bytes');

@@ -6,8 +6,8 @@
 // length class. A mutant with a feature never seen before is kept as a new seed.
 
 import type { BuildConfig } from '../gen/config.ts';
-import { parseFrame, ParseState } from '../ref/parse.ts';
-import type { Profile } from '../ref/profile.ts';
+import { ENCAP_GENEVE, ENCAP_VXLAN, parseFrame, ParseState } from '../ref/parse.ts';
+import { type Profile, tunnelPortsOf } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
 
 const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ? String(p) : 'x');
@@ -15,11 +15,12 @@ const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ?
 /** The features of one classified frame. */
 export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, profileName: string, cfg: BuildConfig): string[] {
   const s = new ParseState();
-  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable };
+  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable, udpTunnels: tunnelPortsOf(profile, cfg) };
   parseFrame(data, pc, s);
-  // Parsing depends on the window and on whether GRE is looked into, not on the rest of
-  // the profile: the path feature is keyed by those two only.
-  const parseKey = `window ${pc.maxHeaderBytes}${pc.parseGre ? '' : ' no-gre'}`;
+  // Parsing depends on the window, on whether GRE is looked into and on the tunnel ports,
+  // not on the rest of the profile: the path feature is keyed by those only.
+  const ports = pc.udpTunnels.map((t) => `${t.port}:${t.encap}`).join(',');
+  const parseKey = `window ${pc.maxHeaderBytes}${pc.parseGre ? '' : ' no-gre'}${ports ? ` tunnels ${ports}` : ''}`;
   const path = [
     s.eth ? 'eth' : 'no-eth',
     s.vlan >= 0 ? 'tag' : 'untag',
@@ -53,7 +54,7 @@ function stopPoint(s: ParseState): string {
   if (s.innerL4Off) return 'inner-l4';
   if (s.innerL3) return 'inner-l3';
   if (s.innerEth) return 'inner-eth';
-  if (s.encap) return 'gre';
+  if (s.encap) return s.encap === ENCAP_VXLAN || s.encap === ENCAP_GENEVE ? 'udp-tunnel' : 'gre';
   if (s.l4Ok) return 'l4';
   if (s.l3) return 'l3';
   return s.eth ? 'eth' : 'none';

@@ -79,7 +79,7 @@ export function resetImage(cfg: BuildConfig): CsrImage {
 export function cloneImage(img: CsrImage): CsrImage {
   const p = img.p;
   return {
-    p: { ...p, key: p.key.slice(), indirection: p.indirection.slice(), filters: fullFilters(p.filters, p.filters.length) },
+    p: { ...p, key: p.key.slice(), indirection: p.indirection.slice(), filters: fullFilters(p.filters, p.filters.length), udpTunnels: p.udpTunnels.map((t) => ({ ...t })) },
     indirBits: img.indirBits,
     edges: new Map(img.edges),
   };
@@ -94,6 +94,7 @@ export function engineProfile(img: CsrImage): EdgeProfile {
     key: p.key.slice(),
     indirection: p.indirection.slice(0, 1 << img.indirBits),
     filters: fullFilters(p.filters, p.filters.length),
+    udpTunnels: p.udpTunnels.map((t) => ({ ...t })),
     csrEdges: [...new Set(img.edges?.values())],
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame } from '../ref/packets/builder.ts';
+import type { Layer } from '../ref/packets/layers.ts';
 import { writePcap } from '../ref/pcap/write.ts';
 import vectors from './vectors/ms-rss-vectors.json' with { type: 'json' };
 
@@ -176,5 +177,53 @@ describe('errors: one line on stderr, no stack trace', () => {
     const r = await run('classify');
     expect(r.exitCode).toBe(2);
     expectOneLineError(r, /missing required argument/);
+  });
+});
+
+describe('nvgre-rx classify: VXLAN and GENEVE (docs/CONTRACT.md section 8)', () => {
+  const outer: Layer[] = [{ kind: 'eth' }, { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' }];
+  const inner: Layer[] = [{ kind: 'eth', dst: '02:00:00:00:0b:01' }, { kind: 'ipv4', src: v4.src, dst: v4.dst }, { kind: 'tcp', sport: v4.sport, dport: v4.dport }];
+  const TUNNELS = [
+    buildFrame([...outer, { kind: 'udp', sport: 50000, dport: 4789 }, { kind: 'vxlan', vni: 0x123456 }, ...inner]),
+    buildFrame([...outer, { kind: 'udp', sport: 50000, dport: 6081 }, { kind: 'geneve', vni: 77, options: 8 }, ...inner]),
+  ];
+
+  beforeAll(async () => {
+    await writeFile(path('tunnels.pcap'), writePcap(TUNNELS));
+    await writeFile(path('no-tunnels.json'), JSON.stringify({ udp_tunnels: [] }));
+    await writeFile(path('bad-tunnel.json'), JSON.stringify({ udp_tunnels: [{ port: 4790, type: 'gpe' }] }));
+  });
+
+  it('default profile: encap vxlan/geneve, the VNI in vsid, flowid 0, the published inner 4-tuple hash', async () => {
+    const r = await run('classify', path('tunnels.pcap'));
+    expect(r.exitCode).toBe(0);
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const inner4 = { hash: Number(v4.hash_with_ports), hash_type: 0x200, hash_input: 'inner-4tuple', inner_parsed: true, flowid: 0 };
+    expect(recs[0]).toMatchObject({ ...inner4, encap: 'vxlan', vsid: 0x123456, inner_l2_offset: 50, inner_l3_offset: 64, inner_l4_offset: 84 });
+    expect(recs[1]).toMatchObject({ ...inner4, encap: 'geneve', vsid: 77, inner_l2_offset: 58 });
+  });
+
+  it('"udp_tunnels": [] turns them into ordinary UDP packets', async () => {
+    const r = await run('classify', '-p', path('no-tunnels.json'), path('tunnels.pcap'));
+    expect(r.exitCode).toBe(0);
+    for (const l of r.stdout.trim().split('\n')) expect(JSON.parse(l)).toMatchObject({ encap: 'none', vsid: 0, hash_input: '4tuple', hash_type: 0x4000 });
+  });
+
+  it('--format table shows the VNI in the vsid column', async () => {
+    const r = await run('classify', '-f', 'table', path('tunnels.pcap'));
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/vxlan\s+1193046\s+-\s+0x/);
+    expect(lines[2]).toMatch(/geneve\s+77\s+-\s+0x/);
+  });
+
+  it('a bad udp_tunnels entry: exit 2, one line naming the key', async () => {
+    const r = await run('classify', '-p', path('bad-tunnel.json'), path('tunnels.pcap'));
+    expect(r.exitCode).toBe(2);
+    expectOneLineError(r, /"udp_tunnels\[0\]\.type"/);
+  });
+
+  it('--help documents udp_tunnels and the encap values', async () => {
+    const sub = await run('classify', '--help');
+    for (const s of ['udp_tunnels', 'vxlan', 'geneve']) expect(sub.stdout).toContain(s);
   });
 });

@@ -165,3 +165,45 @@ describe('TCP and UDP checksums', () => {
     expect(u16(f, 40)).toBe(0);
   });
 });
+
+describe('VXLAN and GENEVE', () => {
+  const outer = [{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }] as const;
+
+  it('VXLAN: I flag, VNI in bytes 4..6, the outer UDP checksum covering the inner frame', () => {
+    const f = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 4789 }, { kind: 'vxlan', vni: 0xabcdef }, { kind: 'eth' }, { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' }, { kind: 'tcp', sport: 1, dport: 2 }]);
+    expect(slice(f, 42, 50)).toEqual([0x08, 0, 0, 0, 0xab, 0xcd, 0xef, 0]);
+    expect(u16(f, 50 + 12)).toBe(0x0800);
+    const seg = slice(f, 34, f.length);
+    expect(u16(f, 38)).toBe(seg.length);
+    expect(sum16([...slice(f, 26, 34), 0, 17, seg.length >> 8, seg.length & 0xff, ...seg])).toBe(0xffff);
+  });
+
+  it('VXLAN flags and reserved fields can be forced', () => {
+    const f = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 4789 }, { kind: 'vxlan', vni: 1, flags: 0x0c, reserved1: 0x123456, reserved2: 0x78 }]);
+    expect(slice(f, 42, 50)).toEqual([0x0c, 0x12, 0x34, 0x56, 0, 0, 1, 0x78]);
+  });
+
+  it('GENEVE: Opt Len, O/C, Protocol Type from the next layer, VNI, options as well-formed TLVs of every length 0..252', () => {
+    for (let n = 0; n <= 252; n += 4) {
+      const f = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 6081 }, { kind: 'geneve', vni: 0x010203, options: n, critical: true }, { kind: 'ipv6', src: '::1', dst: '::2' }]);
+      expect(slice(f, 42, 50)).toEqual([n / 4, 0x40, 0x86, 0xdd, 1, 2, 3, 0]);
+      expect(f.length).toBe(50 + n + 40);
+      // Walk the TLVs: each option's length field (low 5 bits of byte 3) covers it exactly.
+      let o = 50;
+      while (o < 50 + n) {
+        expect(u16(f, o)).toBe(0xffff);
+        o += 4 + 4 * (f[o + 3]! & 0x1f);
+      }
+      expect(o).toBe(50 + n);
+      expect(f[50 + n]! >> 4).toBe(6);
+    }
+    const t = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 6081 }, { kind: 'geneve', vni: 1, oam: true, version: 2, optLen: 63 }, { kind: 'eth' }]);
+    expect(slice(t, 42, 46)).toEqual([0x80 | 63, 0x80, 0x65, 0x58]);
+  });
+
+  it('GENEVE option lengths that are not whole words or exceed 252 bytes are refused', () => {
+    for (const options of [2, 256, -4, [1, 2, 3]]) {
+      expect(() => buildFrame([...outer, { kind: 'udp', sport: 5, dport: 6081 }, { kind: 'geneve', vni: 1, options }])).toThrow(RangeError);
+    }
+  });
+});

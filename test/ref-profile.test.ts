@@ -172,3 +172,51 @@ describe('write-time clamps in the engine', () => {
     expect(classify(g, { ...defaultProfile(), maxHeaderBytes: 1000 }, b).errors).toEqual(['too_deep']);
   });
 });
+
+describe('udp_tunnels (docs/CONTRACT.md section 8)', () => {
+  it('left out: the default entries (VXLAN 4789, GENEVE 6081); given: the list replaces them, [] turns UDP tunnels off', () => {
+    expect(parseProfileJson({}).udpTunnels).toEqual([
+      { valid: true, port: 4789, type: 'vxlan' },
+      { valid: true, port: 6081, type: 'geneve' },
+    ]);
+    expect(parseProfileJson({ udp_tunnels: [] }).udpTunnels).toEqual([]);
+    const p = parseProfileJson({ udp_tunnels: [{ port: 8472, type: 'vxlan' }, { port: 1, type: 'geneve', valid: false }, { port: 6081, type: 'geneve' }] });
+    expect(p.udpTunnels).toEqual([
+      { valid: true, port: 8472, type: 'vxlan' },
+      { valid: false, port: 1, type: 'geneve' },
+      { valid: true, port: 6081, type: 'geneve' },
+    ]);
+    expect(parseProfileJson(JSON.stringify(profileToJson(p)))).toEqual(p);
+    expect(profileToJson(p).udp_tunnels).toEqual([{ port: 8472, type: 'vxlan' }, { port: 1, type: 'geneve', valid: false }, { port: 6081, type: 'geneve' }]);
+  });
+
+  it('the profile decides: [] makes a VXLAN packet ordinary UDP', () => {
+    const f = buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, { kind: 'udp', sport: 1, dport: 4789 }, { kind: 'vxlan', vni: 5 }, { kind: 'eth' }, { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' }]);
+    expect(classify(f, parseProfileJson({})).encap).toBe('vxlan');
+    expect(classify(f, parseProfileJson({ udp_tunnels: [] })).encap).toBe('none');
+  });
+
+  const badTunnels: [string, unknown, RegExp][] = [
+    ['an unknown type', { udp_tunnels: [{ port: 4790, type: 'vxlan-gpe' }] }, /"udp_tunnels\[0\]\.type".*"vxlan" or "geneve"/],
+    ['port 65536', { udp_tunnels: [{ port: 65536, type: 'vxlan' }] }, /"udp_tunnels\[0\]\.port".*0\.\.65535/],
+    ['a missing port', { udp_tunnels: [{ type: 'vxlan' }] }, /"udp_tunnels\[0\]\.port"/],
+    ['an unknown entry key', { udp_tunnels: [{ port: 1, type: 'vxlan', vni: 3 }] }, /unknown key "vni" in "udp_tunnels\[0\]"/],
+    ['more entries than the build has', { udp_tunnels: new Array(5).fill({ port: 1, type: 'vxlan' }) }, /"udp_tunnels".*at most 4/],
+    ['not an array', { udp_tunnels: { port: 1, type: 'vxlan' } }, /"udp_tunnels".*array/],
+  ];
+  for (const [name, value, msg] of badTunnels) {
+    it(`rejects ${name} with a one-line message naming the key`, () => {
+      expect(() => parseProfileJson(value)).toThrow(ProfileError);
+      expect(() => parseProfileJson(value)).toThrow(msg);
+    });
+  }
+
+  it('validates against the build: a build without the table takes no entries and defaults to none', () => {
+    const b0 = { ...DEFAULT_BUILD, udpTunnelPorts: 0 };
+    expect(parseProfileJson({}, b0).udpTunnels).toEqual([]);
+    expect(parseProfileJson({ udp_tunnels: [] }, b0).udpTunnels).toEqual([]);
+    expect(() => parseProfileJson({ udp_tunnels: [{ port: 4789, type: 'vxlan' }] }, b0)).toThrow(/"udp_tunnels".*no UDP tunnel port table/);
+    expect(resetProfile(b0).udpTunnels).toEqual([]);
+    expect(resetProfile(DEFAULT_BUILD).udpTunnels).toEqual(new Array(4).fill({ valid: false, port: 0, type: 'vxlan' }));
+  });
+});

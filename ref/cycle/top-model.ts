@@ -180,6 +180,8 @@ export class TopModel {
       vmqDefaultQueue: s.vmqDefaultQueue,
       filters,
       maxHeaderBytes: s.maxHeaderBytes,
+      // The CSR block has no tunnel port table yet (issue 18's RTL part), nor has a build.
+      udpTunnels: [],
     };
   }
 
@@ -276,8 +278,14 @@ export class TopModel {
 
 const NO_COUNTS: readonly boolean[] = COUNTERS.map(() => false);
 
+/**
+ * Counter names a record can increment: the register map's, and the VXLAN/GENEVE counters
+ * of docs/CONTRACT.md section 8, which join the map with the tunnel port table (issue 18's RTL part).
+ */
+export type CountedName = (typeof COUNTERS)[number] | 'vxlan' | 'geneve';
+
 /** Whether a record increments one counter. */
-function counts(n: (typeof COUNTERS)[number], r: MetaRecord): boolean {
+export function counts(n: CountedName, r: MetaRecord): boolean {
   switch (n) {
     case 'frames':
       return true;
@@ -285,6 +293,10 @@ function counts(n: (typeof COUNTERS)[number], r: MetaRecord): boolean {
       return r.encap !== 'none';
     case 'nvgre':
       return r.encap === 'nvgre';
+    case 'vxlan':
+      return r.encap === 'vxlan';
+    case 'geneve':
+      return r.encap === 'geneve';
     case 'four_tuple':
       return r.hash_input === '4tuple' || r.hash_input === 'inner-4tuple';
     case 'outer_2tuple':

@@ -3,7 +3,7 @@
 
 import { parseIpv4, parseIpv6, parseMac } from './addr.ts';
 import { internetChecksum, onesSum } from './checksum.ts';
-import type { Layer } from './layers.ts';
+import type { Bytes, Layer } from './layers.ts';
 
 export interface BuildOptions {
   /** Zero-pad the frame to at least this many bytes (e.g. 60, the Ethernet minimum without FCS). Lengths ignore the padding. */
@@ -16,6 +16,32 @@ const DEFAULT_SRC = '02:00:00:00:00:02';
 function ipv4OptionBytes(l: Layer): number {
   if (l.kind !== 'ipv4' || !l.options) return 0;
   return (l.options.length + 3) & ~3;
+}
+
+/** The IANA ports the UDP layer before a VXLAN or GENEVE layer defaults to. */
+export const VXLAN_PORT = 4789;
+export const GENEVE_PORT = 6081;
+
+/** GENEVE option bytes: as given, or `n` bytes of well-formed TLVs. */
+export function geneveOptionBytes(opts: Bytes | number | undefined): Uint8Array {
+  if (opts === undefined) return new Uint8Array(0);
+  if (typeof opts !== 'number') {
+    if (opts.length % 4 !== 0 || opts.length > 252) throw new RangeError(`geneve options must be a multiple of 4 bytes up to 252, got ${opts.length}`);
+    return Uint8Array.from(opts);
+  }
+  if (!Number.isInteger(opts) || opts < 0 || opts % 4 !== 0 || opts > 252) throw new RangeError(`geneve options must be a multiple of 4 bytes up to 252, got ${opts}`);
+  const out = new Uint8Array(opts);
+  // Each option: class (16), type (8), R (3) + length in words (5), then 4*length data bytes.
+  for (let o = 0, t = 0; o < opts; t++) {
+    const data = Math.min(124, opts - o - 4);
+    out[o] = 0xff;
+    out[o + 1] = 0xff;
+    out[o + 2] = t & 0x7f;
+    out[o + 3] = data / 4;
+    for (let k = 0; k < data; k++) out[o + 4 + k] = (t + k) & 0xff;
+    o += 4 + data;
+  }
+  return out;
 }
 
 function payloadBytes(bytes: Uint8Array | readonly number[] | number): Uint8Array {
@@ -43,7 +69,10 @@ export function layerSize(l: Layer): number {
     case 'gre':
       return 4 + (l.checksum ? 4 : 0) + (l.key !== undefined ? 4 : 0) + (l.seq !== undefined ? 4 : 0);
     case 'nvgre':
+    case 'vxlan':
       return 8;
+    case 'geneve':
+      return 8 + geneveOptionBytes(l.options).length;
     case 'tcp':
       return 20;
     case 'udp':
@@ -166,6 +195,19 @@ export function buildFrame(layers: readonly Layer[], opts: BuildOptions = {}): U
         dv.setUint16(o + 2, l.protocol ?? 0x6558);
         dv.setUint32(o + 4, (((l.vsid & 0xffffff) << 8) | ((l.flowId ?? 0) & 0xff)) >>> 0);
         break;
+      case 'vxlan':
+        dv.setUint32(o, (((l.flags ?? 0x08) & 0xff) << 24 | ((l.reserved1 ?? 0) & 0xffffff)) >>> 0);
+        dv.setUint32(o + 4, (((l.vni & 0xffffff) << 8) | ((l.reserved2 ?? 0) & 0xff)) >>> 0);
+        break;
+      case 'geneve': {
+        const opt = geneveOptionBytes(l.options);
+        frame[o] = (((l.version ?? 0) & 3) << 6) | ((l.optLen ?? opt.length / 4) & 0x3f);
+        frame[o + 1] = (l.oam ? 0x80 : 0) | (l.critical ? 0x40 : 0);
+        dv.setUint16(o + 2, l.protocol ?? etherTypeOf(next));
+        dv.setUint32(o + 4, ((l.vni & 0xffffff) << 8) >>> 0);
+        frame.set(opt, o + 8);
+        break;
+      }
       case 'tcp':
         dv.setUint16(o, l.sport);
         dv.setUint16(o + 2, l.dport);

@@ -99,6 +99,39 @@ export interface NvgreLayer {
   protocol?: number;
 }
 
+/** VXLAN (RFC 7348): flags (I = 0x08), 24 reserved bits, VNI, 8 reserved bits. Announces an inner Ethernet header. */
+export interface VxlanLayer {
+  kind: 'vxlan';
+  vni: number;
+  /** The flags byte; default 0x08 (I set). */
+  flags?: number;
+  /** The 24 reserved bits after the flags and the 8 after the VNI (default 0), to test that they are ignored. */
+  reserved1?: number;
+  reserved2?: number;
+}
+
+/**
+ * GENEVE (RFC 8926): Ver, Opt Len, O, C, Protocol Type, VNI, then the options. Protocol
+ * Type defaults to the next layer's EtherType (0x6558 for an inner eth layer).
+ */
+export interface GeneveLayer {
+  kind: 'geneve';
+  vni: number;
+  protocol?: number;
+  /**
+   * The option bytes as written, or a total length (a multiple of 4, 0..252) filled with
+   * well-formed TLV options (class 0xffff "experimental", up to 124 data bytes each).
+   */
+  options?: Bytes | number;
+  /** Overrides the Opt Len field only (the options written are still `options`). */
+  optLen?: number;
+  version?: number;
+  /** O bit: an OAM/control message. */
+  oam?: boolean;
+  /** C bit: critical options present. */
+  critical?: boolean;
+}
+
 export interface TcpLayer {
   kind: 'tcp';
   sport: number;
@@ -134,6 +167,8 @@ export type Layer =
   | Ipv6FragLayer
   | GreLayer
   | NvgreLayer
+  | VxlanLayer
+  | GeneveLayer
   | TcpLayer
   | UdpLayer
   | PayloadLayer;

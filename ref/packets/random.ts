@@ -27,6 +27,11 @@ export interface RandomLayerOptions {
   oddRate?: number;
   /** Largest payload. Default 64. */
   maxPayload?: number;
+  /**
+   * Probability of a VXLAN/GENEVE stack (on the IANA ports) instead of GRE when a frame is
+   * encapsulated. Default 0: the stacks of existing seeds stay as they were.
+   */
+  udpTunnelRate?: number;
 }
 
 function int(r: Rand, n: number): number {
@@ -88,19 +93,48 @@ function l4Layers(r: Rand): Layer[] {
   return [];
 }
 
-/** A random frame description: outer Ethernet (0-2 tags), IP, then L4 or GRE/NVGRE with inner headers, then payload. */
+/** UDP to the IANA port, a VXLAN or GENEVE header (odd flags now and then), inner headers. */
+function udpTunnelLayers(r: Rand, o: Required<RandomLayerOptions>): Layer[] {
+  const odd = () => r() < o.oddRate;
+  const vni = pick(r, [0, 1, 4096, int(r, 1 << 24)]);
+  const out: Layer[] = [];
+  let eth = true;
+  if (r() < 0.5) {
+    out.push({ kind: 'udp', sport: int(r, 65536), dport: 4789 }, { kind: 'vxlan', vni, flags: odd() ? pick(r, [0x00, 0x0c, 0xff]) : 0x08 });
+  } else {
+    eth = r() < 0.6;
+    const options = 4 * pick(r, [0, 0, 1, 2, int(r, 64)]);
+    out.push({ kind: 'udp', sport: int(r, 65536), dport: 6081 }, { kind: 'geneve', vni, options, version: odd() ? 1 : 0, oam: odd(), critical: r() < 0.2 });
+  }
+  if (eth) {
+    out.push({ kind: 'eth', dst: mac(r), src: mac(r) });
+    if (r() < 0.2) out.push({ kind: 'vlan', vid: int(r, 4096) });
+  }
+  out.push(...ipLayers(r, o, true));
+  return out;
+}
+
+/** A random frame description: outer Ethernet (0-2 tags), IP, then L4 or GRE/NVGRE (or VXLAN/GENEVE, when asked) with inner headers, then payload. */
 export function randomLayers(r: Rand, opts: RandomLayerOptions = {}): Layer[] {
   const o: Required<RandomLayerOptions> = {
     ipv6: opts.ipv6 ?? true,
     encapRate: opts.encapRate ?? 0.5,
     oddRate: opts.oddRate ?? 0.1,
     maxPayload: opts.maxPayload ?? 64,
+    udpTunnelRate: opts.udpTunnelRate ?? 0,
   };
   const out: Layer[] = [{ kind: 'eth', dst: mac(r), src: mac(r) }];
   const tags = pick(r, [0, 0, 1, 2]);
   for (let i = 0; i < tags; i++) out.push({ kind: 'vlan', vid: int(r, 4096), tpid: pick(r, [0x8100, 0x88a8]) });
   out.push(...ipLayers(r, o, false));
   if (r() < o.encapRate) {
+    // No draw when the rate is 0, so that existing seeds give the frames they always gave.
+    if (o.udpTunnelRate > 0 && r() < o.udpTunnelRate) {
+      out.push(...udpTunnelLayers(r, o));
+      out.push(...l4Layers(r));
+      out.push({ kind: 'payload', bytes: int(r, o.maxPayload + 1) });
+      return out;
+    }
     const nv = r() < 0.6;
     if (nv) out.push({ kind: 'nvgre', vsid: pick(r, [0, 1, 4096, int(r, 1 << 24)]), flowId: int(r, 256) });
     else {
