@@ -226,6 +226,9 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     // chunk (tb/soak.ts) starts right after the previous chunk's counter reads, whose
     // records a reset that early would often discard.
     b.reset(1, 2, randomFrame(r, cfg, rates));
+    // RSS on with the key reset left (zero: every hash 0), before anything else is written.
+    b.programChanges({ ...b.profile, rssEnable: true, hashTypes: cur.hashTypes }, 'RSS on with the key at its reset value');
+    items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
     program(cur, 'reprogram after reset');
     frames++;
   };

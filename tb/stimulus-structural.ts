@@ -79,6 +79,7 @@ export function undecodedAddresses(cfg: BuildConfig): number[] {
     0x8000,
     0xfffc,
   ];
+  for (let i = 0; i < cfg.vmqFilters; i++) xs.push(FILTER_BASE + FILTER_STRIDE * i + 4 * FILTER_WORDS.length, FILTER_BASE + FILTER_STRIDE * (i + 1) - 4);
   return [...new Set(xs)].filter((a) => registerName(a, cfg) === undefined);
 }
 
@@ -125,15 +126,58 @@ function filterFrame(dst: Uint8Array, how: { inner?: { vlan?: number; vsid: numb
 
 const filterOf = (mac: Uint8Array, queue: number, o: Partial<Filter> = {}): Filter => ({ valid: true, mac, matchVlan: false, vlanId: 0, matchVsid: false, vsid: 0, queue, ...o });
 
+const q1 = (cfg: BuildConfig, i: number): number => (i * 11 + 5) & (2 ** cfg.queueBits - 1);
+const vlan = (i: number): number => (i * 0x111 + 0x55) & 0xfff;
+const vsid = (i: number): number => (i * 0x10101 + 0x2468a) & 0xffffff;
+
+/** Every slot with a MAC, a VLAN and a VSID condition and a queue of its own. */
+function slotFilters(cfg: BuildConfig): Filter[] {
+  return Array.from({ length: cfg.vmqFilters }, (_, i) => filterOf(slotMac(i), q1(cfg, i), { matchVlan: true, vlanId: vlan(i), matchVsid: true, vsid: vsid(i) }));
+}
+
+/**
+ * The VMQ block's own copy of the table right after reset: one slot at a time made valid
+ * and nothing else written, so a frame to MAC 0 finds that slot with reset's MAC, queue
+ * and conditions (a reset value that is not zero shows, in whichever slot it is).
+ * RSS is on with the key as reset left it (all zero): every hash is 0.
+ */
+function resetTablePass(b: ScriptBuilder): void {
+  const at = b.profile;
+  const frame: StimFrame = { data: buildFrame([{ kind: 'eth', dst: '00:00:00:00:00:00', src: OTHER }, { kind: 'ipv4', src: '10.6.0.1', dst: '10.6.0.2' }, { kind: 'tcp', sport: 5, dport: 6 }, { kind: 'payload', bytes: 10 }]), macError: false, tag: '' };
+  for (let i = 0; i < b.cfg.vmqFilters; i++) {
+    b.programChanges({ ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes, filters: at.filters.map((f, j) => ({ ...f, valid: j === i })) }, `structural: filter ${i} valid, the rest as reset left it`);
+    b.frame({ ...frame, tag: `structural: filter ${i} at its reset values` });
+  }
+}
+
+/** Each IPv6 extension header kind, and a Fragment header with and without GRE behind it, in every slot of the chain. */
+function extensionSlotPass(b: ScriptBuilder): void {
+  const cfg = b.cfg;
+  if (!cfg.ipv6) return;
+  const e: Layer = { kind: 'eth', dst: OTHER, src: OTHER };
+  const v6: Layer = { kind: 'ipv6', src: '2001:db8::61', dst: '2001:db8::62' };
+  const tail: Layer[] = [{ kind: 'tcp', sport: 21, dport: 22 }, { kind: 'payload', bytes: 8 }];
+  const gre: Layer[] = [{ kind: 'nvgre', vsid: 0x61 }, e, { kind: 'ipv4', src: '10.7.0.1', dst: '10.7.0.2' }, ...tail];
+  for (let k = 0; k < cfg.ipv6MaxExtHeaders; k++) {
+    const before = Array.from({ length: k }, (): Layer => ({ kind: 'ipv6-ext', type: 60 }));
+    const stacks: [string, Layer[]][] = [
+      ['hop-by-hop', [{ kind: 'ipv6-ext', type: 0 }, ...tail]],
+      ['routing', [{ kind: 'ipv6-ext', type: 43, length: 16 }, ...tail]],
+      ['destination options', [{ kind: 'ipv6-ext', type: 60, length: 24 }, ...tail]],
+      ['fragment, TCP behind', [{ kind: 'ipv6-frag' }, ...tail]],
+      ['fragment, GRE behind', [{ kind: 'ipv6-frag', nextHeader: 47 }, ...gre]],
+      ['GRE behind', gre],
+    ];
+    for (const [name, rest] of stacks) b.frame({ data: buildFrame([e, v6, ...before, ...rest]), macError: false, tag: `structural: extension slot ${k + 1}: ${name}` });
+  }
+}
+
 /** The VMQ passes: per-slot conditions and near misses, no conditions, invalid, priority in pairs. */
 function filterPasses(b: ScriptBuilder, base: Profile): void {
   const cfg = b.cfg;
   const n = cfg.vmqFilters;
   const qm = 2 ** cfg.queueBits - 1;
-  const q1 = (i: number): number => (i * 11 + 5) & qm;
-  const vlan = (i: number): number => (i * 0x111 + 0x55) & 0xfff;
-  const vsid = (i: number): number => (i * 0x10101 + 0x2468a) & 0xffffff;
-  const withConditions = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), q1(i), { matchVlan: true, vlanId: vlan(i), matchVsid: true, vsid: vsid(i) }));
+  const withConditions = slotFilters(cfg);
   b.program({ ...base, filters: withConditions }, 'structural: every filter slot with a VLAN and a VSID condition');
   for (let i = 0; i < n; i++) {
     const m = slotMac(i);
@@ -151,7 +195,7 @@ function filterPasses(b: ScriptBuilder, base: Profile): void {
   }
   // Every register of the map holds a value of its own now: read them all back.
   b.read(decodedAddresses(cfg));
-  const plain = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), ~q1(i) & qm));
+  const plain = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), ~q1(cfg, i) & qm));
   b.program({ ...base, filters: plain }, 'structural: every filter slot without conditions, complement queues');
   for (let i = 0; i < n; i++) {
     b.frame(filterFrame(slotMac(i), { outerVlan: vlan(i) }, `structural: filter ${i} hit, no conditions`));
@@ -162,7 +206,7 @@ function filterPasses(b: ScriptBuilder, base: Profile): void {
   // Priority: the same MAC everywhere, pairs of slots sharing a VLAN condition; the second
   // pass shifts the pairs by one, so every slot meets the one below and the one above.
   for (const shift of [0, 1]) {
-    const fs = Array.from({ length: n }, (_, i) => filterOf(PRIO_MAC, q1(i), { matchVlan: true, vlanId: 0x200 + ((i + shift) >> 1) }));
+    const fs = Array.from({ length: n }, (_, i) => filterOf(PRIO_MAC, q1(cfg, i), { matchVlan: true, vlanId: 0x200 + ((i + shift) >> 1) }));
     b.program({ ...base, filters: fs }, `structural: filter pairs sharing a VLAN (shift ${shift})`);
     for (let k = 0; k <= (n + shift - 1) >> 1; k++) b.frame(filterFrame(PRIO_MAC, { outerVlan: 0x200 + k }, `structural: filter pair ${k} (shift ${shift})`));
   }
@@ -221,6 +265,9 @@ function strobePass(b: ScriptBuilder, restore: Profile): void {
       b.read([a]);
     }
   }
+  // Writes the map does not decode change nothing (the final read of every register shows it).
+  b.write(undecodedAddresses(cfg).map((a) => ({ addr: a, data: 0xffffffff })), 'structural: writes to undecoded addresses');
+  b.read(undecodedAddresses(cfg));
   b.program(restore, 'structural: back after the byte-lane writes');
 }
 
@@ -294,11 +341,13 @@ export function structuralPrologue(b: ScriptBuilder): void {
   const cfg = b.cfg;
   // Reset values of every register, and what the undecoded addresses answer.
   b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)]);
+  resetTablePass(b);
   const qm = 2 ** cfg.queueBits - 1;
   const zero = new Array<number>(cfg.indirectionEntries).fill(0);
-  const tables: Profile = { ...defaultProfile(cfg), indirection: zero, vmqEnable: false };
+  // The filters first, so that a table write that reaches a filter register shows when they are read back.
+  const tables: Profile = { ...defaultProfile(cfg), indirection: zero, filters: slotFilters(cfg) };
   // Only the changes: the table keeps what reset left in it (zeros).
-  b.programChanges(tables, 'structural: RSS on, the table as reset left it');
+  b.programChanges(tables, 'structural: RSS on, every filter slot, the table as reset left it');
   const entries = entryFrames(cfg, b.profile);
   for (const f of entries) b.frame(f);
   const pattern = tablePattern(cfg);
@@ -315,13 +364,16 @@ export function structuralPrologue(b: ScriptBuilder): void {
     for (const k of [(1 << bits) + 1, cfg.indirectionEntries - 1]) b.frame({ ...entries[k]!, tag: `structural: entry ${k} folded onto ${1 << bits} entries` });
   }
   const base = structuralProfile(cfg);
-  keyPass(b, base);
+  keyPass(b, { ...base, filters: tables.filters });
   filterPasses(b, base);
+  extensionSlotPass(b);
   strobePass(b, b.profile);
   for (const c of boundCases(cfg, base)) {
     if (b.profile.maxHeaderBytes !== c.maxHeaderBytes) b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
     b.frame({ data: c.data, macError: false, tag: c.tag });
   }
+  // Whatever the prologue wrote reached only its own register.
+  b.read(decodedAddresses(cfg));
 }
 
 /** How many frames the prologue sends in a build (run summaries count them with the rest). */
