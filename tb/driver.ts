@@ -197,6 +197,7 @@ export class Driver {
   private duringCsr: Extract<ScriptItem, { k: 'csr' }> | undefined;
   private resetAt: { atBeat: number; cycles: number } | undefined;
   private blockOnCsr = false;
+  private settleReads = false;
   private idleLeft = 0;
   private rstLeft: number;
   private readonly inflight: FrameInfo[] = [];
@@ -292,6 +293,11 @@ export class Driver {
     const items = this.script.items;
     while (this.item < items.length && !this.cur && this.idleLeft === 0 && this.rstLeft === 0) {
       const it = items[this.item]!;
+      // A read item with `settle` holds everything after it until its reads are answered.
+      if (this.settleReads) {
+        if (this.reads.length || this.readPresented || this.rOutstanding) return;
+        this.settleReads = false;
+      }
       if (it.k === 'frame') {
         if (this.blockOnCsr && (this.writes.length || this.writePresented || this.bOutstanding)) return;
         if (this.resetAt && (this.writes.length || this.writePresented || this.bOutstanding || this.reads.length || this.readPresented || this.rOutstanding)) return;
@@ -315,7 +321,10 @@ export class Driver {
           this.blockOnCsr = true;
           this.stats.rewritesBetween++;
         }
-      } else if (it.k === 'read') this.reads.push(...it.addrs);
+      } else if (it.k === 'read') {
+        this.reads.push(...it.addrs);
+        this.settleReads = !!it.settle;
+      }
       else if (it.k === 'reset') this.resetAt = { atBeat: it.atBeat, cycles: it.cycles };
       else if (it.k === 'stall') this.longStall = Math.max(this.longStall, it.cycles);
       else if (it.k === 'idle') {

@@ -51,8 +51,9 @@ export class ScriptBuilder {
     return profile;
   }
 
-  read(addrs: number[]): void {
-    this.items.push({ k: 'read', addrs });
+  /** Reads; `settle`: nothing after them starts before they are all answered. */
+  read(addrs: number[], settle = false): void {
+    this.items.push({ k: 'read', addrs, settle });
   }
 
   frame(f: StimFrame): void {

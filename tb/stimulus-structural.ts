@@ -194,7 +194,7 @@ function filterPasses(b: ScriptBuilder, base: Profile): void {
     b.frame(filterFrame(m, { inner: { vlan: vlan(i), vsid: vsid(i) ^ (1 << (i % 24)) } }, `${t} near miss: VSID`));
   }
   // Every register of the map holds a value of its own now: read them all back.
-  b.read(decodedAddresses(cfg));
+  b.read(decodedAddresses(cfg), true);
   const plain = Array.from({ length: n }, (_, i) => filterOf(slotMac(i), ~q1(cfg, i) & qm));
   b.program({ ...base, filters: plain }, 'structural: every filter slot without conditions, complement queues');
   for (let i = 0; i < n; i++) {
@@ -262,12 +262,12 @@ function strobePass(b: ScriptBuilder, restore: Profile): void {
   for (const a of addrs) {
     for (let lane = 0; lane < 4; lane++) {
       b.write([{ addr: a, data: (0x5a5a5a5a ^ Math.imul(a + 1, 0x01030507) ^ (0x11 << (8 * lane))) >>> 0, strb: 1 << lane }], `structural: byte lane ${lane} of 0x${a.toString(16)}`);
-      b.read([a]);
+      b.read([a], true);
     }
   }
   // Writes the map does not decode change nothing (the final read of every register shows it).
   b.write(undecodedAddresses(cfg).map((a) => ({ addr: a, data: 0xffffffff })), 'structural: writes to undecoded addresses');
-  b.read(undecodedAddresses(cfg));
+  b.read(undecodedAddresses(cfg), true);
   b.program(restore, 'structural: back after the byte-lane writes');
 }
 
@@ -340,7 +340,7 @@ export function boundCases(cfg: BuildConfig, base: Profile): { tag: string; data
 export function structuralPrologue(b: ScriptBuilder): void {
   const cfg = b.cfg;
   // Reset values of every register, and what the undecoded addresses answer.
-  b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)]);
+  b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)], true);
   resetTablePass(b);
   const qm = 2 ** cfg.queueBits - 1;
   const zero = new Array<number>(cfg.indirectionEntries).fill(0);
@@ -373,7 +373,7 @@ export function structuralPrologue(b: ScriptBuilder): void {
     b.frame({ data: c.data, macError: false, tag: c.tag });
   }
   // Whatever the prologue wrote reached only its own register.
-  b.read(decodedAddresses(cfg));
+  b.read(decodedAddresses(cfg), true);
 }
 
 /** How many frames the prologue sends in a build (run summaries count them with the rest). */

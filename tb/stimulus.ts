@@ -30,8 +30,12 @@ export type ScriptItem =
    * `profile` is the control state once every write of the item is in force.
    */
   | { k: 'csr'; writes: CsrWrite[]; during: boolean; atBeat?: number; profile: Profile; why: string }
-  /** Register reads (counters, capabilities); the cycle model predicts the data. */
-  | { k: 'read'; addrs: number[] }
+  /**
+   * Register reads (counters, capabilities); the cycle model predicts the data. Reads run
+   * beside later items unless `settle`: then nothing after them starts before every one
+   * is answered (reads of values that the next writes change).
+   */
+  | { k: 'read'; addrs: number[]; settle?: boolean }
   /** Assert rst for `cycles` cycles instead of beat `atBeat` of the next frame, which is never finished. */
   | { k: 'reset'; atBeat: number; cycles: number }
   | { k: 'idle'; cycles: number }
