@@ -1,0 +1,33 @@
+// Writes a classic pcap of any size to a file, streamed (the mixed benchmark traffic
+// repeated), for the end-to-end classify figures and the constant-memory check.
+
+import { open } from 'node:fs/promises';
+import { writePcap } from '../ref/pcap/write.ts';
+import { mixedCapture } from './mixed-capture.ts';
+
+export interface BigCapture {
+  frames: number;
+  bytes: number;
+}
+
+/** Frames of the mix until the file holds at least `minBytes` (or `minFrames`) . */
+export async function writeBigCapture(path: string, limit: { minBytes?: number; minFrames?: number }): Promise<BigCapture> {
+  const mix = mixedCapture();
+  // One block of records reused: the frames repeat, only their count matters here.
+  const block = writePcap(mix).subarray(24);
+  const fh = await open(path, 'w');
+  let bytes = 0;
+  let frames = 0;
+  try {
+    await fh.write(writePcap([]));
+    bytes = 24;
+    while (bytes < (limit.minBytes ?? 0) || frames < (limit.minFrames ?? 0)) {
+      await fh.write(block);
+      bytes += block.length;
+      frames += mix.length;
+    }
+  } finally {
+    await fh.close();
+  }
+  return { frames, bytes };
+}

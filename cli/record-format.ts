@@ -1,0 +1,158 @@
+// Record writers for --format jsonl and csv, compiled once from the shape of a sample
+// record: the keys in their order and each value's kind (number, boolean, string, list
+// of strings). A field or an enum value added to MetaRecord flows through without a
+// change here. A jsonl line is byte for byte what JSON.stringify gives (test/cli-output
+// .test.ts); the point is speed: records are written as bytes straight into an output
+// buffer, with no string built and encoded per frame.
+
+import type { MetaRecord } from '../ref/record.ts';
+
+type Kind = 'number' | 'boolean' | 'string' | 'strings';
+
+function kindOf(key: string, v: unknown): Kind {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return typeof v as Kind;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return 'strings';
+  throw new Error(`record field ${key} has a value the writers do not know: ${JSON.stringify(v)}`);
+}
+
+export function recordLayout(sample: MetaRecord): [string, Kind][] {
+  return Object.entries(sample).map(([k, v]) => [k, kindOf(k, v)]);
+}
+
+const utf8 = new TextEncoder();
+
+/** Copies bytes b into out at p; a loop beats set() for the few bytes of a key. */
+function put(out: Uint8Array, p: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
+  return p;
+}
+
+/** Decimal digits of an unsigned 32-bit integer, written from the last one back. */
+function uint(out: Uint8Array, p: number, u: number): number {
+  const n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5 : u < 1e6 ? 6 : u < 1e7 ? 7 : u < 1e8 ? 8 : u < 1e9 ? 9 : 10;
+  let e = p + n;
+  while (u >= 10) {
+    const q = (u / 10) >>> 0;
+    out[--e] = 0x30 + u - q * 10;
+    u = q;
+  }
+  out[--e] = 0x30 + u;
+  return p + n;
+}
+
+/** A number as JSON.stringify writes it: integers without a string in between. */
+function num(out: Uint8Array, p: number, v: number): number {
+  if (v >>> 0 === v) return uint(out, p, v);
+  if (v < 0 && -v >>> 0 === -v) {
+    out[p] = 0x2d;
+    return uint(out, p + 1, -v);
+  }
+  return put(out, p, utf8.encode(JSON.stringify(v) ?? 'null'));
+}
+
+/** Each distinct value's bytes, rendered once (enum values: a handful per field). */
+function memo<T>(key: (v: T) => string, render: (v: T) => string): (out: Uint8Array, p: number, v: T) => number {
+  const m = new Map<string, Uint8Array>();
+  return (out, p, v) => {
+    const k = key(v);
+    let b = m.get(k);
+    if (b === undefined) m.set(k, (b = utf8.encode(render(v))));
+    return put(out, p, b);
+  };
+}
+
+type FieldWriter = (out: Uint8Array, p: number, v: never) => number;
+
+/** Writes one record at out[p..] and returns the new end; the caller leaves room (ROOM). */
+export type RecordWriter = (r: MetaRecord, out: Uint8Array, p: number) => number;
+
+/** Room left before each record: far more than any record's bytes. */
+export const ROOM = 4096;
+
+/** Straight-line stores of constant bytes (the keys and punctuation): no loop, no call. */
+function storeConst(bytes: Uint8Array): string {
+  const s = Array.from(bytes, (b, i) => `o[p + ${i}] = ${b};`).join(' ');
+  return `${s} p += ${bytes.length};`;
+}
+
+/**
+ * Builds one function per record shape: constant bytes stored inline, each field through
+ * its writer, small integers (queues, offsets, flags) inline too. V8 then sees
+ * straight-line code over known properties (what fast-json-stringify does from a JSON
+ * schema, without the schema or the package).
+ */
+function compile(layout: [string, Kind][], pieces: string[], field: (kind: Kind) => FieldWriter): RecordWriter {
+  const names: string[] = ['num'];
+  const values: unknown[] = [num];
+  const lines: string[] = [];
+  layout.forEach(([k, kind], i) => {
+    if (pieces[i]!.length) lines.push(storeConst(utf8.encode(pieces[i]!)));
+    const v = `r[${JSON.stringify(k)}]`;
+    if (kind === 'number') {
+      lines.push(`v = ${v}; if (v >>> 0 === v && v < 10) o[p++] = 48 + v; else p = num(o, p, v);`);
+    } else {
+      names.push(`w${i}`);
+      values.push(field(kind));
+      lines.push(`p = w${i}(o, p, ${v});`);
+    }
+  });
+  lines.push(storeConst(utf8.encode(pieces[layout.length]!)));
+  const body = `return function writeRecord(r, o, p) {\nlet v = 0;\n${lines.join('\n')}\nreturn p;\n};`;
+  return new Function(...names, body)(...values) as RecordWriter;
+}
+
+const TRUE = utf8.encode('true');
+const FALSE = utf8.encode('false');
+const bool = (out: Uint8Array, p: number, v: boolean): number => put(out, p, v ? TRUE : FALSE);
+
+/** One JSON object and a newline per record. */
+export function jsonlWriter(sample: MetaRecord): RecordWriter {
+  const layout = recordLayout(sample);
+  const pieces = layout.map(([k], i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
+  pieces.push('}\n');
+  return compile(layout, pieces, (kind): FieldWriter => {
+    if (kind === 'number') return num;
+    if (kind === 'boolean') return bool;
+    if (kind === 'string') return memo((s: string) => s, (s) => JSON.stringify(s));
+    return memo((a: readonly string[]) => a.join('\0'), (a) => JSON.stringify(a));
+  });
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Lists (errors) are joined with '|' inside their cell. */
+export const CSV_LIST_SEPARATOR = '|';
+
+export function csvHeader(sample: MetaRecord): string {
+  return recordLayout(sample).map(([k]) => csvCell(k)).join(',') + '\n';
+}
+
+export function csvWriter(sample: MetaRecord): RecordWriter {
+  const layout = recordLayout(sample);
+  const pieces: string[] = layout.map((_, i) => (i === 0 ? '' : ','));
+  pieces.push('\n');
+  return compile(layout, pieces, (kind): FieldWriter => {
+    if (kind === 'number') return num;
+    if (kind === 'boolean') return bool;
+    if (kind === 'string') return memo((s: string) => s, csvCell);
+    return memo((a: readonly string[]) => a.join('\0'), (a) => csvCell(a.join(CSV_LIST_SEPARATOR)));
+  });
+}
+
+/** Records of a batch as bytes, in a buffer that grows as needed. */
+export function writeBatch(write: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
+  const head = utf8.encode(prefix);
+  let out = new Uint8Array(head.length + records.length * 400 + ROOM);
+  let p = put(out, 0, head);
+  for (let i = 0; i < records.length; i++) {
+    if (p + ROOM > out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out.subarray(0, p));
+      out = bigger;
+    }
+    p = write(records[i]!, out, p);
+  }
+  return out.subarray(0, p);
+}
