@@ -1,7 +1,8 @@
 # nvgre-rx: every entry point bootstraps what it needs (npm deps, and as root the Debian tools).
 SHELL := /bin/bash
 NPX := npx --no-install
-DEBIAN_PKGS := verilator yosys tshark
+# chromium: headless, renders the classify --report page in test/report-chromium.test.ts.
+DEBIAN_PKGS := verilator yosys tshark chromium
 
 .PHONY: all deps npm-deps tools test typecheck bench-ref help
 
@@ -34,7 +35,7 @@ npm-deps: node_modules/.package-lock.json
 # Debian tools: installed when missing and we are root, else the exact command is printed.
 tools:
 	@missing=""; \
-	for t in verilator yosys tshark; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for t in verilator yosys tshark chromium; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

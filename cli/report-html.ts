@@ -44,11 +44,11 @@ const DRAW = `
     t.counts.forEach(function (c) { if (c[1] > max) max = c[1]; });
     var svg;
     if (t.numeric) {
-      var W = 900, H = 240, left = 50, bottom = 30, n = Math.max(1, t.counts.length);
+      var W = 900, H = 240, left = 80, bottom = 30, n = Math.max(1, t.counts.length);
       var bw = (W - left - 10) / n;
       svg = el('svg', { class: 'chart', 'data-field': t.field, viewBox: '0 0 ' + W + ' ' + H, role: 'img' }, host);
       el('line', { class: 'axis', x1: left, y1: H - bottom, x2: W - 10, y2: H - bottom }, svg);
-      text(svg, left - 6, 12, String(max), 'end');
+      text(svg, left - 6, 12, max.toLocaleString('en'), 'end');
       text(svg, left - 6, H - bottom, '0', 'end');
       t.counts.forEach(function (c, i) {
         var h = (H - bottom - 10) * c[1] / max;
