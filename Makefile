@@ -10,6 +10,7 @@ all: test
 
 help:
 	@echo "make test       the whole test suite (installs what it needs)"
+	@echo "make build      dist/: the JavaScript the nvgre-rx command runs (npm pack builds it too)"
 	@echo "make bench-ref  reference-engine speed"
 	@echo "make rtl        regenerate rtl/ and ref/regmap.generated.ts (default build)"
 	@echo "make lint       verilator -Wall on every module of rtl/"
@@ -53,6 +54,12 @@ typecheck: npm-deps
 # The suite includes one nextpnr-ice40 place and route (test/synth-flow.test.ts).
 test: deps fpga-tools typecheck
 	$(NPX) vitest run
+
+# dist/: the JavaScript the package ships and bin/nvgre-rx.mjs runs (it falls back to the
+# TypeScript sources through tsx while dist/ is older than them).
+.PHONY: build
+build: npm-deps
+	$(NPX) tsc -p tsconfig.build.json
 
 bench-ref: npm-deps
 	$(NPX) tsx bench/ref.bench.ts

@@ -21,11 +21,16 @@ export interface CaptureInput {
   chunks: AsyncIterable<Uint8Array>;
 }
 
+/**
+ * One buffer, refilled: a chunk's packets are views into it, valid until the consumer asks
+ * for the next chunk (the classify pipeline pulls, so it has finished with them by then;
+ * whoever keeps frames longer copies them, as the RTL batches do). Plain Uint8Array views:
+ * a Buffer's subarray() goes through Buffer's species constructor, per packet.
+ */
 async function* fileChunks(path: string, fh: Awaited<ReturnType<typeof open>>): AsyncGenerator<Uint8Array> {
+  const buf = new Uint8Array(CHUNK);
   try {
     for (;;) {
-      // A fresh buffer per chunk: packets handed out are views into it.
-      const buf = Buffer.allocUnsafe(CHUNK);
       let n: number;
       try {
         ({ bytesRead: n } = await fh.read(buf, 0, CHUNK, null));
@@ -33,15 +38,19 @@ async function* fileChunks(path: string, fh: Awaited<ReturnType<typeof open>>): 
         throw new CliError(`cannot read ${path}: ${ioReason(e)}`, EXIT_FILE);
       }
       if (n === 0) return;
-      yield buf.subarray(0, n);
+      yield new Uint8Array(buf.buffer, 0, n);
     }
   } finally {
     await fh.close();
   }
 }
 
+async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+  for await (const c of process.stdin as AsyncIterable<Buffer>) yield new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+}
+
 export async function openCapture(path: string): Promise<CaptureInput> {
-  if (path === '-') return { name: 'standard input', chunks: process.stdin };
+  if (path === '-') return { name: 'standard input', chunks: stdinChunks() };
   let fh;
   try {
     fh = await open(path, 'r');

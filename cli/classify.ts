@@ -15,7 +15,7 @@ import type { MetaRecord } from '../ref/record.ts';
 import { ioReason, openCapture } from './capture-input.ts';
 import { CliError, EXIT_FILE, EXIT_USAGE } from './errors.ts';
 import { TextSink } from './output.ts';
-import { csvHeader, csvWriter, jsonlWriter, type RecordWriter, writeBatch } from './record-format.ts';
+import { BatchBuffer, csvHeader, csvWriter, jsonlWriter, type RecordWriter } from './record-format.ts';
 import { formatSummary, Summary } from './summary.ts';
 import { formatTable } from './table.ts';
 
@@ -86,10 +86,14 @@ export async function* ethernetFrames(name: string, chunks: AsyncIterable<Uint8A
 }
 
 async function* refRecords(frames: AsyncIterable<CapturePacket[]>, engine: RefEngine): AsyncGenerator<MetaRecord[]> {
-  let i = 0;
+  // One options object, updated: an allocation per frame is measurable at a million frames/s.
+  const opts = { frameIndex: 0 };
   for await (const batch of frames) {
     const out: MetaRecord[] = new Array(batch.length);
-    for (let k = 0; k < batch.length; k++) out[k] = engine.classify(batch[k]!.data, { frameIndex: i++ });
+    for (let k = 0; k < batch.length; k++) {
+      out[k] = engine.classify(batch[k]!.data, opts);
+      opts.frameIndex++;
+    }
     yield out;
   }
 }
@@ -97,6 +101,7 @@ async function* refRecords(frames: AsyncIterable<CapturePacket[]>, engine: RefEn
 /** The records in the chosen format, batch by batch, tallied for --summary/--report. */
 async function writeRecords(records: AsyncIterable<MetaRecord[]>, sink: TextSink | undefined, format: Format, summary: Summary | undefined): Promise<void> {
   let write: RecordWriter | undefined;
+  const bytes = new BatchBuffer();
   const table: MetaRecord[] = [];
   for await (const batch of records) {
     if (summary) for (const r of batch) summary.add(r);
@@ -111,7 +116,7 @@ async function writeRecords(records: AsyncIterable<MetaRecord[]>, sink: TextSink
       write = format === 'csv' ? csvWriter(batch[0]!) : jsonlWriter(batch[0]!);
       if (format === 'csv') header = csvHeader(batch[0]!);
     }
-    await sink.write(writeBatch(write, batch, header));
+    await sink.write(bytes.write(write, batch, header));
   }
   if (sink && format === 'table') for (const line of formatTable(table)) await sink.line(line);
 }
@@ -122,7 +127,7 @@ async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const input = await openCapture(file);
   // With --summary or --report the records are written only where --output says.
   const people = opts.summary === true || opts.report !== undefined;
-  const sink = opts.output !== undefined ? await TextSink.file(opts.output) : people ? undefined : TextSink.stdout();
+  const sink = opts.output !== undefined ? TextSink.file(opts.output) : people ? undefined : TextSink.stdout();
   const summary = people ? new Summary() : undefined;
   const frames = ethernetFrames(input.name, input.chunks);
   let finish: (() => void) | undefined;

@@ -98,7 +98,8 @@ export async function rtlRecords(frames: AsyncIterable<CapturePacket[]>, profile
     let pending: Uint8Array[] = [];
     try {
       for await (const batch of frames) {
-        for (const p of batch) pending.push(p.data);
+        // Copies: the packets are views into a read buffer that is refilled.
+        for (const p of batch) pending.push(p.data.slice());
         if (pending.length >= batchFrames) {
           const b = pending;
           pending = [];

@@ -27,16 +27,24 @@ function put(out: Uint8Array, p: number, b: Uint8Array): number {
   return p;
 }
 
+/** "00".."99" as byte pairs: two digits per division. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+
 /** Decimal digits of an unsigned 32-bit integer, written from the last one back. */
 function uint(out: Uint8Array, p: number, u: number): number {
   const n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5 : u < 1e6 ? 6 : u < 1e7 ? 7 : u < 1e8 ? 8 : u < 1e9 ? 9 : 10;
   let e = p + n;
-  while (u >= 10) {
-    const q = (u / 10) >>> 0;
-    out[--e] = 0x30 + u - q * 10;
+  while (u >= 100) {
+    const q = (u / 100) >>> 0;
+    const r = (u - q * 100) << 1;
+    out[--e] = PAIRS[r + 1]!;
+    out[--e] = PAIRS[r]!;
     u = q;
   }
-  out[--e] = 0x30 + u;
+  if (u >= 10) {
+    out[--e] = PAIRS[(u << 1) + 1]!;
+    out[--e] = PAIRS[u << 1]!;
+  } else out[--e] = 0x30 + u;
   return p + n;
 }
 
@@ -141,18 +149,30 @@ export function csvWriter(sample: MetaRecord): RecordWriter {
   });
 }
 
-/** Records of a batch as bytes, in a buffer that grows as needed. */
-export function writeBatch(write: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
-  const head = utf8.encode(prefix);
-  let out = new Uint8Array(head.length + records.length * 400 + ROOM);
-  let p = put(out, 0, head);
-  for (let i = 0; i < records.length; i++) {
-    if (p + ROOM > out.length) {
-      const bigger = new Uint8Array(out.length * 2);
-      bigger.set(out.subarray(0, p));
-      out = bigger;
+/** Bytes of a batch of records: one buffer, grown as needed and refilled batch after batch. */
+export class BatchBuffer {
+  private out = new Uint8Array(1 << 20);
+
+  /** The records (after `prefix`) as bytes; valid until the next call. */
+  write(write: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
+    const head = utf8.encode(prefix);
+    let out = this.out;
+    if (out.length < head.length + ROOM) out = new Uint8Array(head.length + ROOM);
+    let p = put(out, 0, head);
+    for (let i = 0; i < records.length; i++) {
+      if (p + ROOM > out.length) {
+        const bigger = new Uint8Array(out.length * 2);
+        bigger.set(out.subarray(0, p));
+        out = bigger;
+      }
+      p = write(records[i]!, out, p);
     }
-    p = write(records[i]!, out, p);
+    this.out = out;
+    return out.subarray(0, p);
   }
-  return out.subarray(0, p);
+}
+
+/** Records as bytes in a buffer of their own. */
+export function writeBatch(write: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
+  return new BatchBuffer().write(write, records, prefix).slice();
 }
