@@ -142,8 +142,10 @@ synth: deps fpga-tools
 	$(NPX) tsx bench/synth.ts --write-docs $(if $(CONFIG),--config $(CONFIG),--toeplitz) --pnr $(PNR_CONFIG)
 
 # Simulation speed (TypeScript-driven vs bare C++), reference-engine speed, latency,
-# bubbles and area of the default and 512-bit builds, each measured beside its comparison.
-bench: deps fpga-tools
+# bubbles and area of the default and 512-bit builds, each measured beside its comparison;
+# classify end to end (built CLI, file in, JSON Lines out) beside the in-memory engine and
+# the plain read speed, and resident memory through a > 2 GiB capture made in /tmp and deleted.
+bench: deps fpga-tools build
 	$(NPX) tsx bench/index.ts --write-docs
 
 # Hostile traffic (docs/ROBUSTNESS.md). Fuzz: coverage-guided mutation of frames, in

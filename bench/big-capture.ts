@@ -10,9 +10,16 @@ export interface BigCapture {
   bytes: number;
 }
 
-/** Frames of the mix until the file holds at least `minBytes` (or `minFrames`) . */
-export async function writeBigCapture(path: string, limit: { minBytes?: number; minFrames?: number }): Promise<BigCapture> {
-  const mix = mixedCapture();
+/** Frames of the mix until the file holds at least `minBytes` and `minFrames`, each padded to `padTo` bytes. */
+export async function writeBigCapture(path: string, limit: { minBytes?: number; minFrames?: number; padTo?: number }): Promise<BigCapture> {
+  // Padding after a frame's headers is Ethernet trailer: it changes the records' lengths only.
+  const pad = (f: Uint8Array): Uint8Array => {
+    if (!limit.padTo || f.length >= limit.padTo) return f;
+    const g = new Uint8Array(limit.padTo);
+    g.set(f);
+    return g;
+  };
+  const mix = mixedCapture().map(pad);
   // One block of records reused: the frames repeat, only their count matters here.
   const block = writePcap(mix).subarray(24);
   const fh = await open(path, 'w');

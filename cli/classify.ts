@@ -33,6 +33,8 @@ interface ClassifyOpts {
   /** --rtl DIR: simulate the Verilog of DIR (tb/rtl-dir-load.ts) instead of the generator's. */
   rtl?: string;
   output?: string;
+  /** Frames per Verilator run of --engine rtl|both. */
+  batch: string;
   summary?: boolean;
   report?: string;
 }
@@ -124,6 +126,8 @@ async function writeRecords(records: AsyncIterable<MetaRecord[]>, sink: TextSink
 async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const profile = await loadProfile(opts.profile);
   if (opts.rtl !== undefined && opts.engine === 'ref') throw new CliError('--rtl DIR needs --engine rtl or both', EXIT_USAGE);
+  const batch = Number(opts.batch);
+  if (!Number.isInteger(batch) || batch < 1) throw new CliError(`--batch ${opts.batch}: must be a positive integer`, EXIT_USAGE);
   const input = await openCapture(file);
   // With --summary or --report the records are written only where --output says.
   const people = opts.summary === true || opts.report !== undefined;
@@ -137,7 +141,7 @@ async function run(file: string, opts: ClassifyOpts): Promise<void> {
     } else {
       // Loaded only when asked for: it pulls in the generator and the Verilator bridge.
       const { rtlRecords } = await import('./engine-rtl.ts');
-      const rtl = await rtlRecords(frames, profile, opts.engine, RTL_BATCH, opts.rtl);
+      const rtl = await rtlRecords(frames, profile, opts.engine, batch, opts.rtl);
       await writeRecords(rtl.records, sink, opts.format, summary);
       finish = rtl.finish;
     }
@@ -178,6 +182,7 @@ export function registerClassify(program: Command): void {
     .option('--report <FILE.html>', 'write a self-contained HTML page with those counts as charts (records only with --output)')
     .addOption(new Option('-e, --engine <engine>', 'classification engine').choices(ENGINES).default('ref'))
     .option('--rtl <DIR>', 'with --engine rtl|both: simulate the Verilog in DIR (top nvgre_rx) instead of the generated RTL')
+    .option('--batch <N>', 'with --engine rtl|both: frames per simulation run', String(RTL_BATCH))
     .addHelpText(
       'after',
       `
@@ -198,7 +203,7 @@ Exit codes: 0 success, 1 unreadable or corrupt capture (the records of the frame
   damage are written, as whole lines), 2 usage or profile error,
   3 (--engine both) the RTL and the reference engine differ, 4 the RTL strayed from its cycle model.
 Engines: ref (software), rtl (the Verilated core; built on first use under build/models), both.
-  rtl and both simulate the capture in batches of ${RTL_BATCH} frames.`,
+  rtl and both simulate the capture in batches of --batch frames (default ${RTL_BATCH}).`,
     )
     .action(run);
 }

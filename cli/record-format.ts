@@ -58,13 +58,24 @@ function num(out: Uint8Array, p: number, v: number): number {
   return put(out, p, utf8.encode(JSON.stringify(v) ?? 'null'));
 }
 
-/** Each distinct value's bytes, rendered once (enum values: a handful per field). */
-function memo<T>(key: (v: T) => string, render: (v: T) => string): (out: Uint8Array, p: number, v: T) => number {
-  const m = new Map<string, Uint8Array>();
+/**
+ * Each distinct value's bytes, rendered once. Values are found by identity first (enum
+ * strings are interned, the engine's error lists are shared arrays) in a short list, which
+ * beats hashing for a handful of values; by content after that.
+ */
+function memo<T extends string | readonly string[]>(key: (v: T) => string, render: (v: T) => string): (out: Uint8Array, p: number, v: T) => number {
+  const seen: T[] = [];
+  const bytes: Uint8Array[] = [];
+  const byKey = new Map<string, Uint8Array>();
   return (out, p, v) => {
+    for (let i = 0; i < seen.length; i++) if (seen[i] === v) return put(out, p, bytes[i]!);
     const k = key(v);
-    let b = m.get(k);
-    if (b === undefined) m.set(k, (b = utf8.encode(render(v))));
+    let b = byKey.get(k);
+    if (b === undefined) byKey.set(k, (b = utf8.encode(render(v))));
+    if (seen.length < 32) {
+      seen.push(v);
+      bytes.push(b);
+    }
     return put(out, p, b);
   };
 }
@@ -72,15 +83,27 @@ function memo<T>(key: (v: T) => string, render: (v: T) => string): (out: Uint8Ar
 type FieldWriter = (out: Uint8Array, p: number, v: never) => number;
 
 /** Writes one record at out[p..] and returns the new end; the caller leaves room (ROOM). */
-export type RecordWriter = (r: MetaRecord, out: Uint8Array, p: number) => number;
+export type RecordWriter = (r: MetaRecord, out: Uint8Array, p: number, view: DataView) => number;
+
+const TRUE = utf8.encode('true');
+const FALSE = utf8.encode('false');
 
 /** Room left before each record: far more than any record's bytes. */
 export const ROOM = 4096;
 
-/** Straight-line stores of constant bytes (the keys and punctuation): no loop, no call. */
+/**
+ * Straight-line stores of constant bytes (the keys and punctuation): four at a time through
+ * the DataView `d` over the same buffer, no loop, no call.
+ */
 function storeConst(bytes: Uint8Array): string {
-  const s = Array.from(bytes, (b, i) => `o[p + ${i}] = ${b};`).join(' ');
-  return `${s} p += ${bytes.length};`;
+  const s: string[] = [];
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) {
+    const w = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
+    s.push(`d.setUint32(p + ${i}, ${w}, true);`);
+  }
+  for (; i < bytes.length; i++) s.push(`o[p + ${i}] = ${bytes[i]};`);
+  return `${s.join(' ')} p += ${bytes.length};`;
 }
 
 /**
@@ -90,14 +113,19 @@ function storeConst(bytes: Uint8Array): string {
  * schema, without the schema or the package).
  */
 function compile(layout: [string, Kind][], pieces: string[], field: (kind: Kind) => FieldWriter): RecordWriter {
-  const names: string[] = ['num'];
-  const values: unknown[] = [num];
+  const names: string[] = ['num', 'pairs'];
+  const values: unknown[] = [num, PAIRS];
   const lines: string[] = [];
   layout.forEach(([k, kind], i) => {
     if (pieces[i]!.length) lines.push(storeConst(utf8.encode(pieces[i]!)));
     const v = `r[${JSON.stringify(k)}]`;
     if (kind === 'number') {
-      lines.push(`v = ${v}; if (v >>> 0 === v && v < 10) o[p++] = 48 + v; else p = num(o, p, v);`);
+      // Most fields are one or two digits (queues, offsets, flags): those without a call.
+      lines.push(
+        `v = ${v}; if (v >>> 0 === v && v < 100) { if (v < 10) o[p++] = 48 + v; else { o[p] = pairs[v << 1]; o[p + 1] = pairs[(v << 1) + 1]; p += 2; } } else p = num(o, p, v);`,
+      );
+    } else if (kind === 'boolean') {
+      lines.push(`if (${v}) { ${storeConst(TRUE)} } else { ${storeConst(FALSE)} }`);
     } else {
       names.push(`w${i}`);
       values.push(field(kind));
@@ -105,12 +133,10 @@ function compile(layout: [string, Kind][], pieces: string[], field: (kind: Kind)
     }
   });
   lines.push(storeConst(utf8.encode(pieces[layout.length]!)));
-  const body = `return function writeRecord(r, o, p) {\nlet v = 0;\n${lines.join('\n')}\nreturn p;\n};`;
+  const body = `return function writeRecord(r, o, p, d) {\nlet v = 0;\n${lines.join('\n')}\nreturn p;\n};`;
   return new Function(...names, body)(...values) as RecordWriter;
 }
 
-const TRUE = utf8.encode('true');
-const FALSE = utf8.encode('false');
 const bool = (out: Uint8Array, p: number, v: boolean): number => put(out, p, v ? TRUE : FALSE);
 
 /** One JSON object and a newline per record. */
@@ -158,14 +184,16 @@ export class BatchBuffer {
     const head = utf8.encode(prefix);
     let out = this.out;
     if (out.length < head.length + ROOM) out = new Uint8Array(head.length + ROOM);
+    let view = new DataView(out.buffer);
     let p = put(out, 0, head);
     for (let i = 0; i < records.length; i++) {
       if (p + ROOM > out.length) {
         const bigger = new Uint8Array(out.length * 2);
         bigger.set(out.subarray(0, p));
         out = bigger;
+        view = new DataView(out.buffer);
       }
-      p = write(records[i]!, out, p);
+      p = write(records[i]!, out, p, view);
     }
     this.out = out;
     return out.subarray(0, p);
