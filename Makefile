@@ -12,6 +12,7 @@ help:
 	@echo "make test       the whole test suite (installs what it needs)"
 	@echo "make build      dist/: the JavaScript the nvgre-rx command runs (npm pack builds it too)"
 	@echo "make bench-ref  reference-engine speed"
+	@echo "make bench-classify  classify end to end, read speed, RSS through a > 2 GiB capture"
 	@echo "make rtl        regenerate rtl/ and ref/regmap.generated.ts (default build)"
 	@echo "make lint       verilator -Wall on every module of rtl/"
 	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
@@ -63,6 +64,12 @@ build: npm-deps
 
 bench-ref: npm-deps
 	$(NPX) tsx bench/ref.bench.ts
+
+# classify end to end (built CLI) beside the in-memory engine and the plain read speed, and
+# resident memory through a > 2 GiB capture (made in /tmp, deleted after); docs/RESULTS.md block.
+.PHONY: bench-classify
+bench-classify: build
+	$(NPX) tsx bench/classify.bench.ts --write-docs
 
 # rtl/: the default build's Verilog and register map files; ref/regmap.generated.ts is
 # the register map's TypeScript for the default layout (same text as rtl/nvgre_rx_regs.ts).

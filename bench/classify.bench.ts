@@ -4,12 +4,14 @@
 // Then a capture larger than 2 GiB, generated in /tmp and deleted after, through the CLI
 // with its resident memory sampled every 100 ms: flat means constant memory.
 //
-//   npx tsx bench/classify.bench.ts [--frames N] [--no-big]
+//   npx tsx bench/classify.bench.ts [--frames N] [--no-big] [--write-docs]   (make bench-classify)
 
 import { spawn } from 'node:child_process';
 import { open, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeResultBlock } from '../flow/results-doc.ts';
+import { markdownTable } from '../flow/table.ts';
 import { DEFAULT_BUILD } from '../ref/build.ts';
 import { RefEngine } from '../ref/engine.ts';
 import { CaptureDecoder } from '../ref/pcap/decoder.ts';
@@ -175,8 +177,18 @@ export function classifyRows(b: ClassifyBench): (string | number)[][] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const frames = Number(process.argv[process.argv.indexOf('--frames') + 1] ?? 0) || 1_000_000;
-  const b = await classifyBench({ frames: process.argv.includes('--frames') ? frames : 1_000_000, big: !process.argv.includes('--no-big'), log: console.log });
-  for (const r of classifyRows(b)) console.log(`  ${r[1]}: ${r[2]}`);
+  const at = process.argv.indexOf('--frames');
+  const frames = at > 0 ? Number(process.argv[at + 1]) : 1_000_000;
+  const b = await classifyBench({ frames, big: !process.argv.includes('--no-big'), log: console.log });
+  const rows = classifyRows(b);
+  for (const r of rows) console.log(`  ${r[1]}: ${r[2]}`);
+  if (process.argv.includes('--write-docs')) {
+    const text = [
+      `\`make bench-classify\` (\`npx tsx bench/classify.bench.ts --frames ${frames} --write-docs\`), ${new Date().toISOString().slice(0, 10)}, ${process.env.CI ? 'CI' : 'dev'} machine (${cpus().length} cores, load average ${b.load.toFixed(1)}), node ${process.version}.`,
+      '',
+      markdownTable(['part', 'figure', 'value'], rows),
+    ].join('\n');
+    await writeResultBlock('classify', text);
+  }
   if (b.e2eFramesPerCpuS < FLOOR_E2E) process.exitCode = 1;
 }
