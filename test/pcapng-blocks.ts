@@ -3,13 +3,7 @@
 // Packet blocks, and blocks a reader must skip.
 
 export function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 export function block(type: number, body: Uint8Array, little: boolean): Uint8Array {
