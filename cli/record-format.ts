@@ -58,35 +58,36 @@ function num(out: Uint8Array, p: number, v: number): number {
   return put(out, p, utf8.encode(JSON.stringify(v) ?? 'null'));
 }
 
+/** How a string or string-list field is rendered (JSON, or a CSV cell). */
+interface Render<T> {
+  key: (v: T) => string;
+  text: (v: T) => string;
+}
+
 /**
- * Each distinct value's bytes, rendered once. Values are found by identity first (enum
- * strings are interned, the engine's error lists are shared arrays) in a short list, which
- * beats hashing for a handful of values; by content after that.
+ * Each distinct value's bytes, rendered once; values met first are then compiled into the
+ * writer as inline comparisons with interned constants (see RecordWriter.refresh), this
+ * path serves the rest. `onNew` says a value was met here.
  */
-function memo<T extends string | readonly string[]>(key: (v: T) => string, render: (v: T) => string): (out: Uint8Array, p: number, v: T) => number {
-  const seen: T[] = [];
-  const bytes: Uint8Array[] = [];
+function memo<T extends string | readonly string[]>(r: Render<T>, onNew: (v: T) => void): (out: Uint8Array, p: number, v: T) => number {
   const byKey = new Map<string, Uint8Array>();
   return (out, p, v) => {
-    for (let i = 0; i < seen.length; i++) if (seen[i] === v) return put(out, p, bytes[i]!);
-    const k = key(v);
+    const k = r.key(v);
     let b = byKey.get(k);
-    if (b === undefined) byKey.set(k, (b = utf8.encode(render(v))));
-    if (seen.length < 32) {
-      seen.push(v);
-      bytes.push(b);
+    if (b === undefined) {
+      byKey.set(k, (b = utf8.encode(r.text(v))));
+      onNew(v);
     }
     return put(out, p, b);
   };
 }
 
-type FieldWriter = (out: Uint8Array, p: number, v: never) => number;
-
-/** Writes one record at out[p..] and returns the new end; the caller leaves room (ROOM). */
-export type RecordWriter = (r: MetaRecord, out: Uint8Array, p: number, view: DataView) => number;
+type WriteFn = (r: MetaRecord, out: Uint8Array, p: number, view: DataView) => number;
 
 const TRUE = utf8.encode('true');
 const FALSE = utf8.encode('false');
+/** Distinct values of a field compiled inline, at most; a field with more (none today) uses the memo. */
+const MAX_INLINE = 24;
 
 /** Room left before each record: far more than any record's bytes. */
 export const ROOM = 4096;
@@ -106,50 +107,98 @@ function storeConst(bytes: Uint8Array): string {
   return `${s.join(' ')} p += ${bytes.length};`;
 }
 
-/**
- * Builds one function per record shape: constant bytes stored inline, each field through
- * its writer, small integers (queues, offsets, flags) inline too. V8 then sees
- * straight-line code over known properties (what fast-json-stringify does from a JSON
- * schema, without the schema or the package).
- */
-function compile(layout: [string, Kind][], pieces: string[], field: (kind: Kind) => FieldWriter): RecordWriter {
-  const names: string[] = ['num', 'pairs'];
-  const values: unknown[] = [num, PAIRS];
-  const lines: string[] = [];
-  layout.forEach(([k, kind], i) => {
-    if (pieces[i]!.length) lines.push(storeConst(utf8.encode(pieces[i]!)));
-    const v = `r[${JSON.stringify(k)}]`;
-    if (kind === 'number') {
-      // Most fields are one or two digits (queues, offsets, flags): those without a call.
-      lines.push(
-        `v = ${v}; if (v >>> 0 === v && v < 100) { if (v < 10) o[p++] = 48 + v; else { o[p] = pairs[v << 1]; o[p + 1] = pairs[(v << 1) + 1]; p += 2; } } else p = num(o, p, v);`,
-      );
-    } else if (kind === 'boolean') {
-      lines.push(`if (${v}) { ${storeConst(TRUE)} } else { ${storeConst(FALSE)} }`);
-    } else {
-      names.push(`w${i}`);
-      values.push(field(kind));
-      lines.push(`p = w${i}(o, p, ${v});`);
-    }
-  });
-  lines.push(storeConst(utf8.encode(pieces[layout.length]!)));
-  const body = `return function writeRecord(r, o, p, d) {\nlet v = 0;\n${lines.join('\n')}\nreturn p;\n};`;
-  return new Function(...names, body)(...values) as RecordWriter;
+interface TextField {
+  render: Render<string> | Render<readonly string[]>;
+  list: boolean;
+  /** Values met so far, in order: the inline comparisons of the next compile. */
+  known: (string | readonly string[])[];
+  fallback: (out: Uint8Array, p: number, v: never) => number;
 }
 
-const bool = (out: Uint8Array, p: number, v: boolean): number => put(out, p, v ? TRUE : FALSE);
+/**
+ * A record writer compiled from the shape of a sample record: constant bytes stored
+ * inline, small integers (queues, offsets, flags) inline, each string field compared with
+ * the values met so far as constants. V8 then sees straight-line code over known
+ * properties (what fast-json-stringify does from a JSON schema, without the schema or the
+ * package). A value not met before goes through a memo, and `refresh()` (after each batch)
+ * compiles it in.
+ */
+export class RecordWriter {
+  /** Writes one record at out[p..] and returns the new end; the caller leaves room (ROOM). */
+  fn: WriteFn;
+  private stale = false;
+  private readonly text = new Map<number, TextField>();
+
+  constructor(
+    private readonly layout: [string, Kind][],
+    private readonly pieces: string[],
+    renders: { string: Render<string>; strings: Render<readonly string[]> },
+  ) {
+    layout.forEach(([, kind], i) => {
+      if (kind !== 'string' && kind !== 'strings') return;
+      const f: TextField = { render: renders[kind], list: kind === 'strings', known: [], fallback: () => 0 };
+      const onNew = (v: string | readonly string[]): void => {
+        if (f.known.length < MAX_INLINE) {
+          f.known.push(v);
+          this.stale = true;
+        }
+      };
+      f.fallback = (kind === 'string' ? memo(renders.string, onNew) : memo(renders.strings, onNew)) as TextField['fallback'];
+      this.text.set(i, f);
+    });
+    this.fn = this.compile();
+  }
+
+  /** Recompiles when values were met that the current code does not compare inline. */
+  refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.fn = this.compile();
+  }
+
+  private compile(): WriteFn {
+    const names: string[] = ['num', 'pairs'];
+    const values: unknown[] = [num, PAIRS];
+    const lines: string[] = [];
+    this.layout.forEach(([k, kind], i) => {
+      if (this.pieces[i]!.length) lines.push(storeConst(utf8.encode(this.pieces[i]!)));
+      const v = `r[${JSON.stringify(k)}]`;
+      if (kind === 'number') {
+        // Most fields are one or two digits (queues, offsets, flags): those without a call.
+        lines.push(
+          `v = ${v}; if (v >>> 0 === v && v < 100) { if (v < 10) o[p++] = 48 + v; else { o[p] = pairs[v << 1]; o[p + 1] = pairs[(v << 1) + 1]; p += 2; } } else p = num(o, p, v);`,
+        );
+      } else if (kind === 'boolean') {
+        lines.push(`if (${v}) { ${storeConst(TRUE)} } else { ${storeConst(FALSE)} }`);
+      } else {
+        const f = this.text.get(i)!;
+        names.push(`w${i}`);
+        values.push(f.fallback);
+        // Lists compare by length and items; strings by value (interned: a pointer compare).
+        const test = (x: string | readonly string[]): string =>
+          f.list ? [`s.length === ${x.length}`, ...(x as readonly string[]).map((e, j) => `s[${j}] === ${JSON.stringify(e)}`)].join(' && ') : `s === ${JSON.stringify(x)}`;
+        const render = f.render as Render<string | readonly string[]>;
+        const branches = f.known.map((x) => `if (${test(x)}) { ${storeConst(utf8.encode(render.text(x)))} } else `).join('');
+        lines.push(`{ const s = ${v}; ${branches}p = w${i}(o, p, s); }`);
+      }
+    });
+    lines.push(storeConst(utf8.encode(this.pieces[this.layout.length]!)));
+    const body = `return function writeRecord(r, o, p, d) {\nlet v = 0;\n${lines.join('\n')}\nreturn p;\n};`;
+    return new Function(...names, body)(...values) as WriteFn;
+  }
+}
+
+const JSON_RENDERS = {
+  string: { key: (s: string) => s, text: (s: string) => JSON.stringify(s) },
+  strings: { key: (a: readonly string[]) => a.join('\0'), text: (a: readonly string[]) => JSON.stringify(a) },
+};
 
 /** One JSON object and a newline per record. */
 export function jsonlWriter(sample: MetaRecord): RecordWriter {
   const layout = recordLayout(sample);
   const pieces = layout.map(([k], i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
   pieces.push('}\n');
-  return compile(layout, pieces, (kind): FieldWriter => {
-    if (kind === 'number') return num;
-    if (kind === 'boolean') return bool;
-    if (kind === 'string') return memo((s: string) => s, (s) => JSON.stringify(s));
-    return memo((a: readonly string[]) => a.join('\0'), (a) => JSON.stringify(a));
-  });
+  return new RecordWriter(layout, pieces, JSON_RENDERS);
 }
 
 function csvCell(s: string): string {
@@ -159,6 +208,11 @@ function csvCell(s: string): string {
 /** Lists (errors) are joined with '|' inside their cell. */
 export const CSV_LIST_SEPARATOR = '|';
 
+const CSV_RENDERS = {
+  string: { key: (s: string) => s, text: csvCell },
+  strings: { key: (a: readonly string[]) => a.join('\0'), text: (a: readonly string[]) => csvCell(a.join(CSV_LIST_SEPARATOR)) },
+};
+
 export function csvHeader(sample: MetaRecord): string {
   return recordLayout(sample).map(([k]) => csvCell(k)).join(',') + '\n';
 }
@@ -167,12 +221,7 @@ export function csvWriter(sample: MetaRecord): RecordWriter {
   const layout = recordLayout(sample);
   const pieces: string[] = layout.map((_, i) => (i === 0 ? '' : ','));
   pieces.push('\n');
-  return compile(layout, pieces, (kind): FieldWriter => {
-    if (kind === 'number') return num;
-    if (kind === 'boolean') return bool;
-    if (kind === 'string') return memo((s: string) => s, csvCell);
-    return memo((a: readonly string[]) => a.join('\0'), (a) => csvCell(a.join(CSV_LIST_SEPARATOR)));
-  });
+  return new RecordWriter(layout, pieces, CSV_RENDERS);
 }
 
 /** Bytes of a batch of records: one buffer, grown as needed and refilled batch after batch. */
@@ -180,12 +229,13 @@ export class BatchBuffer {
   private out = new Uint8Array(1 << 20);
 
   /** The records (after `prefix`) as bytes; valid until the next call. */
-  write(write: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
+  write(writer: RecordWriter, records: readonly MetaRecord[], prefix = ''): Uint8Array {
     const head = utf8.encode(prefix);
     let out = this.out;
     if (out.length < head.length + ROOM) out = new Uint8Array(head.length + ROOM);
     let view = new DataView(out.buffer);
     let p = put(out, 0, head);
+    const write = writer.fn;
     for (let i = 0; i < records.length; i++) {
       if (p + ROOM > out.length) {
         const bigger = new Uint8Array(out.length * 2);
@@ -195,6 +245,7 @@ export class BatchBuffer {
       }
       p = write(records[i]!, out, p, view);
     }
+    writer.refresh();
     this.out = out;
     return out.subarray(0, p);
   }
