@@ -129,6 +129,8 @@ async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const batch = Number(opts.batch);
   if (!Number.isInteger(batch) || batch < 1) throw new CliError(`--batch ${opts.batch}: must be a positive integer`, EXIT_USAGE);
   const input = await openCapture(file);
+  // An unwritable report path is said now, not after a capture of gigabytes was read.
+  if (opts.report !== undefined) await TextSink.file(opts.report).close();
   // With --summary or --report the records are written only where --output says.
   const people = opts.summary === true || opts.report !== undefined;
   const sink = opts.output !== undefined ? TextSink.file(opts.output) : people ? undefined : TextSink.stdout();

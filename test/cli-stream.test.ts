@@ -59,6 +59,11 @@ describe('sources and sinks', () => {
     oneLine(await cli(['classify', '--output', 'no/such/out.jsonl', 'mixed.pcap']), /cannot write no\/such\/out\.jsonl: no such file/);
   });
 
+  it('--report into a missing directory: one line, exit 1, before reading the capture', async () => {
+    const r = await cli(['classify', '--report', 'no/such/r.html', '-'], PCAP);
+    oneLine(r, /cannot write no\/such\/r\.html: no such file/);
+  });
+
   it('--format csv: a header and one row per frame with the jsonl values', async () => {
     const r = await cli(['classify', '--format', 'csv', 'mixed.pcap']);
     expect(r.exitCode, r.stderr).toBe(0);
