@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { ioReason } from './capture-input.ts';
 import { CliError, EXIT_FILE } from './errors.ts';
-import type { SummaryData } from './summary.ts';
+import { spread, type SummaryData } from './summary.ts';
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -75,7 +75,8 @@ const DRAW = `
 export function reportHtml(d: SummaryData): string {
   const sections = d.tallies.map((t) => {
     const rows = t.counts.map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td><td>${d.frames ? ((100 * n) / d.frames).toFixed(1) : '-'}%</td></tr>`).join('');
-    return `<h2>${esc(t.title)}</h2>
+    const sp = spread(t);
+    return `<h2>${esc(t.title)}</h2>${sp ? `\n<p>${esc(sp)}.</p>` : ''}
 <div id="chart-${esc(t.field)}"></div>
 <details><summary>counts</summary><table><tr><th>${esc(t.field)}</th><th>frames</th><th>share</th></tr>${rows}</table></details>`;
   });

@@ -78,6 +78,15 @@ export class Summary {
 
 const pct = (n: number, of: number): string => (of === 0 ? '-' : `${((100 * n) / of).toFixed(1)}%`);
 
+/** How even a queue histogram is: the busiest queue against the mean of the queues that got frames. */
+export function spread(t: Tally): string | undefined {
+  const used = t.counts.filter(([, n]) => n > 0);
+  if (!t.numeric || used.length === 0) return undefined;
+  const [q, top] = used.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const mean = used.reduce((x, [, n]) => x + n, 0) / used.length;
+  return `${used.length} queue(s) used; busiest ${q} with ${top} frames, ${(top / mean).toFixed(2)}x the mean`;
+}
+
 /** --summary: one small aligned table per tally, queue spread first. */
 export function formatSummary(d: SummaryData): string[] {
   const lines = [`${d.source}: ${d.frames} frames, ${d.bytes} bytes`];
@@ -86,6 +95,8 @@ export function formatSummary(d: SummaryData): string[] {
     const w = Math.max(8, ...t.counts.map(([k]) => k.length));
     const nw = Math.max(6, ...t.counts.map(([, n]) => String(n).length));
     for (const [k, n] of t.counts) lines.push(`  ${k.padEnd(w)}  ${String(n).padStart(nw)}  ${pct(n, d.frames).padStart(6)}`);
+    const sp = spread(t);
+    if (sp) lines.push(`  (${sp})`);
   }
   return lines;
 }

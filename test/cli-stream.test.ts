@@ -85,6 +85,9 @@ describe('sources and sinks', () => {
     expect(r.stdout).toMatch(/^standard input: 300 frames, \d+ bytes/);
     const rss = section('RSS queue');
     for (let q = 0; q < 8; q++) expect(rss).toMatch(new RegExp(`^  ${q}\\s+${count('rss_queue', q)}\\s`, 'm'));
+    const perQueue = Array.from({ length: 8 }, (_, q) => count('rss_queue', q));
+    const top = Math.max(...perQueue);
+    expect(rss).toContain(`(8 queue(s) used; busiest ${perQueue.indexOf(top)} with ${top} frames, ${(top / (300 / 8)).toFixed(2)}x the mean)`);
     expect(section('Encapsulation')).toMatch(new RegExp(`^  nvgre\\s+${count('encap', 'nvgre')}\\s`, 'm'));
     expect(section('Hash input (why)')).toMatch(new RegExp(`^  inner-4tuple\\s+${count('hash_input', 'inner-4tuple')}\\s`, 'm'));
     const errors = section('Errors (a frame may have several)');
