@@ -48,6 +48,16 @@ describe('sources and sinks', () => {
     expect(r.stdout).toBe(WANT.join(''));
   });
 
+  it('a pcapng written by a real tool (tshark -F pcapng -w -) through standard input', async () => {
+    const ng = await execa('tshark', ['-r', p('mixed.pcap'), '-F', 'pcapng', '-w', '-'], { encoding: 'buffer', reject: false });
+    expect(ng.exitCode).toBe(0);
+    const bytes = new Uint8Array(ng.stdout);
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0)).toBe(0x0a0d0d0a);
+    const r = await cli(['classify', '-'], bytes);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe(WANT.join(''));
+  });
+
   it('--output FILE: the records go to the file, nothing to stdout', async () => {
     const r = await cli(['classify', '--output', 'out.jsonl', 'mixed.pcap']);
     expect(r.exitCode, r.stderr).toBe(0);
