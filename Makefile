@@ -2,7 +2,8 @@
 # nvgre-rx: every entry point bootstraps what it needs (npm deps, and as root the Debian tools).
 SHELL := /bin/bash
 NPX := npx --no-install
-DEBIAN_PKGS := verilator yosys tshark
+# chromium: headless, renders the classify --report page in test/report-chromium.test.ts.
+DEBIAN_PKGS := verilator yosys tshark chromium
 
 .PHONY: all deps npm-deps tools test typecheck bench-ref help
 
@@ -10,7 +11,9 @@ all: test
 
 help:
 	@echo "make test       the whole test suite (installs what it needs)"
+	@echo "make build      dist/: the JavaScript the nvgre-rx command runs (npm pack builds it too)"
 	@echo "make bench-ref  reference-engine speed"
+	@echo "make bench-classify  classify end to end, read speed, RSS through a > 2 GiB capture"
 	@echo "make rtl        regenerate rtl/ and ref/regmap.generated.ts (default build)"
 	@echo "make lint       verilator -Wall on every module of rtl/"
 	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
@@ -35,7 +38,7 @@ npm-deps: node_modules/.package-lock.json
 # Debian tools: installed when missing and we are root, else the exact command is printed.
 tools:
 	@missing=""; \
-	for t in verilator yosys tshark; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for t in verilator yosys tshark chromium; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -54,8 +57,20 @@ typecheck: npm-deps
 test: deps fpga-tools typecheck
 	$(NPX) vitest run
 
+# dist/: the JavaScript the package ships and bin/nvgre-rx.mjs runs (it falls back to the
+# TypeScript sources through tsx while dist/ is older than them).
+.PHONY: build
+build: npm-deps
+	$(NPX) tsc -p tsconfig.build.json
+
 bench-ref: npm-deps
 	$(NPX) tsx bench/ref.bench.ts
+
+# classify end to end (built CLI) beside the in-memory engine and the plain read speed, and
+# resident memory through a > 2 GiB capture (made in /tmp, deleted after); docs/RESULTS.md block.
+.PHONY: bench-classify
+bench-classify: build
+	$(NPX) tsx bench/classify.bench.ts --write-docs
 
 # rtl/: the default build's Verilog and register map files; ref/regmap.generated.ts is
 # the register map's TypeScript for the default layout (same text as rtl/nvgre_rx_regs.ts).
@@ -136,8 +151,10 @@ synth: deps fpga-tools
 	$(NPX) tsx bench/synth.ts --write-docs $(if $(CONFIG),--config $(CONFIG),--toeplitz) --pnr $(PNR_CONFIG)
 
 # Simulation speed (TypeScript-driven vs bare C++), reference-engine speed, latency,
-# bubbles and area of the default and 512-bit builds, each measured beside its comparison.
-bench: deps fpga-tools
+# bubbles and area of the default and 512-bit builds, each measured beside its comparison;
+# classify end to end (built CLI, file in, JSON Lines out) beside the in-memory engine and
+# the plain read speed, and resident memory through a > 2 GiB capture made in /tmp and deleted.
+bench: deps fpga-tools build
 	$(NPX) tsx bench/index.ts --write-docs
 
 # Hostile traffic (docs/ROBUSTNESS.md). Fuzz: coverage-guided mutation of frames, in

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `make bench`: for the default and the 512-bit build, simulation speed driven from
 // TypeScript against the bare C++ loop, reference-engine speed, latency, bubbles at full
-// rate, and the area figures of `make synth` (cached). Every section that cannot run
-// yet (a missing generator, a failing build) says why and the others still run.
+// rate, and the area figures of `make synth` (cached); then `nvgre-rx classify` end to end
+// on captures (bench/classify.bench.ts: needs dist/, `make build`). Every section that
+// cannot run yet (a missing generator, a failing build) says why and the others still run.
 //
-//   npx tsx bench/index.ts [--frames N] [--no-area] [--no-sim] [--write-docs]
+//   npx tsx bench/index.ts [--frames N] [--no-area] [--no-sim] [--no-classify] [--no-big] [--write-docs]
 
 import { Command } from 'commander';
 import { describeBuild } from '../gen/config.ts';
@@ -12,6 +13,7 @@ import { writeResultBlock } from '../flow/results-doc.ts';
 import { simBench, type SimBench } from '../flow/sim-bench.ts';
 import { markdownTable } from '../flow/table.ts';
 import { TOP_MODULE } from '../flow/sources.ts';
+import { classifyBench, classifyRows, FLOOR_E2E } from './classify.bench.ts';
 import { loadBuild, synthBuild, type BuildArea } from './synth.ts';
 
 const BUILDS: { name: string; config: string | undefined }[] = [
@@ -61,9 +63,12 @@ async function main(): Promise<void> {
     .option('--frames <n>', 'frames per simulation run', '20000')
     .option('--no-area', 'skip the area figures')
     .option('--no-sim', 'skip the simulation figures')
+    .option('--no-classify', 'skip the classify figures')
+    .option('--no-big', 'classify figures without the > 2 GiB capture')
+    .option('--classify-frames <n>', 'frames of the classify capture', '1000000')
     .option('--write-docs', 'replace the bench block of docs/RESULTS.md');
   p.parse();
-  const o = p.opts<{ frames: string; area: boolean; sim: boolean; writeDocs?: boolean }>();
+  const o = p.opts<{ frames: string; area: boolean; sim: boolean; classify: boolean; big: boolean; classifyFrames: string; writeDocs?: boolean }>();
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   for (const b of BUILDS) {
@@ -93,6 +98,17 @@ async function main(): Promise<void> {
       }
     }
   }
+  let classifySlow = false;
+  if (o.classify) {
+    try {
+      const c = await classifyBench({ frames: Number(o.classifyFrames), big: o.big, log: (x) => console.log(x) });
+      for (const r of classifyRows(c)) console.log(`  ${r[1]}: ${r[2]}`);
+      rows.push(...classifyRows(c));
+      classifySlow = c.e2eFramesPerCpuS < FLOOR_E2E;
+    } catch (e) {
+      notes.push(`classify: not measured: ${why(e)}`);
+    }
+  }
   const text = [
     `\`make bench\` (\`npx tsx bench/index.ts --frames ${o.frames}\`), ${new Date().toISOString().slice(0, 10)}, ${process.env.CI ? 'CI' : 'dev'} machine, node ${process.version}.`,
     '',
@@ -103,7 +119,7 @@ async function main(): Promise<void> {
   console.log(`\n${text}\n`);
   if (o.writeDocs) await writeResultBlock('bench', text);
   const bad = rows.some((r) => (r[1] === 'bubbles at full rate' && r[2] !== 0) || r[2] === 'NO' || String(r[2]).startsWith('NO ('));
-  if (bad) process.exitCode = 1;
+  if (bad || classifySlow) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

@@ -5,9 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerClassify } from './classify.ts';
 import { registerGen } from './gen.ts';
+import { registerProfile } from './profile.ts';
 import { CliError, EXIT_USAGE } from './errors.ts';
 
-const SUBCOMMANDS: readonly ((program: Command) => void)[] = [registerClassify, registerGen];
+const SUBCOMMANDS: readonly ((program: Command) => void)[] = [registerClassify, registerGen, registerProfile];
 
 function oneLine(s: string): string {
   return s.trim().replace(/\s*\n\s*/g, ' ');

@@ -89,7 +89,7 @@ describe.concurrent('nvgre-rx classify: bad profiles and options (exit 2)', () =
     [['-p', 'bad-type.json'], /unknown hash type "TCP"/],
     [['-p', 'big-window.json'], /"max_header_bytes": must be an integer 64\.\.256/],
     [['-p', 'array.json'], /array\.json: /],
-    [['--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are jsonl, table/],
+    [['--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are jsonl, csv, table/],
   ])('%j', async (args, msg) => {
     oneLine(await cli('classify', ...args, 'good.pcap'), msg, 2);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readPcap } from '../ref/pcap/read.ts';
 import { PcapError } from '../ref/pcap/types.ts';
 import { writePcap } from '../ref/pcap/write.ts';
+import { block, body, cat } from './pcapng-blocks.ts';
 
 const A = Uint8Array.from({ length: 60 }, (_, i) => i);
 const B = Uint8Array.from({ length: 7 }, (_, i) => 200 + i);
@@ -52,39 +53,6 @@ describe('classic pcap', () => {
     expect(readPcap(writePcap([A], { linkType: 101 })).linkType).toBe(101);
   });
 });
-
-function block(type: number, body: Uint8Array, little: boolean): Uint8Array {
-  const padded = (body.length + 3) & ~3;
-  const out = new Uint8Array(12 + padded);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, type, little);
-  dv.setUint32(4, out.length, little);
-  out.set(body, 8);
-  dv.setUint32(out.length - 4, out.length, little);
-  return out;
-}
-
-function body(little: boolean, ...fields: [number, 2 | 4][]): Uint8Array {
-  const out = new Uint8Array(fields.reduce((n, [, w]) => n + w, 0));
-  const dv = new DataView(out.buffer);
-  let o = 0;
-  for (const [v, w] of fields) {
-    if (w === 2) dv.setUint16(o, v, little);
-    else dv.setUint32(o, v, little);
-    o += w;
-  }
-  return out;
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function pcapng(little: boolean, tsresol?: number): Uint8Array {
   const shb = block(0x0a0d0d0a, body(little, [0x1a2b3c4d, 4], [1, 2], [0, 2], [0xffffffff, 4], [0xffffffff, 4]), little);

@@ -3,7 +3,7 @@
 // reference engine's, byte for byte, with the default profile and with a profile that
 // turns on VMQ filters and restricts the hash types; `both` exits 0 when they agree.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,24 @@ describe('classify --engine rtl / both', () => {
     expect(rtl.exitCode, rtl.stderr).toBe(0);
     expect(rtl.stdout).toBe(ref.stdout);
     expect(ref.stdout).toContain('"vmq_hit":true');
+  });
+
+  it('in batches of 7 frames (the empty record inside one): the same records', async () => {
+    const [rtl, ref] = await Promise.all([cli('--engine', 'both', '--batch', '7', '-p', PROFILE, PCAP), cli('-p', PROFILE, PCAP)]);
+    expect(rtl.exitCode, rtl.stderr).toBe(0);
+    expect(rtl.stdout).toBe(ref.stdout);
+    expect(rtl.stderr).toContain('frame 10 is empty');
+  });
+
+  it('a capture cut short: the records of the whole frames, then one line and exit 1', async () => {
+    const bytes = readFileSync(PCAP);
+    writeFileSync(join(DIR, 'cut.pcap'), bytes.subarray(0, bytes.length - 5));
+    const [rtl, ref] = await Promise.all([cli('--engine', 'rtl', '--batch', '64', join(DIR, 'cut.pcap')), cli(PCAP)]);
+    const whole = ref.stdout.trimEnd().split('\n').length - 1;
+    expect(rtl.exitCode).toBe(1);
+    expect(rtl.stderr).toMatch(new RegExp(`cut\\.pcap: truncated data of packet ${whole} `));
+    // execa strips the final newline of both outputs.
+    expect(rtl.stdout).toBe(ref.stdout.split('\n').slice(0, whole).join('\n'));
   });
 
   it('--engine both exits 0 when the engines agree, and prints the table format too', async () => {
