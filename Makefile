@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 NPX := npx --no-install
 # chromium: headless, renders the classify --report page in test/report-chromium.test.ts.
-DEBIAN_PKGS := verilator yosys tshark chromium
+# gtkwave, xvfb, xauth: test/waves-gtkwave.test.ts opens the generated save file in GTKWave under Xvfb.
+DEBIAN_PKGS := verilator yosys tshark chromium gtkwave xvfb xauth
 
 .PHONY: all deps npm-deps tools test typecheck bench-ref help
 
@@ -38,7 +39,7 @@ npm-deps: node_modules/.package-lock.json
 # Debian tools: installed when missing and we are root, else the exact command is printed.
 tools:
 	@missing=""; \
-	for t in verilator yosys tshark chromium; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for t in verilator yosys tshark chromium gtkwave xvfb-run xauth; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

@@ -18,6 +18,7 @@ import { formatMismatch } from './scoreboard-report.ts';
 import type { Script } from './stimulus.ts';
 import type { Model } from './verilator.ts';
 import { writeGtkw } from './waves.ts';
+import { metaLayout } from '../gen/meta-layout.ts';
 import type { MetaRecord } from '../ref/record.ts';
 
 /** What a run needs from the top level: the built model, its IR, a fresh cycle model. */
@@ -168,7 +169,7 @@ async function dumpWindow(o: RunOptions, top: Module, cycle: number): Promise<{ 
   } finally {
     await sim.close();
   }
-  return { fst, gtkw: await writeGtkw(top, fst), from, to };
+  return { fst, gtkw: await writeGtkw(top, fst, { span: { from, to }, meta: metaLayout(o.cfg).fields }), from, to };
 }
 
 /** A whole run traced, for `make wave`. */
@@ -182,5 +183,5 @@ export async function traceRun(o: RunOptions, fst: string): Promise<{ fst: strin
   } finally {
     await sim.close();
   }
-  return { fst, gtkw: await writeGtkw(top, fst), cycles: driver.now };
+  return { fst, gtkw: await writeGtkw(top, fst, { span: { from: 0, to: driver.now }, meta: metaLayout(o.cfg).fields }), cycles: driver.now };
 }

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // GTKWave save files for the top level's FST dumps, generated from the IR: signals are
 // grouped by block (input stream, parser, RSS, VMQ, metadata, CSR) from the top
-// module's ports, instances and named signals, with radixes by kind, and translate
-// filters so that enumerated values (encapsulation, hash type, hash input) show by name.
+// module's ports, instances and named signals, each net once, with radixes by kind;
+// the metadata record split into its fields; translate filters so that enumerated values
+// (encapsulation, hash type, hash input) show by name; opened zoomed to the whole dump.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Module, Signal } from '../gen/ir/module.ts';
+import type { MetaField } from '../gen/meta-layout.ts';
+import { Signal, type Module } from '../gen/ir/module.ts';
 import { HASH_TYPE } from '../ref/hash-types.ts';
+import { TRACE_PERIOD_NS } from './bridge-protocol.ts';
 import { ENCAPS, HASH_INPUTS } from '../ref/record.ts';
 
 export const GROUPS = ['input stream', 'parser', 'RSS', 'VMQ', 'metadata', 'CSR', 'top'] as const;
@@ -62,7 +65,12 @@ function radixOf(s: { name: string; width: number }): Trace['radix'] {
 
 const vecName = (scope: string, s: { name: string; width: number }): string => `${scope}.${s.name}${s.width > 1 ? `[${s.width - 1}:0]` : ''}`;
 
-/** Every trace of the top module, by group (ports, then instances' ports, then named top signals). */
+/**
+ * Every trace of the top module, by group: its ports, then each instance's ports, then its
+ * named signals, each net once. An instance port wired straight to a top port or to a
+ * signal already shown is left out (the csr block's s_axil_* are the top's), and a top
+ * signal that is an instance's port is shown under the instance, whose block names it.
+ */
 export function tracesOf(top: Module, scopeRoot = 'TOP'): Map<Group, Trace[]> {
   const scope = `${scopeRoot}.${top.name}`;
   const groups = new Map<Group, Trace[]>(GROUPS.map((g) => [g, []]));
@@ -70,26 +78,67 @@ export function tracesOf(top: Module, scopeRoot = 'TOP'): Map<Group, Trace[]> {
     // Counter strobes like cnt_encap are single bits, not the enumerated value.
     groups.get(g)!.push({ path: vecName(sc, s), width: s.width, radix: radixOf(s), filter: s.width > 1 ? filterFor(s.name) : undefined });
   };
-  for (const p of top.ports) if (p.name !== 'clk') add(p.name === 'rst' ? 'top' : groupOf(p.name), scope, p);
+  const shown = new Set<Signal>();
+  for (const p of top.ports) {
+    shown.add(p);
+    if (p.name !== 'clk') add(p.name === 'rst' ? 'top' : groupOf(p.name), scope, p);
+  }
   for (const it of top.items) {
     if (it.k !== 'inst') continue;
     const g = groupOf(`${it.inst.module.name} ${it.inst.name}`.replace(/^nvgre_rx_/, ''));
-    for (const p of it.inst.module.ports) if (p.name !== 'clk' && p.name !== 'rst') add(g, `${scope}.${it.inst.name}`, p);
+    for (const p of it.inst.module.ports) {
+      if (p.name === 'clk' || p.name === 'rst') continue;
+      const net = it.inst.conns.get(p.name);
+      if (net instanceof Signal) {
+        if (shown.has(net)) continue;
+        shown.add(net);
+      }
+      add(g, `${scope}.${it.inst.name}`, p);
+    }
   }
-  const portNames = new Set(top.ports.map((p) => p.name));
-  for (const s of top.signals as Signal[]) if (!portNames.has(s.name) && !s.name.startsWith('unused')) add(groupOf(s.name), scope, s);
+  for (const s of top.signals as Signal[]) if (!shown.has(s) && !s.name.startsWith('unused')) add(groupOf(s.name), scope, s);
   return groups;
 }
 
+/** GTKWave's base time unit per nanosecond: the generated RTL's `timescale 1ns / 1ps. */
+const TICKS_PER_NS = 1000;
+/** Pixels of the wave pane in the saved window (1600 wide, less the tree and the names). */
+const WAVE_PIXELS = 900;
+
+/** The zoom that fits `cycles` into the wave pane: GTKWave shows 2^-zoom time units per pixel. */
+export function zoomFor(cycles: number): number {
+  return -Math.log2(Math.max(1, cycles * TRACE_PERIOD_NS * TICKS_PER_NS) / WAVE_PIXELS);
+}
+
+/**
+ * A field of the record as its own trace: the bits of `tdata` it occupies, concatenated
+ * (GTKWave numbers a vector's bits from 0 at its most significant end).
+ */
+function fieldTrace(tdata: string, width: number, f: MetaField): string {
+  const bits: string[] = [];
+  for (let b = f.lsb + f.width - 1; b >= f.lsb; b--) bits.push(`(${width - 1 - b})${tdata}`);
+  return `#{${f.name}${f.width > 1 ? `[${f.width - 1}:0]` : ''}} ${bits.join(' ')}`;
+}
+
+export interface GtkwOptions {
+  scopeRoot?: string;
+  /** The dump's cycles [from, to): the view opens at `from`, zoomed to show them all. */
+  span?: { from: number; to: number };
+  /** The metadata record's fields, each shown as its own trace below m_axis_meta_tdata. */
+  meta?: MetaField[];
+}
+
 /** The text of a .gtkw save file for `fst`, with filters in `filterDir`. */
-export function gtkwText(top: Module, fst: string, filterDir: string, opts: { scopeRoot?: string; periodNs?: number } = {}): string {
+export function gtkwText(top: Module, fst: string, filterDir: string, opts: GtkwOptions = {}): string {
+  const span = opts.span ?? { from: 0, to: 1 };
   const out: string[] = [
     '[*] nvgre-rx waveform view, generated from the IR by tb/waves.ts',
     `[dumpfile] "${resolve(fst)}"`,
     `[savefile] "${resolve(fst).replace(/\.fst$/, '.gtkw')}"`,
-    '[timestart] 0',
+    `[timestart] ${span.from * TRACE_PERIOD_NS * TICKS_PER_NS}`,
     '[size] 1600 1000',
     '[pos] -1 -1',
+    `*${zoomFor(span.to - span.from).toFixed(6)} -1`,
     '[sst_width] 280',
     '[signals_width] 360',
     '[sst_expanded] 1',
@@ -97,13 +146,21 @@ export function gtkwText(top: Module, fst: string, filterDir: string, opts: { sc
     '@28',
     `${opts.scopeRoot ?? 'TOP'}.${top.name}.clk`,
   ];
+  const trace = (t: Trace): void => {
+    if (t.filter) out.push(`^1 ${resolve(join(filterDir, t.filter))}`, `@${(FLAG[t.radix] | TRANSLATED).toString(16)}`);
+    else out.push(`@${FLAG[t.radix].toString(16)}`);
+    out.push(t.path);
+  };
   for (const [g, traces] of tracesOf(top, opts.scopeRoot)) {
     if (!traces.length) continue;
     out.push('@800200', `-${g}`);
     for (const t of traces) {
-      if (t.filter) out.push(`^1 ${resolve(join(filterDir, t.filter))}`, `@${(FLAG[t.radix] | TRANSLATED).toString(16)}`);
-      else out.push(`@${FLAG[t.radix].toString(16)}`);
-      out.push(t.path);
+      trace(t);
+      if (!opts.meta || !/\.m_axis_meta_tdata\[/.test(t.path)) continue;
+      for (const f of opts.meta) {
+        const filter = f.width > 1 ? filterFor(f.name) : undefined;
+        trace({ path: fieldTrace(t.path, t.width, f), width: f.width, radix: radixOf(f), filter });
+      }
     }
     out.push('@1000200', `-${g}`);
   }
@@ -112,12 +169,12 @@ export function gtkwText(top: Module, fst: string, filterDir: string, opts: { sc
 }
 
 /** Write `<fst without .fst>.gtkw` and its translate filters beside the FST; returns the .gtkw path. */
-export async function writeGtkw(top: Module, fst: string): Promise<string> {
+export async function writeGtkw(top: Module, fst: string, opts: Omit<GtkwOptions, 'scopeRoot'> = {}): Promise<string> {
   const dir = dirname(fst);
   const filterDir = join(dir, 'filters');
   await mkdir(filterDir, { recursive: true });
   for (const [name, lines] of translateFilters()) await writeFile(join(filterDir, name), `${lines.join('\n')}\n`);
   const gtkw = fst.replace(/\.fst$/, '') + '.gtkw';
-  await writeFile(gtkw, gtkwText(top, fst, filterDir));
+  await writeFile(gtkw, gtkwText(top, fst, filterDir, opts));
   return gtkw;
 }
