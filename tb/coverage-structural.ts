@@ -6,7 +6,8 @@
 // the run carried out; bound bins from the prologue's frames (tb/stimulus-structural.ts).
 
 import type { BuildConfig } from '../gen/config.ts';
-import { KEY_WORDS, keyWord } from '../gen/regmap.ts';
+import { COUNTER_NAMES, KEY_WORDS, keyWord } from '../gen/regmap.ts';
+import { counts } from '../ref/cycle/top-model.ts';
 import { HASH_TYPE } from '../ref/hash-types.ts';
 import { log2Int, type Profile } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
@@ -47,6 +48,8 @@ export function structuralBins(cfg: BuildConfig): string[] {
     out.push(`register ${name} read`);
     if (writable(a, cfg)) out.push(`register ${name} written`);
   }
+  // Every counter is read back (the prologue's last read, the run's counter reads): each must have had something to count.
+  for (const c of COUNTER_NAMES) out.push(`counter ${c} counted a frame`);
   out.push('register undecoded address read', ...[0, 1, 2, 3].map((l) => `register write of byte lane ${l} alone`));
   const key = JSON.stringify(cfg);
   if (boundBinsCache?.key !== key) boundBinsCache = { key, bins: [...new Set(boundCases(cfg, structuralProfile(cfg)).map((c) => c.tag))] };
@@ -72,6 +75,7 @@ function queueBits(hit: Hit, prefix: string, q: number, width: number): void {
 
 /** Table, key and filter-queue bins of one delivered record. */
 export function recordBins(hit: Hit, cfg: BuildConfig, r: MetaRecord, p: Profile): void {
+  for (const c of COUNTER_NAMES) if (counts(c, r)) hit(`counter ${c} counted a frame`);
   if (r.hash_valid && p.rssEnable) {
     const k = r.hash & (p.indirection.length - 1);
     hit(`indirection[${k}] looked up`);
