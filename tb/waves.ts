@@ -78,7 +78,17 @@ export function tracesOf(top: Module, scopeRoot = 'TOP'): Map<Group, Trace[]> {
     // Counter strobes like cnt_encap are single bits, not the enumerated value.
     groups.get(g)!.push({ path: vecName(sc, s), width: s.width, radix: radixOf(s), filter: s.width > 1 ? filterFor(s.name) : undefined });
   };
-  const shown = new Set<Signal>();
+  // One name per net: a signal assigned straight from another (`assign s_axis_tready =
+  // s_axis_tready_reg`) is the same net under two names.
+  const same = new Map<Signal, Signal>();
+  const root = (x: Signal): Signal => {
+    let r = x;
+    while (same.has(r)) r = same.get(r)!;
+    return r;
+  };
+  for (const it of top.items) if (it.k === 'assign' && it.rhs instanceof Signal && root(it.lhs) !== root(it.rhs)) same.set(root(it.lhs), root(it.rhs));
+  const shownNets = new Set<Signal>();
+  const shown = { has: (x: Signal): boolean => shownNets.has(root(x)), add: (x: Signal): void => void shownNets.add(root(x)) };
   for (const p of top.ports) {
     shown.add(p);
     if (p.name !== 'clk') add(p.name === 'rst' ? 'top' : groupOf(p.name), scope, p);
@@ -102,12 +112,17 @@ export function tracesOf(top: Module, scopeRoot = 'TOP'): Map<Group, Trace[]> {
 
 /** GTKWave's base time unit per nanosecond: the generated RTL's `timescale 1ns / 1ps. */
 const TICKS_PER_NS = 1000;
-/** Pixels of the wave pane in the saved window (1600 wide, less the tree and the names). */
-const WAVE_PIXELS = 900;
+/**
+ * GTKWave (3.3) applies a saved zoom while its window is not laid out yet: the span it
+ * then opens with is 2^-zoom time units times the wave pane's width at that moment, 4.68
+ * pixels (measured: GTKWave writes zoom -25.685 after "zoom full" on a 252,514,117-unit
+ * dump), and it fits that span to the pane once the window is shown.
+ */
+const UNREALIZED_PANE = 4.684;
 
-/** The zoom that fits `cycles` into the wave pane: GTKWave shows 2^-zoom time units per pixel. */
+/** The zoom at which GTKWave opens showing `cycles` cycles. */
 export function zoomFor(cycles: number): number {
-  return -Math.log2(Math.max(1, cycles * TRACE_PERIOD_NS * TICKS_PER_NS) / WAVE_PIXELS);
+  return -Math.log2(Math.max(1, cycles * TRACE_PERIOD_NS * TICKS_PER_NS) / UNREALIZED_PANE);
 }
 
 /**
