@@ -9,7 +9,7 @@ import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { ScriptBuilder } from './script-builder.ts';
-import { structuralPrologue } from './stimulus-structural.ts';
+import { entryFrames, structuralPrologue } from './stimulus-structural.ts';
 import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
@@ -229,6 +229,10 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     // RSS on with the key reset left (zero: every hash 0), before anything else is written.
     b.programChanges({ ...b.profile, rssEnable: true, hashTypes: cur.hashTypes }, 'RSS on with the key at its reset value');
     items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
+    // Then a key, and every table entry looked up as this reset left it (a write in flight
+    // when reset came must not land after it).
+    const keyed = b.programChanges({ ...b.profile, key: defaultProfile(cfg).key, hashTypes: defaultProfile(cfg).hashTypes }, 'a key, the table as reset left it');
+    for (const f of entryFrames(cfg, keyed)) items.push({ k: 'frame', frame: { ...f, tag: `${f.tag} after a reset` } });
     program(cur, 'reprogram after reset');
     frames++;
   };

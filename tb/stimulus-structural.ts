@@ -144,6 +144,10 @@ function slotFilters(cfg: BuildConfig): Filter[] {
 function resetTablePass(b: ScriptBuilder): void {
   const at = b.profile;
   const frame: StimFrame = { data: buildFrame([{ kind: 'eth', dst: '00:00:00:00:00:00', src: OTHER }, { kind: 'ipv4', src: '10.6.0.1', dst: '10.6.0.2' }, { kind: 'tcp', sport: 5, dport: 6 }, { kind: 'payload', bytes: 10 }]), macError: false, tag: '' };
+  // First none valid: a slot that reset left valid would catch the frame (the passes below
+  // hide a higher slot behind the one they make valid).
+  b.programChanges({ ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes }, 'structural: VMQ on, every filter slot as reset left it');
+  b.frame({ ...frame, tag: 'structural: no filter slot valid after reset' });
   for (let i = 0; i < b.cfg.vmqFilters; i++) {
     b.programChanges({ ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes, filters: at.filters.map((f, j) => ({ ...f, valid: j === i })) }, `structural: filter ${i} valid, the rest as reset left it`);
     b.frame({ ...frame, tag: `structural: filter ${i} at its reset values` });
