@@ -222,6 +222,9 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     items.push({ k: 'stall', cycles: 4000 });
     const burst = opts.frames >= 96 ? 96 : Math.max(0, opts.frames - frames);
     for (let i = 0; i < burst; i++, frames++) items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
+    // Too few frames to fill the pipeline behind the stall: let it pass first, or the reset
+    // below would discard the records of the directed frames still held in the FIFO.
+    if (burst < 96) items.push({ k: 'idle', cycles: 4200 });
     // The reset comes after the burst, not a few hundred cycles into the script: a soak
     // chunk (tb/soak.ts) starts right after the previous chunk's counter reads, whose
     // records a reset that early would often discard.
