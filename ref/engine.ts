@@ -66,7 +66,9 @@ function buildErrorLists(): ErrorName[][] {
     if (i & ERR_TOO_DEEP) l.push('too_deep');
     if (i & ERR_BAD_IP) l.push('bad_ip');
     if (i & 8) l.push('mac_error');
-    lists.push(l);
+    // Shared by every record with these errors (one array less per frame): frozen, so a
+    // caller that tried to change one record's list would fail at once.
+    lists.push(Object.freeze(l) as ErrorName[]);
   }
   return lists;
 }
@@ -290,7 +292,7 @@ export class RefEngine {
       inner_l4_offset: s.innerL4Off,
       // The hardware field is 16 bits and saturates (docs/BEHAVIOUR.md).
       length: frame.length > 0xffff ? 0xffff : frame.length,
-      errors: ERR_LISTS[s.error | (macError ? 8 : 0)]!.slice(),
+      errors: ERR_LISTS[s.error | (macError ? 8 : 0)]!,
     };
   }
 

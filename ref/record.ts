@@ -33,5 +33,5 @@ export interface MetaRecord {
   inner_l3_offset: number;
   inner_l4_offset: number;
   length: number;
-  errors: ErrorName[];
+  errors: readonly ErrorName[];
 }
