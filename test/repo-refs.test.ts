@@ -77,8 +77,9 @@ describe('the checks fail on bad files', () => {
       ['.ci/run', `#!/bin/sh\n# ${SPDX_LINE}\n`],
       ['Makefile', 'all:\n'],
       ['x.v', 'module x; endmodule\n'],
+      ['y.v', `// ${SPDX_LINE}\nmodule y; endmodule\n`],
     ]);
-    expect(spdxProblems(fs)).toEqual([`b.ts: first line must carry "${SPDX_LINE}"`, `Makefile: first line must carry "${SPDX_LINE}"`]);
+    expect(spdxProblems(fs)).toEqual([`b.ts: first line must carry "${SPDX_LINE}"`, `Makefile: first line must carry "${SPDX_LINE}"`, `x.v: first line must carry "${SPDX_LINE}"`]);
   });
 
   it('slugs headings the way GitHub does', () => {
