@@ -11,16 +11,9 @@ import { buildFrame } from '../ref/packets/builder.ts';
 import type { Layer } from '../ref/packets/layers.ts';
 import { defaultProfile, type Profile } from '../ref/profile.ts';
 import { toeplitzBitSerial } from '../ref/toeplitz.ts';
+import { I4A, I4B, I6A, I6B, O4A, O4B, O6A, O6B } from './test-addresses.ts';
 
 const P = defaultProfile();
-const O4A = '192.0.2.1';
-const O4B = '192.0.2.2';
-const O6A = '2001:db8:1::1';
-const O6B = '2001:db8:2::2';
-const I4A = '10.0.0.1';
-const I4B = '10.0.0.2';
-const I6A = 'fd00::1';
-const I6B = 'fd00::2';
 
 function oracle(key: Uint8Array, ...parts: (Uint8Array | number[])[]): number {
   return toeplitzBitSerial(key, Uint8Array.from(parts.flatMap((p) => Array.from(p))));

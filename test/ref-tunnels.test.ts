@@ -14,18 +14,11 @@ import type { Layer } from '../ref/packets/layers.ts';
 import { mulberry32, randomLayers } from '../ref/packets/random.ts';
 import { defaultProfile, type Filter, type Profile, resetProfile, type UdpTunnel } from '../ref/profile.ts';
 import { toeplitzBitSerial } from '../ref/toeplitz.ts';
+import { I4A, I4B, I6A, I6B, O4A, O4B, O6A, O6B } from './test-addresses.ts';
 
 const P = defaultProfile();
 const OUTER_MAC = '02:00:00:00:0a:01';
 const INNER_MAC = '02:00:00:00:0b:01';
-const O4A = '192.0.2.1';
-const O4B = '192.0.2.2';
-const O6A = '2001:db8:1::1';
-const O6B = '2001:db8:2::2';
-const I4A = '10.0.0.1';
-const I4B = '10.0.0.2';
-const I6A = 'fd00::1';
-const I6B = 'fd00::2';
 
 const oracle = (...parts: (Uint8Array | number[])[]): number => toeplitzBitSerial(P.key, Uint8Array.from(parts.flatMap((p) => Array.from(p))));
 const ports = (s: number, d: number) => [s >> 8, s & 0xff, d >> 8, d & 0xff];
