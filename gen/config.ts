@@ -42,18 +42,15 @@ export const buildConfigSchema = z
      * How the parser reads the headers. 'window': the header window is captured and every
      * layer is extracted from it in the parser's stages (any build). 'stream': each
      * layer's bytes are taken off the beats as they pass and no window is stored, for
-     * small FPGAs; IPv4-only, 64- and 128-bit builds (docs/PIPELINE.md, "Streaming parser").
+     * small FPGAs; 64-bit builds and 128-bit IPv4-only ones (docs/PIPELINE.md, "Streaming parser").
      */
     parser: z.enum(['window', 'stream']).default('window'),
   })
   .strict()
-  .refine((c) => c.parser === 'window' || !c.ipv6, {
-    message: "parser 'stream' needs ipv6: false (IPv6 extension headers are parsed from the window only)",
-    path: ['parser'],
-  })
-  // Its lane multiplexers grow with the beat: 8 LUT6 levels at 128 bits, 11 at 256.
-  .refine((c) => c.parser === 'window' || c.dataWidth <= 128, {
-    message: "parser 'stream' is for 64- and 128-bit datapaths (wider beats take the window parser)",
+  // Its lane multiplexers grow with the beat; within 8 LUT6 levels so far: IPv4-only up
+  // to 128 bits, IPv6 at 64 bits.
+  .refine((c) => c.parser === 'window' || c.dataWidth <= (c.ipv6 ? 64 : 128), {
+    message: "parser 'stream' is for 64-bit datapaths, and 128-bit IPv4-only ones (wider beats take the window parser)",
     path: ['parser'],
   });
 

@@ -1,6 +1,6 @@
 // Named build configurations for the regression: "default", the matrix names
 // w<width>-<v6|v4>-<rk|ck>[-s] (data width, IPv6 on/off, runtime-key/const-key Toeplitz,
-// -s: the streaming parser, IPv4-only 64/128-bit builds), or a JSON file holding a build
+// -s: the streaming parser, 64-bit builds and IPv4-only 128-bit ones), or a JSON file holding a build
 // configuration.
 
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ export function namedConfig(name: string): BuildConfig {
 export function matrixNames(): string[] {
   const out: string[] = [];
   for (const w of [64, 128, 256, 512]) for (const v of ['v6', 'v4']) for (const k of ['rk', 'ck']) out.push(`w${w}-${v}-${k}`);
+  for (const k of ['rk', 'ck']) out.push(`w64-v6-${k}-s`);
   for (const w of [64, 128]) for (const k of ['rk', 'ck']) out.push(`w${w}-v4-${k}-s`);
   return out;
 }

@@ -41,6 +41,12 @@ describe('nvgre_rx lockstep with the cycle model', () => {
   it('64-bit streaming parser, small build', async () => {
     await lockstep({ ipv6: false, parser: 'stream', maxHeaderBytes: 128, vmqFilters: 4, indirectionEntries: 32, queueBits: 4, metaFifoDepth: 16 }, 17, 400, 0.2, 0.6);
   });
+  it('64-bit streaming parser, IPv6 (the default build)', async () => {
+    await lockstep({ parser: 'stream' }, 20, 400, 0.2, 0.6);
+  });
+  it('64-bit streaming parser, IPv6, 8 extension headers, 1024-byte window', async () => {
+    await lockstep({ parser: 'stream', ipv6MaxExtHeaders: 8, maxHeaderBytes: 1024 }, 21, 300, 0.1, 0.8);
+  });
   it('128-bit streaming parser, 1024-byte window', async () => {
     await lockstep({ dataWidth: 128, ipv6: false, parser: 'stream', maxHeaderBytes: 1024 }, 18, 250, 0.1, 0.8);
   });
