@@ -39,20 +39,27 @@ export const buildConfigSchema = z
      */
     allowBackpressureFifo: z.boolean().default(false),
     /**
-     * How the parser reads the headers. 'window': the header window is captured and every
-     * layer is extracted from it in the parser's stages (any build). 'stream': each
-     * layer's bytes are taken off the beats as they pass and no window is stored, for
-     * small FPGAs; 64-bit builds and 128-bit IPv4-only ones (docs/PIPELINE.md, "Streaming parser").
+     * How the parser reads the headers. 'stream': each layer's bytes are taken off the
+     * beats as they pass and no window is stored (docs/PIPELINE.md, "Streaming parser");
+     * 64-bit builds and 128-bit IPv4-only ones, and their default. 'window': the header
+     * window is captured and every layer is extracted from it in the parser's stages
+     * (any build; the default of the wider ones).
      */
-    parser: z.enum(['window', 'stream']).default('window'),
+    parser: z.enum(['window', 'stream']).optional(),
   })
   .strict()
+  .transform((c) => ({ ...c, parser: c.parser ?? (streamFits(c) ? ('stream' as const) : ('window' as const)) }))
   // Its lane multiplexers grow with the beat; within 8 LUT6 levels so far: IPv4-only up
   // to 128 bits, IPv6 at 64 bits.
-  .refine((c) => c.parser === 'window' || c.dataWidth <= (c.ipv6 ? 64 : 128), {
+  .refine((c) => c.parser === 'window' || streamFits(c), {
     message: "parser 'stream' is for 64-bit datapaths, and 128-bit IPv4-only ones (wider beats take the window parser)",
     path: ['parser'],
   });
+
+/** Builds the streaming parser is made for (and the default of). */
+function streamFits(c: { dataWidth: number; ipv6: boolean }): boolean {
+  return c.dataWidth <= (c.ipv6 ? 64 : 128);
+}
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
 
@@ -95,6 +102,6 @@ export function describeBuild(c: BuildConfig): string {
     `metaFifoDepth=${c.metaFifoDepth}`,
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
-    ...(c.parser === 'stream' ? ['parser=stream'] : []),
+    `parser=${c.parser}`,
   ].join(' ');
 }

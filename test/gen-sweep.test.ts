@@ -24,8 +24,11 @@ const BUILDS = SIZES.flatMap((maxHeaderBytes) => [
 ]);
 
 describe('the streaming parser option', () => {
-  it('is refused above 64 bits with IPv6 and above 128 bits without, with the key named', () => {
-    expect(parseBuildConfig({ parser: 'stream' }).parser).toBe('stream');
+  it('is the default where it fits; refused above 64 bits with IPv6 and above 128 bits without, with the key named', () => {
+    expect(parseBuildConfig({}).parser).toBe('stream');
+    expect(parseBuildConfig({ ipv6: false, dataWidth: 128 }).parser).toBe('stream');
+    expect(parseBuildConfig({ dataWidth: 128 }).parser).toBe('window');
+    expect(parseBuildConfig({ ipv6: false, dataWidth: 256 }).parser).toBe('window');
     expect(() => parseBuildConfig({ parser: 'stream', dataWidth: 128 })).toThrow(/^config: parser: .*64-bit datapaths/);
     expect(() => parseBuildConfig({ parser: 'stream', ipv6: false, dataWidth: 256 })).toThrow(/^config: parser: .*128-bit IPv4-only/);
     expect(() => parseBuildConfig({ parser: 'fast' })).toThrow(/^config: parser: /);
@@ -43,9 +46,9 @@ describe('the streaming parser option', () => {
     expect(files.get('nvgre_rx_capture.v')).not.toMatch(/window/);
     expect(files.get('nvgre_rx_parser.v')).not.toMatch(/in_window/);
     expect(files.get('nvgre_rx.v')).toMatch(/Build: .* parser=stream$/m);
-    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false })).latency - 5);
-    // The window build's files never mention the option.
-    expect(generateAll(parseBuildConfig({ ipv6: false })).get('nvgre_rx.v')).not.toMatch(/parser=/);
+    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false, parser: 'window' })).latency - 5);
+    // Every build's files say which parser they hold.
+    expect(generateAll(parseBuildConfig({ ipv6: false, parser: 'window' })).get('nvgre_rx.v')).toMatch(/Build: .* parser=window$/m);
   });
 });
 
