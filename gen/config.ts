@@ -39,27 +39,14 @@ export const buildConfigSchema = z
      */
     allowBackpressureFifo: z.boolean().default(false),
     /**
-     * How the parser reads the headers. 'stream': each layer's bytes are taken off the
-     * beats as they pass and no window is stored (docs/PIPELINE.md, "Streaming parser");
-     * 64-bit builds and 128-bit IPv4-only ones, and their default. 'window': the header
-     * window is captured and every layer is extracted from it in the parser's stages
-     * (any build; the default of the wider ones).
+     * How the parser reads the headers. 'stream' (the default): each layer's bytes are
+     * taken off the beats as they pass and no window is stored (docs/PIPELINE.md,
+     * "Streaming parser"). 'window': the header window is captured and every layer is
+     * extracted from it in the parser's stages (the earlier design, kept for comparison).
      */
-    parser: z.enum(['window', 'stream']).optional(),
+    parser: z.enum(['window', 'stream']).default('stream'),
   })
-  .strict()
-  .transform((c) => ({ ...c, parser: c.parser ?? (streamFits(c) ? ('stream' as const) : ('window' as const)) }))
-  // Its lane multiplexers grow with the beat; within 8 LUT6 levels so far: IPv4-only up
-  // to 128 bits, IPv6 at 64 bits.
-  .refine((c) => c.parser === 'window' || streamFits(c), {
-    message: "parser 'stream' is for 64-bit datapaths, and 128-bit IPv4-only ones (wider beats take the window parser)",
-    path: ['parser'],
-  });
-
-/** Builds the streaming parser is made for (and the default of). */
-function streamFits(c: { dataWidth: number; ipv6: boolean }): boolean {
-  return c.dataWidth <= (c.ipv6 ? 64 : 128);
-}
+  .strict();
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
 

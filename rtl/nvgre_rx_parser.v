@@ -61,96 +61,108 @@ module nvgre_rx_parser
 reg  [5:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
 reg             tap1_valid;  // a beat was accepted 1 cycles ago
 reg  [63:0]     tap1_data;
-reg  [5:0]      tap1_index;
 reg             tap2_valid;  // a beat was accepted 2 cycles ago
 reg  [63:0]     tap2_data;
-reg  [5:0]      tap2_index;
 reg             tap3_valid;  // a beat was accepted 3 cycles ago
 reg  [63:0]     tap3_data;
-reg  [5:0]      tap3_index;
 reg             tap4_valid;  // a beat was accepted 4 cycles ago
 reg  [63:0]     tap4_data;
-reg  [5:0]      tap4_index;
 reg             tap5_valid;  // a beat was accepted 5 cycles ago
 reg  [63:0]     tap5_data;
-reg  [5:0]      tap5_index;
 reg             tap6_valid;  // a beat was accepted 6 cycles ago
 reg  [63:0]     tap6_data;
-reg  [5:0]      tap6_index;
 reg             tap7_valid;  // a beat was accepted 7 cycles ago
 reg  [63:0]     tap7_data;
-reg  [5:0]      tap7_index;
 reg             tap8_valid;  // a beat was accepted 8 cycles ago
 reg  [63:0]     tap8_data;
-reg  [5:0]      tap8_index;
 reg             tap9_valid;  // a beat was accepted 9 cycles ago
 reg  [63:0]     tap9_data;
-reg  [5:0]      tap9_index;
 reg             tap10_valid;  // a beat was accepted 10 cycles ago
 reg  [63:0]     tap10_data;
-reg  [5:0]      tap10_index;
+wire [9:0]      eth_cur;  // frame byte 0 relative to this beat
 reg  [79:0]     eth_bytes;  // layer bytes taken at tap 0, byte 0 in the MSBs
+wire            eth_bytes_at0;  // the cursor is -8 bytes from this beat's start
+wire            eth_bytes_at1;  // the cursor is -16 bytes from this beat's start
 wire [79:0]     eth_bytes_next;
-reg  [11:0]     outer_l3_cur;  // cursor and state from tap 0, for tap 1
+reg  [9:0]      outer_l3_cur;  // cursor and state from tap 0, for tap 1
 reg  [79:0]     outer_l3_bytes;  // layer bytes taken at tap 1, byte 0 in the MSBs
-wire [6:0]      outer_l3_bytes_beat;  // beat index minus the cursor beat
-wire            outer_l3_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            outer_l3_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            outer_l3_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire            outer_l3_bytes_at2;  // the cursor is -2 bytes from this beat's start
+wire            outer_l3_bytes_at3;  // the cursor is -6 bytes from this beat's start
 wire [79:0]     outer_l3_bytes_next;
 wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
-reg  [11:0]     o_addr_cur;  // cursor and state from tap 1, for tap 2
+reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
+reg  [9:0]      o_addr_cur;  // cursor and state from tap 1, for tap 2
 reg             ipv6_ext0_walk;  // cursor and state from tap 1, for tap 2
 reg  [15:0]     ipv6_ext0_bytes;  // layer bytes taken at tap 2, byte 0 in the MSBs
-wire [6:0]      ipv6_ext0_bytes_beat;  // beat index minus the cursor beat
-wire            ipv6_ext0_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            ipv6_ext0_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext0_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext0_bytes_next;
 wire [15:0]     ipv6_ext0_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
+reg  [9:0]      ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
 reg             ipv6_ext1_walk;  // cursor and state from tap 2, for tap 3
 reg  [15:0]     ipv6_ext1_bytes;  // layer bytes taken at tap 3, byte 0 in the MSBs
-wire [6:0]      ipv6_ext1_bytes_beat;  // beat index minus the cursor beat
-wire            ipv6_ext1_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            ipv6_ext1_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext1_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext1_bytes_next;
 wire [15:0]     ipv6_ext1_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
+reg  [9:0]      ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
 reg             ipv6_ext2_walk;  // cursor and state from tap 3, for tap 4
 reg  [15:0]     ipv6_ext2_bytes;  // layer bytes taken at tap 4, byte 0 in the MSBs
-wire [6:0]      ipv6_ext2_bytes_beat;  // beat index minus the cursor beat
-wire            ipv6_ext2_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            ipv6_ext2_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext2_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext2_bytes_next;
 wire [15:0]     ipv6_ext2_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
+reg  [9:0]      ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
 reg             ipv6_ext3_walk;  // cursor and state from tap 4, for tap 5
 reg  [15:0]     ipv6_ext3_bytes;  // layer bytes taken at tap 5, byte 0 in the MSBs
-wire [6:0]      ipv6_ext3_bytes_beat;  // beat index minus the cursor beat
-wire            ipv6_ext3_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            ipv6_ext3_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext3_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext3_bytes_next;
 wire [15:0]     ipv6_ext3_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     l4_cur;  // cursor and state from tap 5, for tap 6
+reg  [9:0]      l4_cur;  // cursor and state from tap 5, for tap 6
 reg             l4_walk;  // cursor and state from tap 5, for tap 6
 reg  [31:0]     l4_bytes;  // layer bytes taken at tap 6, byte 0 in the MSBs
-wire [6:0]      l4_bytes_beat;  // beat index minus the cursor beat
-wire            l4_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            l4_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            l4_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire            l4_bytes_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     l4_bytes_next;
 wire [63:0]     l4_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     inner_eth_cur;  // cursor and state from tap 6, for tap 7
+reg  [9:0]      inner_eth_cur;  // cursor and state from tap 6, for tap 7
 reg             inner_eth_teb;  // cursor and state from tap 6, for tap 7
 reg  [47:0]     inner_eth_bytes;  // layer bytes taken at tap 7, byte 0 in the MSBs
-wire [6:0]      inner_eth_bytes_beat;  // beat index minus the cursor beat
-wire            inner_eth_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            inner_eth_bytes_at0;  // the cursor is -6 bytes from this beat's start
+wire            inner_eth_bytes_at1;  // the cursor is -10 bytes from this beat's start
+wire            inner_eth_bytes_at2;  // the cursor is -14 bytes from this beat's start
 wire [47:0]     inner_eth_bytes_next;
 wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     inner_l3_cur;  // cursor and state from tap 7, for tap 8
+reg  [9:0]      inner_l3_cur;  // cursor and state from tap 7, for tap 8
 reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 8, byte 0 in the MSBs
-wire [6:0]      inner_l3_bytes_beat;  // beat index minus the cursor beat
-wire            inner_l3_bytes_take;  // this tap has a beat of the frame that can hold the layer
+wire            inner_l3_bytes_at0;  // the cursor is 0 bytes from this beat's start
+wire            inner_l3_bytes_at1;  // the cursor is 2 bytes from this beat's start
+wire            inner_l3_bytes_at2;  // the cursor is 4 bytes from this beat's start
+wire            inner_l3_bytes_at3;  // the cursor is 6 bytes from this beat's start
+wire            inner_l3_bytes_at4;  // the cursor is -2 bytes from this beat's start
+wire            inner_l3_bytes_at5;  // the cursor is -4 bytes from this beat's start
+wire            inner_l3_bytes_at6;  // the cursor is -6 bytes from this beat's start
+wire            inner_l3_bytes_at7;  // the cursor is -8 bytes from this beat's start
 wire [79:0]     inner_l3_bytes_next;
 wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
-reg  [11:0]     inner_l4_cur;  // cursor and state from tap 8, for tap 9
-reg  [11:0]     i_addr_cur;  // cursor and state from tap 8, for tap 9
+reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
+reg  [9:0]      i_addr_cur;  // cursor and state from tap 8, for tap 9
 wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
-reg  [47:0]     late_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [47:0]     late_mac_next;
+reg             first_beat_d1;
+reg             first_beat_d2;
+reg             first_beat_d3;
+reg             first_beat_d4;
+reg             first_beat_d5;
+reg             first_beat_d6;
+reg             first_beat_d7;
+reg             first_beat_d8;
+reg             first_beat_d9;
+reg             first_beat_d10;
+reg  [47:0]     late_mac;  // destination MAC taken at the last tap
 reg  [9:0]      late_o_addr_cur_d1;
 reg  [9:0]      late_o_addr_cur_d2;
 reg  [9:0]      late_o_addr_cur_d3;
@@ -160,49 +172,80 @@ reg  [9:0]      late_o_addr_cur_d6;
 reg  [9:0]      late_o_addr_cur_d7;
 reg  [9:0]      late_o_addr_cur_d8;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_o_addr_beat;  // beat index minus the cursor beat
-wire            late_o_addr_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_addr_at2;  // the cursor is -2 bytes from this beat's start
+wire            late_o_addr_at3;  // the cursor is -6 bytes from this beat's start
+wire            late_o_addr_at4;  // the cursor is -10 bytes from this beat's start
+wire            late_o_addr_at5;  // the cursor is -14 bytes from this beat's start
+wire            late_o_addr_at6;  // the cursor is -18 bytes from this beat's start
+wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's start
+wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
+wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_o_addr_next;
 reg  [9:0]      late_o_ports_cur_d1;
 reg  [9:0]      late_o_ports_cur_d2;
 reg  [9:0]      late_o_ports_cur_d3;
 reg  [9:0]      late_o_ports_cur_d4;
 reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_o_ports_beat;  // beat index minus the cursor beat
-wire            late_o_ports_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     late_o_ports_next;
 reg  [9:0]      late_vsid_cur_d1;
 reg  [9:0]      late_vsid_cur_d2;
 reg  [9:0]      late_vsid_cur_d3;
 reg  [9:0]      late_vsid_cur_d4;
 reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_vsid_beat;  // beat index minus the cursor beat
-wire            late_vsid_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
+wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
 wire [23:0]     late_vsid_next;
 reg  [9:0]      late_flowid_cur_d1;
 reg  [9:0]      late_flowid_cur_d2;
 reg  [9:0]      late_flowid_cur_d3;
 reg  [9:0]      late_flowid_cur_d4;
 reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_flowid_beat;  // beat index minus the cursor beat
-wire            late_flowid_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
+wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
 wire [7:0]      late_flowid_next;
 reg  [9:0]      late_inner_mac_cur_d1;
 reg  [9:0]      late_inner_mac_cur_d2;
 reg  [9:0]      late_inner_mac_cur_d3;
 reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_inner_mac_beat;  // beat index minus the cursor beat
-wire            late_inner_mac_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's start
 wire [47:0]     late_inner_mac_next;
 reg  [9:0]      late_i_addr_cur_d1;
 reg  [255:0]    late_i_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_i_addr_beat;  // beat index minus the cursor beat
-wire            late_i_addr_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_i_addr_at0;  // the cursor is 0 bytes from this beat's start
+wire            late_i_addr_at1;  // the cursor is 2 bytes from this beat's start
+wire            late_i_addr_at2;  // the cursor is 4 bytes from this beat's start
+wire            late_i_addr_at3;  // the cursor is 6 bytes from this beat's start
+wire            late_i_addr_at4;  // the cursor is -2 bytes from this beat's start
+wire            late_i_addr_at5;  // the cursor is -4 bytes from this beat's start
+wire            late_i_addr_at6;  // the cursor is -6 bytes from this beat's start
+wire            late_i_addr_at7;  // the cursor is -8 bytes from this beat's start
+wire            late_i_addr_at8;  // the cursor is -10 bytes from this beat's start
+wire            late_i_addr_at9;  // the cursor is -12 bytes from this beat's start
+wire            late_i_addr_at10;  // the cursor is -14 bytes from this beat's start
+wire            late_i_addr_at11;  // the cursor is -16 bytes from this beat's start
+wire            late_i_addr_at12;  // the cursor is -18 bytes from this beat's start
+wire            late_i_addr_at13;  // the cursor is -20 bytes from this beat's start
+wire            late_i_addr_at14;  // the cursor is -22 bytes from this beat's start
+wire            late_i_addr_at15;  // the cursor is -24 bytes from this beat's start
+wire            late_i_addr_at16;  // the cursor is -26 bytes from this beat's start
+wire            late_i_addr_at17;  // the cursor is -28 bytes from this beat's start
+wire            late_i_addr_at18;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_i_addr_next;
 reg  [9:0]      late_i_ports_cur_d1;
 reg  [31:0]     late_i_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire [6:0]      late_i_ports_beat;  // beat index minus the cursor beat
-wire            late_i_ports_take;  // this tap has a beat of the frame that can hold the layer
+wire            late_i_ports_at0;  // the cursor is 0 bytes from this beat's start
+wire            late_i_ports_at1;  // the cursor is 2 bytes from this beat's start
+wire            late_i_ports_at2;  // the cursor is 4 bytes from this beat's start
+wire            late_i_ports_at3;  // the cursor is 6 bytes from this beat's start
+wire            late_i_ports_at4;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     late_i_ports_next;
 wire [175:0]    eth_view;  // tags and types in place
 reg  [11:0]     n0_limit;
@@ -540,7 +583,7 @@ reg  [35:0]     side_d10;
 reg  [35:0]     side_mem [0:15];  // side delayed by 10 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, outer_l3_view[311:272], o_addr_cur[11:10], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], inner_l4_cur[11:10], i_addr_cur[11:10], eth_view[31:28], eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8], s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
+wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8], s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
 
 // beat index of tap 0
 always @(posedge clk) begin
@@ -561,7 +604,6 @@ end
 always @(posedge clk) begin
     tap1_valid <= in_beat_valid;
     tap1_data <= in_beat_data;
-    tap1_index <= tap0_index;
 
     if (rst) begin
         tap1_valid <= 1'd0;
@@ -572,7 +614,6 @@ end
 always @(posedge clk) begin
     tap2_valid <= tap1_valid;
     tap2_data <= tap1_data;
-    tap2_index <= tap1_index;
 
     if (rst) begin
         tap2_valid <= 1'd0;
@@ -583,7 +624,6 @@ end
 always @(posedge clk) begin
     tap3_valid <= tap2_valid;
     tap3_data <= tap2_data;
-    tap3_index <= tap2_index;
 
     if (rst) begin
         tap3_valid <= 1'd0;
@@ -594,7 +634,6 @@ end
 always @(posedge clk) begin
     tap4_valid <= tap3_valid;
     tap4_data <= tap3_data;
-    tap4_index <= tap3_index;
 
     if (rst) begin
         tap4_valid <= 1'd0;
@@ -605,7 +644,6 @@ end
 always @(posedge clk) begin
     tap5_valid <= tap4_valid;
     tap5_data <= tap4_data;
-    tap5_index <= tap4_index;
 
     if (rst) begin
         tap5_valid <= 1'd0;
@@ -616,7 +654,6 @@ end
 always @(posedge clk) begin
     tap6_valid <= tap5_valid;
     tap6_data <= tap5_data;
-    tap6_index <= tap5_index;
 
     if (rst) begin
         tap6_valid <= 1'd0;
@@ -627,7 +664,6 @@ end
 always @(posedge clk) begin
     tap7_valid <= tap6_valid;
     tap7_data <= tap6_data;
-    tap7_index <= tap6_index;
 
     if (rst) begin
         tap7_valid <= 1'd0;
@@ -638,7 +674,6 @@ end
 always @(posedge clk) begin
     tap8_valid <= tap7_valid;
     tap8_data <= tap7_data;
-    tap8_index <= tap7_index;
 
     if (rst) begin
         tap8_valid <= 1'd0;
@@ -649,7 +684,6 @@ end
 always @(posedge clk) begin
     tap9_valid <= tap8_valid;
     tap9_data <= tap8_data;
-    tap9_index <= tap8_index;
 
     if (rst) begin
         tap9_valid <= 1'd0;
@@ -660,14 +694,16 @@ end
 always @(posedge clk) begin
     tap10_valid <= tap9_valid;
     tap10_data <= tap9_data;
-    tap10_index <= tap9_index;
 
     if (rst) begin
         tap10_valid <= 1'd0;
     end
 end
 
-assign eth_bytes_next = {((in_beat_valid & (tap0_index == 6'd1)) ? in_beat_data[39:32] : eth_bytes[79:72]), ((in_beat_valid & (tap0_index == 6'd1)) ? in_beat_data[47:40] : eth_bytes[71:64]), ((in_beat_valid & (tap0_index == 6'd1)) ? in_beat_data[55:48] : eth_bytes[63:56]), ((in_beat_valid & (tap0_index == 6'd1)) ? in_beat_data[63:56] : eth_bytes[55:48]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[7:0] : eth_bytes[47:40]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[15:8] : eth_bytes[39:32]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[23:16] : eth_bytes[31:24]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[31:24] : eth_bytes[23:16]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[39:32] : eth_bytes[15:8]), ((in_beat_valid & (tap0_index == 6'd2)) ? in_beat_data[47:40] : eth_bytes[7:0])};
+assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
+assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'd1016));
+assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'd1008));
+assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])), ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])), ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])), ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])), ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])), ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])), ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])), ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])), ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])), ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
 
 // eth_bytes: bytes at tap 0
 always @(posedge clk) begin
@@ -676,12 +712,14 @@ end
 
 // outer_l3_cur: cursor and state from tap 0, for tap 1
 always @(posedge clk) begin
-    outer_l3_cur <= ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd33024) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd34984)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd33024) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd34984)) ? 12'd22 : 12'd18) : 12'd14);
+    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd33024) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd34984)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd33024) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd34984)) ? 10'd22 : 10'd18) : 10'd14));
 end
 
-assign outer_l3_bytes_beat = ({1'd0, tap1_index} - outer_l3_cur[9:3]);
-assign outer_l3_bytes_take = (tap1_valid & (outer_l3_cur[11:10] == 2'd0));
-assign outer_l3_bytes_next = {((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[55:48] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[23:16] : outer_l3_bytes[79:72])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[63:56] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[31:24] : outer_l3_bytes[71:64])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[7:0] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[39:32] : outer_l3_bytes[63:56])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[15:8] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[47:40] : outer_l3_bytes[55:48])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[23:16] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[55:48] : outer_l3_bytes[47:40])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[31:24] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd0) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[63:56] : outer_l3_bytes[39:32])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[39:32] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[7:0] : outer_l3_bytes[31:24])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[47:40] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[15:8] : outer_l3_bytes[23:16])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[55:48] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[23:16] : outer_l3_bytes[15:8])), ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd6))) ? tap1_data[63:56] : ((outer_l3_bytes_take & ((outer_l3_bytes_beat == 7'd1) & (outer_l3_cur[2:0] == 3'd2))) ? tap1_data[31:24] : outer_l3_bytes[7:0]))};
+assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
+assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
+assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'd1022));
+assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'd1018));
+assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])), (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])), (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])), (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])), (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])), (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])), (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])), (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])), (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])), (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
 
 // outer_l3_bytes: bytes at tap 1
 always @(posedge clk) begin
@@ -692,12 +730,12 @@ assign outer_l3_view = {outer_l3_bytes, 240'h0};
 
 // ipv6_ext0_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 12'd40 : {6'd0, outer_l3_bytes_next[75:72], 2'd0}));
+    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, outer_l3_bytes_next[75:72], 2'd0}));
 end
 
 // o_addr_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 12'd8 : 12'd12));
+    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
 end
 
 // ipv6_ext0_walk: cursor and state from tap 1, for tap 2
@@ -705,9 +743,9 @@ always @(posedge clk) begin
     ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == 4'd6) & (((outer_l3_bytes_next[31:24] == 8'd0) | (outer_l3_bytes_next[31:24] == 8'd43)) | (outer_l3_bytes_next[31:24] == 8'd60)));
 end
 
-assign ipv6_ext0_bytes_beat = ({1'd0, tap2_index} - ipv6_ext0_cur[9:3]);
-assign ipv6_ext0_bytes_take = (tap2_valid & (ipv6_ext0_cur[11:10] == 2'd0));
-assign ipv6_ext0_bytes_next = {((ipv6_ext0_bytes_take & ((ipv6_ext0_bytes_beat == 7'd0) & (ipv6_ext0_cur[2:0] == 3'd6))) ? tap2_data[55:48] : ((ipv6_ext0_bytes_take & ((ipv6_ext0_bytes_beat == 7'd0) & (ipv6_ext0_cur[2:0] == 3'd2))) ? tap2_data[23:16] : ipv6_ext0_bytes[15:8])), ((ipv6_ext0_bytes_take & ((ipv6_ext0_bytes_beat == 7'd0) & (ipv6_ext0_cur[2:0] == 3'd6))) ? tap2_data[63:56] : ((ipv6_ext0_bytes_take & ((ipv6_ext0_bytes_beat == 7'd0) & (ipv6_ext0_cur[2:0] == 3'd2))) ? tap2_data[31:24] : ipv6_ext0_bytes[7:0]))};
+assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
+assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
+assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])), (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
 
 // ipv6_ext0_bytes: bytes at tap 2
 always @(posedge clk) begin
@@ -718,7 +756,7 @@ assign ipv6_ext0_view = ipv6_ext0_bytes;
 
 // ipv6_ext1_cur: cursor and state from tap 2, for tap 3
 always @(posedge clk) begin
-    ipv6_ext1_cur <= (ipv6_ext0_walk ? (ipv6_ext0_cur + {({1'd0, ipv6_ext0_bytes_next[7:0]} + 9'd1), 3'd0}) : ipv6_ext0_cur);
+    ipv6_ext1_cur <= (ipv6_ext0_walk ? ((ipv6_ext0_cur + 10'd8) + {ipv6_ext0_bytes_next[6:0], 3'd0}) : ipv6_ext0_cur);
 end
 
 // ipv6_ext1_walk: cursor and state from tap 2, for tap 3
@@ -726,9 +764,9 @@ always @(posedge clk) begin
     ipv6_ext1_walk <= (ipv6_ext0_walk & (((ipv6_ext0_bytes_next[15:8] == 8'd0) | (ipv6_ext0_bytes_next[15:8] == 8'd43)) | (ipv6_ext0_bytes_next[15:8] == 8'd60)));
 end
 
-assign ipv6_ext1_bytes_beat = ({1'd0, tap3_index} - ipv6_ext1_cur[9:3]);
-assign ipv6_ext1_bytes_take = (tap3_valid & (ipv6_ext1_cur[11:10] == 2'd0));
-assign ipv6_ext1_bytes_next = {((ipv6_ext1_bytes_take & ((ipv6_ext1_bytes_beat == 7'd0) & (ipv6_ext1_cur[2:0] == 3'd6))) ? tap3_data[55:48] : ((ipv6_ext1_bytes_take & ((ipv6_ext1_bytes_beat == 7'd0) & (ipv6_ext1_cur[2:0] == 3'd2))) ? tap3_data[23:16] : ipv6_ext1_bytes[15:8])), ((ipv6_ext1_bytes_take & ((ipv6_ext1_bytes_beat == 7'd0) & (ipv6_ext1_cur[2:0] == 3'd6))) ? tap3_data[63:56] : ((ipv6_ext1_bytes_take & ((ipv6_ext1_bytes_beat == 7'd0) & (ipv6_ext1_cur[2:0] == 3'd2))) ? tap3_data[31:24] : ipv6_ext1_bytes[7:0]))};
+assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
+assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
+assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])), (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
 
 // ipv6_ext1_bytes: bytes at tap 3
 always @(posedge clk) begin
@@ -739,7 +777,7 @@ assign ipv6_ext1_view = ipv6_ext1_bytes;
 
 // ipv6_ext2_cur: cursor and state from tap 3, for tap 4
 always @(posedge clk) begin
-    ipv6_ext2_cur <= (ipv6_ext1_walk ? (ipv6_ext1_cur + {({1'd0, ipv6_ext1_bytes_next[7:0]} + 9'd1), 3'd0}) : ipv6_ext1_cur);
+    ipv6_ext2_cur <= (ipv6_ext1_walk ? ((ipv6_ext1_cur + 10'd8) + {ipv6_ext1_bytes_next[6:0], 3'd0}) : ipv6_ext1_cur);
 end
 
 // ipv6_ext2_walk: cursor and state from tap 3, for tap 4
@@ -747,9 +785,9 @@ always @(posedge clk) begin
     ipv6_ext2_walk <= (ipv6_ext1_walk & (((ipv6_ext1_bytes_next[15:8] == 8'd0) | (ipv6_ext1_bytes_next[15:8] == 8'd43)) | (ipv6_ext1_bytes_next[15:8] == 8'd60)));
 end
 
-assign ipv6_ext2_bytes_beat = ({1'd0, tap4_index} - ipv6_ext2_cur[9:3]);
-assign ipv6_ext2_bytes_take = (tap4_valid & (ipv6_ext2_cur[11:10] == 2'd0));
-assign ipv6_ext2_bytes_next = {((ipv6_ext2_bytes_take & ((ipv6_ext2_bytes_beat == 7'd0) & (ipv6_ext2_cur[2:0] == 3'd6))) ? tap4_data[55:48] : ((ipv6_ext2_bytes_take & ((ipv6_ext2_bytes_beat == 7'd0) & (ipv6_ext2_cur[2:0] == 3'd2))) ? tap4_data[23:16] : ipv6_ext2_bytes[15:8])), ((ipv6_ext2_bytes_take & ((ipv6_ext2_bytes_beat == 7'd0) & (ipv6_ext2_cur[2:0] == 3'd6))) ? tap4_data[63:56] : ((ipv6_ext2_bytes_take & ((ipv6_ext2_bytes_beat == 7'd0) & (ipv6_ext2_cur[2:0] == 3'd2))) ? tap4_data[31:24] : ipv6_ext2_bytes[7:0]))};
+assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
+assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
+assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])), (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
 
 // ipv6_ext2_bytes: bytes at tap 4
 always @(posedge clk) begin
@@ -760,7 +798,7 @@ assign ipv6_ext2_view = ipv6_ext2_bytes;
 
 // ipv6_ext3_cur: cursor and state from tap 4, for tap 5
 always @(posedge clk) begin
-    ipv6_ext3_cur <= (ipv6_ext2_walk ? (ipv6_ext2_cur + {({1'd0, ipv6_ext2_bytes_next[7:0]} + 9'd1), 3'd0}) : ipv6_ext2_cur);
+    ipv6_ext3_cur <= (ipv6_ext2_walk ? ((ipv6_ext2_cur + 10'd8) + {ipv6_ext2_bytes_next[6:0], 3'd0}) : ipv6_ext2_cur);
 end
 
 // ipv6_ext3_walk: cursor and state from tap 4, for tap 5
@@ -768,9 +806,9 @@ always @(posedge clk) begin
     ipv6_ext3_walk <= (ipv6_ext2_walk & (((ipv6_ext2_bytes_next[15:8] == 8'd0) | (ipv6_ext2_bytes_next[15:8] == 8'd43)) | (ipv6_ext2_bytes_next[15:8] == 8'd60)));
 end
 
-assign ipv6_ext3_bytes_beat = ({1'd0, tap5_index} - ipv6_ext3_cur[9:3]);
-assign ipv6_ext3_bytes_take = (tap5_valid & (ipv6_ext3_cur[11:10] == 2'd0));
-assign ipv6_ext3_bytes_next = {((ipv6_ext3_bytes_take & ((ipv6_ext3_bytes_beat == 7'd0) & (ipv6_ext3_cur[2:0] == 3'd6))) ? tap5_data[55:48] : ((ipv6_ext3_bytes_take & ((ipv6_ext3_bytes_beat == 7'd0) & (ipv6_ext3_cur[2:0] == 3'd2))) ? tap5_data[23:16] : ipv6_ext3_bytes[15:8])), ((ipv6_ext3_bytes_take & ((ipv6_ext3_bytes_beat == 7'd0) & (ipv6_ext3_cur[2:0] == 3'd6))) ? tap5_data[63:56] : ((ipv6_ext3_bytes_take & ((ipv6_ext3_bytes_beat == 7'd0) & (ipv6_ext3_cur[2:0] == 3'd2))) ? tap5_data[31:24] : ipv6_ext3_bytes[7:0]))};
+assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
+assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
+assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])), (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
 
 // ipv6_ext3_bytes: bytes at tap 5
 always @(posedge clk) begin
@@ -781,7 +819,7 @@ assign ipv6_ext3_view = ipv6_ext3_bytes;
 
 // l4_cur: cursor and state from tap 5, for tap 6
 always @(posedge clk) begin
-    l4_cur <= (ipv6_ext3_walk ? (ipv6_ext3_cur + {({1'd0, ipv6_ext3_bytes_next[7:0]} + 9'd1), 3'd0}) : ipv6_ext3_cur);
+    l4_cur <= (ipv6_ext3_walk ? ((ipv6_ext3_cur + 10'd8) + {ipv6_ext3_bytes_next[6:0], 3'd0}) : ipv6_ext3_cur);
 end
 
 // l4_walk: cursor and state from tap 5, for tap 6
@@ -789,9 +827,10 @@ always @(posedge clk) begin
     l4_walk <= (ipv6_ext3_walk & (((ipv6_ext3_bytes_next[15:8] == 8'd0) | (ipv6_ext3_bytes_next[15:8] == 8'd43)) | (ipv6_ext3_bytes_next[15:8] == 8'd60)));
 end
 
-assign l4_bytes_beat = ({1'd0, tap6_index} - l4_cur[9:3]);
-assign l4_bytes_take = (tap6_valid & (l4_cur[11:10] == 2'd0));
-assign l4_bytes_next = {((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd6))) ? tap6_data[55:48] : ((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd2))) ? tap6_data[23:16] : l4_bytes[31:24])), ((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd6))) ? tap6_data[63:56] : ((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd2))) ? tap6_data[31:24] : l4_bytes[23:16])), ((l4_bytes_take & ((l4_bytes_beat == 7'd1) & (l4_cur[2:0] == 3'd6))) ? tap6_data[7:0] : ((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd2))) ? tap6_data[39:32] : l4_bytes[15:8])), ((l4_bytes_take & ((l4_bytes_beat == 7'd1) & (l4_cur[2:0] == 3'd6))) ? tap6_data[15:8] : ((l4_bytes_take & ((l4_bytes_beat == 7'd0) & (l4_cur[2:0] == 3'd2))) ? tap6_data[47:40] : l4_bytes[7:0]))};
+assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
+assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
+assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'd1022));
+assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])), (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])), (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])), (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
 
 // l4_bytes: bytes at tap 6
 always @(posedge clk) begin
@@ -802,7 +841,7 @@ assign l4_view = {l4_bytes, 32'd0};
 
 // inner_eth_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_cur <= (l4_cur + {7'd0, ((({2'd0, l4_bytes_next[31]} + {2'd0, l4_bytes_next[29]}) + {2'd0, l4_bytes_next[28]}) + 3'd1), 2'd0});
+    inner_eth_cur <= (l4_cur + {5'd0, ((({2'd0, l4_bytes_next[31]} + {2'd0, l4_bytes_next[29]}) + {2'd0, l4_bytes_next[28]}) + 3'd1), 2'd0});
 end
 
 // inner_eth_teb: cursor and state from tap 6, for tap 7
@@ -810,9 +849,10 @@ always @(posedge clk) begin
     inner_eth_teb <= ({l4_bytes_next[15:8], l4_bytes_next[7:0]} == 16'd25944);
 end
 
-assign inner_eth_bytes_beat = ({1'd0, tap7_index} - inner_eth_cur[9:3]);
-assign inner_eth_bytes_take = (tap7_valid & (inner_eth_cur[11:10] == 2'd0));
-assign inner_eth_bytes_next = {((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[23:16] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd1) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[55:48] : inner_eth_bytes[47:40])), ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[31:24] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd1) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[63:56] : inner_eth_bytes[39:32])), ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[39:32] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[7:0] : inner_eth_bytes[31:24])), ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[47:40] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[15:8] : inner_eth_bytes[23:16])), ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[55:48] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[23:16] : inner_eth_bytes[15:8])), ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd6))) ? tap7_data[63:56] : ((inner_eth_bytes_take & ((inner_eth_bytes_beat == 7'd2) & (inner_eth_cur[2:0] == 3'd2))) ? tap7_data[31:24] : inner_eth_bytes[7:0]))};
+assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'd1018));
+assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'd1014));
+assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'd1010));
+assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])), (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])), (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])), (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])), (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])), (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
 
 // inner_eth_bytes: bytes at tap 7
 always @(posedge clk) begin
@@ -823,12 +863,18 @@ assign inner_eth_view = {96'h0, inner_eth_bytes};
 
 // inner_l3_cur: cursor and state from tap 7, for tap 8
 always @(posedge clk) begin
-    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == 16'd33024) ? 12'd18 : 12'd14)) : inner_eth_cur);
+    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == 16'd33024) ? 10'd18 : 10'd14)) : inner_eth_cur);
 end
 
-assign inner_l3_bytes_beat = ({1'd0, tap8_index} - inner_l3_cur[9:3]);
-assign inner_l3_bytes_take = (tap8_valid & (inner_l3_cur[11:10] == 2'd0));
-assign inner_l3_bytes_next = {((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[55:48] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[39:32] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[23:16] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[7:0] : inner_l3_bytes[79:72])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[63:56] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[47:40] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[31:24] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[15:8] : inner_l3_bytes[71:64])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[7:0] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[55:48] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[39:32] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[23:16] : inner_l3_bytes[63:56])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[15:8] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[63:56] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[47:40] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[31:24] : inner_l3_bytes[55:48])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[23:16] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[7:0] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[55:48] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[39:32] : inner_l3_bytes[47:40])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[31:24] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[15:8] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[63:56] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[47:40] : inner_l3_bytes[39:32])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[39:32] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[23:16] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[7:0] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[55:48] : inner_l3_bytes[31:24])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[47:40] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[31:24] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[15:8] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd0) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[63:56] : inner_l3_bytes[23:16])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[55:48] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[39:32] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[23:16] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[7:0] : inner_l3_bytes[15:8])))), ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd6))) ? tap8_data[63:56] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd4))) ? tap8_data[47:40] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd2))) ? tap8_data[31:24] : ((inner_l3_bytes_take & ((inner_l3_bytes_beat == 7'd1) & (inner_l3_cur[2:0] == 3'd0))) ? tap8_data[15:8] : inner_l3_bytes[7:0]))))};
+assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
+assign inner_l3_bytes_at1 = (tap8_valid & (inner_l3_cur == 10'd2));
+assign inner_l3_bytes_at2 = (tap8_valid & (inner_l3_cur == 10'd4));
+assign inner_l3_bytes_at3 = (tap8_valid & (inner_l3_cur == 10'd6));
+assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'd1022));
+assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'd1020));
+assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'd1018));
+assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'd1016));
+assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])), ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])), ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])), ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])), ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])), ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])), ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])), ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])), ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])), ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
 
 // inner_l3_bytes: bytes at tap 8
 always @(posedge clk) begin
@@ -839,24 +885,65 @@ assign inner_l3_view = {inner_l3_bytes, 240'h0};
 
 // inner_l4_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
-    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 12'd40 : {6'd0, inner_l3_bytes_next[75:72], 2'd0}));
+    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
 end
 
 // i_addr_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
-    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 12'd8 : 12'd12));
+    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
 end
 
 assign inner_l4_view = 32'd0;
-assign late_mac_next = {((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[7:0] : late_mac[47:40]), ((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[15:8] : late_mac[39:32]), ((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[23:16] : late_mac[31:24]), ((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[31:24] : late_mac[23:16]), ((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[39:32] : late_mac[15:8]), ((tap10_valid & (tap10_index == 6'd0)) ? tap10_data[47:40] : late_mac[7:0])};
 
-// late_mac: bytes at tap 10
 always @(posedge clk) begin
-    late_mac <= late_mac_next;
+    first_beat_d1 <= (tap0_index == 6'd0);
 end
 
 always @(posedge clk) begin
-    late_o_addr_cur_d1 <= o_addr_cur[9:0];
+    first_beat_d2 <= first_beat_d1;
+end
+
+always @(posedge clk) begin
+    first_beat_d3 <= first_beat_d2;
+end
+
+always @(posedge clk) begin
+    first_beat_d4 <= first_beat_d3;
+end
+
+always @(posedge clk) begin
+    first_beat_d5 <= first_beat_d4;
+end
+
+always @(posedge clk) begin
+    first_beat_d6 <= first_beat_d5;
+end
+
+always @(posedge clk) begin
+    first_beat_d7 <= first_beat_d6;
+end
+
+always @(posedge clk) begin
+    first_beat_d8 <= first_beat_d7;
+end
+
+always @(posedge clk) begin
+    first_beat_d9 <= first_beat_d8;
+end
+
+always @(posedge clk) begin
+    first_beat_d10 <= first_beat_d9;
+end
+
+// late_mac: bytes 0-5 of a first beat
+always @(posedge clk) begin
+    if ((tap10_valid & first_beat_d10)) begin
+        late_mac <= {tap10_data[7:0], tap10_data[15:8], tap10_data[23:16], tap10_data[31:24], tap10_data[39:32], tap10_data[47:40]};
+    end
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d1 <= o_addr_cur;
 end
 
 always @(posedge clk) begin
@@ -887,9 +974,17 @@ always @(posedge clk) begin
     late_o_addr_cur_d8 <= late_o_addr_cur_d7;
 end
 
-assign late_o_addr_beat = ({1'd0, tap10_index} - late_o_addr_cur_d8[9:3]);
-assign late_o_addr_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_o_addr_next = {((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[23:16] : late_o_addr[255:248])), ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[31:24] : late_o_addr[247:240])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[39:32] : late_o_addr[239:232])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[47:40] : late_o_addr[231:224])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[55:48] : late_o_addr[223:216])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_o_addr_take & ((late_o_addr_beat == 7'd0) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[63:56] : late_o_addr[215:208])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[7:0] : late_o_addr[207:200])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[15:8] : late_o_addr[199:192])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[23:16] : late_o_addr[191:184])), ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[31:24] : late_o_addr[183:176])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[39:32] : late_o_addr[175:168])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[47:40] : late_o_addr[167:160])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[55:48] : late_o_addr[159:152])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_o_addr_take & ((late_o_addr_beat == 7'd1) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[63:56] : late_o_addr[151:144])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[7:0] : late_o_addr[143:136])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[15:8] : late_o_addr[135:128])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[23:16] : late_o_addr[127:120])), ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[31:24] : late_o_addr[119:112])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[39:32] : late_o_addr[111:104])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[47:40] : late_o_addr[103:96])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[55:48] : late_o_addr[95:88])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_o_addr_take & ((late_o_addr_beat == 7'd2) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[63:56] : late_o_addr[87:80])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[7:0] : late_o_addr[79:72])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[15:8] : late_o_addr[71:64])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[23:16] : late_o_addr[63:56])), ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[31:24] : late_o_addr[55:48])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[39:32] : late_o_addr[47:40])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[47:40] : late_o_addr[39:32])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[55:48] : late_o_addr[31:24])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_o_addr_take & ((late_o_addr_beat == 7'd3) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[63:56] : late_o_addr[23:16])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[7:0] : late_o_addr[15:8])), ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_o_addr_take & ((late_o_addr_beat == 7'd4) & (late_o_addr_cur_d8[2:0] == 3'd2))) ? tap10_data[15:8] : late_o_addr[7:0]))};
+assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
+assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
+assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1022));
+assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1018));
+assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1014));
+assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1010));
+assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1006));
+assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1002));
+assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'd998));
+assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'd994));
+assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])), (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])), (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])), (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])), (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])), (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])), (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])), (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])), (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])), (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])), (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])), (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])), (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])), (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])), (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])), (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])), (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])), (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])), (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])), (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])), (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])), (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])), (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])), (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])), (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])), (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])), (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])), (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])), (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])), (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])), (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])), (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
 
 // late_o_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -897,7 +992,7 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_o_ports_cur_d1 <= l4_cur[9:0];
+    late_o_ports_cur_d1 <= l4_cur;
 end
 
 always @(posedge clk) begin
@@ -912,9 +1007,10 @@ always @(posedge clk) begin
     late_o_ports_cur_d4 <= late_o_ports_cur_d3;
 end
 
-assign late_o_ports_beat = ({1'd0, tap10_index} - late_o_ports_cur_d4[9:3]);
-assign late_o_ports_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_o_ports_next = {((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd2))) ? tap10_data[23:16] : late_o_ports[31:24])), ((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd2))) ? tap10_data[31:24] : late_o_ports[23:16])), ((late_o_ports_take & ((late_o_ports_beat == 7'd1) & (late_o_ports_cur_d4[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd2))) ? tap10_data[39:32] : late_o_ports[15:8])), ((late_o_ports_take & ((late_o_ports_beat == 7'd1) & (late_o_ports_cur_d4[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_o_ports_take & ((late_o_ports_beat == 7'd0) & (late_o_ports_cur_d4[2:0] == 3'd2))) ? tap10_data[47:40] : late_o_ports[7:0]))};
+assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
+assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
+assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'd1022));
+assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])), (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])), (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])), (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
 
 // late_o_ports: bytes at tap 10
 always @(posedge clk) begin
@@ -922,7 +1018,7 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_vsid_cur_d1 <= l4_cur[9:0];
+    late_vsid_cur_d1 <= l4_cur;
 end
 
 always @(posedge clk) begin
@@ -937,9 +1033,10 @@ always @(posedge clk) begin
     late_vsid_cur_d4 <= late_vsid_cur_d3;
 end
 
-assign late_vsid_beat = ({1'd0, tap10_index} - late_vsid_cur_d4[9:3]);
-assign late_vsid_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_vsid_next = {((late_vsid_take & ((late_vsid_beat == 7'd1) & (late_vsid_cur_d4[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_vsid_take & ((late_vsid_beat == 7'd0) & (late_vsid_cur_d4[2:0] == 3'd2))) ? tap10_data[55:48] : late_vsid[23:16])), ((late_vsid_take & ((late_vsid_beat == 7'd1) & (late_vsid_cur_d4[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_vsid_take & ((late_vsid_beat == 7'd0) & (late_vsid_cur_d4[2:0] == 3'd2))) ? tap10_data[63:56] : late_vsid[15:8])), ((late_vsid_take & ((late_vsid_beat == 7'd1) & (late_vsid_cur_d4[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_vsid_take & ((late_vsid_beat == 7'd1) & (late_vsid_cur_d4[2:0] == 3'd2))) ? tap10_data[7:0] : late_vsid[7:0]))};
+assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
+assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'd1022));
+assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'd1018));
+assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])), (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])), (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
 
 // late_vsid: bytes at tap 10
 always @(posedge clk) begin
@@ -947,7 +1044,7 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_flowid_cur_d1 <= l4_cur[9:0];
+    late_flowid_cur_d1 <= l4_cur;
 end
 
 always @(posedge clk) begin
@@ -962,9 +1059,9 @@ always @(posedge clk) begin
     late_flowid_cur_d4 <= late_flowid_cur_d3;
 end
 
-assign late_flowid_beat = ({1'd0, tap10_index} - late_flowid_cur_d4[9:3]);
-assign late_flowid_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_flowid_next = ((late_flowid_take & ((late_flowid_beat == 7'd1) & (late_flowid_cur_d4[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_flowid_take & ((late_flowid_beat == 7'd1) & (late_flowid_cur_d4[2:0] == 3'd2))) ? tap10_data[15:8] : late_flowid));
+assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'd1018));
+assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'd1022));
+assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
 
 // late_flowid: bytes at tap 10
 always @(posedge clk) begin
@@ -972,7 +1069,7 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_inner_mac_cur_d1 <= inner_eth_cur[9:0];
+    late_inner_mac_cur_d1 <= inner_eth_cur;
 end
 
 always @(posedge clk) begin
@@ -983,9 +1080,10 @@ always @(posedge clk) begin
     late_inner_mac_cur_d3 <= late_inner_mac_cur_d2;
 end
 
-assign late_inner_mac_beat = ({1'd0, tap10_index} - late_inner_mac_cur_d3[9:3]);
-assign late_inner_mac_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_inner_mac_next = {((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[23:16] : late_inner_mac[47:40])), ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[31:24] : late_inner_mac[39:32])), ((late_inner_mac_take & ((late_inner_mac_beat == 7'd1) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[39:32] : late_inner_mac[31:24])), ((late_inner_mac_take & ((late_inner_mac_beat == 7'd1) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[47:40] : late_inner_mac[23:16])), ((late_inner_mac_take & ((late_inner_mac_beat == 7'd1) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[55:48] : late_inner_mac[15:8])), ((late_inner_mac_take & ((late_inner_mac_beat == 7'd1) & (late_inner_mac_cur_d3[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_inner_mac_take & ((late_inner_mac_beat == 7'd0) & (late_inner_mac_cur_d3[2:0] == 3'd2))) ? tap10_data[63:56] : late_inner_mac[7:0]))};
+assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
+assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
+assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd1022));
+assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])), (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])), (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])), (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])), (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])), (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
 
 // late_inner_mac: bytes at tap 10
 always @(posedge clk) begin
@@ -993,12 +1091,29 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_i_addr_cur_d1 <= i_addr_cur[9:0];
+    late_i_addr_cur_d1 <= i_addr_cur;
 end
 
-assign late_i_addr_beat = ({1'd0, tap10_index} - late_i_addr_cur_d1[9:3]);
-assign late_i_addr_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_i_addr_next = {((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[7:0] : late_i_addr[255:248])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[15:8] : late_i_addr[247:240])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[23:16] : late_i_addr[239:232])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[31:24] : late_i_addr[231:224])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[39:32] : late_i_addr[223:216])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[47:40] : late_i_addr[215:208])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[55:48] : late_i_addr[207:200])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd0) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[63:56] : late_i_addr[199:192])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[7:0] : late_i_addr[191:184])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[15:8] : late_i_addr[183:176])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[23:16] : late_i_addr[175:168])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[31:24] : late_i_addr[167:160])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[39:32] : late_i_addr[159:152])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[47:40] : late_i_addr[151:144])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[55:48] : late_i_addr[143:136])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd1) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[63:56] : late_i_addr[135:128])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[7:0] : late_i_addr[127:120])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[15:8] : late_i_addr[119:112])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[23:16] : late_i_addr[111:104])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[31:24] : late_i_addr[103:96])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[39:32] : late_i_addr[95:88])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[47:40] : late_i_addr[87:80])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[55:48] : late_i_addr[79:72])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd2) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[63:56] : late_i_addr[71:64])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[7:0] : late_i_addr[63:56])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[15:8] : late_i_addr[55:48])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[23:16] : late_i_addr[47:40])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[31:24] : late_i_addr[39:32])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[55:48] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[39:32] : late_i_addr[31:24])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[63:56] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[47:40] : late_i_addr[23:16])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[39:32] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[23:16] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[7:0] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[55:48] : late_i_addr[15:8])))), ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd6))) ? tap10_data[47:40] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd4))) ? tap10_data[31:24] : ((late_i_addr_take & ((late_i_addr_beat == 7'd4) & (late_i_addr_cur_d1[2:0] == 3'd2))) ? tap10_data[15:8] : ((late_i_addr_take & ((late_i_addr_beat == 7'd3) & (late_i_addr_cur_d1[2:0] == 3'd0))) ? tap10_data[63:56] : late_i_addr[7:0]))))};
+assign late_i_addr_at0 = (tap10_valid & (late_i_addr_cur_d1 == 10'd0));
+assign late_i_addr_at1 = (tap10_valid & (late_i_addr_cur_d1 == 10'd2));
+assign late_i_addr_at2 = (tap10_valid & (late_i_addr_cur_d1 == 10'd4));
+assign late_i_addr_at3 = (tap10_valid & (late_i_addr_cur_d1 == 10'd6));
+assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1022));
+assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1020));
+assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1018));
+assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1016));
+assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1014));
+assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1012));
+assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1010));
+assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1008));
+assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1006));
+assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1004));
+assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1002));
+assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1000));
+assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'd998));
+assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'd996));
+assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'd994));
+assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])), ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])), ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])), ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])), ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])), ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])), ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])), ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])), ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])), ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])), ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])), ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])), ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])), ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])), ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])), ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])), ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])), ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])), ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])), ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])), ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])), ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])), ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])), ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])), ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])), ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])), ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])), ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])), ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])), ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])), ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])), ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
 
 // late_i_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -1006,12 +1121,15 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_i_ports_cur_d1 <= inner_l4_cur[9:0];
+    late_i_ports_cur_d1 <= inner_l4_cur;
 end
 
-assign late_i_ports_beat = ({1'd0, tap10_index} - late_i_ports_cur_d1[9:3]);
-assign late_i_ports_take = (tap10_valid & (2'd0 == 2'd0));
-assign late_i_ports_next = {((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd6))) ? tap10_data[55:48] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd4))) ? tap10_data[39:32] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd2))) ? tap10_data[23:16] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd0))) ? tap10_data[7:0] : late_i_ports[31:24])))), ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd6))) ? tap10_data[63:56] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd4))) ? tap10_data[47:40] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd2))) ? tap10_data[31:24] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd0))) ? tap10_data[15:8] : late_i_ports[23:16])))), ((late_i_ports_take & ((late_i_ports_beat == 7'd1) & (late_i_ports_cur_d1[2:0] == 3'd6))) ? tap10_data[7:0] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd4))) ? tap10_data[55:48] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd2))) ? tap10_data[39:32] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd0))) ? tap10_data[23:16] : late_i_ports[15:8])))), ((late_i_ports_take & ((late_i_ports_beat == 7'd1) & (late_i_ports_cur_d1[2:0] == 3'd6))) ? tap10_data[15:8] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd4))) ? tap10_data[63:56] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd2))) ? tap10_data[47:40] : ((late_i_ports_take & ((late_i_ports_beat == 7'd0) & (late_i_ports_cur_d1[2:0] == 3'd0))) ? tap10_data[31:24] : late_i_ports[7:0]))))};
+assign late_i_ports_at0 = (tap10_valid & (late_i_ports_cur_d1 == 10'd0));
+assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
+assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
+assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
+assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'd1022));
+assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])), ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])), ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])), ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
 
 // late_i_ports: bytes at tap 10
 always @(posedge clk) begin

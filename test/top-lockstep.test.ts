@@ -53,6 +53,9 @@ describe('nvgre_rx lockstep with the cycle model', () => {
   it('128-bit streaming parser, 64-byte window (no inner L4 reachable)', async () => {
     await lockstep({ dataWidth: 128, ipv6: false, parser: 'stream', maxHeaderBytes: 64, toeplitz: 'const-key' }, 19, 250, 0.1, 0.7);
   });
+  it('64-bit window parser (parser: window)', async () => {
+    await lockstep({ parser: 'window' }, 22, 300, 0.2, 0.6);
+  });
   it('512-bit, small FIFO (tready drops under backpressure)', async () => {
     await lockstep({ dataWidth: 512, metaFifoDepth: 32 }, 16, 250, 0.05, 0.3, true);
   });

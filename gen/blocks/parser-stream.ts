@@ -12,8 +12,12 @@
 //
 // A cursor is right from the beat that holds its layer's first byte on and never changes
 // afterwards (the bytes it is computed from are final), and a byte is taken when the
-// beat index equals its offset's beat, so a layer the decide stage accepts (it ends
-// inside min(length, max_header_bytes)) has exactly the frame's bytes. Bytes of layers it
+// beat holds it, so a layer the decide stage accepts (it ends inside
+// min(length, max_header_bytes)) has exactly the frame's bytes. Cursors are kept relative
+// to the beat their tap sees, so "this beat holds byte i, at lane l" is one compare of the
+// cursor with a constant, and the lane selects (one-hot) feed an AND-OR tree: the path
+// from a cursor through a layer's bytes to the next cursor stays within 8 LUT6 levels at
+// every beat width (7 measured at 64..512 bits, IPv6). Bytes of layers it
 // rejects (wrong type, cut short, beyond the window) are never read, whatever they hold.
 // The cursors only steer the taps: the decide stages keep their own, so a tap cursor may
 // run wild (past the window, wrapped) once the decide stage has stopped the parse.
@@ -23,7 +27,7 @@
 // layer is one entry there, one in gen/blocks/offsets.ts and one decide stage.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux } from '../ir/expr.ts';
+import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
 import { addrBytes } from './parser-fields.ts';
@@ -56,8 +60,6 @@ interface Tap {
   k: number;
   valid: Expr;
   data: Expr;
-  /** Beat index within the frame, saturating at the first beat past the window. */
-  index: Expr;
 }
 
 /** What a tap registers for the next one: the next layer's cursor and a few state bits. */
@@ -89,9 +91,12 @@ interface Step {
 export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatValid: Signal, beatData: Signal): StreamFront {
   const W = c.dataWidth / 8;
   const lw = Math.log2(W);
-  const CW = 12;
   const S = Math.ceil(c.maxHeaderBytes / W);
   const ib = clog2(S + 1);
+  // Cursors are relative to the beat their tap sees (byte offset minus beat index x W)
+  // and kept modulo 2^CW: enough for the cursor of an accepted layer to differ from every
+  // lane constant it is compared with (|cursor| < S x W + W); a rejected layer's may wrap.
+  const CW = lw + ib + 1;
   const v6 = c.ipv6;
 
   const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
@@ -122,7 +127,8 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
       lo: 0,
       hi: 2,
       advance: (h, s) => ({
-        cur: mux(s.walk!, s.cur!.add(cat(h.byteBE(1).zext(9).add(1), lit(0, 3)).resize(CW)), s.cur!),
+        // + (length + 1) x 8, modulo 2^CW.
+        cur: mux(s.walk!, s.cur!.add(8).add(CW >= 11 ? cat(h.byteBE(1), lit(0, 3)).zext(CW) : cat(h.byteBE(1).slice(CW - 4, 0), lit(0, 3))), s.cur!),
         walk: s.walk!.and(walks(h.byteBE(0))),
       }),
     })),
@@ -175,61 +181,57 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
       t.if(last, (t1) => t1.set(idx0, 0), (t1) => t1.if(idx0.ne(S), (t2) => t2.set(idx0, idx0.add(1)))),
     ),
     'beat index of tap 0');
-  const taps: Tap[] = [{ k: 0, valid: beatValid, data: beatData, index: idx0 }];
+  const taps: Tap[] = [{ k: 0, valid: beatValid, data: beatData }];
   for (let k = 1; k <= L; k++) {
     const prev = taps[k - 1]!;
     const v = m.reg(`tap${k}_valid`, 1, 0, `a beat was accepted ${k} cycles ago`);
     const d = m.reg(`tap${k}_data`, c.dataWidth, undefined);
-    const i = m.reg(`tap${k}_index`, ib, undefined);
     m.sync((b) => {
       b.set(v, prev.valid);
       b.set(d, prev.data);
-      b.set(i, prev.index);
     }, `tap ${k}: the beat of ${k} cycles ago`);
-    taps.push({ k, valid: v, data: d, index: i });
+    taps.push({ k, valid: v, data: d });
   }
   const lane = (t: Tap, l: number): Expr => t.data.slice(8 * l + 7, 8 * l);
 
   /**
-   * `n` bytes at `rel` past `cursor` (or at fixed offsets `rel`.. when there is none),
-   * taken from tap `t`'s beats; returns the register and its next value (what the
-   * register holds after this cycle's beat).
+   * `n` bytes at `rel` past `cursor` (a cursor relative to tap `t`'s beat), taken from the
+   * beats tap `t` sees; returns the register and its next value (what the register holds
+   * after this cycle's beat). Byte i comes from lane l when the cursor is l - W x j, j
+   * being the beats between the cursor's beat and byte i's: one constant compare per lane.
    */
-  const extract = (name: string, t: Tap, cursor: Expr | undefined, offsets: number[], n: number, rel: number): { reg: Signal; next: Expr } => {
-    if (cursor !== undefined && offsets.length === 0) {
+  const extract = (name: string, t: Tap, cursor: Expr, offsets: number[], n: number, rel: number): { reg: Signal; next: Expr } => {
+    if (offsets.length === 0) {
       // A layer that cannot end inside the window: its decide stage rejects every cursor.
       return { reg: m.wire(name, lit(0, 8 * n), 'no reachable offset in this window'), next: lit(0, 8 * n) };
     }
     const reg = m.reg(name, 8 * n, undefined, `layer bytes taken at tap ${t.k}, byte 0 in the MSBs`);
-    const byteOf = (i: number): Expr => reg.byteBE(i);
+    const lanes = [...new Set(offsets.map((o) => o & (W - 1)))].sort((a, b) => a - b);
+    const at = new Map<number, Signal>();
+    const cursorIs = (v: number): Expr => {
+      const key = ((v % 2 ** CW) + 2 ** CW) % 2 ** CW;
+      let w = at.get(key);
+      if (!w) {
+        w = m.wire(`${name}_at${at.size}`, t.valid.and(cursor.eq(key)), `the cursor is ${v} bytes from this beat's start`);
+        at.set(key, w);
+      }
+      return w;
+    };
     const nexts: Expr[] = [];
-    if (cursor === undefined) {
-      for (let i = 0; i < n; i++) {
-        const a = rel + i;
-        nexts.push(mux(t.valid.and(t.index.eq(a >> lw)), lane(t, a & (W - 1)), byteOf(i)));
-      }
-    } else {
-      const lanes = [...new Set(offsets.map((o) => o & (W - 1)))].sort((a, b) => a - b);
-      const baseAll = cursor.slice(CW - 1, lw);
-      // base beyond the window: the layer cannot be accepted, take nothing.
-      const hiZero = baseAll.width > ib + 1 ? baseAll.slice(baseAll.width - 1, ib + 1).eq(0) : lit(1, 1);
-      const delta = m.wire(`${name}_beat`, t.index.zext(ib + 1).sub(baseAll.slice(ib, 0)), 'beat index minus the cursor beat');
-      const take = m.wire(`${name}_take`, t.valid.and(hiZero), 'this tap has a beat of the frame that can hold the layer');
-      const off = cursor.slice(lw - 1, 0);
-      for (let i = 0; i < n; i++) {
-        let e: Expr = byteOf(i);
-        for (const l of lanes) {
-          const a = l + rel + i;
-          const here = delta.eq(a >> lw).and(lanes.length > 1 ? off.eq(l) : lit(1, 1));
-          e = mux(take.and(here), lane(t, a & (W - 1)), e);
-        }
-        nexts.push(e);
-      }
+    for (let i = 0; i < n; i++) {
+      // The lane selects are one-hot (one cursor value each): an AND-OR tree, not a priority chain.
+      const sel = lanes.map((l) => ({ l, at: cursorIs(l - W * ((l + rel + i) >> lw)) }));
+      const zero = lit(0, 8);
+      const terms = sel.map(({ l, at }) => mux(at, lane(t, (l + rel + i) & (W - 1)), zero));
+      terms.push(mux(orAll(sel.map((x) => x.at)), zero, reg.byteBE(i)));
+      nexts.push(orAll(terms));
     }
     const next = m.wire(`${name}_next`, cat(...nexts));
     m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
     return { reg, next };
   };
+  /** The cursor of a fixed offset, relative to the beat tap 0 sees. */
+  const fixedCur = (o: number): Expr => lit(o, CW).sub(cat(idx0, lit(0, lw)).resize(CW));
   /** Bytes [lo, hi) of a layer of `n` bytes in place, the others zero. */
   const view = (e: Expr, lo: number, hi: number, n: number): Expr =>
     cat(...[lo > 0 ? lit(0, 8 * lo) : undefined, hi > lo ? e : undefined, n > hi ? lit(0, 8 * (n - hi)) : undefined].filter((x): x is Expr => x !== undefined));
@@ -246,10 +248,10 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   };
 
   // Tap 0: the outer Ethernet header's tags and types; the outer L3 cursor follows the tags.
-  const pre = extract('eth_bytes', taps[0]!, undefined, [], PREFIX_BYTES - PREFIX_FROM, PREFIX_FROM);
+  const pre = extract('eth_bytes', taps[0]!, m.wire('eth_cur', fixedCur(0), 'frame byte 0 relative to this beat'), [0], PREFIX_BYTES - PREFIX_FROM, PREFIX_FROM);
   const preNext = view(pre.next, PREFIX_FROM, PREFIX_BYTES, PREFIX_BYTES);
   let state = register(
-    { cur: mux(tpid(u16(preNext, 12)), mux(tpid(u16(preNext, 16)), lit(22, CW), lit(18, CW)), lit(14, CW)) },
+    { cur: fixedCur(0).add(mux(tpid(u16(preNext, 12)), mux(tpid(u16(preNext, 16)), lit(22, CW), lit(18, CW)), lit(14, CW))) },
     an.outerL3.name,
     'cursor and state from tap 0, for tap 1',
   );
@@ -265,16 +267,16 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
     state = out;
   });
 
-  // The last tap: each cursor delayed to the beat that tap sees. Only the bits that can
-  // address a byte inside the window are kept: a layer beyond it is rejected anyway.
-  const cb = Math.min(CW, lw + ib + 1);
+  // The last tap: each cursor delayed by as many cycles as its beat takes to get there.
   const tl = taps[L]!;
-  const late = {
-    mac: extract('late_mac', tl, undefined, [], 6, 0).reg,
-  } as Record<LateField, Signal>;
+  // The destination MAC is in a frame's first beat: a flag travels with the beats for it.
+  const first = m.delay('first_beat', idx0.eq(0), L);
+  const mac = m.reg('late_mac', 48, undefined, 'destination MAC taken at the last tap');
+  const macBytes = cat(...Array.from({ length: 6 }, (_, i) => lane(tl, i)));
+  m.sync((b) => b.if(tl.valid.and(first), (t) => t.set(mac, macBytes)), 'late_mac: bytes 0-5 of a first beat');
+  const late = { mac } as Record<LateField, Signal>;
   for (const s of lates) {
-    const cur = m.delay(`late_${s.field}_cur`, s.cursor.trunc(cb), L - s.alignedTo).zext(CW);
-    late[s.field] = extract(`late_${s.field}`, tl, cur, s.offsets, s.n, s.rel).reg;
+    late[s.field] = extract(`late_${s.field}`, tl, m.delay(`late_${s.field}_cur`, s.cursor, L - s.alignedTo), s.offsets, s.n, s.rel).reg;
   }
 
   return {
