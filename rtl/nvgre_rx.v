@@ -4,13 +4,13 @@
  * NVGRE receive classifier (RSS and VMQ for NVGRE-encapsulated traffic).
  *
  * One metadata record per AXI4-Stream frame on m_axis_meta, in frame order, a fixed
- * 26 cycles after the frame's tlast beat when m_axis_meta is ready. Every
+ * 17 cycles after the frame's tlast beat when m_axis_meta is ready. Every
  * frame is classified with the configuration in force in the cycle its tlast beat is
  * accepted (a register write is in force from the cycle after its handshake).
  * s_axis_tready is low only while the frames in flight and the records waiting in the
  * FIFO fill its 64 entries; with m_axis_meta_tready high it never drops.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */
 
 `resetall
@@ -82,7 +82,6 @@ wire            count_vmq_hit;
 wire            count_parse_error;
 wire            count_mac_error;
 wire            capture_valid;
-wire [2047:0]   capture_window;
 wire [15:0]     capture_len;
 wire            capture_user;
 wire [43:0]     capture_cfg;
@@ -152,18 +151,9 @@ reg             key_wr_en_d6;
 reg             key_wr_en_d7;
 reg             key_wr_en_d8;
 reg             key_wr_en_d9;
-reg             key_wr_en_d10;
-reg             key_wr_en_d11;
-reg             key_wr_en_d12;
-reg             key_wr_en_d13;
-reg             key_wr_en_d14;
-reg             key_wr_en_d15;
-reg             key_wr_en_d16;
-reg             key_wr_en_d17;
-reg             key_wr_en_d18;
-reg  [4:0]      key_wr_wr_ptr;  // written this cycle
-reg  [4:0]      key_wr_rd_ptr;  // 17 words behind the write pointer
-reg  [35:0]     key_wr_d18;
+reg  [3:0]      key_wr_wr_ptr;  // written this cycle
+reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
+reg  [35:0]     key_wr_d9;
 reg             indirection_wr_en_d1;
 reg             indirection_wr_en_d2;
 reg             indirection_wr_en_d3;
@@ -175,18 +165,9 @@ reg             indirection_wr_en_d8;
 reg             indirection_wr_en_d9;
 reg             indirection_wr_en_d10;
 reg             indirection_wr_en_d11;
-reg             indirection_wr_en_d12;
-reg             indirection_wr_en_d13;
-reg             indirection_wr_en_d14;
-reg             indirection_wr_en_d15;
-reg             indirection_wr_en_d16;
-reg             indirection_wr_en_d17;
-reg             indirection_wr_en_d18;
-reg             indirection_wr_en_d19;
-reg             indirection_wr_en_d20;
-reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
-reg  [4:0]      indirection_wr_rd_ptr;  // 19 words behind the write pointer
-reg  [12:0]     indirection_wr_d20;
+reg  [3:0]      indirection_wr_wr_ptr;  // written this cycle
+reg  [3:0]      indirection_wr_rd_ptr;  // 10 words behind the write pointer
+reg  [12:0]     indirection_wr_d11;
 reg             vmq_wr_en_d1;
 reg             vmq_wr_en_d2;
 reg             vmq_wr_en_d3;
@@ -196,18 +177,9 @@ reg             vmq_wr_en_d6;
 reg             vmq_wr_en_d7;
 reg             vmq_wr_en_d8;
 reg             vmq_wr_en_d9;
-reg             vmq_wr_en_d10;
-reg             vmq_wr_en_d11;
-reg             vmq_wr_en_d12;
-reg             vmq_wr_en_d13;
-reg             vmq_wr_en_d14;
-reg             vmq_wr_en_d15;
-reg             vmq_wr_en_d16;
-reg             vmq_wr_en_d17;
-reg             vmq_wr_en_d18;
-reg  [4:0]      vmq_wr_wr_ptr;  // written this cycle
-reg  [4:0]      vmq_wr_rd_ptr;  // 17 words behind the write pointer
-reg  [38:0]     vmq_wr_d18;
+reg  [3:0]      vmq_wr_wr_ptr;  // written this cycle
+reg  [3:0]      vmq_wr_rd_ptr;  // 8 words behind the write pointer
+reg  [38:0]     vmq_wr_d9;
 wire [31:0]     hash;
 wire            hash_valid_out;
 reg  [2:0]      indirection_bits_d1;
@@ -233,9 +205,9 @@ reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m
 wire            frame_in;
 wire            record_out;
 wire [6:0]      occupancy_next;
-reg  [35:0]     key_wr_mem [0:31];  // key_wr delayed by 18 cycles
-reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
-reg  [38:0]     vmq_wr_mem [0:31];  // vmq_wr delayed by 18 cycles
+reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 9 cycles
+reg  [12:0]     indirection_wr_mem [0:15];  // indirection_wr delayed by 11 cycles
+reg  [38:0]     vmq_wr_mem [0:15];  // vmq_wr delayed by 9 cycles
 reg  [121:0]    record_mem [0:15];  // record delayed by 3 cycles
 
 // Bits that this module receives or keeps but does not read.
@@ -256,7 +228,6 @@ capture_inst (
     .s_axis_tuser(s_axis_tuser),
     .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types, csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
     .out_valid(capture_valid),
-    .out_window(capture_window),
     .out_len(capture_len),
     .out_user(capture_user),
     .out_cfg(capture_cfg)
@@ -267,7 +238,9 @@ parser_inst (
     .clk(clk),
     .rst(rst),
     .in_valid(capture_valid),
-    .in_window(capture_window),
+    .in_beat_valid((s_axis_tvalid & s_axis_tready_reg)),
+    .in_beat_data(s_axis_tdata),
+    .in_beat_last(s_axis_tlast),
     .in_len(capture_len),
     .in_max_header_bytes(capture_cfg[43:35]),
     .in_parse_gre((capture_cfg[2] | capture_cfg[3])),
@@ -440,88 +413,16 @@ always @(posedge clk) begin
     end
 end
 
-always @(posedge clk) begin
-    key_wr_en_d10 <= key_wr_en_d9;
-
-    if (rst) begin
-        key_wr_en_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d11 <= key_wr_en_d10;
-
-    if (rst) begin
-        key_wr_en_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d12 <= key_wr_en_d11;
-
-    if (rst) begin
-        key_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d13 <= key_wr_en_d12;
-
-    if (rst) begin
-        key_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d14 <= key_wr_en_d13;
-
-    if (rst) begin
-        key_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d15 <= key_wr_en_d14;
-
-    if (rst) begin
-        key_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d16 <= key_wr_en_d15;
-
-    if (rst) begin
-        key_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d17 <= key_wr_en_d16;
-
-    if (rst) begin
-        key_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d18 <= key_wr_en_d17;
-
-    if (rst) begin
-        key_wr_en_d18 <= 1'd0;
-    end
-end
-
-// key_wr: 18-cycle delay line
+// key_wr: 9-cycle delay line
 always @(posedge clk) begin
     key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
-    key_wr_wr_ptr <= (key_wr_wr_ptr + 5'd1);
-    key_wr_rd_ptr <= (key_wr_rd_ptr + 5'd1);
-    key_wr_d18 <= key_wr_mem[key_wr_rd_ptr];
+    key_wr_wr_ptr <= (key_wr_wr_ptr + 4'd1);
+    key_wr_rd_ptr <= (key_wr_rd_ptr + 4'd1);
+    key_wr_d9 <= key_wr_mem[key_wr_rd_ptr];
 
     if (rst) begin
-        key_wr_wr_ptr <= 5'd0;
-        key_wr_rd_ptr <= 5'd15;
+        key_wr_wr_ptr <= 4'd0;
+        key_wr_rd_ptr <= 4'd8;
     end
 end
 
@@ -613,88 +514,16 @@ always @(posedge clk) begin
     end
 end
 
-always @(posedge clk) begin
-    indirection_wr_en_d12 <= indirection_wr_en_d11;
-
-    if (rst) begin
-        indirection_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d13 <= indirection_wr_en_d12;
-
-    if (rst) begin
-        indirection_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d14 <= indirection_wr_en_d13;
-
-    if (rst) begin
-        indirection_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d15 <= indirection_wr_en_d14;
-
-    if (rst) begin
-        indirection_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d16 <= indirection_wr_en_d15;
-
-    if (rst) begin
-        indirection_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d17 <= indirection_wr_en_d16;
-
-    if (rst) begin
-        indirection_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d18 <= indirection_wr_en_d17;
-
-    if (rst) begin
-        indirection_wr_en_d18 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d19 <= indirection_wr_en_d18;
-
-    if (rst) begin
-        indirection_wr_en_d19 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d20 <= indirection_wr_en_d19;
-
-    if (rst) begin
-        indirection_wr_en_d20 <= 1'd0;
-    end
-end
-
-// indirection_wr: 20-cycle delay line
+// indirection_wr: 11-cycle delay line
 always @(posedge clk) begin
     indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
-    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
-    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
-    indirection_wr_d20 <= indirection_wr_mem[indirection_wr_rd_ptr];
+    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 4'd1);
+    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 4'd1);
+    indirection_wr_d11 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
     if (rst) begin
-        indirection_wr_wr_ptr <= 5'd0;
-        indirection_wr_rd_ptr <= 5'd13;
+        indirection_wr_wr_ptr <= 4'd0;
+        indirection_wr_rd_ptr <= 4'd6;
     end
 end
 
@@ -770,88 +599,16 @@ always @(posedge clk) begin
     end
 end
 
-always @(posedge clk) begin
-    vmq_wr_en_d10 <= vmq_wr_en_d9;
-
-    if (rst) begin
-        vmq_wr_en_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d11 <= vmq_wr_en_d10;
-
-    if (rst) begin
-        vmq_wr_en_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d12 <= vmq_wr_en_d11;
-
-    if (rst) begin
-        vmq_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d13 <= vmq_wr_en_d12;
-
-    if (rst) begin
-        vmq_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d14 <= vmq_wr_en_d13;
-
-    if (rst) begin
-        vmq_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d15 <= vmq_wr_en_d14;
-
-    if (rst) begin
-        vmq_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d16 <= vmq_wr_en_d15;
-
-    if (rst) begin
-        vmq_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d17 <= vmq_wr_en_d16;
-
-    if (rst) begin
-        vmq_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d18 <= vmq_wr_en_d17;
-
-    if (rst) begin
-        vmq_wr_en_d18 <= 1'd0;
-    end
-end
-
-// vmq_wr: 18-cycle delay line
+// vmq_wr: 9-cycle delay line
 always @(posedge clk) begin
     vmq_wr_mem[vmq_wr_wr_ptr] <= {csr_cfg_wr_addr[8:5], csr_cfg_wr_addr[4:2], csr_cfg_wr_data};
-    vmq_wr_wr_ptr <= (vmq_wr_wr_ptr + 5'd1);
-    vmq_wr_rd_ptr <= (vmq_wr_rd_ptr + 5'd1);
-    vmq_wr_d18 <= vmq_wr_mem[vmq_wr_rd_ptr];
+    vmq_wr_wr_ptr <= (vmq_wr_wr_ptr + 4'd1);
+    vmq_wr_rd_ptr <= (vmq_wr_rd_ptr + 4'd1);
+    vmq_wr_d9 <= vmq_wr_mem[vmq_wr_rd_ptr];
 
     if (rst) begin
-        vmq_wr_wr_ptr <= 5'd0;
-        vmq_wr_rd_ptr <= 5'd15;
+        vmq_wr_wr_ptr <= 4'd0;
+        vmq_wr_rd_ptr <= 4'd8;
     end
 end
 
@@ -865,9 +622,9 @@ toeplitz_inst (
     .in_data(sel_hash_data),
     .out_valid(hash_valid_out),
     .out_hash(hash),
-    .cfg_wr_en(key_wr_en_d18),
-    .cfg_wr_index(key_wr_d18[35:32]),
-    .cfg_wr_data(key_wr_d18[31:0])
+    .cfg_wr_en(key_wr_en_d9),
+    .cfg_wr_index(key_wr_d9[35:32]),
+    .cfg_wr_data(key_wr_d9[31:0])
 );
 
 always @(posedge clk) begin
@@ -884,9 +641,9 @@ nvgre_rx_indirection #(
 indirection_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(indirection_wr_en_d20),
-    .cfg_wr_index(indirection_wr_d20[12:6]),
-    .cfg_wr_data(indirection_wr_d20[5:0]),
+    .cfg_wr_en(indirection_wr_en_d11),
+    .cfg_wr_index(indirection_wr_d11[12:6]),
+    .cfg_wr_data(indirection_wr_d11[5:0]),
     .in_valid(hash_valid_out),
     .in_index((hash[6:0] & {(indirection_bits_d2 > 3'd6), (indirection_bits_d2 > 3'd5), (indirection_bits_d2 > 3'd4), (indirection_bits_d2 > 3'd3), (indirection_bits_d2 > 3'd2), (indirection_bits_d2 > 3'd1), (indirection_bits_d2 > 3'd0)})),
     .out_valid(indirection_valid),
@@ -899,10 +656,10 @@ nvgre_rx_vmq #(
 vmq_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(vmq_wr_en_d18),
-    .cfg_wr_filter(vmq_wr_d18[38:35]),
-    .cfg_wr_field(vmq_wr_d18[34:32]),
-    .cfg_wr_data(vmq_wr_d18[31:0]),
+    .cfg_wr_en(vmq_wr_en_d9),
+    .cfg_wr_filter(vmq_wr_d9[38:35]),
+    .cfg_wr_field(vmq_wr_d9[34:32]),
+    .cfg_wr_data(vmq_wr_d9[31:0]),
     .in_valid(sel_valid),
     .in_enable(sel_vmq_enable),
     .in_mac(sel_vmq_mac),

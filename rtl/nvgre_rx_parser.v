@@ -3,10 +3,10 @@
 /*
  * NVGRE receive parser: outer Ethernet (0-2 tags), IPv4/IPv6 with extension headers,
  * GRE/NVGRE, inner Ethernet, inner IPv4/IPv6 and TCP/UDP, as a fixed pipeline that
- * accepts one frame per cycle. Each variable-offset layer is extracted with a
- * multiplexer over the offsets it can reach, one stage before it is decoded.
+ * accepts one frame per cycle. Streaming build: no header window; taps on a delay
+ * line of beats take each layer's bytes as they pass, one tap per decide stage.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */
 
 `resetall
@@ -18,7 +18,9 @@ module nvgre_rx_parser
     input  wire            clk,
     input  wire            rst,
     input  wire            in_valid,
-    input  wire [2047:0]   in_window,
+    input  wire            in_beat_valid,
+    input  wire [63:0]     in_beat_data,
+    input  wire            in_beat_last,
     input  wire [15:0]     in_len,
     input  wire [8:0]      in_max_header_bytes,
     input  wire            in_parse_gre,
@@ -57,6 +59,196 @@ module nvgre_rx_parser
     output wire [31:0]     out_i_ports
 );
 
+reg  [5:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
+reg             tap1_valid;  // a beat was accepted 1 cycles ago
+reg  [63:0]     tap1_data;
+reg             tap2_valid;  // a beat was accepted 2 cycles ago
+reg  [63:0]     tap2_data;
+reg             tap3_valid;  // a beat was accepted 3 cycles ago
+reg  [63:0]     tap3_data;
+reg             tap4_valid;  // a beat was accepted 4 cycles ago
+reg  [63:0]     tap4_data;
+reg             tap5_valid;  // a beat was accepted 5 cycles ago
+reg  [63:0]     tap5_data;
+reg             tap6_valid;  // a beat was accepted 6 cycles ago
+reg  [63:0]     tap6_data;
+reg             tap7_valid;  // a beat was accepted 7 cycles ago
+reg  [63:0]     tap7_data;
+reg             tap8_valid;  // a beat was accepted 8 cycles ago
+reg  [63:0]     tap8_data;
+reg             tap9_valid;  // a beat was accepted 9 cycles ago
+reg  [63:0]     tap9_data;
+reg             tap10_valid;  // a beat was accepted 10 cycles ago
+reg  [63:0]     tap10_data;
+wire [9:0]      eth_cur;  // frame byte 0 relative to this beat
+reg  [79:0]     eth_bytes;  // layer bytes taken at tap 0, byte 0 in the MSBs
+wire            eth_bytes_at0;  // the cursor is -8 bytes from this beat's start
+wire            eth_bytes_at1;  // the cursor is -16 bytes from this beat's start
+wire [79:0]     eth_bytes_next;
+reg  [9:0]      outer_l3_cur;  // cursor and state from tap 0, for tap 1
+reg  [79:0]     outer_l3_bytes;  // layer bytes taken at tap 1, byte 0 in the MSBs
+wire            outer_l3_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            outer_l3_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire            outer_l3_bytes_at2;  // the cursor is -2 bytes from this beat's start
+wire            outer_l3_bytes_at3;  // the cursor is -6 bytes from this beat's start
+wire [79:0]     outer_l3_bytes_next;
+wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
+reg  [9:0]      o_addr_cur;  // cursor and state from tap 1, for tap 2
+reg             ipv6_ext0_walk;  // cursor and state from tap 1, for tap 2
+reg  [15:0]     ipv6_ext0_bytes;  // layer bytes taken at tap 2, byte 0 in the MSBs
+wire            ipv6_ext0_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext0_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire [15:0]     ipv6_ext0_bytes_next;
+wire [15:0]     ipv6_ext0_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
+reg             ipv6_ext1_walk;  // cursor and state from tap 2, for tap 3
+reg  [15:0]     ipv6_ext1_bytes;  // layer bytes taken at tap 3, byte 0 in the MSBs
+wire            ipv6_ext1_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext1_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire [15:0]     ipv6_ext1_bytes_next;
+wire [15:0]     ipv6_ext1_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
+reg             ipv6_ext2_walk;  // cursor and state from tap 3, for tap 4
+reg  [15:0]     ipv6_ext2_bytes;  // layer bytes taken at tap 4, byte 0 in the MSBs
+wire            ipv6_ext2_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext2_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire [15:0]     ipv6_ext2_bytes_next;
+wire [15:0]     ipv6_ext2_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
+reg             ipv6_ext3_walk;  // cursor and state from tap 4, for tap 5
+reg  [15:0]     ipv6_ext3_bytes;  // layer bytes taken at tap 5, byte 0 in the MSBs
+wire            ipv6_ext3_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            ipv6_ext3_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire [15:0]     ipv6_ext3_bytes_next;
+wire [15:0]     ipv6_ext3_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      l4_cur;  // cursor and state from tap 5, for tap 6
+reg             l4_walk;  // cursor and state from tap 5, for tap 6
+reg  [31:0]     l4_bytes;  // layer bytes taken at tap 6, byte 0 in the MSBs
+wire            l4_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            l4_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire            l4_bytes_at2;  // the cursor is -2 bytes from this beat's start
+wire [31:0]     l4_bytes_next;
+wire [63:0]     l4_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      inner_eth_cur;  // cursor and state from tap 6, for tap 7
+reg             inner_eth_teb;  // cursor and state from tap 6, for tap 7
+reg  [47:0]     inner_eth_bytes;  // layer bytes taken at tap 7, byte 0 in the MSBs
+wire            inner_eth_bytes_at0;  // the cursor is -6 bytes from this beat's start
+wire            inner_eth_bytes_at1;  // the cursor is -10 bytes from this beat's start
+wire            inner_eth_bytes_at2;  // the cursor is -14 bytes from this beat's start
+wire [47:0]     inner_eth_bytes_next;
+wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      inner_l3_cur;  // cursor and state from tap 7, for tap 8
+reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 8, byte 0 in the MSBs
+wire            inner_l3_bytes_at0;  // the cursor is 0 bytes from this beat's start
+wire            inner_l3_bytes_at1;  // the cursor is 2 bytes from this beat's start
+wire            inner_l3_bytes_at2;  // the cursor is 4 bytes from this beat's start
+wire            inner_l3_bytes_at3;  // the cursor is 6 bytes from this beat's start
+wire            inner_l3_bytes_at4;  // the cursor is -2 bytes from this beat's start
+wire            inner_l3_bytes_at5;  // the cursor is -4 bytes from this beat's start
+wire            inner_l3_bytes_at6;  // the cursor is -6 bytes from this beat's start
+wire            inner_l3_bytes_at7;  // the cursor is -8 bytes from this beat's start
+wire [79:0]     inner_l3_bytes_next;
+wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
+reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
+reg  [9:0]      i_addr_cur;  // cursor and state from tap 8, for tap 9
+wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
+reg             first_beat_d1;
+reg             first_beat_d2;
+reg             first_beat_d3;
+reg             first_beat_d4;
+reg             first_beat_d5;
+reg             first_beat_d6;
+reg             first_beat_d7;
+reg             first_beat_d8;
+reg             first_beat_d9;
+reg             first_beat_d10;
+reg  [47:0]     late_mac;  // destination MAC taken at the last tap
+reg  [9:0]      late_o_addr_cur_d1;
+reg  [9:0]      late_o_addr_cur_d2;
+reg  [9:0]      late_o_addr_cur_d3;
+reg  [9:0]      late_o_addr_cur_d4;
+reg  [9:0]      late_o_addr_cur_d5;
+reg  [9:0]      late_o_addr_cur_d6;
+reg  [9:0]      late_o_addr_cur_d7;
+reg  [9:0]      late_o_addr_cur_d8;
+reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_addr_at2;  // the cursor is -2 bytes from this beat's start
+wire            late_o_addr_at3;  // the cursor is -6 bytes from this beat's start
+wire            late_o_addr_at4;  // the cursor is -10 bytes from this beat's start
+wire            late_o_addr_at5;  // the cursor is -14 bytes from this beat's start
+wire            late_o_addr_at6;  // the cursor is -18 bytes from this beat's start
+wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's start
+wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
+wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
+wire [255:0]    late_o_addr_next;
+reg  [9:0]      late_o_ports_cur_d1;
+reg  [9:0]      late_o_ports_cur_d2;
+reg  [9:0]      late_o_ports_cur_d3;
+reg  [9:0]      late_o_ports_cur_d4;
+reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
+wire [31:0]     late_o_ports_next;
+reg  [9:0]      late_vsid_cur_d1;
+reg  [9:0]      late_vsid_cur_d2;
+reg  [9:0]      late_vsid_cur_d3;
+reg  [9:0]      late_vsid_cur_d4;
+reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
+wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
+wire [23:0]     late_vsid_next;
+reg  [9:0]      late_flowid_cur_d1;
+reg  [9:0]      late_flowid_cur_d2;
+reg  [9:0]      late_flowid_cur_d3;
+reg  [9:0]      late_flowid_cur_d4;
+reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
+wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
+wire [7:0]      late_flowid_next;
+reg  [9:0]      late_inner_mac_cur_d1;
+reg  [9:0]      late_inner_mac_cur_d2;
+reg  [9:0]      late_inner_mac_cur_d3;
+reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's start
+wire [47:0]     late_inner_mac_next;
+reg  [9:0]      late_i_addr_cur_d1;
+reg  [255:0]    late_i_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_i_addr_at0;  // the cursor is 0 bytes from this beat's start
+wire            late_i_addr_at1;  // the cursor is 2 bytes from this beat's start
+wire            late_i_addr_at2;  // the cursor is 4 bytes from this beat's start
+wire            late_i_addr_at3;  // the cursor is 6 bytes from this beat's start
+wire            late_i_addr_at4;  // the cursor is -2 bytes from this beat's start
+wire            late_i_addr_at5;  // the cursor is -4 bytes from this beat's start
+wire            late_i_addr_at6;  // the cursor is -6 bytes from this beat's start
+wire            late_i_addr_at7;  // the cursor is -8 bytes from this beat's start
+wire            late_i_addr_at8;  // the cursor is -10 bytes from this beat's start
+wire            late_i_addr_at9;  // the cursor is -12 bytes from this beat's start
+wire            late_i_addr_at10;  // the cursor is -14 bytes from this beat's start
+wire            late_i_addr_at11;  // the cursor is -16 bytes from this beat's start
+wire            late_i_addr_at12;  // the cursor is -18 bytes from this beat's start
+wire            late_i_addr_at13;  // the cursor is -20 bytes from this beat's start
+wire            late_i_addr_at14;  // the cursor is -22 bytes from this beat's start
+wire            late_i_addr_at15;  // the cursor is -24 bytes from this beat's start
+wire            late_i_addr_at16;  // the cursor is -26 bytes from this beat's start
+wire            late_i_addr_at17;  // the cursor is -28 bytes from this beat's start
+wire            late_i_addr_at18;  // the cursor is -30 bytes from this beat's start
+wire [255:0]    late_i_addr_next;
+reg  [9:0]      late_i_ports_cur_d1;
+reg  [31:0]     late_i_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_i_ports_at0;  // the cursor is 0 bytes from this beat's start
+wire            late_i_ports_at1;  // the cursor is 2 bytes from this beat's start
+wire            late_i_ports_at2;  // the cursor is 4 bytes from this beat's start
+wire            late_i_ports_at3;  // the cursor is 6 bytes from this beat's start
+wire            late_i_ports_at4;  // the cursor is -2 bytes from this beat's start
+wire [31:0]     late_i_ports_next;
+wire [175:0]    eth_view;  // tags and types in place
 reg  [11:0]     n0_limit;
 reg  [2:0]      n0_err;
 reg             n0_run;
@@ -71,7 +263,6 @@ wire [15:0]     w0_eth_type;
 wire [15:0]     w0_eth_type1;
 wire [15:0]     w0_eth_type2;
 reg             s1_valid;
-reg  [2047:0]   s1_window;
 reg  [15:0]     s1_len;
 reg             s1_pg;
 reg  [11:0]     s1_limit;
@@ -84,8 +275,19 @@ reg  [47:0]     s1_mac;
 reg             s1_nx_v4;
 reg             s1_nx_v6;
 reg  [11:0]     s1_cur;
+reg             n1_run;
+reg             n1_l3_v4;
+reg             n1_l3_v6;
+reg  [11:0]     n1_l3_off;
+reg             n1_frag;
+reg  [7:0]      n1_proto;
+reg  [1:0]      n1_encap;
+reg  [255:0]    n1_o_addr;
+reg  [11:0]     n1_cur;
+reg             n1_in_chain;
+wire [11:0]     w1_ip_hl;
+reg  [2:0]      n1_err;
 reg             s2_valid;
-reg  [1775:0]   s2_window;
 reg  [15:0]     s2_len;
 reg             s2_pg;
 reg  [11:0]     s2_limit;
@@ -98,21 +300,23 @@ reg  [47:0]     s2_mac;
 reg             s2_nx_v4;
 reg             s2_nx_v6;
 reg  [11:0]     s2_cur;
-reg  [319:0]    s2_x;
+reg             s2_l3_v4;
+reg             s2_l3_v6;
+reg  [11:0]     s2_l3_off;
+reg             s2_frag;
+reg  [7:0]      s2_proto;
+reg  [1:0]      s2_encap;
+reg  [255:0]    s2_o_addr;
+reg             s2_in_chain;
 reg             n2_run;
-reg             n2_l3_v4;
-reg             n2_l3_v6;
-reg  [11:0]     n2_l3_off;
+wire [11:0]     w2_ext_hl;
 reg             n2_frag;
 reg  [7:0]      n2_proto;
 reg  [1:0]      n2_encap;
-reg  [255:0]    n2_o_addr;
 reg  [11:0]     n2_cur;
 reg             n2_in_chain;
-wire [11:0]     w2_ip_hl;
 reg  [2:0]      n2_err;
 reg             s3_valid;
-reg  [1775:0]   s3_window;
 reg  [15:0]     s3_len;
 reg             s3_pg;
 reg  [11:0]     s3_limit;
@@ -133,8 +337,15 @@ reg  [7:0]      s3_proto;
 reg  [1:0]      s3_encap;
 reg  [255:0]    s3_o_addr;
 reg             s3_in_chain;
+reg             n3_run;
+wire [11:0]     w3_ext_hl;
+reg             n3_frag;
+reg  [7:0]      n3_proto;
+reg  [1:0]      n3_encap;
+reg  [11:0]     n3_cur;
+reg             n3_in_chain;
+reg  [2:0]      n3_err;
 reg             s4_valid;
-reg  [1775:0]   s4_window;
 reg  [15:0]     s4_len;
 reg             s4_pg;
 reg  [11:0]     s4_limit;
@@ -155,7 +366,6 @@ reg  [7:0]      s4_proto;
 reg  [1:0]      s4_encap;
 reg  [255:0]    s4_o_addr;
 reg             s4_in_chain;
-reg  [15:0]     s4_x;
 reg             n4_run;
 wire [11:0]     w4_ext_hl;
 reg             n4_frag;
@@ -165,7 +375,6 @@ reg  [11:0]     n4_cur;
 reg             n4_in_chain;
 reg  [2:0]      n4_err;
 reg             s5_valid;
-reg  [1775:0]   s5_window;
 reg  [15:0]     s5_len;
 reg             s5_pg;
 reg  [11:0]     s5_limit;
@@ -186,8 +395,15 @@ reg  [7:0]      s5_proto;
 reg  [1:0]      s5_encap;
 reg  [255:0]    s5_o_addr;
 reg             s5_in_chain;
+reg             n5_run;
+wire [11:0]     w5_ext_hl;
+reg             n5_frag;
+reg  [7:0]      n5_proto;
+reg  [1:0]      n5_encap;
+reg  [11:0]     n5_cur;
+reg             n5_in_chain;
+reg  [2:0]      n5_err;
 reg             s6_valid;
-reg  [1775:0]   s6_window;
 reg  [15:0]     s6_len;
 reg             s6_pg;
 reg  [11:0]     s6_limit;
@@ -208,17 +424,20 @@ reg  [7:0]      s6_proto;
 reg  [1:0]      s6_encap;
 reg  [255:0]    s6_o_addr;
 reg             s6_in_chain;
-reg  [15:0]     s6_x;
 reg             n6_run;
-wire [11:0]     w6_ext_hl;
-reg             n6_frag;
-reg  [7:0]      n6_proto;
-reg  [1:0]      n6_encap;
-reg  [11:0]     n6_cur;
-reg             n6_in_chain;
 reg  [2:0]      n6_err;
+reg  [1:0]      n6_encap;
+reg             n6_l4_ok;
+reg  [31:0]     n6_o_ports;
+reg  [23:0]     n6_vsid;
+reg  [7:0]      n6_flowid;
+reg             n6_nx_eth;
+reg             n6_nx_v4;
+reg             n6_nx_v6;
+wire [2:0]      w6_gre_words;
+wire [11:0]     w6_gre_len;
+reg  [11:0]     n6_cur;
 reg             s7_valid;
-reg  [1775:0]   s7_window;
 reg  [15:0]     s7_len;
 reg             s7_pg;
 reg  [11:0]     s7_limit;
@@ -238,9 +457,22 @@ reg             s7_frag;
 reg  [7:0]      s7_proto;
 reg  [1:0]      s7_encap;
 reg  [255:0]    s7_o_addr;
-reg             s7_in_chain;
+reg             s7_l4_ok;
+reg  [31:0]     s7_o_ports;
+reg  [23:0]     s7_vsid;
+reg  [7:0]      s7_flowid;
+reg             s7_nx_eth;
+reg             n7_run;
+reg             n7_inner_eth;
+reg  [11:0]     n7_inner_l2_off;
+reg             n7_inner_vlan_valid;
+reg  [11:0]     n7_inner_vlan;
+reg  [47:0]     n7_inner_mac;
+reg             n7_nx_v4;
+reg             n7_nx_v6;
+reg  [11:0]     n7_cur;
+reg  [2:0]      n7_err;
 reg             s8_valid;
-reg  [1775:0]   s8_window;
 reg  [15:0]     s8_len;
 reg             s8_pg;
 reg  [11:0]     s8_limit;
@@ -260,18 +492,25 @@ reg             s8_frag;
 reg  [7:0]      s8_proto;
 reg  [1:0]      s8_encap;
 reg  [255:0]    s8_o_addr;
-reg             s8_in_chain;
-reg  [15:0]     s8_x;
+reg             s8_l4_ok;
+reg  [31:0]     s8_o_ports;
+reg  [23:0]     s8_vsid;
+reg  [7:0]      s8_flowid;
+reg             s8_inner_eth;
+reg  [11:0]     s8_inner_l2_off;
+reg             s8_inner_vlan_valid;
+reg  [11:0]     s8_inner_vlan;
+reg  [47:0]     s8_inner_mac;
 reg             n8_run;
-wire [11:0]     w8_ext_hl;
-reg             n8_frag;
-reg  [7:0]      n8_proto;
-reg  [1:0]      n8_encap;
-reg  [11:0]     n8_cur;
-reg             n8_in_chain;
+reg             n8_inner_v4;
+reg             n8_inner_v6;
+reg  [11:0]     n8_inner_l3_off;
+reg  [7:0]      n8_inner_proto;
+reg  [255:0]    n8_i_addr;
+wire [11:0]     w8_ip_hl;
 reg  [2:0]      n8_err;
+reg  [11:0]     n8_cur;
 reg             s9_valid;
-reg  [1775:0]   s9_window;
 reg  [15:0]     s9_len;
 reg             s9_pg;
 reg  [11:0]     s9_limit;
@@ -281,8 +520,6 @@ reg             s9_eth;
 reg             s9_vlan_valid;
 reg  [11:0]     s9_vlan;
 reg  [47:0]     s9_mac;
-reg             s9_nx_v4;
-reg             s9_nx_v6;
 reg  [11:0]     s9_cur;
 reg             s9_l3_v4;
 reg             s9_l3_v6;
@@ -291,21 +528,32 @@ reg             s9_frag;
 reg  [7:0]      s9_proto;
 reg  [1:0]      s9_encap;
 reg  [255:0]    s9_o_addr;
-reg             s9_in_chain;
+reg             s9_l4_ok;
+reg  [31:0]     s9_o_ports;
+reg  [23:0]     s9_vsid;
+reg  [7:0]      s9_flowid;
+reg             s9_inner_eth;
+reg  [11:0]     s9_inner_l2_off;
+reg             s9_inner_vlan_valid;
+reg  [11:0]     s9_inner_vlan;
+reg  [47:0]     s9_inner_mac;
+reg             s9_inner_v4;
+reg             s9_inner_v6;
+reg  [11:0]     s9_inner_l3_off;
+reg  [7:0]      s9_inner_proto;
+reg  [255:0]    s9_i_addr;
+reg             n9_inner_l4_ok;
+reg  [11:0]     n9_inner_l4_off;
+reg  [31:0]     n9_i_ports;
+reg  [2:0]      n9_err;
+reg             n9_run;
 reg             s10_valid;
-reg  [1775:0]   s10_window;
 reg  [15:0]     s10_len;
-reg             s10_pg;
-reg  [11:0]     s10_limit;
 reg  [2:0]      s10_err;
-reg             s10_run;
 reg             s10_eth;
 reg             s10_vlan_valid;
 reg  [11:0]     s10_vlan;
 reg  [47:0]     s10_mac;
-reg             s10_nx_v4;
-reg             s10_nx_v6;
-reg  [11:0]     s10_cur;
 reg             s10_l3_v4;
 reg             s10_l3_v6;
 reg  [11:0]     s10_l3_off;
@@ -313,320 +561,586 @@ reg             s10_frag;
 reg  [7:0]      s10_proto;
 reg  [1:0]      s10_encap;
 reg  [255:0]    s10_o_addr;
-reg             s10_in_chain;
-reg  [15:0]     s10_x;
-reg             n10_run;
-wire [11:0]     w10_ext_hl;
-reg             n10_frag;
-reg  [7:0]      n10_proto;
-reg  [1:0]      n10_encap;
-reg  [11:0]     n10_cur;
-reg             n10_in_chain;
-reg  [2:0]      n10_err;
-reg             s11_valid;
-reg  [1775:0]   s11_window;
-reg  [15:0]     s11_len;
-reg             s11_pg;
-reg  [11:0]     s11_limit;
-reg  [2:0]      s11_err;
-reg             s11_run;
-reg             s11_eth;
-reg             s11_vlan_valid;
-reg  [11:0]     s11_vlan;
-reg  [47:0]     s11_mac;
-reg             s11_nx_v4;
-reg             s11_nx_v6;
-reg  [11:0]     s11_cur;
-reg             s11_l3_v4;
-reg             s11_l3_v6;
-reg  [11:0]     s11_l3_off;
-reg             s11_frag;
-reg  [7:0]      s11_proto;
-reg  [1:0]      s11_encap;
-reg  [255:0]    s11_o_addr;
-reg             s11_in_chain;
-reg             s12_valid;
-reg  [1743:0]   s12_window;
-reg  [15:0]     s12_len;
-reg             s12_pg;
-reg  [11:0]     s12_limit;
-reg  [2:0]      s12_err;
-reg             s12_run;
-reg             s12_eth;
-reg             s12_vlan_valid;
-reg  [11:0]     s12_vlan;
-reg  [47:0]     s12_mac;
-reg             s12_nx_v4;
-reg             s12_nx_v6;
-reg  [11:0]     s12_cur;
-reg             s12_l3_v4;
-reg             s12_l3_v6;
-reg  [11:0]     s12_l3_off;
-reg             s12_frag;
-reg  [7:0]      s12_proto;
-reg  [1:0]      s12_encap;
-reg  [255:0]    s12_o_addr;
-reg             s12_in_chain;
-reg  [63:0]     s12_x;
-reg             n12_run;
-reg  [2:0]      n12_err;
-reg  [1:0]      n12_encap;
-reg             n12_l4_ok;
-reg  [31:0]     n12_o_ports;
-reg  [23:0]     n12_vsid;
-reg  [7:0]      n12_flowid;
-reg             n12_nx_eth;
-reg             n12_nx_v4;
-reg             n12_nx_v6;
-wire [2:0]      w12_gre_words;
-wire [11:0]     w12_gre_len;
-reg  [11:0]     n12_cur;
-reg             s13_valid;
-reg  [1743:0]   s13_window;
-reg  [15:0]     s13_len;
-reg             s13_pg;
-reg  [11:0]     s13_limit;
-reg  [2:0]      s13_err;
-reg             s13_run;
-reg             s13_eth;
-reg             s13_vlan_valid;
-reg  [11:0]     s13_vlan;
-reg  [47:0]     s13_mac;
-reg             s13_nx_v4;
-reg             s13_nx_v6;
-reg  [11:0]     s13_cur;
-reg             s13_l3_v4;
-reg             s13_l3_v6;
-reg  [11:0]     s13_l3_off;
-reg             s13_frag;
-reg  [7:0]      s13_proto;
-reg  [1:0]      s13_encap;
-reg  [255:0]    s13_o_addr;
-reg             s13_l4_ok;
-reg  [31:0]     s13_o_ports;
-reg  [23:0]     s13_vsid;
-reg  [7:0]      s13_flowid;
-reg             s13_nx_eth;
-reg             s14_valid;
-reg  [1743:0]   s14_window;
-reg  [15:0]     s14_len;
-reg             s14_pg;
-reg  [11:0]     s14_limit;
-reg  [2:0]      s14_err;
-reg             s14_run;
-reg             s14_eth;
-reg             s14_vlan_valid;
-reg  [11:0]     s14_vlan;
-reg  [47:0]     s14_mac;
-reg             s14_nx_v4;
-reg             s14_nx_v6;
-reg  [11:0]     s14_cur;
-reg             s14_l3_v4;
-reg             s14_l3_v6;
-reg  [11:0]     s14_l3_off;
-reg             s14_frag;
-reg  [7:0]      s14_proto;
-reg  [1:0]      s14_encap;
-reg  [255:0]    s14_o_addr;
-reg             s14_l4_ok;
-reg  [31:0]     s14_o_ports;
-reg  [23:0]     s14_vsid;
-reg  [7:0]      s14_flowid;
-reg             s14_nx_eth;
-reg  [143:0]    s14_x;
-reg             n14_run;
-reg             n14_inner_eth;
-reg  [11:0]     n14_inner_l2_off;
-reg             n14_inner_vlan_valid;
-reg  [11:0]     n14_inner_vlan;
-reg  [47:0]     n14_inner_mac;
-reg             n14_nx_v4;
-reg             n14_nx_v6;
-reg  [11:0]     n14_cur;
-reg  [2:0]      n14_err;
-reg             s15_valid;
-reg  [1743:0]   s15_window;
-reg  [15:0]     s15_len;
-reg             s15_pg;
-reg  [11:0]     s15_limit;
-reg  [2:0]      s15_err;
-reg             s15_run;
-reg             s15_eth;
-reg             s15_vlan_valid;
-reg  [11:0]     s15_vlan;
-reg  [47:0]     s15_mac;
-reg             s15_nx_v4;
-reg             s15_nx_v6;
-reg  [11:0]     s15_cur;
-reg             s15_l3_v4;
-reg             s15_l3_v6;
-reg  [11:0]     s15_l3_off;
-reg             s15_frag;
-reg  [7:0]      s15_proto;
-reg  [1:0]      s15_encap;
-reg  [255:0]    s15_o_addr;
-reg             s15_l4_ok;
-reg  [31:0]     s15_o_ports;
-reg  [23:0]     s15_vsid;
-reg  [7:0]      s15_flowid;
-reg             s15_inner_eth;
-reg  [11:0]     s15_inner_l2_off;
-reg             s15_inner_vlan_valid;
-reg  [11:0]     s15_inner_vlan;
-reg  [47:0]     s15_inner_mac;
-reg             s16_valid;
-reg  [1583:0]   s16_window;
-reg  [15:0]     s16_len;
-reg             s16_pg;
-reg  [11:0]     s16_limit;
-reg  [2:0]      s16_err;
-reg             s16_run;
-reg             s16_eth;
-reg             s16_vlan_valid;
-reg  [11:0]     s16_vlan;
-reg  [47:0]     s16_mac;
-reg             s16_nx_v4;
-reg             s16_nx_v6;
-reg  [11:0]     s16_cur;
-reg             s16_l3_v4;
-reg             s16_l3_v6;
-reg  [11:0]     s16_l3_off;
-reg             s16_frag;
-reg  [7:0]      s16_proto;
-reg  [1:0]      s16_encap;
-reg  [255:0]    s16_o_addr;
-reg             s16_l4_ok;
-reg  [31:0]     s16_o_ports;
-reg  [23:0]     s16_vsid;
-reg  [7:0]      s16_flowid;
-reg             s16_inner_eth;
-reg  [11:0]     s16_inner_l2_off;
-reg             s16_inner_vlan_valid;
-reg  [11:0]     s16_inner_vlan;
-reg  [47:0]     s16_inner_mac;
-reg  [319:0]    s16_x;
-reg             n16_run;
-reg             n16_inner_v4;
-reg             n16_inner_v6;
-reg  [11:0]     n16_inner_l3_off;
-reg  [7:0]      n16_inner_proto;
-reg  [255:0]    n16_i_addr;
-wire [11:0]     w16_ip_hl;
-reg  [2:0]      n16_err;
-reg  [11:0]     n16_cur;
-reg             s17_valid;
-reg  [1583:0]   s17_window;
-reg  [15:0]     s17_len;
-reg             s17_pg;
-reg  [11:0]     s17_limit;
-reg  [2:0]      s17_err;
-reg             s17_run;
-reg             s17_eth;
-reg             s17_vlan_valid;
-reg  [11:0]     s17_vlan;
-reg  [47:0]     s17_mac;
-reg  [11:0]     s17_cur;
-reg             s17_l3_v4;
-reg             s17_l3_v6;
-reg  [11:0]     s17_l3_off;
-reg             s17_frag;
-reg  [7:0]      s17_proto;
-reg  [1:0]      s17_encap;
-reg  [255:0]    s17_o_addr;
-reg             s17_l4_ok;
-reg  [31:0]     s17_o_ports;
-reg  [23:0]     s17_vsid;
-reg  [7:0]      s17_flowid;
-reg             s17_inner_eth;
-reg  [11:0]     s17_inner_l2_off;
-reg             s17_inner_vlan_valid;
-reg  [11:0]     s17_inner_vlan;
-reg  [47:0]     s17_inner_mac;
-reg             s17_inner_v4;
-reg             s17_inner_v6;
-reg  [11:0]     s17_inner_l3_off;
-reg  [7:0]      s17_inner_proto;
-reg  [255:0]    s17_i_addr;
-reg             s18_valid;
-reg  [15:0]     s18_len;
-reg             s18_pg;
-reg  [11:0]     s18_limit;
-reg  [2:0]      s18_err;
-reg             s18_run;
-reg             s18_eth;
-reg             s18_vlan_valid;
-reg  [11:0]     s18_vlan;
-reg  [47:0]     s18_mac;
-reg  [11:0]     s18_cur;
-reg             s18_l3_v4;
-reg             s18_l3_v6;
-reg  [11:0]     s18_l3_off;
-reg             s18_frag;
-reg  [7:0]      s18_proto;
-reg  [1:0]      s18_encap;
-reg  [255:0]    s18_o_addr;
-reg             s18_l4_ok;
-reg  [31:0]     s18_o_ports;
-reg  [23:0]     s18_vsid;
-reg  [7:0]      s18_flowid;
-reg             s18_inner_eth;
-reg  [11:0]     s18_inner_l2_off;
-reg             s18_inner_vlan_valid;
-reg  [11:0]     s18_inner_vlan;
-reg  [47:0]     s18_inner_mac;
-reg             s18_inner_v4;
-reg             s18_inner_v6;
-reg  [11:0]     s18_inner_l3_off;
-reg  [7:0]      s18_inner_proto;
-reg  [255:0]    s18_i_addr;
-reg  [31:0]     s18_x;
-reg             n18_inner_l4_ok;
-reg  [11:0]     n18_inner_l4_off;
-reg  [31:0]     n18_i_ports;
-reg  [2:0]      n18_err;
-reg             n18_run;
-reg             s19_valid;
-reg  [15:0]     s19_len;
-reg  [2:0]      s19_err;
-reg             s19_eth;
-reg             s19_vlan_valid;
-reg  [11:0]     s19_vlan;
-reg  [47:0]     s19_mac;
-reg             s19_l3_v4;
-reg             s19_l3_v6;
-reg  [11:0]     s19_l3_off;
-reg             s19_frag;
-reg  [7:0]      s19_proto;
-reg  [1:0]      s19_encap;
-reg  [255:0]    s19_o_addr;
-reg             s19_l4_ok;
-reg  [31:0]     s19_o_ports;
-reg  [23:0]     s19_vsid;
-reg  [7:0]      s19_flowid;
-reg             s19_inner_eth;
-reg  [11:0]     s19_inner_l2_off;
-reg             s19_inner_vlan_valid;
-reg  [11:0]     s19_inner_vlan;
-reg  [47:0]     s19_inner_mac;
-reg             s19_inner_v4;
-reg             s19_inner_v6;
-reg  [11:0]     s19_inner_l3_off;
-reg  [7:0]      s19_inner_proto;
-reg  [255:0]    s19_i_addr;
-reg             s19_inner_l4_ok;
-reg  [11:0]     s19_inner_l4_off;
-reg  [31:0]     s19_i_ports;
-reg  [4:0]      side_wr_ptr;  // written this cycle
-reg  [4:0]      side_rd_ptr;  // 18 words behind the write pointer
-reg  [35:0]     side_d19;
-reg  [35:0]     side_mem [0:31];  // side delayed by 19 cycles
+reg             s10_l4_ok;
+reg  [31:0]     s10_o_ports;
+reg  [23:0]     s10_vsid;
+reg  [7:0]      s10_flowid;
+reg             s10_inner_eth;
+reg  [11:0]     s10_inner_l2_off;
+reg             s10_inner_vlan_valid;
+reg  [11:0]     s10_inner_vlan;
+reg  [47:0]     s10_inner_mac;
+reg             s10_inner_v4;
+reg             s10_inner_v6;
+reg  [11:0]     s10_inner_l3_off;
+reg  [7:0]      s10_inner_proto;
+reg  [255:0]    s10_i_addr;
+reg             s10_inner_l4_ok;
+reg  [11:0]     s10_inner_l4_off;
+reg  [31:0]     s10_i_ports;
+reg  [3:0]      side_wr_ptr;  // written this cycle
+reg  [3:0]      side_rd_ptr;  // 9 words behind the write pointer
+reg  [35:0]     side_d10;
+reg  [35:0]     side_mem [0:15];  // side delayed by 10 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, s1_window[2047:1936], s2_x[311:272], s14_x[31:28], s14_x[95:48], s16_x[311:272], s17_window[31:0], s18_pg, n18_run, s19_l3_off[11:8], s19_inner_l2_off[11:8], s19_inner_l3_off[11:8], s19_inner_l4_off[11:8], 1'b0};
+wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8], s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
 
-assign w0_eth_type = {in_window[1951:1944], in_window[1943:1936]};
-assign w0_eth_type1 = {in_window[1919:1912], in_window[1911:1904]};
-assign w0_eth_type2 = {in_window[1887:1880], in_window[1879:1872]};
+// beat index of tap 0
+always @(posedge clk) begin
+    if (in_beat_valid) begin
+        if (in_beat_last) begin
+            tap0_index <= 6'd0;
+        end else if ((tap0_index != 6'd32)) begin
+            tap0_index <= (tap0_index + 6'd1);
+        end
+    end
+
+    if (rst) begin
+        tap0_index <= 6'd0;
+    end
+end
+
+// tap 1: the beat of 1 cycles ago
+always @(posedge clk) begin
+    tap1_valid <= in_beat_valid;
+    tap1_data <= in_beat_data;
+
+    if (rst) begin
+        tap1_valid <= 1'd0;
+    end
+end
+
+// tap 2: the beat of 2 cycles ago
+always @(posedge clk) begin
+    tap2_valid <= tap1_valid;
+    tap2_data <= tap1_data;
+
+    if (rst) begin
+        tap2_valid <= 1'd0;
+    end
+end
+
+// tap 3: the beat of 3 cycles ago
+always @(posedge clk) begin
+    tap3_valid <= tap2_valid;
+    tap3_data <= tap2_data;
+
+    if (rst) begin
+        tap3_valid <= 1'd0;
+    end
+end
+
+// tap 4: the beat of 4 cycles ago
+always @(posedge clk) begin
+    tap4_valid <= tap3_valid;
+    tap4_data <= tap3_data;
+
+    if (rst) begin
+        tap4_valid <= 1'd0;
+    end
+end
+
+// tap 5: the beat of 5 cycles ago
+always @(posedge clk) begin
+    tap5_valid <= tap4_valid;
+    tap5_data <= tap4_data;
+
+    if (rst) begin
+        tap5_valid <= 1'd0;
+    end
+end
+
+// tap 6: the beat of 6 cycles ago
+always @(posedge clk) begin
+    tap6_valid <= tap5_valid;
+    tap6_data <= tap5_data;
+
+    if (rst) begin
+        tap6_valid <= 1'd0;
+    end
+end
+
+// tap 7: the beat of 7 cycles ago
+always @(posedge clk) begin
+    tap7_valid <= tap6_valid;
+    tap7_data <= tap6_data;
+
+    if (rst) begin
+        tap7_valid <= 1'd0;
+    end
+end
+
+// tap 8: the beat of 8 cycles ago
+always @(posedge clk) begin
+    tap8_valid <= tap7_valid;
+    tap8_data <= tap7_data;
+
+    if (rst) begin
+        tap8_valid <= 1'd0;
+    end
+end
+
+// tap 9: the beat of 9 cycles ago
+always @(posedge clk) begin
+    tap9_valid <= tap8_valid;
+    tap9_data <= tap8_data;
+
+    if (rst) begin
+        tap9_valid <= 1'd0;
+    end
+end
+
+// tap 10: the beat of 10 cycles ago
+always @(posedge clk) begin
+    tap10_valid <= tap9_valid;
+    tap10_data <= tap9_data;
+
+    if (rst) begin
+        tap10_valid <= 1'd0;
+    end
+end
+
+assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
+assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'd1016));
+assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'd1008));
+assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])), ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])), ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])), ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])), ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])), ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])), ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])), ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])), ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])), ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
+
+// eth_bytes: bytes at tap 0
+always @(posedge clk) begin
+    eth_bytes <= eth_bytes_next;
+end
+
+// outer_l3_cur: cursor and state from tap 0, for tap 1
+always @(posedge clk) begin
+    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd33024) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd34984)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd33024) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd34984)) ? 10'd22 : 10'd18) : 10'd14));
+end
+
+assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
+assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
+assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'd1022));
+assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'd1018));
+assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])), (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])), (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])), (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])), (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])), (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])), (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])), (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])), (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])), (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
+
+// outer_l3_bytes: bytes at tap 1
+always @(posedge clk) begin
+    outer_l3_bytes <= outer_l3_bytes_next;
+end
+
+assign outer_l3_view = {outer_l3_bytes, 240'h0};
+
+// ipv6_ext0_cur: cursor and state from tap 1, for tap 2
+always @(posedge clk) begin
+    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, outer_l3_bytes_next[75:72], 2'd0}));
+end
+
+// o_addr_cur: cursor and state from tap 1, for tap 2
+always @(posedge clk) begin
+    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
+end
+
+// ipv6_ext0_walk: cursor and state from tap 1, for tap 2
+always @(posedge clk) begin
+    ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == 4'd6) & (((outer_l3_bytes_next[31:24] == 8'd0) | (outer_l3_bytes_next[31:24] == 8'd43)) | (outer_l3_bytes_next[31:24] == 8'd60)));
+end
+
+assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
+assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
+assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])), (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
+
+// ipv6_ext0_bytes: bytes at tap 2
+always @(posedge clk) begin
+    ipv6_ext0_bytes <= ipv6_ext0_bytes_next;
+end
+
+assign ipv6_ext0_view = ipv6_ext0_bytes;
+
+// ipv6_ext1_cur: cursor and state from tap 2, for tap 3
+always @(posedge clk) begin
+    ipv6_ext1_cur <= (ipv6_ext0_walk ? ((ipv6_ext0_cur + 10'd8) + {ipv6_ext0_bytes_next[6:0], 3'd0}) : ipv6_ext0_cur);
+end
+
+// ipv6_ext1_walk: cursor and state from tap 2, for tap 3
+always @(posedge clk) begin
+    ipv6_ext1_walk <= (ipv6_ext0_walk & (((ipv6_ext0_bytes_next[15:8] == 8'd0) | (ipv6_ext0_bytes_next[15:8] == 8'd43)) | (ipv6_ext0_bytes_next[15:8] == 8'd60)));
+end
+
+assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
+assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
+assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])), (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
+
+// ipv6_ext1_bytes: bytes at tap 3
+always @(posedge clk) begin
+    ipv6_ext1_bytes <= ipv6_ext1_bytes_next;
+end
+
+assign ipv6_ext1_view = ipv6_ext1_bytes;
+
+// ipv6_ext2_cur: cursor and state from tap 3, for tap 4
+always @(posedge clk) begin
+    ipv6_ext2_cur <= (ipv6_ext1_walk ? ((ipv6_ext1_cur + 10'd8) + {ipv6_ext1_bytes_next[6:0], 3'd0}) : ipv6_ext1_cur);
+end
+
+// ipv6_ext2_walk: cursor and state from tap 3, for tap 4
+always @(posedge clk) begin
+    ipv6_ext2_walk <= (ipv6_ext1_walk & (((ipv6_ext1_bytes_next[15:8] == 8'd0) | (ipv6_ext1_bytes_next[15:8] == 8'd43)) | (ipv6_ext1_bytes_next[15:8] == 8'd60)));
+end
+
+assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
+assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
+assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])), (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
+
+// ipv6_ext2_bytes: bytes at tap 4
+always @(posedge clk) begin
+    ipv6_ext2_bytes <= ipv6_ext2_bytes_next;
+end
+
+assign ipv6_ext2_view = ipv6_ext2_bytes;
+
+// ipv6_ext3_cur: cursor and state from tap 4, for tap 5
+always @(posedge clk) begin
+    ipv6_ext3_cur <= (ipv6_ext2_walk ? ((ipv6_ext2_cur + 10'd8) + {ipv6_ext2_bytes_next[6:0], 3'd0}) : ipv6_ext2_cur);
+end
+
+// ipv6_ext3_walk: cursor and state from tap 4, for tap 5
+always @(posedge clk) begin
+    ipv6_ext3_walk <= (ipv6_ext2_walk & (((ipv6_ext2_bytes_next[15:8] == 8'd0) | (ipv6_ext2_bytes_next[15:8] == 8'd43)) | (ipv6_ext2_bytes_next[15:8] == 8'd60)));
+end
+
+assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
+assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
+assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])), (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
+
+// ipv6_ext3_bytes: bytes at tap 5
+always @(posedge clk) begin
+    ipv6_ext3_bytes <= ipv6_ext3_bytes_next;
+end
+
+assign ipv6_ext3_view = ipv6_ext3_bytes;
+
+// l4_cur: cursor and state from tap 5, for tap 6
+always @(posedge clk) begin
+    l4_cur <= (ipv6_ext3_walk ? ((ipv6_ext3_cur + 10'd8) + {ipv6_ext3_bytes_next[6:0], 3'd0}) : ipv6_ext3_cur);
+end
+
+// l4_walk: cursor and state from tap 5, for tap 6
+always @(posedge clk) begin
+    l4_walk <= (ipv6_ext3_walk & (((ipv6_ext3_bytes_next[15:8] == 8'd0) | (ipv6_ext3_bytes_next[15:8] == 8'd43)) | (ipv6_ext3_bytes_next[15:8] == 8'd60)));
+end
+
+assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
+assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
+assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'd1022));
+assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])), (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])), (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])), (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
+
+// l4_bytes: bytes at tap 6
+always @(posedge clk) begin
+    l4_bytes <= l4_bytes_next;
+end
+
+assign l4_view = {l4_bytes, 32'd0};
+
+// inner_eth_cur: cursor and state from tap 6, for tap 7
+always @(posedge clk) begin
+    inner_eth_cur <= (l4_cur + {5'd0, ((({2'd0, l4_bytes_next[31]} + {2'd0, l4_bytes_next[29]}) + {2'd0, l4_bytes_next[28]}) + 3'd1), 2'd0});
+end
+
+// inner_eth_teb: cursor and state from tap 6, for tap 7
+always @(posedge clk) begin
+    inner_eth_teb <= ({l4_bytes_next[15:8], l4_bytes_next[7:0]} == 16'd25944);
+end
+
+assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'd1018));
+assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'd1014));
+assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'd1010));
+assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])), (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])), (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])), (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])), (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])), (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
+
+// inner_eth_bytes: bytes at tap 7
+always @(posedge clk) begin
+    inner_eth_bytes <= inner_eth_bytes_next;
+end
+
+assign inner_eth_view = {96'h0, inner_eth_bytes};
+
+// inner_l3_cur: cursor and state from tap 7, for tap 8
+always @(posedge clk) begin
+    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == 16'd33024) ? 10'd18 : 10'd14)) : inner_eth_cur);
+end
+
+assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
+assign inner_l3_bytes_at1 = (tap8_valid & (inner_l3_cur == 10'd2));
+assign inner_l3_bytes_at2 = (tap8_valid & (inner_l3_cur == 10'd4));
+assign inner_l3_bytes_at3 = (tap8_valid & (inner_l3_cur == 10'd6));
+assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'd1022));
+assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'd1020));
+assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'd1018));
+assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'd1016));
+assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])), ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])), ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])), ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])), ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])), ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])), ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])), ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])), ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])), ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
+
+// inner_l3_bytes: bytes at tap 8
+always @(posedge clk) begin
+    inner_l3_bytes <= inner_l3_bytes_next;
+end
+
+assign inner_l3_view = {inner_l3_bytes, 240'h0};
+
+// inner_l4_cur: cursor and state from tap 8, for tap 9
+always @(posedge clk) begin
+    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
+end
+
+// i_addr_cur: cursor and state from tap 8, for tap 9
+always @(posedge clk) begin
+    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
+end
+
+assign inner_l4_view = 32'd0;
+
+always @(posedge clk) begin
+    first_beat_d1 <= (tap0_index == 6'd0);
+end
+
+always @(posedge clk) begin
+    first_beat_d2 <= first_beat_d1;
+end
+
+always @(posedge clk) begin
+    first_beat_d3 <= first_beat_d2;
+end
+
+always @(posedge clk) begin
+    first_beat_d4 <= first_beat_d3;
+end
+
+always @(posedge clk) begin
+    first_beat_d5 <= first_beat_d4;
+end
+
+always @(posedge clk) begin
+    first_beat_d6 <= first_beat_d5;
+end
+
+always @(posedge clk) begin
+    first_beat_d7 <= first_beat_d6;
+end
+
+always @(posedge clk) begin
+    first_beat_d8 <= first_beat_d7;
+end
+
+always @(posedge clk) begin
+    first_beat_d9 <= first_beat_d8;
+end
+
+always @(posedge clk) begin
+    first_beat_d10 <= first_beat_d9;
+end
+
+// late_mac: bytes 0-5 of a first beat
+always @(posedge clk) begin
+    if ((tap10_valid & first_beat_d10)) begin
+        late_mac <= {tap10_data[7:0], tap10_data[15:8], tap10_data[23:16], tap10_data[31:24], tap10_data[39:32], tap10_data[47:40]};
+    end
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d1 <= o_addr_cur;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d2 <= late_o_addr_cur_d1;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d3 <= late_o_addr_cur_d2;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d4 <= late_o_addr_cur_d3;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d5 <= late_o_addr_cur_d4;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d6 <= late_o_addr_cur_d5;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d7 <= late_o_addr_cur_d6;
+end
+
+always @(posedge clk) begin
+    late_o_addr_cur_d8 <= late_o_addr_cur_d7;
+end
+
+assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
+assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
+assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1022));
+assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1018));
+assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1014));
+assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1010));
+assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1006));
+assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1002));
+assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'd998));
+assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'd994));
+assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])), (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])), (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])), (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])), (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])), (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])), (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])), (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])), (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])), (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])), (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])), (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])), (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])), (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])), (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])), (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])), (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])), (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])), (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])), (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])), (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])), (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])), (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])), (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])), (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])), (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])), (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])), (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])), (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])), (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])), (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])), (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
+
+// late_o_addr: bytes at tap 10
+always @(posedge clk) begin
+    late_o_addr <= late_o_addr_next;
+end
+
+always @(posedge clk) begin
+    late_o_ports_cur_d1 <= l4_cur;
+end
+
+always @(posedge clk) begin
+    late_o_ports_cur_d2 <= late_o_ports_cur_d1;
+end
+
+always @(posedge clk) begin
+    late_o_ports_cur_d3 <= late_o_ports_cur_d2;
+end
+
+always @(posedge clk) begin
+    late_o_ports_cur_d4 <= late_o_ports_cur_d3;
+end
+
+assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
+assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
+assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'd1022));
+assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])), (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])), (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])), (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
+
+// late_o_ports: bytes at tap 10
+always @(posedge clk) begin
+    late_o_ports <= late_o_ports_next;
+end
+
+always @(posedge clk) begin
+    late_vsid_cur_d1 <= l4_cur;
+end
+
+always @(posedge clk) begin
+    late_vsid_cur_d2 <= late_vsid_cur_d1;
+end
+
+always @(posedge clk) begin
+    late_vsid_cur_d3 <= late_vsid_cur_d2;
+end
+
+always @(posedge clk) begin
+    late_vsid_cur_d4 <= late_vsid_cur_d3;
+end
+
+assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
+assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'd1022));
+assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'd1018));
+assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])), (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])), (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
+
+// late_vsid: bytes at tap 10
+always @(posedge clk) begin
+    late_vsid <= late_vsid_next;
+end
+
+always @(posedge clk) begin
+    late_flowid_cur_d1 <= l4_cur;
+end
+
+always @(posedge clk) begin
+    late_flowid_cur_d2 <= late_flowid_cur_d1;
+end
+
+always @(posedge clk) begin
+    late_flowid_cur_d3 <= late_flowid_cur_d2;
+end
+
+always @(posedge clk) begin
+    late_flowid_cur_d4 <= late_flowid_cur_d3;
+end
+
+assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'd1018));
+assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'd1022));
+assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
+
+// late_flowid: bytes at tap 10
+always @(posedge clk) begin
+    late_flowid <= late_flowid_next;
+end
+
+always @(posedge clk) begin
+    late_inner_mac_cur_d1 <= inner_eth_cur;
+end
+
+always @(posedge clk) begin
+    late_inner_mac_cur_d2 <= late_inner_mac_cur_d1;
+end
+
+always @(posedge clk) begin
+    late_inner_mac_cur_d3 <= late_inner_mac_cur_d2;
+end
+
+assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
+assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
+assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd1022));
+assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])), (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])), (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])), (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])), (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])), (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
+
+// late_inner_mac: bytes at tap 10
+always @(posedge clk) begin
+    late_inner_mac <= late_inner_mac_next;
+end
+
+always @(posedge clk) begin
+    late_i_addr_cur_d1 <= i_addr_cur;
+end
+
+assign late_i_addr_at0 = (tap10_valid & (late_i_addr_cur_d1 == 10'd0));
+assign late_i_addr_at1 = (tap10_valid & (late_i_addr_cur_d1 == 10'd2));
+assign late_i_addr_at2 = (tap10_valid & (late_i_addr_cur_d1 == 10'd4));
+assign late_i_addr_at3 = (tap10_valid & (late_i_addr_cur_d1 == 10'd6));
+assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1022));
+assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1020));
+assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1018));
+assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1016));
+assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1014));
+assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1012));
+assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1010));
+assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1008));
+assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1006));
+assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1004));
+assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1002));
+assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1000));
+assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'd998));
+assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'd996));
+assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'd994));
+assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])), ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])), ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])), ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])), ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])), ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])), ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])), ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])), ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])), ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])), ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])), ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])), ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])), ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])), ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])), ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])), ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])), ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])), ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])), ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])), ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])), ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])), ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])), ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])), ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])), ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])), ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])), ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])), ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])), ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])), ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])), ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
+
+// late_i_addr: bytes at tap 10
+always @(posedge clk) begin
+    late_i_addr <= late_i_addr_next;
+end
+
+always @(posedge clk) begin
+    late_i_ports_cur_d1 <= inner_l4_cur;
+end
+
+assign late_i_ports_at0 = (tap10_valid & (late_i_ports_cur_d1 == 10'd0));
+assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
+assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
+assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
+assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'd1022));
+assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])), ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])), ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])), ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
+
+// late_i_ports: bytes at tap 10
+always @(posedge clk) begin
+    late_i_ports <= late_i_ports_next;
+end
+
+assign eth_view = {96'h0, eth_bytes};
+assign w0_eth_type = {eth_view[79:72], eth_view[71:64]};
+assign w0_eth_type1 = {eth_view[47:40], eth_view[39:32]};
+assign w0_eth_type2 = {eth_view[15:8], eth_view[7:0]};
 
 always @* begin
     n0_limit = ((in_len < {7'd0, in_max_header_bytes}) ? in_len[11:0] : {3'd0, in_max_header_bytes});
@@ -635,7 +1149,7 @@ always @* begin
     n0_eth = 1'd0;
     n0_vlan_valid = 1'd0;
     n0_vlan = 12'd0;
-    n0_mac = {in_window[2047:2040], in_window[2039:2032], in_window[2031:2024], in_window[2023:2016], in_window[2015:2008], in_window[2007:2000]};
+    n0_mac = {eth_view[175:168], eth_view[167:160], eth_view[159:152], eth_view[151:144], eth_view[143:136], eth_view[135:128]};
     n0_nx_v4 = 1'd0;
     n0_nx_v6 = 1'd0;
     n0_cur = 12'd0;
@@ -656,7 +1170,7 @@ always @* begin
         n0_nx_v6 = (w0_eth_type1 == 16'd34525);
         n0_run = ((w0_eth_type1 == 16'd2048) | (w0_eth_type1 == 16'd34525));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {in_window[1931:1928], in_window[1927:1920]};
+        n0_vlan = {eth_view[59:56], eth_view[55:48]};
     end else if ((in_len < 16'd22)) begin
         n0_err = 3'd1;
     end else begin
@@ -666,14 +1180,13 @@ always @* begin
         n0_nx_v6 = (w0_eth_type2 == 16'd34525);
         n0_run = ((w0_eth_type2 == 16'd2048) | (w0_eth_type2 == 16'd34525));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {in_window[1899:1896], in_window[1895:1888]};
+        n0_vlan = {eth_view[27:24], eth_view[23:16]};
     end
 end
 
 // stage 1
 always @(posedge clk) begin
     s1_valid <= in_valid;
-    s1_window <= in_window;
     s1_len <= in_len;
     s1_pg <= in_parse_gre;
     s1_limit <= n0_limit;
@@ -692,85 +1205,125 @@ always @(posedge clk) begin
     end
 end
 
+assign w1_ip_hl = {6'd0, outer_l3_view[315:312], 2'd0};
+
+always @* begin
+    n1_run = s1_run;
+    n1_cur = s1_cur;
+    n1_err = s1_err;
+    n1_l3_v4 = 1'd0;
+    n1_l3_v6 = 1'd0;
+    n1_l3_off = 12'd0;
+    n1_frag = 1'd0;
+    n1_proto = 8'd0;
+    n1_encap = 2'd0;
+    n1_o_addr = 256'h0;
+    n1_in_chain = 1'd0;
+    if ((s1_run & s1_nx_v4)) begin
+        if (((s1_cur + 12'd20) <= s1_limit)) begin
+            if (((outer_l3_view[319:316] != 4'd4) | (outer_l3_view[315:312] < 4'd5))) begin
+                n1_err = 3'd4;
+                n1_run = 1'd0;
+            end else if (((s1_cur + w1_ip_hl) <= s1_limit)) begin
+                n1_l3_v4 = 1'd1;
+                n1_l3_off = s1_cur;
+                n1_proto = outer_l3_view[247:240];
+                n1_frag = (|{outer_l3_view[269:264], outer_l3_view[263:256]});
+                n1_o_addr = {outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], 192'h0};
+                n1_cur = (s1_cur + w1_ip_hl);
+                if ((|{outer_l3_view[269:264], outer_l3_view[263:256]})) begin
+                    n1_run = 1'd0;
+                    if (((outer_l3_view[247:240] == 8'd47) & s1_pg)) begin
+                        n1_encap = 2'd1;
+                    end
+                end
+            end else begin
+                n1_err = (({4'd0, (s1_cur + w1_ip_hl)} > s1_len) ? 3'd1 : 3'd2);
+                n1_run = 1'd0;
+            end
+        end else begin
+            n1_err = (({4'd0, (s1_cur + 12'd20)} > s1_len) ? 3'd1 : 3'd2);
+            n1_run = 1'd0;
+        end
+    end
+    if ((s1_run & s1_nx_v6)) begin
+        if (((s1_cur + 12'd40) <= s1_limit)) begin
+            if ((outer_l3_view[319:316] != 4'd6)) begin
+                n1_err = 3'd4;
+                n1_run = 1'd0;
+            end else begin
+                n1_l3_v6 = 1'd1;
+                n1_l3_off = s1_cur;
+                n1_proto = outer_l3_view[271:264];
+                n1_in_chain = ((((outer_l3_view[271:264] == 8'd0) | (outer_l3_view[271:264] == 8'd43)) | (outer_l3_view[271:264] == 8'd60)) | (outer_l3_view[271:264] == 8'd44));
+                n1_o_addr = {outer_l3_view[255:248], outer_l3_view[247:240], outer_l3_view[239:232], outer_l3_view[231:224], outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], outer_l3_view[159:152], outer_l3_view[151:144], outer_l3_view[143:136], outer_l3_view[135:128], outer_l3_view[127:120], outer_l3_view[119:112], outer_l3_view[111:104], outer_l3_view[103:96], outer_l3_view[95:88], outer_l3_view[87:80], outer_l3_view[79:72], outer_l3_view[71:64], outer_l3_view[63:56], outer_l3_view[55:48], outer_l3_view[47:40], outer_l3_view[39:32], outer_l3_view[31:24], outer_l3_view[23:16], outer_l3_view[15:8], outer_l3_view[7:0]};
+                n1_cur = (s1_cur + 12'd40);
+            end
+        end else begin
+            n1_err = (({4'd0, (s1_cur + 12'd40)} > s1_len) ? 3'd1 : 3'd2);
+            n1_run = 1'd0;
+        end
+    end
+end
+
 // stage 2
 always @(posedge clk) begin
     s2_valid <= s1_valid;
-    s2_window <= s1_window[1775:0];
     s2_len <= s1_len;
     s2_pg <= s1_pg;
     s2_limit <= s1_limit;
-    s2_err <= s1_err;
-    s2_run <= s1_run;
+    s2_err <= n1_err;
+    s2_run <= n1_run;
     s2_eth <= s1_eth;
     s2_vlan_valid <= s1_vlan_valid;
     s2_vlan <= s1_vlan;
     s2_mac <= s1_mac;
     s2_nx_v4 <= s1_nx_v4;
     s2_nx_v6 <= s1_nx_v6;
-    s2_cur <= s1_cur;
-    s2_x <= (s1_cur[4] ? (s1_cur[2] ? s1_window[1871:1552] : s1_window[1903:1584]) : s1_window[1935:1616]);
+    s2_cur <= n1_cur;
+    s2_l3_v4 <= n1_l3_v4;
+    s2_l3_v6 <= n1_l3_v6;
+    s2_l3_off <= n1_l3_off;
+    s2_frag <= n1_frag;
+    s2_proto <= n1_proto;
+    s2_encap <= n1_encap;
+    s2_o_addr <= n1_o_addr;
+    s2_in_chain <= n1_in_chain;
 
     if (rst) begin
         s2_valid <= 1'd0;
     end
 end
 
-assign w2_ip_hl = {6'd0, s2_x[315:312], 2'd0};
+assign w2_ext_hl = {({1'd0, ipv6_ext0_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n2_run = s2_run;
+    n2_frag = s2_frag;
+    n2_proto = s2_proto;
+    n2_encap = s2_encap;
     n2_cur = s2_cur;
+    n2_in_chain = s2_in_chain;
     n2_err = s2_err;
-    n2_l3_v4 = 1'd0;
-    n2_l3_v6 = 1'd0;
-    n2_l3_off = 12'd0;
-    n2_frag = 1'd0;
-    n2_proto = 8'd0;
-    n2_encap = 2'd0;
-    n2_o_addr = 256'h0;
-    n2_in_chain = 1'd0;
-    if ((s2_run & s2_nx_v4)) begin
-        if (((s2_cur + 12'd20) <= s2_limit)) begin
-            if (((s2_x[319:316] != 4'd4) | (s2_x[315:312] < 4'd5))) begin
-                n2_err = 3'd4;
+    if ((s2_run & s2_in_chain)) begin
+        if (((s2_cur + 12'd8) <= s2_limit)) begin
+            if ((s2_proto == 8'd44)) begin
+                n2_frag = 1'd1;
+                n2_proto = ipv6_ext0_view[15:8];
                 n2_run = 1'd0;
-            end else if (((s2_cur + w2_ip_hl) <= s2_limit)) begin
-                n2_l3_v4 = 1'd1;
-                n2_l3_off = s2_cur;
-                n2_proto = s2_x[247:240];
-                n2_frag = (|{s2_x[269:264], s2_x[263:256]});
-                n2_o_addr = {s2_x[223:216], s2_x[215:208], s2_x[207:200], s2_x[199:192], s2_x[191:184], s2_x[183:176], s2_x[175:168], s2_x[167:160], 192'h0};
-                n2_cur = (s2_cur + w2_ip_hl);
-                if ((|{s2_x[269:264], s2_x[263:256]})) begin
-                    n2_run = 1'd0;
-                    if (((s2_x[247:240] == 8'd47) & s2_pg)) begin
-                        n2_encap = 2'd1;
-                    end
+                if (((ipv6_ext0_view[15:8] == 8'd47) & s2_pg)) begin
+                    n2_encap = 2'd1;
                 end
+            end else if (((s2_cur + w2_ext_hl) <= s2_limit)) begin
+                n2_proto = ipv6_ext0_view[15:8];
+                n2_cur = (s2_cur + w2_ext_hl);
+                n2_in_chain = ((((ipv6_ext0_view[15:8] == 8'd0) | (ipv6_ext0_view[15:8] == 8'd43)) | (ipv6_ext0_view[15:8] == 8'd60)) | (ipv6_ext0_view[15:8] == 8'd44));
             end else begin
-                n2_err = (({4'd0, (s2_cur + w2_ip_hl)} > s2_len) ? 3'd1 : 3'd2);
+                n2_err = (({4'd0, (s2_cur + w2_ext_hl)} > s2_len) ? 3'd1 : 3'd2);
                 n2_run = 1'd0;
             end
         end else begin
-            n2_err = (({4'd0, (s2_cur + 12'd20)} > s2_len) ? 3'd1 : 3'd2);
-            n2_run = 1'd0;
-        end
-    end
-    if ((s2_run & s2_nx_v6)) begin
-        if (((s2_cur + 12'd40) <= s2_limit)) begin
-            if ((s2_x[319:316] != 4'd6)) begin
-                n2_err = 3'd4;
-                n2_run = 1'd0;
-            end else begin
-                n2_l3_v6 = 1'd1;
-                n2_l3_off = s2_cur;
-                n2_proto = s2_x[271:264];
-                n2_in_chain = ((((s2_x[271:264] == 8'd0) | (s2_x[271:264] == 8'd43)) | (s2_x[271:264] == 8'd60)) | (s2_x[271:264] == 8'd44));
-                n2_o_addr = {s2_x[255:248], s2_x[247:240], s2_x[239:232], s2_x[231:224], s2_x[223:216], s2_x[215:208], s2_x[207:200], s2_x[199:192], s2_x[191:184], s2_x[183:176], s2_x[175:168], s2_x[167:160], s2_x[159:152], s2_x[151:144], s2_x[143:136], s2_x[135:128], s2_x[127:120], s2_x[119:112], s2_x[111:104], s2_x[103:96], s2_x[95:88], s2_x[87:80], s2_x[79:72], s2_x[71:64], s2_x[63:56], s2_x[55:48], s2_x[47:40], s2_x[39:32], s2_x[31:24], s2_x[23:16], s2_x[15:8], s2_x[7:0]};
-                n2_cur = (s2_cur + 12'd40);
-            end
-        end else begin
-            n2_err = (({4'd0, (s2_cur + 12'd40)} > s2_len) ? 3'd1 : 3'd2);
+            n2_err = (({4'd0, (s2_cur + 12'd8)} > s2_len) ? 3'd1 : 3'd2);
             n2_run = 1'd0;
         end
     end
@@ -779,7 +1332,6 @@ end
 // stage 3
 always @(posedge clk) begin
     s3_valid <= s2_valid;
-    s3_window <= s2_window;
     s3_len <= s2_len;
     s3_pg <= s2_pg;
     s3_limit <= s2_limit;
@@ -792,13 +1344,13 @@ always @(posedge clk) begin
     s3_nx_v4 <= s2_nx_v4;
     s3_nx_v6 <= s2_nx_v6;
     s3_cur <= n2_cur;
-    s3_l3_v4 <= n2_l3_v4;
-    s3_l3_v6 <= n2_l3_v6;
-    s3_l3_off <= n2_l3_off;
+    s3_l3_v4 <= s2_l3_v4;
+    s3_l3_v6 <= s2_l3_v6;
+    s3_l3_off <= s2_l3_off;
     s3_frag <= n2_frag;
     s3_proto <= n2_proto;
     s3_encap <= n2_encap;
-    s3_o_addr <= n2_o_addr;
+    s3_o_addr <= s2_o_addr;
     s3_in_chain <= n2_in_chain;
 
     if (rst) begin
@@ -806,38 +1358,70 @@ always @(posedge clk) begin
     end
 end
 
+assign w3_ext_hl = {({1'd0, ipv6_ext1_view[7:0]} + 9'd1), 3'd0};
+
+always @* begin
+    n3_run = s3_run;
+    n3_frag = s3_frag;
+    n3_proto = s3_proto;
+    n3_encap = s3_encap;
+    n3_cur = s3_cur;
+    n3_in_chain = s3_in_chain;
+    n3_err = s3_err;
+    if ((s3_run & s3_in_chain)) begin
+        if (((s3_cur + 12'd8) <= s3_limit)) begin
+            if ((s3_proto == 8'd44)) begin
+                n3_frag = 1'd1;
+                n3_proto = ipv6_ext1_view[15:8];
+                n3_run = 1'd0;
+                if (((ipv6_ext1_view[15:8] == 8'd47) & s3_pg)) begin
+                    n3_encap = 2'd1;
+                end
+            end else if (((s3_cur + w3_ext_hl) <= s3_limit)) begin
+                n3_proto = ipv6_ext1_view[15:8];
+                n3_cur = (s3_cur + w3_ext_hl);
+                n3_in_chain = ((((ipv6_ext1_view[15:8] == 8'd0) | (ipv6_ext1_view[15:8] == 8'd43)) | (ipv6_ext1_view[15:8] == 8'd60)) | (ipv6_ext1_view[15:8] == 8'd44));
+            end else begin
+                n3_err = (({4'd0, (s3_cur + w3_ext_hl)} > s3_len) ? 3'd1 : 3'd2);
+                n3_run = 1'd0;
+            end
+        end else begin
+            n3_err = (({4'd0, (s3_cur + 12'd8)} > s3_len) ? 3'd1 : 3'd2);
+            n3_run = 1'd0;
+        end
+    end
+end
+
 // stage 4
 always @(posedge clk) begin
     s4_valid <= s3_valid;
-    s4_window <= s3_window;
     s4_len <= s3_len;
     s4_pg <= s3_pg;
     s4_limit <= s3_limit;
-    s4_err <= s3_err;
-    s4_run <= s3_run;
+    s4_err <= n3_err;
+    s4_run <= n3_run;
     s4_eth <= s3_eth;
     s4_vlan_valid <= s3_vlan_valid;
     s4_vlan <= s3_vlan;
     s4_mac <= s3_mac;
     s4_nx_v4 <= s3_nx_v4;
     s4_nx_v6 <= s3_nx_v6;
-    s4_cur <= s3_cur;
+    s4_cur <= n3_cur;
     s4_l3_v4 <= s3_l3_v4;
     s4_l3_v6 <= s3_l3_v6;
     s4_l3_off <= s3_l3_off;
-    s4_frag <= s3_frag;
-    s4_proto <= s3_proto;
-    s4_encap <= s3_encap;
+    s4_frag <= n3_frag;
+    s4_proto <= n3_proto;
+    s4_encap <= n3_encap;
     s4_o_addr <= s3_o_addr;
-    s4_in_chain <= s3_in_chain;
-    s4_x <= (s3_cur[3] ? (s3_cur[2] ? s3_window[1551:1536] : s3_window[1583:1568]) : s3_window[1615:1600]);
+    s4_in_chain <= n3_in_chain;
 
     if (rst) begin
         s4_valid <= 1'd0;
     end
 end
 
-assign w4_ext_hl = {({1'd0, s4_x[7:0]} + 9'd1), 3'd0};
+assign w4_ext_hl = {({1'd0, ipv6_ext2_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n4_run = s4_run;
@@ -851,15 +1435,15 @@ always @* begin
         if (((s4_cur + 12'd8) <= s4_limit)) begin
             if ((s4_proto == 8'd44)) begin
                 n4_frag = 1'd1;
-                n4_proto = s4_x[15:8];
+                n4_proto = ipv6_ext2_view[15:8];
                 n4_run = 1'd0;
-                if (((s4_x[15:8] == 8'd47) & s4_pg)) begin
+                if (((ipv6_ext2_view[15:8] == 8'd47) & s4_pg)) begin
                     n4_encap = 2'd1;
                 end
             end else if (((s4_cur + w4_ext_hl) <= s4_limit)) begin
-                n4_proto = s4_x[15:8];
+                n4_proto = ipv6_ext2_view[15:8];
                 n4_cur = (s4_cur + w4_ext_hl);
-                n4_in_chain = ((((s4_x[15:8] == 8'd0) | (s4_x[15:8] == 8'd43)) | (s4_x[15:8] == 8'd60)) | (s4_x[15:8] == 8'd44));
+                n4_in_chain = ((((ipv6_ext2_view[15:8] == 8'd0) | (ipv6_ext2_view[15:8] == 8'd43)) | (ipv6_ext2_view[15:8] == 8'd60)) | (ipv6_ext2_view[15:8] == 8'd44));
             end else begin
                 n4_err = (({4'd0, (s4_cur + w4_ext_hl)} > s4_len) ? 3'd1 : 3'd2);
                 n4_run = 1'd0;
@@ -874,7 +1458,6 @@ end
 // stage 5
 always @(posedge clk) begin
     s5_valid <= s4_valid;
-    s5_window <= s4_window;
     s5_len <= s4_len;
     s5_pg <= s4_pg;
     s5_limit <= s4_limit;
@@ -901,66 +1484,131 @@ always @(posedge clk) begin
     end
 end
 
+assign w5_ext_hl = {({1'd0, ipv6_ext3_view[7:0]} + 9'd1), 3'd0};
+
+always @* begin
+    n5_run = s5_run;
+    n5_frag = s5_frag;
+    n5_proto = s5_proto;
+    n5_encap = s5_encap;
+    n5_cur = s5_cur;
+    n5_in_chain = s5_in_chain;
+    n5_err = s5_err;
+    if ((s5_run & s5_in_chain)) begin
+        if (((s5_cur + 12'd8) <= s5_limit)) begin
+            if ((s5_proto == 8'd44)) begin
+                n5_frag = 1'd1;
+                n5_proto = ipv6_ext3_view[15:8];
+                n5_run = 1'd0;
+                if (((ipv6_ext3_view[15:8] == 8'd47) & s5_pg)) begin
+                    n5_encap = 2'd1;
+                end
+            end else if (((s5_cur + w5_ext_hl) <= s5_limit)) begin
+                n5_proto = ipv6_ext3_view[15:8];
+                n5_cur = (s5_cur + w5_ext_hl);
+                n5_in_chain = ((((ipv6_ext3_view[15:8] == 8'd0) | (ipv6_ext3_view[15:8] == 8'd43)) | (ipv6_ext3_view[15:8] == 8'd60)) | (ipv6_ext3_view[15:8] == 8'd44));
+            end else begin
+                n5_err = (({4'd0, (s5_cur + w5_ext_hl)} > s5_len) ? 3'd1 : 3'd2);
+                n5_run = 1'd0;
+            end
+        end else begin
+            n5_err = (({4'd0, (s5_cur + 12'd8)} > s5_len) ? 3'd1 : 3'd2);
+            n5_run = 1'd0;
+        end
+    end
+end
+
 // stage 6
 always @(posedge clk) begin
     s6_valid <= s5_valid;
-    s6_window <= s5_window;
     s6_len <= s5_len;
     s6_pg <= s5_pg;
     s6_limit <= s5_limit;
-    s6_err <= s5_err;
-    s6_run <= s5_run;
+    s6_err <= n5_err;
+    s6_run <= n5_run;
     s6_eth <= s5_eth;
     s6_vlan_valid <= s5_vlan_valid;
     s6_vlan <= s5_vlan;
     s6_mac <= s5_mac;
     s6_nx_v4 <= s5_nx_v4;
     s6_nx_v6 <= s5_nx_v6;
-    s6_cur <= s5_cur;
+    s6_cur <= n5_cur;
     s6_l3_v4 <= s5_l3_v4;
     s6_l3_v6 <= s5_l3_v6;
     s6_l3_off <= s5_l3_off;
-    s6_frag <= s5_frag;
-    s6_proto <= s5_proto;
-    s6_encap <= s5_encap;
+    s6_frag <= n5_frag;
+    s6_proto <= n5_proto;
+    s6_encap <= n5_encap;
     s6_o_addr <= s5_o_addr;
-    s6_in_chain <= s5_in_chain;
-    s6_x <= (s5_cur[7] ? (s5_cur[6] ? (s5_cur[5] ? (s5_cur[4] ? (s5_cur[2] ? s5_window[79:64] : s5_window[111:96]) : (s5_cur[3] ? (s5_cur[2] ? s5_window[143:128] : s5_window[175:160]) : (s5_cur[2] ? s5_window[207:192] : s5_window[239:224]))) : (s5_cur[4] ? (s5_cur[3] ? (s5_cur[2] ? s5_window[271:256] : s5_window[303:288]) : (s5_cur[2] ? s5_window[335:320] : s5_window[367:352])) : (s5_cur[3] ? (s5_cur[2] ? s5_window[399:384] : s5_window[431:416]) : (s5_cur[2] ? s5_window[463:448] : s5_window[495:480])))) : (s5_cur[5] ? (s5_cur[4] ? (s5_cur[3] ? (s5_cur[2] ? s5_window[527:512] : s5_window[559:544]) : (s5_cur[2] ? s5_window[591:576] : s5_window[623:608])) : (s5_cur[3] ? (s5_cur[2] ? s5_window[655:640] : s5_window[687:672]) : (s5_cur[2] ? s5_window[719:704] : s5_window[751:736]))) : (s5_cur[4] ? (s5_cur[3] ? (s5_cur[2] ? s5_window[783:768] : s5_window[815:800]) : (s5_cur[2] ? s5_window[847:832] : s5_window[879:864])) : (s5_cur[3] ? (s5_cur[2] ? s5_window[911:896] : s5_window[943:928]) : (s5_cur[2] ? s5_window[975:960] : s5_window[1007:992]))))) : (s5_cur[6] ? (s5_cur[5] ? (s5_cur[4] ? (s5_cur[3] ? (s5_cur[2] ? s5_window[1039:1024] : s5_window[1071:1056]) : (s5_cur[2] ? s5_window[1103:1088] : s5_window[1135:1120])) : (s5_cur[3] ? (s5_cur[2] ? s5_window[1167:1152] : s5_window[1199:1184]) : (s5_cur[2] ? s5_window[1231:1216] : s5_window[1263:1248]))) : (s5_cur[4] ? (s5_cur[3] ? (s5_cur[2] ? s5_window[1295:1280] : s5_window[1327:1312]) : (s5_cur[2] ? s5_window[1359:1344] : s5_window[1391:1376])) : (s5_cur[3] ? (s5_cur[2] ? s5_window[1423:1408] : s5_window[1455:1440]) : (s5_cur[2] ? s5_window[1487:1472] : s5_window[1519:1504])))) : s5_window[1551:1536]));
+    s6_in_chain <= n5_in_chain;
 
     if (rst) begin
         s6_valid <= 1'd0;
     end
 end
 
-assign w6_ext_hl = {({1'd0, s6_x[7:0]} + 9'd1), 3'd0};
+assign w6_gre_words = ((({2'd0, l4_view[63]} + {2'd0, l4_view[61]}) + {2'd0, l4_view[60]}) + 3'd1);
+assign w6_gre_len = {7'd0, w6_gre_words, 2'd0};
 
 always @* begin
     n6_run = s6_run;
-    n6_frag = s6_frag;
-    n6_proto = s6_proto;
-    n6_encap = s6_encap;
-    n6_cur = s6_cur;
-    n6_in_chain = s6_in_chain;
     n6_err = s6_err;
-    if ((s6_run & s6_in_chain)) begin
-        if (((s6_cur + 12'd8) <= s6_limit)) begin
-            if ((s6_proto == 8'd44)) begin
-                n6_frag = 1'd1;
-                n6_proto = s6_x[15:8];
-                n6_run = 1'd0;
-                if (((s6_x[15:8] == 8'd47) & s6_pg)) begin
-                    n6_encap = 2'd1;
-                end
-            end else if (((s6_cur + w6_ext_hl) <= s6_limit)) begin
-                n6_proto = s6_x[15:8];
-                n6_cur = (s6_cur + w6_ext_hl);
-                n6_in_chain = ((((s6_x[15:8] == 8'd0) | (s6_x[15:8] == 8'd43)) | (s6_x[15:8] == 8'd60)) | (s6_x[15:8] == 8'd44));
+    n6_encap = s6_encap;
+    n6_nx_v4 = s6_nx_v4;
+    n6_nx_v6 = s6_nx_v6;
+    n6_cur = s6_cur;
+    n6_l4_ok = 1'd0;
+    n6_o_ports = {l4_view[63:56], l4_view[55:48], l4_view[47:40], l4_view[39:32]};
+    n6_vsid = 24'd0;
+    n6_flowid = 8'd0;
+    n6_nx_eth = 1'd0;
+    if (s6_run) begin
+        if (s6_in_chain) begin
+            n6_err = 3'd2;
+            n6_run = 1'd0;
+        end else if ((s6_proto == 8'd6)) begin
+            n6_run = 1'd0;
+            if (((s6_cur + 12'd20) <= s6_limit)) begin
+                n6_l4_ok = 1'd1;
             end else begin
-                n6_err = (({4'd0, (s6_cur + w6_ext_hl)} > s6_len) ? 3'd1 : 3'd2);
+                n6_err = (({4'd0, (s6_cur + 12'd20)} > s6_len) ? 3'd1 : 3'd2);
+                n6_run = 1'd0;
+            end
+        end else if ((s6_proto == 8'd17)) begin
+            n6_run = 1'd0;
+            if (((s6_cur + 12'd8) <= s6_limit)) begin
+                n6_l4_ok = 1'd1;
+            end else begin
+                n6_err = (({4'd0, (s6_cur + 12'd8)} > s6_len) ? 3'd1 : 3'd2);
+                n6_run = 1'd0;
+            end
+        end else if (((s6_proto == 8'd47) & s6_pg)) begin
+            n6_encap = 2'd1;
+            n6_nx_v4 = 1'd0;
+            n6_nx_v6 = 1'd0;
+            if (((s6_cur + 12'd4) <= s6_limit)) begin
+                if (((l4_view[50:48] != 3'd0) | l4_view[62])) begin
+                    n6_run = 1'd0;
+                end else if (((s6_cur + w6_gre_len) <= s6_limit)) begin
+                    if ((((l4_view[61] & ~l4_view[63]) & ~l4_view[60]) & ({l4_view[47:40], l4_view[39:32]} == 16'd25944))) begin
+                        n6_encap = 2'd2;
+                        n6_vsid = {l4_view[31:24], l4_view[23:16], l4_view[15:8]};
+                        n6_flowid = l4_view[7:0];
+                    end
+                    n6_cur = (s6_cur + w6_gre_len);
+                    n6_nx_eth = ({l4_view[47:40], l4_view[39:32]} == 16'd25944);
+                    n6_nx_v4 = ({l4_view[47:40], l4_view[39:32]} == 16'd2048);
+                    n6_nx_v6 = ({l4_view[47:40], l4_view[39:32]} == 16'd34525);
+                    n6_run = ((({l4_view[47:40], l4_view[39:32]} == 16'd25944) | ({l4_view[47:40], l4_view[39:32]} == 16'd2048)) | ({l4_view[47:40], l4_view[39:32]} == 16'd34525));
+                end else begin
+                    n6_err = (({4'd0, (s6_cur + w6_gre_len)} > s6_len) ? 3'd1 : 3'd2);
+                    n6_run = 1'd0;
+                end
+            end else begin
+                n6_err = (({4'd0, (s6_cur + 12'd4)} > s6_len) ? 3'd1 : 3'd2);
                 n6_run = 1'd0;
             end
         end else begin
-            n6_err = (({4'd0, (s6_cur + 12'd8)} > s6_len) ? 3'd1 : 3'd2);
             n6_run = 1'd0;
         end
     end
@@ -969,7 +1617,6 @@ end
 // stage 7
 always @(posedge clk) begin
     s7_valid <= s6_valid;
-    s7_window <= s6_window;
     s7_len <= s6_len;
     s7_pg <= s6_pg;
     s7_limit <= s6_limit;
@@ -979,39 +1626,86 @@ always @(posedge clk) begin
     s7_vlan_valid <= s6_vlan_valid;
     s7_vlan <= s6_vlan;
     s7_mac <= s6_mac;
-    s7_nx_v4 <= s6_nx_v4;
-    s7_nx_v6 <= s6_nx_v6;
+    s7_nx_v4 <= n6_nx_v4;
+    s7_nx_v6 <= n6_nx_v6;
     s7_cur <= n6_cur;
     s7_l3_v4 <= s6_l3_v4;
     s7_l3_v6 <= s6_l3_v6;
     s7_l3_off <= s6_l3_off;
-    s7_frag <= n6_frag;
-    s7_proto <= n6_proto;
+    s7_frag <= s6_frag;
+    s7_proto <= s6_proto;
     s7_encap <= n6_encap;
     s7_o_addr <= s6_o_addr;
-    s7_in_chain <= n6_in_chain;
+    s7_l4_ok <= n6_l4_ok;
+    s7_o_ports <= n6_o_ports;
+    s7_vsid <= n6_vsid;
+    s7_flowid <= n6_flowid;
+    s7_nx_eth <= n6_nx_eth;
 
     if (rst) begin
         s7_valid <= 1'd0;
     end
 end
 
+always @* begin
+    n7_run = s7_run;
+    n7_nx_v4 = s7_nx_v4;
+    n7_nx_v6 = s7_nx_v6;
+    n7_cur = s7_cur;
+    n7_err = s7_err;
+    n7_inner_eth = 1'd0;
+    n7_inner_l2_off = 12'd0;
+    n7_inner_vlan_valid = 1'd0;
+    n7_inner_vlan = 12'd0;
+    n7_inner_mac = 48'h0;
+    if ((s7_run & s7_nx_eth)) begin
+        if (((s7_cur + 12'd14) <= s7_limit)) begin
+            if (({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd33024)) begin
+                if (((s7_cur + 12'd18) <= s7_limit)) begin
+                    n7_inner_vlan_valid = 1'd1;
+                    n7_inner_vlan = {inner_eth_view[27:24], inner_eth_view[23:16]};
+                    n7_inner_eth = 1'd1;
+                    n7_inner_l2_off = s7_cur;
+                    n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
+                    n7_cur = (s7_cur + 12'd18);
+                    n7_nx_v4 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd2048);
+                    n7_nx_v6 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd34525);
+                    n7_run = (({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd2048) | ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd34525));
+                end else begin
+                    n7_err = (({4'd0, (s7_cur + 12'd18)} > s7_len) ? 3'd1 : 3'd2);
+                    n7_run = 1'd0;
+                end
+            end else begin
+                n7_inner_eth = 1'd1;
+                n7_inner_l2_off = s7_cur;
+                n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
+                n7_cur = (s7_cur + 12'd14);
+                n7_nx_v4 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd2048);
+                n7_nx_v6 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd34525);
+                n7_run = (({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd2048) | ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd34525));
+            end
+        end else begin
+            n7_err = (({4'd0, (s7_cur + 12'd14)} > s7_len) ? 3'd1 : 3'd2);
+            n7_run = 1'd0;
+        end
+    end
+end
+
 // stage 8
 always @(posedge clk) begin
     s8_valid <= s7_valid;
-    s8_window <= s7_window;
     s8_len <= s7_len;
     s8_pg <= s7_pg;
     s8_limit <= s7_limit;
-    s8_err <= s7_err;
-    s8_run <= s7_run;
+    s8_err <= n7_err;
+    s8_run <= n7_run;
     s8_eth <= s7_eth;
     s8_vlan_valid <= s7_vlan_valid;
     s8_vlan <= s7_vlan;
     s8_mac <= s7_mac;
-    s8_nx_v4 <= s7_nx_v4;
-    s8_nx_v6 <= s7_nx_v6;
-    s8_cur <= s7_cur;
+    s8_nx_v4 <= n7_nx_v4;
+    s8_nx_v6 <= n7_nx_v6;
+    s8_cur <= n7_cur;
     s8_l3_v4 <= s7_l3_v4;
     s8_l3_v6 <= s7_l3_v6;
     s8_l3_off <= s7_l3_off;
@@ -1019,43 +1713,69 @@ always @(posedge clk) begin
     s8_proto <= s7_proto;
     s8_encap <= s7_encap;
     s8_o_addr <= s7_o_addr;
-    s8_in_chain <= s7_in_chain;
-    s8_x <= (s7_cur[7] ? (s7_cur[6] ? (s7_cur[5] ? (s7_cur[4] ? (s7_cur[2] ? s7_window[79:64] : s7_window[111:96]) : (s7_cur[3] ? (s7_cur[2] ? s7_window[143:128] : s7_window[175:160]) : (s7_cur[2] ? s7_window[207:192] : s7_window[239:224]))) : (s7_cur[4] ? (s7_cur[3] ? (s7_cur[2] ? s7_window[271:256] : s7_window[303:288]) : (s7_cur[2] ? s7_window[335:320] : s7_window[367:352])) : (s7_cur[3] ? (s7_cur[2] ? s7_window[399:384] : s7_window[431:416]) : (s7_cur[2] ? s7_window[463:448] : s7_window[495:480])))) : (s7_cur[5] ? (s7_cur[4] ? (s7_cur[3] ? (s7_cur[2] ? s7_window[527:512] : s7_window[559:544]) : (s7_cur[2] ? s7_window[591:576] : s7_window[623:608])) : (s7_cur[3] ? (s7_cur[2] ? s7_window[655:640] : s7_window[687:672]) : (s7_cur[2] ? s7_window[719:704] : s7_window[751:736]))) : (s7_cur[4] ? (s7_cur[3] ? (s7_cur[2] ? s7_window[783:768] : s7_window[815:800]) : (s7_cur[2] ? s7_window[847:832] : s7_window[879:864])) : (s7_cur[3] ? (s7_cur[2] ? s7_window[911:896] : s7_window[943:928]) : (s7_cur[2] ? s7_window[975:960] : s7_window[1007:992]))))) : (s7_cur[5] ? (s7_cur[4] ? (s7_cur[3] ? (s7_cur[2] ? s7_window[1039:1024] : s7_window[1071:1056]) : (s7_cur[2] ? s7_window[1103:1088] : s7_window[1135:1120])) : (s7_cur[3] ? (s7_cur[2] ? s7_window[1167:1152] : s7_window[1199:1184]) : (s7_cur[2] ? s7_window[1231:1216] : s7_window[1263:1248]))) : (s7_cur[4] ? (s7_cur[3] ? (s7_cur[2] ? s7_window[1295:1280] : s7_window[1327:1312]) : (s7_cur[2] ? s7_window[1359:1344] : s7_window[1391:1376])) : (s7_cur[3] ? (s7_cur[2] ? s7_window[1423:1408] : s7_window[1455:1440]) : s7_window[1487:1472]))));
+    s8_l4_ok <= s7_l4_ok;
+    s8_o_ports <= s7_o_ports;
+    s8_vsid <= s7_vsid;
+    s8_flowid <= s7_flowid;
+    s8_inner_eth <= n7_inner_eth;
+    s8_inner_l2_off <= n7_inner_l2_off;
+    s8_inner_vlan_valid <= n7_inner_vlan_valid;
+    s8_inner_vlan <= n7_inner_vlan;
+    s8_inner_mac <= n7_inner_mac;
 
     if (rst) begin
         s8_valid <= 1'd0;
     end
 end
 
-assign w8_ext_hl = {({1'd0, s8_x[7:0]} + 9'd1), 3'd0};
+assign w8_ip_hl = {6'd0, inner_l3_view[315:312], 2'd0};
 
 always @* begin
     n8_run = s8_run;
-    n8_frag = s8_frag;
-    n8_proto = s8_proto;
-    n8_encap = s8_encap;
-    n8_cur = s8_cur;
-    n8_in_chain = s8_in_chain;
     n8_err = s8_err;
-    if ((s8_run & s8_in_chain)) begin
-        if (((s8_cur + 12'd8) <= s8_limit)) begin
-            if ((s8_proto == 8'd44)) begin
-                n8_frag = 1'd1;
-                n8_proto = s8_x[15:8];
+    n8_cur = s8_cur;
+    n8_inner_v4 = 1'd0;
+    n8_inner_v6 = 1'd0;
+    n8_inner_l3_off = 12'd0;
+    n8_inner_proto = 8'd0;
+    n8_i_addr = 256'h0;
+    if ((s8_run & s8_nx_v4)) begin
+        if (((s8_cur + 12'd20) <= s8_limit)) begin
+            if (((inner_l3_view[319:316] != 4'd4) | (inner_l3_view[315:312] < 4'd5))) begin
+                n8_err = 3'd4;
                 n8_run = 1'd0;
-                if (((s8_x[15:8] == 8'd47) & s8_pg)) begin
-                    n8_encap = 2'd1;
+            end else if (((s8_cur + w8_ip_hl) <= s8_limit)) begin
+                n8_inner_v4 = 1'd1;
+                n8_inner_l3_off = s8_cur;
+                n8_inner_proto = inner_l3_view[247:240];
+                n8_i_addr = {inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], 192'h0};
+                n8_cur = (s8_cur + w8_ip_hl);
+                if ((|{inner_l3_view[269:264], inner_l3_view[263:256]})) begin
+                    n8_run = 1'd0;
                 end
-            end else if (((s8_cur + w8_ext_hl) <= s8_limit)) begin
-                n8_proto = s8_x[15:8];
-                n8_cur = (s8_cur + w8_ext_hl);
-                n8_in_chain = ((((s8_x[15:8] == 8'd0) | (s8_x[15:8] == 8'd43)) | (s8_x[15:8] == 8'd60)) | (s8_x[15:8] == 8'd44));
             end else begin
-                n8_err = (({4'd0, (s8_cur + w8_ext_hl)} > s8_len) ? 3'd1 : 3'd2);
+                n8_err = (({4'd0, (s8_cur + w8_ip_hl)} > s8_len) ? 3'd1 : 3'd2);
                 n8_run = 1'd0;
             end
         end else begin
-            n8_err = (({4'd0, (s8_cur + 12'd8)} > s8_len) ? 3'd1 : 3'd2);
+            n8_err = (({4'd0, (s8_cur + 12'd20)} > s8_len) ? 3'd1 : 3'd2);
+            n8_run = 1'd0;
+        end
+    end
+    if ((s8_run & s8_nx_v6)) begin
+        if (((s8_cur + 12'd40) <= s8_limit)) begin
+            if ((inner_l3_view[319:316] != 4'd6)) begin
+                n8_err = 3'd4;
+                n8_run = 1'd0;
+            end else begin
+                n8_inner_v6 = 1'd1;
+                n8_inner_l3_off = s8_cur;
+                n8_inner_proto = inner_l3_view[271:264];
+                n8_i_addr = {inner_l3_view[255:248], inner_l3_view[247:240], inner_l3_view[239:232], inner_l3_view[231:224], inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], inner_l3_view[159:152], inner_l3_view[151:144], inner_l3_view[143:136], inner_l3_view[135:128], inner_l3_view[127:120], inner_l3_view[119:112], inner_l3_view[111:104], inner_l3_view[103:96], inner_l3_view[95:88], inner_l3_view[87:80], inner_l3_view[79:72], inner_l3_view[71:64], inner_l3_view[63:56], inner_l3_view[55:48], inner_l3_view[47:40], inner_l3_view[39:32], inner_l3_view[31:24], inner_l3_view[23:16], inner_l3_view[15:8], inner_l3_view[7:0]};
+                n8_cur = (s8_cur + 12'd40);
+            end
+        end else begin
+            n8_err = (({4'd0, (s8_cur + 12'd40)} > s8_len) ? 3'd1 : 3'd2);
             n8_run = 1'd0;
         end
     end
@@ -1064,7 +1784,6 @@ end
 // stage 9
 always @(posedge clk) begin
     s9_valid <= s8_valid;
-    s9_window <= s8_window;
     s9_len <= s8_len;
     s9_pg <= s8_pg;
     s9_limit <= s8_limit;
@@ -1074,39 +1793,70 @@ always @(posedge clk) begin
     s9_vlan_valid <= s8_vlan_valid;
     s9_vlan <= s8_vlan;
     s9_mac <= s8_mac;
-    s9_nx_v4 <= s8_nx_v4;
-    s9_nx_v6 <= s8_nx_v6;
     s9_cur <= n8_cur;
     s9_l3_v4 <= s8_l3_v4;
     s9_l3_v6 <= s8_l3_v6;
     s9_l3_off <= s8_l3_off;
-    s9_frag <= n8_frag;
-    s9_proto <= n8_proto;
-    s9_encap <= n8_encap;
+    s9_frag <= s8_frag;
+    s9_proto <= s8_proto;
+    s9_encap <= s8_encap;
     s9_o_addr <= s8_o_addr;
-    s9_in_chain <= n8_in_chain;
+    s9_l4_ok <= s8_l4_ok;
+    s9_o_ports <= s8_o_ports;
+    s9_vsid <= s8_vsid;
+    s9_flowid <= s8_flowid;
+    s9_inner_eth <= s8_inner_eth;
+    s9_inner_l2_off <= s8_inner_l2_off;
+    s9_inner_vlan_valid <= s8_inner_vlan_valid;
+    s9_inner_vlan <= s8_inner_vlan;
+    s9_inner_mac <= s8_inner_mac;
+    s9_inner_v4 <= n8_inner_v4;
+    s9_inner_v6 <= n8_inner_v6;
+    s9_inner_l3_off <= n8_inner_l3_off;
+    s9_inner_proto <= n8_inner_proto;
+    s9_i_addr <= n8_i_addr;
 
     if (rst) begin
         s9_valid <= 1'd0;
     end
 end
 
+always @* begin
+    n9_err = s9_err;
+    n9_run = s9_run;
+    n9_inner_l4_ok = 1'd0;
+    n9_inner_l4_off = 12'd0;
+    n9_i_ports = {inner_l4_view[31:24], inner_l4_view[23:16], inner_l4_view[15:8], inner_l4_view[7:0]};
+    if (s9_run) begin
+        if ((s9_inner_proto == 8'd6)) begin
+            if (((s9_cur + 12'd20) <= s9_limit)) begin
+                n9_inner_l4_ok = 1'd1;
+                n9_inner_l4_off = s9_cur;
+            end else begin
+                n9_err = (({4'd0, (s9_cur + 12'd20)} > s9_len) ? 3'd1 : 3'd2);
+                n9_run = 1'd0;
+            end
+        end else if ((s9_inner_proto == 8'd17)) begin
+            if (((s9_cur + 12'd8) <= s9_limit)) begin
+                n9_inner_l4_ok = 1'd1;
+                n9_inner_l4_off = s9_cur;
+            end else begin
+                n9_err = (({4'd0, (s9_cur + 12'd8)} > s9_len) ? 3'd1 : 3'd2);
+                n9_run = 1'd0;
+            end
+        end
+    end
+end
+
 // stage 10
 always @(posedge clk) begin
     s10_valid <= s9_valid;
-    s10_window <= s9_window;
     s10_len <= s9_len;
-    s10_pg <= s9_pg;
-    s10_limit <= s9_limit;
-    s10_err <= s9_err;
-    s10_run <= s9_run;
+    s10_err <= n9_err;
     s10_eth <= s9_eth;
     s10_vlan_valid <= s9_vlan_valid;
     s10_vlan <= s9_vlan;
     s10_mac <= s9_mac;
-    s10_nx_v4 <= s9_nx_v4;
-    s10_nx_v6 <= s9_nx_v6;
-    s10_cur <= s9_cur;
     s10_l3_v4 <= s9_l3_v4;
     s10_l3_v6 <= s9_l3_v6;
     s10_l3_off <= s9_l3_off;
@@ -1114,613 +1864,75 @@ always @(posedge clk) begin
     s10_proto <= s9_proto;
     s10_encap <= s9_encap;
     s10_o_addr <= s9_o_addr;
-    s10_in_chain <= s9_in_chain;
-    s10_x <= (s9_cur[7] ? (s9_cur[6] ? (s9_cur[5] ? (s9_cur[4] ? (s9_cur[2] ? s9_window[79:64] : s9_window[111:96]) : (s9_cur[3] ? (s9_cur[2] ? s9_window[143:128] : s9_window[175:160]) : (s9_cur[2] ? s9_window[207:192] : s9_window[239:224]))) : (s9_cur[4] ? (s9_cur[3] ? (s9_cur[2] ? s9_window[271:256] : s9_window[303:288]) : (s9_cur[2] ? s9_window[335:320] : s9_window[367:352])) : (s9_cur[3] ? (s9_cur[2] ? s9_window[399:384] : s9_window[431:416]) : (s9_cur[2] ? s9_window[463:448] : s9_window[495:480])))) : (s9_cur[5] ? (s9_cur[4] ? (s9_cur[3] ? (s9_cur[2] ? s9_window[527:512] : s9_window[559:544]) : (s9_cur[2] ? s9_window[591:576] : s9_window[623:608])) : (s9_cur[3] ? (s9_cur[2] ? s9_window[655:640] : s9_window[687:672]) : (s9_cur[2] ? s9_window[719:704] : s9_window[751:736]))) : (s9_cur[4] ? (s9_cur[3] ? (s9_cur[2] ? s9_window[783:768] : s9_window[815:800]) : (s9_cur[2] ? s9_window[847:832] : s9_window[879:864])) : (s9_cur[3] ? (s9_cur[2] ? s9_window[911:896] : s9_window[943:928]) : (s9_cur[2] ? s9_window[975:960] : s9_window[1007:992]))))) : (s9_cur[5] ? (s9_cur[4] ? (s9_cur[3] ? (s9_cur[2] ? s9_window[1039:1024] : s9_window[1071:1056]) : (s9_cur[2] ? s9_window[1103:1088] : s9_window[1135:1120])) : (s9_cur[3] ? (s9_cur[2] ? s9_window[1167:1152] : s9_window[1199:1184]) : (s9_cur[2] ? s9_window[1231:1216] : s9_window[1263:1248]))) : (s9_cur[4] ? (s9_cur[3] ? (s9_cur[2] ? s9_window[1295:1280] : s9_window[1327:1312]) : (s9_cur[2] ? s9_window[1359:1344] : s9_window[1391:1376])) : s9_window[1423:1408])));
+    s10_l4_ok <= s9_l4_ok;
+    s10_o_ports <= s9_o_ports;
+    s10_vsid <= s9_vsid;
+    s10_flowid <= s9_flowid;
+    s10_inner_eth <= s9_inner_eth;
+    s10_inner_l2_off <= s9_inner_l2_off;
+    s10_inner_vlan_valid <= s9_inner_vlan_valid;
+    s10_inner_vlan <= s9_inner_vlan;
+    s10_inner_mac <= s9_inner_mac;
+    s10_inner_v4 <= s9_inner_v4;
+    s10_inner_v6 <= s9_inner_v6;
+    s10_inner_l3_off <= s9_inner_l3_off;
+    s10_inner_proto <= s9_inner_proto;
+    s10_i_addr <= s9_i_addr;
+    s10_inner_l4_ok <= n9_inner_l4_ok;
+    s10_inner_l4_off <= n9_inner_l4_off;
+    s10_i_ports <= n9_i_ports;
 
     if (rst) begin
         s10_valid <= 1'd0;
     end
 end
 
-assign w10_ext_hl = {({1'd0, s10_x[7:0]} + 9'd1), 3'd0};
+assign out_valid = s10_valid;
 
-always @* begin
-    n10_run = s10_run;
-    n10_frag = s10_frag;
-    n10_proto = s10_proto;
-    n10_encap = s10_encap;
-    n10_cur = s10_cur;
-    n10_in_chain = s10_in_chain;
-    n10_err = s10_err;
-    if ((s10_run & s10_in_chain)) begin
-        if (((s10_cur + 12'd8) <= s10_limit)) begin
-            if ((s10_proto == 8'd44)) begin
-                n10_frag = 1'd1;
-                n10_proto = s10_x[15:8];
-                n10_run = 1'd0;
-                if (((s10_x[15:8] == 8'd47) & s10_pg)) begin
-                    n10_encap = 2'd1;
-                end
-            end else if (((s10_cur + w10_ext_hl) <= s10_limit)) begin
-                n10_proto = s10_x[15:8];
-                n10_cur = (s10_cur + w10_ext_hl);
-                n10_in_chain = ((((s10_x[15:8] == 8'd0) | (s10_x[15:8] == 8'd43)) | (s10_x[15:8] == 8'd60)) | (s10_x[15:8] == 8'd44));
-            end else begin
-                n10_err = (({4'd0, (s10_cur + w10_ext_hl)} > s10_len) ? 3'd1 : 3'd2);
-                n10_run = 1'd0;
-            end
-        end else begin
-            n10_err = (({4'd0, (s10_cur + 12'd8)} > s10_len) ? 3'd1 : 3'd2);
-            n10_run = 1'd0;
-        end
-    end
-end
-
-// stage 11
-always @(posedge clk) begin
-    s11_valid <= s10_valid;
-    s11_window <= s10_window;
-    s11_len <= s10_len;
-    s11_pg <= s10_pg;
-    s11_limit <= s10_limit;
-    s11_err <= n10_err;
-    s11_run <= n10_run;
-    s11_eth <= s10_eth;
-    s11_vlan_valid <= s10_vlan_valid;
-    s11_vlan <= s10_vlan;
-    s11_mac <= s10_mac;
-    s11_nx_v4 <= s10_nx_v4;
-    s11_nx_v6 <= s10_nx_v6;
-    s11_cur <= n10_cur;
-    s11_l3_v4 <= s10_l3_v4;
-    s11_l3_v6 <= s10_l3_v6;
-    s11_l3_off <= s10_l3_off;
-    s11_frag <= n10_frag;
-    s11_proto <= n10_proto;
-    s11_encap <= n10_encap;
-    s11_o_addr <= s10_o_addr;
-    s11_in_chain <= n10_in_chain;
-
-    if (rst) begin
-        s11_valid <= 1'd0;
-    end
-end
-
-// stage 12
-always @(posedge clk) begin
-    s12_valid <= s11_valid;
-    s12_window <= s11_window[1743:0];
-    s12_len <= s11_len;
-    s12_pg <= s11_pg;
-    s12_limit <= s11_limit;
-    s12_err <= s11_err;
-    s12_run <= s11_run;
-    s12_eth <= s11_eth;
-    s12_vlan_valid <= s11_vlan_valid;
-    s12_vlan <= s11_vlan;
-    s12_mac <= s11_mac;
-    s12_nx_v4 <= s11_nx_v4;
-    s12_nx_v6 <= s11_nx_v6;
-    s12_cur <= s11_cur;
-    s12_l3_v4 <= s11_l3_v4;
-    s12_l3_v6 <= s11_l3_v6;
-    s12_l3_off <= s11_l3_off;
-    s12_frag <= s11_frag;
-    s12_proto <= s11_proto;
-    s12_encap <= s11_encap;
-    s12_o_addr <= s11_o_addr;
-    s12_in_chain <= s11_in_chain;
-    s12_x <= (s11_cur[7] ? (s11_cur[6] ? (s11_cur[5] ? (s11_cur[4] ? (s11_cur[3] ? {s11_window[47:0], 16'd0} : (s11_cur[2] ? s11_window[79:16] : s11_window[111:48])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[143:80] : s11_window[175:112]) : (s11_cur[2] ? s11_window[207:144] : s11_window[239:176]))) : (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[271:208] : s11_window[303:240]) : (s11_cur[2] ? s11_window[335:272] : s11_window[367:304])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[399:336] : s11_window[431:368]) : (s11_cur[2] ? s11_window[463:400] : s11_window[495:432])))) : (s11_cur[5] ? (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[527:464] : s11_window[559:496]) : (s11_cur[2] ? s11_window[591:528] : s11_window[623:560])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[655:592] : s11_window[687:624]) : (s11_cur[2] ? s11_window[719:656] : s11_window[751:688]))) : (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[783:720] : s11_window[815:752]) : (s11_cur[2] ? s11_window[847:784] : s11_window[879:816])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[911:848] : s11_window[943:880]) : (s11_cur[2] ? s11_window[975:912] : s11_window[1007:944]))))) : (s11_cur[6] ? (s11_cur[5] ? (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[1039:976] : s11_window[1071:1008]) : (s11_cur[2] ? s11_window[1103:1040] : s11_window[1135:1072])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[1167:1104] : s11_window[1199:1136]) : (s11_cur[2] ? s11_window[1231:1168] : s11_window[1263:1200]))) : (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[1295:1232] : s11_window[1327:1264]) : (s11_cur[2] ? s11_window[1359:1296] : s11_window[1391:1328])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[1423:1360] : s11_window[1455:1392]) : (s11_cur[2] ? s11_window[1487:1424] : s11_window[1519:1456])))) : (s11_cur[4] ? (s11_cur[3] ? (s11_cur[2] ? s11_window[1551:1488] : s11_window[1583:1520]) : (s11_cur[2] ? s11_window[1615:1552] : s11_window[1647:1584])) : (s11_cur[3] ? (s11_cur[2] ? s11_window[1679:1616] : s11_window[1711:1648]) : (s11_cur[2] ? s11_window[1743:1680] : s11_window[1775:1712])))));
-
-    if (rst) begin
-        s12_valid <= 1'd0;
-    end
-end
-
-assign w12_gre_words = ((({2'd0, s12_x[63]} + {2'd0, s12_x[61]}) + {2'd0, s12_x[60]}) + 3'd1);
-assign w12_gre_len = {7'd0, w12_gre_words, 2'd0};
-
-always @* begin
-    n12_run = s12_run;
-    n12_err = s12_err;
-    n12_encap = s12_encap;
-    n12_nx_v4 = s12_nx_v4;
-    n12_nx_v6 = s12_nx_v6;
-    n12_cur = s12_cur;
-    n12_l4_ok = 1'd0;
-    n12_o_ports = {s12_x[63:56], s12_x[55:48], s12_x[47:40], s12_x[39:32]};
-    n12_vsid = 24'd0;
-    n12_flowid = 8'd0;
-    n12_nx_eth = 1'd0;
-    if (s12_run) begin
-        if (s12_in_chain) begin
-            n12_err = 3'd2;
-            n12_run = 1'd0;
-        end else if ((s12_proto == 8'd6)) begin
-            n12_run = 1'd0;
-            if (((s12_cur + 12'd20) <= s12_limit)) begin
-                n12_l4_ok = 1'd1;
-            end else begin
-                n12_err = (({4'd0, (s12_cur + 12'd20)} > s12_len) ? 3'd1 : 3'd2);
-                n12_run = 1'd0;
-            end
-        end else if ((s12_proto == 8'd17)) begin
-            n12_run = 1'd0;
-            if (((s12_cur + 12'd8) <= s12_limit)) begin
-                n12_l4_ok = 1'd1;
-            end else begin
-                n12_err = (({4'd0, (s12_cur + 12'd8)} > s12_len) ? 3'd1 : 3'd2);
-                n12_run = 1'd0;
-            end
-        end else if (((s12_proto == 8'd47) & s12_pg)) begin
-            n12_encap = 2'd1;
-            n12_nx_v4 = 1'd0;
-            n12_nx_v6 = 1'd0;
-            if (((s12_cur + 12'd4) <= s12_limit)) begin
-                if (((s12_x[50:48] != 3'd0) | s12_x[62])) begin
-                    n12_run = 1'd0;
-                end else if (((s12_cur + w12_gre_len) <= s12_limit)) begin
-                    if ((((s12_x[61] & ~s12_x[63]) & ~s12_x[60]) & ({s12_x[47:40], s12_x[39:32]} == 16'd25944))) begin
-                        n12_encap = 2'd2;
-                        n12_vsid = {s12_x[31:24], s12_x[23:16], s12_x[15:8]};
-                        n12_flowid = s12_x[7:0];
-                    end
-                    n12_cur = (s12_cur + w12_gre_len);
-                    n12_nx_eth = ({s12_x[47:40], s12_x[39:32]} == 16'd25944);
-                    n12_nx_v4 = ({s12_x[47:40], s12_x[39:32]} == 16'd2048);
-                    n12_nx_v6 = ({s12_x[47:40], s12_x[39:32]} == 16'd34525);
-                    n12_run = ((({s12_x[47:40], s12_x[39:32]} == 16'd25944) | ({s12_x[47:40], s12_x[39:32]} == 16'd2048)) | ({s12_x[47:40], s12_x[39:32]} == 16'd34525));
-                end else begin
-                    n12_err = (({4'd0, (s12_cur + w12_gre_len)} > s12_len) ? 3'd1 : 3'd2);
-                    n12_run = 1'd0;
-                end
-            end else begin
-                n12_err = (({4'd0, (s12_cur + 12'd4)} > s12_len) ? 3'd1 : 3'd2);
-                n12_run = 1'd0;
-            end
-        end else begin
-            n12_run = 1'd0;
-        end
-    end
-end
-
-// stage 13
-always @(posedge clk) begin
-    s13_valid <= s12_valid;
-    s13_window <= s12_window;
-    s13_len <= s12_len;
-    s13_pg <= s12_pg;
-    s13_limit <= s12_limit;
-    s13_err <= n12_err;
-    s13_run <= n12_run;
-    s13_eth <= s12_eth;
-    s13_vlan_valid <= s12_vlan_valid;
-    s13_vlan <= s12_vlan;
-    s13_mac <= s12_mac;
-    s13_nx_v4 <= n12_nx_v4;
-    s13_nx_v6 <= n12_nx_v6;
-    s13_cur <= n12_cur;
-    s13_l3_v4 <= s12_l3_v4;
-    s13_l3_v6 <= s12_l3_v6;
-    s13_l3_off <= s12_l3_off;
-    s13_frag <= s12_frag;
-    s13_proto <= s12_proto;
-    s13_encap <= n12_encap;
-    s13_o_addr <= s12_o_addr;
-    s13_l4_ok <= n12_l4_ok;
-    s13_o_ports <= n12_o_ports;
-    s13_vsid <= n12_vsid;
-    s13_flowid <= n12_flowid;
-    s13_nx_eth <= n12_nx_eth;
-
-    if (rst) begin
-        s13_valid <= 1'd0;
-    end
-end
-
-// stage 14
-always @(posedge clk) begin
-    s14_valid <= s13_valid;
-    s14_window <= s13_window;
-    s14_len <= s13_len;
-    s14_pg <= s13_pg;
-    s14_limit <= s13_limit;
-    s14_err <= s13_err;
-    s14_run <= s13_run;
-    s14_eth <= s13_eth;
-    s14_vlan_valid <= s13_vlan_valid;
-    s14_vlan <= s13_vlan;
-    s14_mac <= s13_mac;
-    s14_nx_v4 <= s13_nx_v4;
-    s14_nx_v6 <= s13_nx_v6;
-    s14_cur <= s13_cur;
-    s14_l3_v4 <= s13_l3_v4;
-    s14_l3_v6 <= s13_l3_v6;
-    s14_l3_off <= s13_l3_off;
-    s14_frag <= s13_frag;
-    s14_proto <= s13_proto;
-    s14_encap <= s13_encap;
-    s14_o_addr <= s13_o_addr;
-    s14_l4_ok <= s13_l4_ok;
-    s14_o_ports <= s13_o_ports;
-    s14_vsid <= s13_vsid;
-    s14_flowid <= s13_flowid;
-    s14_nx_eth <= s13_nx_eth;
-    s14_x <= (s13_cur[7] ? (s13_cur[6] ? (s13_cur[5] ? (s13_cur[4] ? {s13_window[111:0], 32'd0} : (s13_cur[3] ? (s13_cur[2] ? s13_window[143:0] : s13_window[175:32]) : (s13_cur[2] ? s13_window[207:64] : s13_window[239:96]))) : (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[271:128] : s13_window[303:160]) : (s13_cur[2] ? s13_window[335:192] : s13_window[367:224])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[399:256] : s13_window[431:288]) : (s13_cur[2] ? s13_window[463:320] : s13_window[495:352])))) : (s13_cur[5] ? (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[527:384] : s13_window[559:416]) : (s13_cur[2] ? s13_window[591:448] : s13_window[623:480])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[655:512] : s13_window[687:544]) : (s13_cur[2] ? s13_window[719:576] : s13_window[751:608]))) : (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[783:640] : s13_window[815:672]) : (s13_cur[2] ? s13_window[847:704] : s13_window[879:736])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[911:768] : s13_window[943:800]) : (s13_cur[2] ? s13_window[975:832] : s13_window[1007:864]))))) : (s13_cur[6] ? (s13_cur[5] ? (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[1039:896] : s13_window[1071:928]) : (s13_cur[2] ? s13_window[1103:960] : s13_window[1135:992])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[1167:1024] : s13_window[1199:1056]) : (s13_cur[2] ? s13_window[1231:1088] : s13_window[1263:1120]))) : (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[1295:1152] : s13_window[1327:1184]) : (s13_cur[2] ? s13_window[1359:1216] : s13_window[1391:1248])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[1423:1280] : s13_window[1455:1312]) : (s13_cur[2] ? s13_window[1487:1344] : s13_window[1519:1376])))) : (s13_cur[4] ? (s13_cur[3] ? (s13_cur[2] ? s13_window[1551:1408] : s13_window[1583:1440]) : (s13_cur[2] ? s13_window[1615:1472] : s13_window[1647:1504])) : (s13_cur[3] ? (s13_cur[2] ? s13_window[1679:1536] : s13_window[1711:1568]) : s13_window[1743:1600]))));
-
-    if (rst) begin
-        s14_valid <= 1'd0;
-    end
-end
-
-always @* begin
-    n14_run = s14_run;
-    n14_nx_v4 = s14_nx_v4;
-    n14_nx_v6 = s14_nx_v6;
-    n14_cur = s14_cur;
-    n14_err = s14_err;
-    n14_inner_eth = 1'd0;
-    n14_inner_l2_off = 12'd0;
-    n14_inner_vlan_valid = 1'd0;
-    n14_inner_vlan = 12'd0;
-    n14_inner_mac = 48'h0;
-    if ((s14_run & s14_nx_eth)) begin
-        if (((s14_cur + 12'd14) <= s14_limit)) begin
-            if (({s14_x[47:40], s14_x[39:32]} == 16'd33024)) begin
-                if (((s14_cur + 12'd18) <= s14_limit)) begin
-                    n14_inner_vlan_valid = 1'd1;
-                    n14_inner_vlan = {s14_x[27:24], s14_x[23:16]};
-                    n14_inner_eth = 1'd1;
-                    n14_inner_l2_off = s14_cur;
-                    n14_inner_mac = {s14_x[143:136], s14_x[135:128], s14_x[127:120], s14_x[119:112], s14_x[111:104], s14_x[103:96]};
-                    n14_cur = (s14_cur + 12'd18);
-                    n14_nx_v4 = ({s14_x[15:8], s14_x[7:0]} == 16'd2048);
-                    n14_nx_v6 = ({s14_x[15:8], s14_x[7:0]} == 16'd34525);
-                    n14_run = (({s14_x[15:8], s14_x[7:0]} == 16'd2048) | ({s14_x[15:8], s14_x[7:0]} == 16'd34525));
-                end else begin
-                    n14_err = (({4'd0, (s14_cur + 12'd18)} > s14_len) ? 3'd1 : 3'd2);
-                    n14_run = 1'd0;
-                end
-            end else begin
-                n14_inner_eth = 1'd1;
-                n14_inner_l2_off = s14_cur;
-                n14_inner_mac = {s14_x[143:136], s14_x[135:128], s14_x[127:120], s14_x[119:112], s14_x[111:104], s14_x[103:96]};
-                n14_cur = (s14_cur + 12'd14);
-                n14_nx_v4 = ({s14_x[47:40], s14_x[39:32]} == 16'd2048);
-                n14_nx_v6 = ({s14_x[47:40], s14_x[39:32]} == 16'd34525);
-                n14_run = (({s14_x[47:40], s14_x[39:32]} == 16'd2048) | ({s14_x[47:40], s14_x[39:32]} == 16'd34525));
-            end
-        end else begin
-            n14_err = (({4'd0, (s14_cur + 12'd14)} > s14_len) ? 3'd1 : 3'd2);
-            n14_run = 1'd0;
-        end
-    end
-end
-
-// stage 15
-always @(posedge clk) begin
-    s15_valid <= s14_valid;
-    s15_window <= s14_window;
-    s15_len <= s14_len;
-    s15_pg <= s14_pg;
-    s15_limit <= s14_limit;
-    s15_err <= n14_err;
-    s15_run <= n14_run;
-    s15_eth <= s14_eth;
-    s15_vlan_valid <= s14_vlan_valid;
-    s15_vlan <= s14_vlan;
-    s15_mac <= s14_mac;
-    s15_nx_v4 <= n14_nx_v4;
-    s15_nx_v6 <= n14_nx_v6;
-    s15_cur <= n14_cur;
-    s15_l3_v4 <= s14_l3_v4;
-    s15_l3_v6 <= s14_l3_v6;
-    s15_l3_off <= s14_l3_off;
-    s15_frag <= s14_frag;
-    s15_proto <= s14_proto;
-    s15_encap <= s14_encap;
-    s15_o_addr <= s14_o_addr;
-    s15_l4_ok <= s14_l4_ok;
-    s15_o_ports <= s14_o_ports;
-    s15_vsid <= s14_vsid;
-    s15_flowid <= s14_flowid;
-    s15_inner_eth <= n14_inner_eth;
-    s15_inner_l2_off <= n14_inner_l2_off;
-    s15_inner_vlan_valid <= n14_inner_vlan_valid;
-    s15_inner_vlan <= n14_inner_vlan;
-    s15_inner_mac <= n14_inner_mac;
-
-    if (rst) begin
-        s15_valid <= 1'd0;
-    end
-end
-
-// stage 16
-always @(posedge clk) begin
-    s16_valid <= s15_valid;
-    s16_window <= s15_window[1583:0];
-    s16_len <= s15_len;
-    s16_pg <= s15_pg;
-    s16_limit <= s15_limit;
-    s16_err <= s15_err;
-    s16_run <= s15_run;
-    s16_eth <= s15_eth;
-    s16_vlan_valid <= s15_vlan_valid;
-    s16_vlan <= s15_vlan;
-    s16_mac <= s15_mac;
-    s16_nx_v4 <= s15_nx_v4;
-    s16_nx_v6 <= s15_nx_v6;
-    s16_cur <= s15_cur;
-    s16_l3_v4 <= s15_l3_v4;
-    s16_l3_v6 <= s15_l3_v6;
-    s16_l3_off <= s15_l3_off;
-    s16_frag <= s15_frag;
-    s16_proto <= s15_proto;
-    s16_encap <= s15_encap;
-    s16_o_addr <= s15_o_addr;
-    s16_l4_ok <= s15_l4_ok;
-    s16_o_ports <= s15_o_ports;
-    s16_vsid <= s15_vsid;
-    s16_flowid <= s15_flowid;
-    s16_inner_eth <= s15_inner_eth;
-    s16_inner_l2_off <= s15_inner_l2_off;
-    s16_inner_vlan_valid <= s15_inner_vlan_valid;
-    s16_inner_vlan <= s15_inner_vlan;
-    s16_inner_mac <= s15_inner_mac;
-    s16_x <= (s15_cur[7] ? (s15_cur[6] ? (s15_cur[5] ? (s15_cur[3] ? (s15_cur[2] ? {s15_window[159:0], 160'h0} : (s15_cur[1] ? {s15_window[175:0], 144'h0} : {s15_window[191:0], 128'h0})) : (s15_cur[2] ? (s15_cur[1] ? {s15_window[207:0], 112'h0} : {s15_window[223:0], 96'h0}) : (s15_cur[1] ? {s15_window[239:0], 80'h0} : {s15_window[255:0], 64'h0}))) : (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? {s15_window[271:0], 48'h0} : {s15_window[287:0], 32'd0}) : (s15_cur[1] ? {s15_window[303:0], 16'd0} : s15_window[319:0])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[335:16] : s15_window[351:32]) : (s15_cur[1] ? s15_window[367:48] : s15_window[383:64]))) : (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[399:80] : s15_window[415:96]) : (s15_cur[1] ? s15_window[431:112] : s15_window[447:128])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[463:144] : s15_window[479:160]) : (s15_cur[1] ? s15_window[495:176] : s15_window[511:192]))))) : (s15_cur[5] ? (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[527:208] : s15_window[543:224]) : (s15_cur[1] ? s15_window[559:240] : s15_window[575:256])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[591:272] : s15_window[607:288]) : (s15_cur[1] ? s15_window[623:304] : s15_window[639:320]))) : (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[655:336] : s15_window[671:352]) : (s15_cur[1] ? s15_window[687:368] : s15_window[703:384])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[719:400] : s15_window[735:416]) : (s15_cur[1] ? s15_window[751:432] : s15_window[767:448])))) : (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[783:464] : s15_window[799:480]) : (s15_cur[1] ? s15_window[815:496] : s15_window[831:512])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[847:528] : s15_window[863:544]) : (s15_cur[1] ? s15_window[879:560] : s15_window[895:576]))) : (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[911:592] : s15_window[927:608]) : (s15_cur[1] ? s15_window[943:624] : s15_window[959:640])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[975:656] : s15_window[991:672]) : (s15_cur[1] ? s15_window[1007:688] : s15_window[1023:704])))))) : (s15_cur[6] ? (s15_cur[5] ? (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[1039:720] : s15_window[1055:736]) : (s15_cur[1] ? s15_window[1071:752] : s15_window[1087:768])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[1103:784] : s15_window[1119:800]) : (s15_cur[1] ? s15_window[1135:816] : s15_window[1151:832]))) : (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[1167:848] : s15_window[1183:864]) : (s15_cur[1] ? s15_window[1199:880] : s15_window[1215:896])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[1231:912] : s15_window[1247:928]) : (s15_cur[1] ? s15_window[1263:944] : s15_window[1279:960])))) : (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[1295:976] : s15_window[1311:992]) : (s15_cur[1] ? s15_window[1327:1008] : s15_window[1343:1024])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[1359:1040] : s15_window[1375:1056]) : (s15_cur[1] ? s15_window[1391:1072] : s15_window[1407:1088]))) : (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[1423:1104] : s15_window[1439:1120]) : (s15_cur[1] ? s15_window[1455:1136] : s15_window[1471:1152])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[1487:1168] : s15_window[1503:1184]) : (s15_cur[1] ? s15_window[1519:1200] : s15_window[1535:1216]))))) : (s15_cur[4] ? (s15_cur[3] ? (s15_cur[2] ? (s15_cur[1] ? s15_window[1551:1232] : s15_window[1567:1248]) : (s15_cur[1] ? s15_window[1583:1264] : s15_window[1599:1280])) : (s15_cur[2] ? (s15_cur[1] ? s15_window[1615:1296] : s15_window[1631:1312]) : s15_window[1647:1328])) : (s15_cur[3] ? (s15_cur[2] ? s15_window[1679:1360] : s15_window[1711:1392]) : s15_window[1743:1424]))));
-
-    if (rst) begin
-        s16_valid <= 1'd0;
-    end
-end
-
-assign w16_ip_hl = {6'd0, s16_x[315:312], 2'd0};
-
-always @* begin
-    n16_run = s16_run;
-    n16_err = s16_err;
-    n16_cur = s16_cur;
-    n16_inner_v4 = 1'd0;
-    n16_inner_v6 = 1'd0;
-    n16_inner_l3_off = 12'd0;
-    n16_inner_proto = 8'd0;
-    n16_i_addr = 256'h0;
-    if ((s16_run & s16_nx_v4)) begin
-        if (((s16_cur + 12'd20) <= s16_limit)) begin
-            if (((s16_x[319:316] != 4'd4) | (s16_x[315:312] < 4'd5))) begin
-                n16_err = 3'd4;
-                n16_run = 1'd0;
-            end else if (((s16_cur + w16_ip_hl) <= s16_limit)) begin
-                n16_inner_v4 = 1'd1;
-                n16_inner_l3_off = s16_cur;
-                n16_inner_proto = s16_x[247:240];
-                n16_i_addr = {s16_x[223:216], s16_x[215:208], s16_x[207:200], s16_x[199:192], s16_x[191:184], s16_x[183:176], s16_x[175:168], s16_x[167:160], 192'h0};
-                n16_cur = (s16_cur + w16_ip_hl);
-                if ((|{s16_x[269:264], s16_x[263:256]})) begin
-                    n16_run = 1'd0;
-                end
-            end else begin
-                n16_err = (({4'd0, (s16_cur + w16_ip_hl)} > s16_len) ? 3'd1 : 3'd2);
-                n16_run = 1'd0;
-            end
-        end else begin
-            n16_err = (({4'd0, (s16_cur + 12'd20)} > s16_len) ? 3'd1 : 3'd2);
-            n16_run = 1'd0;
-        end
-    end
-    if ((s16_run & s16_nx_v6)) begin
-        if (((s16_cur + 12'd40) <= s16_limit)) begin
-            if ((s16_x[319:316] != 4'd6)) begin
-                n16_err = 3'd4;
-                n16_run = 1'd0;
-            end else begin
-                n16_inner_v6 = 1'd1;
-                n16_inner_l3_off = s16_cur;
-                n16_inner_proto = s16_x[271:264];
-                n16_i_addr = {s16_x[255:248], s16_x[247:240], s16_x[239:232], s16_x[231:224], s16_x[223:216], s16_x[215:208], s16_x[207:200], s16_x[199:192], s16_x[191:184], s16_x[183:176], s16_x[175:168], s16_x[167:160], s16_x[159:152], s16_x[151:144], s16_x[143:136], s16_x[135:128], s16_x[127:120], s16_x[119:112], s16_x[111:104], s16_x[103:96], s16_x[95:88], s16_x[87:80], s16_x[79:72], s16_x[71:64], s16_x[63:56], s16_x[55:48], s16_x[47:40], s16_x[39:32], s16_x[31:24], s16_x[23:16], s16_x[15:8], s16_x[7:0]};
-                n16_cur = (s16_cur + 12'd40);
-            end
-        end else begin
-            n16_err = (({4'd0, (s16_cur + 12'd40)} > s16_len) ? 3'd1 : 3'd2);
-            n16_run = 1'd0;
-        end
-    end
-end
-
-// stage 17
-always @(posedge clk) begin
-    s17_valid <= s16_valid;
-    s17_window <= s16_window;
-    s17_len <= s16_len;
-    s17_pg <= s16_pg;
-    s17_limit <= s16_limit;
-    s17_err <= n16_err;
-    s17_run <= n16_run;
-    s17_eth <= s16_eth;
-    s17_vlan_valid <= s16_vlan_valid;
-    s17_vlan <= s16_vlan;
-    s17_mac <= s16_mac;
-    s17_cur <= n16_cur;
-    s17_l3_v4 <= s16_l3_v4;
-    s17_l3_v6 <= s16_l3_v6;
-    s17_l3_off <= s16_l3_off;
-    s17_frag <= s16_frag;
-    s17_proto <= s16_proto;
-    s17_encap <= s16_encap;
-    s17_o_addr <= s16_o_addr;
-    s17_l4_ok <= s16_l4_ok;
-    s17_o_ports <= s16_o_ports;
-    s17_vsid <= s16_vsid;
-    s17_flowid <= s16_flowid;
-    s17_inner_eth <= s16_inner_eth;
-    s17_inner_l2_off <= s16_inner_l2_off;
-    s17_inner_vlan_valid <= s16_inner_vlan_valid;
-    s17_inner_vlan <= s16_inner_vlan;
-    s17_inner_mac <= s16_inner_mac;
-    s17_inner_v4 <= n16_inner_v4;
-    s17_inner_v6 <= n16_inner_v6;
-    s17_inner_l3_off <= n16_inner_l3_off;
-    s17_inner_proto <= n16_inner_proto;
-    s17_i_addr <= n16_i_addr;
-
-    if (rst) begin
-        s17_valid <= 1'd0;
-    end
-end
-
-// stage 18
-always @(posedge clk) begin
-    s18_valid <= s17_valid;
-    s18_len <= s17_len;
-    s18_pg <= s17_pg;
-    s18_limit <= s17_limit;
-    s18_err <= s17_err;
-    s18_run <= s17_run;
-    s18_eth <= s17_eth;
-    s18_vlan_valid <= s17_vlan_valid;
-    s18_vlan <= s17_vlan;
-    s18_mac <= s17_mac;
-    s18_cur <= s17_cur;
-    s18_l3_v4 <= s17_l3_v4;
-    s18_l3_v6 <= s17_l3_v6;
-    s18_l3_off <= s17_l3_off;
-    s18_frag <= s17_frag;
-    s18_proto <= s17_proto;
-    s18_encap <= s17_encap;
-    s18_o_addr <= s17_o_addr;
-    s18_l4_ok <= s17_l4_ok;
-    s18_o_ports <= s17_o_ports;
-    s18_vsid <= s17_vsid;
-    s18_flowid <= s17_flowid;
-    s18_inner_eth <= s17_inner_eth;
-    s18_inner_l2_off <= s17_inner_l2_off;
-    s18_inner_vlan_valid <= s17_inner_vlan_valid;
-    s18_inner_vlan <= s17_inner_vlan;
-    s18_inner_mac <= s17_inner_mac;
-    s18_inner_v4 <= s17_inner_v4;
-    s18_inner_v6 <= s17_inner_v6;
-    s18_inner_l3_off <= s17_inner_l3_off;
-    s18_inner_proto <= s17_inner_proto;
-    s18_i_addr <= s17_i_addr;
-    s18_x <= (s17_cur[7] ? (s17_cur[6] ? (s17_cur[5] ? (s17_cur[4] ? (s17_cur[3] ? s17_window[63:32] : (s17_cur[2] ? (s17_cur[1] ? s17_window[79:48] : s17_window[95:64]) : (s17_cur[1] ? s17_window[111:80] : s17_window[127:96]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[143:112] : s17_window[159:128]) : (s17_cur[1] ? s17_window[175:144] : s17_window[191:160])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[207:176] : s17_window[223:192]) : (s17_cur[1] ? s17_window[239:208] : s17_window[255:224])))) : (s17_cur[4] ? (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[271:240] : s17_window[287:256]) : (s17_cur[1] ? s17_window[303:272] : s17_window[319:288])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[335:304] : s17_window[351:320]) : (s17_cur[1] ? s17_window[367:336] : s17_window[383:352]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[399:368] : s17_window[415:384]) : (s17_cur[1] ? s17_window[431:400] : s17_window[447:416])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[463:432] : s17_window[479:448]) : (s17_cur[1] ? s17_window[495:464] : s17_window[511:480]))))) : (s17_cur[5] ? (s17_cur[4] ? (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[527:496] : s17_window[543:512]) : (s17_cur[1] ? s17_window[559:528] : s17_window[575:544])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[591:560] : s17_window[607:576]) : (s17_cur[1] ? s17_window[623:592] : s17_window[639:608]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[655:624] : s17_window[671:640]) : (s17_cur[1] ? s17_window[687:656] : s17_window[703:672])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[719:688] : s17_window[735:704]) : (s17_cur[1] ? s17_window[751:720] : s17_window[767:736])))) : (s17_cur[4] ? (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[783:752] : s17_window[799:768]) : (s17_cur[1] ? s17_window[815:784] : s17_window[831:800])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[847:816] : s17_window[863:832]) : (s17_cur[1] ? s17_window[879:848] : s17_window[895:864]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[911:880] : s17_window[927:896]) : (s17_cur[1] ? s17_window[943:912] : s17_window[959:928])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[975:944] : s17_window[991:960]) : (s17_cur[1] ? s17_window[1007:976] : s17_window[1023:992])))))) : (s17_cur[6] ? (s17_cur[5] ? (s17_cur[4] ? (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[1039:1008] : s17_window[1055:1024]) : (s17_cur[1] ? s17_window[1071:1040] : s17_window[1087:1056])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[1103:1072] : s17_window[1119:1088]) : (s17_cur[1] ? s17_window[1135:1104] : s17_window[1151:1120]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[1167:1136] : s17_window[1183:1152]) : (s17_cur[1] ? s17_window[1199:1168] : s17_window[1215:1184])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[1231:1200] : s17_window[1247:1216]) : (s17_cur[1] ? s17_window[1263:1232] : s17_window[1279:1248])))) : (s17_cur[4] ? (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[1295:1264] : s17_window[1311:1280]) : (s17_cur[1] ? s17_window[1327:1296] : s17_window[1343:1312])) : (s17_cur[2] ? (s17_cur[1] ? s17_window[1359:1328] : s17_window[1375:1344]) : (s17_cur[1] ? s17_window[1391:1360] : s17_window[1407:1376]))) : (s17_cur[3] ? (s17_cur[2] ? (s17_cur[1] ? s17_window[1423:1392] : s17_window[1439:1408]) : (s17_cur[1] ? s17_window[1455:1424] : s17_window[1471:1440])) : (s17_cur[2] ? s17_window[1487:1456] : s17_window[1519:1488])))) : (s17_cur[2] ? s17_window[1551:1520] : s17_window[1583:1552])));
-
-    if (rst) begin
-        s18_valid <= 1'd0;
-    end
-end
-
-always @* begin
-    n18_err = s18_err;
-    n18_run = s18_run;
-    n18_inner_l4_ok = 1'd0;
-    n18_inner_l4_off = 12'd0;
-    n18_i_ports = {s18_x[31:24], s18_x[23:16], s18_x[15:8], s18_x[7:0]};
-    if (s18_run) begin
-        if ((s18_inner_proto == 8'd6)) begin
-            if (((s18_cur + 12'd20) <= s18_limit)) begin
-                n18_inner_l4_ok = 1'd1;
-                n18_inner_l4_off = s18_cur;
-            end else begin
-                n18_err = (({4'd0, (s18_cur + 12'd20)} > s18_len) ? 3'd1 : 3'd2);
-                n18_run = 1'd0;
-            end
-        end else if ((s18_inner_proto == 8'd17)) begin
-            if (((s18_cur + 12'd8) <= s18_limit)) begin
-                n18_inner_l4_ok = 1'd1;
-                n18_inner_l4_off = s18_cur;
-            end else begin
-                n18_err = (({4'd0, (s18_cur + 12'd8)} > s18_len) ? 3'd1 : 3'd2);
-                n18_run = 1'd0;
-            end
-        end
-    end
-end
-
-// stage 19
-always @(posedge clk) begin
-    s19_valid <= s18_valid;
-    s19_len <= s18_len;
-    s19_err <= n18_err;
-    s19_eth <= s18_eth;
-    s19_vlan_valid <= s18_vlan_valid;
-    s19_vlan <= s18_vlan;
-    s19_mac <= s18_mac;
-    s19_l3_v4 <= s18_l3_v4;
-    s19_l3_v6 <= s18_l3_v6;
-    s19_l3_off <= s18_l3_off;
-    s19_frag <= s18_frag;
-    s19_proto <= s18_proto;
-    s19_encap <= s18_encap;
-    s19_o_addr <= s18_o_addr;
-    s19_l4_ok <= s18_l4_ok;
-    s19_o_ports <= s18_o_ports;
-    s19_vsid <= s18_vsid;
-    s19_flowid <= s18_flowid;
-    s19_inner_eth <= s18_inner_eth;
-    s19_inner_l2_off <= s18_inner_l2_off;
-    s19_inner_vlan_valid <= s18_inner_vlan_valid;
-    s19_inner_vlan <= s18_inner_vlan;
-    s19_inner_mac <= s18_inner_mac;
-    s19_inner_v4 <= s18_inner_v4;
-    s19_inner_v6 <= s18_inner_v6;
-    s19_inner_l3_off <= s18_inner_l3_off;
-    s19_inner_proto <= s18_inner_proto;
-    s19_i_addr <= s18_i_addr;
-    s19_inner_l4_ok <= n18_inner_l4_ok;
-    s19_inner_l4_off <= n18_inner_l4_off;
-    s19_i_ports <= n18_i_ports;
-
-    if (rst) begin
-        s19_valid <= 1'd0;
-    end
-end
-
-assign out_valid = s19_valid;
-
-// side: 19-cycle delay line
+// side: 10-cycle delay line
 always @(posedge clk) begin
     side_mem[side_wr_ptr] <= in_side;
-    side_wr_ptr <= (side_wr_ptr + 5'd1);
-    side_rd_ptr <= (side_rd_ptr + 5'd1);
-    side_d19 <= side_mem[side_rd_ptr];
+    side_wr_ptr <= (side_wr_ptr + 4'd1);
+    side_rd_ptr <= (side_rd_ptr + 4'd1);
+    side_d10 <= side_mem[side_rd_ptr];
 
     if (rst) begin
-        side_wr_ptr <= 5'd0;
-        side_rd_ptr <= 5'd14;
+        side_wr_ptr <= 4'd0;
+        side_rd_ptr <= 4'd7;
     end
 end
 
-assign out_side = side_d19;
-assign out_len = s19_len;
-assign out_err = s19_err;
-assign out_eth = s19_eth;
-assign out_vlan_valid = s19_vlan_valid;
-assign out_vlan = s19_vlan;
-assign out_mac = s19_mac;
-assign out_l3_v4 = s19_l3_v4;
-assign out_l3_v6 = s19_l3_v6;
-assign out_l3_off = s19_l3_off[7:0];
-assign out_frag = s19_frag;
-assign out_proto = s19_proto;
-assign out_l4_ok = s19_l4_ok;
-assign out_encap = s19_encap;
-assign out_vsid = s19_vsid;
-assign out_flowid = s19_flowid;
-assign out_inner_eth = s19_inner_eth;
-assign out_inner_l2_off = s19_inner_l2_off[7:0];
-assign out_inner_vlan_valid = s19_inner_vlan_valid;
-assign out_inner_vlan = s19_inner_vlan;
-assign out_inner_mac = s19_inner_mac;
-assign out_inner_v4 = s19_inner_v4;
-assign out_inner_v6 = s19_inner_v6;
-assign out_inner_l3_off = s19_inner_l3_off[7:0];
-assign out_inner_proto = s19_inner_proto;
-assign out_inner_l4_ok = s19_inner_l4_ok;
-assign out_inner_l4_off = s19_inner_l4_off[7:0];
-assign out_o_addr = s19_o_addr;
-assign out_o_ports = s19_o_ports;
-assign out_i_addr = s19_i_addr;
-assign out_i_ports = s19_i_ports;
+assign out_side = side_d10;
+assign out_len = s10_len;
+assign out_err = s10_err;
+assign out_eth = s10_eth;
+assign out_vlan_valid = s10_vlan_valid;
+assign out_vlan = s10_vlan;
+assign out_mac = late_mac;
+assign out_l3_v4 = s10_l3_v4;
+assign out_l3_v6 = s10_l3_v6;
+assign out_l3_off = s10_l3_off[7:0];
+assign out_frag = s10_frag;
+assign out_proto = s10_proto;
+assign out_l4_ok = s10_l4_ok;
+assign out_encap = s10_encap;
+assign out_vsid = late_vsid;
+assign out_flowid = late_flowid;
+assign out_inner_eth = s10_inner_eth;
+assign out_inner_l2_off = s10_inner_l2_off[7:0];
+assign out_inner_vlan_valid = s10_inner_vlan_valid;
+assign out_inner_vlan = s10_inner_vlan;
+assign out_inner_mac = late_inner_mac;
+assign out_inner_v4 = s10_inner_v4;
+assign out_inner_v6 = s10_inner_v6;
+assign out_inner_l3_off = s10_inner_l3_off[7:0];
+assign out_inner_proto = s10_inner_proto;
+assign out_inner_l4_ok = s10_inner_l4_ok;
+assign out_inner_l4_off = s10_inner_l4_off[7:0];
+assign out_o_addr = late_o_addr;
+assign out_o_ports = late_o_ports;
+assign out_i_addr = late_i_addr;
+assign out_i_ports = late_i_ports;
 
 endmodule
 

@@ -6,7 +6,7 @@
  * VMQ lookup key (inner MAC/VLAN/VSID when encapsulated VMQ applies, else outer).
  * All outputs are registered, one cycle after in_valid.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */
 
 `resetall

@@ -8,7 +8,7 @@
  * needs the key to have one). The lowest matching index wins. out_* three cycles after
  * in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */
 
 `resetall

@@ -176,16 +176,19 @@ export async function resolveConfig(model: Model, declared: Declared | undefined
       source += `, metaFifoDepth measured (${String(raw.metaFifoDepth)})`;
     }
     // The parser kind has no register: what the directory declares, else the kind whose
-    // latency CAP_LATENCY reads (the streaming parser is 5 cycles shorter).
+    // latency CAP_LATENCY reads (the streaming parser has no extract stages).
     if (claim?.cfg.parser !== undefined) raw.parser = claim.cfg.parser;
-    else if (raw.ipv6 === false) {
-      try {
-        if (topTiming(parseBuildConfig({ ...raw, parser: 'stream' })).latency === caps.CAP_LATENCY) {
-          raw.parser = 'stream';
-          source += ', parser: stream (from CAP_LATENCY)';
+    else {
+      for (const kind of ['stream', 'window'] as const) {
+        try {
+          if (topTiming(parseBuildConfig({ ...raw, parser: kind })).latency === caps.CAP_LATENCY) {
+            raw.parser = kind;
+            source += `, parser: ${kind} (from CAP_LATENCY)`;
+            break;
+          }
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
         }
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
       }
     }
     let cfg: BuildConfig;

@@ -42,10 +42,11 @@ function readyLowCycles(cfg: BuildConfig, capacity: number, cycles: number): num
 
 describe('metadata FIFO depth and line rate', () => {
   it.each([
-    [{ dataWidth: 512 }, 27],
-    [{ dataWidth: 512, ipv6: false }, 19],
-    [{ dataWidth: 512, ipv6MaxExtHeaders: 8 }, 35],
-    [{ dataWidth: 512, ipv6MaxExtHeaders: 0 }, 19],
+    [{ dataWidth: 512 }, 18],
+    [{ dataWidth: 512, ipv6: false }, 14],
+    [{ dataWidth: 512, ipv6MaxExtHeaders: 8 }, 22],
+    [{ dataWidth: 512, ipv6MaxExtHeaders: 0 }, 14],
+    [{ dataWidth: 512, parser: 'window' }, 27],
   ])('%o: line rate needs exactly %i entries (cycle model)', (c, min) => {
     const cfg = parseBuildConfig(c);
     expect(lineRateFifoDepth(cfg)).toBe(min);
@@ -54,9 +55,10 @@ describe('metadata FIFO depth and line rate', () => {
   });
 
   it.each([
-    [{ ipv6: false, metaFifoDepth: 16 }, 19, 32],
-    [{ metaFifoDepth: 16 }, 27, 32],
-    [{ ipv6MaxExtHeaders: 8, metaFifoDepth: 32 }, 35, 64],
+    [{ ipv6: false, metaFifoDepth: 8 }, 14, 16],
+    [{ metaFifoDepth: 16 }, 18, 32],
+    [{ ipv6MaxExtHeaders: 8, metaFifoDepth: 16 }, 22, 32],
+    [{ parser: 'window', metaFifoDepth: 16 }, 27, 32],
   ])('generateAll refuses %o: below the minimum of %i', (c, min, pow2) => {
     const cfg = parseBuildConfig(c);
     let err: unknown;
@@ -74,12 +76,12 @@ describe('metadata FIFO depth and line rate', () => {
   });
 
   it('the smallest legal power of two builds; allowBackpressureFifo builds below it and says so', () => {
-    expect(generateAll(parseBuildConfig({ ipv6: false, metaFifoDepth: 32 })).has('nvgre_rx.v')).toBe(true);
-    const ok = generateAll(parseBuildConfig({ ipv6MaxExtHeaders: 8, metaFifoDepth: 64 })).get('nvgre_rx.v')!;
+    expect(generateAll(parseBuildConfig({ ipv6: false, metaFifoDepth: 16 })).has('nvgre_rx.v')).toBe(true);
+    const ok = generateAll(parseBuildConfig({ ipv6MaxExtHeaders: 8, metaFifoDepth: 32 })).get('nvgre_rx.v')!;
     expect(ok).toMatch(/with m_axis_meta_tready high it never drops/);
     expect(ok).not.toMatch(/allowBackpressureFifo/);
     const small = generateAll(parseBuildConfig({ ipv6: false, metaFifoDepth: 4, allowBackpressureFifo: true })).get('nvgre_rx.v')!;
-    expect(small).toMatch(/fewer than the 19 line rate needs/);
+    expect(small).toMatch(/fewer than the 14 line rate needs/);
     expect(small).toMatch(/Build: .*metaFifoDepth=4 allowBackpressureFifo=true/);
   });
 

@@ -21,21 +21,21 @@ const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIZES = [64, 72, 96, 128, 136, 256, 1024];
 const BUILDS = SIZES.flatMap((maxHeaderBytes) => [
   ...[true, false].map((ipv6) => ({ maxHeaderBytes, ipv6, parser: 'window' as const })),
-  { maxHeaderBytes, ipv6: false, parser: 'stream' as const },
+  ...[true, false].map((ipv6) => ({ maxHeaderBytes, ipv6, parser: 'stream' as const })),
 ]);
 
 describe('the streaming parser option', () => {
-  it('is refused with IPv6 and above 128 bits, with the key named', () => {
-    expect(() => parseBuildConfig({ parser: 'stream' })).toThrow(/^config: parser: parser 'stream' needs ipv6: false/);
-    expect(() => parseBuildConfig({ parser: 'stream', ipv6: false, dataWidth: 256 })).toThrow(/^config: parser: .*64- and 128-bit/);
+  it('is the default at every width; an unknown kind is refused with the key named', () => {
+    for (const dataWidth of [64, 128, 256, 512]) for (const ipv6 of [true, false]) expect(parseBuildConfig({ dataWidth, ipv6 }).parser).toBe('stream');
     expect(() => parseBuildConfig({ parser: 'fast' })).toThrow(/^config: parser: /);
   });
-  it('has regression names w<64|128>-v4-<rk|ck>-s, all in make sim-matrix', () => {
-    expect(namedConfig('w64-v4-ck-s')).toEqual(parseBuildConfig({ ipv6: false, toeplitz: 'const-key', parser: 'stream' }));
-    const s = matrixNames().filter((n) => n.endsWith('-s'));
-    expect(s).toEqual(['w64-v4-rk-s', 'w64-v4-ck-s', 'w128-v4-rk-s', 'w128-v4-ck-s']);
-    for (const n of s) expect(namedConfig(n).parser).toBe('stream');
-    expect(() => namedConfig('w256-v4-rk-s')).toThrow(/64- and 128-bit/);
+  it('has regression names: the matrix builds are streaming, -w names a window build', () => {
+    expect(namedConfig('w256-v4-ck')).toEqual(parseBuildConfig({ dataWidth: 256, ipv6: false, toeplitz: 'const-key' }));
+    expect(namedConfig('w256-v4-ck-s')).toEqual(namedConfig('w256-v4-ck'));
+    expect(namedConfig('w64-v6-rk-w').parser).toBe('window');
+    const names = matrixNames();
+    expect(names).toHaveLength(18);
+    expect(names.filter((n) => namedConfig(n).parser === 'window')).toEqual(['w64-v6-rk-w', 'w512-v4-ck-w']);
   });
   it('keeps no header window: no window registers in capture, no in_window port on the parser, 5 cycles less latency', () => {
     const cfg = parseBuildConfig({ ipv6: false, parser: 'stream' });
@@ -43,9 +43,9 @@ describe('the streaming parser option', () => {
     expect(files.get('nvgre_rx_capture.v')).not.toMatch(/window/);
     expect(files.get('nvgre_rx_parser.v')).not.toMatch(/in_window/);
     expect(files.get('nvgre_rx.v')).toMatch(/Build: .* parser=stream$/m);
-    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false })).latency - 5);
-    // The window build's files never mention the option.
-    expect(generateAll(parseBuildConfig({ ipv6: false })).get('nvgre_rx.v')).not.toMatch(/parser=/);
+    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false, parser: 'window' })).latency - 5);
+    // Every build's files say which parser they hold.
+    expect(generateAll(parseBuildConfig({ ipv6: false, parser: 'window' })).get('nvgre_rx.v')).toMatch(/Build: .* parser=window$/m);
   });
 });
 
@@ -55,8 +55,9 @@ describe('maxHeaderBytes sweep', () => {
     const files = generateAll(cfg);
     expect(files.has('nvgre_rx.v')).toBe(true);
     // The parser keeps its stage count whatever fits: empty layers still take their stages
-    // (the streaming parser has no extract stages: Ethernet and five decide stages).
-    expect(topTiming(cfg).parserLatency).toBe(c.parser === 'stream' ? 6 : c.ipv6 ? 11 + 2 * cfg.ipv6MaxExtHeaders : 11);
+    // (the streaming parser has no extract stages: Ethernet and one decide stage a layer).
+    const ext = c.ipv6 ? cfg.ipv6MaxExtHeaders : 0;
+    expect(topTiming(cfg).parserLatency).toBe(c.parser === 'stream' ? 6 + ext : 11 + 2 * ext);
     const h = createHash('sha256');
     for (const [n, t] of files) h.update(n).update('\0').update(t).update('\0');
     const dir = join(REPO, 'build', 'lint', `sweep-${h.digest('hex').slice(0, 16)}`);

@@ -2,8 +2,10 @@
 // nvgre_rx_parser alone in Verilator against ref/parse.ts: every field the parser hands
 // on, for random frames, every truncation of some frames' headers, random
 // max_header_bytes and both GRE enables, with junk (not zeros) past each frame's end so
-// that a missing bounds check shows. IPv6 and IPv4-only builds, and an IPv6 build with
-// the smallest (64-byte) window.
+// that a missing bounds check shows. The window parser is fed the window (IPv6 and
+// IPv4-only builds, and the smallest, 64-byte, window); the streaming parser the frame's
+// beats back to back, the last one's unused lanes junk (64-bit IPv6, the 64-byte window,
+// 512-bit IPv6, 256-bit IPv4-only).
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -64,11 +66,11 @@ function cases(cfg: BuildConfig, seed: number, n: number): Case[] {
 
 async function parserSim(cfg: BuildConfig): Promise<{ sim: SimProcess; latency: number }> {
   const { module, latency } = parserModule(cfg, { sideWidth: 8, mhbWidth: 11 });
-  const dir = join('build', 'parser-test', `w${cfg.dataWidth}-v6${cfg.ipv6}-m${cfg.maxHeaderBytes}`);
+  const dir = join('build', 'parser-test', `${cfg.parser}-w${cfg.dataWidth}-v6${cfg.ipv6}-m${cfg.maxHeaderBytes}`);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'nvgre_rx_parser.v');
   await writeFile(file, emitModule(module, { build: describeBuild(cfg), generator: 'test/parser-ref.test.ts' }));
-  const model = await buildModel({ name: `parser-${cfg.ipv6 ? 'v6' : 'v4'}`, verilogFiles: [file], top: module });
+  const model = await buildModel({ name: `parser-${cfg.parser}-w${cfg.dataWidth}-${cfg.ipv6 ? 'v6' : 'v4'}`, verilogFiles: [file], top: module });
   const sim = await SimProcess.start(model);
   open.push(sim);
   return { sim, latency };
@@ -87,16 +89,33 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
   const { sim, latency } = await parserSim(cfg);
   const L = sim.model.layout;
   const all = cases(cfg, seed, n);
-  const cycles = all.length + latency + 2;
+  const stream = cfg.parser === 'stream';
+  const W = cfg.dataWidth / 8;
+  const beatsOf = (cs: Case): number => (stream ? Math.max(1, Math.ceil(cs.frame.length / W)) : 1);
+  // The cycle each frame is handed over (in_valid): a streaming parser sees its beats
+  // in the cycles before, back to back, as capture hands them on.
+  const at: number[] = [];
+  let cyc = 1;
+  for (const cs of all) at.push((cyc += beatsOf(cs)));
+  const cycles = at[at.length - 1]! + latency + 2;
   const stim = L.alloc(cycles);
   const junk = mulberry32(seed ^ 0x5a5a);
   L.set(stim, 0, 'rst', 1);
   all.forEach((cs, i) => {
-    const c = i + 1;
-    const win = new Uint8Array(cfg.maxHeaderBytes);
-    for (let k = 0; k < win.length; k++) win[k] = k < cs.frame.length ? cs.frame[k]! : Math.floor(junk() * 256);
+    const c = at[i]!;
+    // The frame's bytes, then junk: the window's tail, or the last beat's unused lanes.
+    const bytes = new Uint8Array(stream ? beatsOf(cs) * W : cfg.maxHeaderBytes);
+    for (let k = 0; k < bytes.length; k++) bytes[k] = k < cs.frame.length ? cs.frame[k]! : Math.floor(junk() * 256);
     L.set(stim, c, 'in_valid', 1);
-    L.set(stim, c, 'in_window', bytesBE(win, 0, win.length));
+    if (stream) {
+      for (let b = 0; b < beatsOf(cs); b++) {
+        const bc = c - beatsOf(cs) + b;
+        L.set(stim, bc, 'in_beat_valid', 1);
+        L.set(stim, bc, 'in_beat_last', b === beatsOf(cs) - 1 ? 1 : 0);
+        // Lane j of a beat is its byte j: little-endian in the data word.
+        L.set(stim, bc, 'in_beat_data', bytesBE(bytes.slice(b * W, b * W + W).reverse(), 0, W));
+      }
+    } else L.set(stim, c, 'in_window', bytesBE(bytes, 0, bytes.length));
     L.set(stim, c, 'in_len', cs.frame.length);
     L.set(stim, c, 'in_max_header_bytes', Math.min(cs.mhb, cfg.maxHeaderBytes));
     L.set(stim, c, 'in_parse_gre', cs.parseGre ? 1 : 0);
@@ -111,7 +130,7 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
     if (cond) seen.set(k, (seen.get(k) ?? 0) + 1);
   };
   all.forEach((cs, i) => {
-    const c = i + 1 + latency;
+    const c = at[i]! + latency;
     parseFrame(cs.frame, { maxHeaderBytes: Math.min(cs.mhb, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: cs.parseGre }, s);
     const f = cs.frame;
     for (const [k, v] of Object.entries({
@@ -142,6 +161,11 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
       inner_l4_off: g('inner_l4_ok') ? g('inner_l4_off') : 0,
       l4_ok: g('l4_ok'),
     };
+    if (stream && s.encap !== 2) {
+      // The streaming parser hands on the GRE key bytes raw: RSS select zeroes them unless NVGRE.
+      got.vsid = s.vsid;
+      got.flowid = s.flowid;
+    }
     const want: Record<string, number | bigint> = {
       valid: 1,
       side: i & 0xff,
@@ -172,6 +196,8 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
       got.o_addr = gb('o_addr');
       const a = s.l3 === 4 ? bytesBE(f, s.l3Off + 12, 8) << BigInt(8 * (ab - 8)) : bytesBE(f, s.l3Off + 8, 32);
       want.o_addr = a;
+      // An IPv4 pair in an IPv6 streaming build: the top 8 bytes are the pair, the rest is not read.
+      if (stream && s.l3 === 4) got.o_addr = (got.o_addr >> BigInt(8 * (ab - 8))) << BigInt(8 * (ab - 8));
     }
     if (s.l4Ok) {
       got.proto = g('proto');
@@ -188,6 +214,7 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
       want.inner_proto = s.innerProto;
       got.i_addr = gb('i_addr');
       want.i_addr = s.innerL3 === 4 ? bytesBE(f, s.innerL3Off + 12, 8) << BigInt(8 * (ab - 8)) : bytesBE(f, s.innerL3Off + 8, 32);
+      if (stream && s.innerL3 === 4) got.i_addr = (got.i_addr >> BigInt(8 * (ab - 8))) << BigInt(8 * (ab - 8));
     }
     if (s.innerL4Off) {
       got.i_ports = gb('i_ports');
@@ -198,8 +225,8 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
     checked++;
   });
   // Nothing is valid before the first frame arrives or after the last one leaves.
-  expect(L.getNum(out, latency, 'out_valid')).toBe(0);
-  expect(L.getNum(out, all.length + latency + 1, 'out_valid')).toBe(0);
+  expect(L.getNum(out, at[0]! + latency - 1, 'out_valid')).toBe(0);
+  expect(L.getNum(out, at[at.length - 1]! + latency + 1, 'out_valid')).toBe(0);
   // The stimulus must reach every outcome the build can produce.
   console.log(`parser ${describeBuild(cfg)}: ${checked} cases, outcomes ${JSON.stringify(Object.fromEntries(seen))}`);
   for (const k of need) expect(seen.get(k) ?? 0, `outcome ${k} reached`).toBeGreaterThan(3);
@@ -208,18 +235,34 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
 
 describe('nvgre_rx_parser against ref/parse.ts', () => {
   it('IPv6 build: random frames, truncations, corrupted bytes, max_header_bytes and GRE enables', async () => {
-    const n = await check(parseBuildConfig({}), 1, 1500);
+    const n = await check(parseBuildConfig({ parser: 'window' }), 1, 1500);
     expect(n).toBeGreaterThan(1500);
   });
   it('IPv6 build with the smallest window (64 bytes): deep layers never fit', async () => {
     // An inner IPv6 header (>= 54 + 40 bytes) and any inner TCP/UDP header (>= 58 + 8)
     // cannot end inside 64 bytes, so the generator has no offset to extract them at.
-    const cfg = parseBuildConfig({ maxHeaderBytes: 64 });
+    const cfg = parseBuildConfig({ maxHeaderBytes: 64, parser: 'window' });
     const n = await check(cfg, 3, 600, ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'v6']);
     expect(n).toBeGreaterThan(600);
   });
   it('IPv4-only build (IPv6 frames are "anything else")', async () => {
-    const n = await check(parseBuildConfig({ ipv6: false, maxHeaderBytes: 128 }), 2, 800);
+    const n = await check(parseBuildConfig({ ipv6: false, maxHeaderBytes: 128, parser: 'window' }), 2, 800);
     expect(n).toBeGreaterThan(800);
+  });
+});
+
+describe('the streaming nvgre_rx_parser (beats in) against ref/parse.ts', () => {
+  it('default build (64-bit, IPv6)', async () => {
+    expect(await check(parseBuildConfig({}), 4, 1500)).toBeGreaterThan(1500);
+  });
+  it('IPv6 with the smallest window (64 bytes)', async () => {
+    const cfg = parseBuildConfig({ maxHeaderBytes: 64 });
+    expect(await check(cfg, 5, 600, ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'v6'])).toBeGreaterThan(600);
+  });
+  it('512-bit, IPv6 (a frame of up to 64 bytes is one beat)', async () => {
+    expect(await check(parseBuildConfig({ dataWidth: 512 }), 6, 1000)).toBeGreaterThan(1000);
+  });
+  it('256-bit, IPv4-only', async () => {
+    expect(await check(parseBuildConfig({ dataWidth: 256, ipv6: false, maxHeaderBytes: 128 }), 7, 800)).toBeGreaterThan(800);
   });
 });

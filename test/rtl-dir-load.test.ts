@@ -112,7 +112,7 @@ describe('RTL directory: build parameters from the hardware', () => {
     expect(rd.source).toMatch(/^CAP_\* registers, metaFifoDepth from the Build: line of /);
     const measured = await loadRtlDir(d, { measure: true });
     expect(measured.cfg).toEqual(DEFAULT_CONFIG);
-    expect(measured.source).toBe('CAP_* registers, metaFifoDepth measured (64)');
+    expect(measured.source).toBe('CAP_* registers, metaFifoDepth measured (64), parser: stream (from CAP_LATENCY)');
   });
 
   it('the copy passes the lockstep regression', async () => {

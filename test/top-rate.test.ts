@@ -51,6 +51,9 @@ describe('full rate, no bubbles', () => {
   it('64-bit streaming parser: 60-byte frames back to back', async () => {
     await fullRate({ ipv6: false, parser: 'stream' }, 300, 60);
   });
+  it('64-bit streaming parser, IPv6: 60-byte frames back to back', async () => {
+    await fullRate({ parser: 'stream' }, 300, 60);
+  });
   it('128-bit streaming parser: 64-byte frames back to back', async () => {
     await fullRate({ dataWidth: 128, ipv6: false, parser: 'stream', metaFifoDepth: 16 }, 400, 64);
   });

@@ -3,9 +3,10 @@
 // the 512-bit builds: verilator --lint-only -Wall with no warnings, and at most 8 LUT6
 // levels between registers (yosys synth -flatten -lut 6; ltp -noff, cached by flow/
 // under build/synth and shared with test/synth-depth.test.ts, which runs the same
-// default-build sources and also the whole design). The parser and RSS select do not
-// depend on the data width: their 512-bit Verilog is checked to be the default's but for
-// the build line, so only the capture stage needs its own 512-bit synthesis.
+// default-build sources and also the whole design). Every build holds the streaming
+// parser unless it asks for the window parser; RSS select and the window parser do not
+// depend on the data width (their 512-bit Verilog is checked to be the 64-bit one's but
+// for the build line).
 
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -59,13 +60,23 @@ describe(`at most ${MAX_LUT_LEVELS} LUT6 levels`, () => {
     console.log(`depth streaming 128: ${f!.text}`);
     expect(f!.path.length, f!.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
   });
-  it('512-bit build: capture (parser and RSS select are width-independent)', async () => {
+  it('512-bit build: capture and the streaming parser (its lane multiplexers are widest here); RSS select is width-independent', async () => {
     const a = await generatedSources(DEFAULT);
     const b = await generatedSources(WIDE);
     const body = (v: string): string => v.replace(/^ \* Build: .*$/m, '');
-    for (const m of ['nvgre_rx_parser', 'nvgre_rx_rss_select']) expect(body(b.get(`${m}.v`)!), m).toBe(body(a.get(`${m}.v`)!));
-    const [f] = await moduleDepths('top-512', b, ['nvgre_rx_capture']);
-    console.log(`depth 512: ${f!.text}`);
+    expect(body(b.get('nvgre_rx_rss_select.v')!)).toBe(body(a.get('nvgre_rx_rss_select.v')!));
+    for (const f of await moduleDepths('top-512', b, ['nvgre_rx_capture', 'nvgre_rx_parser'])) {
+      console.log(`depth 512: ${f.text}`);
+      expect(f.path.length, f.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
+    }
+  });
+  it('the window parser (parser: window), which is the same Verilog at every width', async () => {
+    const a = await generatedSources(parseBuildConfig({ parser: 'window' }));
+    const b = await generatedSources(parseBuildConfig({ parser: 'window', dataWidth: 512 }));
+    const body = (v: string): string => v.replace(/^ \* Build: .*$/m, '');
+    expect(body(b.get('nvgre_rx_parser.v')!)).toBe(body(a.get('nvgre_rx_parser.v')!));
+    const [f] = await moduleDepths('top-window', a, ['nvgre_rx_parser']);
+    console.log(`depth window: ${f!.text}`);
     expect(f!.path.length, f!.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
   });
 });

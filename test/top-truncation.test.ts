@@ -47,6 +47,16 @@ describe('every truncation of every directed frame', () => {
     const errs = new Set(d.records.flatMap((x) => x.errors));
     expect([...errs].sort()).toEqual(['bad_ip', 'mac_error', 'too_deep', 'truncated']);
   });
+  it('64-bit streaming parser, IPv6: cut at bytes 0..110', async () => {
+    const cfg = parseBuildConfig({ parser: 'stream' });
+    const b = await buildTop(cfg);
+    const d = driveScript(cfg, cutScript(cfg, 110), { seed: 6, gapRate: 0.05, readyRate: 0.9 });
+    const r = await runLockstep(b, cfg, d);
+    expect(r.mismatches, r.mismatches.join('\n')).toEqual([]);
+    const errs = new Set(d.records.flatMap((x) => x.errors));
+    expect([...errs].sort()).toEqual(['bad_ip', 'mac_error', 'too_deep', 'truncated']);
+    expect(d.records.length).toBeGreaterThan(5000);
+  });
   it('512-bit: cut at bytes 0..110', async () => {
     const cfg = parseBuildConfig({ dataWidth: 512, metaFifoDepth: 32 });
     const b = await buildTop(cfg);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The streaming front end of the parser (`parser: 'stream'`): the layer bytes each decide
 // stage reads are picked off the AXI4-Stream beats as they go by, so no header window is
-// stored or carried. It is the area-saving alternative to the window extractions of
-// gen/blocks/parser.ts, built for IPv4-only builds (docs/PIPELINE.md, "Streaming parser").
+// stored or carried. It replaces the window extractions of gen/blocks/parser.ts
+// (docs/PIPELINE.md, "Streaming parser").
 //
 // The beats pass a delay line of taps: tap k sees the beat accepted k cycles ago. Tap k
 // extracts one layer at a cursor that tap k-1 registered while it saw the same beat, so a
@@ -13,29 +13,44 @@
 //
 // A cursor is right from the beat that holds its layer's first byte on and never changes
 // afterwards (the bytes it is computed from are final), and a byte is taken when the
-// beat index equals its offset's beat, so a layer the decide stage accepts (it ends
-// inside min(length, max_header_bytes)) has exactly the frame's bytes. Bytes of layers it
+// beat holds it, so a layer the decide stage accepts (it ends inside
+// min(length, max_header_bytes)) has exactly the frame's bytes. Cursors are kept relative
+// to the beat their tap sees, so "this beat holds byte i, at lane l" is one compare of the
+// cursor with a constant, and the lane selects (one-hot) feed an AND-OR tree: the path
+// from a cursor through a layer's bytes to the next cursor stays within 8 LUT6 levels at
+// every beat width (7 measured at 64..512 bits, IPv6). Bytes of layers it
 // rejects (wrong type, cut short, beyond the window) are never read, whatever they hold.
+// The cursors only steer the taps: the decide stages keep their own, so a tap cursor may
+// run wild (past the window, wrapped) once the decide stage has stopped the parse.
+//
+// The parse graph is the list `steps` below, one entry per layer: which bytes its decide
+// stage reads and what the next tap needs (cursor and a few bits of state). Adding a
+// layer is one entry there, one in gen/blocks/offsets.ts and one decide stage.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux } from '../ir/expr.ts';
+import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
+import { addrBytes } from './parser-fields.ts';
 import type { LayerOffsets, OffsetAnalysis } from './offsets.ts';
 
 /** Bytes of the outer Ethernet header with up to two tags: decide stage 1 reads them. */
 export const PREFIX_BYTES = 22;
+/** Of those, the tags and EtherTypes (the MAC is a pass-through field). */
+const PREFIX_FROM = 12;
 
 export interface StreamFront {
-  /** Frame bytes [0, 22) at tap 0, byte 0 in the MSBs (the decide stage-1 "window"). */
+  /** Frame bytes [0, 22) at tap 0, byte 0 in the MSBs (bytes before 12 read as zero). */
   prefix: Signal;
-  /** The layer's bytes at its cursor, byte 0 in the MSBs, by layer name. */
+  /** The layer's bytes at its cursor, byte 0 in the MSBs, the bytes no decide stage reads as zero. */
   layer(l: LayerOffsets): Signal;
   /**
-   * Pass-through fields taken at tap 6, holding the frame in the cycle its parser outputs
-   * do: raw bytes at the cursors the decide stages accept, garbage where they reject the
-   * layer (RSS select and VMQ read each only under the flag that says it is valid, and
-   * zero the VSID and FlowID of records that are not NVGRE).
+   * Pass-through fields taken at the last tap, holding the frame in the cycle its parser
+   * outputs do: raw bytes at the cursors the decide stages accept, garbage where they
+   * reject the layer (RSS select and VMQ read each only under the flag that says it is
+   * valid, and zero the VSID and FlowID of records that are not NVGRE). An IPv4 address
+   * pair in an IPv6 build is the pair's 8 bytes followed by garbage (RSS select reads the
+   * top 8 bytes only).
    */
   late: Record<LateField, Signal>;
 }
@@ -46,24 +61,118 @@ interface Tap {
   k: number;
   valid: Expr;
   data: Expr;
-  /** Beat index within the frame, saturating at the first beat past the window. */
-  index: Expr;
 }
 
-/**
- * Taps 0..5 feed the decide stages (Ethernet and five layers); tap 6 takes the wide
- * fields that only pass through (MACs, addresses, ports) straight into the parser's
- * output registers, so they are not carried through the decide stages.
- */
-export const STREAM_TAPS = 7;
+/** What a tap registers for the next one: the next layer's cursor and a few state bits. */
+type State = { cur: Expr } & Record<string, Expr>;
+
+/** A pass-through field read at `rel` past a cursor that can hold `offsets`. */
+interface LateSpec {
+  field: LateField;
+  cursor: Signal;
+  /** The tap that reads `cursor` in the cycle it holds that beat's value. */
+  alignedTo: number;
+  offsets: number[];
+  rel: number;
+  n: number;
+}
+
+/** One layer of the parse graph, read at the tap after the one that registered its cursor. */
+interface Step {
+  lay: LayerOffsets;
+  /** Bytes [lo, hi) of the layer its decide stage reads. */
+  lo: number;
+  hi: number;
+  /** The state the next tap reads, from this layer's bytes (this beat's included) and its own state. */
+  advance?(h: Expr, s: Record<string, Signal>): State;
+  /** Pass-through fields located by this layer's cursor (`cur`) or by cursors `advance` registers. */
+  late?(cur: Signal, out: Record<string, Signal>, tap: number): LateSpec[];
+}
 
 export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatValid: Signal, beatData: Signal): StreamFront {
-  if (c.ipv6) throw new Error("parser 'stream' is built for IPv4-only builds (ipv6: false)");
   const W = c.dataWidth / 8;
   const lw = Math.log2(W);
-  const CW = 12;
   const S = Math.ceil(c.maxHeaderBytes / W);
   const ib = clog2(S + 1);
+  // Cursors are relative to the beat their tap sees (byte offset minus beat index x W)
+  // and kept modulo 2^CW: enough for the cursor of an accepted layer to differ from every
+  // lane constant it is compared with (|cursor| < S x W + W); a rejected layer's may wrap.
+  const CW = lw + ib + 1;
+  const v6 = c.ipv6;
+
+  const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
+  const ihl4 = (h: Expr): Expr => cat(lit(0, CW - 6), h.byteBE(0).slice(3, 0), lit(0, 2));
+  const tpid = (e: Expr): Expr => e.eq(0x8100).or(e.eq(0x88a8));
+  // Extension headers the chain walks on through (a Fragment header, 44, ends the parse).
+  const walks = (e: Expr): Expr => e.eq(0).or(e.eq(43)).or(e.eq(60));
+  const isV6 = (h: Expr): Expr => h.byteBE(0).slice(7, 4).eq(6);
+  /** Past an IP header: IPv6 is 40 bytes, IPv4 IHL x 4 (the decide stage checked the version). */
+  const ipEnd = (h: Expr, cur: Expr): Expr => (v6 ? cur.add(mux(isV6(h), lit(40, CW), ihl4(h))) : cur.add(ihl4(h)));
+  /** The address pair: IPv6 at +8, IPv4 at +12. */
+  const addrCur = (h: Expr, cur: Expr): Expr => (v6 ? cur.add(mux(isV6(h), lit(8, CW), lit(12, CW))) : cur.add(12));
+  const addrOffsets = (offs: number[]): number[] =>
+    [...new Set(offs.flatMap((o) => (v6 ? [o + 8, o + 12] : [o + 12])))].sort((a, b) => a - b);
+  const ab = addrBytes(c);
+
+  // The parse graph after the outer Ethernet header, in decide-stage order.
+  const steps: Step[] = [
+    {
+      lay: an.outerL3,
+      lo: 0,
+      hi: 10,
+      advance: (h, s) => ({ cur: ipEnd(h, s.cur!), o_addr_cur: addrCur(h, s.cur!), ...(v6 ? { walk: isV6(h).and(walks(h.byteBE(6))) } : {}) }),
+      late: (_cur, out, k) => [{ field: 'o_addr', cursor: out.o_addr_cur!, alignedTo: k + 1, offsets: addrOffsets(an.outerL3.offsets), rel: 0, n: ab }],
+    },
+    ...an.ipv6Ext.map((lay): Step => ({
+      lay,
+      lo: 0,
+      hi: 2,
+      advance: (h, s) => ({
+        // + (length + 1) x 8, modulo 2^CW.
+        cur: mux(s.walk!, s.cur!.add(8).add(CW >= 11 ? cat(h.byteBE(1), lit(0, 3)).zext(CW) : cat(h.byteBE(1).slice(CW - 4, 0), lit(0, 3))), s.cur!),
+        walk: s.walk!.and(walks(h.byteBE(0))),
+      }),
+    })),
+    {
+      lay: an.l4,
+      lo: 0,
+      hi: 4,
+      advance: (h, s) => {
+        const f = h.byteBE(0);
+        const words = f.bit(7).zext(3).add(f.bit(5).zext(3)).add(f.bit(4).zext(3)).add(1);
+        return { cur: s.cur!.add(cat(lit(0, CW - 5), words, lit(0, 2))), teb: u16(h, 2).eq(0x6558) };
+      },
+      late: (cur, _out, k) => [
+        { field: 'o_ports', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 0, n: 4 },
+        { field: 'vsid', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 4, n: 3 },
+        { field: 'flowid', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 7, n: 1 },
+      ],
+    },
+    {
+      // Inner Ethernet after transparent Ethernet bridging; IP in GRE has its L3 right here.
+      lay: an.innerEth,
+      lo: 12,
+      hi: 18,
+      advance: (h, s) => ({ cur: mux(s.teb!, s.cur!.add(mux(u16(h, 12).eq(0x8100), lit(18, CW), lit(14, CW))), s.cur!) }),
+      late: (cur, _out, k) => [{ field: 'inner_mac', cursor: cur, alignedTo: k, offsets: an.innerEth.offsets, rel: 0, n: 6 }],
+    },
+    {
+      lay: an.innerL3,
+      lo: 0,
+      hi: 10,
+      advance: (h, s) => ({ cur: ipEnd(h, s.cur!), i_addr_cur: addrCur(h, s.cur!) }),
+      late: (_cur, out, k) => [{ field: 'i_addr', cursor: out.i_addr_cur!, alignedTo: k + 1, offsets: addrOffsets(an.innerL3.offsets), rel: 0, n: ab }],
+    },
+    {
+      // The inner L4 decide stage reads no bytes: only its ports pass through.
+      lay: an.innerL4,
+      lo: 0,
+      hi: 0,
+      late: (cur, _out, k) => [{ field: 'i_ports', cursor: cur, alignedTo: k, offsets: an.innerL4.offsets, rel: 0, n: 4 }],
+    },
+  ];
+  // Tap 0 reads the Ethernet header, tap k the k-th layer; the last tap the pass-through fields.
+  const L = steps.length + 1;
 
   // Tap 0 is the beat being accepted; its index counts beats since the last tlast.
   const last = m.input('in_beat_last', 1);
@@ -73,124 +182,106 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
       t.if(last, (t1) => t1.set(idx0, 0), (t1) => t1.if(idx0.ne(S), (t2) => t2.set(idx0, idx0.add(1)))),
     ),
     'beat index of tap 0');
-  const taps: Tap[] = [{ k: 0, valid: beatValid, data: beatData, index: idx0 }];
-  for (let k = 1; k < STREAM_TAPS; k++) {
+  const taps: Tap[] = [{ k: 0, valid: beatValid, data: beatData }];
+  for (let k = 1; k <= L; k++) {
     const prev = taps[k - 1]!;
     const v = m.reg(`tap${k}_valid`, 1, 0, `a beat was accepted ${k} cycles ago`);
     const d = m.reg(`tap${k}_data`, c.dataWidth, undefined);
-    const i = m.reg(`tap${k}_index`, ib, undefined);
     m.sync((b) => {
       b.set(v, prev.valid);
       b.set(d, prev.data);
-      b.set(i, prev.index);
     }, `tap ${k}: the beat of ${k} cycles ago`);
-    taps.push({ k, valid: v, data: d, index: i });
+    taps.push({ k, valid: v, data: d });
   }
   const lane = (t: Tap, l: number): Expr => t.data.slice(8 * l + 7, 8 * l);
 
   /**
-   * A layer's `n` bytes at `cursor`, taken from tap `t`'s beats; returns the register and
-   * its next value (what the register holds after this cycle's beat).
+   * `n` bytes at `rel` past `cursor` (a cursor relative to tap `t`'s beat), taken from the
+   * beats tap `t` sees; returns the register and its next value (what the register holds
+   * after this cycle's beat). Byte i comes from lane l when the cursor is l - W x j, j
+   * being the beats between the cursor's beat and byte i's: one constant compare per lane.
    */
-  const extract = (name: string, t: Tap, cursor: Expr | undefined, offsets: number[], n: number, rel = 0): { reg: Signal; next: Expr } => {
+  const extract = (name: string, t: Tap, cursor: Expr, offsets: number[], n: number, rel: number): { reg: Signal; next: Expr } => {
+    if (offsets.length === 0) {
+      // A layer that cannot end inside the window: its decide stage rejects every cursor.
+      return { reg: m.wire(name, lit(0, 8 * n), 'no reachable offset in this window'), next: lit(0, 8 * n) };
+    }
     const reg = m.reg(name, 8 * n, undefined, `layer bytes taken at tap ${t.k}, byte 0 in the MSBs`);
-    const byteOf = (i: number): Expr => reg.byteBE(i);
+    const lanes = [...new Set(offsets.map((o) => o & (W - 1)))].sort((a, b) => a - b);
+    const at = new Map<number, Signal>();
+    const cursorIs = (v: number): Expr => {
+      const key = ((v % 2 ** CW) + 2 ** CW) % 2 ** CW;
+      let w = at.get(key);
+      if (!w) {
+        w = m.wire(`${name}_at${at.size}`, t.valid.and(cursor.eq(key)), `the cursor is ${v} bytes from this beat's start`);
+        at.set(key, w);
+      }
+      return w;
+    };
     const nexts: Expr[] = [];
-    if (cursor === undefined) {
-      // Fixed offsets from byte 0.
-      for (let i = 0; i < n; i++) {
-        const a = rel + i;
-        nexts.push(mux(t.valid.and(t.index.eq(a >> lw)), lane(t, a & (W - 1)), byteOf(i)));
-      }
-    } else {
-      const lanes = [...new Set(offsets.map((o) => o & (W - 1)))].sort((a, b) => a - b);
-      const baseAll = cursor.slice(CW - 1, lw);
-      // base beyond the window: the layer cannot be accepted, take nothing.
-      const hiZero = baseAll.width > ib + 1 ? baseAll.slice(baseAll.width - 1, ib + 1).eq(0) : lit(1, 1);
-      const delta = m.wire(`${name}_beat`, t.index.zext(ib + 1).sub(baseAll.slice(ib, 0)), 'beat index minus the cursor beat');
-      const take = m.wire(`${name}_take`, t.valid.and(hiZero), 'this tap has a beat of the frame that can hold the layer');
-      const off = cursor.slice(lw - 1, 0);
-      for (let i = 0; i < n; i++) {
-        let e: Expr = byteOf(i);
-        for (const l of lanes) {
-          const a = l + rel + i;
-          const here = delta.eq(a >> lw).and(lanes.length > 1 ? off.eq(l) : lit(1, 1));
-          e = mux(take.and(here), lane(t, a & (W - 1)), e);
-        }
-        nexts.push(e);
-      }
+    for (let i = 0; i < n; i++) {
+      // The lane selects are one-hot (one cursor value each): an AND-OR tree, not a priority chain.
+      const sel = lanes.map((l) => ({ l, at: cursorIs(l - W * ((l + rel + i) >> lw)) }));
+      const zero = lit(0, 8);
+      const terms = sel.map(({ l, at }) => mux(at, lane(t, (l + rel + i) & (W - 1)), zero));
+      terms.push(mux(orAll(sel.map((x) => x.at)), zero, reg.byteBE(i)));
+      nexts.push(orAll(terms));
     }
     const next = m.wire(`${name}_next`, cat(...nexts));
     m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
     return { reg, next };
   };
-  // A layer that cannot end inside the window: its decide stage rejects every cursor.
-  const none = (name: string, n: number): { reg: Signal; next: Expr } => ({ reg: m.wire(name, lit(0, 8 * n), 'no reachable offset in this window'), next: lit(0, 8 * n) });
-  const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
-  const ihl4 = (h: Expr): Expr => cat(lit(0, CW - 6), h.byteBE(0).slice(3, 0), lit(0, 2));
-  const cursorReg = (name: string, e: Expr, why: string): Signal => {
-    const r = m.reg(name, CW, undefined, why);
-    m.sync((b) => b.set(r, e), why);
-    return r;
-  };
-  /** `n` bytes at `rel` past a layer's cursor, or constant zeros where the layer cannot be reached. */
-  const bytesAt = (name: string, lay: LayerOffsets, t: Tap, cur: Expr, rel: number, n: number): { reg: Signal; next: Expr } =>
-    lay.offsets.length ? extract(name, t, cur, lay.offsets, n, rel) : none(name, n);
-  const layerAt = (lay: LayerOffsets, t: Tap, cur: Signal): { reg: Signal; next: Expr } => bytesAt(`${lay.name}_bytes`, lay, t, cur, 0, lay.bytes);
-
-  // Tap 0: the outer Ethernet header; the outer L3 cursor follows its tags.
-  const pre = extract('eth_bytes', taps[0]!, undefined, [], PREFIX_BYTES);
-  const tpid = (e: Expr): Expr => e.eq(0x8100).or(e.eq(0x88a8));
-  const l3Cur = cursorReg('outer_l3_cur', mux(tpid(u16(pre.next, 12)), mux(tpid(u16(pre.next, 16)), lit(22, CW), lit(18, CW)), lit(14, CW)),
-    'outer L3 cursor from the tags seen so far');
-  // Tap 1: outer IPv4 header; L4/GRE follows its IHL.
-  const l3 = layerAt(an.outerL3, taps[1]!, l3Cur);
-  const l4Cur = cursorReg('l4_cur', l3Cur.add(ihl4(l3.next)), 'L4/GRE cursor: outer L3 cursor + IHL * 4');
-  // Tap 2: TCP/UDP ports or the GRE header; the payload follows the GRE flags.
-  const l4 = layerAt(an.l4, taps[2]!, l4Cur);
-  const f = l4.next.byteBE(0);
-  const greWords = f.bit(7).zext(3).add(f.bit(5).zext(3)).add(f.bit(4).zext(3)).add(1);
-  const ethCur = cursorReg('inner_eth_cur', l4Cur.add(cat(lit(0, CW - 5), greWords, lit(0, 2))), 'GRE payload cursor: L4 cursor + GRE header length');
-  // Tap 3: inner Ethernet; inner L3 follows its tag, or sits at the payload for GRE-in-IPv4.
-  const ieth = layerAt(an.innerEth, taps[3]!, ethCur);
-  const teb = u16(l4.reg, 2).eq(0x6558);
-  const il3Cur = cursorReg('inner_l3_cur',
-    mux(teb, ethCur.add(mux(u16(ieth.next, 12).eq(0x8100), lit(18, CW), lit(14, CW))), ethCur),
-    'inner L3 cursor: after the inner Ethernet header (transparent Ethernet bridging) or at the GRE payload');
-  // Tap 4: inner IPv4 header; inner L4 follows its IHL.
-  const il3 = layerAt(an.innerL3, taps[4]!, il3Cur);
-  const il4Cur = cursorReg('inner_l4_cur', il3Cur.add(ihl4(il3.next)), 'inner L4 cursor: inner L3 cursor + IHL * 4');
-  // Tap 5: inner TCP/UDP ports.
-  const il4 = layerAt(an.innerL4, taps[5]!, il4Cur);
-
-  // Tap 6: each cursor delayed to the beat tap 6 sees (a cursor registered by tap k is
-  // read by tap k+1, so tap 6 needs it 5-k cycles later). Only the bits that can address
-  // a byte inside the window are kept: a layer beyond it is rejected anyway.
-  const cb = Math.min(CW, lw + ib + 1);
-  const aligned = (name: string, cur: Signal, k: number): Expr => m.delay(`${name}_t6`, cur.trunc(cb), 5 - k).zext(CW);
-  const t6 = taps[6]!;
-  const lateAt = (name: string, lay: LayerOffsets, cur: Expr, rel: number, n: number): Signal => bytesAt(name, lay, t6, cur, rel, n).reg;
-  const l4At6 = aligned('l4_cur', l4Cur, 1);
-  const late: Record<LateField, Signal> = {
-    mac: extract('late_mac', t6, undefined, [], 6).reg,
-    o_addr: lateAt('late_o_addr', an.outerL3, aligned('outer_l3_cur', l3Cur, 0), 12, 8),
-    o_ports: lateAt('late_o_ports', an.l4, l4At6, 0, 4),
-    vsid: lateAt('late_vsid', an.l4, l4At6, 4, 3),
-    flowid: lateAt('late_flowid', an.l4, l4At6, 7, 1),
-    inner_mac: lateAt('late_inner_mac', an.innerEth, aligned('inner_eth_cur', ethCur, 2), 0, 6),
-    i_addr: lateAt('late_i_addr', an.innerL3, aligned('inner_l3_cur', il3Cur, 3), 12, 8),
-    i_ports: lateAt('late_i_ports', an.innerL4, aligned('inner_l4_cur', il4Cur, 4), 0, 4),
+  /** The cursor of a fixed offset, relative to the beat tap 0 sees. */
+  const fixedCur = (o: number): Expr => lit(o, CW).sub(cat(idx0, lit(0, lw)).resize(CW));
+  /** Bytes [lo, hi) of a layer of `n` bytes in place, the others zero. */
+  const view = (e: Expr, lo: number, hi: number, n: number): Expr =>
+    cat(...[lo > 0 ? lit(0, 8 * lo) : undefined, hi > lo ? e : undefined, n > hi ? lit(0, 8 * (n - hi)) : undefined].filter((x): x is Expr => x !== undefined));
+  const register = (state: State, prefix: string, why: string): Record<string, Signal> => {
+    const out: Record<string, Signal> = {};
+    for (const [key, e] of Object.entries(state)) {
+      // Cursors of pass-through fields are named by their field, the rest by the tap that reads them.
+      const name = key !== 'cur' && key.endsWith('_cur') ? key : `${prefix}_${key}`;
+      const r = m.reg(name, e.width, undefined, why);
+      m.sync((b) => b.set(r, e), `${name}: ${why}`);
+      out[key] = r;
+    }
+    return out;
   };
 
-  const byName = new Map<string, Signal>([
-    [an.outerL3.name, l3.reg],
-    [an.l4.name, l4.reg],
-    [an.innerEth.name, ieth.reg],
-    [an.innerL3.name, il3.reg],
-    [an.innerL4.name, il4.reg],
-  ]);
+  // Tap 0: the outer Ethernet header's tags and types; the outer L3 cursor follows the tags.
+  const pre = extract('eth_bytes', taps[0]!, m.wire('eth_cur', fixedCur(0), 'frame byte 0 relative to this beat'), [0], PREFIX_BYTES - PREFIX_FROM, PREFIX_FROM);
+  const preNext = view(pre.next, PREFIX_FROM, PREFIX_BYTES, PREFIX_BYTES);
+  let state = register(
+    { cur: fixedCur(0).add(mux(tpid(u16(preNext, 12)), mux(tpid(u16(preNext, 16)), lit(22, CW), lit(18, CW)), lit(14, CW))) },
+    an.outerL3.name,
+    'cursor and state from tap 0, for tap 1',
+  );
+  const byName = new Map<string, Signal>();
+  const lates: LateSpec[] = [];
+  steps.forEach((st, i) => {
+    const k = i + 1;
+    const got = st.hi > st.lo ? extract(`${st.lay.name}_bytes`, taps[k]!, state.cur, st.lay.offsets, st.hi - st.lo, st.lo) : undefined;
+    byName.set(st.lay.name, got ? m.wire(`${st.lay.name}_view`, view(got.reg, st.lo, st.hi, st.lay.bytes), 'the bytes its decide stage reads, in place') : m.wire(`${st.lay.name}_view`, lit(0, 8 * st.lay.bytes), 'its decide stage reads no bytes'));
+    const nextName = steps[i + 1]?.lay.name ?? 'last';
+    const out = st.advance && got ? register(st.advance(view(got.next, st.lo, st.hi, st.lay.bytes), state), nextName, `cursor and state from tap ${k}, for tap ${k + 1}`) : {};
+    if (st.late) lates.push(...st.late(state.cur!, out, k));
+    state = out;
+  });
+
+  // The last tap: each cursor delayed by as many cycles as its beat takes to get there.
+  const tl = taps[L]!;
+  // The destination MAC is in a frame's first beat: a flag travels with the beats for it.
+  const first = m.delay('first_beat', idx0.eq(0), L);
+  const mac = m.reg('late_mac', 48, undefined, 'destination MAC taken at the last tap');
+  const macBytes = cat(...Array.from({ length: 6 }, (_, i) => lane(tl, i)));
+  m.sync((b) => b.if(tl.valid.and(first), (t) => t.set(mac, macBytes)), 'late_mac: bytes 0-5 of a first beat');
+  const late = { mac } as Record<LateField, Signal>;
+  for (const s of lates) {
+    late[s.field] = extract(`late_${s.field}`, tl, m.delay(`late_${s.field}_cur`, s.cursor, L - s.alignedTo), s.offsets, s.n, s.rel).reg;
+  }
+
   return {
-    prefix: pre.reg,
+    prefix: m.wire('eth_view', view(pre.reg, PREFIX_FROM, PREFIX_BYTES, PREFIX_BYTES), 'tags and types in place'),
     late,
     layer: (l) => {
       const e = byName.get(l.name);
