@@ -18,7 +18,7 @@ describe('nvgre_rx_indirection', () => {
   it.each([
     ['default build (128 x 6)', parseBuildConfig({})],
     ['small build (8 x 3)', parseBuildConfig({ indirectionEntries: 8, queueBits: 3 })],
-  ])('%s: lookups return the entry as written before the lookup cycle', async (_n, cfg: BuildConfig) => {
+  ])('%s: lookups return the entry as written before the lookup cycle, zero after a reset', async (_n, cfg: BuildConfig) => {
     const { module, latency } = indirectionModule(cfg);
     const sim = await startBlock(cfg, module);
     open.push(sim);
@@ -30,12 +30,22 @@ describe('nvgre_rx_indirection', () => {
     const stim = L.alloc(cycles);
     const want: (number | undefined)[] = [];
     L.set(stim, 0, 'rst', 1);
+    // A reset half way: the RAM keeps its entries (it has no reset), the valid bits must
+    // make every entry not written since read 0.
+    const resetAt = cycles / 2;
+    L.set(stim, resetAt, 'rst', 1);
+    let zeroAfterReset = 0;
     for (let c = 1; c < cycles; c++) {
+      if (c === resetAt) {
+        table.fill(0);
+        continue;
+      }
       if (r.chance(0.7)) {
         const i = r.int(n);
         L.set(stim, c, 'in_valid', 1);
         L.set(stim, c, 'in_index', i);
         want[c] = table[i];
+        if (c > resetAt && table[i] === 0) zeroAfterReset++;
       }
       if (r.chance(c < 400 ? 0.6 : 0.1)) {
         const i = r.int(n);
@@ -56,6 +66,7 @@ describe('nvgre_rx_indirection', () => {
       }
     }
     expect(hits).toBeGreaterThan(1000);
+    expect(zeroAfterReset).toBeGreaterThan(100);
   });
 });
 

@@ -43,6 +43,7 @@ import {
   type Clamp,
 } from '../regmap.ts';
 import { filterRegs } from './filter-regs.ts';
+import { zeroedTable } from './zeroed-table.ts';
 
 /** Cycles from the write handshake cycle H to the cycle cfg_wr_en is high. */
 export const CSR_WRITE_EVENT_DELAY = 3;
@@ -144,8 +145,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
   const mhbReg = m.reg('max_header_bytes_reg', mhbBits, cfg.maxHeaderBytes);
   const keyRegs = constKey ? [] : Array.from({ length: KEY_WORDS }, (_, k) => m.reg(`key_reg_${k}`, 32, 0, `key bytes ${4 * k}..${4 * k + 3}`));
   const keyDef = rm.regs.find((r) => r.name === 'KEY')!;
-  const table = m.memory('ind_table', q, entries, 'copy of the indirection table, for reads');
-  table.resetToZero = true;
+  const table = zeroedTable(m, 'ind_table', q, entries, 'copy of the indirection table, for reads');
   const flt = filterRegs(m, nf, q);
   const counters = COUNTER_NAMES.map((n) => m.reg(`cnt_${n}_reg`, 32, 0));
 
@@ -323,7 +323,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     const v = m.wire(`wr_value_${(s.wordAddr * 4).toString(16).padStart(4, '0')}`, fit(merged, s), 'the word as it would be stored');
     m.sync((b) => b.if(wDo.and(sel), (t) => s.store(t, v)));
   }
-  m.sync((b) => b.if(wDo.and(wd.ind).and(wrStrb.bit(0)), (t) => t.memWrite(table, wd.indIdx, wrData.slice(q - 1, 0))), 'indirection table copy');
+  m.sync((b) => b.if(wDo.and(wd.ind).and(wrStrb.bit(0)), (t) => table.write(t, wd.indIdx, wrData.slice(q - 1, 0))), 'indirection table copy');
   flt.forEach((x, f) => {
     const words = fWords(x);
     m.sync((b) => {
