@@ -2,7 +2,6 @@
 // MODULES (one line each) and sets coreLatency; everything else (CLI, rtl/, the flow)
 // goes through generateAll.
 
-import { csrModule } from './blocks/csr.ts';
 import { indirectionModule } from './blocks/indirection.ts';
 import { metaFifoModule } from './blocks/meta-fifo.ts';
 import { toeplitzModule } from './blocks/toeplitz.ts';
@@ -34,7 +33,7 @@ export const MODULES: readonly ((cfg: BuildConfig) => Module)[] = [
   (c) => indirectionModule(c).module,
   (c) => vmqModule(c).module,
   (c) => metaFifoModule(c, metaLayout(c).width).module,
-  (c) => csrModule(c, regmapExtras(c)).module,
+  (c) => topPart(c, 'nvgre_rx_csr'),
   (c) => topPart(c, 'nvgre_rx_capture'),
   (c) => topPart(c, 'nvgre_rx_parser'),
   (c) => topPart(c, 'nvgre_rx_rss_select'),

@@ -20,7 +20,7 @@ import { hexToBytes } from '../ref/toeplitz.ts';
 import { cat, type Expr, lit, mux } from './ir/expr.ts';
 import { Module, type Signal } from './ir/module.ts';
 import { clog2, metaLayout } from './meta-layout.ts';
-import { FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
+import { INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
 
 /** The cycle numbers of one frame's way through the top, counted from its tlast cycle T. */
 export interface TopTiming {
@@ -39,7 +39,8 @@ export interface TopTiming {
   /** Extra register stages on each table's write-event stream after the CSR block's own. */
   keyEventDelay: number;
   indirectionEventDelay: number;
-  vmqEventDelay: number;
+  /** Cycles from a filter write's handshake H to the end of the cycle the CSR block applies it (see csr.ts). */
+  filterApplyDelay: number;
   /** Records the top lets into flight and the FIFO together (s_axis_tready needs room for one more). */
   capacity: number;
 }
@@ -67,7 +68,8 @@ export function topTiming(c: BuildConfig): TopTiming {
     latency: push + fifo.pushToVisible,
     keyEventDelay: keyRead - CSR_WRITE_EVENT_DELAY,
     indirectionEventDelay: indirectionRead - CSR_WRITE_EVENT_DELAY,
-    vmqEventDelay: sel - CSR_WRITE_EVENT_DELAY,
+    // A write in force from H+1 must reach the filters read in cycle (H+1)+sel, and no earlier.
+    filterApplyDelay: sel,
     capacity: c.metaFifoDepth,
   };
 }
@@ -113,7 +115,7 @@ export function topModule(c: BuildConfig): TopResult {
   const ib = Math.log2(c.indirectionEntries);
   const fb = clog2(c.vmqFilters);
 
-  const csr = csrModule(c, { latency: timing.latency }).module;
+  const csr = csrModule(c, { latency: timing.latency, filterApplyDelay: timing.filterApplyDelay }).module;
   const cfgWidth = side.width - 1 + mhbBits;
   const cap = captureModule(c, cfgWidth).module;
   const parser = parserModule(c, { sideWidth: side.width, mhbWidth: mhbBits });
@@ -237,13 +239,6 @@ export function topModule(c: BuildConfig): TopResult {
     cat(wrAddr.slice(ib + 1, 2), wrData.slice(q - 1, 0)),
     timing.indirectionEventDelay,
   );
-  const vmqEv = delayed(
-    'vmq',
-    wrEn.and(inRange(FILTER_BASE, FILTER_STRIDE * c.vmqFilters)),
-    cat(wrAddr.slice(4 + fb, 5), wrAddr.slice(4, 2), wrData),
-    timing.vmqEventDelay,
-  );
-
   // Toeplitz. Key word k is at KEY_BASE + 4k (KEY_BASE has bits 5:2 clear), so k is address bits 5:2.
   const hash = sig('hash', 32);
   const hashV = sig('hash_valid_out', 1);
@@ -276,11 +271,10 @@ export function topModule(c: BuildConfig): TopResult {
   const vFilter = sig('vmq_filter', fb);
   const vQueue = sig('vmq_queue', q);
   const vValid = sig('vmq_valid', 1);
+  const fltConns: Record<string, Expr> = {};
+  for (const p of vmq.module.ports) if (p.name.startsWith('flt_')) fltConns[p.name] = cfgOut[`cfg_filter_${p.name.slice(4)}`]!;
   m.instance(vmq.module, 'vmq_inst', {
-    cfg_wr_en: vmqEv.en,
-    cfg_wr_filter: vmqEv.data.slice(32 + 3 + fb - 1, 35),
-    cfg_wr_field: vmqEv.data.slice(34, 32),
-    cfg_wr_data: vmqEv.data.slice(31, 0),
+    ...fltConns,
     in_valid: so.valid!,
     in_enable: so.vmq_enable!,
     in_mac: so.vmq_mac!,
@@ -406,6 +400,7 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     capacity: t.capacity,
     latency: t.latency,
     constKey: c.toeplitz === 'const-key' ? hexToBytes(c.constKey) : undefined,
+    filterApplyDelay: t.filterApplyDelay,
   };
 }
 

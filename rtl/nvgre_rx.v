@@ -70,6 +70,13 @@ wire [8:0]      csr_cfg_max_header_bytes;
 wire            csr_cfg_wr_en;
 wire [15:0]     csr_cfg_wr_addr;
 wire [31:0]     csr_cfg_wr_data;
+wire [15:0]     csr_cfg_filter_valid;
+wire [767:0]    csr_cfg_filter_mac;
+wire [15:0]     csr_cfg_filter_match_vlan;
+wire [191:0]    csr_cfg_filter_vlan;
+wire [15:0]     csr_cfg_filter_match_vsid;
+wire [383:0]    csr_cfg_filter_vsid;
+wire [95:0]     csr_cfg_filter_queue;
 wire            count_valid;
 wire            count_frames;
 wire            count_encap;
@@ -186,27 +193,6 @@ reg             indirection_wr_en_d20;
 reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
 reg  [4:0]      indirection_wr_rd_ptr;  // 19 words behind the write pointer
 reg  [12:0]     indirection_wr_d20;
-reg             vmq_wr_en_d1;
-reg             vmq_wr_en_d2;
-reg             vmq_wr_en_d3;
-reg             vmq_wr_en_d4;
-reg             vmq_wr_en_d5;
-reg             vmq_wr_en_d6;
-reg             vmq_wr_en_d7;
-reg             vmq_wr_en_d8;
-reg             vmq_wr_en_d9;
-reg             vmq_wr_en_d10;
-reg             vmq_wr_en_d11;
-reg             vmq_wr_en_d12;
-reg             vmq_wr_en_d13;
-reg             vmq_wr_en_d14;
-reg             vmq_wr_en_d15;
-reg             vmq_wr_en_d16;
-reg             vmq_wr_en_d17;
-reg             vmq_wr_en_d18;
-reg  [4:0]      vmq_wr_wr_ptr;  // written this cycle
-reg  [4:0]      vmq_wr_rd_ptr;  // 17 words behind the write pointer
-reg  [38:0]     vmq_wr_d18;
 wire [31:0]     hash;
 wire            hash_valid_out;
 reg  [2:0]      indirection_bits_d1;
@@ -234,7 +220,6 @@ wire            record_out;
 wire [6:0]      occupancy_next;
 reg  [35:0]     key_wr_mem [0:31];  // key_wr delayed by 18 cycles
 reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
-reg  [38:0]     vmq_wr_mem [0:31];  // vmq_wr delayed by 18 cycles
 reg  [121:0]    record_mem [0:15];  // record delayed by 3 cycles
 
 // Bits that this module receives or keeps but does not read.
@@ -697,163 +682,6 @@ always @(posedge clk) begin
     end
 end
 
-always @(posedge clk) begin
-    vmq_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd4096) & (csr_cfg_wr_addr < 16'd4608)));
-
-    if (rst) begin
-        vmq_wr_en_d1 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d2 <= vmq_wr_en_d1;
-
-    if (rst) begin
-        vmq_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d3 <= vmq_wr_en_d2;
-
-    if (rst) begin
-        vmq_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d4 <= vmq_wr_en_d3;
-
-    if (rst) begin
-        vmq_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d5 <= vmq_wr_en_d4;
-
-    if (rst) begin
-        vmq_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d6 <= vmq_wr_en_d5;
-
-    if (rst) begin
-        vmq_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d7 <= vmq_wr_en_d6;
-
-    if (rst) begin
-        vmq_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d8 <= vmq_wr_en_d7;
-
-    if (rst) begin
-        vmq_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d9 <= vmq_wr_en_d8;
-
-    if (rst) begin
-        vmq_wr_en_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d10 <= vmq_wr_en_d9;
-
-    if (rst) begin
-        vmq_wr_en_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d11 <= vmq_wr_en_d10;
-
-    if (rst) begin
-        vmq_wr_en_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d12 <= vmq_wr_en_d11;
-
-    if (rst) begin
-        vmq_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d13 <= vmq_wr_en_d12;
-
-    if (rst) begin
-        vmq_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d14 <= vmq_wr_en_d13;
-
-    if (rst) begin
-        vmq_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d15 <= vmq_wr_en_d14;
-
-    if (rst) begin
-        vmq_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d16 <= vmq_wr_en_d15;
-
-    if (rst) begin
-        vmq_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d17 <= vmq_wr_en_d16;
-
-    if (rst) begin
-        vmq_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d18 <= vmq_wr_en_d17;
-
-    if (rst) begin
-        vmq_wr_en_d18 <= 1'd0;
-    end
-end
-
-// vmq_wr: 18-cycle delay line
-always @(posedge clk) begin
-    vmq_wr_mem[vmq_wr_wr_ptr] <= {csr_cfg_wr_addr[8:5], csr_cfg_wr_addr[4:2], csr_cfg_wr_data};
-    vmq_wr_wr_ptr <= (vmq_wr_wr_ptr + 5'd1);
-    vmq_wr_rd_ptr <= (vmq_wr_rd_ptr + 5'd1);
-    vmq_wr_d18 <= vmq_wr_mem[vmq_wr_rd_ptr];
-
-    if (rst) begin
-        vmq_wr_wr_ptr <= 5'd0;
-        vmq_wr_rd_ptr <= 5'd15;
-    end
-end
-
 nvgre_rx_toeplitz #(
     .IN_BYTES(36)
 )
@@ -898,10 +726,6 @@ nvgre_rx_vmq #(
 vmq_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(vmq_wr_en_d18),
-    .cfg_wr_filter(vmq_wr_d18[38:35]),
-    .cfg_wr_field(vmq_wr_d18[34:32]),
-    .cfg_wr_data(vmq_wr_d18[31:0]),
     .in_valid(sel_valid),
     .in_enable(sel_vmq_enable),
     .in_mac(sel_vmq_mac),
@@ -912,7 +736,14 @@ vmq_inst (
     .out_valid(vmq_valid),
     .out_hit(vmq_hit),
     .out_filter(vmq_filter),
-    .out_queue(vmq_queue)
+    .out_queue(vmq_queue),
+    .flt_valid(csr_cfg_filter_valid),
+    .flt_mac(csr_cfg_filter_mac),
+    .flt_match_vlan(csr_cfg_filter_match_vlan),
+    .flt_vlan(csr_cfg_filter_vlan),
+    .flt_match_vsid(csr_cfg_filter_match_vsid),
+    .flt_vsid(csr_cfg_filter_vsid),
+    .flt_queue(csr_cfg_filter_queue)
 );
 
 // record: 3-cycle delay line
@@ -1007,6 +838,13 @@ csr_inst (
     .cfg_wr_en(csr_cfg_wr_en),
     .cfg_wr_addr(csr_cfg_wr_addr),
     .cfg_wr_data(csr_cfg_wr_data),
+    .cfg_filter_valid(csr_cfg_filter_valid),
+    .cfg_filter_mac(csr_cfg_filter_mac),
+    .cfg_filter_match_vlan(csr_cfg_filter_match_vlan),
+    .cfg_filter_vlan(csr_cfg_filter_vlan),
+    .cfg_filter_match_vsid(csr_cfg_filter_match_vsid),
+    .cfg_filter_vsid(csr_cfg_filter_vsid),
+    .cfg_filter_queue(csr_cfg_filter_queue),
     .cnt_valid(count_valid),
     .cnt_frames(count_frames),
     .cnt_encap(count_encap),

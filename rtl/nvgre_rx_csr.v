@@ -3,9 +3,11 @@
  * NVGRE receive classifier: control and status registers (AXI4-Lite slave).
  *
  * Holds the small configuration (enables, hash types, default queues, indirection_bits,
- * max_header_bytes) as cfg_* outputs, a copy of the key, indirection table and VMQ
- * filters for reads, the counters, and emits one write-event stream (cfg_wr_*) from
- * which the top level updates the working copies inside the classification blocks.
+ * max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,
+ * the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits
+ * one write-event stream (cfg_wr_*) from which the top level updates the working copies
+ * inside the classification blocks. A filter write is applied 21 cycles after its handshake
+ * and its write response follows it.
  * Write: awready/wready one cycle after both valids; in force the cycle after the
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
  * the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.
@@ -60,6 +62,13 @@ module nvgre_rx_csr #
     output wire            cfg_wr_en,
     output wire [15:0]     cfg_wr_addr,
     output wire [31:0]     cfg_wr_data,
+    output wire [15:0]     cfg_filter_valid,
+    output wire [767:0]    cfg_filter_mac,
+    output wire [15:0]     cfg_filter_match_vlan,
+    output wire [191:0]    cfg_filter_vlan,
+    output wire [15:0]     cfg_filter_match_vsid,
+    output wire [383:0]    cfg_filter_vsid,
+    output wire [95:0]     cfg_filter_queue,
     input  wire            cnt_valid,
     input  wire            cnt_frames,
     input  wire            cnt_encap,
@@ -215,11 +224,34 @@ reg  [31:0]     wr_data_reg;
 reg  [3:0]      wr_strb_reg;
 reg             s_axil_bvalid_reg;
 reg  [1:0]      s_axil_bresp_reg;
+reg             filter_pending_reg;  // a filter write waits for its turn to reach the table
 wire            wr_take;  // latch a write; handshake next cycle
 reg             wr_low_rw;
 reg             wr_low_ro;
 wire            wr_ok;  // a writable register is addressed
-wire            wr_do;  // the write takes effect at the end of this cycle
+wire            wr_do;  // the write takes effect at the end of this cycle (a filter write later)
+wire            filter_do;  // a filter write: applied filterApplyDelay cycles on
+reg             filter_apply_d1;
+reg             filter_apply_d2;
+reg             filter_apply_d3;
+reg             filter_apply_d4;
+reg             filter_apply_d5;
+reg             filter_apply_d6;
+reg             filter_apply_d7;
+reg             filter_apply_d8;
+reg             filter_apply_d9;
+reg             filter_apply_d10;
+reg             filter_apply_d11;
+reg             filter_apply_d12;
+reg             filter_apply_d13;
+reg             filter_apply_d14;
+reg             filter_apply_d15;
+reg             filter_apply_d16;
+reg             filter_apply_d17;
+reg             filter_apply_d18;
+reg             filter_apply_d19;
+reg             filter_apply_d20;
+reg             filter_apply_d21;
 wire [31:0]     wr_value_0100;  // the word as it would be stored
 wire [31:0]     wr_value_0104;  // the word as it would be stored
 wire [31:0]     wr_value_0108;  // the word as it would be stored
@@ -243,14 +275,6 @@ reg  [31:0]     ev_low;  // value of a low-region register
 reg             ev_low_hit;
 reg  [5:0]      ev_ind;
 reg             ev_ind_hit;
-reg  [31:0]     ev_flt;
-reg             ev_flt_hit;
-reg  [31:0]     ev_flt_word_0;
-reg  [31:0]     ev_flt_word_1;
-reg  [31:0]     ev_flt_word_2;
-reg  [31:0]     ev_flt_word_3;
-reg  [31:0]     ev_flt_word_4;
-reg  [31:0]     ev_flt_word_5;
 reg             cfg_wr_en_reg;
 reg  [15:0]     cfg_wr_addr_reg;
 reg  [31:0]     cfg_wr_data_reg;
@@ -279,6 +303,13 @@ reg             ind_table_valid [0:127];  // entry written since the reset
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
 
+assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8, filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
+assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7, filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
+assign cfg_filter_match_vlan = {filter_match_vlan_15, filter_match_vlan_14, filter_match_vlan_13, filter_match_vlan_12, filter_match_vlan_11, filter_match_vlan_10, filter_match_vlan_9, filter_match_vlan_8, filter_match_vlan_7, filter_match_vlan_6, filter_match_vlan_5, filter_match_vlan_4, filter_match_vlan_3, filter_match_vlan_2, filter_match_vlan_1, filter_match_vlan_0};
+assign cfg_filter_vlan = {filter_vlan_15, filter_vlan_14, filter_vlan_13, filter_vlan_12, filter_vlan_11, filter_vlan_10, filter_vlan_9, filter_vlan_8, filter_vlan_7, filter_vlan_6, filter_vlan_5, filter_vlan_4, filter_vlan_3, filter_vlan_2, filter_vlan_1, filter_vlan_0};
+assign cfg_filter_match_vsid = {filter_match_vsid_15, filter_match_vsid_14, filter_match_vsid_13, filter_match_vsid_12, filter_match_vsid_11, filter_match_vsid_10, filter_match_vsid_9, filter_match_vsid_8, filter_match_vsid_7, filter_match_vsid_6, filter_match_vsid_5, filter_match_vsid_4, filter_match_vsid_3, filter_match_vsid_2, filter_match_vsid_1, filter_match_vsid_0};
+assign cfg_filter_vsid = {filter_vsid_15, filter_vsid_14, filter_vsid_13, filter_vsid_12, filter_vsid_11, filter_vsid_10, filter_vsid_9, filter_vsid_8, filter_vsid_7, filter_vsid_6, filter_vsid_5, filter_vsid_4, filter_vsid_3, filter_vsid_2, filter_vsid_1, filter_vsid_0};
+assign cfg_filter_queue = {filter_queue_15, filter_queue_14, filter_queue_13, filter_queue_12, filter_queue_11, filter_queue_10, filter_queue_9, filter_queue_8, filter_queue_7, filter_queue_6, filter_queue_5, filter_queue_4, filter_queue_3, filter_queue_2, filter_queue_1, filter_queue_0};
 assign cfg_rss_enable = ctrl_reg[0];
 assign cfg_vmq_enable = ctrl_reg[1];
 assign cfg_encap_rss_enable = ctrl_reg[2];
@@ -292,7 +323,7 @@ assign s_axil_awready = s_axil_awready_reg;
 assign s_axil_wready = s_axil_awready_reg;
 assign s_axil_bvalid = s_axil_bvalid_reg;
 assign s_axil_bresp = s_axil_bresp_reg;
-assign wr_take = (((s_axil_awvalid & s_axil_wvalid) & ~s_axil_awready_reg) & (~s_axil_bvalid_reg | s_axil_bready));
+assign wr_take = ((((s_axil_awvalid & s_axil_wvalid) & ~s_axil_awready_reg) & (~s_axil_bvalid_reg | s_axil_bready)) & ~filter_pending_reg);
 
 // write address and data, taken together
 always @(posedge clk) begin
@@ -329,15 +360,202 @@ end
 
 assign wr_ok = ((wr_low_rw | ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 1'd0))) | (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
 assign wr_do = (s_axil_awready_reg & wr_ok);
+assign filter_do = (wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
+
+always @(posedge clk) begin
+    filter_apply_d1 <= filter_do;
+
+    if (rst) begin
+        filter_apply_d1 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d2 <= filter_apply_d1;
+
+    if (rst) begin
+        filter_apply_d2 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d3 <= filter_apply_d2;
+
+    if (rst) begin
+        filter_apply_d3 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d4 <= filter_apply_d3;
+
+    if (rst) begin
+        filter_apply_d4 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d5 <= filter_apply_d4;
+
+    if (rst) begin
+        filter_apply_d5 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d6 <= filter_apply_d5;
+
+    if (rst) begin
+        filter_apply_d6 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d7 <= filter_apply_d6;
+
+    if (rst) begin
+        filter_apply_d7 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d8 <= filter_apply_d7;
+
+    if (rst) begin
+        filter_apply_d8 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d9 <= filter_apply_d8;
+
+    if (rst) begin
+        filter_apply_d9 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d10 <= filter_apply_d9;
+
+    if (rst) begin
+        filter_apply_d10 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d11 <= filter_apply_d10;
+
+    if (rst) begin
+        filter_apply_d11 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d12 <= filter_apply_d11;
+
+    if (rst) begin
+        filter_apply_d12 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d13 <= filter_apply_d12;
+
+    if (rst) begin
+        filter_apply_d13 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d14 <= filter_apply_d13;
+
+    if (rst) begin
+        filter_apply_d14 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d15 <= filter_apply_d14;
+
+    if (rst) begin
+        filter_apply_d15 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d16 <= filter_apply_d15;
+
+    if (rst) begin
+        filter_apply_d16 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d17 <= filter_apply_d16;
+
+    if (rst) begin
+        filter_apply_d17 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d18 <= filter_apply_d17;
+
+    if (rst) begin
+        filter_apply_d18 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d19 <= filter_apply_d18;
+
+    if (rst) begin
+        filter_apply_d19 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d20 <= filter_apply_d19;
+
+    if (rst) begin
+        filter_apply_d20 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d21 <= filter_apply_d20;
+
+    if (rst) begin
+        filter_apply_d21 <= 1'd0;
+    end
+end
+
+// filter write in flight
+always @(posedge clk) begin
+    if (filter_do) begin
+        filter_pending_reg <= 1'd1;
+    end
+    if (filter_apply_d21) begin
+        filter_pending_reg <= 1'd0;
+    end
+
+    if (rst) begin
+        filter_pending_reg <= 1'd0;
+    end
+end
 
 // write response
 always @(posedge clk) begin
     if ((s_axil_bvalid_reg & s_axil_bready)) begin
         s_axil_bvalid_reg <= 1'd0;
     end
-    if (s_axil_awready_reg) begin
+    if ((s_axil_awready_reg & ~filter_do)) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= (wr_ok ? 2'd0 : (wr_low_ro ? 2'd2 : 2'd3));
+    end
+    if (filter_apply_d21) begin
+        s_axil_bvalid_reg <= 1'd1;
+        s_axil_bresp_reg <= 2'd0;
     end
 
     if (rst) begin
@@ -679,7 +897,7 @@ end
 
 // filter 0
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd0))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd0))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_0[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[39:32])};
@@ -719,7 +937,7 @@ end
 
 // filter 1
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd1))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd1))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_1[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[39:32])};
@@ -759,7 +977,7 @@ end
 
 // filter 2
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd2))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd2))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_2[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[39:32])};
@@ -799,7 +1017,7 @@ end
 
 // filter 3
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd3))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd3))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_3[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[39:32])};
@@ -839,7 +1057,7 @@ end
 
 // filter 4
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd4))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd4))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_4[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[39:32])};
@@ -879,7 +1097,7 @@ end
 
 // filter 5
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd5))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd5))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_5[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[39:32])};
@@ -919,7 +1137,7 @@ end
 
 // filter 6
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd6))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd6))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_6[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[39:32])};
@@ -959,7 +1177,7 @@ end
 
 // filter 7
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd7))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd7))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_7[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[39:32])};
@@ -999,7 +1217,7 @@ end
 
 // filter 8
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd8))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd8))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_8[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[39:32])};
@@ -1039,7 +1257,7 @@ end
 
 // filter 9
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd9))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd9))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_9[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[39:32])};
@@ -1079,7 +1297,7 @@ end
 
 // filter 10
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd10))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd10))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
@@ -1119,7 +1337,7 @@ end
 
 // filter 11
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd11))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd11))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
@@ -1159,7 +1377,7 @@ end
 
 // filter 12
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd12))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd12))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
@@ -1199,7 +1417,7 @@ end
 
 // filter 13
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd13))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd13))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
@@ -1239,7 +1457,7 @@ end
 
 // filter 14
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd14))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd14))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
@@ -1279,7 +1497,7 @@ end
 
 // filter 15
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd15))) begin
+    if ((filter_apply_d21 & (wr_addr_reg[8:5] == 4'd15))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
@@ -1388,181 +1606,11 @@ always @(posedge clk) begin
     ev_ind_hit <= ((ev_addr_reg[15:10] == 6'd1) & (ev_addr_reg[9] == 1'd0));
 end
 
-// ev: the words of the addressed filter
-always @* begin
-    ev_flt_word_0 = 32'd0;
-    ev_flt_word_1 = 32'd0;
-    ev_flt_word_2 = 32'd0;
-    ev_flt_word_3 = 32'd0;
-    ev_flt_word_4 = 32'd0;
-    ev_flt_word_5 = 32'd0;
-    case (ev_addr_reg[8:5])
-        4'd0: begin
-            ev_flt_word_0 = {16'd0, filter_mac_0[47:32]};
-            ev_flt_word_1 = filter_mac_0[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_0, 4'd0, filter_vlan_0};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_0, filter_vsid_0};
-            ev_flt_word_4 = {26'd0, filter_queue_0};
-            ev_flt_word_5 = {31'd0, filter_valid_0};
-        end
-        4'd1: begin
-            ev_flt_word_0 = {16'd0, filter_mac_1[47:32]};
-            ev_flt_word_1 = filter_mac_1[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_1, 4'd0, filter_vlan_1};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_1, filter_vsid_1};
-            ev_flt_word_4 = {26'd0, filter_queue_1};
-            ev_flt_word_5 = {31'd0, filter_valid_1};
-        end
-        4'd2: begin
-            ev_flt_word_0 = {16'd0, filter_mac_2[47:32]};
-            ev_flt_word_1 = filter_mac_2[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_2, 4'd0, filter_vlan_2};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_2, filter_vsid_2};
-            ev_flt_word_4 = {26'd0, filter_queue_2};
-            ev_flt_word_5 = {31'd0, filter_valid_2};
-        end
-        4'd3: begin
-            ev_flt_word_0 = {16'd0, filter_mac_3[47:32]};
-            ev_flt_word_1 = filter_mac_3[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_3, 4'd0, filter_vlan_3};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_3, filter_vsid_3};
-            ev_flt_word_4 = {26'd0, filter_queue_3};
-            ev_flt_word_5 = {31'd0, filter_valid_3};
-        end
-        4'd4: begin
-            ev_flt_word_0 = {16'd0, filter_mac_4[47:32]};
-            ev_flt_word_1 = filter_mac_4[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_4, 4'd0, filter_vlan_4};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_4, filter_vsid_4};
-            ev_flt_word_4 = {26'd0, filter_queue_4};
-            ev_flt_word_5 = {31'd0, filter_valid_4};
-        end
-        4'd5: begin
-            ev_flt_word_0 = {16'd0, filter_mac_5[47:32]};
-            ev_flt_word_1 = filter_mac_5[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_5, 4'd0, filter_vlan_5};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_5, filter_vsid_5};
-            ev_flt_word_4 = {26'd0, filter_queue_5};
-            ev_flt_word_5 = {31'd0, filter_valid_5};
-        end
-        4'd6: begin
-            ev_flt_word_0 = {16'd0, filter_mac_6[47:32]};
-            ev_flt_word_1 = filter_mac_6[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_6, 4'd0, filter_vlan_6};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_6, filter_vsid_6};
-            ev_flt_word_4 = {26'd0, filter_queue_6};
-            ev_flt_word_5 = {31'd0, filter_valid_6};
-        end
-        4'd7: begin
-            ev_flt_word_0 = {16'd0, filter_mac_7[47:32]};
-            ev_flt_word_1 = filter_mac_7[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_7, 4'd0, filter_vlan_7};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_7, filter_vsid_7};
-            ev_flt_word_4 = {26'd0, filter_queue_7};
-            ev_flt_word_5 = {31'd0, filter_valid_7};
-        end
-        4'd8: begin
-            ev_flt_word_0 = {16'd0, filter_mac_8[47:32]};
-            ev_flt_word_1 = filter_mac_8[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_8, 4'd0, filter_vlan_8};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_8, filter_vsid_8};
-            ev_flt_word_4 = {26'd0, filter_queue_8};
-            ev_flt_word_5 = {31'd0, filter_valid_8};
-        end
-        4'd9: begin
-            ev_flt_word_0 = {16'd0, filter_mac_9[47:32]};
-            ev_flt_word_1 = filter_mac_9[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_9, 4'd0, filter_vlan_9};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_9, filter_vsid_9};
-            ev_flt_word_4 = {26'd0, filter_queue_9};
-            ev_flt_word_5 = {31'd0, filter_valid_9};
-        end
-        4'd10: begin
-            ev_flt_word_0 = {16'd0, filter_mac_10[47:32]};
-            ev_flt_word_1 = filter_mac_10[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_10, 4'd0, filter_vlan_10};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_10, filter_vsid_10};
-            ev_flt_word_4 = {26'd0, filter_queue_10};
-            ev_flt_word_5 = {31'd0, filter_valid_10};
-        end
-        4'd11: begin
-            ev_flt_word_0 = {16'd0, filter_mac_11[47:32]};
-            ev_flt_word_1 = filter_mac_11[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_11, 4'd0, filter_vlan_11};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_11, filter_vsid_11};
-            ev_flt_word_4 = {26'd0, filter_queue_11};
-            ev_flt_word_5 = {31'd0, filter_valid_11};
-        end
-        4'd12: begin
-            ev_flt_word_0 = {16'd0, filter_mac_12[47:32]};
-            ev_flt_word_1 = filter_mac_12[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_12, 4'd0, filter_vlan_12};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_12, filter_vsid_12};
-            ev_flt_word_4 = {26'd0, filter_queue_12};
-            ev_flt_word_5 = {31'd0, filter_valid_12};
-        end
-        4'd13: begin
-            ev_flt_word_0 = {16'd0, filter_mac_13[47:32]};
-            ev_flt_word_1 = filter_mac_13[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_13, 4'd0, filter_vlan_13};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_13, filter_vsid_13};
-            ev_flt_word_4 = {26'd0, filter_queue_13};
-            ev_flt_word_5 = {31'd0, filter_valid_13};
-        end
-        4'd14: begin
-            ev_flt_word_0 = {16'd0, filter_mac_14[47:32]};
-            ev_flt_word_1 = filter_mac_14[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_14, 4'd0, filter_vlan_14};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_14, filter_vsid_14};
-            ev_flt_word_4 = {26'd0, filter_queue_14};
-            ev_flt_word_5 = {31'd0, filter_valid_14};
-        end
-        4'd15: begin
-            ev_flt_word_0 = {16'd0, filter_mac_15[47:32]};
-            ev_flt_word_1 = filter_mac_15[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_15, 4'd0, filter_vlan_15};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_15, filter_vsid_15};
-            ev_flt_word_4 = {26'd0, filter_queue_15};
-            ev_flt_word_5 = {31'd0, filter_valid_15};
-        end
-        default: begin
-        end
-    endcase
-end
-
-// ev: filter word
-always @(posedge clk) begin
-    ev_flt <= 32'd0;
-    case (ev_addr_reg[4:2])
-        3'd0: begin
-            ev_flt <= ev_flt_word_0;
-        end
-        3'd1: begin
-            ev_flt <= ev_flt_word_1;
-        end
-        3'd2: begin
-            ev_flt <= ev_flt_word_2;
-        end
-        3'd3: begin
-            ev_flt <= ev_flt_word_3;
-        end
-        3'd4: begin
-            ev_flt <= ev_flt_word_4;
-        end
-        3'd5: begin
-            ev_flt <= ev_flt_word_5;
-        end
-        default: begin
-        end
-    endcase
-    ev_flt_hit <= (((ev_addr_reg[15:9] == 7'd8) & 1'd1) & (ev_addr_reg[4:2] < 3'd6));
-end
-
 // write event outputs
 always @(posedge clk) begin
     cfg_wr_en_reg <= ev_s1_reg;
     cfg_wr_addr_reg <= ev_addr_reg;
-    cfg_wr_data_reg <= (ev_low_hit ? ev_low : (ev_ind_hit ? {26'd0, ev_ind} : (ev_flt_hit ? ev_flt : 32'd0)));
+    cfg_wr_data_reg <= (ev_low_hit ? ev_low : (ev_ind_hit ? {26'd0, ev_ind} : 32'd0));
 
     if (rst) begin
         cfg_wr_en_reg <= 1'd0;

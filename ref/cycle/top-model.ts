@@ -25,6 +25,8 @@ export interface TopModelParams {
   latency: number;
   /** A const-key build's key. */
   constKey?: Uint8Array;
+  /** CsrModelOptions.filterApplyDelay: when a filter write reaches the table reads return. */
+  filterApplyDelay: number;
 }
 
 export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
@@ -105,7 +107,7 @@ export class TopModel {
   }
 
   private reset(): void {
-    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false });
+    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false, filterApplyDelay: this.p.filterApplyDelay });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;
