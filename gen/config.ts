@@ -45,6 +45,12 @@ export const buildConfigSchema = z
      * small FPGAs; IPv4-only, 64- and 128-bit builds (docs/PIPELINE.md, "Streaming parser").
      */
     parser: z.enum(['window', 'stream']).default('window'),
+    /**
+     * The shortest frame (bytes, no FCS) the core must take at line rate: 60, the Ethernet
+     * minimum, by default. Blocks that work once per frame may take `minFrameBeats` cycles
+     * per frame (gen/blocks/toeplitz-serial.ts). Shorter frames are still classified.
+     */
+    minFrameBytes: z.number().int().min(1).max(16384).default(60),
   })
   .strict()
   .refine((c) => c.parser === 'window' || !c.ipv6, {
@@ -58,6 +64,11 @@ export const buildConfigSchema = z
   });
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
+
+/** Beats of the shortest line-rate frame at this width: cycles a once-per-frame block may take. */
+export function minFrameBeats(c: BuildConfig): number {
+  return Math.ceil(c.minFrameBytes / (c.dataWidth / 8));
+}
 
 export class ConfigError extends Error {}
 
@@ -99,5 +110,6 @@ export function describeBuild(c: BuildConfig): string {
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     ...(c.parser === 'stream' ? ['parser=stream'] : []),
+    ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
   ].join(' ');
 }
