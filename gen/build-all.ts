@@ -4,7 +4,7 @@
 
 import { indirectionModule } from './blocks/indirection.ts';
 import { metaFifoModule } from './blocks/meta-fifo.ts';
-import { toeplitzModule } from './blocks/toeplitz.ts';
+import { hasherFor } from './blocks/toeplitz-serial.ts';
 import { vmqModule } from './blocks/vmq.ts';
 import { describeBuild, type BuildConfig } from './config.ts';
 import { emitModule } from './emit/verilog.ts';
@@ -29,7 +29,7 @@ export function regmapExtras(cfg: BuildConfig): RegmapExtras {
 
 /** One entry per emitted module, leaf blocks first. */
 export const MODULES: readonly ((cfg: BuildConfig) => Module)[] = [
-  (c) => toeplitzModule(c).module,
+  (c) => hasherFor(c).module,
   (c) => indirectionModule(c).module,
   (c) => vmqModule(c).module,
   (c) => metaFifoModule(c, metaLayout(c).width).module,

@@ -1693,7 +1693,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd13: begin
-            rd_low <= 32'd26;
+            rd_low <= 32'd34;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd14: begin

@@ -40,6 +40,10 @@ export class TopLockstep implements LockstepModel {
     this.model = new TopModel(topModelParams(cfg));
   }
 
+  treadyFor(tlast: boolean): boolean {
+    return this.model.treadyFor(tlast);
+  }
+
   outputs(): PortValues {
     const o = this.model.outputs;
     if (o.meta !== this.lastRec) {
@@ -200,6 +204,10 @@ class TopPacked implements PackedLockstepModel {
       m_axis_meta_tready: false,
       ...idleAxil(),
     };
+  }
+
+  treadyFor(tlast: boolean): boolean {
+    return this.model.treadyFor(tlast);
   }
 
   packOutputs(buf: Uint32Array, at: number): void {

@@ -17,7 +17,7 @@ import { Module, type Body } from '../ir/module.ts';
 import { type BuildConfig, minFrameBeats } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
 import { KEY_WORDS } from '../regmap.ts';
-import { andXorTriples, toeplitzInBytes } from './toeplitz.ts';
+import { andXorTriples, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
 
 const KEY_BITS = 32 * KEY_WORDS;
 
@@ -142,4 +142,12 @@ export function toeplitzSerialModule(cfg: BuildConfig): SerialToeplitz {
   m.assign(outHash, acc);
   m.assign(outValid, m.delay('valid', inValid, steps + 2, 0));
   return { module: m, latency: steps + 2, keyStageDelay: 0, steps };
+}
+
+/**
+ * The hasher a build uses: the serial form where the shortest line-rate frame takes two
+ * beats or more (steps = those beats), the parallel one (steps 1) where it takes one.
+ */
+export function hasherFor(cfg: BuildConfig): SerialToeplitz {
+  return minFrameBeats(cfg) >= 2 ? toeplitzSerialModule(cfg) : { ...toeplitzModule(cfg), steps: 1 };
 }
