@@ -31,6 +31,16 @@ function perturbed(f: (cycle: number, out: PortValues) => void): TopProvider {
           cycle++;
           inner.step(i);
         },
+        // A build whose s_axis_tready depends on tlast: the same change applies to it.
+        ...(inner.treadyFor
+          ? {
+              treadyFor: (tlast: boolean): boolean => {
+                const o: PortValues = { ...inner.outputs(), s_axis_tready: inner.treadyFor!(tlast) };
+                f(cycle, o);
+                return o.s_axis_tready === true;
+              },
+            }
+          : {}),
       };
       return m;
     },
@@ -49,10 +59,10 @@ describe('make sim (short)', () => {
   });
 
   it('fails (exit 1) and names the bins when a path is never hit', async () => {
-    // One random frame after the directed ones cannot fill the metadata FIFO, for one.
+    // One random frame after the directed ones cannot miss on a filter's VLAN condition, for one.
     const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--frames', '1', '--seeds', '1', '--seed', '3'], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(1);
-    expect(r.all).toMatch(/stim s_axis_tready low\s+0\s+<-- never hit/);
+    expect(r.all).toMatch(/vmq miss: VLAN condition differs\s+0\s+<-- never hit/);
     expect(r.all).toMatch(/FAIL: \d+ coverage bin\(s\) never hit/);
   });
 });
@@ -62,7 +72,7 @@ describe('the regression catches a wrong expectation on the real RTL', () => {
   const script = randomScript(21, cfg, { frames: 400 });
 
   it('one flipped s_axis_tready: cycle, signal, frame, seed, waveform window and .gtkw', async () => {
-    const at = 3000;
+    const at = 6000;
     const r = await runRegression({
       cfg,
       configName: 'default',
