@@ -17,7 +17,7 @@ import { Module, type Body } from '../ir/module.ts';
 import { type BuildConfig, minFrameBeats } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
 import { KEY_WORDS } from '../regmap.ts';
-import { andXorTriples, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
+import { andXorTriples, runtimeKey, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
 
 const KEY_BITS = 32 * KEY_WORDS;
 
@@ -57,21 +57,7 @@ export function toeplitzSerialModule(cfg: BuildConfig): SerialToeplitz {
   const usedKey = Math.min(KEY_BITS, steps * chunk + 31);
   let key: Expr;
   if (runtime) {
-    const wrEn = m.input('cfg_wr_en', 1);
-    const wrIndex = m.input('cfg_wr_index', 4);
-    const wrData = m.input('cfg_wr_data', 32);
-    const keyReg = m.reg('key_reg', KEY_BITS, 0, 'key byte 0 in the MSBs');
-    m.sync((b) => {
-      b.if(wrEn, (t) =>
-        t.switch(
-          wrIndex,
-          Array.from({ length: KEY_WORDS }, (_, k): [number[], (bb: Body) => void] => [
-            [k],
-            (bb) => bb.set({ s: keyReg, hi: KEY_BITS - 1 - 32 * k, lo: KEY_BITS - 32 - 32 * k }, wrData),
-          ]),
-        ),
-      );
-    }, 'key words');
+    const keyReg = runtimeKey(m);
     const keyCopy = m.reg('key_copy', usedKey, undefined, 'the key of the hash in progress (key bit 0 in the MSB)');
     m.sync((b) => b.if(inValid, (t) => t.set(keyCopy, keyReg.slice(KEY_BITS - 1, KEY_BITS - usedKey))), 'copy the key with the input');
     key = keyCopy;

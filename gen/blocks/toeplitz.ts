@@ -10,7 +10,7 @@
 // key register is read in the input cycle (keyStageDelay 0).
 
 import { cat, Expr, lit, xorAll } from '../ir/expr.ts';
-import { Module, type Body } from '../ir/module.ts';
+import { Module, type Body, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { KEY_WORDS } from '../regmap.ts';
 
@@ -33,6 +33,26 @@ export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
     terms.push(w);
   }
   return xorAll(terms);
+}
+
+/** The run-time key: cfg_wr_* ports and the 320-bit key_reg (key byte 0 in the MSBs) they write. */
+export function runtimeKey(m: Module): Signal {
+  const wrEn = m.input('cfg_wr_en', 1);
+  const wrIndex = m.input('cfg_wr_index', 4);
+  const wrData = m.input('cfg_wr_data', 32);
+  const keyReg = m.reg('key_reg', KEY_BITS, 0, 'key byte 0 in the MSBs');
+  m.sync((b) => {
+    b.if(wrEn, (t) =>
+      t.switch(
+        wrIndex,
+        Array.from({ length: KEY_WORDS }, (_, k): [number[], (bb: Body) => void] => [
+          [k],
+          (bb) => bb.set({ s: keyReg, hi: KEY_BITS - 1 - 32 * k, lo: KEY_BITS - 32 - 32 * k }, wrData),
+        ]),
+      ),
+    );
+  }, 'key words');
+  return keyReg;
 }
 
 export function toeplitzInBytes(cfg: BuildConfig): number {
@@ -61,21 +81,7 @@ export function toeplitzModule(cfg: BuildConfig): { module: Module; latency: num
 
   let key: Expr;
   if (runtime) {
-    const wrEn = m.input('cfg_wr_en', 1);
-    const wrIndex = m.input('cfg_wr_index', 4);
-    const wrData = m.input('cfg_wr_data', 32);
-    const keyReg = m.reg('key_reg', KEY_BITS, 0, 'key byte 0 in the MSBs');
-    m.sync((b) => {
-      b.if(wrEn, (t) =>
-        t.switch(
-          wrIndex,
-          Array.from({ length: KEY_WORDS }, (_, k): [number[], (bb: Body) => void] => [
-            [k],
-            (bb) => bb.set({ s: keyReg, hi: KEY_BITS - 1 - 32 * k, lo: KEY_BITS - 32 - 32 * k }, wrData),
-          ]),
-        ),
-      );
-    }, 'key words');
+    const keyReg = runtimeKey(m);
     key = keyReg;
   } else {
     key = lit(BigInt(`0x${cfg.constKey}`), KEY_BITS);
