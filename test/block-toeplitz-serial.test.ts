@@ -3,7 +3,6 @@
 // the block allows (every STEPS cycles, with random extra gaps), random key writes in any
 // cycle (a hash uses the key of its input cycle), several widths and step counts.
 
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toeplitzSerialModule } from '../gen/blocks/toeplitz-serial.ts';
 import { toeplitzInBytes } from '../gen/blocks/toeplitz.ts';
@@ -12,27 +11,12 @@ import { keyWord } from '../gen/regmap.ts';
 import { hexToBytes, toeplitzBitSerial } from '../ref/toeplitz.ts';
 import type { SimProcess } from '../tb/bridge.ts';
 import { bytesToBig, rng, startBlock } from './block-sim.ts';
-
-interface Vector {
-  key: string;
-  hash_with_ports: string;
-  hash_addr_only: string;
-  input_with_ports_hex: string;
-  input_addr_only_hex: string;
-  family: string;
-}
-const VECTORS = JSON.parse(readFileSync(new URL('./vectors/ms-rss-vectors.json', import.meta.url), 'utf8')) as Vector[];
+import { padded, VECTORS } from './rss-vectors.ts';
 
 const open: SimProcess[] = [];
 afterAll(async () => {
   for (const s of open) await s.close();
 });
-
-function padded(bytes: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  out.set(bytes.subarray(0, n));
-  return out;
-}
 
 describe('nvgre_rx_toeplitz, rate-aware (serial) form', () => {
   it.each([
