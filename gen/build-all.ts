@@ -3,10 +3,9 @@
 // MODULES (one line each) and sets coreLatency; everything else (CLI, rtl/, the flow)
 // goes through generateAll.
 
-import { csrModule } from './blocks/csr.ts';
 import { indirectionModule } from './blocks/indirection.ts';
 import { metaFifoModule } from './blocks/meta-fifo.ts';
-import { toeplitzModule } from './blocks/toeplitz.ts';
+import { hasherFor } from './blocks/toeplitz-serial.ts';
 import { vmqModule } from './blocks/vmq.ts';
 import { describeBuild, type BuildConfig } from './config.ts';
 import { emitModule } from './emit/verilog.ts';
@@ -31,11 +30,11 @@ export function regmapExtras(cfg: BuildConfig): RegmapExtras {
 
 /** One entry per emitted module, leaf blocks first. */
 export const MODULES: readonly ((cfg: BuildConfig) => Module)[] = [
-  (c) => toeplitzModule(c).module,
+  (c) => hasherFor(c).module,
   (c) => indirectionModule(c).module,
   (c) => vmqModule(c).module,
   (c) => metaFifoModule(c, metaLayout(c).width).module,
-  (c) => csrModule(c, regmapExtras(c)).module,
+  (c) => topPart(c, 'nvgre_rx_csr'),
   (c) => topPart(c, 'nvgre_rx_capture'),
   (c) => topPart(c, 'nvgre_rx_parser'),
   (c) => topPart(c, 'nvgre_rx_rss_select'),

@@ -53,6 +53,12 @@ export const buildConfigSchema = z
      * the testbench's reference (which honours this count) matches the RTL it drives.
      */
     udpTunnelPorts: z.number().int().min(0).max(16).default(0),
+    /**
+     * The shortest frame (bytes, no FCS) the core must take at line rate: 60, the Ethernet
+     * minimum, by default. Blocks that work once per frame may take `minFrameBeats` cycles
+     * per frame (gen/blocks/toeplitz-serial.ts). Shorter frames are still classified.
+     */
+    minFrameBytes: z.number().int().min(1).max(16384).default(60),
   })
   .strict()
   .refine((c) => c.udpTunnelPorts === 0, {
@@ -61,6 +67,11 @@ export const buildConfigSchema = z
   });
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
+
+/** Beats of the shortest line-rate frame at this width: cycles a once-per-frame block may take. */
+export function minFrameBeats(c: BuildConfig): number {
+  return Math.ceil(c.minFrameBytes / (c.dataWidth / 8));
+}
 
 export class ConfigError extends Error {}
 
@@ -104,5 +115,6 @@ export function describeBuild(c: BuildConfig): string {
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     `parser=${c.parser}`,
     ...(c.udpTunnelPorts > 0 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
+    ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
   ].join(' ');
 }

@@ -13,7 +13,7 @@ import { metaFifoModule } from './blocks/meta-fifo.ts';
 import { parsedFields } from './blocks/parser-fields.ts';
 import { parserModule } from './blocks/parser.ts';
 import { HASH_INPUT_CODE, rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
-import { toeplitzModule } from './blocks/toeplitz.ts';
+import { hasherFor } from './blocks/toeplitz-serial.ts';
 import { vmqModule } from './blocks/vmq.ts';
 import { type BuildConfig, buildParamsOf, ConfigError } from './config.ts';
 import type { TopModelParams } from '../ref/cycle/top-model.ts';
@@ -21,7 +21,7 @@ import { hexToBytes } from '../ref/toeplitz.ts';
 import { cat, type Expr, lit, mux } from './ir/expr.ts';
 import { Module, type Signal } from './ir/module.ts';
 import { clog2, metaLayout } from './meta-layout.ts';
-import { FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
+import { INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
 
 /** The cycle numbers of one frame's way through the top, counted from its tlast cycle T. */
 export interface TopTiming {
@@ -40,16 +40,19 @@ export interface TopTiming {
   /** Extra register stages on each table's write-event stream after the CSR block's own. */
   keyEventDelay: number;
   indirectionEventDelay: number;
-  vmqEventDelay: number;
+  /** Cycles from a filter write's handshake H to the end of the cycle the CSR block applies it (see csr.ts). */
+  filterApplyDelay: number;
   /** Records the top lets into flight and the FIFO together (s_axis_tready needs room for one more). */
   capacity: number;
+  /** Fewest cycles between accepted tlast beats: the hasher's cycles per hash (1: any). */
+  tlastGap: number;
 }
 
 const MHB_BITS = (c: BuildConfig): number => Math.ceil(Math.log2(c.maxHeaderBytes + 1));
 
 export function topTiming(c: BuildConfig): TopTiming {
   const parser = parserModule(c, { sideWidth: sideLayout(c).width, mhbWidth: MHB_BITS(c) });
-  const tz = toeplitzModule(c);
+  const tz = hasherFor(c);
   const ind = indirectionModule(c);
   const vmq = vmqModule(c);
   const fifo = metaFifoModule(c, 8);
@@ -68,8 +71,10 @@ export function topTiming(c: BuildConfig): TopTiming {
     latency: push + fifo.pushToVisible,
     keyEventDelay: keyRead - CSR_WRITE_EVENT_DELAY,
     indirectionEventDelay: indirectionRead - CSR_WRITE_EVENT_DELAY,
-    vmqEventDelay: sel - CSR_WRITE_EVENT_DELAY,
+    // A write in force from H+1 must reach the filters read in cycle (H+1)+sel, and no earlier.
+    filterApplyDelay: sel,
     capacity: c.metaFifoDepth,
+    tlastGap: tz.steps,
   };
 }
 
@@ -114,12 +119,12 @@ export function topModule(c: BuildConfig): TopResult {
   const ib = Math.log2(c.indirectionEntries);
   const fb = clog2(c.vmqFilters);
 
-  const csr = csrModule(c, { latency: timing.latency }).module;
+  const csr = csrModule(c, { latency: timing.latency, filterApplyDelay: timing.filterApplyDelay }).module;
   const cfgWidth = side.width - 1 + mhbBits;
   const cap = captureModule(c, cfgWidth).module;
   const parser = parserModule(c, { sideWidth: side.width, mhbWidth: mhbBits });
   const sel = rssSelectModule(c);
-  const tz = toeplitzModule(c);
+  const tz = hasherFor(c);
   const ind = indirectionModule(c);
   const vmq = vmqModule(c);
   const fifo = metaFifoModule(c, layout.width);
@@ -174,11 +179,29 @@ export function topModule(c: BuildConfig): TopResult {
   const capUser = sig('capture_user', 1);
   const capCfg = sig('capture_cfg', cfgWidth);
   const readyReg = m.reg('s_axis_tready_reg', 1, 1);
+  // A hasher of K cycles per frame takes a tlast beat at most every K cycles: one that
+  // comes sooner (frames shorter than minFrameBytes back to back) is held with
+  // s_axis_tready low in its cycle. That makes s_axis_tready depend on s_axis_tlast (one
+  // gate after registers); builds with K = 1 keep it a plain register.
+  let readyOut: Signal = readyReg;
+  let lastIn: Signal;
+  if (timing.tlastGap > 1) {
+    const gapBits = clog2(timing.tlastGap + 1);
+    const gapReg = m.reg('tlast_gap_reg', gapBits, timing.tlastGap, 'cycles since the last accepted tlast beat, saturating');
+    const soonReg = m.reg('tlast_soon_reg', 1, 0, 'a tlast beat now would come too soon for the hasher');
+    readyOut = m.wire('s_axis_tready_int', readyReg.and(tlast.and(soonReg).not()));
+    lastIn = m.wire('frame_in', tvalid.and(readyOut).and(tlast));
+    const gapNext = m.wire('tlast_gap_next', mux(lastIn, lit(1, gapBits), mux(gapReg.lt(timing.tlastGap), gapReg.add(1).slice(gapBits - 1, 0), gapReg)));
+    m.sync((b) => {
+      b.set(gapReg, gapNext);
+      b.set(soonReg, gapNext.lt(timing.tlastGap));
+    }, 'tlast spacing for the hasher');
+  } else lastIn = m.wire('frame_in', tvalid.and(readyReg).and(tlast));
   m.instance(cap, 'capture_inst', {
     s_axis_tdata: tdata,
     s_axis_tkeep: tkeep,
     s_axis_tvalid: tvalid,
-    s_axis_tready: readyReg,
+    s_axis_tready: readyOut,
     s_axis_tlast: tlast,
     s_axis_tuser: tuser,
     cfg_in: cfgIn,
@@ -201,7 +224,7 @@ export function topModule(c: BuildConfig): TopResult {
   const pConns: Record<string, Expr> = {
     in_valid: capV,
     // Streaming parsers see every accepted beat, in the cycle capture_inst does.
-    ...(capWin ? { in_window: capWin } : { in_beat_valid: tvalid.and(readyReg), in_beat_data: tdata, in_beat_last: tlast }),
+    ...(capWin ? { in_window: capWin } : { in_beat_valid: tvalid.and(readyOut), in_beat_data: tdata, in_beat_last: tlast }),
     in_len: capLen,
     in_max_header_bytes: snapMhb,
     in_parse_gre: encapRss.or(encapVmq),
@@ -238,13 +261,6 @@ export function topModule(c: BuildConfig): TopResult {
     cat(wrAddr.slice(ib + 1, 2), wrData.slice(q - 1, 0)),
     timing.indirectionEventDelay,
   );
-  const vmqEv = delayed(
-    'vmq',
-    wrEn.and(inRange(FILTER_BASE, FILTER_STRIDE * c.vmqFilters)),
-    cat(wrAddr.slice(4 + fb, 5), wrAddr.slice(4, 2), wrData),
-    timing.vmqEventDelay,
-  );
-
   // Toeplitz. Key word k is at KEY_BASE + 4k (KEY_BASE has bits 5:2 clear), so k is address bits 5:2.
   const hash = sig('hash', 32);
   const hashV = sig('hash_valid_out', 1);
@@ -277,11 +293,10 @@ export function topModule(c: BuildConfig): TopResult {
   const vFilter = sig('vmq_filter', fb);
   const vQueue = sig('vmq_queue', q);
   const vValid = sig('vmq_valid', 1);
+  const fltConns: Record<string, Expr> = {};
+  for (const p of vmq.module.ports) if (p.name.startsWith('flt_')) fltConns[p.name] = cfgOut[`cfg_filter_${p.name.slice(4)}`]!;
   m.instance(vmq.module, 'vmq_inst', {
-    cfg_wr_en: vmqEv.en,
-    cfg_wr_filter: vmqEv.data.slice(32 + 3 + fb - 1, 35),
-    cfg_wr_field: vmqEv.data.slice(34, 32),
-    cfg_wr_data: vmqEv.data.slice(31, 0),
+    ...fltConns,
     in_valid: so.valid!,
     in_enable: so.vmq_enable!,
     in_mac: so.vmq_mac!,
@@ -386,14 +401,14 @@ export function topModule(c: BuildConfig): TopResult {
   // Frames accepted (tlast) and not yet taken from m_axis_meta: in flight plus queued.
   const ow = clog2(timing.capacity + 1);
   const occ = m.reg('occupancy_reg', ow, 0, 'frames past tlast whose record has not left m_axis_meta');
-  const inc = m.wire('frame_in', tvalid.and(readyReg).and(tlast));
+  const inc = lastIn;
   const dec = m.wire('record_out', fifoValid.and(mReady));
   const occNext = m.wire('occupancy_next', mux(inc.and(dec.not()), occ.add(1), mux(dec.and(inc.not()), occ.sub(1), occ)));
   m.sync((b) => {
     b.set(occ, occNext);
     b.set(readyReg, occNext.lt(timing.capacity));
   }, 'occupancy and s_axis_tready');
-  m.assign(tready, readyReg);
+  m.assign(tready, readyOut);
 
   return { module: m, latency: timing.latency, timing, modules: [cap, parser.module, sel.module, tz.module, ind.module, vmq.module, fifo.module, csr, m] };
 }
@@ -407,6 +422,8 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     capacity: t.capacity,
     latency: t.latency,
     constKey: c.toeplitz === 'const-key' ? hexToBytes(c.constKey) : undefined,
+    filterApplyDelay: t.filterApplyDelay,
+    tlastGap: t.tlastGap,
   };
 }
 

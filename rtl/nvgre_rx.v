@@ -4,7 +4,7 @@
  * NVGRE receive classifier (RSS and VMQ for NVGRE-encapsulated traffic).
  *
  * One metadata record per AXI4-Stream frame on m_axis_meta, in frame order, a fixed
- * 17 cycles after the frame's tlast beat when m_axis_meta is ready. Every
+ * 25 cycles after the frame's tlast beat when m_axis_meta is ready. Every
  * frame is classified with the configuration in force in the cycle its tlast beat is
  * accepted (a register write is in force from the cycle after its handshake).
  * s_axis_tready is low only while the frames in flight and the records waiting in the
@@ -71,6 +71,13 @@ wire [8:0]      csr_cfg_max_header_bytes;
 wire            csr_cfg_wr_en;
 wire [15:0]     csr_cfg_wr_addr;
 wire [31:0]     csr_cfg_wr_data;
+wire [15:0]     csr_cfg_filter_valid;
+wire [767:0]    csr_cfg_filter_mac;
+wire [15:0]     csr_cfg_filter_match_vlan;
+wire [191:0]    csr_cfg_filter_vlan;
+wire [15:0]     csr_cfg_filter_match_vsid;
+wire [383:0]    csr_cfg_filter_vsid;
+wire [95:0]     csr_cfg_filter_queue;
 wire            count_valid;
 wire            count_frames;
 wire            count_encap;
@@ -86,6 +93,11 @@ wire [15:0]     capture_len;
 wire            capture_user;
 wire [43:0]     capture_cfg;
 reg             s_axis_tready_reg;
+reg  [3:0]      tlast_gap_reg;  // cycles since the last accepted tlast beat, saturating
+reg             tlast_soon_reg;  // a tlast beat now would come too soon for the hasher
+wire            s_axis_tready_int;
+wire            frame_in;
+wire [3:0]      tlast_gap_next;
 wire            parsed_valid;
 wire [35:0]     parsed_side;
 wire [15:0]     parsed_len;
@@ -165,25 +177,29 @@ reg             indirection_wr_en_d8;
 reg             indirection_wr_en_d9;
 reg             indirection_wr_en_d10;
 reg             indirection_wr_en_d11;
-reg  [3:0]      indirection_wr_wr_ptr;  // written this cycle
-reg  [3:0]      indirection_wr_rd_ptr;  // 10 words behind the write pointer
-reg  [12:0]     indirection_wr_d11;
-reg             vmq_wr_en_d1;
-reg             vmq_wr_en_d2;
-reg             vmq_wr_en_d3;
-reg             vmq_wr_en_d4;
-reg             vmq_wr_en_d5;
-reg             vmq_wr_en_d6;
-reg             vmq_wr_en_d7;
-reg             vmq_wr_en_d8;
-reg             vmq_wr_en_d9;
-reg  [3:0]      vmq_wr_wr_ptr;  // written this cycle
-reg  [3:0]      vmq_wr_rd_ptr;  // 8 words behind the write pointer
-reg  [38:0]     vmq_wr_d9;
+reg             indirection_wr_en_d12;
+reg             indirection_wr_en_d13;
+reg             indirection_wr_en_d14;
+reg             indirection_wr_en_d15;
+reg             indirection_wr_en_d16;
+reg             indirection_wr_en_d17;
+reg             indirection_wr_en_d18;
+reg             indirection_wr_en_d19;
+reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
+reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
+reg  [12:0]     indirection_wr_d19;
 wire [31:0]     hash;
 wire            hash_valid_out;
 reg  [2:0]      indirection_bits_d1;
 reg  [2:0]      indirection_bits_d2;
+reg  [2:0]      indirection_bits_d3;
+reg  [2:0]      indirection_bits_d4;
+reg  [2:0]      indirection_bits_d5;
+reg  [2:0]      indirection_bits_d6;
+reg  [2:0]      indirection_bits_d7;
+reg  [2:0]      indirection_bits_d8;
+reg  [2:0]      indirection_bits_d9;
+reg  [2:0]      indirection_bits_d10;
 wire [5:0]      indirection_queue;
 wire            indirection_valid;
 wire            vmq_hit;
@@ -191,27 +207,72 @@ wire [3:0]      vmq_filter;
 wire [5:0]      vmq_queue;
 wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
-reg  [3:0]      record_rd_ptr;  // 2 words behind the write pointer
-reg  [121:0]    record_d3;
+reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
+reg  [121:0]    record_d11;
 reg             record_valid_d1;
 reg             record_valid_d2;
 reg             record_valid_d3;
+reg             record_valid_d4;
+reg             record_valid_d5;
+reg             record_valid_d6;
+reg             record_valid_d7;
+reg             record_valid_d8;
+reg             record_valid_d9;
+reg             record_valid_d10;
+reg             record_valid_d11;
 reg  [31:0]     hash_d1;
+reg             vmq_hit_d1;
+reg             vmq_hit_d2;
+reg             vmq_hit_d3;
+reg             vmq_hit_d4;
+reg             vmq_hit_d5;
+reg             vmq_hit_d6;
+reg             vmq_hit_d7;
+reg             vmq_hit_d8;
+reg  [3:0]      vmq_filter_d1;
+reg  [3:0]      vmq_filter_d2;
+reg  [3:0]      vmq_filter_d3;
+reg  [3:0]      vmq_filter_d4;
+reg  [3:0]      vmq_filter_d5;
+reg  [3:0]      vmq_filter_d6;
+reg  [3:0]      vmq_filter_d7;
+reg  [3:0]      vmq_filter_d8;
+reg  [5:0]      vmq_queue_d1;
+reg  [5:0]      vmq_queue_d2;
+reg  [5:0]      vmq_queue_d3;
+reg  [5:0]      vmq_queue_d4;
+reg  [5:0]      vmq_queue_d5;
+reg  [5:0]      vmq_queue_d6;
+reg  [5:0]      vmq_queue_d7;
+reg  [5:0]      vmq_queue_d8;
 wire [159:0]    record_data;
 wire            meta_tvalid;
 wire [159:0]    meta_tdata;
 wire [6:0]      meta_count;
 reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m_axis_meta
-wire            frame_in;
 wire            record_out;
 wire [6:0]      occupancy_next;
 reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 9 cycles
-reg  [12:0]     indirection_wr_mem [0:15];  // indirection_wr delayed by 11 cycles
-reg  [38:0]     vmq_wr_mem [0:15];  // vmq_wr delayed by 9 cycles
-reg  [121:0]    record_mem [0:15];  // record delayed by 3 cycles
+reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 19 cycles
+reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d3[2:0], meta_count, 1'b0};
+wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[2:0], meta_count, 1'b0};
+
+assign s_axis_tready_int = (s_axis_tready_reg & ~(s_axis_tlast & tlast_soon_reg));
+assign frame_in = ((s_axis_tvalid & s_axis_tready_int) & s_axis_tlast);
+assign tlast_gap_next = (frame_in ? 4'd1 : ((tlast_gap_reg < 4'd8) ? (tlast_gap_reg + 4'd1) : tlast_gap_reg));
+
+// tlast spacing for the hasher
+always @(posedge clk) begin
+    tlast_gap_reg <= tlast_gap_next;
+    tlast_soon_reg <= (tlast_gap_next < 4'd8);
+
+    if (rst) begin
+        tlast_gap_reg <= 4'd8;
+        tlast_soon_reg <= 1'd0;
+    end
+end
 
 nvgre_rx_capture #(
     .DATA_WIDTH(64),
@@ -223,7 +284,7 @@ capture_inst (
     .s_axis_tdata(s_axis_tdata),
     .s_axis_tkeep(s_axis_tkeep),
     .s_axis_tvalid(s_axis_tvalid),
-    .s_axis_tready(s_axis_tready_reg),
+    .s_axis_tready(s_axis_tready_int),
     .s_axis_tlast(s_axis_tlast),
     .s_axis_tuser(s_axis_tuser),
     .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types, csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
@@ -238,7 +299,7 @@ parser_inst (
     .clk(clk),
     .rst(rst),
     .in_valid(capture_valid),
-    .in_beat_valid((s_axis_tvalid & s_axis_tready_reg)),
+    .in_beat_valid((s_axis_tvalid & s_axis_tready_int)),
     .in_beat_data(s_axis_tdata),
     .in_beat_last(s_axis_tlast),
     .in_len(capture_len),
@@ -514,101 +575,80 @@ always @(posedge clk) begin
     end
 end
 
-// indirection_wr: 11-cycle delay line
+always @(posedge clk) begin
+    indirection_wr_en_d12 <= indirection_wr_en_d11;
+
+    if (rst) begin
+        indirection_wr_en_d12 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d13 <= indirection_wr_en_d12;
+
+    if (rst) begin
+        indirection_wr_en_d13 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d14 <= indirection_wr_en_d13;
+
+    if (rst) begin
+        indirection_wr_en_d14 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d15 <= indirection_wr_en_d14;
+
+    if (rst) begin
+        indirection_wr_en_d15 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d16 <= indirection_wr_en_d15;
+
+    if (rst) begin
+        indirection_wr_en_d16 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d17 <= indirection_wr_en_d16;
+
+    if (rst) begin
+        indirection_wr_en_d17 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d18 <= indirection_wr_en_d17;
+
+    if (rst) begin
+        indirection_wr_en_d18 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    indirection_wr_en_d19 <= indirection_wr_en_d18;
+
+    if (rst) begin
+        indirection_wr_en_d19 <= 1'd0;
+    end
+end
+
+// indirection_wr: 19-cycle delay line
 always @(posedge clk) begin
     indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
-    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 4'd1);
-    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 4'd1);
-    indirection_wr_d11 <= indirection_wr_mem[indirection_wr_rd_ptr];
+    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
+    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
+    indirection_wr_d19 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
     if (rst) begin
-        indirection_wr_wr_ptr <= 4'd0;
-        indirection_wr_rd_ptr <= 4'd6;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd4096) & (csr_cfg_wr_addr < 16'd4608)));
-
-    if (rst) begin
-        vmq_wr_en_d1 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d2 <= vmq_wr_en_d1;
-
-    if (rst) begin
-        vmq_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d3 <= vmq_wr_en_d2;
-
-    if (rst) begin
-        vmq_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d4 <= vmq_wr_en_d3;
-
-    if (rst) begin
-        vmq_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d5 <= vmq_wr_en_d4;
-
-    if (rst) begin
-        vmq_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d6 <= vmq_wr_en_d5;
-
-    if (rst) begin
-        vmq_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d7 <= vmq_wr_en_d6;
-
-    if (rst) begin
-        vmq_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d8 <= vmq_wr_en_d7;
-
-    if (rst) begin
-        vmq_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    vmq_wr_en_d9 <= vmq_wr_en_d8;
-
-    if (rst) begin
-        vmq_wr_en_d9 <= 1'd0;
-    end
-end
-
-// vmq_wr: 9-cycle delay line
-always @(posedge clk) begin
-    vmq_wr_mem[vmq_wr_wr_ptr] <= {csr_cfg_wr_addr[8:5], csr_cfg_wr_addr[4:2], csr_cfg_wr_data};
-    vmq_wr_wr_ptr <= (vmq_wr_wr_ptr + 4'd1);
-    vmq_wr_rd_ptr <= (vmq_wr_rd_ptr + 4'd1);
-    vmq_wr_d9 <= vmq_wr_mem[vmq_wr_rd_ptr];
-
-    if (rst) begin
-        vmq_wr_wr_ptr <= 4'd0;
-        vmq_wr_rd_ptr <= 4'd8;
+        indirection_wr_wr_ptr <= 5'd0;
+        indirection_wr_rd_ptr <= 5'd14;
     end
 end
 
@@ -635,17 +675,49 @@ always @(posedge clk) begin
     indirection_bits_d2 <= indirection_bits_d1;
 end
 
+always @(posedge clk) begin
+    indirection_bits_d3 <= indirection_bits_d2;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d4 <= indirection_bits_d3;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d5 <= indirection_bits_d4;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d6 <= indirection_bits_d5;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d7 <= indirection_bits_d6;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d8 <= indirection_bits_d7;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d9 <= indirection_bits_d8;
+end
+
+always @(posedge clk) begin
+    indirection_bits_d10 <= indirection_bits_d9;
+end
+
 nvgre_rx_indirection #(
     .QUEUE_WIDTH(6)
 )
 indirection_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(indirection_wr_en_d11),
-    .cfg_wr_index(indirection_wr_d11[12:6]),
-    .cfg_wr_data(indirection_wr_d11[5:0]),
+    .cfg_wr_en(indirection_wr_en_d19),
+    .cfg_wr_index(indirection_wr_d19[12:6]),
+    .cfg_wr_data(indirection_wr_d19[5:0]),
     .in_valid(hash_valid_out),
-    .in_index((hash[6:0] & {(indirection_bits_d2 > 3'd6), (indirection_bits_d2 > 3'd5), (indirection_bits_d2 > 3'd4), (indirection_bits_d2 > 3'd3), (indirection_bits_d2 > 3'd2), (indirection_bits_d2 > 3'd1), (indirection_bits_d2 > 3'd0)})),
+    .in_index((hash[6:0] & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3), (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
     .out_valid(indirection_valid),
     .out_queue(indirection_queue)
 );
@@ -656,10 +728,6 @@ nvgre_rx_vmq #(
 vmq_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(vmq_wr_en_d9),
-    .cfg_wr_filter(vmq_wr_d9[38:35]),
-    .cfg_wr_field(vmq_wr_d9[34:32]),
-    .cfg_wr_data(vmq_wr_d9[31:0]),
     .in_valid(sel_valid),
     .in_enable(sel_vmq_enable),
     .in_mac(sel_vmq_mac),
@@ -670,19 +738,26 @@ vmq_inst (
     .out_valid(vmq_valid),
     .out_hit(vmq_hit),
     .out_filter(vmq_filter),
-    .out_queue(vmq_queue)
+    .out_queue(vmq_queue),
+    .flt_valid(csr_cfg_filter_valid),
+    .flt_mac(csr_cfg_filter_mac),
+    .flt_match_vlan(csr_cfg_filter_match_vlan),
+    .flt_vlan(csr_cfg_filter_vlan),
+    .flt_match_vsid(csr_cfg_filter_match_vsid),
+    .flt_vsid(csr_cfg_filter_vsid),
+    .flt_queue(csr_cfg_filter_queue)
 );
 
-// record: 3-cycle delay line
+// record: 11-cycle delay line
 always @(posedge clk) begin
     record_mem[record_wr_ptr] <= {sel_hash_valid, sel_hash_type, sel_hash_input, sel_encap, sel_inner_parsed, sel_vsid, sel_flowid, sel_outer_l3_offset, sel_inner_l2_offset, sel_inner_l3_offset, sel_inner_l4_offset, sel_length, sel_errors, sel_rss_default_queue, sel_vmq_default_queue, sel_indirection_bits};
     record_wr_ptr <= (record_wr_ptr + 4'd1);
     record_rd_ptr <= (record_rd_ptr + 4'd1);
-    record_d3 <= record_mem[record_rd_ptr];
+    record_d11 <= record_mem[record_rd_ptr];
 
     if (rst) begin
         record_wr_ptr <= 4'd0;
-        record_rd_ptr <= 4'd14;
+        record_rd_ptr <= 4'd6;
     end
 end
 
@@ -711,20 +786,180 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
+    record_valid_d4 <= record_valid_d3;
+
+    if (rst) begin
+        record_valid_d4 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d5 <= record_valid_d4;
+
+    if (rst) begin
+        record_valid_d5 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d6 <= record_valid_d5;
+
+    if (rst) begin
+        record_valid_d6 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d7 <= record_valid_d6;
+
+    if (rst) begin
+        record_valid_d7 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d8 <= record_valid_d7;
+
+    if (rst) begin
+        record_valid_d8 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d9 <= record_valid_d8;
+
+    if (rst) begin
+        record_valid_d9 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d10 <= record_valid_d9;
+
+    if (rst) begin
+        record_valid_d10 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    record_valid_d11 <= record_valid_d10;
+
+    if (rst) begin
+        record_valid_d11 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
     hash_d1 <= hash;
 end
 
-assign record_data = {4'd0, record_d3[18:15], record_d3[34:19], record_d3[42:35], record_d3[50:43], record_d3[58:51], record_d3[66:59], record_d3[74:67], record_d3[98:75], record_d3[99], record_d3[101:100], (vmq_hit ? vmq_filter : 4'd0), vmq_hit, (vmq_hit ? vmq_queue : record_d3[8:3]), (record_d3[121] ? indirection_queue : record_d3[14:9]), record_d3[104:102], record_d3[121], record_d3[120:105], (record_d3[121] ? hash_d1 : 32'd0)};
-assign count_valid = record_valid_d3;
+always @(posedge clk) begin
+    vmq_hit_d1 <= vmq_hit;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d2 <= vmq_hit_d1;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d3 <= vmq_hit_d2;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d4 <= vmq_hit_d3;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d5 <= vmq_hit_d4;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d6 <= vmq_hit_d5;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d7 <= vmq_hit_d6;
+end
+
+always @(posedge clk) begin
+    vmq_hit_d8 <= vmq_hit_d7;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d1 <= vmq_filter;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d2 <= vmq_filter_d1;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d3 <= vmq_filter_d2;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d4 <= vmq_filter_d3;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d5 <= vmq_filter_d4;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d6 <= vmq_filter_d5;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d7 <= vmq_filter_d6;
+end
+
+always @(posedge clk) begin
+    vmq_filter_d8 <= vmq_filter_d7;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d1 <= vmq_queue;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d2 <= vmq_queue_d1;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d3 <= vmq_queue_d2;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d4 <= vmq_queue_d3;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d5 <= vmq_queue_d4;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d6 <= vmq_queue_d5;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d7 <= vmq_queue_d6;
+end
+
+always @(posedge clk) begin
+    vmq_queue_d8 <= vmq_queue_d7;
+end
+
+assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
+assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d3[101:100] != 2'd0);
-assign count_nvgre = (record_d3[101:100] == 2'd2);
-assign count_four_tuple = ((record_d3[104:102] == 3'd2) | (record_d3[104:102] == 3'd4));
-assign count_outer_2tuple = (record_d3[104:102] == 3'd3);
-assign count_no_hash = (record_d3[104:102] == 3'd0);
-assign count_vmq_hit = vmq_hit;
-assign count_parse_error = (|record_d3[17:15]);
-assign count_mac_error = record_d3[18];
+assign count_encap = (record_d11[101:100] != 2'd0);
+assign count_nvgre = (record_d11[101:100] == 2'd2);
+assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
+assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
+assign count_no_hash = (record_d11[104:102] == 3'd0);
+assign count_vmq_hit = vmq_hit_d8;
+assign count_parse_error = (|record_d11[17:15]);
+assign count_mac_error = record_d11[18];
 
 nvgre_rx_csr #(
     .DATA_WIDTH(32),
@@ -765,6 +1000,13 @@ csr_inst (
     .cfg_wr_en(csr_cfg_wr_en),
     .cfg_wr_addr(csr_cfg_wr_addr),
     .cfg_wr_data(csr_cfg_wr_data),
+    .cfg_filter_valid(csr_cfg_filter_valid),
+    .cfg_filter_mac(csr_cfg_filter_mac),
+    .cfg_filter_match_vlan(csr_cfg_filter_match_vlan),
+    .cfg_filter_vlan(csr_cfg_filter_vlan),
+    .cfg_filter_match_vsid(csr_cfg_filter_match_vsid),
+    .cfg_filter_vsid(csr_cfg_filter_vsid),
+    .cfg_filter_queue(csr_cfg_filter_queue),
     .cnt_valid(count_valid),
     .cnt_frames(count_frames),
     .cnt_encap(count_encap),
@@ -783,7 +1025,7 @@ nvgre_rx_meta_fifo #(
 meta_fifo_inst (
     .clk(clk),
     .rst(rst),
-    .s_valid(record_valid_d3),
+    .s_valid(record_valid_d11),
     .s_data(record_data),
     .m_axis_tdata(meta_tdata),
     .m_axis_tvalid(meta_tvalid),
@@ -793,7 +1035,6 @@ meta_fifo_inst (
 
 assign m_axis_meta_tdata = meta_tdata;
 assign m_axis_meta_tvalid = meta_tvalid;
-assign frame_in = ((s_axis_tvalid & s_axis_tready_reg) & s_axis_tlast);
 assign record_out = (meta_tvalid & m_axis_meta_tready);
 assign occupancy_next = ((frame_in & ~record_out) ? (occupancy_reg + 7'd1) : ((record_out & ~frame_in) ? (occupancy_reg - 7'd1) : occupancy_reg));
 
@@ -808,7 +1049,7 @@ always @(posedge clk) begin
     end
 end
 
-assign s_axis_tready = s_axis_tready_reg;
+assign s_axis_tready = s_axis_tready_int;
 
 endmodule
 

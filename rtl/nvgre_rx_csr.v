@@ -4,9 +4,11 @@
  * NVGRE receive classifier: control and status registers (AXI4-Lite slave).
  *
  * Holds the small configuration (enables, hash types, default queues, indirection_bits,
- * max_header_bytes) as cfg_* outputs, a copy of the key, indirection table and VMQ
- * filters for reads, the counters, and emits one write-event stream (cfg_wr_*) from
- * which the top level updates the working copies inside the classification blocks.
+ * max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,
+ * the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits
+ * one write-event stream (cfg_wr_*) from which the top level updates the working copies
+ * inside the classification blocks. A filter write is applied 12 cycles after its handshake
+ * and its write response follows it.
  * Write: awready/wready one cycle after both valids; in force the cycle after the
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
  * the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.
@@ -61,6 +63,13 @@ module nvgre_rx_csr #
     output wire            cfg_wr_en,
     output wire [15:0]     cfg_wr_addr,
     output wire [31:0]     cfg_wr_data,
+    output wire [15:0]     cfg_filter_valid,
+    output wire [767:0]    cfg_filter_mac,
+    output wire [15:0]     cfg_filter_match_vlan,
+    output wire [191:0]    cfg_filter_vlan,
+    output wire [15:0]     cfg_filter_match_vsid,
+    output wire [383:0]    cfg_filter_vsid,
+    output wire [95:0]     cfg_filter_queue,
     input  wire            cnt_valid,
     input  wire            cnt_frames,
     input  wire            cnt_encap,
@@ -216,11 +225,25 @@ reg  [31:0]     wr_data_reg;
 reg  [3:0]      wr_strb_reg;
 reg             s_axil_bvalid_reg;
 reg  [1:0]      s_axil_bresp_reg;
+reg             filter_pending_reg;  // a filter write waits for its turn to reach the table
 wire            wr_take;  // latch a write; handshake next cycle
 reg             wr_low_rw;
 reg             wr_low_ro;
 wire            wr_ok;  // a writable register is addressed
-wire            wr_do;  // the write takes effect at the end of this cycle
+wire            wr_do;  // the write takes effect at the end of this cycle (a filter write later)
+wire            filter_do;  // a filter write: applied filterApplyDelay cycles on
+reg             filter_apply_d1;
+reg             filter_apply_d2;
+reg             filter_apply_d3;
+reg             filter_apply_d4;
+reg             filter_apply_d5;
+reg             filter_apply_d6;
+reg             filter_apply_d7;
+reg             filter_apply_d8;
+reg             filter_apply_d9;
+reg             filter_apply_d10;
+reg             filter_apply_d11;
+reg             filter_apply_d12;
 wire [31:0]     wr_value_0100;  // the word as it would be stored
 wire [31:0]     wr_value_0104;  // the word as it would be stored
 wire [31:0]     wr_value_0108;  // the word as it would be stored
@@ -244,14 +267,6 @@ reg  [31:0]     ev_low;  // value of a low-region register
 reg             ev_low_hit;
 reg  [5:0]      ev_ind;
 reg             ev_ind_hit;
-reg  [31:0]     ev_flt;
-reg             ev_flt_hit;
-reg  [31:0]     ev_flt_word_0;
-reg  [31:0]     ev_flt_word_1;
-reg  [31:0]     ev_flt_word_2;
-reg  [31:0]     ev_flt_word_3;
-reg  [31:0]     ev_flt_word_4;
-reg  [31:0]     ev_flt_word_5;
 reg             cfg_wr_en_reg;
 reg  [15:0]     cfg_wr_addr_reg;
 reg  [31:0]     cfg_wr_data_reg;
@@ -274,11 +289,19 @@ reg  [31:0]     rd_flt_word_2;
 reg  [31:0]     rd_flt_word_3;
 reg  [31:0]     rd_flt_word_4;
 reg  [31:0]     rd_flt_word_5;
-reg  [5:0]      ind_table [0:127];  // copy of the indirection table, for reads
+reg  [5:0]      ind_table [0:127];  // copy of the indirection table, for reads (no reset: ind_table_valid masks it)
+reg             ind_table_valid [0:127];  // entry written since the reset
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
 
+assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8, filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
+assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7, filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
+assign cfg_filter_match_vlan = {filter_match_vlan_15, filter_match_vlan_14, filter_match_vlan_13, filter_match_vlan_12, filter_match_vlan_11, filter_match_vlan_10, filter_match_vlan_9, filter_match_vlan_8, filter_match_vlan_7, filter_match_vlan_6, filter_match_vlan_5, filter_match_vlan_4, filter_match_vlan_3, filter_match_vlan_2, filter_match_vlan_1, filter_match_vlan_0};
+assign cfg_filter_vlan = {filter_vlan_15, filter_vlan_14, filter_vlan_13, filter_vlan_12, filter_vlan_11, filter_vlan_10, filter_vlan_9, filter_vlan_8, filter_vlan_7, filter_vlan_6, filter_vlan_5, filter_vlan_4, filter_vlan_3, filter_vlan_2, filter_vlan_1, filter_vlan_0};
+assign cfg_filter_match_vsid = {filter_match_vsid_15, filter_match_vsid_14, filter_match_vsid_13, filter_match_vsid_12, filter_match_vsid_11, filter_match_vsid_10, filter_match_vsid_9, filter_match_vsid_8, filter_match_vsid_7, filter_match_vsid_6, filter_match_vsid_5, filter_match_vsid_4, filter_match_vsid_3, filter_match_vsid_2, filter_match_vsid_1, filter_match_vsid_0};
+assign cfg_filter_vsid = {filter_vsid_15, filter_vsid_14, filter_vsid_13, filter_vsid_12, filter_vsid_11, filter_vsid_10, filter_vsid_9, filter_vsid_8, filter_vsid_7, filter_vsid_6, filter_vsid_5, filter_vsid_4, filter_vsid_3, filter_vsid_2, filter_vsid_1, filter_vsid_0};
+assign cfg_filter_queue = {filter_queue_15, filter_queue_14, filter_queue_13, filter_queue_12, filter_queue_11, filter_queue_10, filter_queue_9, filter_queue_8, filter_queue_7, filter_queue_6, filter_queue_5, filter_queue_4, filter_queue_3, filter_queue_2, filter_queue_1, filter_queue_0};
 assign cfg_rss_enable = ctrl_reg[0];
 assign cfg_vmq_enable = ctrl_reg[1];
 assign cfg_encap_rss_enable = ctrl_reg[2];
@@ -292,7 +315,7 @@ assign s_axil_awready = s_axil_awready_reg;
 assign s_axil_wready = s_axil_awready_reg;
 assign s_axil_bvalid = s_axil_bvalid_reg;
 assign s_axil_bresp = s_axil_bresp_reg;
-assign wr_take = (((s_axil_awvalid & s_axil_wvalid) & ~s_axil_awready_reg) & (~s_axil_bvalid_reg | s_axil_bready));
+assign wr_take = ((((s_axil_awvalid & s_axil_wvalid) & ~s_axil_awready_reg) & (~s_axil_bvalid_reg | s_axil_bready)) & ~filter_pending_reg);
 
 // write address and data, taken together
 always @(posedge clk) begin
@@ -329,15 +352,130 @@ end
 
 assign wr_ok = ((wr_low_rw | ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 1'd0))) | (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
 assign wr_do = (s_axil_awready_reg & wr_ok);
+assign filter_do = (wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
+
+always @(posedge clk) begin
+    filter_apply_d1 <= filter_do;
+
+    if (rst) begin
+        filter_apply_d1 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d2 <= filter_apply_d1;
+
+    if (rst) begin
+        filter_apply_d2 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d3 <= filter_apply_d2;
+
+    if (rst) begin
+        filter_apply_d3 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d4 <= filter_apply_d3;
+
+    if (rst) begin
+        filter_apply_d4 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d5 <= filter_apply_d4;
+
+    if (rst) begin
+        filter_apply_d5 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d6 <= filter_apply_d5;
+
+    if (rst) begin
+        filter_apply_d6 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d7 <= filter_apply_d6;
+
+    if (rst) begin
+        filter_apply_d7 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d8 <= filter_apply_d7;
+
+    if (rst) begin
+        filter_apply_d8 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d9 <= filter_apply_d8;
+
+    if (rst) begin
+        filter_apply_d9 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d10 <= filter_apply_d9;
+
+    if (rst) begin
+        filter_apply_d10 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d11 <= filter_apply_d10;
+
+    if (rst) begin
+        filter_apply_d11 <= 1'd0;
+    end
+end
+
+always @(posedge clk) begin
+    filter_apply_d12 <= filter_apply_d11;
+
+    if (rst) begin
+        filter_apply_d12 <= 1'd0;
+    end
+end
+
+// filter write in flight
+always @(posedge clk) begin
+    if (filter_do) begin
+        filter_pending_reg <= 1'd1;
+    end
+    if (filter_apply_d12) begin
+        filter_pending_reg <= 1'd0;
+    end
+
+    if (rst) begin
+        filter_pending_reg <= 1'd0;
+    end
+end
 
 // write response
 always @(posedge clk) begin
     if ((s_axil_bvalid_reg & s_axil_bready)) begin
         s_axil_bvalid_reg <= 1'd0;
     end
-    if (s_axil_awready_reg) begin
+    if ((s_axil_awready_reg & ~filter_do)) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= (wr_ok ? 2'd0 : (wr_low_ro ? 2'd2 : 2'd3));
+    end
+    if (filter_apply_d12) begin
+        s_axil_bvalid_reg <= 1'd1;
+        s_axil_bresp_reg <= 2'd0;
     end
 
     if (rst) begin
@@ -542,143 +680,144 @@ end
 always @(posedge clk) begin
     if (((wr_do & ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 1'd0))) & wr_strb_reg[0])) begin
         ind_table[wr_addr_reg[8:2]] <= wr_data_reg[5:0];
+        ind_table_valid[wr_addr_reg[8:2]] <= 1'd1;
     end
 
     if (rst) begin
-        ind_table[0] <= 6'd0;
-        ind_table[1] <= 6'd0;
-        ind_table[2] <= 6'd0;
-        ind_table[3] <= 6'd0;
-        ind_table[4] <= 6'd0;
-        ind_table[5] <= 6'd0;
-        ind_table[6] <= 6'd0;
-        ind_table[7] <= 6'd0;
-        ind_table[8] <= 6'd0;
-        ind_table[9] <= 6'd0;
-        ind_table[10] <= 6'd0;
-        ind_table[11] <= 6'd0;
-        ind_table[12] <= 6'd0;
-        ind_table[13] <= 6'd0;
-        ind_table[14] <= 6'd0;
-        ind_table[15] <= 6'd0;
-        ind_table[16] <= 6'd0;
-        ind_table[17] <= 6'd0;
-        ind_table[18] <= 6'd0;
-        ind_table[19] <= 6'd0;
-        ind_table[20] <= 6'd0;
-        ind_table[21] <= 6'd0;
-        ind_table[22] <= 6'd0;
-        ind_table[23] <= 6'd0;
-        ind_table[24] <= 6'd0;
-        ind_table[25] <= 6'd0;
-        ind_table[26] <= 6'd0;
-        ind_table[27] <= 6'd0;
-        ind_table[28] <= 6'd0;
-        ind_table[29] <= 6'd0;
-        ind_table[30] <= 6'd0;
-        ind_table[31] <= 6'd0;
-        ind_table[32] <= 6'd0;
-        ind_table[33] <= 6'd0;
-        ind_table[34] <= 6'd0;
-        ind_table[35] <= 6'd0;
-        ind_table[36] <= 6'd0;
-        ind_table[37] <= 6'd0;
-        ind_table[38] <= 6'd0;
-        ind_table[39] <= 6'd0;
-        ind_table[40] <= 6'd0;
-        ind_table[41] <= 6'd0;
-        ind_table[42] <= 6'd0;
-        ind_table[43] <= 6'd0;
-        ind_table[44] <= 6'd0;
-        ind_table[45] <= 6'd0;
-        ind_table[46] <= 6'd0;
-        ind_table[47] <= 6'd0;
-        ind_table[48] <= 6'd0;
-        ind_table[49] <= 6'd0;
-        ind_table[50] <= 6'd0;
-        ind_table[51] <= 6'd0;
-        ind_table[52] <= 6'd0;
-        ind_table[53] <= 6'd0;
-        ind_table[54] <= 6'd0;
-        ind_table[55] <= 6'd0;
-        ind_table[56] <= 6'd0;
-        ind_table[57] <= 6'd0;
-        ind_table[58] <= 6'd0;
-        ind_table[59] <= 6'd0;
-        ind_table[60] <= 6'd0;
-        ind_table[61] <= 6'd0;
-        ind_table[62] <= 6'd0;
-        ind_table[63] <= 6'd0;
-        ind_table[64] <= 6'd0;
-        ind_table[65] <= 6'd0;
-        ind_table[66] <= 6'd0;
-        ind_table[67] <= 6'd0;
-        ind_table[68] <= 6'd0;
-        ind_table[69] <= 6'd0;
-        ind_table[70] <= 6'd0;
-        ind_table[71] <= 6'd0;
-        ind_table[72] <= 6'd0;
-        ind_table[73] <= 6'd0;
-        ind_table[74] <= 6'd0;
-        ind_table[75] <= 6'd0;
-        ind_table[76] <= 6'd0;
-        ind_table[77] <= 6'd0;
-        ind_table[78] <= 6'd0;
-        ind_table[79] <= 6'd0;
-        ind_table[80] <= 6'd0;
-        ind_table[81] <= 6'd0;
-        ind_table[82] <= 6'd0;
-        ind_table[83] <= 6'd0;
-        ind_table[84] <= 6'd0;
-        ind_table[85] <= 6'd0;
-        ind_table[86] <= 6'd0;
-        ind_table[87] <= 6'd0;
-        ind_table[88] <= 6'd0;
-        ind_table[89] <= 6'd0;
-        ind_table[90] <= 6'd0;
-        ind_table[91] <= 6'd0;
-        ind_table[92] <= 6'd0;
-        ind_table[93] <= 6'd0;
-        ind_table[94] <= 6'd0;
-        ind_table[95] <= 6'd0;
-        ind_table[96] <= 6'd0;
-        ind_table[97] <= 6'd0;
-        ind_table[98] <= 6'd0;
-        ind_table[99] <= 6'd0;
-        ind_table[100] <= 6'd0;
-        ind_table[101] <= 6'd0;
-        ind_table[102] <= 6'd0;
-        ind_table[103] <= 6'd0;
-        ind_table[104] <= 6'd0;
-        ind_table[105] <= 6'd0;
-        ind_table[106] <= 6'd0;
-        ind_table[107] <= 6'd0;
-        ind_table[108] <= 6'd0;
-        ind_table[109] <= 6'd0;
-        ind_table[110] <= 6'd0;
-        ind_table[111] <= 6'd0;
-        ind_table[112] <= 6'd0;
-        ind_table[113] <= 6'd0;
-        ind_table[114] <= 6'd0;
-        ind_table[115] <= 6'd0;
-        ind_table[116] <= 6'd0;
-        ind_table[117] <= 6'd0;
-        ind_table[118] <= 6'd0;
-        ind_table[119] <= 6'd0;
-        ind_table[120] <= 6'd0;
-        ind_table[121] <= 6'd0;
-        ind_table[122] <= 6'd0;
-        ind_table[123] <= 6'd0;
-        ind_table[124] <= 6'd0;
-        ind_table[125] <= 6'd0;
-        ind_table[126] <= 6'd0;
-        ind_table[127] <= 6'd0;
+        ind_table_valid[0] <= 1'd0;
+        ind_table_valid[1] <= 1'd0;
+        ind_table_valid[2] <= 1'd0;
+        ind_table_valid[3] <= 1'd0;
+        ind_table_valid[4] <= 1'd0;
+        ind_table_valid[5] <= 1'd0;
+        ind_table_valid[6] <= 1'd0;
+        ind_table_valid[7] <= 1'd0;
+        ind_table_valid[8] <= 1'd0;
+        ind_table_valid[9] <= 1'd0;
+        ind_table_valid[10] <= 1'd0;
+        ind_table_valid[11] <= 1'd0;
+        ind_table_valid[12] <= 1'd0;
+        ind_table_valid[13] <= 1'd0;
+        ind_table_valid[14] <= 1'd0;
+        ind_table_valid[15] <= 1'd0;
+        ind_table_valid[16] <= 1'd0;
+        ind_table_valid[17] <= 1'd0;
+        ind_table_valid[18] <= 1'd0;
+        ind_table_valid[19] <= 1'd0;
+        ind_table_valid[20] <= 1'd0;
+        ind_table_valid[21] <= 1'd0;
+        ind_table_valid[22] <= 1'd0;
+        ind_table_valid[23] <= 1'd0;
+        ind_table_valid[24] <= 1'd0;
+        ind_table_valid[25] <= 1'd0;
+        ind_table_valid[26] <= 1'd0;
+        ind_table_valid[27] <= 1'd0;
+        ind_table_valid[28] <= 1'd0;
+        ind_table_valid[29] <= 1'd0;
+        ind_table_valid[30] <= 1'd0;
+        ind_table_valid[31] <= 1'd0;
+        ind_table_valid[32] <= 1'd0;
+        ind_table_valid[33] <= 1'd0;
+        ind_table_valid[34] <= 1'd0;
+        ind_table_valid[35] <= 1'd0;
+        ind_table_valid[36] <= 1'd0;
+        ind_table_valid[37] <= 1'd0;
+        ind_table_valid[38] <= 1'd0;
+        ind_table_valid[39] <= 1'd0;
+        ind_table_valid[40] <= 1'd0;
+        ind_table_valid[41] <= 1'd0;
+        ind_table_valid[42] <= 1'd0;
+        ind_table_valid[43] <= 1'd0;
+        ind_table_valid[44] <= 1'd0;
+        ind_table_valid[45] <= 1'd0;
+        ind_table_valid[46] <= 1'd0;
+        ind_table_valid[47] <= 1'd0;
+        ind_table_valid[48] <= 1'd0;
+        ind_table_valid[49] <= 1'd0;
+        ind_table_valid[50] <= 1'd0;
+        ind_table_valid[51] <= 1'd0;
+        ind_table_valid[52] <= 1'd0;
+        ind_table_valid[53] <= 1'd0;
+        ind_table_valid[54] <= 1'd0;
+        ind_table_valid[55] <= 1'd0;
+        ind_table_valid[56] <= 1'd0;
+        ind_table_valid[57] <= 1'd0;
+        ind_table_valid[58] <= 1'd0;
+        ind_table_valid[59] <= 1'd0;
+        ind_table_valid[60] <= 1'd0;
+        ind_table_valid[61] <= 1'd0;
+        ind_table_valid[62] <= 1'd0;
+        ind_table_valid[63] <= 1'd0;
+        ind_table_valid[64] <= 1'd0;
+        ind_table_valid[65] <= 1'd0;
+        ind_table_valid[66] <= 1'd0;
+        ind_table_valid[67] <= 1'd0;
+        ind_table_valid[68] <= 1'd0;
+        ind_table_valid[69] <= 1'd0;
+        ind_table_valid[70] <= 1'd0;
+        ind_table_valid[71] <= 1'd0;
+        ind_table_valid[72] <= 1'd0;
+        ind_table_valid[73] <= 1'd0;
+        ind_table_valid[74] <= 1'd0;
+        ind_table_valid[75] <= 1'd0;
+        ind_table_valid[76] <= 1'd0;
+        ind_table_valid[77] <= 1'd0;
+        ind_table_valid[78] <= 1'd0;
+        ind_table_valid[79] <= 1'd0;
+        ind_table_valid[80] <= 1'd0;
+        ind_table_valid[81] <= 1'd0;
+        ind_table_valid[82] <= 1'd0;
+        ind_table_valid[83] <= 1'd0;
+        ind_table_valid[84] <= 1'd0;
+        ind_table_valid[85] <= 1'd0;
+        ind_table_valid[86] <= 1'd0;
+        ind_table_valid[87] <= 1'd0;
+        ind_table_valid[88] <= 1'd0;
+        ind_table_valid[89] <= 1'd0;
+        ind_table_valid[90] <= 1'd0;
+        ind_table_valid[91] <= 1'd0;
+        ind_table_valid[92] <= 1'd0;
+        ind_table_valid[93] <= 1'd0;
+        ind_table_valid[94] <= 1'd0;
+        ind_table_valid[95] <= 1'd0;
+        ind_table_valid[96] <= 1'd0;
+        ind_table_valid[97] <= 1'd0;
+        ind_table_valid[98] <= 1'd0;
+        ind_table_valid[99] <= 1'd0;
+        ind_table_valid[100] <= 1'd0;
+        ind_table_valid[101] <= 1'd0;
+        ind_table_valid[102] <= 1'd0;
+        ind_table_valid[103] <= 1'd0;
+        ind_table_valid[104] <= 1'd0;
+        ind_table_valid[105] <= 1'd0;
+        ind_table_valid[106] <= 1'd0;
+        ind_table_valid[107] <= 1'd0;
+        ind_table_valid[108] <= 1'd0;
+        ind_table_valid[109] <= 1'd0;
+        ind_table_valid[110] <= 1'd0;
+        ind_table_valid[111] <= 1'd0;
+        ind_table_valid[112] <= 1'd0;
+        ind_table_valid[113] <= 1'd0;
+        ind_table_valid[114] <= 1'd0;
+        ind_table_valid[115] <= 1'd0;
+        ind_table_valid[116] <= 1'd0;
+        ind_table_valid[117] <= 1'd0;
+        ind_table_valid[118] <= 1'd0;
+        ind_table_valid[119] <= 1'd0;
+        ind_table_valid[120] <= 1'd0;
+        ind_table_valid[121] <= 1'd0;
+        ind_table_valid[122] <= 1'd0;
+        ind_table_valid[123] <= 1'd0;
+        ind_table_valid[124] <= 1'd0;
+        ind_table_valid[125] <= 1'd0;
+        ind_table_valid[126] <= 1'd0;
+        ind_table_valid[127] <= 1'd0;
     end
 end
 
 // filter 0
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd0))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd0))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_0[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[39:32])};
@@ -718,7 +857,7 @@ end
 
 // filter 1
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd1))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd1))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_1[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[39:32])};
@@ -758,7 +897,7 @@ end
 
 // filter 2
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd2))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd2))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_2[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[39:32])};
@@ -798,7 +937,7 @@ end
 
 // filter 3
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd3))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd3))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_3[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[39:32])};
@@ -838,7 +977,7 @@ end
 
 // filter 4
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd4))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd4))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_4[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[39:32])};
@@ -878,7 +1017,7 @@ end
 
 // filter 5
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd5))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd5))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_5[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[39:32])};
@@ -918,7 +1057,7 @@ end
 
 // filter 6
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd6))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd6))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_6[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[39:32])};
@@ -958,7 +1097,7 @@ end
 
 // filter 7
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd7))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd7))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_7[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[39:32])};
@@ -998,7 +1137,7 @@ end
 
 // filter 8
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd8))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd8))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_8[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[39:32])};
@@ -1038,7 +1177,7 @@ end
 
 // filter 9
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd9))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd9))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_9[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[39:32])};
@@ -1078,7 +1217,7 @@ end
 
 // filter 10
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd10))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd10))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
@@ -1118,7 +1257,7 @@ end
 
 // filter 11
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd11))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd11))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
@@ -1158,7 +1297,7 @@ end
 
 // filter 12
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd12))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd12))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
@@ -1198,7 +1337,7 @@ end
 
 // filter 13
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd13))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd13))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
@@ -1238,7 +1377,7 @@ end
 
 // filter 14
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd14))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd14))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
@@ -1278,7 +1417,7 @@ end
 
 // filter 15
 always @(posedge clk) begin
-    if (((wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6))) & (wr_addr_reg[8:5] == 4'd15))) begin
+    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd15))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
@@ -1383,185 +1522,15 @@ end
 
 // ev: indirection table
 always @(posedge clk) begin
-    ev_ind <= ind_table[ev_addr_reg[8:2]];
+    ev_ind <= (ind_table_valid[ev_addr_reg[8:2]] ? ind_table[ev_addr_reg[8:2]] : 6'd0);
     ev_ind_hit <= ((ev_addr_reg[15:10] == 6'd1) & (ev_addr_reg[9] == 1'd0));
-end
-
-// ev: the words of the addressed filter
-always @* begin
-    ev_flt_word_0 = 32'd0;
-    ev_flt_word_1 = 32'd0;
-    ev_flt_word_2 = 32'd0;
-    ev_flt_word_3 = 32'd0;
-    ev_flt_word_4 = 32'd0;
-    ev_flt_word_5 = 32'd0;
-    case (ev_addr_reg[8:5])
-        4'd0: begin
-            ev_flt_word_0 = {16'd0, filter_mac_0[47:32]};
-            ev_flt_word_1 = filter_mac_0[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_0, 4'd0, filter_vlan_0};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_0, filter_vsid_0};
-            ev_flt_word_4 = {26'd0, filter_queue_0};
-            ev_flt_word_5 = {31'd0, filter_valid_0};
-        end
-        4'd1: begin
-            ev_flt_word_0 = {16'd0, filter_mac_1[47:32]};
-            ev_flt_word_1 = filter_mac_1[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_1, 4'd0, filter_vlan_1};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_1, filter_vsid_1};
-            ev_flt_word_4 = {26'd0, filter_queue_1};
-            ev_flt_word_5 = {31'd0, filter_valid_1};
-        end
-        4'd2: begin
-            ev_flt_word_0 = {16'd0, filter_mac_2[47:32]};
-            ev_flt_word_1 = filter_mac_2[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_2, 4'd0, filter_vlan_2};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_2, filter_vsid_2};
-            ev_flt_word_4 = {26'd0, filter_queue_2};
-            ev_flt_word_5 = {31'd0, filter_valid_2};
-        end
-        4'd3: begin
-            ev_flt_word_0 = {16'd0, filter_mac_3[47:32]};
-            ev_flt_word_1 = filter_mac_3[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_3, 4'd0, filter_vlan_3};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_3, filter_vsid_3};
-            ev_flt_word_4 = {26'd0, filter_queue_3};
-            ev_flt_word_5 = {31'd0, filter_valid_3};
-        end
-        4'd4: begin
-            ev_flt_word_0 = {16'd0, filter_mac_4[47:32]};
-            ev_flt_word_1 = filter_mac_4[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_4, 4'd0, filter_vlan_4};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_4, filter_vsid_4};
-            ev_flt_word_4 = {26'd0, filter_queue_4};
-            ev_flt_word_5 = {31'd0, filter_valid_4};
-        end
-        4'd5: begin
-            ev_flt_word_0 = {16'd0, filter_mac_5[47:32]};
-            ev_flt_word_1 = filter_mac_5[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_5, 4'd0, filter_vlan_5};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_5, filter_vsid_5};
-            ev_flt_word_4 = {26'd0, filter_queue_5};
-            ev_flt_word_5 = {31'd0, filter_valid_5};
-        end
-        4'd6: begin
-            ev_flt_word_0 = {16'd0, filter_mac_6[47:32]};
-            ev_flt_word_1 = filter_mac_6[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_6, 4'd0, filter_vlan_6};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_6, filter_vsid_6};
-            ev_flt_word_4 = {26'd0, filter_queue_6};
-            ev_flt_word_5 = {31'd0, filter_valid_6};
-        end
-        4'd7: begin
-            ev_flt_word_0 = {16'd0, filter_mac_7[47:32]};
-            ev_flt_word_1 = filter_mac_7[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_7, 4'd0, filter_vlan_7};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_7, filter_vsid_7};
-            ev_flt_word_4 = {26'd0, filter_queue_7};
-            ev_flt_word_5 = {31'd0, filter_valid_7};
-        end
-        4'd8: begin
-            ev_flt_word_0 = {16'd0, filter_mac_8[47:32]};
-            ev_flt_word_1 = filter_mac_8[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_8, 4'd0, filter_vlan_8};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_8, filter_vsid_8};
-            ev_flt_word_4 = {26'd0, filter_queue_8};
-            ev_flt_word_5 = {31'd0, filter_valid_8};
-        end
-        4'd9: begin
-            ev_flt_word_0 = {16'd0, filter_mac_9[47:32]};
-            ev_flt_word_1 = filter_mac_9[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_9, 4'd0, filter_vlan_9};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_9, filter_vsid_9};
-            ev_flt_word_4 = {26'd0, filter_queue_9};
-            ev_flt_word_5 = {31'd0, filter_valid_9};
-        end
-        4'd10: begin
-            ev_flt_word_0 = {16'd0, filter_mac_10[47:32]};
-            ev_flt_word_1 = filter_mac_10[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_10, 4'd0, filter_vlan_10};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_10, filter_vsid_10};
-            ev_flt_word_4 = {26'd0, filter_queue_10};
-            ev_flt_word_5 = {31'd0, filter_valid_10};
-        end
-        4'd11: begin
-            ev_flt_word_0 = {16'd0, filter_mac_11[47:32]};
-            ev_flt_word_1 = filter_mac_11[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_11, 4'd0, filter_vlan_11};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_11, filter_vsid_11};
-            ev_flt_word_4 = {26'd0, filter_queue_11};
-            ev_flt_word_5 = {31'd0, filter_valid_11};
-        end
-        4'd12: begin
-            ev_flt_word_0 = {16'd0, filter_mac_12[47:32]};
-            ev_flt_word_1 = filter_mac_12[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_12, 4'd0, filter_vlan_12};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_12, filter_vsid_12};
-            ev_flt_word_4 = {26'd0, filter_queue_12};
-            ev_flt_word_5 = {31'd0, filter_valid_12};
-        end
-        4'd13: begin
-            ev_flt_word_0 = {16'd0, filter_mac_13[47:32]};
-            ev_flt_word_1 = filter_mac_13[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_13, 4'd0, filter_vlan_13};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_13, filter_vsid_13};
-            ev_flt_word_4 = {26'd0, filter_queue_13};
-            ev_flt_word_5 = {31'd0, filter_valid_13};
-        end
-        4'd14: begin
-            ev_flt_word_0 = {16'd0, filter_mac_14[47:32]};
-            ev_flt_word_1 = filter_mac_14[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_14, 4'd0, filter_vlan_14};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_14, filter_vsid_14};
-            ev_flt_word_4 = {26'd0, filter_queue_14};
-            ev_flt_word_5 = {31'd0, filter_valid_14};
-        end
-        4'd15: begin
-            ev_flt_word_0 = {16'd0, filter_mac_15[47:32]};
-            ev_flt_word_1 = filter_mac_15[31:0];
-            ev_flt_word_2 = {15'd0, filter_match_vlan_15, 4'd0, filter_vlan_15};
-            ev_flt_word_3 = {7'd0, filter_match_vsid_15, filter_vsid_15};
-            ev_flt_word_4 = {26'd0, filter_queue_15};
-            ev_flt_word_5 = {31'd0, filter_valid_15};
-        end
-        default: begin
-        end
-    endcase
-end
-
-// ev: filter word
-always @(posedge clk) begin
-    ev_flt <= 32'd0;
-    case (ev_addr_reg[4:2])
-        3'd0: begin
-            ev_flt <= ev_flt_word_0;
-        end
-        3'd1: begin
-            ev_flt <= ev_flt_word_1;
-        end
-        3'd2: begin
-            ev_flt <= ev_flt_word_2;
-        end
-        3'd3: begin
-            ev_flt <= ev_flt_word_3;
-        end
-        3'd4: begin
-            ev_flt <= ev_flt_word_4;
-        end
-        3'd5: begin
-            ev_flt <= ev_flt_word_5;
-        end
-        default: begin
-        end
-    endcase
-    ev_flt_hit <= (((ev_addr_reg[15:9] == 7'd8) & 1'd1) & (ev_addr_reg[4:2] < 3'd6));
 end
 
 // write event outputs
 always @(posedge clk) begin
     cfg_wr_en_reg <= ev_s1_reg;
     cfg_wr_addr_reg <= ev_addr_reg;
-    cfg_wr_data_reg <= (ev_low_hit ? ev_low : (ev_ind_hit ? {26'd0, ev_ind} : (ev_flt_hit ? ev_flt : 32'd0)));
+    cfg_wr_data_reg <= (ev_low_hit ? ev_low : (ev_ind_hit ? {26'd0, ev_ind} : 32'd0));
 
     if (rst) begin
         cfg_wr_en_reg <= 1'd0;
@@ -1644,7 +1613,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd13: begin
-            rd_low <= 32'd17;
+            rd_low <= 32'd25;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd14: begin
@@ -1762,7 +1731,7 @@ end
 
 // rd: indirection table
 always @(posedge clk) begin
-    rd_ind <= ind_table[rd_addr_reg[8:2]];
+    rd_ind <= (ind_table_valid[rd_addr_reg[8:2]] ? ind_table[rd_addr_reg[8:2]] : 6'd0);
     rd_ind_hit <= ((rd_addr_reg[15:10] == 6'd1) & (rd_addr_reg[9] == 1'd0));
 end
 

@@ -3,7 +3,8 @@
 /*
  * NVGRE receive classifier: RSS indirection table.
  *
- * 128 entries of a 6-bit queue number, all zero after reset. in_index is the
+ * 128 entries of a 6-bit queue number in RAM, read as zero after reset until
+ * written (a valid bit per entry; the RAM itself has no reset). in_index is the
  * hash already masked to the entries in use; out_queue follows one cycle after in_valid.
  * A write (cfg_wr_en) is seen by lookups from the next cycle on.
  *
@@ -33,149 +34,151 @@ module nvgre_rx_indirection #
 
 reg  [5:0]      queue_reg;
 reg             valid_d1;
-reg  [5:0]      table_mem [0:127];  // queue of each entry
+reg  [5:0]      table_mem [0:127];  // queue of each entry (no reset: table_mem_valid masks it)
+reg             table_mem_valid [0:127];  // entry written since the reset
 
 // table writes
 always @(posedge clk) begin
     if (cfg_wr_en) begin
         table_mem[cfg_wr_index] <= cfg_wr_data;
+        table_mem_valid[cfg_wr_index] <= 1'd1;
     end
 
     if (rst) begin
-        table_mem[0] <= 6'd0;
-        table_mem[1] <= 6'd0;
-        table_mem[2] <= 6'd0;
-        table_mem[3] <= 6'd0;
-        table_mem[4] <= 6'd0;
-        table_mem[5] <= 6'd0;
-        table_mem[6] <= 6'd0;
-        table_mem[7] <= 6'd0;
-        table_mem[8] <= 6'd0;
-        table_mem[9] <= 6'd0;
-        table_mem[10] <= 6'd0;
-        table_mem[11] <= 6'd0;
-        table_mem[12] <= 6'd0;
-        table_mem[13] <= 6'd0;
-        table_mem[14] <= 6'd0;
-        table_mem[15] <= 6'd0;
-        table_mem[16] <= 6'd0;
-        table_mem[17] <= 6'd0;
-        table_mem[18] <= 6'd0;
-        table_mem[19] <= 6'd0;
-        table_mem[20] <= 6'd0;
-        table_mem[21] <= 6'd0;
-        table_mem[22] <= 6'd0;
-        table_mem[23] <= 6'd0;
-        table_mem[24] <= 6'd0;
-        table_mem[25] <= 6'd0;
-        table_mem[26] <= 6'd0;
-        table_mem[27] <= 6'd0;
-        table_mem[28] <= 6'd0;
-        table_mem[29] <= 6'd0;
-        table_mem[30] <= 6'd0;
-        table_mem[31] <= 6'd0;
-        table_mem[32] <= 6'd0;
-        table_mem[33] <= 6'd0;
-        table_mem[34] <= 6'd0;
-        table_mem[35] <= 6'd0;
-        table_mem[36] <= 6'd0;
-        table_mem[37] <= 6'd0;
-        table_mem[38] <= 6'd0;
-        table_mem[39] <= 6'd0;
-        table_mem[40] <= 6'd0;
-        table_mem[41] <= 6'd0;
-        table_mem[42] <= 6'd0;
-        table_mem[43] <= 6'd0;
-        table_mem[44] <= 6'd0;
-        table_mem[45] <= 6'd0;
-        table_mem[46] <= 6'd0;
-        table_mem[47] <= 6'd0;
-        table_mem[48] <= 6'd0;
-        table_mem[49] <= 6'd0;
-        table_mem[50] <= 6'd0;
-        table_mem[51] <= 6'd0;
-        table_mem[52] <= 6'd0;
-        table_mem[53] <= 6'd0;
-        table_mem[54] <= 6'd0;
-        table_mem[55] <= 6'd0;
-        table_mem[56] <= 6'd0;
-        table_mem[57] <= 6'd0;
-        table_mem[58] <= 6'd0;
-        table_mem[59] <= 6'd0;
-        table_mem[60] <= 6'd0;
-        table_mem[61] <= 6'd0;
-        table_mem[62] <= 6'd0;
-        table_mem[63] <= 6'd0;
-        table_mem[64] <= 6'd0;
-        table_mem[65] <= 6'd0;
-        table_mem[66] <= 6'd0;
-        table_mem[67] <= 6'd0;
-        table_mem[68] <= 6'd0;
-        table_mem[69] <= 6'd0;
-        table_mem[70] <= 6'd0;
-        table_mem[71] <= 6'd0;
-        table_mem[72] <= 6'd0;
-        table_mem[73] <= 6'd0;
-        table_mem[74] <= 6'd0;
-        table_mem[75] <= 6'd0;
-        table_mem[76] <= 6'd0;
-        table_mem[77] <= 6'd0;
-        table_mem[78] <= 6'd0;
-        table_mem[79] <= 6'd0;
-        table_mem[80] <= 6'd0;
-        table_mem[81] <= 6'd0;
-        table_mem[82] <= 6'd0;
-        table_mem[83] <= 6'd0;
-        table_mem[84] <= 6'd0;
-        table_mem[85] <= 6'd0;
-        table_mem[86] <= 6'd0;
-        table_mem[87] <= 6'd0;
-        table_mem[88] <= 6'd0;
-        table_mem[89] <= 6'd0;
-        table_mem[90] <= 6'd0;
-        table_mem[91] <= 6'd0;
-        table_mem[92] <= 6'd0;
-        table_mem[93] <= 6'd0;
-        table_mem[94] <= 6'd0;
-        table_mem[95] <= 6'd0;
-        table_mem[96] <= 6'd0;
-        table_mem[97] <= 6'd0;
-        table_mem[98] <= 6'd0;
-        table_mem[99] <= 6'd0;
-        table_mem[100] <= 6'd0;
-        table_mem[101] <= 6'd0;
-        table_mem[102] <= 6'd0;
-        table_mem[103] <= 6'd0;
-        table_mem[104] <= 6'd0;
-        table_mem[105] <= 6'd0;
-        table_mem[106] <= 6'd0;
-        table_mem[107] <= 6'd0;
-        table_mem[108] <= 6'd0;
-        table_mem[109] <= 6'd0;
-        table_mem[110] <= 6'd0;
-        table_mem[111] <= 6'd0;
-        table_mem[112] <= 6'd0;
-        table_mem[113] <= 6'd0;
-        table_mem[114] <= 6'd0;
-        table_mem[115] <= 6'd0;
-        table_mem[116] <= 6'd0;
-        table_mem[117] <= 6'd0;
-        table_mem[118] <= 6'd0;
-        table_mem[119] <= 6'd0;
-        table_mem[120] <= 6'd0;
-        table_mem[121] <= 6'd0;
-        table_mem[122] <= 6'd0;
-        table_mem[123] <= 6'd0;
-        table_mem[124] <= 6'd0;
-        table_mem[125] <= 6'd0;
-        table_mem[126] <= 6'd0;
-        table_mem[127] <= 6'd0;
+        table_mem_valid[0] <= 1'd0;
+        table_mem_valid[1] <= 1'd0;
+        table_mem_valid[2] <= 1'd0;
+        table_mem_valid[3] <= 1'd0;
+        table_mem_valid[4] <= 1'd0;
+        table_mem_valid[5] <= 1'd0;
+        table_mem_valid[6] <= 1'd0;
+        table_mem_valid[7] <= 1'd0;
+        table_mem_valid[8] <= 1'd0;
+        table_mem_valid[9] <= 1'd0;
+        table_mem_valid[10] <= 1'd0;
+        table_mem_valid[11] <= 1'd0;
+        table_mem_valid[12] <= 1'd0;
+        table_mem_valid[13] <= 1'd0;
+        table_mem_valid[14] <= 1'd0;
+        table_mem_valid[15] <= 1'd0;
+        table_mem_valid[16] <= 1'd0;
+        table_mem_valid[17] <= 1'd0;
+        table_mem_valid[18] <= 1'd0;
+        table_mem_valid[19] <= 1'd0;
+        table_mem_valid[20] <= 1'd0;
+        table_mem_valid[21] <= 1'd0;
+        table_mem_valid[22] <= 1'd0;
+        table_mem_valid[23] <= 1'd0;
+        table_mem_valid[24] <= 1'd0;
+        table_mem_valid[25] <= 1'd0;
+        table_mem_valid[26] <= 1'd0;
+        table_mem_valid[27] <= 1'd0;
+        table_mem_valid[28] <= 1'd0;
+        table_mem_valid[29] <= 1'd0;
+        table_mem_valid[30] <= 1'd0;
+        table_mem_valid[31] <= 1'd0;
+        table_mem_valid[32] <= 1'd0;
+        table_mem_valid[33] <= 1'd0;
+        table_mem_valid[34] <= 1'd0;
+        table_mem_valid[35] <= 1'd0;
+        table_mem_valid[36] <= 1'd0;
+        table_mem_valid[37] <= 1'd0;
+        table_mem_valid[38] <= 1'd0;
+        table_mem_valid[39] <= 1'd0;
+        table_mem_valid[40] <= 1'd0;
+        table_mem_valid[41] <= 1'd0;
+        table_mem_valid[42] <= 1'd0;
+        table_mem_valid[43] <= 1'd0;
+        table_mem_valid[44] <= 1'd0;
+        table_mem_valid[45] <= 1'd0;
+        table_mem_valid[46] <= 1'd0;
+        table_mem_valid[47] <= 1'd0;
+        table_mem_valid[48] <= 1'd0;
+        table_mem_valid[49] <= 1'd0;
+        table_mem_valid[50] <= 1'd0;
+        table_mem_valid[51] <= 1'd0;
+        table_mem_valid[52] <= 1'd0;
+        table_mem_valid[53] <= 1'd0;
+        table_mem_valid[54] <= 1'd0;
+        table_mem_valid[55] <= 1'd0;
+        table_mem_valid[56] <= 1'd0;
+        table_mem_valid[57] <= 1'd0;
+        table_mem_valid[58] <= 1'd0;
+        table_mem_valid[59] <= 1'd0;
+        table_mem_valid[60] <= 1'd0;
+        table_mem_valid[61] <= 1'd0;
+        table_mem_valid[62] <= 1'd0;
+        table_mem_valid[63] <= 1'd0;
+        table_mem_valid[64] <= 1'd0;
+        table_mem_valid[65] <= 1'd0;
+        table_mem_valid[66] <= 1'd0;
+        table_mem_valid[67] <= 1'd0;
+        table_mem_valid[68] <= 1'd0;
+        table_mem_valid[69] <= 1'd0;
+        table_mem_valid[70] <= 1'd0;
+        table_mem_valid[71] <= 1'd0;
+        table_mem_valid[72] <= 1'd0;
+        table_mem_valid[73] <= 1'd0;
+        table_mem_valid[74] <= 1'd0;
+        table_mem_valid[75] <= 1'd0;
+        table_mem_valid[76] <= 1'd0;
+        table_mem_valid[77] <= 1'd0;
+        table_mem_valid[78] <= 1'd0;
+        table_mem_valid[79] <= 1'd0;
+        table_mem_valid[80] <= 1'd0;
+        table_mem_valid[81] <= 1'd0;
+        table_mem_valid[82] <= 1'd0;
+        table_mem_valid[83] <= 1'd0;
+        table_mem_valid[84] <= 1'd0;
+        table_mem_valid[85] <= 1'd0;
+        table_mem_valid[86] <= 1'd0;
+        table_mem_valid[87] <= 1'd0;
+        table_mem_valid[88] <= 1'd0;
+        table_mem_valid[89] <= 1'd0;
+        table_mem_valid[90] <= 1'd0;
+        table_mem_valid[91] <= 1'd0;
+        table_mem_valid[92] <= 1'd0;
+        table_mem_valid[93] <= 1'd0;
+        table_mem_valid[94] <= 1'd0;
+        table_mem_valid[95] <= 1'd0;
+        table_mem_valid[96] <= 1'd0;
+        table_mem_valid[97] <= 1'd0;
+        table_mem_valid[98] <= 1'd0;
+        table_mem_valid[99] <= 1'd0;
+        table_mem_valid[100] <= 1'd0;
+        table_mem_valid[101] <= 1'd0;
+        table_mem_valid[102] <= 1'd0;
+        table_mem_valid[103] <= 1'd0;
+        table_mem_valid[104] <= 1'd0;
+        table_mem_valid[105] <= 1'd0;
+        table_mem_valid[106] <= 1'd0;
+        table_mem_valid[107] <= 1'd0;
+        table_mem_valid[108] <= 1'd0;
+        table_mem_valid[109] <= 1'd0;
+        table_mem_valid[110] <= 1'd0;
+        table_mem_valid[111] <= 1'd0;
+        table_mem_valid[112] <= 1'd0;
+        table_mem_valid[113] <= 1'd0;
+        table_mem_valid[114] <= 1'd0;
+        table_mem_valid[115] <= 1'd0;
+        table_mem_valid[116] <= 1'd0;
+        table_mem_valid[117] <= 1'd0;
+        table_mem_valid[118] <= 1'd0;
+        table_mem_valid[119] <= 1'd0;
+        table_mem_valid[120] <= 1'd0;
+        table_mem_valid[121] <= 1'd0;
+        table_mem_valid[122] <= 1'd0;
+        table_mem_valid[123] <= 1'd0;
+        table_mem_valid[124] <= 1'd0;
+        table_mem_valid[125] <= 1'd0;
+        table_mem_valid[126] <= 1'd0;
+        table_mem_valid[127] <= 1'd0;
     end
 end
 
 // lookup
 always @(posedge clk) begin
-    queue_reg <= table_mem[in_index];
+    queue_reg <= (table_mem_valid[in_index] ? table_mem[in_index] : 6'd0);
 
     if (rst) begin
         queue_reg <= 6'd0;

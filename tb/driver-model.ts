@@ -20,6 +20,12 @@ export interface PackedLockstepModel {
   packOutputs(buf: Uint32Array, at: number): void;
   /** The rising edge at the end of the cycle, with the input record at word `at` of `stim`. */
   stepPacked(stim: Uint32Array, at: number): void;
+  /**
+   * s_axis_tready given this cycle's s_axis_tlast, for a model whose tready depends on it
+   * (a build with a multi-cycle hasher holds a tlast beat that comes too soon); without
+   * it, packOutputs' value stands.
+   */
+  treadyFor?(tlast: boolean): boolean;
 }
 
 export interface LockstepModel {
@@ -27,6 +33,8 @@ export interface LockstepModel {
   outputs(): PortValues;
   /** The rising edge at the end of the cycle, with the cycle's inputs (rst included). */
   step(inputs: PortValues): void;
+  /** As PackedLockstepModel.treadyFor. */
+  treadyFor?(tlast: boolean): boolean;
   /**
    * The packed form of this model for `layout`, or undefined when it has none for it.
    * It shares the model's state: a driver uses one form or the other, not both.

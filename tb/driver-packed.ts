@@ -38,10 +38,13 @@ function readValue(buf: Uint32Array, at: number, sl: PortSlot): number | bigint 
 }
 
 class PortValuesAdapter implements PackedLockstepModel {
+  readonly treadyFor?: (tlast: boolean) => boolean;
   constructor(
     private readonly model: LockstepModel,
     private readonly layout: PortLayout,
-  ) {}
+  ) {
+    if (model.treadyFor) this.treadyFor = (tlast) => model.treadyFor!(tlast);
+  }
 
   packOutputs(buf: Uint32Array, at: number): void {
     const out = this.model.outputs();

@@ -6,14 +6,13 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENERATOR } from '../gen/build-all.ts';
-import { buildParamsOf, describeBuild, type BuildConfig } from '../gen/config.ts';
+import { describeBuild, type BuildConfig } from '../gen/config.ts';
 import { emitModule } from '../gen/emit/verilog.ts';
 import type { Module } from '../gen/ir/module.ts';
-import { topModule, topTiming } from '../gen/top.ts';
+import { topModelParams, topModule } from '../gen/top.ts';
 import { idleAxil } from '../ref/cycle/csr-model.ts';
-import { TopModel, type TopInputs, type TopModelParams } from '../ref/cycle/top-model.ts';
+import { TopModel, type TopInputs } from '../ref/cycle/top-model.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import { hexToBytes } from '../ref/toeplitz.ts';
 import { packMeta } from './driver-behav.ts';
 import type { LockstepModel, PackedLockstepModel, PortValue, PortValues } from './driver-model.ts';
 import { MetaPacker } from './meta-words.ts';
@@ -24,16 +23,8 @@ import { buildModel, DEFAULT_MODEL_DIR, type Model } from './verilator.ts';
 const REPO = join(DEFAULT_MODEL_DIR, '..', '..');
 export const SIM_DIR = join(REPO, 'build', 'sim');
 
-export function topModelParams(cfg: BuildConfig): TopModelParams {
-  const t = topTiming(cfg);
-  return {
-    build: buildParamsOf(cfg),
-    pushDelay: t.push,
-    capacity: t.capacity,
-    latency: t.latency,
-    constKey: cfg.toeplitz === 'const-key' ? hexToBytes(cfg.constKey) : undefined,
-  };
-}
+// One definition of the model's figures, the generator's.
+export { topModelParams };
 
 const bool = (v: PortValue | undefined): boolean =>
   v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
@@ -48,6 +39,10 @@ export class TopLockstep implements LockstepModel {
 
   constructor(readonly cfg: BuildConfig) {
     this.model = new TopModel(topModelParams(cfg));
+  }
+
+  treadyFor(tlast: boolean): boolean {
+    return this.model.treadyFor(tlast);
   }
 
   outputs(): PortValues {
@@ -210,6 +205,10 @@ class TopPacked implements PackedLockstepModel {
       m_axis_meta_tready: false,
       ...idleAxil(),
     };
+  }
+
+  treadyFor(tlast: boolean): boolean {
+    return this.model.treadyFor(tlast);
   }
 
   packOutputs(buf: Uint32Array, at: number): void {

@@ -407,6 +407,9 @@ export class Driver {
       }
     }
 
+    // A tready that depends on this cycle's tlast (multi-cycle hasher builds).
+    if (this.pm.treadyFor && o.tready >= 0) put(expected, ob, o.tready, this.pm.treadyFor(tlast) ? 1 : 0);
+
     // Metadata back-pressure.
     let metaReady = true;
     if (this.longStall > 0) {

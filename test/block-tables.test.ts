@@ -5,7 +5,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { indirectionModule } from '../gen/blocks/indirection.ts';
-import { VMQ_FIELD, vmqModule } from '../gen/blocks/vmq.ts';
+import { vmqModule } from '../gen/blocks/vmq.ts';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import type { SimProcess } from '../tb/bridge.ts';
 import { rng, startBlock } from './block-sim.ts';
@@ -19,7 +19,7 @@ describe('nvgre_rx_indirection', () => {
   it.each([
     ['default build (128 x 6)', parseBuildConfig({})],
     ['small build (8 x 3)', parseBuildConfig({ indirectionEntries: 8, queueBits: 3 })],
-  ])('%s: lookups return the entry as written before the lookup cycle', async (_n, cfg: BuildConfig) => {
+  ])('%s: lookups return the entry as written before the lookup cycle, zero after a reset', async (_n, cfg: BuildConfig) => {
     const { module, latency } = indirectionModule(cfg);
     const sim = await startBlock(cfg, module);
     open.push(sim);
@@ -31,12 +31,22 @@ describe('nvgre_rx_indirection', () => {
     const stim = L.alloc(cycles);
     const want: (number | undefined)[] = [];
     L.set(stim, 0, 'rst', 1);
+    // A reset half way: the RAM keeps its entries (it has no reset), the valid bits must
+    // make every entry not written since read 0.
+    const resetAt = cycles / 2;
+    L.set(stim, resetAt, 'rst', 1);
+    let zeroAfterReset = 0;
     for (let c = 1; c < cycles; c++) {
+      if (c === resetAt) {
+        table.fill(0);
+        continue;
+      }
       if (r.chance(0.7)) {
         const i = r.int(n);
         L.set(stim, c, 'in_valid', 1);
         L.set(stim, c, 'in_index', i);
         want[c] = table[i];
+        if (c > resetAt && table[i] === 0) zeroAfterReset++;
       }
       if (r.chance(c < 400 ? 0.6 : 0.1)) {
         const i = r.int(n);
@@ -57,6 +67,7 @@ describe('nvgre_rx_indirection', () => {
       }
     }
     expect(hits).toBeGreaterThan(1000);
+    expect(zeroAfterReset).toBeGreaterThan(100);
   });
 });
 
@@ -124,47 +135,36 @@ describe('nvgre_rx_vmq', () => {
         L.set(stim, c, 'in_vsid', k.vsid ?? r.int(1 << 24));
         want[c] = vmqOracle(fs, k);
       }
+      // The table on the flt_* buses in this cycle, then a change seen from the next one.
+      const pack = (w: number, v: (x: F) => bigint): bigint => fs.reduce((acc, x, f) => acc | (v(x) << BigInt(w * f)), 0n);
+      L.set(stim, c, 'flt_valid', pack(1, (x) => (x.valid ? 1n : 0n)));
+      L.set(stim, c, 'flt_mac', pack(48, (x) => x.mac));
+      L.set(stim, c, 'flt_match_vlan', pack(1, (x) => (x.matchVlan ? 1n : 0n)));
+      L.set(stim, c, 'flt_vlan', pack(12, (x) => BigInt(x.vlan)));
+      L.set(stim, c, 'flt_match_vsid', pack(1, (x) => (x.matchVsid ? 1n : 0n)));
+      L.set(stim, c, 'flt_vsid', pack(24, (x) => BigInt(x.vsid)));
+      L.set(stim, c, 'flt_queue', pack(cfg.queueBits, (x) => BigInt(x.queue)));
       if (r.chance(0.25)) {
-        const f = r.int(nf);
-        const x = fs[f]!;
-        const field = r.int(6);
-        let data = r.u32();
-        switch (field) {
-          case VMQ_FIELD.MAC_HI: {
-            const m = macs[r.int(macs.length)]!;
-            data = Number(m >> 32n);
-            x.mac = (BigInt(data) << 32n) | (x.mac & 0xffffffffn);
+        const x = fs[r.int(nf)]!;
+        switch (r.int(6)) {
+          case 0:
+            x.mac = macs[r.int(macs.length)]!;
             break;
-          }
-          case VMQ_FIELD.MAC_LO: {
-            const m = macs[r.int(macs.length)]!;
-            data = Number(m & 0xffffffffn);
-            x.mac = (x.mac & ~0xffffffffn) | BigInt(data);
+          case 1:
+            x.matchVlan = r.chance(0.5);
+            x.vlan = vlans[r.int(3)]!;
             break;
-          }
-          case VMQ_FIELD.VLAN:
-            data = ((r.chance(0.5) ? 1 : 0) << 16) | vlans[r.int(3)]!;
-            x.matchVlan = ((data >> 16) & 1) === 1;
-            x.vlan = data & 0xfff;
+          case 2:
+            x.matchVsid = r.chance(0.5);
+            x.vsid = vsids[r.int(3)]!;
             break;
-          case VMQ_FIELD.VSID:
-            data = (((r.chance(0.5) ? 1 : 0) << 24) | vsids[r.int(3)]!) >>> 0;
-            x.matchVsid = ((data >>> 24) & 1) === 1;
-            x.vsid = data & 0xffffff;
+          case 3:
+            x.queue = r.int(1 << cfg.queueBits);
             break;
-          case VMQ_FIELD.QUEUE:
-            data = r.int(1 << cfg.queueBits);
-            x.queue = data;
-            break;
-          case VMQ_FIELD.CTRL:
-            data = r.chance(0.8) ? 1 : 0;
-            x.valid = data === 1;
+          default:
+            x.valid = r.chance(0.8);
             break;
         }
-        L.set(stim, c, 'cfg_wr_en', 1);
-        L.set(stim, c, 'cfg_wr_filter', f);
-        L.set(stim, c, 'cfg_wr_field', field);
-        L.set(stim, c, 'cfg_wr_data', data >>> 0);
       }
     }
     const out = await sim.run(stim);

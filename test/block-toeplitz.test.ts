@@ -4,7 +4,6 @@
 // hashes are in flight, random inputs, runtime-key (IPv6, 36 bytes) and const-key
 // (IPv4-only, 12 bytes) builds.
 
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toeplitzModule } from '../gen/blocks/toeplitz.ts';
 import { parseBuildConfig } from '../gen/config.ts';
@@ -12,28 +11,12 @@ import { keyWord } from '../gen/regmap.ts';
 import { hexToBytes, toeplitzBitSerial } from '../ref/toeplitz.ts';
 import type { SimProcess } from '../tb/bridge.ts';
 import { bytesToBig, rng, startBlock } from './block-sim.ts';
-
-interface Vector {
-  key: string;
-  hash_with_ports: string;
-  hash_addr_only: string;
-  input_with_ports_hex: string;
-  input_addr_only_hex: string;
-  family: string;
-}
-const VECTORS = JSON.parse(readFileSync(new URL('./vectors/ms-rss-vectors.json', import.meta.url), 'utf8')) as Vector[];
+import { padded, VECTORS } from './rss-vectors.ts';
 
 const open: SimProcess[] = [];
 afterAll(async () => {
   for (const s of open) await s.close();
 });
-
-/** An input of `inBytes` bytes with `bytes` at its start, the rest zero. */
-function padded(bytes: Uint8Array, inBytes: number): Uint8Array {
-  const out = new Uint8Array(inBytes);
-  out.set(bytes);
-  return out;
-}
 
 describe('nvgre_rx_toeplitz, runtime key, IPv6 build (36-byte input)', () => {
   const cfg = parseBuildConfig({});

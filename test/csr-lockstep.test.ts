@@ -23,22 +23,25 @@ const RESET = 2;
 
 describe('nvgre_rx_csr in lockstep with CsrModel', () => {
   it.each([
-    ['default build', parseBuildConfig({}), 0x5eed, 0.5],
-    ['default build, slow master', parseBuildConfig({}), 0x5100, 0.15],
+    // The last figure is filterApplyDelay (the top passes its VMQ read distance, 21 in the default build).
+    ['default build', parseBuildConfig({}), 0x5eed, 0.5, 12],
+    ['default build, slow master', parseBuildConfig({}), 0x5100, 0.15, 1],
     [
       'small const-key IPv4 build',
       parseBuildConfig({ ipv6: false, toeplitz: 'const-key', indirectionEntries: 16, vmqFilters: 3, queueBits: 4, maxHeaderBytes: 128, dataWidth: 512 }),
       0xc0de,
       0.6,
+      5,
     ],
-  ])('%s', async (_n, cfg: BuildConfig, seed: number, busy: number) => {
-    const m = csrModule(cfg, { latency: LATENCY }).module;
+  ])('%s', async (_n, cfg: BuildConfig, seed: number, busy: number, filterApplyDelay: number) => {
+    const m = csrModule(cfg, { latency: LATENCY, filterApplyDelay }).module;
     const sim = await startBlock(cfg, m);
     open.push(sim);
     const L = sim.layout;
     const model = new CsrModel({
       build: buildParamsOf(cfg),
       latency: LATENCY,
+      filterApplyDelay,
       ...(cfg.toeplitz === 'const-key' ? { constKey: hexToBytes(cfg.constKey) } : {}),
     });
     const master = new RandomMaster(rng(seed), cfg, busy);

@@ -99,11 +99,11 @@ describe('nvgre-rx gen', () => {
   it('refuses a metadata FIFO below line rate with one line naming metaFifoDepth and the minimum, exit status 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nvgre-gen-'));
     const cfgFile = join(dir, 'c.json');
-    writeFileSync(cfgFile, JSON.stringify({ ipv6: false, metaFifoDepth: 8 }));
+    writeFileSync(cfgFile, JSON.stringify({ ipv6: false, metaFifoDepth: 16 }));
     const r = await cli(['gen', '--config', cfgFile, '--out', join(dir, 'out')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^nvgre-rx: .*c\.json: config: metaFifoDepth: 8 is below the line-rate minimum of 14 .*allowBackpressureFifo/);
+    expect(r.stderr).toMatch(/^nvgre-rx: .*c\.json: config: metaFifoDepth: 16 is below the line-rate minimum of 22 .*allowBackpressureFifo/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

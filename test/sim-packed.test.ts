@@ -24,8 +24,12 @@ import { randomFrame, randomScript } from '../tb/stimulus-random.ts';
 
 const CONFIGS: BuildConfig[] = [DEFAULT_CONFIG, parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'const-key' }), parseBuildConfig({ dataWidth: 128, vmqFilters: 5, queueBits: 3 })];
 
-/** The same model seen only through outputs()/step(): the driver adapts it. */
-const plain = (m: LockstepModel): LockstepModel => ({ outputs: () => m.outputs(), step: (i) => m.step(i) });
+/** The same model seen only through outputs()/step() (and its tlast-dependent tready): the driver adapts it. */
+const plain = (m: LockstepModel): LockstepModel => ({
+  outputs: () => m.outputs(),
+  step: (i) => m.step(i),
+  ...(m.treadyFor ? { treadyFor: (tlast: boolean) => m.treadyFor!(tlast) } : {}),
+});
 
 function batches(cfg: BuildConfig, model: LockstepModel, seed: number, frames: number): Batch[] {
   const layout = PortLayout.of(topModule(cfg).module);

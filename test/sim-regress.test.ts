@@ -34,6 +34,16 @@ function perturbed(f: (cycle: number, out: PortValues) => void): TopProvider {
           cycle++;
           inner.step(i);
         },
+        // A build whose s_axis_tready depends on tlast: the same change applies to it.
+        ...(inner.treadyFor
+          ? {
+              treadyFor: (tlast: boolean): boolean => {
+                const o: PortValues = { ...inner.outputs(), s_axis_tready: inner.treadyFor!(tlast) };
+                f(cycle, o);
+                return o.s_axis_tready === true;
+              },
+            }
+          : {}),
       };
       return m;
     },
@@ -70,7 +80,7 @@ describe('the regression catches a wrong expectation on the real RTL', () => {
   const script = randomScript(21, cfg, { frames: 400 });
 
   it('one flipped s_axis_tready: cycle, signal, frame, seed, waveform window and .gtkw', async () => {
-    const at = 3000;
+    const at = 6000;
     const r = await runRegression({
       cfg,
       configName: 'default',

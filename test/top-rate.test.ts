@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Full rate: with m_axis_meta_tready high, s_axis_tready never drops and no cycle goes
 // without a beat: back-to-back single-beat frames at 512 bits (one frame per cycle) and
-// 60-byte frames at 64 bits. Lockstep with the cycle model on every cycle as well.
+// 60-byte frames (minFrameBytes) at 64 bits. Shorter frames back to back at 64 bits wait
+// for the multi-cycle hasher: tready drops in their tlast cycles, exactly as the cycle
+// model says. Lockstep with the cycle model on every cycle as well.
 
 import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
@@ -56,5 +58,21 @@ describe('full rate, no bubbles', () => {
   });
   it('128-bit streaming parser: 64-byte frames back to back', async () => {
     await fullRate({ dataWidth: 128, ipv6: false, parser: 'stream', metaFifoDepth: 16 }, 400, 64);
+  });
+  it('64-bit: 42-byte frames (6 beats) back to back: each tlast waits until 8 cycles after the last', async () => {
+    const cfg = parseBuildConfig({});
+    const frames = 200;
+    const b = await buildTop(cfg);
+    const d = driveScript(cfg, rateScript(cfg, frames, 42), { seed: 1, gapRate: 0, readyRate: 1 });
+    expect(d.records.length).toBe(frames);
+    const lasts = d.inputs.flatMap((i, c) => (i.s_axis_tvalid && i.s_axis_tlast && d.expected[c]!.s_axis_tready ? [c] : []));
+    expect(lasts.length).toBe(frames);
+    const gaps = lasts.slice(1).map((t, k) => t - lasts[k]!);
+    expect(Math.min(...gaps)).toBe(8);
+    expect(Math.max(...gaps)).toBe(8);
+    // Two held cycles per frame, all of them on a tlast beat.
+    expect(d.notReady).toBe(2 * (frames - 1));
+    const r = await runLockstep(b, cfg, d);
+    expect(r.mismatches, r.mismatches.join('\n')).toEqual([]);
   });
 });

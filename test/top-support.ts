@@ -108,6 +108,8 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
         if (out.s_axil_arready) reads.shift();
       }
     }
+    // s_axis_tready depends on this cycle's tlast in multi-cycle hasher builds.
+    out.s_axis_tready = model.treadyFor(inp.s_axis_tvalid && inp.s_axis_tlast);
     if (!out.s_axis_tready) notReady++;
     if (out.m_axis_meta_tvalid && inp.m_axis_meta_tready && out.meta) records.push(out.meta);
     inputs.push(inp);

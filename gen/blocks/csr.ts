@@ -10,8 +10,14 @@
 //   from H+1. bvalid/bresp from H+1 until bready. cfg_wr_en/addr/data is high in H+3
 //   only, for an accepted write (OKAY), carrying the word as stored (merged with the old
 //   value per wstrb, masked), read back from the CSR's copy, for the words that have
-//   event consumers (indirection table, filters, KEY when it is a register); 0 for the
-//   others, which the pipeline takes from cfg_* instead.
+//   event consumers (indirection table, KEY when it is a register); 0 for the others,
+//   which the pipeline takes from cfg_* instead.
+//   Filter writes are the exception: the filter table is stored once, here, and it is the
+//   VMQ block's working copy (cfg_filter_* buses), so a filter write is applied at the end
+//   of cycle H+F (F = filterApplyDelay, the distance at which the VMQ block reads the
+//   filters for a frame whose tlast is in H+1: frame-atomic as the event streams are).
+//   Its bvalid comes from H+F+1, and no other write is taken before then, so a read
+//   issued after the write response returns the new value.
 //   Read. In a cycle D with arvalid && !arready && no read in progress && (!rvalid ||
 //   rready) the address is latched; arready = 1 in D+1 (= H). The data is the registers'
 //   content during H (counters count the cnt_* pulses of cycles before H); rvalid/rdata/
@@ -44,6 +50,7 @@ import {
   type Clamp,
 } from '../regmap.ts';
 import { filterRegs } from './filter-regs.ts';
+import { zeroedTable } from './zeroed-table.ts';
 
 /** Cycles from the write handshake cycle H to the cycle cfg_wr_en is high. */
 export const CSR_WRITE_EVENT_DELAY = 3;
@@ -80,8 +87,13 @@ function mergeField(old: Expr, lsb: number, data: Expr, strb: Expr): Expr {
   return cat(...parts);
 }
 
-export function csrModule(cfg: BuildConfig, extras: { latency: number }): { module: Module; writeEventDelay: number; readDelay: number } {
+export function csrModule(
+  cfg: BuildConfig,
+  extras: { latency: number; filterApplyDelay?: number },
+): { module: Module; writeEventDelay: number; readDelay: number } {
   const q = cfg.queueBits;
+  const filterApply = extras.filterApplyDelay ?? 1;
+  if (filterApply < 1) throw new Error(`csr: filterApplyDelay ${filterApply}, want >= 1`);
   const entries = cfg.indirectionEntries;
   const nf = cfg.vmqFilters;
   const rm = regmap(cfg, extras);
@@ -91,9 +103,11 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     'NVGRE receive classifier: control and status registers (AXI4-Lite slave).',
     '',
     'Holds the small configuration (enables, hash types, default queues, indirection_bits,',
-    'max_header_bytes) as cfg_* outputs, a copy of the key, indirection table and VMQ',
-    'filters for reads, the counters, and emits one write-event stream (cfg_wr_*) from',
-    'which the top level updates the working copies inside the classification blocks.',
+    'max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,',
+    'the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits',
+    'one write-event stream (cfg_wr_*) from which the top level updates the working copies',
+    `inside the classification blocks. A filter write is applied ${filterApply} cycles after its handshake`,
+    'and its write response follows it.',
     'Write: awready/wready one cycle after both valids; in force the cycle after the',
     'handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after',
     'the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.',
@@ -133,6 +147,16 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
   const oWrEn = m.output('cfg_wr_en', 1);
   const oWrAddr = m.output('cfg_wr_addr', 16);
   const oWrData = m.output('cfg_wr_data', 32);
+  const fltBus = (name: string, w: number): Signal => m.output(`cfg_filter_${name}`, w * nf);
+  const oFlt = {
+    valid: fltBus('valid', 1),
+    mac: fltBus('mac', 48),
+    matchVlan: fltBus('match_vlan', 1),
+    vlan: fltBus('vlan', 12),
+    matchVsid: fltBus('match_vsid', 1),
+    vsid: fltBus('vsid', 24),
+    queue: fltBus('queue', q),
+  };
   const cntValid = m.input('cnt_valid', 1);
   const cntIn = COUNTER_NAMES.map((n) => m.input(`cnt_${n}`, 1));
 
@@ -145,9 +169,9 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
   const mhbReg = m.reg('max_header_bytes_reg', mhbBits, cfg.maxHeaderBytes);
   const keyRegs = constKey ? [] : Array.from({ length: KEY_WORDS }, (_, k) => m.reg(`key_reg_${k}`, 32, 0, `key bytes ${4 * k}..${4 * k + 3}`));
   const keyDef = rm.regs.find((r) => r.name === 'KEY')!;
-  const table = m.memory('ind_table', q, entries, 'copy of the indirection table, for reads');
-  table.resetToZero = true;
+  const table = zeroedTable(m, 'ind_table', q, entries, 'copy of the indirection table, for reads');
   const flt = filterRegs(m, nf, q);
+  for (const k of Object.keys(oFlt) as (keyof typeof oFlt)[]) m.assign(oFlt[k], cat(...flt.map((x) => x[k]).reverse()));
   const counters = COUNTER_NAMES.map((n) => m.reg(`cnt_${n}_reg`, 32, 0));
 
   m.assign(oRss, ctrlReg.bit(0));
@@ -226,7 +250,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
    * A two-stage read path over the whole map: stage-1 registers sample the region values
    * of `addr` every cycle; the returned data/hit combine them (read them one cycle later).
    */
-  const readPath = (p: string, addr: Signal, lowWords: { stored: Stored[]; ro: { wordAddr: number; view: Expr }[] }): { data: Expr; hit: Expr } => {
+  const readPath = (p: string, addr: Signal, lowWords: { stored: Stored[]; ro: { wordAddr: number; view: Expr }[] }, filters: boolean): { data: Expr; hit: Expr } => {
     const d = decode(addr);
     const lowW = addr.slice(9, 2);
     const lowVal = m.reg(`${p}_low`, 32, undefined, 'value of a low-region register');
@@ -246,6 +270,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
       b.set(indVal, table.read(d.indIdx));
       b.set(indHit, d.ind);
     }, `${p}: indirection table`);
+    if (!filters) return { data: mux(lowHit, lowVal, mux(indHit, indVal.zext(32), lit(0, 32))), hit: orAll([lowHit, indHit]) };
     // Filter words: pick the word of every filter first, then the filter.
     const fltVal = m.reg(`${p}_flt`, 32, undefined);
     const fltHit = m.reg(`${p}_flt_hit`, 1, undefined);
@@ -280,7 +305,8 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
   m.assign(wready, awReady);
   m.assign(bvalid, bvalidReg);
   m.assign(bresp, brespReg);
-  const wTake = m.wire('wr_take', awvalid.and(wvalid).and(awReady.not()).and(bvalidReg.not().or(bready)), 'latch a write; handshake next cycle');
+  const fltPending = m.reg('filter_pending_reg', 1, 0, 'a filter write waits for its turn to reach the table');
+  const wTake = m.wire('wr_take', awvalid.and(wvalid).and(awReady.not()).and(bvalidReg.not().or(bready)).and(fltPending.not()), 'latch a write; handshake next cycle');
   m.sync((b) => {
     b.set(awReady, wTake);
     b.if(wTake, (t) => {
@@ -303,13 +329,24 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     ]);
   }, 'write decode of the low region');
   const wOk = m.wire('wr_ok', orAll([wLowRw, wd.ind, wd.flt]), 'a writable register is addressed');
-  const wDo = m.wire('wr_do', awReady.and(wOk), 'the write takes effect at the end of this cycle');
+  const wDo = m.wire('wr_do', awReady.and(wOk), 'the write takes effect at the end of this cycle (a filter write later)');
+  const fltDo = m.wire('filter_do', wDo.and(wd.flt), 'a filter write: applied filterApplyDelay cycles on');
+  // wr_addr/data/strb stay as they are meanwhile: no write is taken while one is pending.
+  const fltApply = m.delay('filter_apply', fltDo, filterApply, 0);
+  m.sync((b) => {
+    b.if(fltDo, (t) => t.set(fltPending, lit(1, 1)));
+    b.if(fltApply, (t) => t.set(fltPending, lit(0, 1)));
+  }, 'filter write in flight');
   const wResp = mux(wOk, lit(RESP_OKAY, 2), mux(wLowRo, lit(RESP_SLVERR, 2), lit(RESP_DECERR, 2)));
   m.sync((b) => {
     b.if(bvalidReg.and(bready), (t) => t.set(bvalidReg, lit(0, 1)));
-    b.if(awReady, (t) => {
+    b.if(awReady.and(fltDo.not()), (t) => {
       t.set(bvalidReg, lit(1, 1));
       t.set(brespReg, wResp);
+    });
+    b.if(fltApply, (t) => {
+      t.set(bvalidReg, lit(1, 1));
+      t.set(brespReg, lit(RESP_OKAY, 2));
     });
   }, 'write response');
 
@@ -324,11 +361,11 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     const v = m.wire(`wr_value_${(s.wordAddr * 4).toString(16).padStart(4, '0')}`, fit(merged, s), 'the word as it would be stored');
     m.sync((b) => b.if(wDo.and(sel), (t) => s.store(t, v)));
   }
-  m.sync((b) => b.if(wDo.and(wd.ind).and(wrStrb.bit(0)), (t) => t.memWrite(table, wd.indIdx, wrData.slice(q - 1, 0))), 'indirection table copy');
+  m.sync((b) => b.if(wDo.and(wd.ind).and(wrStrb.bit(0)), (t) => table.write(t, wd.indIdx, wrData.slice(q - 1, 0))), 'indirection table copy');
   flt.forEach((x, f) => {
     const words = fWords(x);
     m.sync((b) => {
-      b.if(wDo.and(wd.flt).and(wd.fIdx.eq(f)), (t) =>
+      b.if(fltApply.and(wd.fIdx.eq(f)), (t) =>
         t.switch(
           wd.fWord,
           words.map((w, i): [number[], (b: Body) => void] => [
@@ -349,11 +386,11 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     b.if(awReady, (t) => t.set(evAddr, cat(wrAddr.slice(15, 2), lit(0, 2))));
     b.set(evS1, evPend);
   }, 'write event pipeline');
-  // Only the tables and the key have consumers of write events (the other registers reach
-  // the pipeline through cfg_* and the capture snapshot), so the event path reads back
-  // only those: the low-region words but KEY read 0 here. It used to be a second copy of
-  // the whole read multiplexer.
-  const ev = readPath('ev', evAddr, { stored: stored.filter((s) => s.wordAddr >= KEY_BASE / 4 && s.wordAddr < KEY_BASE / 4 + KEY_WORDS), ro: [] });
+  // Only the indirection table and the key have consumers of write events (the other
+  // registers reach the pipeline through cfg_* and the capture snapshot, the filters
+  // through cfg_filter_*), so the event path reads back only those: the low-region words
+  // but KEY read 0 here, and the filter words too.
+  const ev = readPath('ev', evAddr, { stored: stored.filter((s) => s.wordAddr >= KEY_BASE / 4 && s.wordAddr < KEY_BASE / 4 + KEY_WORDS), ro: [] }, false);
   const wrEnReg = m.reg('cfg_wr_en_reg', 1, 0);
   const wrAddrOut = m.reg('cfg_wr_addr_reg', 16, 0);
   const wrDataOut = m.reg('cfg_wr_data_reg', 32, 0);
@@ -383,7 +420,7 @@ export function csrModule(cfg: BuildConfig, extras: { latency: number }): { modu
     b.if(rTake, (t) => t.set(rdAddr, araddr));
     b.set(rdS1, arReady);
   }, 'read address');
-  const rd = readPath('rd', rdAddr, { stored, ro: roWords });
+  const rd = readPath('rd', rdAddr, { stored, ro: roWords }, true);
   m.sync((b) => {
     b.if(rvalidReg.and(rready), (t) => t.set(rvalidReg, lit(0, 1)));
     b.if(rdS1, (t) => {

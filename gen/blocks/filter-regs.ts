@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The VMQ filter table as registers: the CSR block keeps one copy for reads and the VMQ
-// block its working copy, declared alike so both read the same in the Verilog.
+// The VMQ filter table as registers: the one copy, in the CSR block, which the VMQ block
+// reads on the cfg_filter_* buses and AXI4-Lite reads return.
 
 import type { Module, Signal } from '../ir/module.ts';
 

@@ -2,10 +2,12 @@
 // nvgre_rx_indirection: the RSS indirection table (docs/CONTRACT.md section 3), one working copy
 // written by the CSR block's (delayed) write events and read by one lookup per cycle.
 // A lookup registers the entry: out_queue one cycle after in_valid. A write in cycle t
-// is seen by lookups of cycles after t (a lookup in cycle t reads the old entry).
+// is seen by lookups of cycles after t (a lookup in cycle t reads the old entry). The
+// entries are in RAM (LUT RAM) with a valid bit each for the zero after reset.
 
 import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
+import { zeroedTable } from './zeroed-table.ts';
 
 const log2 = (n: number): number => 31 - Math.clz32(n);
 
@@ -16,7 +18,8 @@ export function indirectionModule(cfg: BuildConfig): { module: Module; latency: 
   const m = new Module('nvgre_rx_indirection', [
     'NVGRE receive classifier: RSS indirection table.',
     '',
-    `${entries} entries of a ${q}-bit queue number, all zero after reset. in_index is the`,
+    `${entries} entries of a ${q}-bit queue number in RAM, read as zero after reset until`,
+    'written (a valid bit per entry; the RAM itself has no reset). in_index is the',
     'hash already masked to the entries in use; out_queue follows one cycle after in_valid.',
     'A write (cfg_wr_en) is seen by lookups from the next cycle on.',
   ]);
@@ -29,9 +32,8 @@ export function indirectionModule(cfg: BuildConfig): { module: Module; latency: 
   const outValid = m.output('out_valid', 1);
   const outQueue = m.output('out_queue', q, { param: 'QUEUE_WIDTH' });
 
-  const table = m.memory('table_mem', q, entries, 'queue of each entry');
-  table.resetToZero = true;
-  m.sync((b) => b.if(wrEn, (t) => t.memWrite(table, wrIndex, wrData)), 'table writes');
+  const table = zeroedTable(m, 'table_mem', q, entries, 'queue of each entry');
+  m.sync((b) => b.if(wrEn, (t) => table.write(t, wrIndex, wrData)), 'table writes');
   const qReg = m.reg('queue_reg', q, 0);
   m.sync((b) => b.set(qReg, table.read(inIndex)), 'lookup');
   m.assign(outQueue, qReg);

@@ -5,18 +5,56 @@
 // of byte 0, key bit 0 the MSB of key byte 0). Both operands of that AND are contiguous
 // slices of in_data and the key register, so each partial is one `^(slice & slice)`.
 // Stage 1 (input cycle): the partial XORs of GROUP-bit input slices, registered (GROUP
-// AND terms fold three pairs per LUT6: about 4 LUT levels). Stage 2: the partials of one
+// AND terms, three pairs per LUT6 kept as nets (andXorTriples) with a run-time key: about
+// 4 LUT levels). Stage 2: the partials of one
 // output bit are XORed and registered as out_hash. Latency 2, one hash per cycle; the
 // key register is read in the input cycle (keyStageDelay 0).
 
 import { cat, Expr, lit, xorAll } from '../ir/expr.ts';
-import { Module, type Body } from '../ir/module.ts';
+import { Module, type Body, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { KEY_WORDS } from '../regmap.ts';
 
 /** Input bits per stage-1 partial. */
 const GROUP = 48;
 const KEY_BITS = 32 * KEY_WORDS;
+
+/**
+ * XOR over i of a[i] & b[i] (equal widths), for a run-time key: laid out as kept nets of
+ * three AND pairs each, one LUT6 apiece, then an XOR tree over them. Left to itself,
+ * synthesis maps the AND-XOR array at about twice that (measured in docs/RESULTS.md).
+ */
+export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
+  const n = a.width;
+  const terms: Expr[] = [];
+  for (let lo = 0, g = 0; lo < n; lo += 3, g++) {
+    const hi = Math.min(n, lo + 3) - 1;
+    const w = m.wire(`${name}_${g}`, a.slice(hi, lo).and(b.slice(hi, lo)).parity());
+    w.keep = true;
+    terms.push(w);
+  }
+  return xorAll(terms);
+}
+
+/** The run-time key: cfg_wr_* ports and the 320-bit key_reg (key byte 0 in the MSBs) they write. */
+export function runtimeKey(m: Module): Signal {
+  const wrEn = m.input('cfg_wr_en', 1);
+  const wrIndex = m.input('cfg_wr_index', 4);
+  const wrData = m.input('cfg_wr_data', 32);
+  const keyReg = m.reg('key_reg', KEY_BITS, 0, 'key byte 0 in the MSBs');
+  m.sync((b) => {
+    b.if(wrEn, (t) =>
+      t.switch(
+        wrIndex,
+        Array.from({ length: KEY_WORDS }, (_, k): [number[], (bb: Body) => void] => [
+          [k],
+          (bb) => bb.set({ s: keyReg, hi: KEY_BITS - 1 - 32 * k, lo: KEY_BITS - 32 - 32 * k }, wrData),
+        ]),
+      ),
+    );
+  }, 'key words');
+  return keyReg;
+}
 
 export function toeplitzInBytes(cfg: BuildConfig): number {
   return cfg.ipv6 ? 36 : 12;
@@ -44,21 +82,7 @@ export function toeplitzModule(cfg: BuildConfig): { module: Module; latency: num
 
   let key: Expr;
   if (runtime) {
-    const wrEn = m.input('cfg_wr_en', 1);
-    const wrIndex = m.input('cfg_wr_index', 4);
-    const wrData = m.input('cfg_wr_data', 32);
-    const keyReg = m.reg('key_reg', KEY_BITS, 0, 'key byte 0 in the MSBs');
-    m.sync((b) => {
-      b.if(wrEn, (t) =>
-        t.switch(
-          wrIndex,
-          Array.from({ length: KEY_WORDS }, (_, k): [number[], (bb: Body) => void] => [
-            [k],
-            (bb) => bb.set({ s: keyReg, hi: KEY_BITS - 1 - 32 * k, lo: KEY_BITS - 32 - 32 * k }, wrData),
-          ]),
-        ),
-      );
-    }, 'key words');
+    const keyReg = runtimeKey(m);
     key = keyReg;
   } else {
     key = lit(BigInt(`0x${cfg.constKey}`), KEY_BITS);
@@ -76,7 +100,7 @@ export function toeplitzModule(cfg: BuildConfig): { module: Module; latency: num
       // Output bit 31-j uses key bits a+j .. a+j+n-1.
       const inSlice = inData.slice(inBits - 1 - a, inBits - a - n);
       const keySlice = key.slice(KEY_BITS - 1 - (a + j), KEY_BITS - (a + j) - n);
-      bits.push(inSlice.and(keySlice).parity());
+      bits.push(runtime ? andXorTriples(m, `t${g}_${31 - j}`, inSlice, keySlice) : inSlice.and(keySlice).parity());
     }
     m.sync((b) => b.set(p, cat(...bits)), `stage 1: input bits ${a}..${a + n - 1}`);
     for (let bit = 0; bit < 32; bit++) partials[bit]!.push(p.bit(bit));

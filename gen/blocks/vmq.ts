@@ -6,18 +6,15 @@
 // so a table write during the lookup cannot mix old matches with new queues. Stage 2:
 // a priority encoder per group of GROUP filters (lowest index wins) gives the group's
 // hit, index and queue. Stage 3: the same over the groups. Latency 3.
-// Field writes use the register map's filter words (gen/regmap.ts): cfg_wr_field selects
-// MAC_HI, MAC_LO, VLAN, VSID, QUEUE or CTRL and cfg_wr_data is that word as stored.
+// The filters come in as buses (flt_*, filter f at bits w*f and up) from the CSR block,
+// which holds the one copy of the table and updates it at frame boundaries.
 
 import { cat, Expr, lit, orAll } from '../ir/expr.ts';
-import { Module, type Body } from '../ir/module.ts';
+import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
-import { filterRegs } from './filter-regs.ts';
 
 const GROUP = 8;
-
-export const VMQ_FIELD = { MAC_HI: 0, MAC_LO: 1, VLAN: 2, VSID: 3, QUEUE: 4, CTRL: 5 } as const;
 
 /** Priority encoder over `hits` (index 0 first): registers hit, index and queue. */
 function priority(m: Module, name: string, hits: Expr[], idx: Expr[], queues: Expr[], idxWidth: number): { hit: Expr; index: Expr; queue: Expr } {
@@ -57,16 +54,13 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number }
   const m = new Module('nvgre_rx_vmq', [
     'NVGRE receive classifier: VMQ filter table.',
     '',
-    `${nf} filters {valid, MAC, VLAN condition, VSID condition, queue}. A filter matches when`,
+    `${nf} filters {valid, MAC, VLAN condition, VSID condition, queue} on the flt_* buses`,
+    '(filter f in bits w*f and up, from the CSR block). A filter matches when',
     'it is valid, the MAC is equal and each enabled condition holds (a VLAN/VSID condition',
     'needs the key to have one). The lowest matching index wins. out_* three cycles after',
     'in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).',
   ]);
   m.param('QUEUE_WIDTH', q, 'width of a queue number');
-  const wrEn = m.input('cfg_wr_en', 1);
-  const wrFilter = m.input('cfg_wr_filter', fb);
-  const wrField = m.input('cfg_wr_field', 3);
-  const wrData = m.input('cfg_wr_data', 32);
   const inValid = m.input('in_valid', 1);
   const inEnable = m.input('in_enable', 1);
   const inMac = m.input('in_mac', 48);
@@ -79,33 +73,20 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number }
   const outFilter = m.output('out_filter', fb);
   const outQueue = m.output('out_queue', q, { param: 'QUEUE_WIDTH' });
 
-  const flt = filterRegs(m, nf, q);
-  flt.forEach((x, f) => {
-    m.sync((b: Body) => {
-      b.if(wrEn.and(wrFilter.eq(f)), (t) =>
-        t.switch(wrField, [
-          [[VMQ_FIELD.MAC_HI], (bb) => bb.set({ s: x.mac, hi: 47, lo: 32 }, wrData.slice(15, 0))],
-          [[VMQ_FIELD.MAC_LO], (bb) => bb.set({ s: x.mac, hi: 31, lo: 0 }, wrData)],
-          [
-            [VMQ_FIELD.VLAN],
-            (bb) => {
-              bb.set(x.matchVlan, wrData.bit(16));
-              bb.set(x.vlan, wrData.slice(11, 0));
-            },
-          ],
-          [
-            [VMQ_FIELD.VSID],
-            (bb) => {
-              bb.set(x.matchVsid, wrData.bit(24));
-              bb.set(x.vsid, wrData.slice(23, 0));
-            },
-          ],
-          [[VMQ_FIELD.QUEUE], (bb) => bb.set(x.queue, wrData.slice(q - 1, 0))],
-          [[VMQ_FIELD.CTRL], (bb) => bb.set(x.valid, wrData.bit(0))],
-        ]),
-      );
-    }, `filter ${f}`);
-  });
+  // The filter table is the CSR block's (one copy, updated frame-atomically there); this
+  // block only compares.
+  const bus = (name: string, w: number): Expr[] => {
+    const p = m.input(`flt_${name}`, w * nf);
+    return Array.from({ length: nf }, (_, f) => p.slice(w * f + w - 1, w * f));
+  };
+  const valid = bus('valid', 1);
+  const mac = bus('mac', 48);
+  const matchVlan = bus('match_vlan', 1);
+  const vlan = bus('vlan', 12);
+  const matchVsid = bus('match_vsid', 1);
+  const vsid = bus('vsid', 24);
+  const queue = bus('queue', q);
+  const flt = valid.map((v, f) => ({ valid: v, mac: mac[f]!, matchVlan: matchVlan[f]!, vlan: vlan[f]!, matchVsid: matchVsid[f]!, vsid: vsid[f]!, queue: queue[f]! }));
 
   // Stage 1: match vector and queue snapshot.
   const match = m.reg('match_reg', nf, 0, 'filter f matched the key');

@@ -277,7 +277,7 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   for (const s of m.signals) {
     const kw = isReg(s) ? 'reg ' : 'wire';
     const c = s.comment ? `  // ${s.comment}` : '';
-    w.line(0, `${kw} ${range(s.width).padEnd(10)} ${s.name};${c}`.replace(/ +;/, ';'));
+    w.line(0, `${s.keep ? '(* keep *) ' : ''}${kw} ${range(s.width).padEnd(10)} ${s.name};${c}`.replace(/ +;/, ';'));
   }
   for (const mm of m.memories) {
     w.line(0, `reg  ${range(mm.width).padEnd(10)} ${mm.name} [0:${mm.depth - 1}];${mm.comment ? `  // ${mm.comment}` : ''}`);

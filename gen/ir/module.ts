@@ -21,6 +21,8 @@ export class Signal extends Expr {
   resetValue: bigint | undefined;
   widthParam: WidthParam | undefined;
   comment: string | undefined;
+  /** Emitted with (* keep *): synthesis keeps it as a net, so logic is not merged across it. */
+  keep = false;
 
   constructor(
     readonly name: string,

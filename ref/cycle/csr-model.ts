@@ -5,7 +5,10 @@
 //
 // Timing, with H the handshake cycle (see gen/blocks/csr.ts, which this mirrors):
 //  write: awready = wready = 1 in the cycle after one with awvalid && wvalid && !awready
-//         && (!bvalid || bready); in force from H+1; bvalid from H+1; cfg_wr_en in H+3.
+//         && (!bvalid || bready) && no filter write pending; in force from H+1; bvalid
+//         from H+1; cfg_wr_en in H+3. A filter write: in force from H+1 for frames (the
+//         `filters` the top model classifies with), applied to the table that reads see
+//         at the end of H+F (F = filterApplyDelay), bvalid from H+F+1.
 //  read:  arready in the cycle after one with arvalid && !arready && no read in progress
 //         && (!rvalid || rready); data = registers during H; rvalid from H+2.
 // `outputs` are the registered outputs during the current cycle; `step(inputs)` is the
@@ -97,6 +100,11 @@ export interface CsrModelOptions {
    * stage-1 sampling is then skipped every cycle and those three outputs stay 0.
    */
   events?: boolean;
+  /**
+   * Cycles from a filter write's handshake H to the end of the cycle that applies it to
+   * the one filter table (gen/blocks/csr.ts; default 1, the CSR block on its own).
+   */
+  filterApplyDelay?: number;
 }
 
 /** Stage-1 registers of a read path: the region values of one address. */
@@ -153,7 +161,15 @@ export class CsrModel {
   maxHeaderBytes: number;
   readonly key: number[] = new Array<number>(KEY_WORDS).fill(0);
   readonly table: number[];
+  /** The filters in force for frames (a write from H+1), what the top model classifies with. */
   readonly filters: CsrFilter[];
+  /** The filter table the hardware holds and reads return: a write lands at the end of H+F. */
+  private readonly work: CsrFilter[];
+  private readonly filterApply: number;
+  private fltPending = false;
+  private fltDue = 0;
+  /** Cycles stepped since construction. */
+  private now = 0;
   readonly counters: number[] = new Array<number>(COUNTERS.length).fill(0);
 
   // Write channel.
@@ -189,16 +205,11 @@ export class CsrModel {
     this.indirectionBits = log2(b.indirectionEntries);
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.table = new Array<number>(b.indirectionEntries).fill(0);
-    this.filters = Array.from({ length: b.vmqFilters }, () => ({
-      valid: false,
-      macHi: 0,
-      macLo: 0,
-      matchVlan: false,
-      vlan: 0,
-      matchVsid: false,
-      vsid: 0,
-      queue: 0,
-    }));
+    const noFilters = (): CsrFilter[] =>
+      Array.from({ length: b.vmqFilters }, () => ({ valid: false, macHi: 0, macLo: 0, matchVlan: false, vlan: 0, matchVsid: false, vsid: 0, queue: 0 }));
+    this.filters = noFilters();
+    this.work = noFilters();
+    this.filterApply = opts.filterApplyDelay ?? 1;
     const k = opts.constKey;
     this.constKey = k
       ? Array.from({ length: KEY_WORDS }, (_, i) => ((k[4 * i]! << 24) | (k[4 * i + 1]! << 16) | (k[4 * i + 2]! << 8) | k[4 * i + 3]!) >>> 0)
@@ -391,13 +402,13 @@ export class CsrModel {
     const lv = event && !this.eventWord(word) ? -1 : this.lowValue(word);
     const fIdx = (addr >>> 5) & ((1 << fBits) - 1);
     const fWord = (addr >>> 2) & 7;
-    const f = this.filters[fIdx];
+    const f = event ? undefined : this.work[fIdx];
     s.low = lv < 0 ? 0 : lv;
     s.lowHit = addr >>> 10 === 0 && lv >= 0;
     s.ind = this.table[(addr >>> 2) & ((1 << iBits) - 1)]!;
     s.indHit = addr >>> 10 === REG.INDIRECTION >>> 10 && ((addr >>> 2) & 0xff) >>> iBits === 0;
     s.flt = f ? CsrModel.filterWord(f, fWord) : 0;
-    s.fltHit = addr >>> (5 + fBits) === FILTER_BASE >>> (5 + fBits) && fIdx < this.build.vmqFilters && fWord < 6;
+    s.fltHit = !event && addr >>> (5 + fBits) === FILTER_BASE >>> (5 + fBits) && fIdx < this.build.vmqFilters && fWord < 6;
   }
 
   /** A low-region word the write-event stream carries: KEY, when the key is a register. */
@@ -444,10 +455,12 @@ export class CsrModel {
       if (strb & 1) this.table[d.indIdx] = data & this.qMask;
       return;
     }
-    const f = this.filters[d.fIdx]!;
-    const old = CsrModel.filterWord(f, d.fWord);
-    const v = merge(old, data, strb);
-    switch (d.fWord * 4) {
+    this.writeFilter(this.filters[d.fIdx]!, d.fWord, data, strb);
+  }
+
+  private writeFilter(f: CsrFilter, word: number, data: number, strb: number): void {
+    const v = merge(CsrModel.filterWord(f, word), data, strb);
+    switch (word * 4) {
       case FILTER_WORD.MAC_HI:
         f.macHi = v & 0xffff;
         break;
@@ -474,7 +487,10 @@ export class CsrModel {
   /** One rising clock edge ending the current cycle, whose inputs are `i`. */
   step(i: CsrInputs): void {
     // Everything below reads the state of the ending cycle; assignments form the next.
-    const wTake = i.s_axil_awvalid && i.s_axil_wvalid && !this.awReady && (!this.bvalid || i.s_axil_bready);
+    const t = this.now++;
+    const wTake = i.s_axil_awvalid && i.s_axil_wvalid && !this.awReady && (!this.bvalid || i.s_axil_bready) && !this.fltPending;
+    // The pending filter write lands at the end of its due cycle; wr_* still hold it.
+    const fltApply = this.fltPending && t === this.fltDue;
     const rTake = i.s_axil_arvalid && !this.arReady && !this.rdS1 && (!this.rvalid || i.s_axil_rready);
 
     // The write address is decoded only in the handshake cycle H (awready), the only
@@ -488,6 +504,7 @@ export class CsrModel {
       wRo = lw !== undefined && !lw.rw;
     }
     const wDo = this.awReady && wOk;
+    const fltDo = wDo && this.decode(this.wrAddr).flt;
 
     // Stage-1 registers sample their address every cycle: the next values go into the
     // spare half of each double buffer, read before anything below changes the state.
@@ -527,12 +544,23 @@ export class CsrModel {
 
     // Write response, then the write itself (stage-1 values above were taken before it).
     let bvalid = this.bvalid && !i.s_axil_bready;
-    if (this.awReady) {
+    if (this.awReady && !fltDo) {
       bvalid = true;
       this.bresp = wOk ? RESP.OKAY : wRo ? RESP.SLVERR : RESP.DECERR;
     }
+    if (fltApply) {
+      bvalid = true;
+      this.bresp = RESP.OKAY;
+      this.fltPending = false;
+      const d = this.decode(this.wrAddr);
+      this.writeFilter(this.work[d.fIdx]!, d.fWord, this.wrData, this.wrStrb);
+    }
     this.bvalid = bvalid;
     if (wDo) this.write(this.wrAddr, this.wrData, this.wrStrb);
+    if (fltDo) {
+      this.fltPending = true;
+      this.fltDue = t + this.filterApply;
+    }
     this.evAddr = evAddrNext;
     this.awReady = wTake;
     if (wTake) {

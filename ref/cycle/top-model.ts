@@ -26,6 +26,14 @@ export interface TopModelParams {
   latency: number;
   /** A const-key build's key. */
   constKey?: Uint8Array;
+  /** CsrModelOptions.filterApplyDelay: when a filter write reaches the table reads return. */
+  filterApplyDelay: number;
+  /**
+   * Fewest cycles between two accepted tlast beats (1: no limit). A build whose hasher
+   * takes K cycles per frame holds a tlast beat that comes sooner: s_axis_tready is then
+   * low in that beat's cycle (it depends on s_axis_tlast; see treadyFor).
+   */
+  tlastGap: number;
 }
 
 export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
@@ -93,6 +101,8 @@ export class TopModel {
   private outRec: MetaRecord | undefined;
   private occupancy = 0;
   private ready = true;
+  /** Cycles since the last accepted tlast beat, saturating at tlastGap. */
+  private gap = 1;
   /** A frame longer than the window, for the engine: the window's bytes then zeros (never written past the window). */
   private long = new Uint8Array(0);
   /** The CSR block's inputs, one object refilled every cycle. */
@@ -106,7 +116,7 @@ export class TopModel {
   }
 
   private reset(): void {
-    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false });
+    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false, filterApplyDelay: this.p.filterApplyDelay });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;
@@ -120,6 +130,7 @@ export class TopModel {
     this.outRec = undefined;
     this.occupancy = 0;
     this.ready = true;
+    this.gap = this.p.tlastGap;
   }
 
   get csrModel(): CsrModel {
@@ -128,8 +139,17 @@ export class TopModel {
 
   // The stream outputs one by one, without the `outputs` object (read every cycle by the
   // lockstep loop; the AXI4-Lite ones are csrModel's).
+  /** s_axis_tready for a cycle whose beat is not a tlast (or no beat). */
   get sAxisTready(): boolean {
     return this.ready;
+  }
+  /**
+   * s_axis_tready in this cycle given its s_axis_tlast: a tlast beat less than tlastGap
+   * cycles after the previous accepted one is held (the only output that depends on an
+   * input of its own cycle).
+   */
+  treadyFor(tlast: boolean): boolean {
+    return this.ready && !(tlast && this.gap < this.p.tlastGap);
   }
   get metaValid(): boolean {
     return this.outValid;
@@ -212,7 +232,7 @@ export class TopModel {
       return;
     }
     const W = this.beatBytes;
-    const accept = i.s_axis_tvalid && this.ready;
+    const accept = i.s_axis_tvalid && this.treadyFor(i.s_axis_tlast);
 
     // Records pushed this cycle: counted now, stored at the FIFO's tail.
     let pushed: MetaRecord | undefined;
@@ -255,6 +275,8 @@ export class TopModel {
 
     // Occupancy and s_axis_tready.
     const inc = accept && i.s_axis_tlast ? 1 : 0;
+    if (inc) this.gap = 1;
+    else if (this.gap < this.p.tlastGap) this.gap++;
     this.occupancy += inc - (take ? 1 : 0);
     this.ready = this.occupancy < this.p.capacity;
 
