@@ -68,16 +68,29 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       'GRE flag check: the version comparison inverted (version 0 treated as unknown)',
       { signal: 'm_axis_meta_tdata', field: ['encap', 'vsid', 'inner_parsed', 'hash_input'] },
     ),
-    edit(
-      files,
-      'toeplitz-xor-dropped',
-      'nvgre_rx_toeplitz.v',
-      /hash_reg <=/,
-      /\(partial_0\[7\] \^ partial_1\[7\]\)/,
-      '(partial_0[7])',
-      'Toeplitz: one XOR term of hash bit 7 dropped (input bytes 6..11 no longer reach it)',
-      { signal: 'm_axis_meta_tdata', field: ['hash', 'rss_queue'] },
-    ),
+    // The one-cycle hasher sums two partial hashes; the stepped one (builds whose shortest
+    // frame takes several beats) XORs twelve three-pair terms per bit and step.
+    /\(partial_0\[7\] \^ partial_1\[7\]\)/.test(files.get('nvgre_rx_toeplitz.v') ?? '')
+      ? edit(
+          files,
+          'toeplitz-xor-dropped',
+          'nvgre_rx_toeplitz.v',
+          /hash_reg <=/,
+          /\(partial_0\[7\] \^ partial_1\[7\]\)/,
+          '(partial_0[7])',
+          'Toeplitz: one XOR term of hash bit 7 dropped (input bytes 6..11 no longer reach it)',
+          { signal: 'm_axis_meta_tdata', field: ['hash', 'rss_queue'] },
+        )
+      : edit(
+          files,
+          'toeplitz-xor-dropped',
+          'nvgre_rx_toeplitz.v',
+          /acc_reg <=/,
+          /\(t_7_0 \^ t_7_1\)/g,
+          '(t_7_0)',
+          'Toeplitz: one XOR term of hash bit 7 dropped in every step (three key/data pairs per step no longer reach it)',
+          { signal: 'm_axis_meta_tdata', field: ['hash', 'rss_queue'] },
+        ),
     edit(
       files,
       'vmq-priority-reversed',

@@ -132,6 +132,8 @@ const planted: TopProvider = {
         return o;
       },
       step: (i) => inner.step(i),
+      // A build whose s_axis_tready depends on tlast: that prediction is the real model's.
+      ...(inner.treadyFor ? { treadyFor: (tlast: boolean): boolean => inner.treadyFor!(tlast) } : {}),
     };
     return m;
   },
