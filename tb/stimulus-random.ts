@@ -9,7 +9,7 @@ import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { ScriptBuilder } from './script-builder.ts';
-import { entryFrames, structuralPrologue } from './stimulus-structural.ts';
+import { decodedAddresses, entryFrames, structuralPrologue } from './stimulus-structural.ts';
 import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
@@ -229,6 +229,9 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     // chunk (tb/soak.ts) starts right after the previous chunk's counter reads, whose
     // records a reset that early would often discard.
     b.reset(1, 2, randomFrame(r, cfg, rates));
+    // Every register as this reset left it: the RAM tables keep their contents through a
+    // reset, so only their valid bits make them read 0.
+    b.read(decodedAddresses(cfg), true);
     // RSS on with the key reset left (zero: every hash 0), before anything else is written.
     b.programChanges({ ...b.profile, rssEnable: true, hashTypes: cur.hashTypes }, 'RSS on with the key at its reset value');
     items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });

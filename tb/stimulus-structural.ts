@@ -298,6 +298,13 @@ function boundStacks(cfg: BuildConfig): Named[][] {
   if (cfg.ipv6) {
     const ext = (k: number, type: number, length: number): Named => ({ name: `outer IPv6 extension header ${k}`, layer: { kind: 'ipv6-ext', type, length } });
     const chain = [ext(1, 0, 8), ext(2, 43, 16), ext(3, 60, 8), ext(4, 60, 24)].slice(0, cfg.ipv6MaxExtHeaders);
+    // Each extension header as the last one needed (No Next Header, 59, behind it): cut
+    // inside it the packet is truncated, complete it is not. Behind a header that another
+    // follows, both sides are truncated and the bound would not show.
+    for (let k = 1; k <= chain.length; k++) {
+      const last = chain[k - 1]!;
+      out.push([e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, k - 1), { name: `${last.name} (last)`, layer: { ...(last.layer as Extract<Layer, { kind: 'ipv6-ext' }>), nextHeader: 59 } }]);
+    }
     out.push(
       [e('outer ethernet'), v6('outer IPv6'), ...chain, tcp('TCP')],
       [e('outer ethernet'), v6('outer IPv6'), { name: 'NVGRE', layer: { kind: 'nvgre', vsid: 0x52 } }, e('inner ethernet'), v6('inner IPv6'), udp('inner UDP')],
