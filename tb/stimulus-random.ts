@@ -9,7 +9,7 @@ import { ALL_HASH_TYPES, HASH_TYPE } from '../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { ScriptBuilder } from './script-builder.ts';
-import { decodedAddresses, entryFrames, structuralPrologue } from './stimulus-structural.ts';
+import { decodedAddresses, entryFrames, runtFrame, structuralPrologue } from './stimulus-structural.ts';
 import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
@@ -232,6 +232,7 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     // Every register as this reset left it: the RAM tables keep their contents through a
     // reset, so only their valid bits make them read 0.
     b.read(decodedAddresses(cfg), true);
+    items.push({ k: 'frame', frame: runtFrame('one partial beat right after a reset') });
     // RSS on with the key reset left (zero: every hash 0), before anything else is written.
     b.programChanges({ ...b.profile, rssEnable: true, hashTypes: cur.hashTypes }, 'RSS on with the key at its reset value');
     items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });

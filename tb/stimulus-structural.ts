@@ -90,6 +90,11 @@ const macText = (m: Uint8Array): string => [...m].map((b) => b.toString(16).padS
 const OTHER = '02:00:00:00:00:02';
 const PRIO_MAC = Uint8Array.of(0x02, 0xee, 0, 0, 0, 1);
 
+/** Seven bytes: less than one beat at every width, so the frame is its first and last beat. */
+export function runtFrame(tag: string): StimFrame {
+  return { data: Uint8Array.of(0x02, 0x00, 0x00, 0x00, 0x00, 0x07, 0xaa), macError: false, tag };
+}
+
 /** A frame for table entry `k`: a UDP/IPv4 frame whose hash picks that entry (searched over ports). */
 export function entryFrames(cfg: BuildConfig, p: Profile): StimFrame[] {
   const engine = new RefEngine({ ...p, indirection: new Array<number>(cfg.indirectionEntries).fill(0) }, cfg);
@@ -255,6 +260,17 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
     );
   }
   for (const [name, layers] of stacks) b.frame({ data: buildFrame([...layers, { kind: 'payload', bytes: 12 }]), macError: false, tag: `structural: key, ${name}` });
+  // Random addresses and ports under the dense key: each three-pair term of each step meets
+  // data that sets it, so a wrong operator in one term's sum shows.
+  const r = mulberry32(0x6b657931);
+  const byte = (): number => Math.floor(r() * 256);
+  const ip4 = (): string => [byte(), byte(), byte(), byte()].join('.');
+  const ip6 = (): string => Array.from({ length: 8 }, () => ((byte() << 8) | byte()).toString(16)).join(':');
+  for (let k = 0; k < 32; k++) {
+    const l4: Layer = k % 2 ? { kind: 'tcp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() } : { kind: 'udp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() };
+    const l3: Layer = cfg.ipv6 && k % 4 >= 2 ? { kind: 'ipv6', src: ip6(), dst: ip6() } : { kind: 'ipv4', src: ip4(), dst: ip4() };
+    b.frame({ data: buildFrame([e, l3, l4, { kind: 'payload', bytes: 8 }]), macError: false, tag: 'structural: key, random 4-tuple' });
+  }
 }
 
 /** One byte lane at a time into every writable register of one kind, each read back. */
@@ -304,6 +320,8 @@ function boundStacks(cfg: BuildConfig): Named[][] {
     for (let k = 1; k <= chain.length; k++) {
       const last = chain[k - 1]!;
       out.push([e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, k - 1), { name: `${last.name} (last)`, layer: { ...(last.layer as Extract<Layer, { kind: 'ipv6-ext' }>), nextHeader: 59 } }]);
+      // A Fragment header in the same slot: its 8 bytes are all its bound checks.
+      out.push([e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, k - 1), { name: `outer IPv6 Fragment header in slot ${k}`, layer: { kind: 'ipv6-frag', nextHeader: 59 } }]);
     }
     out.push(
       [e('outer ethernet'), v6('outer IPv6'), ...chain, tcp('TCP')],
@@ -315,7 +333,7 @@ function boundStacks(cfg: BuildConfig): Named[][] {
 }
 
 /** The four sides of a layer's bound, as frame tags (and coverage bins). */
-export const BOUND_SIDES = ['ends at the frame end', 'one byte past the frame end', 'ends at max_header_bytes', 'one byte past max_header_bytes'] as const;
+export const BOUND_SIDES = ['ends at the frame end', 'one byte past the frame end', 'ends at max_header_bytes', 'one byte past max_header_bytes', 'ends at the frame end, one byte past max_header_bytes'] as const;
 
 /**
  * Frames that put each layer's end at the frame end and one byte past it, and (where the
@@ -342,6 +360,10 @@ export function boundCases(cfg: BuildConfig, base: Profile): { tag: string; data
       if (end - 1 >= 64 && !same(engine(end).classify(data), engine(end - 1).classify(data))) {
         out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[2]}`, data, maxHeaderBytes: end }, { tag: `bounds ${s.name}: ${BOUND_SIDES[3]}`, data, maxHeaderBytes: end - 1 });
       }
+      // Both limits at once: which one cut the header decides truncated against too_deep.
+      if (end - 1 >= 64 && !same(engine(end - 1).classify(at), full.classify(short))) {
+        out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[4]}`, data: at, maxHeaderBytes: end - 1 });
+      }
     }
   }
   return out;
@@ -352,6 +374,8 @@ export function structuralPrologue(b: ScriptBuilder): void {
   const cfg = b.cfg;
   // Reset values of every register, and what the undecoded addresses answer.
   b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)], true);
+  // A frame of one partial beat first: its length comes from the beat counter as reset left it.
+  b.frame(runtFrame('structural: one partial beat right after reset'));
   resetTablePass(b);
   const qm = 2 ** cfg.queueBits - 1;
   const zero = new Array<number>(cfg.indirectionEntries).fill(0);
