@@ -175,8 +175,9 @@ describe('the new coverage bins', () => {
     const cfg = DEFAULT_CONFIG;
     const count = (opts: Parameters<typeof randomScript>[2]): Coverage => {
       const cov = new Coverage(cfg);
-      let engine: RefEngine | undefined;
-      let p: ReturnType<typeof engineProfile> | undefined;
+      // Frames before any register write are classified with the reset values.
+      let p = engineProfile(resetImage(cfg));
+      let engine = new RefEngine(p, cfg);
       let cut = false;
       for (const it of randomScript(7, cfg, opts).items) {
         if (it.k === 'csr') {
@@ -184,7 +185,7 @@ describe('the new coverage bins', () => {
           engine = new RefEngine(p, cfg);
         } else if (it.k === 'reset') cut = true;
         else if (it.k === 'frame') {
-          if (!cut) cov.frame(it.frame.data, engine!.classify(it.frame.data, { macError: it.frame.macError }), p!);
+          if (!cut) cov.frame(it.frame.data, engine.classify(it.frame.data, { macError: it.frame.macError }), p);
           cut = false;
         }
       }

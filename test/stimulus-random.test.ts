@@ -20,8 +20,9 @@ function coverScript(cfg: BuildConfig, seed: number, n: number): Coverage {
 
 function coverScriptItems(cfg: BuildConfig, items: ScriptItem[]): Coverage {
   const cov = new Coverage(cfg);
-  let profile: Profile | undefined;
-  let engine: RefEngine | undefined;
+  // Frames before any register write are classified with the reset values.
+  let profile: Profile = engineProfile(resetImage(cfg));
+  let engine = new RefEngine(profile, cfg);
   let cutByReset = false;
   for (const it of items) {
     if (it.k === 'csr') {
@@ -29,7 +30,7 @@ function coverScriptItems(cfg: BuildConfig, items: ScriptItem[]): Coverage {
       engine = new RefEngine(profile, cfg);
     } else if (it.k === 'reset') cutByReset = true;
     else if (it.k === 'frame') {
-      if (!cutByReset) cov.frame(it.frame.data, engine!.classify(it.frame.data, { macError: it.frame.macError }), profile!, it.frame.tag);
+      if (!cutByReset) cov.frame(it.frame.data, engine.classify(it.frame.data, { macError: it.frame.macError }), profile, it.frame.tag);
       cutByReset = false;
     }
   }
