@@ -12,7 +12,7 @@ import { keyWord } from '../gen/regmap.ts';
 import { hexToBytes, toeplitzBitSerial } from '../ref/toeplitz.ts';
 import type { SimProcess } from '../tb/bridge.ts';
 import { bytesToBig, rng, startBlock } from './block-sim.ts';
-import { padded, VECTORS } from './rss-vectors.ts';
+import { keyWrite, padded, VECTORS } from './rss-vectors.ts';
 
 const open: SimProcess[] = [];
 afterAll(async () => {
@@ -76,12 +76,7 @@ describe('nvgre_rx_toeplitz, rate-aware (serial) form', () => {
         k = r.int(16); // indexes 10..15 must be ignored
         word = r.u32();
       }
-      if (k !== undefined) {
-        L.set(stim, c, 'cfg_wr_en', 1);
-        L.set(stim, c, 'cfg_wr_index', k);
-        L.set(stim, c, 'cfg_wr_data', word);
-        if (k < 10) for (let j = 0; j < 4; j++) key[4 * k + j] = (word >>> (24 - 8 * j)) & 0xff;
-      }
+      if (k !== undefined) keyWrite(L, stim, c, k, word, key);
     }
     const out = await sim.run(stim);
     let checked = 0;

@@ -11,7 +11,7 @@ import { keyWord } from '../gen/regmap.ts';
 import { hexToBytes, toeplitzBitSerial } from '../ref/toeplitz.ts';
 import type { SimProcess } from '../tb/bridge.ts';
 import { bytesToBig, rng, startBlock } from './block-sim.ts';
-import { padded, VECTORS } from './rss-vectors.ts';
+import { keyWrite, padded, VECTORS } from './rss-vectors.ts';
 
 const open: SimProcess[] = [];
 afterAll(async () => {
@@ -66,12 +66,7 @@ describe('nvgre_rx_toeplitz, runtime key, IPv6 build (36-byte input)', () => {
         k = r.int(16); // indexes 10..15 must be ignored
         word = r.u32();
       }
-      if (k !== undefined) {
-        L.set(stim, c, 'cfg_wr_en', 1);
-        L.set(stim, c, 'cfg_wr_index', k);
-        L.set(stim, c, 'cfg_wr_data', word);
-        if (k < 10) for (let j = 0; j < 4; j++) key[4 * k + j] = (word >>> (24 - 8 * j)) & 0xff;
-      }
+      if (k !== undefined) keyWrite(L, stim, c, k, word, key);
     }
     expect(keyStageDelay).toBe(0);
     const out = await sim.run(stim);
