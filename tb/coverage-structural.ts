@@ -6,7 +6,7 @@
 // the run carried out; bound bins from the prologue's frames (tb/stimulus-structural.ts).
 
 import type { BuildConfig } from '../gen/config.ts';
-import { COUNTER_NAMES, KEY_WORDS, keyWord } from '../gen/regmap.ts';
+import { COUNTER_NAMES, INDIRECTION_BASE, KEY_WORDS, keyWord } from '../gen/regmap.ts';
 import { counts } from '../ref/cycle/top-model.ts';
 import { HASH_TYPE } from '../ref/hash-types.ts';
 import { log2Int, type Profile } from '../ref/profile.ts';
@@ -47,7 +47,9 @@ export function structuralBins(cfg: BuildConfig): string[] {
     const name = registerName(a, cfg)!;
     out.push(`register ${name} read`);
     if (writable(a, cfg)) out.push(`register ${name} written`);
+    else if (a < INDIRECTION_BASE) out.push(`register ${name} written (read-only: refused)`);
   }
+  out.push('register alias of the low region in another region written', 'reset while table entries held written values');
   // Every counter is read back (the prologue's last read, the run's counter reads): each must have had something to count.
   for (const c of COUNTER_NAMES) out.push(`counter ${c} counted a frame`);
   out.push('register undecoded address read', ...[0, 1, 2, 3].map((l) => `register write of byte lane ${l} alone`));
@@ -93,11 +95,19 @@ export function recordBins(hit: Hit, cfg: BuildConfig, r: MetaRecord, p: Profile
 
 /** Register bins of the register traffic of a run's script. */
 export function registerBins(hit: Hit, cfg: BuildConfig, items: readonly ScriptItem[]): void {
+  const tableEnd = INDIRECTION_BASE + 4 * cfg.indirectionEntries;
+  let tableWritten = false;
   for (const it of items) {
-    if (it.k === 'csr') {
+    if (it.k === 'reset') {
+      if (tableWritten) hit('reset while table entries held written values');
+      tableWritten = false;
+    } else if (it.k === 'csr') {
       for (const w of it.writes) {
         const name = registerName(w.addr, cfg);
         if (name && writable(w.addr, cfg)) hit(`register ${name} written`);
+        else if (name && w.addr < INDIRECTION_BASE) hit(`register ${name} written (read-only: refused)`);
+        else if (!name && w.addr >= 0x400 && registerName(w.addr & 0x3ff, cfg) !== undefined) hit('register alias of the low region in another region written');
+        if (w.addr >= INDIRECTION_BASE && w.addr < tableEnd && (w.strb ?? 0xf) !== 0 && w.data !== 0) tableWritten = true;
         const strb = w.strb ?? 0xf;
         if (strb && (strb & (strb - 1)) === 0) hit(`register write of byte lane ${31 - Math.clz32(strb)} alone`);
       }

@@ -189,6 +189,8 @@ export interface MutationSite {
   len: number;
   op: Op;
   text: string;
+  /** The two nearest non-blank lines above, trimmed: tells identical lines apart (see mutantKey). */
+  context: string;
 }
 
 // Lines that declare rather than compute: ports, nets, parameters, directives.
@@ -220,13 +222,19 @@ function logicStart(l: string): number {
 export function mutationLines(files: Map<string, string>): MutationSite[][] {
   const lines: MutationSite[][] = [];
   for (const [file, text] of [...files].sort()) {
-    text.split('\n').forEach((l, i) => {
+    const all = text.split('\n');
+    const above = (i: number): string => {
+      const ctx: string[] = [];
+      for (let k = i - 1; k >= 0 && ctx.length < 2; k--) if (all[k]!.trim()) ctx.unshift(all[k]!.trim());
+      return ctx.join('\n');
+    };
+    all.forEach((l, i) => {
       if (/unused_ok/.test(l)) return;
       const from = logicStart(l);
       if (from < 0) return;
       const sites: MutationSite[] = [];
       for (const op of OPS) {
-        for (const m of l.matchAll(op.re)) if (m.index! >= from) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l });
+        for (const m of l.matchAll(op.re)) if (m.index! >= from) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l, context: above(i) });
       }
       if (sites.length) lines.push(sites);
     });
@@ -234,9 +242,14 @@ export function mutationLines(files: Map<string, string>): MutationSite[][] {
   return lines;
 }
 
-/** A stable name for a mutant: the file and a hash of the line before and after (line numbers move with the generator). */
-export function mutantKey(file: string, before: string, after: string): string {
-  return `${file.replace(/\.v$/, '')}-${createHash('sha256').update(before).update('\0').update(after).digest('hex').slice(0, 8)}`;
+/**
+ * A stable name for a mutant: the file and a hash of the line before and after and of the
+ * two lines above it. Line numbers move with the generator; the lines above tell apart
+ * identical lines in different places (`run = 1'd0;` in each branch of a stage), which an
+ * equivalence argument must not cover all at once.
+ */
+export function mutantKey(file: string, before: string, after: string, context: string): string {
+  return `${file.replace(/\.v$/, '')}-${createHash('sha256').update(context).update('\0').update(before).update('\0').update(after).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -259,7 +272,7 @@ export function randomMutants(files: Map<string, string>, n: number, seed: numbe
     const after = s.text.slice(0, s.at) + rep + s.text.slice(s.at + s.len);
     if (after === s.text) continue;
     const before = s.text.trim();
-    out.push({ id: mutantKey(s.file, before, after.trim()), file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before, after: after.trim() });
+    out.push({ id: mutantKey(s.file, before, after.trim(), s.context), file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before, after: after.trim() });
   }
   return out;
 }

@@ -225,8 +225,13 @@ function filterPasses(b: ScriptBuilder, base: Profile): void {
 function structuralKey(cfg: BuildConfig, p: Profile): Uint8Array {
   if (cfg.toeplitz !== 'runtime-key') return p.key;
   const r = mulberry32(0x6b6579);
-  return Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0x80 | (i * 7) : 1 + Math.floor(r() * 255)));
+  // Bits 6, 3 and 0 of every byte set: no three key bits in a row are zero, so every
+  // three-pair AND-XOR term of the hasher (gen/blocks/toeplitz.ts andXorTriples) has a key
+  // bit that lets its data through, in every step and at every alignment.
+  return Uint8Array.from({ length: 40 }, (_, i) => KEY_DENSE_BITS | (i % 4 === 0 ? 0x80 | (i * 7) : 1 + Math.floor(r() * 255)));
 }
+
+const KEY_DENSE_BITS = 0x49;
 
 /** The indirection pattern of the prologue (its complement is the other pass). */
 function tablePattern(cfg: BuildConfig): number[] {
@@ -271,6 +276,56 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
     const l3: Layer = cfg.ipv6 && k % 4 >= 2 ? { kind: 'ipv6', src: ip6(), dst: ip6() } : { kind: 'ipv4', src: ip4(), dst: ip4() };
     b.frame({ data: buildFrame([e, l3, l4, { kind: 'payload', bytes: 8 }]), macError: false, tag: 'structural: key, random 4-tuple' });
   }
+}
+
+/** Every decoded address the map does not let software write (ID, version, capabilities, counters). */
+export function readOnlyAddresses(cfg: BuildConfig): number[] {
+  const rw = new Set<number>([...SCALARS.map(([, a]) => a), ...(cfg.toeplitz === 'runtime-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])]);
+  return decodedAddresses(cfg).filter((a) => a < INDIRECTION_BASE && !rw.has(a));
+}
+
+/**
+ * Each low-region register (read-only and writable) moved into every other 1 KiB region
+ * by one address bit (10..15), where the map decodes nothing: the region part of the
+ * decode must reject it whatever the low bits say.
+ */
+export function aliasAddresses(cfg: BuildConfig): number[] {
+  const low = [0, 0x10, ...SCALARS.map(([, a]) => a).slice(0, 2), KEY_BASE, COUNTER_BASE, COUNTER_BASE + 4 * (COUNTER_NAMES.length - 1)];
+  const out: number[] = [];
+  for (const a of low) for (let bit = 10; bit < 16; bit++) out.push(a | (1 << bit));
+  return [...new Set(out)].filter((a) => registerName(a, cfg) === undefined);
+}
+
+/**
+ * Writes to the read-only registers (answered SLVERR, nothing changes) and to the
+ * aliases of the low region in the other regions (DECERR), each read back.
+ */
+function readOnlyPass(b: ScriptBuilder): void {
+  const ro = readOnlyAddresses(b.cfg);
+  b.write(ro.map((a) => ({ addr: a, data: 0xffffffff })), 'structural: writes to the read-only registers');
+  b.read(ro, true);
+  const alias = aliasAddresses(b.cfg);
+  b.write(alias.map((a) => ({ addr: a, data: (0xa5a5a5a5 ^ a) >>> 0 })), 'structural: low-region registers aliased into the other regions');
+  b.read(alias, true);
+}
+
+/**
+ * A reset while every table holds written values (each filter slot a MAC-only filter),
+ * then every register read, every indirection entry looked up and each slot's MAC sent:
+ * entries kept in RAM with no reset of their own (a valid bit per entry) must read back,
+ * look up and match as reset values, which a pass after the power-on reset (RAM still
+ * zero) cannot tell.
+ */
+function resetAfterWritesPass(b: ScriptBuilder, written: Profile, cut: StimFrame): void {
+  const cfg = b.cfg;
+  b.program(written, 'structural: every table written before a reset');
+  b.reset(1, 2, cut);
+  b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)], true);
+  b.frame(runtFrame('structural: one partial beat right after a reset'));
+  const zero = new Array<number>(cfg.indirectionEntries).fill(0);
+  b.programChanges({ ...written, rssEnable: true, vmqEnable: true, indirection: zero, filters: defaultProfile(cfg).filters }, 'structural: RSS and VMQ on, the tables as the reset left them');
+  for (const f of entryFrames(cfg, b.profile)) b.frame({ ...f, tag: `${f.tag} (after a reset)` });
+  for (let i = 0; i < cfg.vmqFilters; i++) b.frame(filterFrame(slotMac(i), {}, `structural: filter ${i}'s MAC after a reset`));
 }
 
 /** One byte lane at a time into every writable register of one kind, each read back. */
@@ -407,8 +462,12 @@ export function structuralPrologue(b: ScriptBuilder): void {
     if (b.profile.maxHeaderBytes !== c.maxHeaderBytes) b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
     b.frame({ data: c.data, macError: false, tag: c.tag });
   }
+  readOnlyPass(b);
   // Whatever the prologue wrote reached only its own register.
   b.read(decodedAddresses(cfg), true);
+  const long = buildFrame([{ kind: 'eth', dst: OTHER, src: OTHER }, { kind: 'ipv4', src: '10.8.0.1', dst: '10.8.0.2' }, { kind: 'payload', bytes: 200 }]);
+  const macOnly = Array.from({ length: cfg.vmqFilters }, (_, i) => filterOf(slotMac(i), q1(cfg, i) | 1, {}));
+  resetAfterWritesPass(b, { ...base, indirection: pattern.map((v) => v | 1), filters: macOnly }, { data: long, macError: false, tag: '' });
 }
 
 /** How many frames the prologue sends in a build (run summaries count them with the rest). */
