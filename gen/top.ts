@@ -31,7 +31,7 @@ export interface TopTiming {
   keyRead: number;
   /** Cycle in which the indirection table is read. */
   indirectionRead: number;
-  /** Cycle in which the VMQ filters are read. */
+  /** Cycle in which the VMQ block reads its first step of filters (step s: vmqRead + s). */
   vmqRead: number;
   /** Cycle in which the record is pushed into the meta FIFO and the counters count it. */
   push: number;
@@ -40,8 +40,12 @@ export interface TopTiming {
   /** Extra register stages on each table's write-event stream after the CSR block's own. */
   keyEventDelay: number;
   indirectionEventDelay: number;
-  /** Cycles from a filter write's handshake H to the end of the cycle the CSR block applies it (see csr.ts). */
+  /** Cycles from a filter write's handshake H to the end of the cycle the CSR block applies it (see csr.ts), for filters of step 0. */
   filterApplyDelay: number;
+  /** VMQ comparators (banks of the filter table): filter f is read in step f div filterBanks, and applied that many cycles later. */
+  filterBanks: number;
+  /** Cycles the VMQ block reads the table for per frame. */
+  filterSteps: number;
   /** Records the top lets into flight and the FIFO together (s_axis_tready needs room for one more). */
   capacity: number;
   /** Fewest cycles between accepted tlast beats: the hasher's cycles per hash (1: any). */
@@ -71,8 +75,10 @@ export function topTiming(c: BuildConfig): TopTiming {
     latency: push + fifo.pushToVisible,
     keyEventDelay: keyRead - CSR_WRITE_EVENT_DELAY,
     indirectionEventDelay: indirectionRead - CSR_WRITE_EVENT_DELAY,
-    // A write in force from H+1 must reach the filters read in cycle (H+1)+sel, and no earlier.
+    // A write in force from H+1 must reach the filters read in cycle (H+1)+sel (+ their step), and no earlier.
     filterApplyDelay: sel,
+    filterBanks: vmq.schedule.banks,
+    filterSteps: vmq.schedule.steps,
     capacity: c.metaFifoDepth,
     tlastGap: tz.steps,
   };
@@ -119,7 +125,11 @@ export function topModule(c: BuildConfig): TopResult {
   const ib = Math.log2(c.indirectionEntries);
   const fb = clog2(c.vmqFilters);
 
-  const csr = csrModule(c, { latency: timing.latency, filterApplyDelay: timing.filterApplyDelay }).module;
+  const csr = csrModule(c, {
+    latency: timing.latency,
+    filterApplyDelay: timing.filterApplyDelay,
+    filterSchedule: { banks: timing.filterBanks, steps: timing.filterSteps },
+  }).module;
   const cfgWidth = side.width - 1 + mhbBits;
   const cap = captureModule(c, cfgWidth).module;
   const parser = parserModule(c, { sideWidth: side.width, mhbWidth: mhbBits });
@@ -294,12 +304,14 @@ export function topModule(c: BuildConfig): TopResult {
   const vQueue = sig('vmq_queue', q);
   const vValid = sig('vmq_valid', 1);
   const fltConns: Record<string, Expr> = {};
+  // flt_addr (time-shared builds) is the VMQ block's step, the address of the CSR block's filter banks.
   for (const p of vmq.module.ports) if (p.name.startsWith('flt_')) fltConns[p.name] = cfgOut[`cfg_filter_${p.name.slice(4)}`]!;
   m.instance(vmq.module, 'vmq_inst', {
     ...fltConns,
     in_valid: so.valid!,
     in_enable: so.vmq_enable!,
     in_mac: so.vmq_mac!,
+  // flt_addr (time-shared builds) is the VMQ block's step, the address of the CSR block's filter banks.
     in_has_vlan: so.vmq_has_vlan!,
     in_vlan: so.vmq_vlan!,
     in_has_vsid: so.vmq_has_vsid!,
@@ -423,6 +435,7 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     latency: t.latency,
     constKey: c.toeplitz === 'const-key' ? hexToBytes(c.constKey) : undefined,
     filterApplyDelay: t.filterApplyDelay,
+    filterBanks: t.filterBanks,
     tlastGap: t.tlastGap,
   };
 }

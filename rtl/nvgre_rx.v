@@ -71,13 +71,14 @@ wire [8:0]      csr_cfg_max_header_bytes;
 wire            csr_cfg_wr_en;
 wire [15:0]     csr_cfg_wr_addr;
 wire [31:0]     csr_cfg_wr_data;
-wire [15:0]     csr_cfg_filter_valid;
-wire [767:0]    csr_cfg_filter_mac;
-wire [15:0]     csr_cfg_filter_match_vlan;
-wire [191:0]    csr_cfg_filter_vlan;
-wire [15:0]     csr_cfg_filter_match_vsid;
-wire [383:0]    csr_cfg_filter_vsid;
-wire [95:0]     csr_cfg_filter_queue;
+wire [1:0]      csr_cfg_filter_valid;
+wire [95:0]     csr_cfg_filter_mac;
+wire [1:0]      csr_cfg_filter_match_vlan;
+wire [23:0]     csr_cfg_filter_vlan;
+wire [1:0]      csr_cfg_filter_match_vsid;
+wire [47:0]     csr_cfg_filter_vsid;
+wire [11:0]     csr_cfg_filter_queue;
+wire [2:0]      csr_cfg_filter_addr;
 wire            count_valid;
 wire            count_frames;
 wire            count_encap;
@@ -222,29 +223,8 @@ reg             record_valid_d10;
 reg             record_valid_d11;
 reg  [31:0]     hash_d1;
 reg             vmq_hit_d1;
-reg             vmq_hit_d2;
-reg             vmq_hit_d3;
-reg             vmq_hit_d4;
-reg             vmq_hit_d5;
-reg             vmq_hit_d6;
-reg             vmq_hit_d7;
-reg             vmq_hit_d8;
 reg  [3:0]      vmq_filter_d1;
-reg  [3:0]      vmq_filter_d2;
-reg  [3:0]      vmq_filter_d3;
-reg  [3:0]      vmq_filter_d4;
-reg  [3:0]      vmq_filter_d5;
-reg  [3:0]      vmq_filter_d6;
-reg  [3:0]      vmq_filter_d7;
-reg  [3:0]      vmq_filter_d8;
 reg  [5:0]      vmq_queue_d1;
-reg  [5:0]      vmq_queue_d2;
-reg  [5:0]      vmq_queue_d3;
-reg  [5:0]      vmq_queue_d4;
-reg  [5:0]      vmq_queue_d5;
-reg  [5:0]      vmq_queue_d6;
-reg  [5:0]      vmq_queue_d7;
-reg  [5:0]      vmq_queue_d8;
 wire [159:0]    record_data;
 wire            meta_tvalid;
 wire [159:0]    meta_tdata;
@@ -739,6 +719,7 @@ vmq_inst (
     .out_hit(vmq_hit),
     .out_filter(vmq_filter),
     .out_queue(vmq_queue),
+    .flt_addr(csr_cfg_filter_addr),
     .flt_valid(csr_cfg_filter_valid),
     .flt_mac(csr_cfg_filter_mac),
     .flt_match_vlan(csr_cfg_filter_match_vlan),
@@ -858,98 +839,14 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    vmq_hit_d2 <= vmq_hit_d1;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d3 <= vmq_hit_d2;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d4 <= vmq_hit_d3;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d5 <= vmq_hit_d4;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d6 <= vmq_hit_d5;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d7 <= vmq_hit_d6;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d8 <= vmq_hit_d7;
-end
-
-always @(posedge clk) begin
     vmq_filter_d1 <= vmq_filter;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d2 <= vmq_filter_d1;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d3 <= vmq_filter_d2;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d4 <= vmq_filter_d3;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d5 <= vmq_filter_d4;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d6 <= vmq_filter_d5;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d7 <= vmq_filter_d6;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d8 <= vmq_filter_d7;
 end
 
 always @(posedge clk) begin
     vmq_queue_d1 <= vmq_queue;
 end
 
-always @(posedge clk) begin
-    vmq_queue_d2 <= vmq_queue_d1;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d3 <= vmq_queue_d2;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d4 <= vmq_queue_d3;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d5 <= vmq_queue_d4;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d6 <= vmq_queue_d5;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d7 <= vmq_queue_d6;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d8 <= vmq_queue_d7;
-end
-
-assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
+assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d1 ? vmq_filter_d1 : 4'd0), vmq_hit_d1, (vmq_hit_d1 ? vmq_queue_d1 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
 assign count_encap = (record_d11[101:100] != 2'd0);
@@ -957,7 +854,7 @@ assign count_nvgre = (record_d11[101:100] == 2'd2);
 assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
 assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
 assign count_no_hash = (record_d11[104:102] == 3'd0);
-assign count_vmq_hit = vmq_hit_d8;
+assign count_vmq_hit = vmq_hit_d1;
 assign count_parse_error = (|record_d11[17:15]);
 assign count_mac_error = record_d11[18];
 
@@ -1007,6 +904,7 @@ csr_inst (
     .cfg_filter_match_vsid(csr_cfg_filter_match_vsid),
     .cfg_filter_vsid(csr_cfg_filter_vsid),
     .cfg_filter_queue(csr_cfg_filter_queue),
+    .cfg_filter_addr(csr_cfg_filter_addr),
     .cnt_valid(count_valid),
     .cnt_frames(count_frames),
     .cnt_encap(count_encap),

@@ -5,7 +5,7 @@
  *
  * Holds the small configuration (enables, hash types, default queues, indirection_bits,
  * max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,
- * the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits
+ * the VMQ filter table (the one copy: 2 LUT RAM banks of 8 entries, entry cfg_filter_addr of each on cfg_filter_*), the counters, and emits
  * one write-event stream (cfg_wr_*) from which the top level updates the working copies
  * inside the classification blocks. A filter write is applied 12 cycles after its handshake
  * and its write response follows it.
@@ -63,13 +63,14 @@ module nvgre_rx_csr #
     output wire            cfg_wr_en,
     output wire [15:0]     cfg_wr_addr,
     output wire [31:0]     cfg_wr_data,
-    output wire [15:0]     cfg_filter_valid,
-    output wire [767:0]    cfg_filter_mac,
-    output wire [15:0]     cfg_filter_match_vlan,
-    output wire [191:0]    cfg_filter_vlan,
-    output wire [15:0]     cfg_filter_match_vsid,
-    output wire [383:0]    cfg_filter_vsid,
-    output wire [95:0]     cfg_filter_queue,
+    output wire [1:0]      cfg_filter_valid,
+    output wire [95:0]     cfg_filter_mac,
+    output wire [1:0]      cfg_filter_match_vlan,
+    output wire [23:0]     cfg_filter_vlan,
+    output wire [1:0]      cfg_filter_match_vsid,
+    output wire [47:0]     cfg_filter_vsid,
+    output wire [11:0]     cfg_filter_queue,
+    input  wire [2:0]      cfg_filter_addr,
     input  wire            cnt_valid,
     input  wire            cnt_frames,
     input  wire            cnt_encap,
@@ -98,118 +99,6 @@ reg  [31:0]     key_reg_6;  // key bytes 24..27
 reg  [31:0]     key_reg_7;  // key bytes 28..31
 reg  [31:0]     key_reg_8;  // key bytes 32..35
 reg  [31:0]     key_reg_9;  // key bytes 36..39
-reg             filter_valid_0;
-reg  [47:0]     filter_mac_0;
-reg             filter_match_vlan_0;
-reg  [11:0]     filter_vlan_0;
-reg             filter_match_vsid_0;
-reg  [23:0]     filter_vsid_0;
-reg  [5:0]      filter_queue_0;
-reg             filter_valid_1;
-reg  [47:0]     filter_mac_1;
-reg             filter_match_vlan_1;
-reg  [11:0]     filter_vlan_1;
-reg             filter_match_vsid_1;
-reg  [23:0]     filter_vsid_1;
-reg  [5:0]      filter_queue_1;
-reg             filter_valid_2;
-reg  [47:0]     filter_mac_2;
-reg             filter_match_vlan_2;
-reg  [11:0]     filter_vlan_2;
-reg             filter_match_vsid_2;
-reg  [23:0]     filter_vsid_2;
-reg  [5:0]      filter_queue_2;
-reg             filter_valid_3;
-reg  [47:0]     filter_mac_3;
-reg             filter_match_vlan_3;
-reg  [11:0]     filter_vlan_3;
-reg             filter_match_vsid_3;
-reg  [23:0]     filter_vsid_3;
-reg  [5:0]      filter_queue_3;
-reg             filter_valid_4;
-reg  [47:0]     filter_mac_4;
-reg             filter_match_vlan_4;
-reg  [11:0]     filter_vlan_4;
-reg             filter_match_vsid_4;
-reg  [23:0]     filter_vsid_4;
-reg  [5:0]      filter_queue_4;
-reg             filter_valid_5;
-reg  [47:0]     filter_mac_5;
-reg             filter_match_vlan_5;
-reg  [11:0]     filter_vlan_5;
-reg             filter_match_vsid_5;
-reg  [23:0]     filter_vsid_5;
-reg  [5:0]      filter_queue_5;
-reg             filter_valid_6;
-reg  [47:0]     filter_mac_6;
-reg             filter_match_vlan_6;
-reg  [11:0]     filter_vlan_6;
-reg             filter_match_vsid_6;
-reg  [23:0]     filter_vsid_6;
-reg  [5:0]      filter_queue_6;
-reg             filter_valid_7;
-reg  [47:0]     filter_mac_7;
-reg             filter_match_vlan_7;
-reg  [11:0]     filter_vlan_7;
-reg             filter_match_vsid_7;
-reg  [23:0]     filter_vsid_7;
-reg  [5:0]      filter_queue_7;
-reg             filter_valid_8;
-reg  [47:0]     filter_mac_8;
-reg             filter_match_vlan_8;
-reg  [11:0]     filter_vlan_8;
-reg             filter_match_vsid_8;
-reg  [23:0]     filter_vsid_8;
-reg  [5:0]      filter_queue_8;
-reg             filter_valid_9;
-reg  [47:0]     filter_mac_9;
-reg             filter_match_vlan_9;
-reg  [11:0]     filter_vlan_9;
-reg             filter_match_vsid_9;
-reg  [23:0]     filter_vsid_9;
-reg  [5:0]      filter_queue_9;
-reg             filter_valid_10;
-reg  [47:0]     filter_mac_10;
-reg             filter_match_vlan_10;
-reg  [11:0]     filter_vlan_10;
-reg             filter_match_vsid_10;
-reg  [23:0]     filter_vsid_10;
-reg  [5:0]      filter_queue_10;
-reg             filter_valid_11;
-reg  [47:0]     filter_mac_11;
-reg             filter_match_vlan_11;
-reg  [11:0]     filter_vlan_11;
-reg             filter_match_vsid_11;
-reg  [23:0]     filter_vsid_11;
-reg  [5:0]      filter_queue_11;
-reg             filter_valid_12;
-reg  [47:0]     filter_mac_12;
-reg             filter_match_vlan_12;
-reg  [11:0]     filter_vlan_12;
-reg             filter_match_vsid_12;
-reg  [23:0]     filter_vsid_12;
-reg  [5:0]      filter_queue_12;
-reg             filter_valid_13;
-reg  [47:0]     filter_mac_13;
-reg             filter_match_vlan_13;
-reg  [11:0]     filter_vlan_13;
-reg             filter_match_vsid_13;
-reg  [23:0]     filter_vsid_13;
-reg  [5:0]      filter_queue_13;
-reg             filter_valid_14;
-reg  [47:0]     filter_mac_14;
-reg             filter_match_vlan_14;
-reg  [11:0]     filter_vlan_14;
-reg             filter_match_vsid_14;
-reg  [23:0]     filter_vsid_14;
-reg  [5:0]      filter_queue_14;
-reg             filter_valid_15;
-reg  [47:0]     filter_mac_15;
-reg             filter_match_vlan_15;
-reg  [11:0]     filter_vlan_15;
-reg             filter_match_vsid_15;
-reg  [23:0]     filter_vsid_15;
-reg  [5:0]      filter_queue_15;
 reg  [31:0]     cnt_frames_reg;
 reg  [31:0]     cnt_encap_reg;
 reg  [31:0]     cnt_nvgre_reg;
@@ -232,18 +121,10 @@ reg             wr_low_ro;
 wire            wr_ok;  // a writable register is addressed
 wire            wr_do;  // the write takes effect at the end of this cycle (a filter write later)
 wire            filter_do;  // a filter write: applied filterApplyDelay cycles on
-reg             filter_apply_d1;
-reg             filter_apply_d2;
-reg             filter_apply_d3;
-reg             filter_apply_d4;
-reg             filter_apply_d5;
-reg             filter_apply_d6;
-reg             filter_apply_d7;
-reg             filter_apply_d8;
-reg             filter_apply_d9;
-reg             filter_apply_d10;
-reg             filter_apply_d11;
-reg             filter_apply_d12;
+wire            filter_apply;
+reg             filter_clear_reg;  // clear sequence after reset: writing zeros to entry filter_clear_ptr
+reg  [2:0]      filter_clear_ptr;
+reg  [4:0]      filter_wait_reg;  // cycles until the pending filter write lands
 wire [31:0]     wr_value_0100;  // the word as it would be stored
 wire [31:0]     wr_value_0104;  // the word as it would be stored
 wire [31:0]     wr_value_0108;  // the word as it would be stored
@@ -291,17 +172,40 @@ reg  [31:0]     rd_flt_word_4;
 reg  [31:0]     rd_flt_word_5;
 reg  [5:0]      ind_table [0:127];  // copy of the indirection table, for reads (no reset: ind_table_valid masks it)
 reg             ind_table_valid [0:127];  // entry written since the reset
+reg  [7:0]      filter_b0_w0_l0 [0:7];  // bank 0, word 0 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w0_l1 [0:7];  // bank 0, word 0 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w1_l0 [0:7];  // bank 0, word 1 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w1_l1 [0:7];  // bank 0, word 1 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w1_l2 [0:7];  // bank 0, word 1 lane 2 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w1_l3 [0:7];  // bank 0, word 1 lane 3 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w2_l0 [0:7];  // bank 0, word 2 lane 0 (no reset: cleared after reset)
+reg  [3:0]      filter_b0_w2_l1 [0:7];  // bank 0, word 2 lane 1 (no reset: cleared after reset)
+reg             filter_b0_w2_l2 [0:7];  // bank 0, word 2 lane 2 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w3_l0 [0:7];  // bank 0, word 3 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w3_l1 [0:7];  // bank 0, word 3 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b0_w3_l2 [0:7];  // bank 0, word 3 lane 2 (no reset: cleared after reset)
+reg             filter_b0_w3_l3 [0:7];  // bank 0, word 3 lane 3 (no reset: cleared after reset)
+reg  [5:0]      filter_b0_w4_l0 [0:7];  // bank 0, word 4 lane 0 (no reset: cleared after reset)
+reg             filter_b0_w5_l0 [0:7];  // bank 0, word 5 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w0_l0 [0:7];  // bank 1, word 0 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w0_l1 [0:7];  // bank 1, word 0 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w1_l0 [0:7];  // bank 1, word 1 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w1_l1 [0:7];  // bank 1, word 1 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w1_l2 [0:7];  // bank 1, word 1 lane 2 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w1_l3 [0:7];  // bank 1, word 1 lane 3 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w2_l0 [0:7];  // bank 1, word 2 lane 0 (no reset: cleared after reset)
+reg  [3:0]      filter_b1_w2_l1 [0:7];  // bank 1, word 2 lane 1 (no reset: cleared after reset)
+reg             filter_b1_w2_l2 [0:7];  // bank 1, word 2 lane 2 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w3_l0 [0:7];  // bank 1, word 3 lane 0 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w3_l1 [0:7];  // bank 1, word 3 lane 1 (no reset: cleared after reset)
+reg  [7:0]      filter_b1_w3_l2 [0:7];  // bank 1, word 3 lane 2 (no reset: cleared after reset)
+reg             filter_b1_w3_l3 [0:7];  // bank 1, word 3 lane 3 (no reset: cleared after reset)
+reg  [5:0]      filter_b1_w4_l0 [0:7];  // bank 1, word 4 lane 0 (no reset: cleared after reset)
+reg             filter_b1_w5_l0 [0:7];  // bank 1, word 5 lane 0 (no reset: cleared after reset)
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
 
-assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8, filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
-assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7, filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
-assign cfg_filter_match_vlan = {filter_match_vlan_15, filter_match_vlan_14, filter_match_vlan_13, filter_match_vlan_12, filter_match_vlan_11, filter_match_vlan_10, filter_match_vlan_9, filter_match_vlan_8, filter_match_vlan_7, filter_match_vlan_6, filter_match_vlan_5, filter_match_vlan_4, filter_match_vlan_3, filter_match_vlan_2, filter_match_vlan_1, filter_match_vlan_0};
-assign cfg_filter_vlan = {filter_vlan_15, filter_vlan_14, filter_vlan_13, filter_vlan_12, filter_vlan_11, filter_vlan_10, filter_vlan_9, filter_vlan_8, filter_vlan_7, filter_vlan_6, filter_vlan_5, filter_vlan_4, filter_vlan_3, filter_vlan_2, filter_vlan_1, filter_vlan_0};
-assign cfg_filter_match_vsid = {filter_match_vsid_15, filter_match_vsid_14, filter_match_vsid_13, filter_match_vsid_12, filter_match_vsid_11, filter_match_vsid_10, filter_match_vsid_9, filter_match_vsid_8, filter_match_vsid_7, filter_match_vsid_6, filter_match_vsid_5, filter_match_vsid_4, filter_match_vsid_3, filter_match_vsid_2, filter_match_vsid_1, filter_match_vsid_0};
-assign cfg_filter_vsid = {filter_vsid_15, filter_vsid_14, filter_vsid_13, filter_vsid_12, filter_vsid_11, filter_vsid_10, filter_vsid_9, filter_vsid_8, filter_vsid_7, filter_vsid_6, filter_vsid_5, filter_vsid_4, filter_vsid_3, filter_vsid_2, filter_vsid_1, filter_vsid_0};
-assign cfg_filter_queue = {filter_queue_15, filter_queue_14, filter_queue_13, filter_queue_12, filter_queue_11, filter_queue_10, filter_queue_9, filter_queue_8, filter_queue_7, filter_queue_6, filter_queue_5, filter_queue_4, filter_queue_3, filter_queue_2, filter_queue_1, filter_queue_0};
 assign cfg_rss_enable = ctrl_reg[0];
 assign cfg_vmq_enable = ctrl_reg[1];
 assign cfg_encap_rss_enable = ctrl_reg[2];
@@ -354,113 +258,256 @@ assign wr_ok = ((wr_low_rw | ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 
 assign wr_do = (s_axil_awready_reg & wr_ok);
 assign filter_do = (wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
 
+// clear sequence: one entry of every bank per cycle
 always @(posedge clk) begin
-    filter_apply_d1 <= filter_do;
+    if (filter_clear_reg) begin
+        filter_clear_ptr <= (filter_clear_ptr + 3'd1);
+        if ((filter_clear_ptr == 3'd7)) begin
+            filter_clear_reg <= 1'd0;
+        end
+    end
 
     if (rst) begin
-        filter_apply_d1 <= 1'd0;
+        filter_clear_ptr <= 3'd0;
+        filter_clear_reg <= 1'd1;
     end
 end
 
+// bank 0, word 0 lane 0: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d2 <= filter_apply_d1;
-
-    if (rst) begin
-        filter_apply_d2 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd0)) & wr_strb_reg[0]))) begin
+        filter_b0_w0_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
     end
 end
 
+// bank 0, word 0 lane 1: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d3 <= filter_apply_d2;
-
-    if (rst) begin
-        filter_apply_d3 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd0)) & wr_strb_reg[1]))) begin
+        filter_b0_w0_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
     end
 end
 
+// bank 0, word 1 lane 0: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d4 <= filter_apply_d3;
-
-    if (rst) begin
-        filter_apply_d4 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[0]))) begin
+        filter_b0_w1_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
     end
 end
 
+// bank 0, word 1 lane 1: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d5 <= filter_apply_d4;
-
-    if (rst) begin
-        filter_apply_d5 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[1]))) begin
+        filter_b0_w1_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
     end
 end
 
+// bank 0, word 1 lane 2: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d6 <= filter_apply_d5;
-
-    if (rst) begin
-        filter_apply_d6 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[2]))) begin
+        filter_b0_w1_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[23:16]);
     end
 end
 
+// bank 0, word 1 lane 3: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d7 <= filter_apply_d6;
-
-    if (rst) begin
-        filter_apply_d7 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[3]))) begin
+        filter_b0_w1_l3[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[31:24]);
     end
 end
 
+// bank 0, word 2 lane 0: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d8 <= filter_apply_d7;
-
-    if (rst) begin
-        filter_apply_d8 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[0]))) begin
+        filter_b0_w2_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
     end
 end
 
+// bank 0, word 2 lane 1: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d9 <= filter_apply_d8;
-
-    if (rst) begin
-        filter_apply_d9 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[1]))) begin
+        filter_b0_w2_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 4'd0 : wr_data_reg[11:8]);
     end
 end
 
+// bank 0, word 2 lane 2: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d10 <= filter_apply_d9;
-
-    if (rst) begin
-        filter_apply_d10 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[2]))) begin
+        filter_b0_w2_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[16]);
     end
 end
 
+// bank 0, word 3 lane 0: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d11 <= filter_apply_d10;
-
-    if (rst) begin
-        filter_apply_d11 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[0]))) begin
+        filter_b0_w3_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
     end
 end
 
+// bank 0, word 3 lane 1: writes and the clear sequence
 always @(posedge clk) begin
-    filter_apply_d12 <= filter_apply_d11;
-
-    if (rst) begin
-        filter_apply_d12 <= 1'd0;
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[1]))) begin
+        filter_b0_w3_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
     end
 end
+
+// bank 0, word 3 lane 2: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[2]))) begin
+        filter_b0_w3_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[23:16]);
+    end
+end
+
+// bank 0, word 3 lane 3: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[3]))) begin
+        filter_b0_w3_l3[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[24]);
+    end
+end
+
+// bank 0, word 4 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd4)) & wr_strb_reg[0]))) begin
+        filter_b0_w4_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 6'd0 : wr_data_reg[5:0]);
+    end
+end
+
+// bank 0, word 5 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd0)) & (wr_addr_reg[4:2] == 3'd5)) & wr_strb_reg[0]))) begin
+        filter_b0_w5_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[0]);
+    end
+end
+
+// bank 1, word 0 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd0)) & wr_strb_reg[0]))) begin
+        filter_b1_w0_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
+    end
+end
+
+// bank 1, word 0 lane 1: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd0)) & wr_strb_reg[1]))) begin
+        filter_b1_w0_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
+    end
+end
+
+// bank 1, word 1 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[0]))) begin
+        filter_b1_w1_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
+    end
+end
+
+// bank 1, word 1 lane 1: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[1]))) begin
+        filter_b1_w1_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
+    end
+end
+
+// bank 1, word 1 lane 2: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[2]))) begin
+        filter_b1_w1_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[23:16]);
+    end
+end
+
+// bank 1, word 1 lane 3: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd1)) & wr_strb_reg[3]))) begin
+        filter_b1_w1_l3[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[31:24]);
+    end
+end
+
+// bank 1, word 2 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[0]))) begin
+        filter_b1_w2_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
+    end
+end
+
+// bank 1, word 2 lane 1: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[1]))) begin
+        filter_b1_w2_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 4'd0 : wr_data_reg[11:8]);
+    end
+end
+
+// bank 1, word 2 lane 2: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd2)) & wr_strb_reg[2]))) begin
+        filter_b1_w2_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[16]);
+    end
+end
+
+// bank 1, word 3 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[0]))) begin
+        filter_b1_w3_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[7:0]);
+    end
+end
+
+// bank 1, word 3 lane 1: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[1]))) begin
+        filter_b1_w3_l1[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[15:8]);
+    end
+end
+
+// bank 1, word 3 lane 2: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[2]))) begin
+        filter_b1_w3_l2[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 8'd0 : wr_data_reg[23:16]);
+    end
+end
+
+// bank 1, word 3 lane 3: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd3)) & wr_strb_reg[3]))) begin
+        filter_b1_w3_l3[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[24]);
+    end
+end
+
+// bank 1, word 4 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd4)) & wr_strb_reg[0]))) begin
+        filter_b1_w4_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 6'd0 : wr_data_reg[5:0]);
+    end
+end
+
+// bank 1, word 5 lane 0: writes and the clear sequence
+always @(posedge clk) begin
+    if ((filter_clear_reg | (((filter_apply & (wr_addr_reg[5] == 1'd1)) & (wr_addr_reg[4:2] == 3'd5)) & wr_strb_reg[0]))) begin
+        filter_b1_w5_l0[(filter_clear_reg ? filter_clear_ptr : wr_addr_reg[8:6])] <= (filter_clear_reg ? 1'd0 : wr_data_reg[0]);
+    end
+end
+
+assign cfg_filter_valid = {filter_b1_w5_l0[cfg_filter_addr], filter_b0_w5_l0[cfg_filter_addr]};
+assign cfg_filter_mac = {filter_b1_w0_l1[cfg_filter_addr], filter_b1_w0_l0[cfg_filter_addr], filter_b1_w1_l3[cfg_filter_addr], filter_b1_w1_l2[cfg_filter_addr], filter_b1_w1_l1[cfg_filter_addr], filter_b1_w1_l0[cfg_filter_addr], filter_b0_w0_l1[cfg_filter_addr], filter_b0_w0_l0[cfg_filter_addr], filter_b0_w1_l3[cfg_filter_addr], filter_b0_w1_l2[cfg_filter_addr], filter_b0_w1_l1[cfg_filter_addr], filter_b0_w1_l0[cfg_filter_addr]};
+assign cfg_filter_match_vlan = {filter_b1_w2_l2[cfg_filter_addr], filter_b0_w2_l2[cfg_filter_addr]};
+assign cfg_filter_vlan = {filter_b1_w2_l1[cfg_filter_addr], filter_b1_w2_l0[cfg_filter_addr], filter_b0_w2_l1[cfg_filter_addr], filter_b0_w2_l0[cfg_filter_addr]};
+assign cfg_filter_match_vsid = {filter_b1_w3_l3[cfg_filter_addr], filter_b0_w3_l3[cfg_filter_addr]};
+assign cfg_filter_vsid = {filter_b1_w3_l2[cfg_filter_addr], filter_b1_w3_l1[cfg_filter_addr], filter_b1_w3_l0[cfg_filter_addr], filter_b0_w3_l2[cfg_filter_addr], filter_b0_w3_l1[cfg_filter_addr], filter_b0_w3_l0[cfg_filter_addr]};
+assign cfg_filter_queue = {filter_b1_w4_l0[cfg_filter_addr], filter_b0_w4_l0[cfg_filter_addr]};
+assign filter_apply = (filter_pending_reg & (filter_wait_reg == 5'd0));
 
 // filter write in flight
 always @(posedge clk) begin
     if (filter_do) begin
         filter_pending_reg <= 1'd1;
+        filter_wait_reg <= (5'd11 + {2'd0, wr_addr_reg[8:6]});
     end
-    if (filter_apply_d12) begin
+    if ((filter_pending_reg & (filter_wait_reg != 5'd0))) begin
+        filter_wait_reg <= (filter_wait_reg - 5'd1);
+    end
+    if (filter_apply) begin
         filter_pending_reg <= 1'd0;
     end
 
     if (rst) begin
         filter_pending_reg <= 1'd0;
+        filter_wait_reg <= 5'd0;
     end
 end
 
@@ -473,7 +520,7 @@ always @(posedge clk) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= (wr_ok ? 2'd0 : (wr_low_ro ? 2'd2 : 2'd3));
     end
-    if (filter_apply_d12) begin
+    if (filter_apply) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= 2'd0;
     end
@@ -815,646 +862,6 @@ always @(posedge clk) begin
     end
 end
 
-// filter 0
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd0))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_0[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[39:32])};
-            end
-            3'd1: begin
-                filter_mac_0[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_0 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_0);
-                filter_vlan_0 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_0[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_0[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_0 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_0);
-                filter_vsid_0 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_0[7:0])};
-            end
-            3'd4: begin
-                filter_queue_0 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_0);
-            end
-            3'd5: begin
-                filter_valid_0 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_0);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_0 <= 48'h0;
-        filter_match_vlan_0 <= 1'd0;
-        filter_vlan_0 <= 12'd0;
-        filter_match_vsid_0 <= 1'd0;
-        filter_vsid_0 <= 24'd0;
-        filter_queue_0 <= 6'd0;
-        filter_valid_0 <= 1'd0;
-    end
-end
-
-// filter 1
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd1))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_1[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[39:32])};
-            end
-            3'd1: begin
-                filter_mac_1[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_1 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_1);
-                filter_vlan_1 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_1[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_1[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_1 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_1);
-                filter_vsid_1 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_1[7:0])};
-            end
-            3'd4: begin
-                filter_queue_1 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_1);
-            end
-            3'd5: begin
-                filter_valid_1 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_1);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_1 <= 48'h0;
-        filter_match_vlan_1 <= 1'd0;
-        filter_vlan_1 <= 12'd0;
-        filter_match_vsid_1 <= 1'd0;
-        filter_vsid_1 <= 24'd0;
-        filter_queue_1 <= 6'd0;
-        filter_valid_1 <= 1'd0;
-    end
-end
-
-// filter 2
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd2))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_2[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[39:32])};
-            end
-            3'd1: begin
-                filter_mac_2[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_2 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_2);
-                filter_vlan_2 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_2[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_2[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_2 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_2);
-                filter_vsid_2 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_2[7:0])};
-            end
-            3'd4: begin
-                filter_queue_2 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_2);
-            end
-            3'd5: begin
-                filter_valid_2 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_2);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_2 <= 48'h0;
-        filter_match_vlan_2 <= 1'd0;
-        filter_vlan_2 <= 12'd0;
-        filter_match_vsid_2 <= 1'd0;
-        filter_vsid_2 <= 24'd0;
-        filter_queue_2 <= 6'd0;
-        filter_valid_2 <= 1'd0;
-    end
-end
-
-// filter 3
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd3))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_3[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[39:32])};
-            end
-            3'd1: begin
-                filter_mac_3[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_3 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_3);
-                filter_vlan_3 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_3[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_3[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_3 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_3);
-                filter_vsid_3 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_3[7:0])};
-            end
-            3'd4: begin
-                filter_queue_3 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_3);
-            end
-            3'd5: begin
-                filter_valid_3 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_3);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_3 <= 48'h0;
-        filter_match_vlan_3 <= 1'd0;
-        filter_vlan_3 <= 12'd0;
-        filter_match_vsid_3 <= 1'd0;
-        filter_vsid_3 <= 24'd0;
-        filter_queue_3 <= 6'd0;
-        filter_valid_3 <= 1'd0;
-    end
-end
-
-// filter 4
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd4))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_4[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[39:32])};
-            end
-            3'd1: begin
-                filter_mac_4[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_4 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_4);
-                filter_vlan_4 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_4[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_4[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_4 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_4);
-                filter_vsid_4 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_4[7:0])};
-            end
-            3'd4: begin
-                filter_queue_4 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_4);
-            end
-            3'd5: begin
-                filter_valid_4 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_4);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_4 <= 48'h0;
-        filter_match_vlan_4 <= 1'd0;
-        filter_vlan_4 <= 12'd0;
-        filter_match_vsid_4 <= 1'd0;
-        filter_vsid_4 <= 24'd0;
-        filter_queue_4 <= 6'd0;
-        filter_valid_4 <= 1'd0;
-    end
-end
-
-// filter 5
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd5))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_5[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[39:32])};
-            end
-            3'd1: begin
-                filter_mac_5[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_5 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_5);
-                filter_vlan_5 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_5[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_5[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_5 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_5);
-                filter_vsid_5 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_5[7:0])};
-            end
-            3'd4: begin
-                filter_queue_5 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_5);
-            end
-            3'd5: begin
-                filter_valid_5 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_5);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_5 <= 48'h0;
-        filter_match_vlan_5 <= 1'd0;
-        filter_vlan_5 <= 12'd0;
-        filter_match_vsid_5 <= 1'd0;
-        filter_vsid_5 <= 24'd0;
-        filter_queue_5 <= 6'd0;
-        filter_valid_5 <= 1'd0;
-    end
-end
-
-// filter 6
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd6))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_6[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[39:32])};
-            end
-            3'd1: begin
-                filter_mac_6[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_6 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_6);
-                filter_vlan_6 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_6[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_6[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_6 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_6);
-                filter_vsid_6 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_6[7:0])};
-            end
-            3'd4: begin
-                filter_queue_6 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_6);
-            end
-            3'd5: begin
-                filter_valid_6 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_6);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_6 <= 48'h0;
-        filter_match_vlan_6 <= 1'd0;
-        filter_vlan_6 <= 12'd0;
-        filter_match_vsid_6 <= 1'd0;
-        filter_vsid_6 <= 24'd0;
-        filter_queue_6 <= 6'd0;
-        filter_valid_6 <= 1'd0;
-    end
-end
-
-// filter 7
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd7))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_7[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[39:32])};
-            end
-            3'd1: begin
-                filter_mac_7[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_7 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_7);
-                filter_vlan_7 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_7[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_7[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_7 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_7);
-                filter_vsid_7 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_7[7:0])};
-            end
-            3'd4: begin
-                filter_queue_7 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_7);
-            end
-            3'd5: begin
-                filter_valid_7 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_7);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_7 <= 48'h0;
-        filter_match_vlan_7 <= 1'd0;
-        filter_vlan_7 <= 12'd0;
-        filter_match_vsid_7 <= 1'd0;
-        filter_vsid_7 <= 24'd0;
-        filter_queue_7 <= 6'd0;
-        filter_valid_7 <= 1'd0;
-    end
-end
-
-// filter 8
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd8))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_8[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[39:32])};
-            end
-            3'd1: begin
-                filter_mac_8[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_8 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_8);
-                filter_vlan_8 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_8[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_8[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_8 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_8);
-                filter_vsid_8 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_8[7:0])};
-            end
-            3'd4: begin
-                filter_queue_8 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_8);
-            end
-            3'd5: begin
-                filter_valid_8 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_8);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_8 <= 48'h0;
-        filter_match_vlan_8 <= 1'd0;
-        filter_vlan_8 <= 12'd0;
-        filter_match_vsid_8 <= 1'd0;
-        filter_vsid_8 <= 24'd0;
-        filter_queue_8 <= 6'd0;
-        filter_valid_8 <= 1'd0;
-    end
-end
-
-// filter 9
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd9))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_9[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[39:32])};
-            end
-            3'd1: begin
-                filter_mac_9[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_9 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_9);
-                filter_vlan_9 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_9[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_9[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_9 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_9);
-                filter_vsid_9 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_9[7:0])};
-            end
-            3'd4: begin
-                filter_queue_9 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_9);
-            end
-            3'd5: begin
-                filter_valid_9 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_9);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_9 <= 48'h0;
-        filter_match_vlan_9 <= 1'd0;
-        filter_vlan_9 <= 12'd0;
-        filter_match_vsid_9 <= 1'd0;
-        filter_vsid_9 <= 24'd0;
-        filter_queue_9 <= 6'd0;
-        filter_valid_9 <= 1'd0;
-    end
-end
-
-// filter 10
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd10))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
-            end
-            3'd1: begin
-                filter_mac_10[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_10[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_10 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_10);
-                filter_vlan_10 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_10[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_10[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_10 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_10);
-                filter_vsid_10 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_10[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_10[7:0])};
-            end
-            3'd4: begin
-                filter_queue_10 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_10);
-            end
-            3'd5: begin
-                filter_valid_10 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_10);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_10 <= 48'h0;
-        filter_match_vlan_10 <= 1'd0;
-        filter_vlan_10 <= 12'd0;
-        filter_match_vsid_10 <= 1'd0;
-        filter_vsid_10 <= 24'd0;
-        filter_queue_10 <= 6'd0;
-        filter_valid_10 <= 1'd0;
-    end
-end
-
-// filter 11
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd11))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
-            end
-            3'd1: begin
-                filter_mac_11[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_11[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_11 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_11);
-                filter_vlan_11 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_11[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_11[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_11 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_11);
-                filter_vsid_11 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_11[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_11[7:0])};
-            end
-            3'd4: begin
-                filter_queue_11 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_11);
-            end
-            3'd5: begin
-                filter_valid_11 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_11);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_11 <= 48'h0;
-        filter_match_vlan_11 <= 1'd0;
-        filter_vlan_11 <= 12'd0;
-        filter_match_vsid_11 <= 1'd0;
-        filter_vsid_11 <= 24'd0;
-        filter_queue_11 <= 6'd0;
-        filter_valid_11 <= 1'd0;
-    end
-end
-
-// filter 12
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd12))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
-            end
-            3'd1: begin
-                filter_mac_12[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_12[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_12 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_12);
-                filter_vlan_12 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_12[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_12[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_12 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_12);
-                filter_vsid_12 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_12[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_12[7:0])};
-            end
-            3'd4: begin
-                filter_queue_12 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_12);
-            end
-            3'd5: begin
-                filter_valid_12 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_12);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_12 <= 48'h0;
-        filter_match_vlan_12 <= 1'd0;
-        filter_vlan_12 <= 12'd0;
-        filter_match_vsid_12 <= 1'd0;
-        filter_vsid_12 <= 24'd0;
-        filter_queue_12 <= 6'd0;
-        filter_valid_12 <= 1'd0;
-    end
-end
-
-// filter 13
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd13))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
-            end
-            3'd1: begin
-                filter_mac_13[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_13[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_13 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_13);
-                filter_vlan_13 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_13[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_13[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_13 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_13);
-                filter_vsid_13 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_13[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_13[7:0])};
-            end
-            3'd4: begin
-                filter_queue_13 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_13);
-            end
-            3'd5: begin
-                filter_valid_13 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_13);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_13 <= 48'h0;
-        filter_match_vlan_13 <= 1'd0;
-        filter_vlan_13 <= 12'd0;
-        filter_match_vsid_13 <= 1'd0;
-        filter_vsid_13 <= 24'd0;
-        filter_queue_13 <= 6'd0;
-        filter_valid_13 <= 1'd0;
-    end
-end
-
-// filter 14
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd14))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
-            end
-            3'd1: begin
-                filter_mac_14[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_14[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_14 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_14);
-                filter_vlan_14 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_14[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_14[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_14 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_14);
-                filter_vsid_14 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_14[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_14[7:0])};
-            end
-            3'd4: begin
-                filter_queue_14 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_14);
-            end
-            3'd5: begin
-                filter_valid_14 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_14);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_14 <= 48'h0;
-        filter_match_vlan_14 <= 1'd0;
-        filter_vlan_14 <= 12'd0;
-        filter_match_vsid_14 <= 1'd0;
-        filter_vsid_14 <= 24'd0;
-        filter_queue_14 <= 6'd0;
-        filter_valid_14 <= 1'd0;
-    end
-end
-
-// filter 15
-always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd15))) begin
-        case (wr_addr_reg[4:2])
-            3'd0: begin
-                filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
-            end
-            3'd1: begin
-                filter_mac_15[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_15[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[7:0])};
-            end
-            3'd2: begin
-                filter_match_vlan_15 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_15);
-                filter_vlan_15 <= {(wr_strb_reg[1] ? wr_data_reg[11:8] : filter_vlan_15[11:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vlan_15[7:0])};
-            end
-            3'd3: begin
-                filter_match_vsid_15 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_15);
-                filter_vsid_15 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_15[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_15[7:0])};
-            end
-            3'd4: begin
-                filter_queue_15 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_15);
-            end
-            3'd5: begin
-                filter_valid_15 <= (wr_strb_reg[0] ? wr_data_reg[0] : filter_valid_15);
-            end
-            default: begin
-            end
-        endcase
-    end
-
-    if (rst) begin
-        filter_mac_15 <= 48'h0;
-        filter_match_vlan_15 <= 1'd0;
-        filter_vlan_15 <= 12'd0;
-        filter_match_vsid_15 <= 1'd0;
-        filter_vsid_15 <= 24'd0;
-        filter_queue_15 <= 6'd0;
-        filter_valid_15 <= 1'd0;
-    end
-end
-
 // write event pipeline
 always @(posedge clk) begin
     ev_pend_reg <= wr_do;
@@ -1743,134 +1150,22 @@ always @* begin
     rd_flt_word_3 = 32'd0;
     rd_flt_word_4 = 32'd0;
     rd_flt_word_5 = 32'd0;
-    case (rd_addr_reg[8:5])
-        4'd0: begin
-            rd_flt_word_0 = {16'd0, filter_mac_0[47:32]};
-            rd_flt_word_1 = filter_mac_0[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_0, 4'd0, filter_vlan_0};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_0, filter_vsid_0};
-            rd_flt_word_4 = {26'd0, filter_queue_0};
-            rd_flt_word_5 = {31'd0, filter_valid_0};
+    case (rd_addr_reg[5])
+        1'd0: begin
+            rd_flt_word_0 = {16'd0, filter_b0_w0_l1[rd_addr_reg[8:6]], filter_b0_w0_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_1 = {filter_b0_w1_l3[rd_addr_reg[8:6]], filter_b0_w1_l2[rd_addr_reg[8:6]], filter_b0_w1_l1[rd_addr_reg[8:6]], filter_b0_w1_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_2 = {15'd0, filter_b0_w2_l2[rd_addr_reg[8:6]], 4'd0, filter_b0_w2_l1[rd_addr_reg[8:6]], filter_b0_w2_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_3 = {7'd0, filter_b0_w3_l3[rd_addr_reg[8:6]], filter_b0_w3_l2[rd_addr_reg[8:6]], filter_b0_w3_l1[rd_addr_reg[8:6]], filter_b0_w3_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_4 = {26'd0, filter_b0_w4_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_5 = {31'd0, filter_b0_w5_l0[rd_addr_reg[8:6]]};
         end
-        4'd1: begin
-            rd_flt_word_0 = {16'd0, filter_mac_1[47:32]};
-            rd_flt_word_1 = filter_mac_1[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_1, 4'd0, filter_vlan_1};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_1, filter_vsid_1};
-            rd_flt_word_4 = {26'd0, filter_queue_1};
-            rd_flt_word_5 = {31'd0, filter_valid_1};
-        end
-        4'd2: begin
-            rd_flt_word_0 = {16'd0, filter_mac_2[47:32]};
-            rd_flt_word_1 = filter_mac_2[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_2, 4'd0, filter_vlan_2};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_2, filter_vsid_2};
-            rd_flt_word_4 = {26'd0, filter_queue_2};
-            rd_flt_word_5 = {31'd0, filter_valid_2};
-        end
-        4'd3: begin
-            rd_flt_word_0 = {16'd0, filter_mac_3[47:32]};
-            rd_flt_word_1 = filter_mac_3[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_3, 4'd0, filter_vlan_3};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_3, filter_vsid_3};
-            rd_flt_word_4 = {26'd0, filter_queue_3};
-            rd_flt_word_5 = {31'd0, filter_valid_3};
-        end
-        4'd4: begin
-            rd_flt_word_0 = {16'd0, filter_mac_4[47:32]};
-            rd_flt_word_1 = filter_mac_4[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_4, 4'd0, filter_vlan_4};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_4, filter_vsid_4};
-            rd_flt_word_4 = {26'd0, filter_queue_4};
-            rd_flt_word_5 = {31'd0, filter_valid_4};
-        end
-        4'd5: begin
-            rd_flt_word_0 = {16'd0, filter_mac_5[47:32]};
-            rd_flt_word_1 = filter_mac_5[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_5, 4'd0, filter_vlan_5};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_5, filter_vsid_5};
-            rd_flt_word_4 = {26'd0, filter_queue_5};
-            rd_flt_word_5 = {31'd0, filter_valid_5};
-        end
-        4'd6: begin
-            rd_flt_word_0 = {16'd0, filter_mac_6[47:32]};
-            rd_flt_word_1 = filter_mac_6[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_6, 4'd0, filter_vlan_6};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_6, filter_vsid_6};
-            rd_flt_word_4 = {26'd0, filter_queue_6};
-            rd_flt_word_5 = {31'd0, filter_valid_6};
-        end
-        4'd7: begin
-            rd_flt_word_0 = {16'd0, filter_mac_7[47:32]};
-            rd_flt_word_1 = filter_mac_7[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_7, 4'd0, filter_vlan_7};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_7, filter_vsid_7};
-            rd_flt_word_4 = {26'd0, filter_queue_7};
-            rd_flt_word_5 = {31'd0, filter_valid_7};
-        end
-        4'd8: begin
-            rd_flt_word_0 = {16'd0, filter_mac_8[47:32]};
-            rd_flt_word_1 = filter_mac_8[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_8, 4'd0, filter_vlan_8};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_8, filter_vsid_8};
-            rd_flt_word_4 = {26'd0, filter_queue_8};
-            rd_flt_word_5 = {31'd0, filter_valid_8};
-        end
-        4'd9: begin
-            rd_flt_word_0 = {16'd0, filter_mac_9[47:32]};
-            rd_flt_word_1 = filter_mac_9[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_9, 4'd0, filter_vlan_9};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_9, filter_vsid_9};
-            rd_flt_word_4 = {26'd0, filter_queue_9};
-            rd_flt_word_5 = {31'd0, filter_valid_9};
-        end
-        4'd10: begin
-            rd_flt_word_0 = {16'd0, filter_mac_10[47:32]};
-            rd_flt_word_1 = filter_mac_10[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_10, 4'd0, filter_vlan_10};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_10, filter_vsid_10};
-            rd_flt_word_4 = {26'd0, filter_queue_10};
-            rd_flt_word_5 = {31'd0, filter_valid_10};
-        end
-        4'd11: begin
-            rd_flt_word_0 = {16'd0, filter_mac_11[47:32]};
-            rd_flt_word_1 = filter_mac_11[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_11, 4'd0, filter_vlan_11};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_11, filter_vsid_11};
-            rd_flt_word_4 = {26'd0, filter_queue_11};
-            rd_flt_word_5 = {31'd0, filter_valid_11};
-        end
-        4'd12: begin
-            rd_flt_word_0 = {16'd0, filter_mac_12[47:32]};
-            rd_flt_word_1 = filter_mac_12[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_12, 4'd0, filter_vlan_12};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_12, filter_vsid_12};
-            rd_flt_word_4 = {26'd0, filter_queue_12};
-            rd_flt_word_5 = {31'd0, filter_valid_12};
-        end
-        4'd13: begin
-            rd_flt_word_0 = {16'd0, filter_mac_13[47:32]};
-            rd_flt_word_1 = filter_mac_13[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_13, 4'd0, filter_vlan_13};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_13, filter_vsid_13};
-            rd_flt_word_4 = {26'd0, filter_queue_13};
-            rd_flt_word_5 = {31'd0, filter_valid_13};
-        end
-        4'd14: begin
-            rd_flt_word_0 = {16'd0, filter_mac_14[47:32]};
-            rd_flt_word_1 = filter_mac_14[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_14, 4'd0, filter_vlan_14};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_14, filter_vsid_14};
-            rd_flt_word_4 = {26'd0, filter_queue_14};
-            rd_flt_word_5 = {31'd0, filter_valid_14};
-        end
-        4'd15: begin
-            rd_flt_word_0 = {16'd0, filter_mac_15[47:32]};
-            rd_flt_word_1 = filter_mac_15[31:0];
-            rd_flt_word_2 = {15'd0, filter_match_vlan_15, 4'd0, filter_vlan_15};
-            rd_flt_word_3 = {7'd0, filter_match_vsid_15, filter_vsid_15};
-            rd_flt_word_4 = {26'd0, filter_queue_15};
-            rd_flt_word_5 = {31'd0, filter_valid_15};
+        1'd1: begin
+            rd_flt_word_0 = {16'd0, filter_b1_w0_l1[rd_addr_reg[8:6]], filter_b1_w0_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_1 = {filter_b1_w1_l3[rd_addr_reg[8:6]], filter_b1_w1_l2[rd_addr_reg[8:6]], filter_b1_w1_l1[rd_addr_reg[8:6]], filter_b1_w1_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_2 = {15'd0, filter_b1_w2_l2[rd_addr_reg[8:6]], 4'd0, filter_b1_w2_l1[rd_addr_reg[8:6]], filter_b1_w2_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_3 = {7'd0, filter_b1_w3_l3[rd_addr_reg[8:6]], filter_b1_w3_l2[rd_addr_reg[8:6]], filter_b1_w3_l1[rd_addr_reg[8:6]], filter_b1_w3_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_4 = {26'd0, filter_b1_w4_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_5 = {31'd0, filter_b1_w5_l0[rd_addr_reg[8:6]]};
         end
         default: begin
         end
@@ -1880,28 +1175,30 @@ end
 // rd: filter word
 always @(posedge clk) begin
     rd_flt <= 32'd0;
-    case (rd_addr_reg[4:2])
-        3'd0: begin
-            rd_flt <= rd_flt_word_0;
-        end
-        3'd1: begin
-            rd_flt <= rd_flt_word_1;
-        end
-        3'd2: begin
-            rd_flt <= rd_flt_word_2;
-        end
-        3'd3: begin
-            rd_flt <= rd_flt_word_3;
-        end
-        3'd4: begin
-            rd_flt <= rd_flt_word_4;
-        end
-        3'd5: begin
-            rd_flt <= rd_flt_word_5;
-        end
-        default: begin
-        end
-    endcase
+    if ((~filter_clear_reg | (rd_addr_reg[8:6] < filter_clear_ptr))) begin
+        case (rd_addr_reg[4:2])
+            3'd0: begin
+                rd_flt <= rd_flt_word_0;
+            end
+            3'd1: begin
+                rd_flt <= rd_flt_word_1;
+            end
+            3'd2: begin
+                rd_flt <= rd_flt_word_2;
+            end
+            3'd3: begin
+                rd_flt <= rd_flt_word_3;
+            end
+            3'd4: begin
+                rd_flt <= rd_flt_word_4;
+            end
+            3'd5: begin
+                rd_flt <= rd_flt_word_5;
+            end
+            default: begin
+            end
+        endcase
+    end
     rd_flt_hit <= (((rd_addr_reg[15:9] == 7'd8) & 1'd1) & (rd_addr_reg[4:2] < 3'd6));
 end
 

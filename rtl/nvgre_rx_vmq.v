@@ -3,11 +3,12 @@
 /*
  * NVGRE receive classifier: VMQ filter table.
  *
- * 16 filters {valid, MAC, VLAN condition, VSID condition, queue} on the flt_* buses
- * (filter f in bits w*f and up, from the CSR block). A filter matches when
- * it is valid, the MAC is equal and each enabled condition holds (a VLAN/VSID condition
- * needs the key to have one). The lowest matching index wins. out_* three cycles after
- * in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).
+ * 16 filters {valid, MAC, VLAN condition, VSID condition, queue}, 2 compared per cycle over 8 cycles:
+ * in the s-th cycle from in_valid flt_addr is s and the flt_* buses (bank c at bits w*c) hold filters 2*s + c.
+ * A filter matches when it is valid, the MAC is equal and each enabled condition holds
+ * (a VLAN/VSID condition needs the key to have one). The lowest matching index wins.
+ * out_* 10 cycles after in_valid; out_queue is the filter queue (0 on a miss: the top
+ * substitutes the default). in_valid at most once every 8 cycles.
  *
  * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */
@@ -35,153 +36,178 @@ module nvgre_rx_vmq #
     output wire            out_hit,
     output wire [3:0]      out_filter,
     output wire [QUEUE_WIDTH-1:0] out_queue,
-    input  wire [15:0]     flt_valid,
-    input  wire [767:0]    flt_mac,
-    input  wire [15:0]     flt_match_vlan,
-    input  wire [191:0]    flt_vlan,
-    input  wire [15:0]     flt_match_vsid,
-    input  wire [383:0]    flt_vsid,
-    input  wire [95:0]     flt_queue
+    output wire [2:0]      flt_addr,
+    input  wire [1:0]      flt_valid,
+    input  wire [95:0]     flt_mac,
+    input  wire [1:0]      flt_match_vlan,
+    input  wire [23:0]     flt_vlan,
+    input  wire [1:0]      flt_match_vsid,
+    input  wire [47:0]     flt_vsid,
+    input  wire [11:0]     flt_queue
 );
 
-reg  [15:0]     match_reg;  // filter f matched the key
-reg  [5:0]      queue_s1_0;
-reg  [5:0]      queue_s1_1;
-reg  [5:0]      queue_s1_2;
-reg  [5:0]      queue_s1_3;
-reg  [5:0]      queue_s1_4;
-reg  [5:0]      queue_s1_5;
-reg  [5:0]      queue_s1_6;
-reg  [5:0]      queue_s1_7;
-reg  [5:0]      queue_s1_8;
-reg  [5:0]      queue_s1_9;
-reg  [5:0]      queue_s1_10;
-reg  [5:0]      queue_s1_11;
-reg  [5:0]      queue_s1_12;
-reg  [5:0]      queue_s1_13;
-reg  [5:0]      queue_s1_14;
-reg  [5:0]      queue_s1_15;
-reg             valid_d1;
-reg             group_0_hit;
-reg  [2:0]      group_0_index;
-reg  [5:0]      group_0_queue;
-reg             group_1_hit;
-reg  [2:0]      group_1_index;
-reg  [5:0]      group_1_queue;
-reg             valid_s2_d1;
-reg             final_hit;
-reg  [3:0]      final_index;
-reg  [5:0]      final_queue;
-reg             valid_s3_d1;
+reg  [2:0]      step_reg;  // entry of every bank read in this cycle
+reg             entry_0_valid;  // entries of this step, bank by bank
+reg  [47:0]     entry_0_mac;
+reg             entry_0_matchVlan;
+reg  [11:0]     entry_0_vlan;
+reg             entry_0_matchVsid;
+reg  [23:0]     entry_0_vsid;
+reg  [5:0]      entry_0_queue;
+reg             entry_1_valid;
+reg  [47:0]     entry_1_mac;
+reg             entry_1_matchVlan;
+reg  [11:0]     entry_1_vlan;
+reg             entry_1_matchVsid;
+reg  [23:0]     entry_1_vsid;
+reg  [5:0]      entry_1_queue;
+reg             key_enable;
+reg  [47:0]     key_mac;
+reg             key_has_vlan;
+reg  [11:0]     key_vlan;
+reg             key_has_vsid;
+reg  [23:0]     key_vsid;
+reg             first_a_d1;
+reg             last_a_d1;
+reg  [1:0]      match_reg;  // bank c entry matched the key
+reg  [5:0]      queue_b_0;
+reg  [5:0]      queue_b_1;
+reg             first_b_d1;
+reg             last_b_d1;
+reg  [3:0]      base_c;  // filter index of bank 0 in the step after the first
+reg             acc_hit;
+reg  [3:0]      acc_index;
+reg  [5:0]      acc_queue;
+reg             valid_c_d1;
 
-// stage 1: compare every filter
+assign flt_addr = step_reg;
+
+// step through the banks
 always @(posedge clk) begin
-    match_reg <= {((((in_enable & flt_valid[15]) & (flt_mac[767:720] == in_mac)) & (~flt_match_vlan[15] | (in_has_vlan & (flt_vlan[191:180] == in_vlan)))) & (~flt_match_vsid[15] | (in_has_vsid & (flt_vsid[383:360] == in_vsid)))), ((((in_enable & flt_valid[14]) & (flt_mac[719:672] == in_mac)) & (~flt_match_vlan[14] | (in_has_vlan & (flt_vlan[179:168] == in_vlan)))) & (~flt_match_vsid[14] | (in_has_vsid & (flt_vsid[359:336] == in_vsid)))), ((((in_enable & flt_valid[13]) & (flt_mac[671:624] == in_mac)) & (~flt_match_vlan[13] | (in_has_vlan & (flt_vlan[167:156] == in_vlan)))) & (~flt_match_vsid[13] | (in_has_vsid & (flt_vsid[335:312] == in_vsid)))), ((((in_enable & flt_valid[12]) & (flt_mac[623:576] == in_mac)) & (~flt_match_vlan[12] | (in_has_vlan & (flt_vlan[155:144] == in_vlan)))) & (~flt_match_vsid[12] | (in_has_vsid & (flt_vsid[311:288] == in_vsid)))), ((((in_enable & flt_valid[11]) & (flt_mac[575:528] == in_mac)) & (~flt_match_vlan[11] | (in_has_vlan & (flt_vlan[143:132] == in_vlan)))) & (~flt_match_vsid[11] | (in_has_vsid & (flt_vsid[287:264] == in_vsid)))), ((((in_enable & flt_valid[10]) & (flt_mac[527:480] == in_mac)) & (~flt_match_vlan[10] | (in_has_vlan & (flt_vlan[131:120] == in_vlan)))) & (~flt_match_vsid[10] | (in_has_vsid & (flt_vsid[263:240] == in_vsid)))), ((((in_enable & flt_valid[9]) & (flt_mac[479:432] == in_mac)) & (~flt_match_vlan[9] | (in_has_vlan & (flt_vlan[119:108] == in_vlan)))) & (~flt_match_vsid[9] | (in_has_vsid & (flt_vsid[239:216] == in_vsid)))), ((((in_enable & flt_valid[8]) & (flt_mac[431:384] == in_mac)) & (~flt_match_vlan[8] | (in_has_vlan & (flt_vlan[107:96] == in_vlan)))) & (~flt_match_vsid[8] | (in_has_vsid & (flt_vsid[215:192] == in_vsid)))), ((((in_enable & flt_valid[7]) & (flt_mac[383:336] == in_mac)) & (~flt_match_vlan[7] | (in_has_vlan & (flt_vlan[95:84] == in_vlan)))) & (~flt_match_vsid[7] | (in_has_vsid & (flt_vsid[191:168] == in_vsid)))), ((((in_enable & flt_valid[6]) & (flt_mac[335:288] == in_mac)) & (~flt_match_vlan[6] | (in_has_vlan & (flt_vlan[83:72] == in_vlan)))) & (~flt_match_vsid[6] | (in_has_vsid & (flt_vsid[167:144] == in_vsid)))), ((((in_enable & flt_valid[5]) & (flt_mac[287:240] == in_mac)) & (~flt_match_vlan[5] | (in_has_vlan & (flt_vlan[71:60] == in_vlan)))) & (~flt_match_vsid[5] | (in_has_vsid & (flt_vsid[143:120] == in_vsid)))), ((((in_enable & flt_valid[4]) & (flt_mac[239:192] == in_mac)) & (~flt_match_vlan[4] | (in_has_vlan & (flt_vlan[59:48] == in_vlan)))) & (~flt_match_vsid[4] | (in_has_vsid & (flt_vsid[119:96] == in_vsid)))), ((((in_enable & flt_valid[3]) & (flt_mac[191:144] == in_mac)) & (~flt_match_vlan[3] | (in_has_vlan & (flt_vlan[47:36] == in_vlan)))) & (~flt_match_vsid[3] | (in_has_vsid & (flt_vsid[95:72] == in_vsid)))), ((((in_enable & flt_valid[2]) & (flt_mac[143:96] == in_mac)) & (~flt_match_vlan[2] | (in_has_vlan & (flt_vlan[35:24] == in_vlan)))) & (~flt_match_vsid[2] | (in_has_vsid & (flt_vsid[71:48] == in_vsid)))), ((((in_enable & flt_valid[1]) & (flt_mac[95:48] == in_mac)) & (~flt_match_vlan[1] | (in_has_vlan & (flt_vlan[23:12] == in_vlan)))) & (~flt_match_vsid[1] | (in_has_vsid & (flt_vsid[47:24] == in_vsid)))), ((((in_enable & flt_valid[0]) & (flt_mac[47:0] == in_mac)) & (~flt_match_vlan[0] | (in_has_vlan & (flt_vlan[11:0] == in_vlan)))) & (~flt_match_vsid[0] | (in_has_vsid & (flt_vsid[23:0] == in_vsid))))};
-    queue_s1_0 <= flt_queue[5:0];
-    queue_s1_1 <= flt_queue[11:6];
-    queue_s1_2 <= flt_queue[17:12];
-    queue_s1_3 <= flt_queue[23:18];
-    queue_s1_4 <= flt_queue[29:24];
-    queue_s1_5 <= flt_queue[35:30];
-    queue_s1_6 <= flt_queue[41:36];
-    queue_s1_7 <= flt_queue[47:42];
-    queue_s1_8 <= flt_queue[53:48];
-    queue_s1_9 <= flt_queue[59:54];
-    queue_s1_10 <= flt_queue[65:60];
-    queue_s1_11 <= flt_queue[71:66];
-    queue_s1_12 <= flt_queue[77:72];
-    queue_s1_13 <= flt_queue[83:78];
-    queue_s1_14 <= flt_queue[89:84];
-    queue_s1_15 <= flt_queue[95:90];
+    if ((in_valid | (step_reg != 3'd0))) begin
+        step_reg <= ((step_reg == 3'd7) ? 3'd0 : (step_reg + 3'd1));
+    end
 
     if (rst) begin
-        match_reg <= 16'd0;
-        queue_s1_0 <= 6'd0;
-        queue_s1_1 <= 6'd0;
-        queue_s1_2 <= 6'd0;
-        queue_s1_3 <= 6'd0;
-        queue_s1_4 <= 6'd0;
-        queue_s1_5 <= 6'd0;
-        queue_s1_6 <= 6'd0;
-        queue_s1_7 <= 6'd0;
-        queue_s1_8 <= 6'd0;
-        queue_s1_9 <= 6'd0;
-        queue_s1_10 <= 6'd0;
-        queue_s1_11 <= 6'd0;
-        queue_s1_12 <= 6'd0;
-        queue_s1_13 <= 6'd0;
-        queue_s1_14 <= 6'd0;
-        queue_s1_15 <= 6'd0;
+        step_reg <= 3'd0;
+    end
+end
+
+// stage A: read one entry of every bank
+always @(posedge clk) begin
+    entry_0_valid <= flt_valid[0];
+    entry_0_mac <= flt_mac[47:0];
+    entry_0_matchVlan <= flt_match_vlan[0];
+    entry_0_vlan <= flt_vlan[11:0];
+    entry_0_matchVsid <= flt_match_vsid[0];
+    entry_0_vsid <= flt_vsid[23:0];
+    entry_0_queue <= flt_queue[5:0];
+    entry_1_valid <= flt_valid[1];
+    entry_1_mac <= flt_mac[95:48];
+    entry_1_matchVlan <= flt_match_vlan[1];
+    entry_1_vlan <= flt_vlan[23:12];
+    entry_1_matchVsid <= flt_match_vsid[1];
+    entry_1_vsid <= flt_vsid[47:24];
+    entry_1_queue <= flt_queue[11:6];
+end
+
+// the key, held for the steps
+always @(posedge clk) begin
+    if (in_valid) begin
+        key_enable <= in_enable;
+        key_mac <= in_mac;
+        key_has_vlan <= in_has_vlan;
+        key_vlan <= in_vlan;
+        key_has_vsid <= in_has_vsid;
+        key_vsid <= in_vsid;
+    end
+
+    if (rst) begin
+        key_enable <= 1'd0;
+        key_has_vlan <= 1'd0;
+        key_has_vsid <= 1'd0;
     end
 end
 
 always @(posedge clk) begin
-    valid_d1 <= in_valid;
+    first_a_d1 <= in_valid;
 
     if (rst) begin
-        valid_d1 <= 1'd0;
-    end
-end
-
-// group_0: lowest index wins
-always @(posedge clk) begin
-    group_0_hit <= (((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | (match_reg[6] | match_reg[7])));
-    group_0_index <= (((({match_reg[0], match_reg[0], match_reg[0]} & 3'd0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 3'd1)) | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1]))} & 3'd2) | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))} & 3'd3))) | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & 3'd4) | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & 3'd5)) | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & 3'd6) | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))} & 3'd7))));
-    group_0_queue <= (((({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_s1_0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_s1_1)) | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1]))} & queue_s1_2) | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))} & queue_s1_3))) | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & queue_s1_4) | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & queue_s1_5)) | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & queue_s1_6) | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))} & queue_s1_7))));
-
-    if (rst) begin
-        group_0_hit <= 1'd0;
-        group_0_index <= 3'd0;
-        group_0_queue <= 6'd0;
-    end
-end
-
-// group_1: lowest index wins
-always @(posedge clk) begin
-    group_1_hit <= (((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | (match_reg[14] | match_reg[15])));
-    group_1_index <= (((({match_reg[8], match_reg[8], match_reg[8]} & 3'd0) | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & 3'd1)) | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & 3'd2) | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))} & 3'd3))) | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & 3'd4) | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & 3'd5)) | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & 3'd6) | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))} & 3'd7))));
-    group_1_queue <= (((({match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8]} & queue_s1_8) | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & queue_s1_9)) | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & queue_s1_10) | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))} & queue_s1_11))) | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & queue_s1_12) | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & queue_s1_13)) | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & queue_s1_14) | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))} & queue_s1_15))));
-
-    if (rst) begin
-        group_1_hit <= 1'd0;
-        group_1_index <= 3'd0;
-        group_1_queue <= 6'd0;
+        first_a_d1 <= 1'd0;
     end
 end
 
 always @(posedge clk) begin
-    valid_s2_d1 <= valid_d1;
+    last_a_d1 <= (step_reg == 3'd7);
 
     if (rst) begin
-        valid_s2_d1 <= 1'd0;
+        last_a_d1 <= 1'd0;
     end
 end
 
-// final: lowest index wins
+// stage B: compare every bank
 always @(posedge clk) begin
-    final_hit <= (group_0_hit | group_1_hit);
-    final_index <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit} & {1'd0, group_0_index}) | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & {1'd1, group_1_index}));
-    final_queue <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit} & group_0_queue) | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & group_1_queue));
+    match_reg <= {((((key_enable & entry_1_valid) & (entry_1_mac == key_mac)) & (~entry_1_matchVlan | (key_has_vlan & (entry_1_vlan == key_vlan)))) & (~entry_1_matchVsid | (key_has_vsid & (entry_1_vsid == key_vsid)))), ((((key_enable & entry_0_valid) & (entry_0_mac == key_mac)) & (~entry_0_matchVlan | (key_has_vlan & (entry_0_vlan == key_vlan)))) & (~entry_0_matchVsid | (key_has_vsid & (entry_0_vsid == key_vsid))))};
+    queue_b_0 <= entry_0_queue;
+    queue_b_1 <= entry_1_queue;
 
     if (rst) begin
-        final_hit <= 1'd0;
-        final_index <= 4'd0;
-        final_queue <= 6'd0;
+        match_reg <= 2'd0;
     end
 end
 
 always @(posedge clk) begin
-    valid_s3_d1 <= valid_s2_d1;
+    first_b_d1 <= first_a_d1;
 
     if (rst) begin
-        valid_s3_d1 <= 1'd0;
+        first_b_d1 <= 1'd0;
     end
 end
 
-assign out_valid = valid_s3_d1;
-assign out_hit = final_hit;
-assign out_filter = final_index;
-assign out_queue = final_queue;
+always @(posedge clk) begin
+    last_b_d1 <= last_a_d1;
+
+    if (rst) begin
+        last_b_d1 <= 1'd0;
+    end
+end
+
+// index of the next step
+always @(posedge clk) begin
+    base_c <= (first_b_d1 ? 4'd2 : (base_c + 4'd2));
+
+    if (rst) begin
+        base_c <= 4'd0;
+    end
+end
+
+// stage C: lowest index wins (earliest step, then lowest bank)
+always @(posedge clk) begin
+    if ((first_b_d1 | (~acc_hit & (|match_reg)))) begin
+        acc_hit <= (|match_reg);
+        acc_index <= ((first_b_d1 ? 4'd0 : base_c) + (({match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & 4'd0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 4'd1)));
+        acc_queue <= (({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_b_0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_b_1));
+    end
+
+    if (rst) begin
+        acc_hit <= 1'd0;
+        acc_index <= 4'd0;
+        acc_queue <= 6'd0;
+    end
+end
+
+always @(posedge clk) begin
+    valid_c_d1 <= last_b_d1;
+
+    if (rst) begin
+        valid_c_d1 <= 1'd0;
+    end
+end
+
+assign out_valid = valid_c_d1;
+assign out_hit = acc_hit;
+assign out_filter = acc_index;
+assign out_queue = acc_queue;
 
 endmodule
 

@@ -167,10 +167,16 @@ describe('CSR timing', () => {
     ]);
   });
 
-  it('applies a filter write to the table F cycles after its handshake, answers it after that, and takes no write meanwhile', () => {
-    const F = 12;
-    const m = new CsrModel({ build: buildParamsOf(cfg), latency: 9, filterApplyDelay: F });
-    const addr = FILTER_BASE + 2 * STRIDE.FILTER + FILTER_WORD.QUEUE;
+  it.each([
+    // filterBanks (undefined: every filter at once), filter index, its step (f div banks).
+    [undefined, 2, 0],
+    [2, 5, 2],
+    [2, 15, 7],
+    [3, 7, 2],
+  ])('applies a filter write to the table F + its step cycles after its handshake (banks %s, filter %s), answers it after that, and takes no write meanwhile', (banks, f, step) => {
+    const F = 12 + step;
+    const m = new CsrModel({ build: buildParamsOf(cfg), latency: 9, filterApplyDelay: 12, filterBanks: banks });
+    const addr = FILTER_BASE + f * STRIDE.FILTER + FILTER_WORD.QUEUE;
     let cycle = 0;
     let h = -1;
     let h2 = -1;
@@ -187,7 +193,7 @@ describe('CSR timing', () => {
       if (o.s_axil_bvalid && bvalidAt < 0) bvalidAt = cycle;
       if (o.s_axil_arready) readH = cycle;
       if (o.s_axil_rvalid) reads.push({ h: readH, data: o.s_axil_rdata });
-      if (inForce < 0 && m.filters[2]!.queue === 5) inForce = cycle;
+      if (inForce < 0 && m.filters[f]!.queue === 5) inForce = cycle;
       const first = h < 0;
       m.step({
         ...idle(),

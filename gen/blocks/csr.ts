@@ -27,7 +27,7 @@
 // DECERR for an unmapped address (reads return 0).
 
 import { cat, Expr, lit, mux, orAll } from '../ir/expr.ts';
-import { Module, type Body, type LValue, type Signal } from '../ir/module.ts';
+import { Module, type Body, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
 import {
@@ -49,7 +49,7 @@ import {
   VERSION_VALUE,
   type Clamp,
 } from '../regmap.ts';
-import { filterRegs } from './filter-regs.ts';
+import { FILTER_WORDS, filterFieldWidths, type FilterSchedule, filterStore, type FilterStore, filterWord } from './filter-regs.ts';
 import { zeroedTable } from './zeroed-table.ts';
 
 /** Cycles from the write handshake cycle H to the cycle cfg_wr_en is high. */
@@ -74,28 +74,20 @@ function mergeLanes(old: Expr, data: Expr, strb: Expr): Expr {
   return cat(...lanes);
 }
 
-/** A field at bit `lsb` of the word, merged with `data` on the byte lanes `strb` enables. */
-function mergeField(old: Expr, lsb: number, data: Expr, strb: Expr): Expr {
-  const parts: Expr[] = [];
-  let i = 0;
-  while (i < old.width) {
-    const lane = (lsb + i) >> 3;
-    const n = Math.min(old.width - i, 8 - ((lsb + i) & 7));
-    parts.unshift(mux(strb.bit(lane), data.slice(lsb + i + n - 1, lsb + i), old.slice(i + n - 1, i)));
-    i += n;
-  }
-  return cat(...parts);
-}
-
 export function csrModule(
   cfg: BuildConfig,
-  extras: { latency: number; filterApplyDelay?: number },
+  extras: { latency: number; filterApplyDelay?: number; filterSchedule?: FilterSchedule },
 ): { module: Module; writeEventDelay: number; readDelay: number } {
   const q = cfg.queueBits;
   const filterApply = extras.filterApplyDelay ?? 1;
-  if (filterApply < 1) throw new Error(`csr: filterApplyDelay ${filterApply}, want >= 1`);
   const entries = cfg.indirectionEntries;
   const nf = cfg.vmqFilters;
+  // Default: every filter in registers, compared at once (steps 1).
+  const sched = extras.filterSchedule ?? { banks: nf, steps: 1 };
+  if (filterApply < 1) throw new Error(`csr: filterApplyDelay ${filterApply}, want >= 1`);
+  // A filter write lands at least filterApplyDelay + 2 cycles after a reset; the clear
+  // sequence of the table's RAM writes its last entry `steps` cycles after it.
+  if (filterApply + 1 < sched.steps) throw new Error(`csr: filterApplyDelay ${filterApply} is too short for a ${sched.steps}-entry clear sequence`);
   const rm = regmap(cfg, extras);
   const mhbBits = Math.ceil(Math.log2(cfg.maxHeaderBytes + 1));
   const constKey = cfg.toeplitz === 'const-key';
@@ -104,7 +96,9 @@ export function csrModule(
     '',
     'Holds the small configuration (enables, hash types, default queues, indirection_bits,',
     'max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,',
-    'the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits',
+    sched.steps === 1
+      ? 'the VMQ filter table (the one copy, in registers, on the cfg_filter_* buses), the counters, and emits'
+      : `the VMQ filter table (the one copy: ${sched.banks} LUT RAM banks of ${sched.steps} entries, entry cfg_filter_addr of each on cfg_filter_*), the counters, and emits`,
     'one write-event stream (cfg_wr_*) from which the top level updates the working copies',
     `inside the classification blocks. A filter write is applied ${filterApply} cycles after its handshake`,
     'and its write response follows it.',
@@ -147,16 +141,10 @@ export function csrModule(
   const oWrEn = m.output('cfg_wr_en', 1);
   const oWrAddr = m.output('cfg_wr_addr', 16);
   const oWrData = m.output('cfg_wr_data', 32);
-  const fltBus = (name: string, w: number): Signal => m.output(`cfg_filter_${name}`, w * nf);
-  const oFlt = {
-    valid: fltBus('valid', 1),
-    mac: fltBus('mac', 48),
-    matchVlan: fltBus('match_vlan', 1),
-    vlan: fltBus('vlan', 12),
-    matchVsid: fltBus('match_vsid', 1),
-    vsid: fltBus('vsid', 24),
-    queue: fltBus('queue', q),
-  };
+  // Filter f is entry f div banks of bank f mod banks (gen/blocks/filter-regs.ts); the
+  // buses carry bank c's entry cfg_filter_addr at bits w*c and up.
+  const oFlt = filterFieldWidths(q).map(([field, port, w]) => ({ field, sig: m.output(`cfg_filter_${port}`, w * sched.banks) }));
+  const fltAddrIn = sched.steps > 1 ? m.input('cfg_filter_addr', clog2(sched.steps)) : undefined;
   const cntValid = m.input('cnt_valid', 1);
   const cntIn = COUNTER_NAMES.map((n) => m.input(`cnt_${n}`, 1));
 
@@ -170,8 +158,6 @@ export function csrModule(
   const keyRegs = constKey ? [] : Array.from({ length: KEY_WORDS }, (_, k) => m.reg(`key_reg_${k}`, 32, 0, `key bytes ${4 * k}..${4 * k + 3}`));
   const keyDef = rm.regs.find((r) => r.name === 'KEY')!;
   const table = zeroedTable(m, 'ind_table', q, entries, 'copy of the indirection table, for reads');
-  const flt = filterRegs(m, nf, q);
-  for (const k of Object.keys(oFlt) as (keyof typeof oFlt)[]) m.assign(oFlt[k], cat(...flt.map((x) => x[k]).reverse()));
   const counters = COUNTER_NAMES.map((n) => m.reg(`cnt_${n}_reg`, 32, 0));
 
   m.assign(oRss, ctrlReg.bit(0));
@@ -209,29 +195,8 @@ export function csrModule(
     ...(constKey ? Array.from({ length: KEY_WORDS }, (_, k) => ({ wordAddr: KEY_BASE / 4 + k, view: lit(keyDef.reset(k), 32) })) : []),
     ...counters.map((c, k) => ({ wordAddr: COUNTER_BASE / 4 + k, view: c as Expr })),
   ];
-  // Filter words: how each reads, and the fields a write stores (field, its LSB in the word).
-  type FieldTarget = { target: Signal | LValue; old: Expr; lsb: number };
-  const fWords = (x: (typeof flt)[number]): { view: Expr; fields: FieldTarget[] }[] => [
-    { view: z32(x.mac.slice(47, 32)), fields: [{ target: { s: x.mac, hi: 47, lo: 32 }, old: x.mac.slice(47, 32), lsb: 0 }] },
-    { view: x.mac.slice(31, 0), fields: [{ target: { s: x.mac, hi: 31, lo: 0 }, old: x.mac.slice(31, 0), lsb: 0 }] },
-    {
-      view: cat(lit(0, 15), x.matchVlan, lit(0, 4), x.vlan),
-      fields: [
-        { target: x.matchVlan, old: x.matchVlan, lsb: 16 },
-        { target: x.vlan, old: x.vlan, lsb: 0 },
-      ],
-    },
-    {
-      view: cat(lit(0, 7), x.matchVsid, x.vsid),
-      fields: [
-        { target: x.matchVsid, old: x.matchVsid, lsb: 24 },
-        { target: x.vsid, old: x.vsid, lsb: 0 },
-      ],
-    },
-    { view: z32(x.queue), fields: [{ target: x.queue, old: x.queue, lsb: 0 }] },
-    { view: z32(x.valid), fields: [{ target: x.valid, old: x.valid, lsb: 0 }] },
-  ];
-  const nWords = 6;
+  const nWords = FILTER_WORDS;
+  let store: FilterStore | undefined;
 
   // ---- address decode helpers ----
   const fBits = clog2(nf);
@@ -271,23 +236,30 @@ export function csrModule(
       b.set(indHit, d.ind);
     }, `${p}: indirection table`);
     if (!filters) return { data: mux(lowHit, lowVal, mux(indHit, indVal.zext(32), lit(0, 32))), hit: orAll([lowHit, indHit]) };
-    // Filter words: pick the word of every filter first, then the filter.
+    // Filter words, from the one table: its entry in every bank, then the bank, then the word.
+    const st = store!;
     const fltVal = m.reg(`${p}_flt`, 32, undefined);
     const fltHit = m.reg(`${p}_flt_hit`, 1, undefined);
+    const fAddr = st.addrOf(d.fIdx, p);
+    const fBank = st.bankOf(d.fIdx, p);
     const perWord = Array.from({ length: nWords }, (_, w) => m.signal(`${p}_flt_word_${w}`, 32));
     m.comb((b) => {
-      for (const s of perWord) b.set(s, lit(0, 32));
-      b.switch(
-        d.fIdx,
-        flt.map((x, f): [number[], (b: Body) => void] => [
-          [f],
-          (bb) => fWords(x).forEach((w, i) => bb.set(perWord[i]!, w.view)),
-        ]),
-      );
+      const words = (bb: Body, c: number): void => {
+        const f = st.read(c, fAddr);
+        perWord.forEach((s, i) => bb.set(s, filterWord(f, i)));
+      };
+      if (sched.banks === 1) words(b, 0);
+      else {
+        for (const s of perWord) b.set(s, lit(0, 32));
+        b.switch(fBank, Array.from({ length: sched.banks }, (_, c): [number[], (b: Body) => void] => [[c], (bb) => words(bb, c)]));
+      }
     }, `${p}: the words of the addressed filter`);
     m.sync((b) => {
       b.set(fltVal, lit(0, 32));
-      b.switch(d.fWord, perWord.map((s, w): [number[], (b: Body) => void] => [[w], (bb) => bb.set(fltVal, s)]));
+      const pick = (bb: Body): void => bb.switch(d.fWord, perWord.map((s, w): [number[], (b: Body) => void] => [[w], (b3) => b3.set(fltVal, s)]));
+      // An entry the clear sequence after reset has not reached reads 0.
+      if (sched.steps === 1) pick(b);
+      else b.if(st.cleared(fAddr), pick);
       b.set(fltHit, d.flt);
     }, `${p}: filter word`);
     const data = mux(lowHit, lowVal, mux(indHit, indVal.zext(32), mux(fltHit, fltVal, lit(0, 32))));
@@ -332,9 +304,23 @@ export function csrModule(
   const wDo = m.wire('wr_do', awReady.and(wOk), 'the write takes effect at the end of this cycle (a filter write later)');
   const fltDo = m.wire('filter_do', wDo.and(wd.flt), 'a filter write: applied filterApplyDelay cycles on');
   // wr_addr/data/strb stay as they are meanwhile: no write is taken while one is pending.
-  const fltApply = m.delay('filter_apply', fltDo, filterApply, 0);
+  // Filter f is applied filterApplyDelay + (f div banks) cycles after the handshake: the
+  // VMQ block reads it that many cycles after a frame's read distance (its step).
+  const fltApply = m.signal('filter_apply', 1);
+  store = filterStore(m, nf, q, sched, { apply: fltApply, index: wd.fIdx, word: wd.fWord, data: wrData, strb: wrStrb });
+  for (const o of oFlt) {
+    const bus = Array.from({ length: sched.banks }, (_, c) => store!.read(c, fltAddrIn ?? lit(0, 1))[o.field]);
+    m.assign(o.sig, cat(...bus.reverse()));
+  }
+  const waitBits = clog2(filterApply + sched.steps);
+  const fltWait = m.reg('filter_wait_reg', waitBits, 0, 'cycles until the pending filter write lands');
+  m.assign(fltApply, fltPending.and(fltWait.eq(0)));
   m.sync((b) => {
-    b.if(fltDo, (t) => t.set(fltPending, lit(1, 1)));
+    b.if(fltDo, (t) => {
+      t.set(fltPending, lit(1, 1));
+      t.set(fltWait, lit(filterApply - 1, waitBits).add(store!.writeAddr.resize(waitBits)));
+    });
+    b.if(fltPending.and(fltWait.ne(0)), (t) => t.set(fltWait, fltWait.sub(1)));
     b.if(fltApply, (t) => t.set(fltPending, lit(0, 1)));
   }, 'filter write in flight');
   const wResp = mux(wOk, lit(RESP_OKAY, 2), mux(wLowRo, lit(RESP_SLVERR, 2), lit(RESP_DECERR, 2)));
@@ -362,21 +348,6 @@ export function csrModule(
     m.sync((b) => b.if(wDo.and(sel), (t) => s.store(t, v)));
   }
   m.sync((b) => b.if(wDo.and(wd.ind).and(wrStrb.bit(0)), (t) => table.write(t, wd.indIdx, wrData.slice(q - 1, 0))), 'indirection table copy');
-  flt.forEach((x, f) => {
-    const words = fWords(x);
-    m.sync((b) => {
-      b.if(fltApply.and(wd.fIdx.eq(f)), (t) =>
-        t.switch(
-          wd.fWord,
-          words.map((w, i): [number[], (b: Body) => void] => [
-            [i],
-            (bb) => w.fields.forEach((fl) => bb.set(fl.target, mergeField(fl.old, fl.lsb, wrData, wrStrb))),
-          ]),
-        ),
-      );
-    }, `filter ${f}`);
-  });
-
   // ---- write events: read back what was stored ----
   const evPend = m.reg('ev_pend_reg', 1, 0);
   const evAddr = m.reg('ev_addr_reg', 16, 0);

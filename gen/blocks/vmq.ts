@@ -1,37 +1,22 @@
 // SPDX-License-Identifier: MIT
-// nvgre_rx_vmq: the VMQ filter table of docs/CONTRACT.md section 4, compared in parallel.
+// nvgre_rx_vmq: the VMQ filter table of docs/CONTRACT.md section 4, compared with
+// `banks` comparators time-shared over `steps` cycles (gen/blocks/filter-regs.ts):
+// ceil(filters / K) comparators where a frame of minFrameBytes takes K beats (K capped at
+// 8), every filter at once where K = 1.
 //
-// Stage 1 (in_valid cycle): every filter is compared with the key (valid, MAC, and each
-// enabled condition), giving a match vector; the filters' queues are snapshotted with it
-// so a table write during the lookup cannot mix old matches with new queues. Stage 2:
-// a priority encoder per group of GROUP filters (lowest index wins) gives the group's
-// hit, index and queue. Stage 3: the same over the groups. Latency 3.
-// The filters come in as buses (flt_*, filter f at bits w*f and up) from the CSR block,
-// which holds the one copy of the table and updates it at frame boundaries.
+// The table is the CSR block's (one copy, updated frame-atomically there). In the
+// in_valid cycle t0 the key is taken and step 0 starts: in cycle t0+s the block puts s
+// on flt_addr and registers bank c's entry s from the flt_* buses (filter s*banks + c).
+// Cycle t0+s+1 compares the registered entries with the key; t0+s+2 accumulates: the
+// first step with a match wins, and in it the lowest bank, which is the lowest filter
+// index. out_* in cycle t0+steps+2 (latency steps + 2; 3 where steps is 1), held until
+// the next lookup's first accumulation. in_valid comes at most once every `steps` cycles.
 
-import { cat, Expr, lit, orAll } from '../ir/expr.ts';
-import { Module } from '../ir/module.ts';
+import { cat, Expr, lit, mux, orAll } from '../ir/expr.ts';
+import { Module, type Signal } from '../ir/module.ts';
+import { filterFieldWidths, type FilterFields, type FilterSchedule, filterSchedule } from './filter-regs.ts';
 import type { BuildConfig } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
-
-const GROUP = 8;
-
-/** Priority encoder over `hits` (index 0 first): registers hit, index and queue. */
-function priority(m: Module, name: string, hits: Expr[], idx: Expr[], queues: Expr[], idxWidth: number): { hit: Expr; index: Expr; queue: Expr } {
-  const q = queues[0]!.width;
-  const hitReg = m.reg(`${name}_hit`, 1, 0);
-  const idxReg = m.reg(`${name}_index`, idxWidth, 0);
-  const qReg = m.reg(`${name}_queue`, q, 0);
-  // One-hot "first hit" terms, then AND-OR: balanced trees rather than a mux chain.
-  const first = hits.map((h, i) => (i === 0 ? h : h.and(orAll(hits.slice(0, i)).not())));
-  const sel = (vals: Expr[]): Expr => orTree(vals.map((v, i) => andMask(first[i]!, v)));
-  m.sync((b) => {
-    b.set(hitReg, orAll(hits));
-    b.set(idxReg, sel(idx));
-    b.set(qReg, sel(queues));
-  }, `${name}: lowest index wins`);
-  return { hit: hitReg, index: idxReg, queue: qReg };
-}
 
 function andMask(bit: Expr, v: Expr): Expr {
   return v.width === 1 ? bit.and(v) : cat(...Array.from({ length: v.width }, () => bit)).and(v);
@@ -47,18 +32,24 @@ function orTree(xs: Expr[]): Expr {
   return level[0]!;
 }
 
-export function vmqModule(cfg: BuildConfig): { module: Module; latency: number } {
+export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; schedule: FilterSchedule } {
   const nf = cfg.vmqFilters;
   const q = cfg.queueBits;
   const fb = clog2(nf);
+  const sched = filterSchedule(cfg);
+  const { banks, steps } = sched;
+  const aw = clog2(steps);
   const m = new Module('nvgre_rx_vmq', [
     'NVGRE receive classifier: VMQ filter table.',
     '',
-    `${nf} filters {valid, MAC, VLAN condition, VSID condition, queue} on the flt_* buses`,
-    '(filter f in bits w*f and up, from the CSR block). A filter matches when',
-    'it is valid, the MAC is equal and each enabled condition holds (a VLAN/VSID condition',
-    'needs the key to have one). The lowest matching index wins. out_* three cycles after',
-    'in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).',
+    `${nf} filters {valid, MAC, VLAN condition, VSID condition, queue}, ${banks} compared per cycle over ${steps} cycle${steps > 1 ? 's' : ''}:`,
+    steps > 1
+      ? `in the s-th cycle from in_valid flt_addr is s and the flt_* buses (bank c at bits w*c) hold filters ${banks}*s + c.`
+      : 'the flt_* buses hold every filter (filter f at bits w*f), from the CSR block.',
+    'A filter matches when it is valid, the MAC is equal and each enabled condition holds',
+    '(a VLAN/VSID condition needs the key to have one). The lowest matching index wins.',
+    `out_* ${steps + 2} cycles after in_valid; out_queue is the filter queue (0 on a miss: the top`,
+    `substitutes the default). in_valid at most once every ${steps} cycles.`,
   ]);
   m.param('QUEUE_WIDTH', q, 'width of a queue number');
   const inValid = m.input('in_valid', 1);
@@ -73,60 +64,91 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number }
   const outFilter = m.output('out_filter', fb);
   const outQueue = m.output('out_queue', q, { param: 'QUEUE_WIDTH' });
 
-  // The filter table is the CSR block's (one copy, updated frame-atomically there); this
-  // block only compares.
-  const bus = (name: string, w: number): Expr[] => {
-    const p = m.input(`flt_${name}`, w * nf);
-    return Array.from({ length: nf }, (_, f) => p.slice(w * f + w - 1, w * f));
-  };
-  const valid = bus('valid', 1);
-  const mac = bus('mac', 48);
-  const matchVlan = bus('match_vlan', 1);
-  const vlan = bus('vlan', 12);
-  const matchVsid = bus('match_vsid', 1);
-  const vsid = bus('vsid', 24);
-  const queue = bus('queue', q);
-  const flt = valid.map((v, f) => ({ valid: v, mac: mac[f]!, matchVlan: matchVlan[f]!, vlan: vlan[f]!, matchVsid: matchVsid[f]!, vsid: vsid[f]!, queue: queue[f]! }));
-
-  // Stage 1: match vector and queue snapshot.
-  const match = m.reg('match_reg', nf, 0, 'filter f matched the key');
-  const qSnap = flt.map((_, f) => m.reg(`queue_s1_${f}`, q, 0));
-  const terms = flt.map((x) =>
-    inEnable
+  // Step counter: 0 when idle and in the in_valid cycle, then 1 .. steps-1.
+  const stepAddr = steps > 1 ? m.reg('step_reg', aw, 0, 'entry of every bank read in this cycle') : undefined;
+  if (stepAddr) {
+    const fltAddr = m.output('flt_addr', aw);
+    m.assign(fltAddr, stepAddr);
+    m.sync((b) => {
+      b.if(inValid.or(stepAddr.ne(0)), (t) => t.set(stepAddr, mux(stepAddr.eq(steps - 1), lit(0, aw), stepAddr.add(1))));
+    }, 'step through the banks');
+  }
+  const bus = filterFieldWidths(q).map(([field, port, w]) => {
+    const p = m.input(`flt_${port}`, w * banks);
+    return { field, w, parts: Array.from({ length: banks }, (_, c) => p.slice(w * c + w - 1, w * c)) };
+  });
+  // Stage A (cycle t0+s): the entries of step s, registered; the key, taken at in_valid.
+  const ent = Array.from({ length: banks }, (_, c) => {
+    const f = {} as FilterFields;
+    for (const x of bus) f[x.field] = m.reg(`entry_${c}_${x.field}`, x.w, undefined, c === 0 && x.field === 'valid' ? 'entries of this step, bank by bank' : undefined);
+    return f;
+  });
+  m.sync((b) => {
+    ent.forEach((f, c) => {
+      for (const x of bus) b.set(f[x.field] as Signal, x.parts[c]!);
+    });
+  }, 'stage A: read one entry of every bank');
+  const keyEn = m.reg('key_enable', 1, 0);
+  const keyMac = m.reg('key_mac', 48, undefined);
+  const keyHasVlan = m.reg('key_has_vlan', 1, 0);
+  const keyVlan = m.reg('key_vlan', 12, undefined);
+  const keyHasVsid = m.reg('key_has_vsid', 1, 0);
+  const keyVsid = m.reg('key_vsid', 24, undefined);
+  m.sync((b) => {
+    b.if(inValid, (t) => {
+      t.set(keyEn, inEnable);
+      t.set(keyMac, inMac);
+      t.set(keyHasVlan, inHasVlan);
+      t.set(keyVlan, inVlan);
+      t.set(keyHasVsid, inHasVsid);
+      t.set(keyVsid, inVsid);
+    });
+  }, 'the key, held for the steps');
+  const aFirst = m.delay('first_a', inValid, 1, 0);
+  const aLast = m.delay('last_a', stepAddr ? stepAddr.eq(steps - 1) : inValid, 1, 0);
+  // Stage B (t0+s+1): compare.
+  const hit = m.reg('match_reg', banks, 0, 'bank c entry matched the key');
+  const qB = ent.map((_, c) => m.reg(`queue_b_${c}`, q, undefined));
+  const terms = ent.map((x) =>
+    keyEn
       .and(x.valid)
-      .and(x.mac.eq(inMac))
-      .and(x.matchVlan.not().or(inHasVlan.and(x.vlan.eq(inVlan))))
-      .and(x.matchVsid.not().or(inHasVsid.and(x.vsid.eq(inVsid)))),
+      .and(x.mac.eq(keyMac))
+      .and(x.matchVlan.not().or(keyHasVlan.and(x.vlan.eq(keyVlan))))
+      .and(x.matchVsid.not().or(keyHasVsid.and(x.vsid.eq(keyVsid)))),
   );
   m.sync((b) => {
-    b.set(match, cat(...[...terms].reverse()));
-    flt.forEach((x, f) => b.set(qSnap[f]!, x.queue));
-  }, 'stage 1: compare every filter');
-  const v1 = m.delay('valid', inValid, 1, 0);
-
-  // Stage 2: per group.
-  const groups = Math.ceil(nf / GROUP);
-  const gb = clog2(GROUP);
-  const g2 = Array.from({ length: groups }, (_, g) => {
-    const lo = g * GROUP;
-    const n = Math.min(GROUP, nf - lo);
-    const hits = Array.from({ length: n }, (_, i) => match.bit(lo + i));
-    const idx = Array.from({ length: n }, (_, i) => lit(i, gb));
-    return priority(m, `group_${g}`, hits, idx, qSnap.slice(lo, lo + n), gb);
-  });
-  const v2 = m.delay('valid_s2', v1, 1, 0);
-
-  // Stage 3: over the groups.
-  const gIdx = groups === 1 ? [] : g2.map((_, g) => lit(g, clog2(groups)));
-  const fullIdx = g2.map((r, g) => {
-    const e = groups === 1 ? r.index : cat(gIdx[g]!, r.index);
-    return e.width >= fb ? (e.width === fb ? e : e.slice(fb - 1, 0)) : e.zext(fb);
-  });
-  const fin = priority(m, 'final', g2.map((r) => r.hit), fullIdx, g2.map((r) => r.queue), fb);
-  const v3 = m.delay('valid_s3', v2, 1, 0);
-  m.assign(outValid, v3);
-  m.assign(outHit, fin.hit);
-  m.assign(outFilter, fin.index);
-  m.assign(outQueue, fin.queue);
-  return { module: m, latency: 3 };
+    b.set(hit, cat(...[...terms].reverse()));
+    ent.forEach((x, c) => b.set(qB[c]!, x.queue));
+  }, 'stage B: compare every bank');
+  const bFirst = m.delay('first_b', aFirst, 1, 0);
+  const bLast = m.delay('last_b', aLast, 1, 0);
+  // The index of bank 0's filter in this step: 0, banks, 2*banks, ...
+  // Stage C (t0+s+2): the first step with a hit wins, in it the lowest bank. idxB: the
+  // filter index of bank 0 in the step being accumulated (0, banks, 2*banks, ...).
+  let idxB: Expr = lit(0, fb);
+  if (steps > 1) {
+    const base = m.reg('base_c', fb, 0, 'filter index of bank 0 in the step after the first');
+    m.sync((b) => b.set(base, mux(bFirst, lit(banks, fb), base.add(banks))), 'index of the next step');
+    idxB = mux(bFirst, lit(0, fb), base);
+  }
+  const accHit = m.reg('acc_hit', 1, 0);
+  const accIdx = m.reg('acc_index', fb, 0);
+  const accQ = m.reg('acc_queue', q, 0);
+  const first = Array.from({ length: banks }, (_, c) => (c === 0 ? hit.bit(0) : hit.bit(c).and(orAll(Array.from({ length: c }, (_, j) => hit.bit(j))).not())));
+  const sel = (vals: Expr[]): Expr => orTree(vals.map((v, c) => andMask(first[c]!, v)));
+  const stepIdx = sel(Array.from({ length: banks }, (_, c) => lit(c, fb)));
+  m.sync((b) => {
+    // A miss leaves index and queue 0: they change only on the first step or the first hit.
+    b.if(bFirst.or(accHit.not().and(hit.any())), (t) => {
+      t.set(accHit, hit.any());
+      t.set(accIdx, idxB.add(stepIdx));
+      t.set(accQ, sel(qB));
+    });
+  }, 'stage C: lowest index wins (earliest step, then lowest bank)');
+  const v = m.delay('valid_c', bLast, 1, 0);
+  m.assign(outValid, v);
+  m.assign(outHit, accHit);
+  m.assign(outFilter, accIdx);
+  m.assign(outQueue, accQ);
+  return { module: m, latency: steps + 2, schedule: sched };
 }

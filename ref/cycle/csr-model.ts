@@ -8,7 +8,8 @@
 //         && (!bvalid || bready) && no filter write pending; in force from H+1; bvalid
 //         from H+1; cfg_wr_en in H+3. A filter write: in force from H+1 for frames (the
 //         `filters` the top model classifies with), applied to the table that reads see
-//         at the end of H+F (F = filterApplyDelay), bvalid from H+F+1.
+//         at the end of H+F (F = filterApplyDelay + (filter index div filterBanks), the
+//         VMQ block's step for that filter), bvalid from H+F+1.
 //  read:  arready in the cycle after one with arvalid && !arready && no read in progress
 //         && (!rvalid || rready); data = registers during H; rvalid from H+2.
 // `outputs` are the registered outputs during the current cycle; `step(inputs)` is the
@@ -105,6 +106,12 @@ export interface CsrModelOptions {
    * the one filter table (gen/blocks/csr.ts; default 1, the CSR block on its own).
    */
   filterApplyDelay?: number;
+  /**
+   * Comparators of a time-shared VMQ block (gen/blocks/filter-regs.ts): filter f is read
+   * f div filterBanks cycles after the first step, and applied that much later (default:
+   * every filter at once).
+   */
+  filterBanks?: number;
 }
 
 /** Stage-1 registers of a read path: the region values of one address. */
@@ -166,6 +173,7 @@ export class CsrModel {
   /** The filter table the hardware holds and reads return: a write lands at the end of H+F. */
   private readonly work: CsrFilter[];
   private readonly filterApply: number;
+  private readonly filterBanks: number;
   private fltPending = false;
   private fltDue = 0;
   /** Cycles stepped since construction. */
@@ -210,6 +218,7 @@ export class CsrModel {
     this.filters = noFilters();
     this.work = noFilters();
     this.filterApply = opts.filterApplyDelay ?? 1;
+    this.filterBanks = opts.filterBanks ?? b.vmqFilters;
     const k = opts.constKey;
     this.constKey = k
       ? Array.from({ length: KEY_WORDS }, (_, i) => ((k[4 * i]! << 24) | (k[4 * i + 1]! << 16) | (k[4 * i + 2]! << 8) | k[4 * i + 3]!) >>> 0)
@@ -559,7 +568,7 @@ export class CsrModel {
     if (wDo) this.write(this.wrAddr, this.wrData, this.wrStrb);
     if (fltDo) {
       this.fltPending = true;
-      this.fltDue = t + this.filterApply;
+      this.fltDue = t + this.filterApply + Math.floor(this.decode(this.wrAddr).fIdx / this.filterBanks);
     }
     this.evAddr = evAddrNext;
     this.awReady = wTake;

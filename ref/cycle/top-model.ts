@@ -28,6 +28,8 @@ export interface TopModelParams {
   constKey?: Uint8Array;
   /** CsrModelOptions.filterApplyDelay: when a filter write reaches the table reads return. */
   filterApplyDelay: number;
+  /** CsrModelOptions.filterBanks: filter f is applied filterApplyDelay + (f div filterBanks) cycles after its handshake. */
+  filterBanks: number;
   /**
    * Fewest cycles between two accepted tlast beats (1: no limit). A build whose hasher
    * takes K cycles per frame holds a tlast beat that comes sooner: s_axis_tready is then
@@ -116,7 +118,7 @@ export class TopModel {
   }
 
   private reset(): void {
-    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false, filterApplyDelay: this.p.filterApplyDelay });
+    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false, filterApplyDelay: this.p.filterApplyDelay, filterBanks: this.p.filterBanks });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;
