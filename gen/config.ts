@@ -22,7 +22,12 @@ export const buildConfigSchema = z
     vmqFilters: z.number().int().min(1).max(64).default(16),
     indirectionEntries: z.number().int().min(2).max(128).refine(pow2, 'must be a power of two').default(128),
     queueBits: z.number().int().min(1).max(8).default(6),
-    toeplitz: z.enum(['runtime-key', 'const-key']).default('runtime-key'),
+    /**
+     * The Toeplitz hasher: 'runtime-key' (AND-XOR array on the key register, the default),
+     * 'const-key' (the key baked in at build time), 'tables' (per-byte-position tables
+     * derived from the key in block RAM, rebuilt after a key write: gen/blocks/toeplitz-tables.ts).
+     */
+    toeplitz: z.enum(['runtime-key', 'const-key', 'tables']).default('runtime-key'),
     /** The key baked into const-key builds (80 hex digits); defaults to the Microsoft sample key. */
     constKey: z
       .string()

@@ -50,6 +50,11 @@ export interface TopTiming {
   capacity: number;
   /** Fewest cycles between accepted tlast beats: the hasher's cycles per hash (1: any). */
   tlastGap: number;
+  /**
+   * `toeplitz: "tables"`: a key written with handshake H reaches frames with T >= H + 1 +
+   * keyRebuild, unless another key write comes in H+1 .. H+keyRebuild (the tables' rebuild).
+   */
+  keyRebuild?: number;
 }
 
 const MHB_BITS = (c: BuildConfig): number => Math.ceil(Math.log2(c.maxHeaderBytes + 1));
@@ -81,6 +86,7 @@ export function topTiming(c: BuildConfig): TopTiming {
     filterSteps: vmq.schedule.steps,
     capacity: c.metaFifoDepth,
     tlastGap: tz.steps,
+    ...(tz.rebuildCycles !== undefined ? { keyRebuild: tz.rebuildCycles } : {}),
   };
 }
 
@@ -437,6 +443,7 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     filterApplyDelay: t.filterApplyDelay,
     filterBanks: t.filterBanks,
     tlastGap: t.tlastGap,
+    keyRebuild: t.keyRebuild,
   };
 }
 

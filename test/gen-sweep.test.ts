@@ -34,8 +34,22 @@ describe('the streaming parser option', () => {
     expect(namedConfig('w256-v4-ck-s')).toEqual(namedConfig('w256-v4-ck'));
     expect(namedConfig('w64-v6-rk-w').parser).toBe('window');
     const names = matrixNames();
-    expect(names).toHaveLength(18);
+    expect(names).toHaveLength(20);
     expect(names.filter((n) => namedConfig(n).parser === 'window')).toEqual(['w64-v6-rk-w', 'w512-v4-ck-w']);
+    expect(names.filter((n) => namedConfig(n).toeplitz === 'tables')).toEqual(['w64-v6-tk', 'w512-v4-tk']);
+    expect(namedConfig('w512-v4-tk')).toEqual(parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'tables' }));
+  });
+  it.each([{ toeplitz: 'tables' }, { toeplitz: 'tables', dataWidth: 512, ipv6: false }])('toeplitz: "tables" (%o) generates and lints clean, key tables in RAM', async (c) => {
+    const cfg = parseBuildConfig(c);
+    const files = generateAll(cfg);
+    expect(files.get('nvgre_rx.v')).toMatch(/Build: .*toeplitz=tables/m);
+    expect(files.get('nvgre_rx_toeplitz.v')).toMatch(/reg\s+\[31:0\]\s+table_0 \[0:\d+\]/);
+    const dir = join(REPO, 'build', 'lint', `tables-${cfg.dataWidth}-${cfg.ipv6}`);
+    mkdirSync(dir, { recursive: true });
+    for (const [n, t] of files) writeFileSync(join(dir, n), t);
+    const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', 'nvgre_rx', ...files.keys()], dir);
+    expect(r.out.trim()).toBe('');
+    expect(r.code).toBe(0);
   });
   it('keeps no header window: no window registers in capture, no in_window port on the parser, 5 cycles less latency', () => {
     const cfg = parseBuildConfig({ ipv6: false, parser: 'stream' });

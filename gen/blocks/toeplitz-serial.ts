@@ -19,6 +19,7 @@ import { type BuildConfig, minFrameBeats } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
 import { KEY_WORDS } from '../regmap.ts';
 import { andXorTriples, runtimeKey, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
+import { toeplitzTablesModule } from './toeplitz-tables.ts';
 
 const KEY_BITS = 32 * KEY_WORDS;
 
@@ -133,8 +134,10 @@ export function toeplitzSerialModule(cfg: BuildConfig): SerialToeplitz {
 
 /**
  * The hasher a build uses: the serial form where the shortest line-rate frame takes two
- * beats or more (steps = those beats), the parallel one (steps 1) where it takes one.
+ * beats or more (steps = those beats), the parallel one (steps 1) where it takes one;
+ * the key-derived tables (gen/blocks/toeplitz-tables.ts) where the build asks for them.
  */
-export function hasherFor(cfg: BuildConfig): SerialToeplitz {
+export function hasherFor(cfg: BuildConfig): SerialToeplitz & { rebuildCycles?: number } {
+  if (cfg.toeplitz === 'tables') return toeplitzTablesModule(cfg);
   return minFrameBeats(cfg) >= 2 ? toeplitzSerialModule(cfg) : { ...toeplitzModule(cfg), steps: 1 };
 }

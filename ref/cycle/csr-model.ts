@@ -298,6 +298,13 @@ export class CsrModel {
     };
   }
 
+  /** This cycle is the handshake of an accepted KEY write (any strobes; runtime key only). */
+  get keyWriteNow(): boolean {
+    if (!this.awReady || this.constKey) return false;
+    const k = ((this.wrAddr & 0xfffc) - REG.KEY) / 4;
+    return k >= 0 && k < KEY_WORDS && Number.isInteger(k);
+  }
+
   /** The 40-byte key as the CSR holds it. */
   keyBytes(): Uint8Array {
     const out = new Uint8Array(40);

@@ -36,6 +36,14 @@ export interface TopModelParams {
    * low in that beat's cycle (it depends on s_axis_tlast; see treadyFor).
    */
   tlastGap: number;
+  /**
+   * `toeplitz: "tables"` builds: the key a frame hashes with is the one in force when the
+   * tables' last rebuild ended. A KEY write with handshake H (any strobes) reaches frames
+   * with T >= H + 1 + keyRebuild, unless another KEY write comes in H+1 .. H+keyRebuild
+   * (it restarts the rebuild); frames before see the previous key whole. Undefined: the
+   * key is read directly (T >= H+1).
+   */
+  keyRebuild?: number;
 }
 
 export interface TopInputs extends Omit<CsrInputs, 'cnt_valid' | 'cnt'> {
@@ -105,6 +113,9 @@ export class TopModel {
   private ready = true;
   /** Cycles since the last accepted tlast beat, saturating at tlastGap. */
   private gap = 1;
+  /** Tables builds: the key frames hash with, and the first frame cycle of the pending switch. */
+  private tablesKey: Uint8Array = new Uint8Array(40);
+  private switchAt: number | undefined;
   /** A frame longer than the window, for the engine: the window's bytes then zeros (never written past the window). */
   private long = new Uint8Array(0);
   /** The CSR block's inputs, one object refilled every cycle. */
@@ -133,6 +144,8 @@ export class TopModel {
     this.occupancy = 0;
     this.ready = true;
     this.gap = this.p.tlastGap;
+    this.tablesKey = new Uint8Array(40);
+    this.switchAt = undefined;
   }
 
   get csrModel(): CsrModel {
@@ -191,7 +204,7 @@ export class TopModel {
       queue: f.queue,
     }));
     return {
-      key: s.keyBytes(),
+      key: this.p.keyRebuild === undefined ? s.keyBytes() : this.tablesKey,
       hashTypes: s.hashTypes,
       rssEnable: (s.ctrl & 1) !== 0,
       vmqEnable: (s.ctrl & 2) !== 0,
@@ -232,6 +245,12 @@ export class TopModel {
     if (i.rst) {
       this.reset();
       return;
+    }
+    // Tables builds: the rebuild of the last KEY write has ended for frames from this cycle.
+    if (this.switchAt !== undefined && t >= this.switchAt) {
+      this.tablesKey = this.csr.keyBytes();
+      this.switchAt = undefined;
+      this.profileDirty = true;
     }
     const W = this.beatBytes;
     const accept = i.s_axis_tvalid && this.treadyFor(i.s_axis_tlast);
@@ -284,6 +303,7 @@ export class TopModel {
 
     // The CSR block; a write handshake now changes the configuration from the next cycle.
     if (this.csr.awready) this.profileDirty = true;
+    if (this.p.keyRebuild !== undefined && this.csr.keyWriteNow) this.switchAt = t + 1 + this.p.keyRebuild;
     const c = this.csrIn;
     c.s_axil_awaddr = i.s_axil_awaddr;
     c.s_axil_awvalid = i.s_axil_awvalid;

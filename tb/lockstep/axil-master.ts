@@ -6,7 +6,9 @@
 // from the cycle after its address handshake; tb/stimulus/csr.ts applyWrite), which is
 // the control state each frame is classified with at its tlast.
 
+import { tablesRebuildCycles } from '../../gen/blocks/toeplitz-tables.ts';
 import type { BuildConfig } from '../../gen/config.ts';
+import { KEY_BASE, KEY_WORDS } from '../../gen/regmap.ts';
 import type { Rand } from '../../ref/packets/index.ts';
 import type { Profile } from '../../ref/profile.ts';
 import type { PortLayout } from '../bridge/ports.ts';
@@ -41,6 +43,17 @@ export class AxilMaster {
   private img: CsrImage;
   /** engineProfile(img), shared by the frames classified under the same state. */
   private snap: Profile | undefined;
+  /**
+   * `toeplitz: "tables"` (gen/blocks/toeplitz-tables.ts): the key frames hash with is the
+   * one in force when the tables' last rebuild ended: a KEY write with handshake H reaches
+   * frames with tlast >= H + 1 + keyRebuild unless another KEY write restarts the rebuild
+   * (docs/BEHAVIOUR.md, "CSRs").
+   */
+  private readonly keyRebuild: number | undefined;
+  private tablesKey = new Uint8Array(40);
+  private switchAt: number | undefined;
+  /** Cycles driven (the cycle being driven is now - 1). */
+  private now = 0;
 
   constructor(
     private readonly cfg: BuildConfig,
@@ -63,6 +76,7 @@ export class AxilMaster {
     this.arready = outputAt(layout, 's_axil_arready');
     this.rvalid = outputAt(layout, 's_axil_rvalid');
     this.img = resetImage(cfg);
+    this.keyRebuild = cfg.toeplitz === 'tables' ? tablesRebuildCycles(cfg) : undefined;
   }
 
   /** Queue register writes, sent in order. */
@@ -87,12 +101,21 @@ export class AxilMaster {
 
   /** The control state in force now, as the reference engine takes it. */
   snapshot(): Profile {
-    this.snap ??= engineProfile(this.img);
+    if (!this.snap) {
+      this.snap = engineProfile(this.img);
+      if (this.keyRebuild !== undefined) this.snap = { ...this.snap, key: this.tablesKey.slice() };
+    }
     return this.snap;
   }
 
   /** This cycle's s_axil inputs (all low during reset). */
   drive(stim: Uint32Array, ib: number, rst: boolean): void {
+    const c = this.now++;
+    if (this.switchAt !== undefined && c >= this.switchAt) {
+      this.tablesKey = this.img.p.key.slice();
+      this.switchAt = undefined;
+      this.snap = undefined;
+    }
     if (rst) {
       this.bReady = false;
       this.rReady = false;
@@ -127,6 +150,8 @@ export class AxilMaster {
       const w = this.writes.shift()!;
       applyWrite(this.img, w, this.cfg);
       this.snap = undefined;
+      const ka = (w.addr & 0xfffc) - KEY_BASE;
+      if (this.keyRebuild !== undefined && ka >= 0 && ka < 4 * KEY_WORDS) this.switchAt = this.now + this.keyRebuild;
       this.writePresented = false;
       this.bOutstanding++;
       this.stats.csrWrites++;
@@ -147,6 +172,8 @@ export class AxilMaster {
   reset(): void {
     this.img = resetImage(this.cfg);
     this.snap = undefined;
+    this.tablesKey = new Uint8Array(40);
+    this.switchAt = undefined;
     this.bOutstanding = 0;
     this.rOutstanding = 0;
   }

@@ -19,7 +19,7 @@ import type { ScriptItem } from '../stimulus/script.ts';
 function writable(addr: number, cfg: BuildConfig): boolean {
   const name = registerName(addr, cfg);
   if (!name) return false;
-  if (name.startsWith('KEY[')) return cfg.toeplitz === 'runtime-key';
+  if (name.startsWith('KEY[')) return cfg.toeplitz !== 'const-key';
   return Object.values(REG).includes(addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[');
 }
 

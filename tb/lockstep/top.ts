@@ -287,7 +287,7 @@ export async function writeTopVerilog(cfg: BuildConfig, dir: string): Promise<{ 
 }
 
 const configKey = (cfg: BuildConfig): string =>
-  `w${cfg.dataWidth}-${cfg.ipv6 ? 'v6' : 'v4'}-${cfg.toeplitz === 'const-key' ? 'ck' : 'rk'}-h${cfg.maxHeaderBytes}-f${cfg.vmqFilters}-i${cfg.indirectionEntries}-q${cfg.queueBits}-e${cfg.ipv6MaxExtHeaders}-d${cfg.metaFifoDepth}`;
+  `w${cfg.dataWidth}-${cfg.ipv6 ? 'v6' : 'v4'}-${cfg.toeplitz === 'const-key' ? 'ck' : cfg.toeplitz === 'tables' ? 'tk' : 'rk'}-h${cfg.maxHeaderBytes}-f${cfg.vmqFilters}-i${cfg.indirectionEntries}-q${cfg.queueBits}-e${cfg.ipv6MaxExtHeaders}-d${cfg.metaFifoDepth}`;
 
 let calls = 0;
 

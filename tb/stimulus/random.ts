@@ -92,7 +92,7 @@ export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profil
   const what = pick(r, ['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const);
   switch (what) {
     case 'key':
-      if (cfg.toeplitz === 'runtime-key') p.key = Uint8Array.from({ length: 40 }, () => int(r, 256));
+      if (cfg.toeplitz !== 'const-key') p.key = Uint8Array.from({ length: 40 }, () => int(r, 256));
       else p.indirection = p.indirection.map(() => q());
       break;
     case 'indirection': {

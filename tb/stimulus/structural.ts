@@ -223,7 +223,7 @@ function filterPasses(b: ScriptBuilder, base: Profile): void {
 
 /** A key of distinct, dense words (a const-key build keeps its own). */
 function structuralKey(cfg: BuildConfig, p: Profile): Uint8Array {
-  if (cfg.toeplitz !== 'runtime-key') return p.key;
+  if (cfg.toeplitz === 'const-key') return p.key;
   const r = mulberry32(0x6b6579);
   // Bits 6, 3 and 0 of every byte set: no three key bits in a row are zero, so every
   // three-pair AND-XOR term of the hasher (gen/blocks/toeplitz.ts andXorTriples) has a key
@@ -331,7 +331,7 @@ function resetAfterWritesPass(b: ScriptBuilder, written: Profile, cut: StimFrame
 /** One byte lane at a time into every writable register of one kind, each read back. */
 function strobePass(b: ScriptBuilder, restore: Profile): void {
   const cfg = b.cfg;
-  const addrs = [...SCALARS.map(([, a]) => a), ...(cfg.toeplitz === 'runtime-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])];
+  const addrs = [...SCALARS.map(([, a]) => a), ...(cfg.toeplitz !== 'const-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])];
   addrs.push(INDIRECTION_BASE, INDIRECTION_BASE + 4 * (cfg.indirectionEntries - 1));
   for (const i of [0, cfg.vmqFilters - 1]) for (let w = 0; w < FILTER_WORDS.length; w++) addrs.push(FILTER_BASE + FILTER_STRIDE * i + 4 * w);
   for (const a of addrs) {
