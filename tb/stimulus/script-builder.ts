@@ -3,7 +3,9 @@
 // register item carries the profile its frames are classified with (tb/stimulus/csr.ts
 // keeps the image). Used by the random script and by its structural prologue.
 
+import { tablesRebuildCycles } from '../../gen/blocks/toeplitz-tables.ts';
 import type { BuildConfig } from '../../gen/config.ts';
+import { KEY_BASE, KEY_WORDS } from '../../gen/regmap.ts';
 import type { Rand } from '../../ref/packets/index.ts';
 import type { Profile } from '../../ref/profile.ts';
 import { applyWrite, cloneImage, diffWrites, engineProfile, profileWrites, resetImage, type CsrImage, type EdgeProfile } from './csr.ts';
@@ -48,6 +50,12 @@ export class ScriptBuilder {
     this.img = next;
     const profile = engineProfile(next);
     this.items.push({ k: 'csr', writes, during, atBeat: during ? Math.floor(this.r() * 4) : undefined, profile, why });
+    // toeplitz: "tables": a key write reaches frames only after the tables' rebuild
+    // (docs/BEHAVIOUR.md, "CSRs"); wait for it, so the frames that follow hash with the
+    // key just programmed (the reference check follows the switch rule either way).
+    if (!during && this.cfg.toeplitz === 'tables' && writes.some((w) => (w.addr & 0xfffc) >= KEY_BASE && (w.addr & 0xfffc) < KEY_BASE + 4 * KEY_WORDS)) {
+      this.items.push({ k: 'idle', cycles: tablesRebuildCycles(this.cfg) + 8 });
+    }
     return profile;
   }
 
