@@ -18,7 +18,8 @@ import { vmqModule } from './blocks/vmq.ts';
 import { type BuildConfig, buildParamsOf, ConfigError } from './config.ts';
 import type { TopModelParams } from '../ref/cycle/top-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
-import { cat, type Expr, lit, mux } from './ir/expr.ts';
+import { ENCAP } from '../ref/constants.ts';
+import { cat, type Expr, lit, mux, named, namedLit } from './ir/expr.ts';
 import { Module, type Signal } from './ir/module.ts';
 import { clog2, metaLayout } from './meta-layout.ts';
 import { INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
@@ -248,16 +249,18 @@ export function topModule(c: BuildConfig): TopResult {
   const wrEn = cfgOut.cfg_wr_en!;
   const wrAddr = cfgOut.cfg_wr_addr!;
   const wrData = cfgOut.cfg_wr_data!;
-  const inRange = (base: number, bytes: number): Expr => wrAddr.ge(base).and(wrAddr.lt(base + bytes));
+  /** The register `name`'s bytes [base, base + bytes), bounds as localparams ADDR_<name>, ADDR_<name>_END. */
+  const inRange = (name: string, base: number, bytes: number): Expr =>
+    wrAddr.ge(namedLit(`ADDR_${name}`, base, 16)).and(wrAddr.lt(namedLit(`ADDR_${name}_END`, base + bytes, 16)));
   const delayed = (name: string, en: Expr, data: Expr, n: number): { en: Expr; data: Expr } => ({
     en: m.delay(`${name}_wr_en`, en, n, 0),
     // Event data only matters in the cycle its enable is high: a RAM delay line will do.
     data: m.delayMem(`${name}_wr`, data, n),
   });
-  const keyEv = delayed('key', wrEn.and(inRange(KEY_BASE, 4 * KEY_WORDS)), cat(wrAddr.slice(5, 2), wrData), timing.keyEventDelay);
+  const keyEv = delayed('key', wrEn.and(inRange('KEY', KEY_BASE, 4 * KEY_WORDS)), cat(wrAddr.slice(5, 2), wrData), timing.keyEventDelay);
   const indEv = delayed(
     'indirection',
-    wrEn.and(inRange(INDIRECTION_BASE, 4 * c.indirectionEntries)),
+    wrEn.and(inRange('INDIRECTION', INDIRECTION_BASE, 4 * c.indirectionEntries)),
     cat(wrAddr.slice(ib + 1, 2), wrData.slice(q - 1, 0)),
     timing.indirectionEventDelay,
   );
@@ -371,8 +374,8 @@ export function topModule(c: BuildConfig): TopResult {
   const cntVals: Record<string, Expr> = {
     cnt_valid: passValid,
     cnt_frames: lit(1, 1),
-    cnt_encap: get('encap').ne(0),
-    cnt_nvgre: get('encap').eq(2),
+    cnt_encap: get('encap').ne(named(ENCAP, 'NONE', get('encap').width)),
+    cnt_nvgre: get('encap').eq(named(ENCAP, 'NVGRE', get('encap').width)),
     cnt_four_tuple: hi.eq(HASH_INPUT_CODE['4tuple']).or(hi.eq(HASH_INPUT_CODE['inner-4tuple'])),
     cnt_outer_2tuple: hi.eq(HASH_INPUT_CODE['outer-2tuple']),
     cnt_no_hash: hi.eq(HASH_INPUT_CODE.none),

@@ -59,6 +59,13 @@ module nvgre_rx #
     input  wire            s_axil_rready
 );
 
+localparam [15:0] ADDR_KEY = 16'h0200;
+localparam [15:0] ADDR_KEY_END = 16'h0228;
+localparam [15:0] ADDR_INDIRECTION = 16'h0400;
+localparam [15:0] ADDR_INDIRECTION_END = 16'h0600;
+localparam [2:0] ENCAP_NONE = 3'd0;
+localparam [2:0] ENCAP_NVGRE = 3'd2;
+
 wire            csr_cfg_rss_enable;
 wire            csr_cfg_vmq_enable;
 wire            csr_cfg_encap_rss_enable;
@@ -403,7 +410,7 @@ rss_select_inst (
 );
 
 always @(posedge clk) begin
-    key_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd512) & (csr_cfg_wr_addr < 16'd552)));
+    key_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)));
 
     if (rst) begin
         key_wr_en_d1 <= 1'd0;
@@ -488,7 +495,7 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    indirection_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd1024) & (csr_cfg_wr_addr < 16'd1536)));
+    indirection_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)));
 
     if (rst) begin
         indirection_wr_en_d1 <= 1'd0;
@@ -952,8 +959,8 @@ end
 assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d11[101:100] != 2'd0);
-assign count_nvgre = (record_d11[101:100] == 2'd2);
+assign count_encap = (record_d11[101:100] != ENCAP_NONE[1:0]);
+assign count_nvgre = (record_d11[101:100] == ENCAP_NVGRE[1:0]);
 assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
 assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
 assign count_no_hash = (record_d11[104:102] == 3'd0);

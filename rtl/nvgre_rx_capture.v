@@ -54,7 +54,7 @@ wire unused_ok = &{1'b0, s_axis_tdata, 1'b0};
 
 assign beat_accept = (s_axis_tvalid & s_axis_tready);
 assign last_bytes_low = {(((s_axis_tkeep[3] & ~s_axis_tkeep[4]) | (s_axis_tkeep[4] & ~s_axis_tkeep[5])) | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))), (((s_axis_tkeep[1] & ~s_axis_tkeep[2]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3])) | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))), (((s_axis_tkeep[0] & ~s_axis_tkeep[1]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3])) | ((s_axis_tkeep[4] & ~s_axis_tkeep[5]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7])))};
-assign frame_len = (len_sat_reg ? 16'd65535 : (s_axis_tkeep[7] ? (full_beats_p1_reg[13] ? 16'd65535 : {full_beats_p1_reg[12:0], 3'd0}) : {full_beats_reg, last_bytes_low}));
+assign frame_len = (len_sat_reg ? 16'hffff : (s_axis_tkeep[7] ? (full_beats_p1_reg[13] ? 16'hffff : {full_beats_p1_reg[12:0], 3'd0}) : {full_beats_reg, last_bytes_low}));
 
 // the frame handed to the parser
 always @(posedge clk) begin

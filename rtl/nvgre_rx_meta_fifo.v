@@ -68,7 +68,7 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
-        m_axis_tdata_reg <= 160'h0;
+        m_axis_tdata_reg <= 160'd0;
         m_axis_tvalid_reg <= 1'd0;
         rd_ptr_reg <= 7'd0;
     end

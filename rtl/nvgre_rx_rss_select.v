@@ -75,6 +75,16 @@ module nvgre_rx_rss_select
     output wire [2:0]      out_indirection_bits
 );
 
+localparam [2:0] ENCAP_NONE = 3'd0;
+localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [15:0] HASH_TYPE_IPV4 = 16'h0100;
+localparam [15:0] HASH_TYPE_TCP_IPV4 = 16'h0200;
+localparam [15:0] HASH_TYPE_IPV6 = 16'h0400;
+localparam [15:0] HASH_TYPE_TCP_IPV6 = 16'h1000;
+localparam [15:0] HASH_TYPE_UDP_IPV4 = 16'h4000;
+localparam [15:0] HASH_TYPE_UDP_IPV6 = 16'h8000;
+localparam [7:0] IPPROTO_TCP = 8'h06;
+
 wire [15:0]     inner_l4_type;
 wire [15:0]     outer_l4_type;
 wire [15:0]     outer_2tuple_type;
@@ -114,17 +124,17 @@ reg  [2:0]      indirection_bits_reg;
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, in_frag, 1'b0};
 
-assign inner_l4_type = ((in_inner_proto == 8'd6) ? (in_inner_v4 ? 16'd512 : 16'd4096) : (in_inner_v4 ? 16'd16384 : 16'd32768));
-assign outer_l4_type = ((in_proto == 8'd6) ? (in_l3_v4 ? 16'd512 : 16'd4096) : (in_l3_v4 ? 16'd16384 : 16'd32768));
-assign outer_2tuple_type = (in_l3_v4 ? 16'd256 : 16'd1024);
+assign inner_l4_type = ((in_inner_proto == IPPROTO_TCP) ? (in_inner_v4 ? HASH_TYPE_TCP_IPV4 : HASH_TYPE_TCP_IPV6) : (in_inner_v4 ? HASH_TYPE_UDP_IPV4 : HASH_TYPE_UDP_IPV6));
+assign outer_l4_type = ((in_proto == IPPROTO_TCP) ? (in_l3_v4 ? HASH_TYPE_TCP_IPV4 : HASH_TYPE_TCP_IPV6) : (in_l3_v4 ? HASH_TYPE_UDP_IPV4 : HASH_TYPE_UDP_IPV6));
+assign outer_2tuple_type = (in_l3_v4 ? HASH_TYPE_IPV4 : HASH_TYPE_IPV6);
 assign rss_on = (in_side[1] & (in_l3_v4 | in_l3_v6));
-assign use_inner_4tuple = (((rss_on & ((in_encap != 2'd0) & in_side[3])) & in_inner_l4_ok) & (|(inner_l4_type & in_side[20:5])));
-assign use_4tuple = (((rss_on & ~((in_encap != 2'd0) & in_side[3])) & in_l4_ok) & (|(outer_l4_type & in_side[20:5])));
+assign use_inner_4tuple = (((rss_on & ((in_encap != ENCAP_NONE[1:0]) & in_side[3])) & in_inner_l4_ok) & (|(inner_l4_type & in_side[20:5])));
+assign use_4tuple = (((rss_on & ~((in_encap != ENCAP_NONE[1:0]) & in_side[3])) & in_l4_ok) & (|(outer_l4_type & in_side[20:5])));
 assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side[20:5])));
 assign hash_addr = (use_inner_4tuple ? in_i_addr : in_o_addr);
-assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple) ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'h0} : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'h0);
-assign is_nvgre = (in_encap == 2'd2);
-assign vmq_inner = (((in_encap != 2'd0) & in_side[4]) & in_inner_eth);
+assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple) ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'd0} : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'd0);
+assign is_nvgre = (in_encap == ENCAP_NVGRE[1:0]);
+assign vmq_inner = (((in_encap != ENCAP_NONE[1:0]) & in_side[4]) & in_inner_eth);
 
 // selection registers
 always @(posedge clk) begin
@@ -138,7 +148,7 @@ always @(posedge clk) begin
     vmq_vsid_reg <= in_vsid;
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
-    hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != 2'd0) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
+    hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != ENCAP_NONE[1:0]) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
     vsid_reg <= (is_nvgre ? in_vsid : 24'd0);

@@ -483,7 +483,7 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
-        key_reg <= 320'h0;
+        key_reg <= 320'd0;
     end
 end
 
@@ -496,8 +496,8 @@ end
 
 // this step's input bits and key window
 always @* begin
-    data_chunk = 36'h0;
-    key_window = 67'h0;
+    data_chunk = 36'd0;
+    key_window = 67'd0;
     case (step_reg)
         3'd0: begin
             data_chunk = data_reg[287:252];

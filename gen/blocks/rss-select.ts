@@ -6,9 +6,10 @@
 // to a Toeplitz hash) and reports the NDIS hash type and the hash_input kind.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux } from '../ir/expr.ts';
+import { ENCAP, HASH_TYPE_FLAG, IPPROTO } from '../../ref/constants.ts';
+import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
 import { Module } from '../ir/module.ts';
-import { HASH_TYPE } from '../../ref/hash-types.ts';
+import type { HashTypeName } from '../../ref/hash-types.ts';
 import { HASH_INPUTS } from '../../ref/record.ts';
 import { addrBytes, type FieldSpec, parsedFields } from './parser-fields.ts';
 
@@ -85,13 +86,13 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
 
   const types = sf('hash_types');
   const l3 = f.l3_v4!.or(f.l3_v6!);
-  const encapRss = f.encap!.ne(0).and(sf('encap_rss_enable'));
-  const t = (v: number): Expr => lit(v, 16);
+  const encapRss = f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_rss_enable'));
+  const t = (k: HashTypeName): Expr => named(HASH_TYPE_FLAG, k);
   const l4type = (v4: Expr, proto: Expr): Expr =>
-    mux(proto.eq(6), mux(v4, t(HASH_TYPE.TCP_IPV4), t(HASH_TYPE.TCP_IPV6)), mux(v4, t(HASH_TYPE.UDP_IPV4), t(HASH_TYPE.UDP_IPV6)));
+    mux(proto.eq(named(IPPROTO, 'TCP')), mux(v4, t('TCP_IPV4'), t('TCP_IPV6')), mux(v4, t('UDP_IPV4'), t('UDP_IPV6')));
   const innerType = m.wire('inner_l4_type', l4type(f.inner_v4!, f.inner_proto!));
   const outerL4Type = m.wire('outer_l4_type', l4type(f.l3_v4!, f.proto!));
-  const outer2Type = m.wire('outer_2tuple_type', mux(f.l3_v4!, t(HASH_TYPE.IPV4), t(HASH_TYPE.IPV6)));
+  const outer2Type = m.wire('outer_2tuple_type', mux(f.l3_v4!, t('IPV4'), t('IPV6')));
   const on = m.wire('rss_on', sf('rss_enable').and(l3));
   // inner_l4_ok / l4_ok already imply TCP or UDP, complete, after an unfragmented header.
   const inner4 = m.wire('use_inner_4tuple', on.and(encapRss).and(f.inner_l4_ok!).and(innerType.and(types).any()));
@@ -100,7 +101,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
 
   const code = (n: (typeof HASH_INPUTS)[number]): Expr => lit(HASH_INPUT_CODE[n], 3);
   const hashInput = mux(inner4, code('inner-4tuple'), mux(plain4, code('4tuple'), mux(two, mux(encapRss, code('outer-2tuple'), code('2tuple')), code('none'))));
-  const hashType = mux(inner4, innerType, mux(plain4, outerL4Type, mux(two, outer2Type, t(0))));
+  const hashType = mux(inner4, innerType, mux(plain4, outerL4Type, mux(two, outer2Type, lit(0, 16))));
 
   // Toeplitz input: addresses, then ports for a 4-tuple; an IPv4 pair is 8 bytes.
   const useInner = inner4;
@@ -119,8 +120,8 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const hashData = m.wire('hash_data', mux(any, data, lit(0, 8 * inBytes)));
 
   // VMQ key (docs/CONTRACT.md section 4): the inner Ethernet header when encapsulated VMQ applies.
-  const nvgre = m.wire('is_nvgre', f.encap!.eq(2));
-  const inner = m.wire('vmq_inner', f.encap!.ne(0).and(sf('encap_vmq_enable')).and(f.inner_eth!));
+  const nvgre = m.wire('is_nvgre', f.encap!.eq(named(ENCAP, 'NVGRE', 2)));
+  const inner = m.wire('vmq_inner', f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_vmq_enable')).and(f.inner_eth!));
   const ob = rssSelectOutputs(c)[7]!.width;
   const off = (e: Expr): Expr => e.resize(ob);
 

@@ -3,15 +3,27 @@
 // verilog-ethernet: header comment, parameters, ANSI ports, declarations, logic.
 // Output is a pure function of the IR, so regenerating gives identical bytes.
 
-import { Expr, IrError, type Node } from '../ir/expr.ts';
+import { Expr, IrError, type NamedDecl, type Node } from '../ir/expr.ts';
 import { Memory, Module, Signal, type Item, type Stmt } from '../ir/module.ts';
 
 function range(width: number): string {
   return width === 1 ? '' : `[${width - 1}:0]`;
 }
 
+/** Literals up to a byte wide in decimal, wider ones in hex (but for 0-9, the same in both). */
 function constant(width: number, v: bigint): string {
-  return width > 32 || v > 0xffffn ? `${width}'h${v.toString(16)}` : `${width}'d${v}`;
+  return width > 8 && v > 9n ? `${width}'h${v.toString(16)}` : `${width}'d${v}`;
+}
+
+/** A named constant's value in its localparam: from a byte up hex padded to the width's digits (16'h0800). */
+function constantDecl(width: number, v: bigint): string {
+  return width >= 8 ? `${width}'h${v.toString(16).padStart(Math.ceil(width / 4), '0')}` : `${width}'d${v}`;
+}
+
+/** Bits [lo + width - 1 : lo] of a named constant: its localparam, sliced when not whole. */
+function namedRef(d: NamedDecl, lo: number, width: number): string {
+  if (lo === 0 && width === d.width) return d.name;
+  return width === 1 ? `${d.name}[${lo}]` : `${d.name}[${lo + width - 1}:${lo}]`;
 }
 
 function expr(e: Expr): string {
@@ -20,7 +32,7 @@ function expr(e: Expr): string {
     case 'sig':
       return n.s.name;
     case 'const':
-      return constant(e.width, n.v);
+      return n.decl ? namedRef(n.decl, n.lo ?? 0, e.width) : constant(e.width, n.v);
     case 'slice':
       if (n.s.width === 1) return n.s.name;
       return e.width === 1 ? `${n.s.name}[${n.lo}]` : `${n.s.name}[${n.lo + e.width - 1}:${n.lo}]`;
@@ -108,6 +120,80 @@ function collectReads(m: Module): Map<Signal, boolean[]> {
   return used;
 }
 
+/** Every expression of the module, subexpressions included. */
+function eachExpr(m: Module, f: (e: Expr) => void): void {
+  const walk = (e: Expr): void => {
+    f(e);
+    const n = e.node;
+    switch (n.k) {
+      case 'cat':
+        return n.parts.forEach(walk);
+      case 'rep':
+      case 'not':
+      case 'red':
+        return walk(n.a);
+      case 'bin':
+      case 'cmp':
+        walk(n.a);
+        return walk(n.b);
+      case 'mux':
+        walk(n.c);
+        walk(n.a);
+        return walk(n.b);
+      case 'memrd':
+        return walk(n.addr);
+      default:
+        return;
+    }
+  };
+  const stmts = (ss: Stmt[]): void => {
+    for (const s of ss) {
+      if (s.k === 'set') walk(s.rhs);
+      else if (s.k === 'if') {
+        walk(s.c);
+        stmts(s.then);
+        stmts(s.else);
+      } else if (s.k === 'case') {
+        walk(s.sel);
+        for (const a of s.arms) {
+          a.values.forEach(walk);
+          stmts(a.body);
+        }
+        stmts(s.dflt);
+      } else {
+        walk(s.addr);
+        walk(s.data);
+      }
+    }
+  };
+  for (const it of m.items) {
+    if (it.k === 'assign') walk(it.rhs);
+    else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
+    else if (it.k === 'inst') it.inst.conns.forEach(walk);
+  }
+}
+
+/** The named constants the module uses, in order of first use: its localparams. */
+function namedConsts(m: Module): NamedDecl[] {
+  const out = new Map<string, NamedDecl>();
+  eachExpr(m, (e) => {
+    const n = e.node;
+    if (n.k !== 'const' || !n.decl) return;
+    const d = n.decl;
+    const prev = out.get(d.name);
+    if (prev && (prev.width !== d.width || prev.value !== d.value)) throw new IrError(`${m.name}: constant ${d.name} with two values`);
+    out.set(d.name, d);
+  });
+  const taken = new Set([m.name, ...m.params.map((p) => p.name), ...m.ports.map((p) => p.name), ...m.signals.map((s) => s.name), ...m.memories.map((x) => x.name)]);
+  for (const it of m.items) if (it.k === 'inst') taken.add(it.inst.name);
+  for (const k of out.keys()) if (taken.has(k)) throw new IrError(`${m.name}: constant ${k} clashes with a declared name`);
+  // By group (the name's first word), then value: ETHERTYPE_IPV4 before ETHERTYPE_VLAN, addresses in address order.
+  const group = (d: NamedDecl): string => d.name.split('_')[0]!;
+  return [...out.values()].sort((a, b) =>
+    group(a) !== group(b) ? (group(a) < group(b) ? -1 : 1) : a.value !== b.value ? (a.value < b.value ? -1 : 1) : a.name < b.name ? -1 : 1,
+  );
+}
+
 function targets(ss: Stmt[], out: Set<Signal> = new Set()): Set<Signal> {
   for (const s of ss) {
     if (s.k === 'set') out.add(s.lhs.s);
@@ -191,7 +277,7 @@ function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string): void {
       case 'case':
         w.line(ind, `case (${expr(s.sel)})`);
         for (const a of s.arms) {
-          w.line(ind + 1, `${a.values.map((v) => constant(s.sel.width, v)).join(', ')}: begin`);
+          w.line(ind + 1, `${a.values.map(expr).join(', ')}: begin`);
           stmtsOut(w, a.body, ind + 2, op);
           w.line(ind + 1, 'end');
         }
@@ -274,6 +360,9 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   w.line(0, ');');
   w.line(0, '');
 
+  const consts = namedConsts(m);
+  for (const k of consts) w.line(0, `localparam ${k.width > 1 ? `${range(k.width)} ` : ''}${k.name} = ${constantDecl(k.width, k.value)};`);
+  if (consts.length) w.line(0, '');
   for (const s of m.signals) {
     const kw = isReg(s) ? 'reg ' : 'wire';
     const c = s.comment ? `  // ${s.comment}` : '';

@@ -59,7 +59,7 @@ export type LValue = { s: Signal; hi: number; lo: number };
 export type Stmt =
   | { k: 'set'; lhs: LValue; rhs: Expr }
   | { k: 'if'; c: Expr; then: Stmt[]; else: Stmt[] }
-  | { k: 'case'; sel: Expr; arms: { values: bigint[]; body: Stmt[] }[]; dflt: Stmt[] }
+  | { k: 'case'; sel: Expr; arms: { values: Expr[]; body: Stmt[] }[]; dflt: Stmt[] }
   | { k: 'memwr'; m: Memory; addr: Expr; data: Expr };
 
 /** Collects the statements of one process body. */
@@ -84,13 +84,18 @@ export class Body {
     this.stmts.push({ k: 'if', c, then: t.stmts, else: e.stmts });
   }
 
-  /** A case statement; every arm lists the values that select it. */
-  switch(sel: Expr, arms: [values: (number | bigint)[], body: (b: Body) => void][], dflt?: (b: Body) => void): void {
+  /** A case statement; every arm lists the values (constants, named or not) that select it. */
+  switch(sel: Expr, arms: [values: (number | bigint | Expr)[], body: (b: Body) => void][], dflt?: (b: Body) => void): void {
     const out = arms.map(([values, f]) => {
       const b = new Body();
       f(b);
       // lit() checks that every value fits the selector.
-      return { values: values.map((v) => (lit(v, sel.width), BigInt(v))), body: b.stmts };
+      const vs = values.map((v) => {
+        if (!(v instanceof Expr)) return lit(v, sel.width);
+        if (v.node.k !== 'const' || v.width !== sel.width) throw new IrError(`case value: a ${sel.width}-bit constant`);
+        return v;
+      });
+      return { values: vs, body: b.stmts };
     });
     const d = new Body();
     dflt?.(d);
