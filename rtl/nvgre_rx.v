@@ -105,6 +105,15 @@ reg             tlast_soon_reg;  // a tlast beat now would come too soon for the
 wire            s_axis_tready_int;
 wire            frame_in;
 wire [3:0]      tlast_gap_next;
+wire [8:0]      capture_cfg_max_header_bytes;
+wire            capture_cfg_rss_enable;
+wire            capture_cfg_vmq_enable;
+wire            capture_cfg_encap_rss_enable;
+wire            capture_cfg_encap_vmq_enable;
+wire [15:0]     capture_cfg_hash_types;
+wire [5:0]      capture_cfg_rss_default_queue;
+wire [5:0]      capture_cfg_vmq_default_queue;
+wire [2:0]      capture_cfg_indirection_bits;
 wire            parsed_valid;
 wire [35:0]     parsed_side;
 wire [15:0]     parsed_len;
@@ -161,6 +170,9 @@ wire [3:0]      sel_errors;
 wire [5:0]      sel_rss_default_queue;
 wire [5:0]      sel_vmq_default_queue;
 wire [2:0]      sel_indirection_bits;
+reg  [3:0]      key_wr_wr_ptr;  // written this cycle
+reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
+reg  [35:0]     key_wr_d9;
 reg             key_wr_en_d1;
 reg             key_wr_en_d2;
 reg             key_wr_en_d3;
@@ -170,9 +182,9 @@ reg             key_wr_en_d6;
 reg             key_wr_en_d7;
 reg             key_wr_en_d8;
 reg             key_wr_en_d9;
-reg  [3:0]      key_wr_wr_ptr;  // written this cycle
-reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
-reg  [35:0]     key_wr_d9;
+reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
+reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
+reg  [12:0]     indirection_wr_d19;
 reg             indirection_wr_en_d1;
 reg             indirection_wr_en_d2;
 reg             indirection_wr_en_d3;
@@ -192,11 +204,10 @@ reg             indirection_wr_en_d16;
 reg             indirection_wr_en_d17;
 reg             indirection_wr_en_d18;
 reg             indirection_wr_en_d19;
-reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
-reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
-reg  [12:0]     indirection_wr_d19;
 wire [31:0]     hash;
 wire            hash_valid_out;
+wire [3:0]      key_wr_d9_index;
+wire [31:0]     key_wr_d9_data;
 reg  [2:0]      indirection_bits_d1;
 reg  [2:0]      indirection_bits_d2;
 reg  [2:0]      indirection_bits_d3;
@@ -209,6 +220,8 @@ reg  [2:0]      indirection_bits_d9;
 reg  [2:0]      indirection_bits_d10;
 wire [5:0]      indirection_queue;
 wire            indirection_valid;
+wire [6:0]      indirection_wr_d19_index;
+wire [5:0]      indirection_wr_d19_data;
 wire            vmq_hit;
 wire [3:0]      vmq_filter;
 wire [5:0]      vmq_queue;
@@ -252,6 +265,21 @@ reg  [5:0]      vmq_queue_d5;
 reg  [5:0]      vmq_queue_d6;
 reg  [5:0]      vmq_queue_d7;
 reg  [5:0]      vmq_queue_d8;
+wire            record_d11_hash_valid;
+wire [15:0]     record_d11_hash_type;
+wire [2:0]      record_d11_hash_input;
+wire [5:0]      record_d11_rss_default_queue;
+wire [5:0]      record_d11_vmq_default_queue;
+wire [1:0]      record_d11_encap;
+wire            record_d11_inner_parsed;
+wire [23:0]     record_d11_vsid;
+wire [7:0]      record_d11_flowid;
+wire [7:0]      record_d11_outer_l3_offset;
+wire [7:0]      record_d11_inner_l2_offset;
+wire [7:0]      record_d11_inner_l3_offset;
+wire [7:0]      record_d11_inner_l4_offset;
+wire [15:0]     record_d11_length;
+wire [3:0]      record_d11_errors;
 wire [159:0]    record_data;
 wire            meta_tvalid;
 wire [159:0]    meta_tdata;
@@ -264,7 +292,7 @@ reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 19 cycl
 reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[2:0], meta_count, 1'b0};
+wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[121:119], meta_count, 1'b0};
 
 assign s_axis_tready_int = (s_axis_tready_reg & ~(s_axis_tlast & tlast_soon_reg));
 assign frame_in = ((s_axis_tvalid & s_axis_tready_int) & s_axis_tlast);
@@ -301,6 +329,16 @@ capture_inst (
     .out_cfg(capture_cfg)
 );
 
+assign capture_cfg_max_header_bytes = capture_cfg[43:35];
+assign capture_cfg_rss_enable = capture_cfg[0];
+assign capture_cfg_vmq_enable = capture_cfg[1];
+assign capture_cfg_encap_rss_enable = capture_cfg[2];
+assign capture_cfg_encap_vmq_enable = capture_cfg[3];
+assign capture_cfg_hash_types = capture_cfg[19:4];
+assign capture_cfg_rss_default_queue = capture_cfg[25:20];
+assign capture_cfg_vmq_default_queue = capture_cfg[31:26];
+assign capture_cfg_indirection_bits = capture_cfg[34:32];
+
 nvgre_rx_parser
 parser_inst (
     .clk(clk),
@@ -310,9 +348,9 @@ parser_inst (
     .in_beat_data(s_axis_tdata),
     .in_beat_last(s_axis_tlast),
     .in_len(capture_len),
-    .in_max_header_bytes(capture_cfg[43:35]),
-    .in_parse_gre((capture_cfg[2] | capture_cfg[3])),
-    .in_side({capture_cfg[34:0], capture_user}),
+    .in_max_header_bytes(capture_cfg_max_header_bytes),
+    .in_parse_gre((capture_cfg_encap_rss_enable | capture_cfg_encap_vmq_enable)),
+    .in_side({capture_cfg_indirection_bits, capture_cfg_vmq_default_queue, capture_cfg_rss_default_queue, capture_cfg_hash_types, capture_cfg_encap_vmq_enable, capture_cfg_encap_rss_enable, capture_cfg_vmq_enable, capture_cfg_rss_enable, capture_user}),
     .out_valid(parsed_valid),
     .out_side(parsed_side),
     .out_len(parsed_len),
@@ -409,6 +447,19 @@ rss_select_inst (
     .out_indirection_bits(sel_indirection_bits)
 );
 
+// key_wr: 9-cycle delay line
+always @(posedge clk) begin
+    key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
+    key_wr_wr_ptr <= (key_wr_wr_ptr + 4'd1);
+    key_wr_rd_ptr <= (key_wr_rd_ptr + 4'd1);
+    key_wr_d9 <= key_wr_mem[key_wr_rd_ptr];
+
+    if (rst) begin
+        key_wr_wr_ptr <= 4'd0;
+        key_wr_rd_ptr <= 4'd8;
+    end
+end
+
 always @(posedge clk) begin
     key_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)));
 
@@ -481,16 +532,16 @@ always @(posedge clk) begin
     end
 end
 
-// key_wr: 9-cycle delay line
+// indirection_wr: 19-cycle delay line
 always @(posedge clk) begin
-    key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
-    key_wr_wr_ptr <= (key_wr_wr_ptr + 4'd1);
-    key_wr_rd_ptr <= (key_wr_rd_ptr + 4'd1);
-    key_wr_d9 <= key_wr_mem[key_wr_rd_ptr];
+    indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
+    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
+    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
+    indirection_wr_d19 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
     if (rst) begin
-        key_wr_wr_ptr <= 4'd0;
-        key_wr_rd_ptr <= 4'd8;
+        indirection_wr_wr_ptr <= 5'd0;
+        indirection_wr_rd_ptr <= 5'd14;
     end
 end
 
@@ -646,18 +697,8 @@ always @(posedge clk) begin
     end
 end
 
-// indirection_wr: 19-cycle delay line
-always @(posedge clk) begin
-    indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
-    indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
-    indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
-    indirection_wr_d19 <= indirection_wr_mem[indirection_wr_rd_ptr];
-
-    if (rst) begin
-        indirection_wr_wr_ptr <= 5'd0;
-        indirection_wr_rd_ptr <= 5'd14;
-    end
-end
+assign key_wr_d9_index = key_wr_d9[35:32];
+assign key_wr_d9_data = key_wr_d9[31:0];
 
 nvgre_rx_toeplitz #(
     .IN_BYTES(36)
@@ -670,8 +711,8 @@ toeplitz_inst (
     .out_valid(hash_valid_out),
     .out_hash(hash),
     .cfg_wr_en(key_wr_en_d9),
-    .cfg_wr_index(key_wr_d9[35:32]),
-    .cfg_wr_data(key_wr_d9[31:0])
+    .cfg_wr_index(key_wr_d9_index),
+    .cfg_wr_data(key_wr_d9_data)
 );
 
 always @(posedge clk) begin
@@ -714,6 +755,9 @@ always @(posedge clk) begin
     indirection_bits_d10 <= indirection_bits_d9;
 end
 
+assign indirection_wr_d19_index = indirection_wr_d19[12:6];
+assign indirection_wr_d19_data = indirection_wr_d19[5:0];
+
 nvgre_rx_indirection #(
     .QUEUE_WIDTH(6)
 )
@@ -721,8 +765,8 @@ indirection_inst (
     .clk(clk),
     .rst(rst),
     .cfg_wr_en(indirection_wr_en_d19),
-    .cfg_wr_index(indirection_wr_d19[12:6]),
-    .cfg_wr_data(indirection_wr_d19[5:0]),
+    .cfg_wr_index(indirection_wr_d19_index),
+    .cfg_wr_data(indirection_wr_d19_data),
     .in_valid(hash_valid_out),
     .in_index((hash[6:0] & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3), (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
     .out_valid(indirection_valid),
@@ -757,7 +801,7 @@ vmq_inst (
 
 // record: 11-cycle delay line
 always @(posedge clk) begin
-    record_mem[record_wr_ptr] <= {sel_hash_valid, sel_hash_type, sel_hash_input, sel_encap, sel_inner_parsed, sel_vsid, sel_flowid, sel_outer_l3_offset, sel_inner_l2_offset, sel_inner_l3_offset, sel_inner_l4_offset, sel_length, sel_errors, sel_rss_default_queue, sel_vmq_default_queue, sel_indirection_bits};
+    record_mem[record_wr_ptr] <= {sel_indirection_bits, sel_vmq_default_queue, sel_rss_default_queue, sel_errors, sel_length, sel_inner_l4_offset, sel_inner_l3_offset, sel_inner_l2_offset, sel_outer_l3_offset, sel_flowid, sel_vsid, sel_inner_parsed, sel_encap, sel_hash_input, sel_hash_type, sel_hash_valid};
     record_wr_ptr <= (record_wr_ptr + 4'd1);
     record_rd_ptr <= (record_rd_ptr + 4'd1);
     record_d11 <= record_mem[record_rd_ptr];
@@ -956,17 +1000,32 @@ always @(posedge clk) begin
     vmq_queue_d8 <= vmq_queue_d7;
 end
 
-assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
+assign record_d11_hash_valid = record_d11[0];
+assign record_d11_hash_type = record_d11[16:1];
+assign record_d11_hash_input = record_d11[19:17];
+assign record_d11_rss_default_queue = record_d11[112:107];
+assign record_d11_vmq_default_queue = record_d11[118:113];
+assign record_d11_encap = record_d11[21:20];
+assign record_d11_inner_parsed = record_d11[22];
+assign record_d11_vsid = record_d11[46:23];
+assign record_d11_flowid = record_d11[54:47];
+assign record_d11_outer_l3_offset = record_d11[62:55];
+assign record_d11_inner_l2_offset = record_d11[70:63];
+assign record_d11_inner_l3_offset = record_d11[78:71];
+assign record_d11_inner_l4_offset = record_d11[86:79];
+assign record_d11_length = record_d11[102:87];
+assign record_d11_errors = record_d11[106:103];
+assign record_data = {4'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset, record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue), record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d11[101:100] != ENCAP_NONE[1:0]);
-assign count_nvgre = (record_d11[101:100] == ENCAP_NVGRE[1:0]);
-assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
-assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
-assign count_no_hash = (record_d11[104:102] == 3'd0);
+assign count_encap = (record_d11_encap != ENCAP_NONE[1:0]);
+assign count_nvgre = (record_d11_encap == ENCAP_NVGRE[1:0]);
+assign count_four_tuple = ((record_d11_hash_input == 3'd2) | (record_d11_hash_input == 3'd4));
+assign count_outer_2tuple = (record_d11_hash_input == 3'd3);
+assign count_no_hash = (record_d11_hash_input == 3'd0);
 assign count_vmq_hit = vmq_hit_d8;
-assign count_parse_error = (|record_d11[17:15]);
-assign count_mac_error = record_d11[18];
+assign count_parse_error = (|record_d11_errors[2:0]);
+assign count_mac_error = record_d11_errors[3];
 
 nvgre_rx_csr #(
     .DATA_WIDTH(32),

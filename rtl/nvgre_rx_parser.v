@@ -737,7 +737,7 @@ end
 
 // outer_l3_cur: cursor and state from tap 0, for tap 1
 always @(posedge clk) begin
-    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == ETHERTYPE_VLAN) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == ETHERTYPE_QINQ)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == ETHERTYPE_VLAN) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
+    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + (((eth_bytes_next[79:64] == ETHERTYPE_VLAN) | (eth_bytes_next[79:64] == ETHERTYPE_QINQ)) ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
 end
 
 assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
@@ -871,7 +871,7 @@ end
 
 // inner_eth_teb: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_teb <= ({l4_bytes_next[15:8], l4_bytes_next[7:0]} == ETHERTYPE_TEB);
+    inner_eth_teb <= (l4_bytes_next[15:0] == ETHERTYPE_TEB);
 end
 
 assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'h3fa));
@@ -888,7 +888,7 @@ assign inner_eth_view = {96'd0, inner_eth_bytes};
 
 // inner_l3_cur: cursor and state from tap 7, for tap 8
 always @(posedge clk) begin
-    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
+    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
 end
 
 assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
@@ -1162,9 +1162,9 @@ always @(posedge clk) begin
 end
 
 assign eth_view = {96'd0, eth_bytes};
-assign w0_eth_type = {eth_view[79:72], eth_view[71:64]};
-assign w0_eth_type1 = {eth_view[47:40], eth_view[39:32]};
-assign w0_eth_type2 = {eth_view[15:8], eth_view[7:0]};
+assign w0_eth_type = eth_view[79:64];
+assign w0_eth_type1 = eth_view[47:32];
+assign w0_eth_type2 = eth_view[15:0];
 
 always @* begin
     n0_limit = ((in_len < {7'd0, in_max_header_bytes}) ? in_len[11:0] : {3'd0, in_max_header_bytes});
@@ -1173,7 +1173,7 @@ always @* begin
     n0_eth = 1'd0;
     n0_vlan_valid = 1'd0;
     n0_vlan = 12'd0;
-    n0_mac = {eth_view[175:168], eth_view[167:160], eth_view[159:152], eth_view[151:144], eth_view[143:136], eth_view[135:128]};
+    n0_mac = eth_view[175:128];
     n0_nx_v4 = 1'd0;
     n0_nx_v6 = 1'd0;
     n0_cur = 12'd0;
@@ -1194,7 +1194,7 @@ always @* begin
         n0_nx_v6 = (w0_eth_type1 == ETHERTYPE_IPV6);
         n0_run = ((w0_eth_type1 == ETHERTYPE_IPV4) | (w0_eth_type1 == ETHERTYPE_IPV6));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {eth_view[59:56], eth_view[55:48]};
+        n0_vlan = eth_view[59:48];
     end else if ((in_len < 16'h16)) begin
         n0_err = PARSE_ERR_TRUNCATED;
     end else begin
@@ -1204,7 +1204,7 @@ always @* begin
         n0_nx_v6 = (w0_eth_type2 == ETHERTYPE_IPV6);
         n0_run = ((w0_eth_type2 == ETHERTYPE_IPV4) | (w0_eth_type2 == ETHERTYPE_IPV6));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {eth_view[27:24], eth_view[23:16]};
+        n0_vlan = eth_view[27:16];
     end
 end
 
@@ -1252,10 +1252,10 @@ always @* begin
                 n1_l3_v4 = 1'd1;
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[247:240];
-                n1_frag = (|{outer_l3_view[269:264], outer_l3_view[263:256]});
-                n1_o_addr = {outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], 192'd0};
+                n1_frag = (|outer_l3_view[269:256]);
+                n1_o_addr = {outer_l3_view[223:160], 192'd0};
                 n1_cur = (s1_cur + w1_ip_hl);
-                if ((|{outer_l3_view[269:264], outer_l3_view[263:256]})) begin
+                if ((|outer_l3_view[269:256])) begin
                     n1_run = 1'd0;
                     if (((outer_l3_view[247:240] == IPPROTO_GRE) & s1_pg)) begin
                         n1_encap = ENCAP_GRE[1:0];
@@ -1280,7 +1280,7 @@ always @* begin
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[271:264];
                 n1_in_chain = ((((outer_l3_view[271:264] == IPPROTO_HOPOPTS) | (outer_l3_view[271:264] == IPPROTO_ROUTING)) | (outer_l3_view[271:264] == IPPROTO_DSTOPTS)) | (outer_l3_view[271:264] == IPPROTO_FRAGMENT));
-                n1_o_addr = {outer_l3_view[255:248], outer_l3_view[247:240], outer_l3_view[239:232], outer_l3_view[231:224], outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], outer_l3_view[159:152], outer_l3_view[151:144], outer_l3_view[143:136], outer_l3_view[135:128], outer_l3_view[127:120], outer_l3_view[119:112], outer_l3_view[111:104], outer_l3_view[103:96], outer_l3_view[95:88], outer_l3_view[87:80], outer_l3_view[79:72], outer_l3_view[71:64], outer_l3_view[63:56], outer_l3_view[55:48], outer_l3_view[47:40], outer_l3_view[39:32], outer_l3_view[31:24], outer_l3_view[23:16], outer_l3_view[15:8], outer_l3_view[7:0]};
+                n1_o_addr = outer_l3_view[255:0];
                 n1_cur = (s1_cur + 12'h28);
             end
         end else begin
@@ -1582,7 +1582,7 @@ always @* begin
     n6_nx_v6 = s6_nx_v6;
     n6_cur = s6_cur;
     n6_l4_ok = 1'd0;
-    n6_o_ports = {l4_view[63:56], l4_view[55:48], l4_view[47:40], l4_view[39:32]};
+    n6_o_ports = l4_view[63:32];
     n6_vsid = 24'd0;
     n6_flowid = 8'd0;
     n6_nx_eth = 1'd0;
@@ -1614,16 +1614,16 @@ always @* begin
                 if (((l4_view[50:48] != 3'd0) | (|(l4_view[63:56] & GRE_FLAG_R)))) begin
                     n6_run = 1'd0;
                 end else if (((s6_cur + w6_gre_len) <= s6_limit)) begin
-                    if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S))) & ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_TEB))) begin
+                    if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S))) & (l4_view[47:32] == ETHERTYPE_TEB))) begin
                         n6_encap = ENCAP_NVGRE[1:0];
-                        n6_vsid = {l4_view[31:24], l4_view[23:16], l4_view[15:8]};
+                        n6_vsid = l4_view[31:8];
                         n6_flowid = l4_view[7:0];
                     end
                     n6_cur = (s6_cur + w6_gre_len);
-                    n6_nx_eth = ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_TEB);
-                    n6_nx_v4 = ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_IPV4);
-                    n6_nx_v6 = ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_IPV6);
-                    n6_run = ((({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_TEB) | ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_IPV4)) | ({l4_view[47:40], l4_view[39:32]} == ETHERTYPE_IPV6));
+                    n6_nx_eth = (l4_view[47:32] == ETHERTYPE_TEB);
+                    n6_nx_v4 = (l4_view[47:32] == ETHERTYPE_IPV4);
+                    n6_nx_v6 = (l4_view[47:32] == ETHERTYPE_IPV6);
+                    n6_run = (((l4_view[47:32] == ETHERTYPE_TEB) | (l4_view[47:32] == ETHERTYPE_IPV4)) | (l4_view[47:32] == ETHERTYPE_IPV6));
                 end else begin
                     n6_err = (({4'd0, (s6_cur + w6_gre_len)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                     n6_run = 1'd0;
@@ -1684,17 +1684,17 @@ always @* begin
     n7_inner_mac = 48'd0;
     if ((s7_run & s7_nx_eth)) begin
         if (((s7_cur + 12'he) <= s7_limit)) begin
-            if (({inner_eth_view[47:40], inner_eth_view[39:32]} == ETHERTYPE_VLAN)) begin
+            if ((inner_eth_view[47:32] == ETHERTYPE_VLAN)) begin
                 if (((s7_cur + 12'h12) <= s7_limit)) begin
                     n7_inner_vlan_valid = 1'd1;
-                    n7_inner_vlan = {inner_eth_view[27:24], inner_eth_view[23:16]};
+                    n7_inner_vlan = inner_eth_view[27:16];
                     n7_inner_eth = 1'd1;
                     n7_inner_l2_off = s7_cur;
-                    n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
+                    n7_inner_mac = inner_eth_view[143:96];
                     n7_cur = (s7_cur + 12'h12);
-                    n7_nx_v4 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == ETHERTYPE_IPV4);
-                    n7_nx_v6 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == ETHERTYPE_IPV6);
-                    n7_run = (({inner_eth_view[15:8], inner_eth_view[7:0]} == ETHERTYPE_IPV4) | ({inner_eth_view[15:8], inner_eth_view[7:0]} == ETHERTYPE_IPV6));
+                    n7_nx_v4 = (inner_eth_view[15:0] == ETHERTYPE_IPV4);
+                    n7_nx_v6 = (inner_eth_view[15:0] == ETHERTYPE_IPV6);
+                    n7_run = ((inner_eth_view[15:0] == ETHERTYPE_IPV4) | (inner_eth_view[15:0] == ETHERTYPE_IPV6));
                 end else begin
                     n7_err = (({4'd0, (s7_cur + 12'h12)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                     n7_run = 1'd0;
@@ -1702,11 +1702,11 @@ always @* begin
             end else begin
                 n7_inner_eth = 1'd1;
                 n7_inner_l2_off = s7_cur;
-                n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
+                n7_inner_mac = inner_eth_view[143:96];
                 n7_cur = (s7_cur + 12'he);
-                n7_nx_v4 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == ETHERTYPE_IPV4);
-                n7_nx_v6 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == ETHERTYPE_IPV6);
-                n7_run = (({inner_eth_view[47:40], inner_eth_view[39:32]} == ETHERTYPE_IPV4) | ({inner_eth_view[47:40], inner_eth_view[39:32]} == ETHERTYPE_IPV6));
+                n7_nx_v4 = (inner_eth_view[47:32] == ETHERTYPE_IPV4);
+                n7_nx_v6 = (inner_eth_view[47:32] == ETHERTYPE_IPV6);
+                n7_run = ((inner_eth_view[47:32] == ETHERTYPE_IPV4) | (inner_eth_view[47:32] == ETHERTYPE_IPV6));
             end
         end else begin
             n7_err = (({4'd0, (s7_cur + 12'he)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
@@ -1772,9 +1772,9 @@ always @* begin
                 n8_inner_v4 = 1'd1;
                 n8_inner_l3_off = s8_cur;
                 n8_inner_proto = inner_l3_view[247:240];
-                n8_i_addr = {inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], 192'd0};
+                n8_i_addr = {inner_l3_view[223:160], 192'd0};
                 n8_cur = (s8_cur + w8_ip_hl);
-                if ((|{inner_l3_view[269:264], inner_l3_view[263:256]})) begin
+                if ((|inner_l3_view[269:256])) begin
                     n8_run = 1'd0;
                 end
             end else begin
@@ -1795,7 +1795,7 @@ always @* begin
                 n8_inner_v6 = 1'd1;
                 n8_inner_l3_off = s8_cur;
                 n8_inner_proto = inner_l3_view[271:264];
-                n8_i_addr = {inner_l3_view[255:248], inner_l3_view[247:240], inner_l3_view[239:232], inner_l3_view[231:224], inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], inner_l3_view[159:152], inner_l3_view[151:144], inner_l3_view[143:136], inner_l3_view[135:128], inner_l3_view[127:120], inner_l3_view[119:112], inner_l3_view[111:104], inner_l3_view[103:96], inner_l3_view[95:88], inner_l3_view[87:80], inner_l3_view[79:72], inner_l3_view[71:64], inner_l3_view[63:56], inner_l3_view[55:48], inner_l3_view[47:40], inner_l3_view[39:32], inner_l3_view[31:24], inner_l3_view[23:16], inner_l3_view[15:8], inner_l3_view[7:0]};
+                n8_i_addr = inner_l3_view[255:0];
                 n8_cur = (s8_cur + 12'h28);
             end
         end else begin
@@ -1850,7 +1850,7 @@ always @* begin
     n9_run = s9_run;
     n9_inner_l4_ok = 1'd0;
     n9_inner_l4_off = 12'd0;
-    n9_i_ports = {inner_l4_view[31:24], inner_l4_view[23:16], inner_l4_view[15:8], inner_l4_view[7:0]};
+    n9_i_ports = inner_l4_view;
     if (s9_run) begin
         if ((s9_inner_proto == IPPROTO_TCP)) begin
             if (((s9_cur + 12'h14) <= s9_limit)) begin

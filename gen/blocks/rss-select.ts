@@ -8,19 +8,15 @@
 import type { BuildConfig } from '../config.ts';
 import { ENCAP, HASH_TYPE_FLAG, IPPROTO } from '../../ref/constants.ts';
 import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
+import { Layout } from '../ir/layout.ts';
 import { Module } from '../ir/module.ts';
 import type { HashTypeName } from '../../ref/hash-types.ts';
 import { HASH_INPUTS } from '../../ref/record.ts';
 import { addrBytes, type FieldSpec, parsedFields } from './parser-fields.ts';
 
 /** The configuration snapshot carried with each frame, LSB first as packed in `side`. */
-export interface SideLayout {
-  fields: FieldSpec[];
-  width: number;
-}
-
-export function sideLayout(c: BuildConfig): SideLayout {
-  const fields: FieldSpec[] = [
+export function sideLayout(c: BuildConfig): Layout {
+  return new Layout([
     { name: 'user', width: 1 },
     { name: 'rss_enable', width: 1 },
     { name: 'vmq_enable', width: 1 },
@@ -30,18 +26,7 @@ export function sideLayout(c: BuildConfig): SideLayout {
     { name: 'rss_default_queue', width: c.queueBits },
     { name: 'vmq_default_queue', width: c.queueBits },
     { name: 'indirection_bits', width: 3 },
-  ];
-  return { fields, width: fields.reduce((s, f) => s + f.width, 0) };
-}
-
-/** Field `name` of a packed bus laid out by `fields` (first field at the LSBs). */
-export function sideField(bus: Expr, fields: FieldSpec[], name: string): Expr {
-  let lsb = 0;
-  for (const f of fields) {
-    if (f.name === name) return bus.slice(lsb + f.width - 1, lsb);
-    lsb += f.width;
-  }
-  throw new Error(`no field ${name}`);
+  ]);
 }
 
 export const HASH_INPUT_CODE = Object.fromEntries(HASH_INPUTS.map((n, i) => [n, i])) as Record<(typeof HASH_INPUTS)[number], number>;
@@ -82,7 +67,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const inValid = m.input('in_valid', 1);
   const f: Record<string, Expr> = {};
   for (const p of parsedFields(c, side.width)) f[p.name] = m.input(`in_${p.name}`, p.width);
-  const sf = (n: string): Expr => sideField(f.side!, side.fields, n);
+  const sf = side.view(m, f.side!, 'in_side');
 
   const types = sf('hash_types');
   const l3 = f.l3_v4!.or(f.l3_v6!);

@@ -193,11 +193,47 @@ export function namedLit(name: string, v: number | bigint, width: number): Expr 
 export function cat(...parts: Expr[]): Expr {
   if (parts.length === 0) throw new IrError('empty concatenation');
   if (parts.length === 1) return parts[0]!;
-  const flat = parts.flatMap((p) => (p.node.k === 'cat' ? p.node.parts : [p]));
+  const flat = mergeAdjacent(parts.flatMap((p) => (p.node.k === 'cat' ? p.node.parts : [p])));
+  if (flat.length === 1) return flat[0]!;
   return new Expr(
     flat.reduce((s, p) => s + p.width, 0),
     { k: 'cat', parts: flat },
   );
+}
+
+/** Bits [lo, lo + width) of a signal, or undefined when `e` is not a signal or a slice of one. */
+function bitsOf(e: Expr): { s: Signal; lo: number } | undefined {
+  const n = e.node;
+  if (n.k === 'sig') return { s: n.s, lo: 0 };
+  if (n.k === 'slice') return { s: n.s, lo: n.lo };
+  return undefined;
+}
+
+/**
+ * Adjacent parts of a concatenation (MSB first) that continue each other become one:
+ * {a[7:4], a[3:0]} is a[7:0], {2'd0, 3'd1} is 5'd1 (named constants keep their names).
+ */
+function mergeAdjacent(parts: Expr[]): Expr[] {
+  const out: Expr[] = [];
+  for (const q of parts) {
+    const p = out[out.length - 1];
+    if (p) {
+      const a = bitsOf(p);
+      const b = bitsOf(q);
+      if (a && b && a.s === b.s && a.lo === b.lo + q.width) {
+        out[out.length - 1] = a.s.slice(b.lo + p.width + q.width - 1, b.lo);
+        continue;
+      }
+      const pn = p.node;
+      const qn = q.node;
+      if (pn.k === 'const' && qn.k === 'const' && !pn.decl && !qn.decl) {
+        out[out.length - 1] = lit((pn.v << BigInt(q.width)) | qn.v, p.width + q.width);
+        continue;
+      }
+    }
+    out.push(q);
+  }
+  return out;
 }
 
 export function rep(n: number, a: Expr): Expr {
