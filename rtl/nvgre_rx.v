@@ -173,51 +173,19 @@ wire [2:0]      sel_indirection_bits;
 reg  [3:0]      key_wr_wr_ptr;  // written this cycle
 reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
 reg  [35:0]     key_wr_d9;
-reg             key_wr_en_d1;
-reg             key_wr_en_d2;
-reg             key_wr_en_d3;
-reg             key_wr_en_d4;
-reg             key_wr_en_d5;
-reg             key_wr_en_d6;
-reg             key_wr_en_d7;
-reg             key_wr_en_d8;
-reg             key_wr_en_d9;
+reg  [8:0]      key_wr_en_sr;  // key_wr_en delayed by 1..9 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            key_wr_en_d9;
 reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
 reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
 reg  [12:0]     indirection_wr_d19;
-reg             indirection_wr_en_d1;
-reg             indirection_wr_en_d2;
-reg             indirection_wr_en_d3;
-reg             indirection_wr_en_d4;
-reg             indirection_wr_en_d5;
-reg             indirection_wr_en_d6;
-reg             indirection_wr_en_d7;
-reg             indirection_wr_en_d8;
-reg             indirection_wr_en_d9;
-reg             indirection_wr_en_d10;
-reg             indirection_wr_en_d11;
-reg             indirection_wr_en_d12;
-reg             indirection_wr_en_d13;
-reg             indirection_wr_en_d14;
-reg             indirection_wr_en_d15;
-reg             indirection_wr_en_d16;
-reg             indirection_wr_en_d17;
-reg             indirection_wr_en_d18;
-reg             indirection_wr_en_d19;
+reg  [18:0]     indirection_wr_en_sr;  // indirection_wr_en delayed by 1..19 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            indirection_wr_en_d19;
 wire [31:0]     hash;
 wire            hash_valid_out;
 wire [3:0]      key_wr_d9_index;
 wire [31:0]     key_wr_d9_data;
-reg  [2:0]      indirection_bits_d1;
-reg  [2:0]      indirection_bits_d2;
-reg  [2:0]      indirection_bits_d3;
-reg  [2:0]      indirection_bits_d4;
-reg  [2:0]      indirection_bits_d5;
-reg  [2:0]      indirection_bits_d6;
-reg  [2:0]      indirection_bits_d7;
-reg  [2:0]      indirection_bits_d8;
-reg  [2:0]      indirection_bits_d9;
-reg  [2:0]      indirection_bits_d10;
+reg  [29:0]     indirection_bits_sr;  // indirection_bits delayed by 1..10 cycles, 3 bits a stage, stage 1 in the LSBs
+wire [2:0]      indirection_bits_d10;
 wire [5:0]      indirection_queue;
 wire            indirection_valid;
 wire [6:0]      indirection_wr_d19_index;
@@ -229,42 +197,15 @@ wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
 reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
 reg  [121:0]    record_d11;
-reg             record_valid_d1;
-reg             record_valid_d2;
-reg             record_valid_d3;
-reg             record_valid_d4;
-reg             record_valid_d5;
-reg             record_valid_d6;
-reg             record_valid_d7;
-reg             record_valid_d8;
-reg             record_valid_d9;
-reg             record_valid_d10;
-reg             record_valid_d11;
+reg  [10:0]     record_valid_sr;  // record_valid delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            record_valid_d11;
 reg  [31:0]     hash_d1;
-reg             vmq_hit_d1;
-reg             vmq_hit_d2;
-reg             vmq_hit_d3;
-reg             vmq_hit_d4;
-reg             vmq_hit_d5;
-reg             vmq_hit_d6;
-reg             vmq_hit_d7;
-reg             vmq_hit_d8;
-reg  [3:0]      vmq_filter_d1;
-reg  [3:0]      vmq_filter_d2;
-reg  [3:0]      vmq_filter_d3;
-reg  [3:0]      vmq_filter_d4;
-reg  [3:0]      vmq_filter_d5;
-reg  [3:0]      vmq_filter_d6;
-reg  [3:0]      vmq_filter_d7;
-reg  [3:0]      vmq_filter_d8;
-reg  [5:0]      vmq_queue_d1;
-reg  [5:0]      vmq_queue_d2;
-reg  [5:0]      vmq_queue_d3;
-reg  [5:0]      vmq_queue_d4;
-reg  [5:0]      vmq_queue_d5;
-reg  [5:0]      vmq_queue_d6;
-reg  [5:0]      vmq_queue_d7;
-reg  [5:0]      vmq_queue_d8;
+reg  [7:0]      vmq_hit_sr;  // vmq_hit delayed by 1..8 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            vmq_hit_d8;
+reg  [31:0]     vmq_filter_sr;  // vmq_filter delayed by 1..8 cycles, 4 bits a stage, stage 1 in the LSBs
+wire [3:0]      vmq_filter_d8;
+reg  [47:0]     vmq_queue_sr;  // vmq_queue delayed by 1..8 cycles, 6 bits a stage, stage 1 in the LSBs
+wire [5:0]      vmq_queue_d8;
 wire            record_d11_hash_valid;
 wire [15:0]     record_d11_hash_type;
 wire [2:0]      record_d11_hash_input;
@@ -460,77 +401,16 @@ always @(posedge clk) begin
     end
 end
 
+// key_wr_en: 9-cycle delay line
 always @(posedge clk) begin
-    key_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)));
+    key_wr_en_sr <= {key_wr_en_sr[7:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)))};
 
     if (rst) begin
-        key_wr_en_d1 <= 1'd0;
+        key_wr_en_sr <= 9'd0;
     end
 end
 
-always @(posedge clk) begin
-    key_wr_en_d2 <= key_wr_en_d1;
-
-    if (rst) begin
-        key_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d3 <= key_wr_en_d2;
-
-    if (rst) begin
-        key_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d4 <= key_wr_en_d3;
-
-    if (rst) begin
-        key_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d5 <= key_wr_en_d4;
-
-    if (rst) begin
-        key_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d6 <= key_wr_en_d5;
-
-    if (rst) begin
-        key_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d7 <= key_wr_en_d6;
-
-    if (rst) begin
-        key_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d8 <= key_wr_en_d7;
-
-    if (rst) begin
-        key_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d9 <= key_wr_en_d8;
-
-    if (rst) begin
-        key_wr_en_d9 <= 1'd0;
-    end
-end
+assign key_wr_en_d9 = key_wr_en_sr[8];
 
 // indirection_wr: 19-cycle delay line
 always @(posedge clk) begin
@@ -545,158 +425,16 @@ always @(posedge clk) begin
     end
 end
 
+// indirection_wr_en: 19-cycle delay line
 always @(posedge clk) begin
-    indirection_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)));
+    indirection_wr_en_sr <= {indirection_wr_en_sr[17:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)))};
 
     if (rst) begin
-        indirection_wr_en_d1 <= 1'd0;
+        indirection_wr_en_sr <= 19'd0;
     end
 end
 
-always @(posedge clk) begin
-    indirection_wr_en_d2 <= indirection_wr_en_d1;
-
-    if (rst) begin
-        indirection_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d3 <= indirection_wr_en_d2;
-
-    if (rst) begin
-        indirection_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d4 <= indirection_wr_en_d3;
-
-    if (rst) begin
-        indirection_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d5 <= indirection_wr_en_d4;
-
-    if (rst) begin
-        indirection_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d6 <= indirection_wr_en_d5;
-
-    if (rst) begin
-        indirection_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d7 <= indirection_wr_en_d6;
-
-    if (rst) begin
-        indirection_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d8 <= indirection_wr_en_d7;
-
-    if (rst) begin
-        indirection_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d9 <= indirection_wr_en_d8;
-
-    if (rst) begin
-        indirection_wr_en_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d10 <= indirection_wr_en_d9;
-
-    if (rst) begin
-        indirection_wr_en_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d11 <= indirection_wr_en_d10;
-
-    if (rst) begin
-        indirection_wr_en_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d12 <= indirection_wr_en_d11;
-
-    if (rst) begin
-        indirection_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d13 <= indirection_wr_en_d12;
-
-    if (rst) begin
-        indirection_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d14 <= indirection_wr_en_d13;
-
-    if (rst) begin
-        indirection_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d15 <= indirection_wr_en_d14;
-
-    if (rst) begin
-        indirection_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d16 <= indirection_wr_en_d15;
-
-    if (rst) begin
-        indirection_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d17 <= indirection_wr_en_d16;
-
-    if (rst) begin
-        indirection_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d18 <= indirection_wr_en_d17;
-
-    if (rst) begin
-        indirection_wr_en_d18 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d19 <= indirection_wr_en_d18;
-
-    if (rst) begin
-        indirection_wr_en_d19 <= 1'd0;
-    end
-end
-
+assign indirection_wr_en_d19 = indirection_wr_en_sr[18];
 assign key_wr_d9_index = key_wr_d9[35:32];
 assign key_wr_d9_data = key_wr_d9[31:0];
 
@@ -715,46 +453,12 @@ toeplitz_inst (
     .cfg_wr_data(key_wr_d9_data)
 );
 
+// indirection_bits: 10-cycle delay line
 always @(posedge clk) begin
-    indirection_bits_d1 <= sel_indirection_bits;
+    indirection_bits_sr <= {indirection_bits_sr[26:0], sel_indirection_bits};
 end
 
-always @(posedge clk) begin
-    indirection_bits_d2 <= indirection_bits_d1;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d3 <= indirection_bits_d2;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d4 <= indirection_bits_d3;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d5 <= indirection_bits_d4;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d6 <= indirection_bits_d5;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d7 <= indirection_bits_d6;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d8 <= indirection_bits_d7;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d9 <= indirection_bits_d8;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d10 <= indirection_bits_d9;
-end
-
+assign indirection_bits_d10 = indirection_bits_sr[29:27];
 assign indirection_wr_d19_index = indirection_wr_d19[12:6];
 assign indirection_wr_d19_data = indirection_wr_d19[5:0];
 
@@ -812,194 +516,42 @@ always @(posedge clk) begin
     end
 end
 
+// record_valid: 11-cycle delay line
 always @(posedge clk) begin
-    record_valid_d1 <= sel_valid;
+    record_valid_sr <= {record_valid_sr[9:0], sel_valid};
 
     if (rst) begin
-        record_valid_d1 <= 1'd0;
+        record_valid_sr <= 11'd0;
     end
 end
 
-always @(posedge clk) begin
-    record_valid_d2 <= record_valid_d1;
+assign record_valid_d11 = record_valid_sr[10];
 
-    if (rst) begin
-        record_valid_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d3 <= record_valid_d2;
-
-    if (rst) begin
-        record_valid_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d4 <= record_valid_d3;
-
-    if (rst) begin
-        record_valid_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d5 <= record_valid_d4;
-
-    if (rst) begin
-        record_valid_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d6 <= record_valid_d5;
-
-    if (rst) begin
-        record_valid_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d7 <= record_valid_d6;
-
-    if (rst) begin
-        record_valid_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d8 <= record_valid_d7;
-
-    if (rst) begin
-        record_valid_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d9 <= record_valid_d8;
-
-    if (rst) begin
-        record_valid_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d10 <= record_valid_d9;
-
-    if (rst) begin
-        record_valid_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d11 <= record_valid_d10;
-
-    if (rst) begin
-        record_valid_d11 <= 1'd0;
-    end
-end
-
+// hash: one-cycle delay
 always @(posedge clk) begin
     hash_d1 <= hash;
 end
 
+// vmq_hit: 8-cycle delay line
 always @(posedge clk) begin
-    vmq_hit_d1 <= vmq_hit;
+    vmq_hit_sr <= {vmq_hit_sr[6:0], vmq_hit};
 end
 
+assign vmq_hit_d8 = vmq_hit_sr[7];
+
+// vmq_filter: 8-cycle delay line
 always @(posedge clk) begin
-    vmq_hit_d2 <= vmq_hit_d1;
+    vmq_filter_sr <= {vmq_filter_sr[27:0], vmq_filter};
 end
 
+assign vmq_filter_d8 = vmq_filter_sr[31:28];
+
+// vmq_queue: 8-cycle delay line
 always @(posedge clk) begin
-    vmq_hit_d3 <= vmq_hit_d2;
+    vmq_queue_sr <= {vmq_queue_sr[41:0], vmq_queue};
 end
 
-always @(posedge clk) begin
-    vmq_hit_d4 <= vmq_hit_d3;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d5 <= vmq_hit_d4;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d6 <= vmq_hit_d5;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d7 <= vmq_hit_d6;
-end
-
-always @(posedge clk) begin
-    vmq_hit_d8 <= vmq_hit_d7;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d1 <= vmq_filter;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d2 <= vmq_filter_d1;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d3 <= vmq_filter_d2;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d4 <= vmq_filter_d3;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d5 <= vmq_filter_d4;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d6 <= vmq_filter_d5;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d7 <= vmq_filter_d6;
-end
-
-always @(posedge clk) begin
-    vmq_filter_d8 <= vmq_filter_d7;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d1 <= vmq_queue;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d2 <= vmq_queue_d1;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d3 <= vmq_queue_d2;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d4 <= vmq_queue_d3;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d5 <= vmq_queue_d4;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d6 <= vmq_queue_d5;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d7 <= vmq_queue_d6;
-end
-
-always @(posedge clk) begin
-    vmq_queue_d8 <= vmq_queue_d7;
-end
-
+assign vmq_queue_d8 = vmq_queue_sr[47:42];
 assign record_d11_hash_valid = record_d11[0];
 assign record_d11_hash_type = record_d11[16:1];
 assign record_d11_hash_input = record_d11[19:17];

@@ -272,18 +272,8 @@ reg             wr_low_ro;
 wire            wr_ok;  // a writable register is addressed
 wire            wr_do;  // the write takes effect at the end of this cycle (a filter write later)
 wire            filter_do;  // a filter write: applied filterApplyDelay cycles on
-reg             filter_apply_d1;
-reg             filter_apply_d2;
-reg             filter_apply_d3;
-reg             filter_apply_d4;
-reg             filter_apply_d5;
-reg             filter_apply_d6;
-reg             filter_apply_d7;
-reg             filter_apply_d8;
-reg             filter_apply_d9;
-reg             filter_apply_d10;
-reg             filter_apply_d11;
-reg             filter_apply_d12;
+reg  [11:0]     filter_apply_sr;  // filter_apply delayed by 1..12 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            filter_apply_d12;
 wire [31:0]     wr_value_0100;  // the word as it would be stored
 wire [31:0]     wr_value_0104;  // the word as it would be stored
 wire [31:0]     wr_value_0108;  // the word as it would be stored
@@ -394,101 +384,16 @@ assign wr_ok = ((wr_low_rw | ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 
 assign wr_do = (s_axil_awready_reg & wr_ok);
 assign filter_do = (wr_do & (((wr_addr_reg[15:9] == 7'd8) & 1'd1) & (wr_addr_reg[4:2] < 3'd6)));
 
+// filter_apply: 12-cycle delay line
 always @(posedge clk) begin
-    filter_apply_d1 <= filter_do;
+    filter_apply_sr <= {filter_apply_sr[10:0], filter_do};
 
     if (rst) begin
-        filter_apply_d1 <= 1'd0;
+        filter_apply_sr <= 12'd0;
     end
 end
 
-always @(posedge clk) begin
-    filter_apply_d2 <= filter_apply_d1;
-
-    if (rst) begin
-        filter_apply_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d3 <= filter_apply_d2;
-
-    if (rst) begin
-        filter_apply_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d4 <= filter_apply_d3;
-
-    if (rst) begin
-        filter_apply_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d5 <= filter_apply_d4;
-
-    if (rst) begin
-        filter_apply_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d6 <= filter_apply_d5;
-
-    if (rst) begin
-        filter_apply_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d7 <= filter_apply_d6;
-
-    if (rst) begin
-        filter_apply_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d8 <= filter_apply_d7;
-
-    if (rst) begin
-        filter_apply_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d9 <= filter_apply_d8;
-
-    if (rst) begin
-        filter_apply_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d10 <= filter_apply_d9;
-
-    if (rst) begin
-        filter_apply_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d11 <= filter_apply_d10;
-
-    if (rst) begin
-        filter_apply_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    filter_apply_d12 <= filter_apply_d11;
-
-    if (rst) begin
-        filter_apply_d12 <= 1'd0;
-    end
-end
+assign filter_apply_d12 = filter_apply_sr[11];
 
 // filter write in flight
 always @(posedge clk) begin

@@ -187,6 +187,7 @@ end
 
 assign out_queue = queue_reg;
 
+// valid: one-cycle delay
 always @(posedge clk) begin
     valid_d1 <= in_valid;
 

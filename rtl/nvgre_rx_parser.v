@@ -177,25 +177,11 @@ wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
 reg  [9:0]      i_addr_cur;  // cursor and state from tap 8, for tap 9
 wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
-reg             first_beat_d1;
-reg             first_beat_d2;
-reg             first_beat_d3;
-reg             first_beat_d4;
-reg             first_beat_d5;
-reg             first_beat_d6;
-reg             first_beat_d7;
-reg             first_beat_d8;
-reg             first_beat_d9;
-reg             first_beat_d10;
+reg  [9:0]      first_beat_sr;  // first_beat delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            first_beat_d10;
 reg  [47:0]     late_mac;  // destination MAC taken at the last tap
-reg  [9:0]      late_o_addr_cur_d1;
-reg  [9:0]      late_o_addr_cur_d2;
-reg  [9:0]      late_o_addr_cur_d3;
-reg  [9:0]      late_o_addr_cur_d4;
-reg  [9:0]      late_o_addr_cur_d5;
-reg  [9:0]      late_o_addr_cur_d6;
-reg  [9:0]      late_o_addr_cur_d7;
-reg  [9:0]      late_o_addr_cur_d8;
+reg  [79:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..8 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_addr_cur_d8;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
@@ -208,35 +194,28 @@ wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's st
 wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
 wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_o_addr_next;
-reg  [9:0]      late_o_ports_cur_d1;
-reg  [9:0]      late_o_ports_cur_d2;
-reg  [9:0]      late_o_ports_cur_d3;
-reg  [9:0]      late_o_ports_cur_d4;
+reg  [39:0]     late_o_ports_cur_sr;  // late_o_ports_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_ports_cur_d4;
 reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     late_o_ports_next;
-reg  [9:0]      late_vsid_cur_d1;
-reg  [9:0]      late_vsid_cur_d2;
-reg  [9:0]      late_vsid_cur_d3;
-reg  [9:0]      late_vsid_cur_d4;
+reg  [39:0]     late_vsid_cur_sr;  // late_vsid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_vsid_cur_d4;
 reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
 wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
 wire [23:0]     late_vsid_next;
-reg  [9:0]      late_flowid_cur_d1;
-reg  [9:0]      late_flowid_cur_d2;
-reg  [9:0]      late_flowid_cur_d3;
-reg  [9:0]      late_flowid_cur_d4;
+reg  [39:0]     late_flowid_cur_sr;  // late_flowid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_flowid_cur_d4;
 reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
 wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
 wire [7:0]      late_flowid_next;
-reg  [9:0]      late_inner_mac_cur_d1;
-reg  [9:0]      late_inner_mac_cur_d2;
-reg  [9:0]      late_inner_mac_cur_d3;
+reg  [29:0]     late_inner_mac_cur_sr;  // late_inner_mac_cur delayed by 1..3 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_inner_mac_cur_d3;
 reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
@@ -920,45 +899,12 @@ end
 
 assign inner_l4_view = 32'd0;
 
+// first_beat: 10-cycle delay line
 always @(posedge clk) begin
-    first_beat_d1 <= (tap0_index == 6'd0);
+    first_beat_sr <= {first_beat_sr[8:0], (tap0_index == 6'd0)};
 end
 
-always @(posedge clk) begin
-    first_beat_d2 <= first_beat_d1;
-end
-
-always @(posedge clk) begin
-    first_beat_d3 <= first_beat_d2;
-end
-
-always @(posedge clk) begin
-    first_beat_d4 <= first_beat_d3;
-end
-
-always @(posedge clk) begin
-    first_beat_d5 <= first_beat_d4;
-end
-
-always @(posedge clk) begin
-    first_beat_d6 <= first_beat_d5;
-end
-
-always @(posedge clk) begin
-    first_beat_d7 <= first_beat_d6;
-end
-
-always @(posedge clk) begin
-    first_beat_d8 <= first_beat_d7;
-end
-
-always @(posedge clk) begin
-    first_beat_d9 <= first_beat_d8;
-end
-
-always @(posedge clk) begin
-    first_beat_d10 <= first_beat_d9;
-end
+assign first_beat_d10 = first_beat_sr[9];
 
 // late_mac: bytes 0-5 of a first beat
 always @(posedge clk) begin
@@ -967,38 +913,12 @@ always @(posedge clk) begin
     end
 end
 
+// late_o_addr_cur: 8-cycle delay line
 always @(posedge clk) begin
-    late_o_addr_cur_d1 <= o_addr_cur;
+    late_o_addr_cur_sr <= {late_o_addr_cur_sr[69:0], o_addr_cur};
 end
 
-always @(posedge clk) begin
-    late_o_addr_cur_d2 <= late_o_addr_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d3 <= late_o_addr_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d4 <= late_o_addr_cur_d3;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d5 <= late_o_addr_cur_d4;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d6 <= late_o_addr_cur_d5;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d7 <= late_o_addr_cur_d6;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d8 <= late_o_addr_cur_d7;
-end
-
+assign late_o_addr_cur_d8 = late_o_addr_cur_sr[79:70];
 assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
 assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
 assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3fe));
@@ -1016,22 +936,12 @@ always @(posedge clk) begin
     late_o_addr <= late_o_addr_next;
 end
 
+// late_o_ports_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_o_ports_cur_d1 <= l4_cur;
+    late_o_ports_cur_sr <= {late_o_ports_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_o_ports_cur_d2 <= late_o_ports_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_o_ports_cur_d3 <= late_o_ports_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_o_ports_cur_d4 <= late_o_ports_cur_d3;
-end
-
+assign late_o_ports_cur_d4 = late_o_ports_cur_sr[39:30];
 assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
 assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
 assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'h3fe));
@@ -1042,22 +952,12 @@ always @(posedge clk) begin
     late_o_ports <= late_o_ports_next;
 end
 
+// late_vsid_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_vsid_cur_d1 <= l4_cur;
+    late_vsid_cur_sr <= {late_vsid_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_vsid_cur_d2 <= late_vsid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d3 <= late_vsid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d4 <= late_vsid_cur_d3;
-end
-
+assign late_vsid_cur_d4 = late_vsid_cur_sr[39:30];
 assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
 assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fe));
 assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fa));
@@ -1068,22 +968,12 @@ always @(posedge clk) begin
     late_vsid <= late_vsid_next;
 end
 
+// late_flowid_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_flowid_cur_d1 <= l4_cur;
+    late_flowid_cur_sr <= {late_flowid_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_flowid_cur_d2 <= late_flowid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d3 <= late_flowid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d4 <= late_flowid_cur_d3;
-end
-
+assign late_flowid_cur_d4 = late_flowid_cur_sr[39:30];
 assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fa));
 assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fe));
 assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
@@ -1093,18 +983,12 @@ always @(posedge clk) begin
     late_flowid <= late_flowid_next;
 end
 
+// late_inner_mac_cur: 3-cycle delay line
 always @(posedge clk) begin
-    late_inner_mac_cur_d1 <= inner_eth_cur;
+    late_inner_mac_cur_sr <= {late_inner_mac_cur_sr[19:0], inner_eth_cur};
 end
 
-always @(posedge clk) begin
-    late_inner_mac_cur_d2 <= late_inner_mac_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_inner_mac_cur_d3 <= late_inner_mac_cur_d2;
-end
-
+assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
 assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
 assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
 assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'h3fe));
@@ -1115,6 +999,7 @@ always @(posedge clk) begin
     late_inner_mac <= late_inner_mac_next;
 end
 
+// late_i_addr_cur: one-cycle delay
 always @(posedge clk) begin
     late_i_addr_cur_d1 <= i_addr_cur;
 end
@@ -1145,6 +1030,7 @@ always @(posedge clk) begin
     late_i_addr <= late_i_addr_next;
 end
 
+// late_i_ports_cur: one-cycle delay
 always @(posedge clk) begin
     late_i_ports_cur_d1 <= inner_l4_cur;
 end

@@ -429,16 +429,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_0_9;
 (* keep *) wire            t_0_10;
 (* keep *) wire            t_0_11;
-reg             valid_d1;
-reg             valid_d2;
-reg             valid_d3;
-reg             valid_d4;
-reg             valid_d5;
-reg             valid_d6;
-reg             valid_d7;
-reg             valid_d8;
-reg             valid_d9;
-reg             valid_d10;
+reg  [9:0]      valid_sr;  // valid delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            valid_d10;
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, key_reg[0], 1'b0};
@@ -970,86 +962,16 @@ end
 
 assign out_hash = acc_reg;
 
+// valid: 10-cycle delay line
 always @(posedge clk) begin
-    valid_d1 <= in_valid;
+    valid_sr <= {valid_sr[8:0], in_valid};
 
     if (rst) begin
-        valid_d1 <= 1'd0;
+        valid_sr <= 10'd0;
     end
 end
 
-always @(posedge clk) begin
-    valid_d2 <= valid_d1;
-
-    if (rst) begin
-        valid_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d3 <= valid_d2;
-
-    if (rst) begin
-        valid_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d4 <= valid_d3;
-
-    if (rst) begin
-        valid_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d5 <= valid_d4;
-
-    if (rst) begin
-        valid_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d6 <= valid_d5;
-
-    if (rst) begin
-        valid_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d7 <= valid_d6;
-
-    if (rst) begin
-        valid_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d8 <= valid_d7;
-
-    if (rst) begin
-        valid_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d9 <= valid_d8;
-
-    if (rst) begin
-        valid_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    valid_d10 <= valid_d9;
-
-    if (rst) begin
-        valid_d10 <= 1'd0;
-    end
-end
-
+assign valid_d10 = valid_sr[9];
 assign out_valid = valid_d10;
 
 endmodule

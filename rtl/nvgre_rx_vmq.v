@@ -115,6 +115,7 @@ always @(posedge clk) begin
     end
 end
 
+// valid: one-cycle delay
 always @(posedge clk) begin
     valid_d1 <= in_valid;
 
@@ -149,6 +150,7 @@ always @(posedge clk) begin
     end
 end
 
+// valid_s2: one-cycle delay
 always @(posedge clk) begin
     valid_s2_d1 <= valid_d1;
 
@@ -170,6 +172,7 @@ always @(posedge clk) begin
     end
 end
 
+// valid_s3: one-cycle delay
 always @(posedge clk) begin
     valid_s3_d1 <= valid_s2_d1;
 

@@ -3,7 +3,7 @@
 // combinational and clocked processes. A block generator is a function that builds one
 // of these; only gen/emit turns it into Verilog.
 
-import { Expr, IrError, lit, type ExprLike } from './expr.ts';
+import { cat, Expr, IrError, lit, type ExprLike } from './expr.ts';
 
 export type Dir = 'input' | 'output';
 export type SignalKind = Dir | 'wire';
@@ -284,15 +284,27 @@ export class Module {
     return out;
   }
 
-  /** Register `e` for `n` cycles under the names `${name}_d1..dn`; returns the last stage. */
+  /**
+   * Register `e` for `n` cycles; returns the last stage, named `${name}_d${n}`. One cycle is
+   * one register; more are one packed shift register `${name}_sr` (stage 1 in the LSBs,
+   * shifted up each cycle) in one clocked process, its last stage a wire.
+   */
   delay(name: string, e: Expr, n: number, reset?: number): Expr {
-    let cur = e;
-    for (let i = 1; i <= n; i++) {
-      const r = this.reg(`${name}_d${i}`, e.width, reset);
-      const src = cur;
-      this.sync((b) => b.set(r, src));
-      cur = r;
+    if (n === 0) return e;
+    if (n === 1) {
+      const r = this.reg(`${name}_d1`, e.width, reset);
+      this.sync((b) => b.set(r, e), `${name}: one-cycle delay`);
+      return r;
     }
-    return cur;
+    const w = e.width;
+    let all: bigint | undefined;
+    if (reset !== undefined) {
+      lit(reset, w);
+      all = 0n;
+      for (let i = 0; i < n; i++) all = (all << BigInt(w)) | BigInt(reset);
+    }
+    const sr = this.reg(`${name}_sr`, w * n, all, `${name} delayed by 1..${n} cycles, ${w} bit${w > 1 ? 's' : ''} a stage, stage 1 in the LSBs`);
+    this.sync((b) => b.set(sr, cat(sr.slice(w * (n - 1) - 1, 0), e)), `${name}: ${n}-cycle delay line`);
+    return this.wire(`${name}_d${n}`, sr.slice(w * n - 1, w * (n - 1)));
   }
 }
