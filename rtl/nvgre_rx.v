@@ -10,7 +10,8 @@
  * s_axis_tready is low only while the frames in flight and the records waiting in the
  * FIFO fill its 64 entries; with m_axis_meta_tready high it never drops.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -27,36 +28,43 @@ module nvgre_rx #
     parameter META_WIDTH = 160
 )
 (
-    input  wire            clk,
-    input  wire            rst,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // AXI4-Stream input (s_axis_*)
     input  wire [DATA_WIDTH-1:0] s_axis_tdata,
     input  wire [KEEP_WIDTH-1:0] s_axis_tkeep,
-    input  wire            s_axis_tvalid,
-    output wire            s_axis_tready,
-    input  wire            s_axis_tlast,
-    input  wire            s_axis_tuser,
+    input  wire                  s_axis_tvalid,
+    output wire                  s_axis_tready,
+    input  wire                  s_axis_tlast,
+    input  wire                  s_axis_tuser,
+
+    // AXI4-Stream output (m_axis_*)
     output wire [META_WIDTH-1:0] m_axis_meta_tdata,
-    output wire            m_axis_meta_tvalid,
-    input  wire            m_axis_meta_tready,
-    input  wire [15:0]     s_axil_awaddr,
-    input  wire [2:0]      s_axil_awprot,
-    input  wire            s_axil_awvalid,
-    output wire            s_axil_awready,
-    input  wire [31:0]     s_axil_wdata,
-    input  wire [3:0]      s_axil_wstrb,
-    input  wire            s_axil_wvalid,
-    output wire            s_axil_wready,
-    output wire [1:0]      s_axil_bresp,
-    output wire            s_axil_bvalid,
-    input  wire            s_axil_bready,
-    input  wire [15:0]     s_axil_araddr,
-    input  wire [2:0]      s_axil_arprot,
-    input  wire            s_axil_arvalid,
-    output wire            s_axil_arready,
-    output wire [31:0]     s_axil_rdata,
-    output wire [1:0]      s_axil_rresp,
-    output wire            s_axil_rvalid,
-    input  wire            s_axil_rready
+    output wire                  m_axis_meta_tvalid,
+    input  wire                  m_axis_meta_tready,
+
+    // AXI4-Lite slave (s_axil_*)
+    input  wire [15:0]           s_axil_awaddr,
+    input  wire [2:0]            s_axil_awprot,
+    input  wire                  s_axil_awvalid,
+    output wire                  s_axil_awready,
+    input  wire [31:0]           s_axil_wdata,
+    input  wire [3:0]            s_axil_wstrb,
+    input  wire                  s_axil_wvalid,
+    output wire                  s_axil_wready,
+    output wire [1:0]            s_axil_bresp,
+    output wire                  s_axil_bvalid,
+    input  wire                  s_axil_bready,
+    input  wire [15:0]           s_axil_araddr,
+    input  wire [2:0]            s_axil_arprot,
+    input  wire                  s_axil_arvalid,
+    output wire                  s_axil_arready,
+    output wire [31:0]           s_axil_rdata,
+    output wire [1:0]            s_axil_rresp,
+    output wire                  s_axil_rvalid,
+    input  wire                  s_axil_rready
 );
 
 localparam [15:0] ADDR_KEY = 16'h0200;
@@ -263,7 +271,8 @@ capture_inst (
     .s_axis_tready(s_axis_tready_int),
     .s_axis_tlast(s_axis_tlast),
     .s_axis_tuser(s_axis_tuser),
-    .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types, csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
+    .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types,
+        csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
     .out_valid(capture_valid),
     .out_len(capture_len),
     .out_user(capture_user),
@@ -291,7 +300,8 @@ parser_inst (
     .in_len(capture_len),
     .in_max_header_bytes(capture_cfg_max_header_bytes),
     .in_parse_gre((capture_cfg_encap_rss_enable | capture_cfg_encap_vmq_enable)),
-    .in_side({capture_cfg_indirection_bits, capture_cfg_vmq_default_queue, capture_cfg_rss_default_queue, capture_cfg_hash_types, capture_cfg_encap_vmq_enable, capture_cfg_encap_rss_enable, capture_cfg_vmq_enable, capture_cfg_rss_enable, capture_user}),
+    .in_side({capture_cfg_indirection_bits, capture_cfg_vmq_default_queue, capture_cfg_rss_default_queue, capture_cfg_hash_types, capture_cfg_encap_vmq_enable,
+        capture_cfg_encap_rss_enable, capture_cfg_vmq_enable, capture_cfg_rss_enable, capture_user}),
     .out_valid(parsed_valid),
     .out_side(parsed_side),
     .out_len(parsed_len),
@@ -472,7 +482,9 @@ indirection_inst (
     .cfg_wr_index(indirection_wr_d19_index),
     .cfg_wr_data(indirection_wr_d19_data),
     .in_valid(hash_valid_out),
-    .in_index((hash[6:0] & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3), (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
+    .in_index((hash[6:0]
+        & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3),
+            (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
     .out_valid(indirection_valid),
     .out_queue(indirection_queue)
 );
@@ -505,7 +517,9 @@ vmq_inst (
 
 // record: 11-cycle delay line
 always @(posedge clk) begin
-    record_mem[record_wr_ptr] <= {sel_indirection_bits, sel_vmq_default_queue, sel_rss_default_queue, sel_errors, sel_length, sel_inner_l4_offset, sel_inner_l3_offset, sel_inner_l2_offset, sel_outer_l3_offset, sel_flowid, sel_vsid, sel_inner_parsed, sel_encap, sel_hash_input, sel_hash_type, sel_hash_valid};
+    record_mem[record_wr_ptr] <= {sel_indirection_bits, sel_vmq_default_queue, sel_rss_default_queue, sel_errors, sel_length, sel_inner_l4_offset,
+        sel_inner_l3_offset, sel_inner_l2_offset, sel_outer_l3_offset, sel_flowid, sel_vsid, sel_inner_parsed, sel_encap, sel_hash_input, sel_hash_type,
+        sel_hash_valid};
     record_wr_ptr <= (record_wr_ptr + 4'd1);
     record_rd_ptr <= (record_rd_ptr + 4'd1);
     record_d11 <= record_mem[record_rd_ptr];
@@ -567,7 +581,10 @@ assign record_d11_inner_l3_offset = record_d11[78:71];
 assign record_d11_inner_l4_offset = record_d11[86:79];
 assign record_d11_length = record_d11[102:87];
 assign record_d11_errors = record_d11[106:103];
-assign record_data = {4'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset, record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue), record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
+assign record_data = {4'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
+    record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8,
+    (vmq_hit_d8 ? vmq_queue_d8 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue),
+    record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
 assign count_encap = (record_d11_encap != ENCAP_NONE[1:0]);

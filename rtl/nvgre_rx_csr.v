@@ -13,7 +13,8 @@
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
  * the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -30,56 +31,67 @@ module nvgre_rx_csr #
     parameter STRB_WIDTH = 4
 )
 (
-    input  wire            clk,
-    input  wire            rst,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // AXI4-Lite slave (s_axil_*)
     input  wire [ADDR_WIDTH-1:0] s_axil_awaddr,
-    input  wire [2:0]      s_axil_awprot,
-    input  wire            s_axil_awvalid,
-    output wire            s_axil_awready,
+    input  wire [2:0]            s_axil_awprot,
+    input  wire                  s_axil_awvalid,
+    output wire                  s_axil_awready,
     input  wire [DATA_WIDTH-1:0] s_axil_wdata,
     input  wire [STRB_WIDTH-1:0] s_axil_wstrb,
-    input  wire            s_axil_wvalid,
-    output wire            s_axil_wready,
-    output wire [1:0]      s_axil_bresp,
-    output wire            s_axil_bvalid,
-    input  wire            s_axil_bready,
+    input  wire                  s_axil_wvalid,
+    output wire                  s_axil_wready,
+    output wire [1:0]            s_axil_bresp,
+    output wire                  s_axil_bvalid,
+    input  wire                  s_axil_bready,
     input  wire [ADDR_WIDTH-1:0] s_axil_araddr,
-    input  wire [2:0]      s_axil_arprot,
-    input  wire            s_axil_arvalid,
-    output wire            s_axil_arready,
+    input  wire [2:0]            s_axil_arprot,
+    input  wire                  s_axil_arvalid,
+    output wire                  s_axil_arready,
     output wire [DATA_WIDTH-1:0] s_axil_rdata,
-    output wire [1:0]      s_axil_rresp,
-    output wire            s_axil_rvalid,
-    input  wire            s_axil_rready,
-    output wire            cfg_rss_enable,
-    output wire            cfg_vmq_enable,
-    output wire            cfg_encap_rss_enable,
-    output wire            cfg_encap_vmq_enable,
-    output wire [15:0]     cfg_hash_types,
-    output wire [5:0]      cfg_rss_default_queue,
-    output wire [5:0]      cfg_vmq_default_queue,
-    output wire [2:0]      cfg_indirection_bits,
-    output wire [8:0]      cfg_max_header_bytes,
-    output wire            cfg_wr_en,
-    output wire [15:0]     cfg_wr_addr,
-    output wire [31:0]     cfg_wr_data,
-    output wire [15:0]     cfg_filter_valid,
-    output wire [767:0]    cfg_filter_mac,
-    output wire [15:0]     cfg_filter_match_vlan,
-    output wire [191:0]    cfg_filter_vlan,
-    output wire [15:0]     cfg_filter_match_vsid,
-    output wire [383:0]    cfg_filter_vsid,
-    output wire [95:0]     cfg_filter_queue,
-    input  wire            cnt_valid,
-    input  wire            cnt_frames,
-    input  wire            cnt_encap,
-    input  wire            cnt_nvgre,
-    input  wire            cnt_four_tuple,
-    input  wire            cnt_outer_2tuple,
-    input  wire            cnt_no_hash,
-    input  wire            cnt_vmq_hit,
-    input  wire            cnt_parse_error,
-    input  wire            cnt_mac_error
+    output wire [1:0]            s_axil_rresp,
+    output wire                  s_axil_rvalid,
+    input  wire                  s_axil_rready,
+
+    // configuration (cfg_*)
+    output wire                  cfg_rss_enable,
+    output wire                  cfg_vmq_enable,
+    output wire                  cfg_encap_rss_enable,
+    output wire                  cfg_encap_vmq_enable,
+    output wire [15:0]           cfg_hash_types,
+    output wire [5:0]            cfg_rss_default_queue,
+    output wire [5:0]            cfg_vmq_default_queue,
+    output wire [2:0]            cfg_indirection_bits,
+    output wire [8:0]            cfg_max_header_bytes,
+
+    // register write events (cfg_wr_*)
+    output wire                  cfg_wr_en,
+    output wire [15:0]           cfg_wr_addr,
+    output wire [31:0]           cfg_wr_data,
+
+    // VMQ filter table (cfg_filter_*)
+    output wire [15:0]           cfg_filter_valid,
+    output wire [767:0]          cfg_filter_mac,
+    output wire [15:0]           cfg_filter_match_vlan,
+    output wire [191:0]          cfg_filter_vlan,
+    output wire [15:0]           cfg_filter_match_vsid,
+    output wire [383:0]          cfg_filter_vsid,
+    output wire [95:0]           cfg_filter_queue,
+
+    // counter events (cnt_*)
+    input  wire                  cnt_valid,
+    input  wire                  cnt_frames,
+    input  wire                  cnt_encap,
+    input  wire                  cnt_nvgre,
+    input  wire                  cnt_four_tuple,
+    input  wire                  cnt_outer_2tuple,
+    input  wire                  cnt_no_hash,
+    input  wire                  cnt_vmq_hit,
+    input  wire                  cnt_parse_error,
+    input  wire                  cnt_mac_error
 );
 
 localparam [15:0] ADDR_ID = 16'h0000;
@@ -323,15 +335,25 @@ reg  [5:0]      ind_table [0:127];  // copy of the indirection table, for reads 
 reg             ind_table_valid [0:127];  // entry written since the reset
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
+wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6],
+    wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
 
-assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8, filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
-assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7, filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
-assign cfg_filter_match_vlan = {filter_match_vlan_15, filter_match_vlan_14, filter_match_vlan_13, filter_match_vlan_12, filter_match_vlan_11, filter_match_vlan_10, filter_match_vlan_9, filter_match_vlan_8, filter_match_vlan_7, filter_match_vlan_6, filter_match_vlan_5, filter_match_vlan_4, filter_match_vlan_3, filter_match_vlan_2, filter_match_vlan_1, filter_match_vlan_0};
-assign cfg_filter_vlan = {filter_vlan_15, filter_vlan_14, filter_vlan_13, filter_vlan_12, filter_vlan_11, filter_vlan_10, filter_vlan_9, filter_vlan_8, filter_vlan_7, filter_vlan_6, filter_vlan_5, filter_vlan_4, filter_vlan_3, filter_vlan_2, filter_vlan_1, filter_vlan_0};
-assign cfg_filter_match_vsid = {filter_match_vsid_15, filter_match_vsid_14, filter_match_vsid_13, filter_match_vsid_12, filter_match_vsid_11, filter_match_vsid_10, filter_match_vsid_9, filter_match_vsid_8, filter_match_vsid_7, filter_match_vsid_6, filter_match_vsid_5, filter_match_vsid_4, filter_match_vsid_3, filter_match_vsid_2, filter_match_vsid_1, filter_match_vsid_0};
-assign cfg_filter_vsid = {filter_vsid_15, filter_vsid_14, filter_vsid_13, filter_vsid_12, filter_vsid_11, filter_vsid_10, filter_vsid_9, filter_vsid_8, filter_vsid_7, filter_vsid_6, filter_vsid_5, filter_vsid_4, filter_vsid_3, filter_vsid_2, filter_vsid_1, filter_vsid_0};
-assign cfg_filter_queue = {filter_queue_15, filter_queue_14, filter_queue_13, filter_queue_12, filter_queue_11, filter_queue_10, filter_queue_9, filter_queue_8, filter_queue_7, filter_queue_6, filter_queue_5, filter_queue_4, filter_queue_3, filter_queue_2, filter_queue_1, filter_queue_0};
+assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8,
+    filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
+assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7,
+    filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
+assign cfg_filter_match_vlan = {filter_match_vlan_15, filter_match_vlan_14, filter_match_vlan_13, filter_match_vlan_12, filter_match_vlan_11,
+    filter_match_vlan_10, filter_match_vlan_9, filter_match_vlan_8, filter_match_vlan_7, filter_match_vlan_6, filter_match_vlan_5, filter_match_vlan_4,
+    filter_match_vlan_3, filter_match_vlan_2, filter_match_vlan_1, filter_match_vlan_0};
+assign cfg_filter_vlan = {filter_vlan_15, filter_vlan_14, filter_vlan_13, filter_vlan_12, filter_vlan_11, filter_vlan_10, filter_vlan_9, filter_vlan_8,
+    filter_vlan_7, filter_vlan_6, filter_vlan_5, filter_vlan_4, filter_vlan_3, filter_vlan_2, filter_vlan_1, filter_vlan_0};
+assign cfg_filter_match_vsid = {filter_match_vsid_15, filter_match_vsid_14, filter_match_vsid_13, filter_match_vsid_12, filter_match_vsid_11,
+    filter_match_vsid_10, filter_match_vsid_9, filter_match_vsid_8, filter_match_vsid_7, filter_match_vsid_6, filter_match_vsid_5, filter_match_vsid_4,
+    filter_match_vsid_3, filter_match_vsid_2, filter_match_vsid_1, filter_match_vsid_0};
+assign cfg_filter_vsid = {filter_vsid_15, filter_vsid_14, filter_vsid_13, filter_vsid_12, filter_vsid_11, filter_vsid_10, filter_vsid_9, filter_vsid_8,
+    filter_vsid_7, filter_vsid_6, filter_vsid_5, filter_vsid_4, filter_vsid_3, filter_vsid_2, filter_vsid_1, filter_vsid_0};
+assign cfg_filter_queue = {filter_queue_15, filter_queue_14, filter_queue_13, filter_queue_12, filter_queue_11, filter_queue_10, filter_queue_9, filter_queue_8,
+    filter_queue_7, filter_queue_6, filter_queue_5, filter_queue_4, filter_queue_3, filter_queue_2, filter_queue_1, filter_queue_0};
 assign cfg_rss_enable = ctrl_reg[0];
 assign cfg_vmq_enable = ctrl_reg[1];
 assign cfg_encap_rss_enable = ctrl_reg[2];
@@ -369,10 +391,16 @@ always @* begin
     wr_low_rw = 1'd0;
     wr_low_ro = 1'd0;
     case (wr_addr_reg[9:2])
-        ADDR_CTRL[9:2], ADDR_HASH_TYPES[9:2], ADDR_RSS_DEFAULT_QUEUE[9:2], ADDR_VMQ_DEFAULT_QUEUE[9:2], ADDR_INDIRECTION_BITS[9:2], ADDR_MAX_HEADER_BYTES[9:2], ADDR_KEY_0[9:2], ADDR_KEY_1[9:2], ADDR_KEY_2[9:2], ADDR_KEY_3[9:2], ADDR_KEY_4[9:2], ADDR_KEY_5[9:2], ADDR_KEY_6[9:2], ADDR_KEY_7[9:2], ADDR_KEY_8[9:2], ADDR_KEY_9[9:2]: begin
+        ADDR_CTRL[9:2], ADDR_HASH_TYPES[9:2], ADDR_RSS_DEFAULT_QUEUE[9:2], ADDR_VMQ_DEFAULT_QUEUE[9:2], ADDR_INDIRECTION_BITS[9:2], ADDR_MAX_HEADER_BYTES[9:2],
+            ADDR_KEY_0[9:2], ADDR_KEY_1[9:2], ADDR_KEY_2[9:2], ADDR_KEY_3[9:2], ADDR_KEY_4[9:2], ADDR_KEY_5[9:2], ADDR_KEY_6[9:2], ADDR_KEY_7[9:2],
+            ADDR_KEY_8[9:2], ADDR_KEY_9[9:2]: begin
             wr_low_rw = (wr_addr_reg[15:10] == 6'd0);
         end
-        ADDR_ID[9:2], ADDR_VERSION[9:2], ADDR_CAP_DATA_WIDTH[9:2], ADDR_CAP_IPV6[9:2], ADDR_CAP_VMQ_FILTERS[9:2], ADDR_CAP_INDIRECTION_ENTRIES[9:2], ADDR_CAP_MAX_HEADER_BYTES[9:2], ADDR_CAP_QUEUE_BITS[9:2], ADDR_CAP_RSS_ENCAP[9:2], ADDR_CAP_VMQ_ENCAP[9:2], ADDR_CAP_MAX_HEADER_SIZE[9:2], ADDR_CAP_LATENCY[9:2], ADDR_CAP_IPV6_EXT_HEADERS[9:2], ADDR_CAP_TOEPLITZ[9:2], ADDR_CNT_FRAMES[9:2], ADDR_CNT_ENCAP[9:2], ADDR_CNT_NVGRE[9:2], ADDR_CNT_FOUR_TUPLE[9:2], ADDR_CNT_OUTER_2TUPLE[9:2], ADDR_CNT_NO_HASH[9:2], ADDR_CNT_VMQ_HIT[9:2], ADDR_CNT_PARSE_ERROR[9:2], ADDR_CNT_MAC_ERROR[9:2]: begin
+        ADDR_ID[9:2], ADDR_VERSION[9:2], ADDR_CAP_DATA_WIDTH[9:2], ADDR_CAP_IPV6[9:2], ADDR_CAP_VMQ_FILTERS[9:2], ADDR_CAP_INDIRECTION_ENTRIES[9:2],
+            ADDR_CAP_MAX_HEADER_BYTES[9:2], ADDR_CAP_QUEUE_BITS[9:2], ADDR_CAP_RSS_ENCAP[9:2], ADDR_CAP_VMQ_ENCAP[9:2], ADDR_CAP_MAX_HEADER_SIZE[9:2],
+            ADDR_CAP_LATENCY[9:2], ADDR_CAP_IPV6_EXT_HEADERS[9:2], ADDR_CAP_TOEPLITZ[9:2], ADDR_CNT_FRAMES[9:2], ADDR_CNT_ENCAP[9:2], ADDR_CNT_NVGRE[9:2],
+            ADDR_CNT_FOUR_TUPLE[9:2], ADDR_CNT_OUTER_2TUPLE[9:2], ADDR_CNT_NO_HASH[9:2], ADDR_CNT_VMQ_HIT[9:2], ADDR_CNT_PARSE_ERROR[9:2],
+            ADDR_CNT_MAC_ERROR[9:2]: begin
             wr_low_ro = (wr_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -429,7 +457,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0100 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {4'd0, ctrl_reg})} & 32'hf);
+assign wr_value_0100 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {4'd0, ctrl_reg})} & 32'hf);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_CTRL[15:2]))) begin
@@ -441,7 +470,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0104 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : hash_types_reg[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : hash_types_reg[7:0])} & 32'hd700);
+assign wr_value_0104 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : hash_types_reg[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : hash_types_reg[7:0])} & 32'hd700);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_HASH_TYPES[15:2]))) begin
@@ -453,7 +483,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0108 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, rss_default_queue_reg})} & 32'h3f);
+assign wr_value_0108 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, rss_default_queue_reg})} & 32'h3f);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_RSS_DEFAULT_QUEUE[15:2]))) begin
@@ -465,7 +496,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_010c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, vmq_default_queue_reg})} & 32'h3f);
+assign wr_value_010c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, vmq_default_queue_reg})} & 32'h3f);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_VMQ_DEFAULT_QUEUE[15:2]))) begin
@@ -477,7 +509,12 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0110 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} < 32'd1) ? 32'd1 : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} > 32'd7) ? 32'd7 : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})})) & 32'd7);
+assign wr_value_0110 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} < 32'd1) ? 32'd1
+        : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0),
+                (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} > 32'd7) ? 32'd7
+        : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0),
+            (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})})) & 32'd7);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_INDIRECTION_BITS[15:2]))) begin
@@ -489,7 +526,15 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0114 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])} < 32'h40) ? 32'h40 : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])} > 32'h100) ? 32'h100 : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])})) & 32'h1ff);
+assign wr_value_0114 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+            < 32'h40) ? 32'h40
+        : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+            > 32'h100) ? 32'h100
+        : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+            (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}))
+    & 32'h1ff);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_MAX_HEADER_BYTES[15:2]))) begin
@@ -501,7 +546,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0200 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_0[7:0])};
+assign wr_value_0200 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_0[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_0[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_0[15:2]))) begin
@@ -513,7 +559,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0204 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_1[7:0])};
+assign wr_value_0204 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_1[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_1[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_1[15:2]))) begin
@@ -525,7 +572,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0208 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_2[7:0])};
+assign wr_value_0208 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_2[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_2[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_2[15:2]))) begin
@@ -537,7 +585,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_020c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_3[7:0])};
+assign wr_value_020c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_3[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_3[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_3[15:2]))) begin
@@ -549,7 +598,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0210 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_4[7:0])};
+assign wr_value_0210 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_4[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_4[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_4[15:2]))) begin
@@ -561,7 +611,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0214 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_5[7:0])};
+assign wr_value_0214 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_5[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_5[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_5[15:2]))) begin
@@ -573,7 +624,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0218 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_6[7:0])};
+assign wr_value_0218 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_6[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_6[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_6[15:2]))) begin
@@ -585,7 +637,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_021c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_7[7:0])};
+assign wr_value_021c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_7[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_7[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_7[15:2]))) begin
@@ -597,7 +650,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0220 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_8[7:0])};
+assign wr_value_0220 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_8[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_8[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_8[15:2]))) begin
@@ -609,7 +663,8 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0224 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_9[7:0])};
+assign wr_value_0224 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_9[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_9[7:0])};
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_9[15:2]))) begin
@@ -768,7 +823,8 @@ always @(posedge clk) begin
                 filter_mac_0[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[39:32])};
             end
             3'd1: begin
-                filter_mac_0[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[7:0])};
+                filter_mac_0[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_0[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_0 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_0);
@@ -776,7 +832,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_0 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_0);
-                filter_vsid_0 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_0[7:0])};
+                filter_vsid_0 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_0[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_0[7:0])};
             end
             3'd4: begin
                 filter_queue_0 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_0);
@@ -808,7 +865,8 @@ always @(posedge clk) begin
                 filter_mac_1[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[39:32])};
             end
             3'd1: begin
-                filter_mac_1[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[7:0])};
+                filter_mac_1[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_1[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_1 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_1);
@@ -816,7 +874,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_1 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_1);
-                filter_vsid_1 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_1[7:0])};
+                filter_vsid_1 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_1[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_1[7:0])};
             end
             3'd4: begin
                 filter_queue_1 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_1);
@@ -848,7 +907,8 @@ always @(posedge clk) begin
                 filter_mac_2[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[39:32])};
             end
             3'd1: begin
-                filter_mac_2[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[7:0])};
+                filter_mac_2[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_2[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_2 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_2);
@@ -856,7 +916,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_2 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_2);
-                filter_vsid_2 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_2[7:0])};
+                filter_vsid_2 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_2[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_2[7:0])};
             end
             3'd4: begin
                 filter_queue_2 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_2);
@@ -888,7 +949,8 @@ always @(posedge clk) begin
                 filter_mac_3[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[39:32])};
             end
             3'd1: begin
-                filter_mac_3[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[7:0])};
+                filter_mac_3[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_3[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_3 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_3);
@@ -896,7 +958,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_3 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_3);
-                filter_vsid_3 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_3[7:0])};
+                filter_vsid_3 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_3[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_3[7:0])};
             end
             3'd4: begin
                 filter_queue_3 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_3);
@@ -928,7 +991,8 @@ always @(posedge clk) begin
                 filter_mac_4[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[39:32])};
             end
             3'd1: begin
-                filter_mac_4[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[7:0])};
+                filter_mac_4[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_4[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_4 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_4);
@@ -936,7 +1000,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_4 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_4);
-                filter_vsid_4 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_4[7:0])};
+                filter_vsid_4 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_4[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_4[7:0])};
             end
             3'd4: begin
                 filter_queue_4 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_4);
@@ -968,7 +1033,8 @@ always @(posedge clk) begin
                 filter_mac_5[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[39:32])};
             end
             3'd1: begin
-                filter_mac_5[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[7:0])};
+                filter_mac_5[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_5[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_5 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_5);
@@ -976,7 +1042,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_5 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_5);
-                filter_vsid_5 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_5[7:0])};
+                filter_vsid_5 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_5[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_5[7:0])};
             end
             3'd4: begin
                 filter_queue_5 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_5);
@@ -1008,7 +1075,8 @@ always @(posedge clk) begin
                 filter_mac_6[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[39:32])};
             end
             3'd1: begin
-                filter_mac_6[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[7:0])};
+                filter_mac_6[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_6[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_6 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_6);
@@ -1016,7 +1084,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_6 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_6);
-                filter_vsid_6 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_6[7:0])};
+                filter_vsid_6 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_6[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_6[7:0])};
             end
             3'd4: begin
                 filter_queue_6 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_6);
@@ -1048,7 +1117,8 @@ always @(posedge clk) begin
                 filter_mac_7[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[39:32])};
             end
             3'd1: begin
-                filter_mac_7[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[7:0])};
+                filter_mac_7[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_7[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_7 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_7);
@@ -1056,7 +1126,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_7 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_7);
-                filter_vsid_7 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_7[7:0])};
+                filter_vsid_7 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_7[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_7[7:0])};
             end
             3'd4: begin
                 filter_queue_7 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_7);
@@ -1088,7 +1159,8 @@ always @(posedge clk) begin
                 filter_mac_8[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[39:32])};
             end
             3'd1: begin
-                filter_mac_8[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[7:0])};
+                filter_mac_8[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_8[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_8 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_8);
@@ -1096,7 +1168,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_8 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_8);
-                filter_vsid_8 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_8[7:0])};
+                filter_vsid_8 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_8[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_8[7:0])};
             end
             3'd4: begin
                 filter_queue_8 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_8);
@@ -1128,7 +1201,8 @@ always @(posedge clk) begin
                 filter_mac_9[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[39:32])};
             end
             3'd1: begin
-                filter_mac_9[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[7:0])};
+                filter_mac_9[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_9[23:16]),
+                    (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_9 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_9);
@@ -1136,7 +1210,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_9 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_9);
-                filter_vsid_9 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_9[7:0])};
+                filter_vsid_9 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_9[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_9[7:0])};
             end
             3'd4: begin
                 filter_queue_9 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_9);
@@ -1165,10 +1240,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd10))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
+                filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
             end
             3'd1: begin
-                filter_mac_10[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_10[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[7:0])};
+                filter_mac_10[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_10[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_10 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_10);
@@ -1176,7 +1254,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_10 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_10);
-                filter_vsid_10 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_10[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_10[7:0])};
+                filter_vsid_10 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_10[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_10[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_10[7:0])};
             end
             3'd4: begin
                 filter_queue_10 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_10);
@@ -1205,10 +1284,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd11))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
+                filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
             end
             3'd1: begin
-                filter_mac_11[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_11[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[7:0])};
+                filter_mac_11[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_11[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_11 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_11);
@@ -1216,7 +1298,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_11 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_11);
-                filter_vsid_11 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_11[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_11[7:0])};
+                filter_vsid_11 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_11[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_11[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_11[7:0])};
             end
             3'd4: begin
                 filter_queue_11 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_11);
@@ -1245,10 +1328,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd12))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
+                filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
             end
             3'd1: begin
-                filter_mac_12[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_12[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[7:0])};
+                filter_mac_12[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_12[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_12 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_12);
@@ -1256,7 +1342,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_12 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_12);
-                filter_vsid_12 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_12[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_12[7:0])};
+                filter_vsid_12 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_12[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_12[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_12[7:0])};
             end
             3'd4: begin
                 filter_queue_12 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_12);
@@ -1285,10 +1372,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd13))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
+                filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
             end
             3'd1: begin
-                filter_mac_13[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_13[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[7:0])};
+                filter_mac_13[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_13[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_13 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_13);
@@ -1296,7 +1386,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_13 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_13);
-                filter_vsid_13 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_13[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_13[7:0])};
+                filter_vsid_13 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_13[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_13[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_13[7:0])};
             end
             3'd4: begin
                 filter_queue_13 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_13);
@@ -1325,10 +1416,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd14))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
+                filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
             end
             3'd1: begin
-                filter_mac_14[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_14[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[7:0])};
+                filter_mac_14[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_14[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_14 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_14);
@@ -1336,7 +1430,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_14 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_14);
-                filter_vsid_14 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_14[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_14[7:0])};
+                filter_vsid_14 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_14[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_14[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_14[7:0])};
             end
             3'd4: begin
                 filter_queue_14 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_14);
@@ -1365,10 +1460,13 @@ always @(posedge clk) begin
     if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd15))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
-                filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
+                filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
             end
             3'd1: begin
-                filter_mac_15[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_15[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[7:0])};
+                filter_mac_15[31:0] <= {(wr_strb_reg[3] ? wr_data_reg[31:24] : filter_mac_15[31:24]),
+                    (wr_strb_reg[2] ? wr_data_reg[23:16] : filter_mac_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[7:0])};
             end
             3'd2: begin
                 filter_match_vlan_15 <= (wr_strb_reg[2] ? wr_data_reg[16] : filter_match_vlan_15);
@@ -1376,7 +1474,8 @@ always @(posedge clk) begin
             end
             3'd3: begin
                 filter_match_vsid_15 <= (wr_strb_reg[3] ? wr_data_reg[24] : filter_match_vsid_15);
-                filter_vsid_15 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_15[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_15[7:0])};
+                filter_vsid_15 <= {(wr_strb_reg[2] ? wr_data_reg[23:16] : filter_vsid_15[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : filter_vsid_15[15:8]),
+                    (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_vsid_15[7:0])};
             end
             3'd4: begin
                 filter_queue_15 <= (wr_strb_reg[0] ? wr_data_reg[5:0] : filter_queue_15);

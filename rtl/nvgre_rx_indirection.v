@@ -8,7 +8,8 @@
  * hash already masked to the entries in use; out_queue follows one cycle after in_valid.
  * A write (cfg_wr_en) is seen by lookups from the next cycle on.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -21,14 +22,21 @@ module nvgre_rx_indirection #
     parameter QUEUE_WIDTH = 6
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            cfg_wr_en,
-    input  wire [6:0]      cfg_wr_index,
+    // clock and synchronous reset
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // register write events (cfg_wr_*)
+    input  wire                   cfg_wr_en,
+    input  wire [6:0]             cfg_wr_index,
     input  wire [QUEUE_WIDTH-1:0] cfg_wr_data,
-    input  wire            in_valid,
-    input  wire [6:0]      in_index,
-    output wire            out_valid,
+
+    // input (in_*)
+    input  wire                   in_valid,
+    input  wire [6:0]             in_index,
+
+    // output (out_*)
+    output wire                   out_valid,
     output wire [QUEUE_WIDTH-1:0] out_queue
 );
 

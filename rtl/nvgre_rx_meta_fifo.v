@@ -8,7 +8,8 @@
  * records held (memory and output register). There is no s_ready: the top level
  * ensures a push never finds the FIFO full.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -21,14 +22,21 @@ module nvgre_rx_meta_fifo #
     parameter DATA_WIDTH = 160
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            s_valid,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // s_*
+    input  wire                  s_valid,
     input  wire [DATA_WIDTH-1:0] s_data,
+
+    // AXI4-Stream output (m_axis_*)
     output wire [DATA_WIDTH-1:0] m_axis_tdata,
-    output wire            m_axis_tvalid,
-    input  wire            m_axis_tready,
-    output wire [6:0]      count
+    output wire                  m_axis_tvalid,
+    input  wire                  m_axis_tready,
+
+    // count
+    output wire [6:0]            count
 );
 
 reg  [6:0]      wr_ptr_reg;  // write pointer with wrap bit

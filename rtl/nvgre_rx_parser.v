@@ -6,7 +6,8 @@
  * accepts one frame per cycle. Streaming build: no header window; taps on a delay
  * line of beats take each layer's bytes as they pass, one tap per decide stage.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -15,48 +16,53 @@
 
 module nvgre_rx_parser
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    input  wire            in_beat_valid,
-    input  wire [63:0]     in_beat_data,
-    input  wire            in_beat_last,
-    input  wire [15:0]     in_len,
-    input  wire [8:0]      in_max_header_bytes,
-    input  wire            in_parse_gre,
-    input  wire [35:0]     in_side,
-    output wire            out_valid,
-    output wire [35:0]     out_side,
-    output wire [15:0]     out_len,
-    output wire [2:0]      out_err,
-    output wire            out_eth,
-    output wire            out_vlan_valid,
-    output wire [11:0]     out_vlan,
-    output wire [47:0]     out_mac,
-    output wire            out_l3_v4,
-    output wire            out_l3_v6,
-    output wire [7:0]      out_l3_off,
-    output wire            out_frag,
-    output wire [7:0]      out_proto,
-    output wire            out_l4_ok,
-    output wire [1:0]      out_encap,
-    output wire [23:0]     out_vsid,
-    output wire [7:0]      out_flowid,
-    output wire            out_inner_eth,
-    output wire [7:0]      out_inner_l2_off,
-    output wire            out_inner_vlan_valid,
-    output wire [11:0]     out_inner_vlan,
-    output wire [47:0]     out_inner_mac,
-    output wire            out_inner_v4,
-    output wire            out_inner_v6,
-    output wire [7:0]      out_inner_l3_off,
-    output wire [7:0]      out_inner_proto,
-    output wire            out_inner_l4_ok,
-    output wire [7:0]      out_inner_l4_off,
-    output wire [255:0]    out_o_addr,
-    output wire [31:0]     out_o_ports,
-    output wire [255:0]    out_i_addr,
-    output wire [31:0]     out_i_ports
+    // clock and synchronous reset
+    input  wire         clk,
+    input  wire         rst,
+
+    // input (in_*)
+    input  wire         in_valid,
+    input  wire         in_beat_valid,
+    input  wire [63:0]  in_beat_data,
+    input  wire         in_beat_last,
+    input  wire [15:0]  in_len,
+    input  wire [8:0]   in_max_header_bytes,
+    input  wire         in_parse_gre,
+    input  wire [35:0]  in_side,
+
+    // output (out_*)
+    output wire         out_valid,
+    output wire [35:0]  out_side,
+    output wire [15:0]  out_len,
+    output wire [2:0]   out_err,
+    output wire         out_eth,
+    output wire         out_vlan_valid,
+    output wire [11:0]  out_vlan,
+    output wire [47:0]  out_mac,
+    output wire         out_l3_v4,
+    output wire         out_l3_v6,
+    output wire [7:0]   out_l3_off,
+    output wire         out_frag,
+    output wire [7:0]   out_proto,
+    output wire         out_l4_ok,
+    output wire [1:0]   out_encap,
+    output wire [23:0]  out_vsid,
+    output wire [7:0]   out_flowid,
+    output wire         out_inner_eth,
+    output wire [7:0]   out_inner_l2_off,
+    output wire         out_inner_vlan_valid,
+    output wire [11:0]  out_inner_vlan,
+    output wire [47:0]  out_inner_mac,
+    output wire         out_inner_v4,
+    output wire         out_inner_v6,
+    output wire [7:0]   out_inner_l3_off,
+    output wire [7:0]   out_inner_proto,
+    output wire         out_inner_l4_ok,
+    output wire [7:0]   out_inner_l4_off,
+    output wire [255:0] out_o_addr,
+    output wire [31:0]  out_o_ports,
+    output wire [255:0] out_i_addr,
+    output wire [31:0]  out_i_ports
 );
 
 localparam [2:0] ENCAP_GRE = 3'd1;
@@ -587,7 +593,9 @@ reg  [35:0]     side_d10;
 reg  [35:0]     side_mem [0:15];  // side delayed by 10 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8], s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
+wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28],
+    eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8],
+    s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
 
 // beat index of tap 0
 always @(posedge clk) begin
@@ -707,7 +715,16 @@ end
 assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
 assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'h3f8));
 assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'h3f0));
-assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])), ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])), ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])), ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])), ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])), ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])), ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])), ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])), ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])), ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
+assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])),
+    ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])),
+    ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])),
+    ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])),
+    ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])),
+    ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])),
+    ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])),
+    ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])),
+    ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])),
+    ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
 
 // eth_bytes: bytes at tap 0
 always @(posedge clk) begin
@@ -716,14 +733,35 @@ end
 
 // outer_l3_cur: cursor and state from tap 0, for tap 1
 always @(posedge clk) begin
-    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + (((eth_bytes_next[79:64] == ETHERTYPE_VLAN) | (eth_bytes_next[79:64] == ETHERTYPE_QINQ)) ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
+    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0})
+        + (((eth_bytes_next[79:64] == ETHERTYPE_VLAN) | (eth_bytes_next[79:64] == ETHERTYPE_QINQ))
+            ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
 end
 
 assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
 assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
 assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'h3fe));
 assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'h3fa));
-assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])), (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])), (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])), (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])), (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])), (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])), (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])), (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])), (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])), (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
+assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])),
+    (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])),
+    (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])),
+    (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])),
+    (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])),
+    (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])),
+    (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])),
+    (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])),
+    (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])),
+    (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
 
 // outer_l3_bytes: bytes at tap 1
 always @(posedge clk) begin
@@ -744,12 +782,17 @@ end
 
 // ipv6_ext0_walk: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) & (((outer_l3_bytes_next[31:24] == IPPROTO_HOPOPTS) | (outer_l3_bytes_next[31:24] == IPPROTO_ROUTING)) | (outer_l3_bytes_next[31:24] == IPPROTO_DSTOPTS)));
+    ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == IP_VERSION_V6)
+        & (((outer_l3_bytes_next[31:24] == IPPROTO_HOPOPTS) | (outer_l3_bytes_next[31:24] == IPPROTO_ROUTING))
+            | (outer_l3_bytes_next[31:24] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
 assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
-assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])), (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
+assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0))
+        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])),
+    (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0))
+        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
 
 // ipv6_ext0_bytes: bytes at tap 2
 always @(posedge clk) begin
@@ -765,12 +808,17 @@ end
 
 // ipv6_ext1_walk: cursor and state from tap 2, for tap 3
 always @(posedge clk) begin
-    ipv6_ext1_walk <= (ipv6_ext0_walk & (((ipv6_ext0_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_bytes_next[15:8] == IPPROTO_ROUTING)) | (ipv6_ext0_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+    ipv6_ext1_walk <= (ipv6_ext0_walk
+        & (((ipv6_ext0_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext0_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
 assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
-assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])), (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
+assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0))
+        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])),
+    (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0))
+        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
 
 // ipv6_ext1_bytes: bytes at tap 3
 always @(posedge clk) begin
@@ -786,12 +834,17 @@ end
 
 // ipv6_ext2_walk: cursor and state from tap 3, for tap 4
 always @(posedge clk) begin
-    ipv6_ext2_walk <= (ipv6_ext1_walk & (((ipv6_ext1_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_bytes_next[15:8] == IPPROTO_ROUTING)) | (ipv6_ext1_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+    ipv6_ext2_walk <= (ipv6_ext1_walk
+        & (((ipv6_ext1_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext1_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
 assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
-assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])), (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
+assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0))
+        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])),
+    (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0))
+        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
 
 // ipv6_ext2_bytes: bytes at tap 4
 always @(posedge clk) begin
@@ -807,12 +860,17 @@ end
 
 // ipv6_ext3_walk: cursor and state from tap 4, for tap 5
 always @(posedge clk) begin
-    ipv6_ext3_walk <= (ipv6_ext2_walk & (((ipv6_ext2_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_bytes_next[15:8] == IPPROTO_ROUTING)) | (ipv6_ext2_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+    ipv6_ext3_walk <= (ipv6_ext2_walk
+        & (((ipv6_ext2_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext2_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
 assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
-assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])), (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
+assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0))
+        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])),
+    (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0))
+        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
 
 // ipv6_ext3_bytes: bytes at tap 5
 always @(posedge clk) begin
@@ -828,13 +886,19 @@ end
 
 // l4_walk: cursor and state from tap 5, for tap 6
 always @(posedge clk) begin
-    l4_walk <= (ipv6_ext3_walk & (((ipv6_ext3_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_bytes_next[15:8] == IPPROTO_ROUTING)) | (ipv6_ext3_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+    l4_walk <= (ipv6_ext3_walk
+        & (((ipv6_ext3_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext3_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
 assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
 assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'h3fe));
-assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])), (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])), (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])), (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
+assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0))
+        | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])),
+    (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])),
+    (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])),
+    (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
 
 // l4_bytes: bytes at tap 6
 always @(posedge clk) begin
@@ -845,7 +909,10 @@ assign l4_view = {l4_bytes, 32'd0};
 
 // inner_eth_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_cur <= (l4_cur + {5'd0, ((({2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_C))} + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_K))}) + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_S))}) + 3'd1), 2'd0});
+    inner_eth_cur <= (l4_cur
+        + {5'd0,
+            ((({2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_C))} + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_K))})
+                + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_S))}) + 3'd1), 2'd0});
 end
 
 // inner_eth_teb: cursor and state from tap 6, for tap 7
@@ -856,7 +923,18 @@ end
 assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'h3fa));
 assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'h3f6));
 assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'h3f2));
-assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])), (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])), (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])), (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])), (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])), (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
+assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0))
+        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])),
+    (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0))
+        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])),
+    (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])),
+    (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])),
+    (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])),
+    (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
 
 // inner_eth_bytes: bytes at tap 7
 always @(posedge clk) begin
@@ -878,7 +956,36 @@ assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'h3fe));
 assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'h3fc));
 assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'h3fa));
 assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'h3f8));
-assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])), ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])), ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])), ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])), ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])), ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])), ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])), ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])), ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])), ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
+assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])),
+    ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])),
+    ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])),
+    ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])),
+    ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])),
+    ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])),
+    ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])),
+    ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])),
+    ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0)))
+        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])),
+    ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0)))
+        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
 
 // inner_l3_bytes: bytes at tap 8
 always @(posedge clk) begin
@@ -929,7 +1036,70 @@ assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ee));
 assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ea));
 assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e6));
 assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e2));
-assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])), (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])), (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])), (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])), (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])), (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])), (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])), (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])), (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])), (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])), (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])), (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])), (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])), (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])), (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])), (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])), (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])), (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])), (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])), (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])), (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])), (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])), (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])), (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])), (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])), (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])), (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])), (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])), (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])), (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])), (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])), (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
+assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])),
+    (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])),
+    (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])),
+    (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])),
+    (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])),
+    (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])),
+    (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])),
+    (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])),
+    (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])),
+    (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])),
+    (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])),
+    (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])),
+    (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])),
+    (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])),
+    (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])),
+    (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])),
+    (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])),
+    (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])),
+    (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])),
+    (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])),
+    (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])),
+    (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])),
+    (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])),
+    (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])),
+    (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])),
+    (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])),
+    (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])),
+    (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])),
+    (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])),
+    (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])),
+    (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])),
+    (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
 
 // late_o_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -945,7 +1115,14 @@ assign late_o_ports_cur_d4 = late_o_ports_cur_sr[39:30];
 assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
 assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
 assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'h3fe));
-assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])), (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])), (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])), (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
+assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])),
+    (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])),
+    (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])),
+    (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
 
 // late_o_ports: bytes at tap 10
 always @(posedge clk) begin
@@ -961,7 +1138,10 @@ assign late_vsid_cur_d4 = late_vsid_cur_sr[39:30];
 assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
 assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fe));
 assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fa));
-assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])), (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])), (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
+assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])),
+    (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])),
+    (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
 
 // late_vsid: bytes at tap 10
 always @(posedge clk) begin
@@ -976,7 +1156,8 @@ end
 assign late_flowid_cur_d4 = late_flowid_cur_sr[39:30];
 assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fa));
 assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fe));
-assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
+assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0))
+    | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
 
 // late_flowid: bytes at tap 10
 always @(posedge clk) begin
@@ -992,7 +1173,18 @@ assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
 assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
 assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
 assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'h3fe));
-assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])), (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])), (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])), (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])), (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])), (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
+assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])),
+    (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])),
+    (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])),
+    (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])),
+    (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])),
+    (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
 
 // late_inner_mac: bytes at tap 10
 always @(posedge clk) begin
@@ -1023,7 +1215,102 @@ assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e8));
 assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e6));
 assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e4));
 assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e2));
-assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])), ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])), ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])), ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])), ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])), ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])), ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])), ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])), ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])), ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])), ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])), ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])), ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])), ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])), ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])), ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])), ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])), ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])), ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])), ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])), ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])), ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])), ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])), ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])), ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])), ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])), ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])), ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])), ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])), ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])), ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])), ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
+assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])),
+    ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])),
+    ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])),
+    ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])),
+    ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])),
+    ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])),
+    ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])),
+    ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])),
+    ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])),
+    ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])),
+    ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])),
+    ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])),
+    ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])),
+    ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])),
+    ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])),
+    ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])),
+    ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])),
+    ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])),
+    ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])),
+    ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])),
+    ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])),
+    ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])),
+    ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])),
+    ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])),
+    ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])),
+    ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])),
+    ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])),
+    ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])),
+    ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])),
+    ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])),
+    ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])),
+    ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
 
 // late_i_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -1040,7 +1327,18 @@ assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
 assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
 assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
 assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'h3fe));
-assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])), ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])), ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])), ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
+assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])),
+    ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])),
+    ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])),
+    ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
 
 // late_i_ports: bytes at tap 10
 always @(posedge clk) begin
@@ -1165,7 +1463,8 @@ always @* begin
                 n1_l3_v6 = 1'd1;
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[271:264];
-                n1_in_chain = ((((outer_l3_view[271:264] == IPPROTO_HOPOPTS) | (outer_l3_view[271:264] == IPPROTO_ROUTING)) | (outer_l3_view[271:264] == IPPROTO_DSTOPTS)) | (outer_l3_view[271:264] == IPPROTO_FRAGMENT));
+                n1_in_chain = ((((outer_l3_view[271:264] == IPPROTO_HOPOPTS) | (outer_l3_view[271:264] == IPPROTO_ROUTING))
+                    | (outer_l3_view[271:264] == IPPROTO_DSTOPTS)) | (outer_l3_view[271:264] == IPPROTO_FRAGMENT));
                 n1_o_addr = outer_l3_view[255:0];
                 n1_cur = (s1_cur + 12'h28);
             end
@@ -1227,7 +1526,8 @@ always @* begin
             end else if (((s2_cur + w2_ext_hl) <= s2_limit)) begin
                 n2_proto = ipv6_ext0_view[15:8];
                 n2_cur = (s2_cur + w2_ext_hl);
-                n2_in_chain = ((((ipv6_ext0_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_view[15:8] == IPPROTO_ROUTING)) | (ipv6_ext0_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext0_view[15:8] == IPPROTO_FRAGMENT));
+                n2_in_chain = ((((ipv6_ext0_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext0_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext0_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
                 n2_err = (({4'd0, (s2_cur + w2_ext_hl)} > s2_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n2_run = 1'd0;
@@ -1290,7 +1590,8 @@ always @* begin
             end else if (((s3_cur + w3_ext_hl) <= s3_limit)) begin
                 n3_proto = ipv6_ext1_view[15:8];
                 n3_cur = (s3_cur + w3_ext_hl);
-                n3_in_chain = ((((ipv6_ext1_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_view[15:8] == IPPROTO_ROUTING)) | (ipv6_ext1_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext1_view[15:8] == IPPROTO_FRAGMENT));
+                n3_in_chain = ((((ipv6_ext1_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext1_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext1_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
                 n3_err = (({4'd0, (s3_cur + w3_ext_hl)} > s3_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n3_run = 1'd0;
@@ -1353,7 +1654,8 @@ always @* begin
             end else if (((s4_cur + w4_ext_hl) <= s4_limit)) begin
                 n4_proto = ipv6_ext2_view[15:8];
                 n4_cur = (s4_cur + w4_ext_hl);
-                n4_in_chain = ((((ipv6_ext2_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_view[15:8] == IPPROTO_ROUTING)) | (ipv6_ext2_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext2_view[15:8] == IPPROTO_FRAGMENT));
+                n4_in_chain = ((((ipv6_ext2_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext2_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext2_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
                 n4_err = (({4'd0, (s4_cur + w4_ext_hl)} > s4_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n4_run = 1'd0;
@@ -1416,7 +1718,8 @@ always @* begin
             end else if (((s5_cur + w5_ext_hl) <= s5_limit)) begin
                 n5_proto = ipv6_ext3_view[15:8];
                 n5_cur = (s5_cur + w5_ext_hl);
-                n5_in_chain = ((((ipv6_ext3_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_view[15:8] == IPPROTO_ROUTING)) | (ipv6_ext3_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext3_view[15:8] == IPPROTO_FRAGMENT));
+                n5_in_chain = ((((ipv6_ext3_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext3_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext3_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
                 n5_err = (({4'd0, (s5_cur + w5_ext_hl)} > s5_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n5_run = 1'd0;
@@ -1457,7 +1760,8 @@ always @(posedge clk) begin
     end
 end
 
-assign w6_gre_words = ((({2'd0, (|(l4_view[63:56] & GRE_FLAG_C))} + {2'd0, (|(l4_view[63:56] & GRE_FLAG_K))}) + {2'd0, (|(l4_view[63:56] & GRE_FLAG_S))}) + 3'd1);
+assign w6_gre_words = ((({2'd0, (|(l4_view[63:56] & GRE_FLAG_C))} + {2'd0, (|(l4_view[63:56] & GRE_FLAG_K))}) + {2'd0, (|(l4_view[63:56] & GRE_FLAG_S))})
+    + 3'd1);
 assign w6_gre_len = {7'd0, w6_gre_words, 2'd0};
 
 always @* begin
@@ -1500,7 +1804,8 @@ always @* begin
                 if (((l4_view[50:48] != 3'd0) | (|(l4_view[63:56] & GRE_FLAG_R)))) begin
                     n6_run = 1'd0;
                 end else if (((s6_cur + w6_gre_len) <= s6_limit)) begin
-                    if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S))) & (l4_view[47:32] == ETHERTYPE_TEB))) begin
+                    if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S)))
+                        & (l4_view[47:32] == ETHERTYPE_TEB))) begin
                         n6_encap = ENCAP_NVGRE[1:0];
                         n6_vsid = l4_view[31:8];
                         n6_flowid = l4_view[7:0];

@@ -9,7 +9,8 @@
  * needs the key to have one). The lowest matching index wins. out_* three cycles after
  * in_valid; out_queue is the filter queue (0 on a miss: the top substitutes the default).
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -22,26 +23,33 @@ module nvgre_rx_vmq #
     parameter QUEUE_WIDTH = 6
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    input  wire            in_enable,
-    input  wire [47:0]     in_mac,
-    input  wire            in_has_vlan,
-    input  wire [11:0]     in_vlan,
-    input  wire            in_has_vsid,
-    input  wire [23:0]     in_vsid,
-    output wire            out_valid,
-    output wire            out_hit,
-    output wire [3:0]      out_filter,
+    // clock and synchronous reset
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // input (in_*)
+    input  wire                   in_valid,
+    input  wire                   in_enable,
+    input  wire [47:0]            in_mac,
+    input  wire                   in_has_vlan,
+    input  wire [11:0]            in_vlan,
+    input  wire                   in_has_vsid,
+    input  wire [23:0]            in_vsid,
+
+    // output (out_*)
+    output wire                   out_valid,
+    output wire                   out_hit,
+    output wire [3:0]             out_filter,
     output wire [QUEUE_WIDTH-1:0] out_queue,
-    input  wire [15:0]     flt_valid,
-    input  wire [767:0]    flt_mac,
-    input  wire [15:0]     flt_match_vlan,
-    input  wire [191:0]    flt_vlan,
-    input  wire [15:0]     flt_match_vsid,
-    input  wire [383:0]    flt_vsid,
-    input  wire [95:0]     flt_queue
+
+    // VMQ filter table (flt_*)
+    input  wire [15:0]            flt_valid,
+    input  wire [767:0]           flt_mac,
+    input  wire [15:0]            flt_match_vlan,
+    input  wire [191:0]           flt_vlan,
+    input  wire [15:0]            flt_match_vsid,
+    input  wire [383:0]           flt_vsid,
+    input  wire [95:0]            flt_queue
 );
 
 reg  [15:0]     match_reg;  // filter f matched the key
@@ -76,7 +84,38 @@ reg             valid_s3_d1;
 
 // stage 1: compare every filter
 always @(posedge clk) begin
-    match_reg <= {((((in_enable & flt_valid[15]) & (flt_mac[767:720] == in_mac)) & (~flt_match_vlan[15] | (in_has_vlan & (flt_vlan[191:180] == in_vlan)))) & (~flt_match_vsid[15] | (in_has_vsid & (flt_vsid[383:360] == in_vsid)))), ((((in_enable & flt_valid[14]) & (flt_mac[719:672] == in_mac)) & (~flt_match_vlan[14] | (in_has_vlan & (flt_vlan[179:168] == in_vlan)))) & (~flt_match_vsid[14] | (in_has_vsid & (flt_vsid[359:336] == in_vsid)))), ((((in_enable & flt_valid[13]) & (flt_mac[671:624] == in_mac)) & (~flt_match_vlan[13] | (in_has_vlan & (flt_vlan[167:156] == in_vlan)))) & (~flt_match_vsid[13] | (in_has_vsid & (flt_vsid[335:312] == in_vsid)))), ((((in_enable & flt_valid[12]) & (flt_mac[623:576] == in_mac)) & (~flt_match_vlan[12] | (in_has_vlan & (flt_vlan[155:144] == in_vlan)))) & (~flt_match_vsid[12] | (in_has_vsid & (flt_vsid[311:288] == in_vsid)))), ((((in_enable & flt_valid[11]) & (flt_mac[575:528] == in_mac)) & (~flt_match_vlan[11] | (in_has_vlan & (flt_vlan[143:132] == in_vlan)))) & (~flt_match_vsid[11] | (in_has_vsid & (flt_vsid[287:264] == in_vsid)))), ((((in_enable & flt_valid[10]) & (flt_mac[527:480] == in_mac)) & (~flt_match_vlan[10] | (in_has_vlan & (flt_vlan[131:120] == in_vlan)))) & (~flt_match_vsid[10] | (in_has_vsid & (flt_vsid[263:240] == in_vsid)))), ((((in_enable & flt_valid[9]) & (flt_mac[479:432] == in_mac)) & (~flt_match_vlan[9] | (in_has_vlan & (flt_vlan[119:108] == in_vlan)))) & (~flt_match_vsid[9] | (in_has_vsid & (flt_vsid[239:216] == in_vsid)))), ((((in_enable & flt_valid[8]) & (flt_mac[431:384] == in_mac)) & (~flt_match_vlan[8] | (in_has_vlan & (flt_vlan[107:96] == in_vlan)))) & (~flt_match_vsid[8] | (in_has_vsid & (flt_vsid[215:192] == in_vsid)))), ((((in_enable & flt_valid[7]) & (flt_mac[383:336] == in_mac)) & (~flt_match_vlan[7] | (in_has_vlan & (flt_vlan[95:84] == in_vlan)))) & (~flt_match_vsid[7] | (in_has_vsid & (flt_vsid[191:168] == in_vsid)))), ((((in_enable & flt_valid[6]) & (flt_mac[335:288] == in_mac)) & (~flt_match_vlan[6] | (in_has_vlan & (flt_vlan[83:72] == in_vlan)))) & (~flt_match_vsid[6] | (in_has_vsid & (flt_vsid[167:144] == in_vsid)))), ((((in_enable & flt_valid[5]) & (flt_mac[287:240] == in_mac)) & (~flt_match_vlan[5] | (in_has_vlan & (flt_vlan[71:60] == in_vlan)))) & (~flt_match_vsid[5] | (in_has_vsid & (flt_vsid[143:120] == in_vsid)))), ((((in_enable & flt_valid[4]) & (flt_mac[239:192] == in_mac)) & (~flt_match_vlan[4] | (in_has_vlan & (flt_vlan[59:48] == in_vlan)))) & (~flt_match_vsid[4] | (in_has_vsid & (flt_vsid[119:96] == in_vsid)))), ((((in_enable & flt_valid[3]) & (flt_mac[191:144] == in_mac)) & (~flt_match_vlan[3] | (in_has_vlan & (flt_vlan[47:36] == in_vlan)))) & (~flt_match_vsid[3] | (in_has_vsid & (flt_vsid[95:72] == in_vsid)))), ((((in_enable & flt_valid[2]) & (flt_mac[143:96] == in_mac)) & (~flt_match_vlan[2] | (in_has_vlan & (flt_vlan[35:24] == in_vlan)))) & (~flt_match_vsid[2] | (in_has_vsid & (flt_vsid[71:48] == in_vsid)))), ((((in_enable & flt_valid[1]) & (flt_mac[95:48] == in_mac)) & (~flt_match_vlan[1] | (in_has_vlan & (flt_vlan[23:12] == in_vlan)))) & (~flt_match_vsid[1] | (in_has_vsid & (flt_vsid[47:24] == in_vsid)))), ((((in_enable & flt_valid[0]) & (flt_mac[47:0] == in_mac)) & (~flt_match_vlan[0] | (in_has_vlan & (flt_vlan[11:0] == in_vlan)))) & (~flt_match_vsid[0] | (in_has_vsid & (flt_vsid[23:0] == in_vsid))))};
+    match_reg <= {((((in_enable & flt_valid[15]) & (flt_mac[767:720] == in_mac)) & (~flt_match_vlan[15] | (in_has_vlan & (flt_vlan[191:180] == in_vlan))))
+            & (~flt_match_vsid[15] | (in_has_vsid & (flt_vsid[383:360] == in_vsid)))),
+        ((((in_enable & flt_valid[14]) & (flt_mac[719:672] == in_mac)) & (~flt_match_vlan[14] | (in_has_vlan & (flt_vlan[179:168] == in_vlan))))
+            & (~flt_match_vsid[14] | (in_has_vsid & (flt_vsid[359:336] == in_vsid)))),
+        ((((in_enable & flt_valid[13]) & (flt_mac[671:624] == in_mac)) & (~flt_match_vlan[13] | (in_has_vlan & (flt_vlan[167:156] == in_vlan))))
+            & (~flt_match_vsid[13] | (in_has_vsid & (flt_vsid[335:312] == in_vsid)))),
+        ((((in_enable & flt_valid[12]) & (flt_mac[623:576] == in_mac)) & (~flt_match_vlan[12] | (in_has_vlan & (flt_vlan[155:144] == in_vlan))))
+            & (~flt_match_vsid[12] | (in_has_vsid & (flt_vsid[311:288] == in_vsid)))),
+        ((((in_enable & flt_valid[11]) & (flt_mac[575:528] == in_mac)) & (~flt_match_vlan[11] | (in_has_vlan & (flt_vlan[143:132] == in_vlan))))
+            & (~flt_match_vsid[11] | (in_has_vsid & (flt_vsid[287:264] == in_vsid)))),
+        ((((in_enable & flt_valid[10]) & (flt_mac[527:480] == in_mac)) & (~flt_match_vlan[10] | (in_has_vlan & (flt_vlan[131:120] == in_vlan))))
+            & (~flt_match_vsid[10] | (in_has_vsid & (flt_vsid[263:240] == in_vsid)))),
+        ((((in_enable & flt_valid[9]) & (flt_mac[479:432] == in_mac)) & (~flt_match_vlan[9] | (in_has_vlan & (flt_vlan[119:108] == in_vlan))))
+            & (~flt_match_vsid[9] | (in_has_vsid & (flt_vsid[239:216] == in_vsid)))),
+        ((((in_enable & flt_valid[8]) & (flt_mac[431:384] == in_mac)) & (~flt_match_vlan[8] | (in_has_vlan & (flt_vlan[107:96] == in_vlan))))
+            & (~flt_match_vsid[8] | (in_has_vsid & (flt_vsid[215:192] == in_vsid)))),
+        ((((in_enable & flt_valid[7]) & (flt_mac[383:336] == in_mac)) & (~flt_match_vlan[7] | (in_has_vlan & (flt_vlan[95:84] == in_vlan))))
+            & (~flt_match_vsid[7] | (in_has_vsid & (flt_vsid[191:168] == in_vsid)))),
+        ((((in_enable & flt_valid[6]) & (flt_mac[335:288] == in_mac)) & (~flt_match_vlan[6] | (in_has_vlan & (flt_vlan[83:72] == in_vlan))))
+            & (~flt_match_vsid[6] | (in_has_vsid & (flt_vsid[167:144] == in_vsid)))),
+        ((((in_enable & flt_valid[5]) & (flt_mac[287:240] == in_mac)) & (~flt_match_vlan[5] | (in_has_vlan & (flt_vlan[71:60] == in_vlan))))
+            & (~flt_match_vsid[5] | (in_has_vsid & (flt_vsid[143:120] == in_vsid)))),
+        ((((in_enable & flt_valid[4]) & (flt_mac[239:192] == in_mac)) & (~flt_match_vlan[4] | (in_has_vlan & (flt_vlan[59:48] == in_vlan))))
+            & (~flt_match_vsid[4] | (in_has_vsid & (flt_vsid[119:96] == in_vsid)))),
+        ((((in_enable & flt_valid[3]) & (flt_mac[191:144] == in_mac)) & (~flt_match_vlan[3] | (in_has_vlan & (flt_vlan[47:36] == in_vlan))))
+            & (~flt_match_vsid[3] | (in_has_vsid & (flt_vsid[95:72] == in_vsid)))),
+        ((((in_enable & flt_valid[2]) & (flt_mac[143:96] == in_mac)) & (~flt_match_vlan[2] | (in_has_vlan & (flt_vlan[35:24] == in_vlan))))
+            & (~flt_match_vsid[2] | (in_has_vsid & (flt_vsid[71:48] == in_vsid)))),
+        ((((in_enable & flt_valid[1]) & (flt_mac[95:48] == in_mac)) & (~flt_match_vlan[1] | (in_has_vlan & (flt_vlan[23:12] == in_vlan))))
+            & (~flt_match_vsid[1] | (in_has_vsid & (flt_vsid[47:24] == in_vsid)))),
+        ((((in_enable & flt_valid[0]) & (flt_mac[47:0] == in_mac)) & (~flt_match_vlan[0] | (in_has_vlan & (flt_vlan[11:0] == in_vlan))))
+            & (~flt_match_vsid[0] | (in_has_vsid & (flt_vsid[23:0] == in_vsid))))};
     queue_s1_0 <= flt_queue[5:0];
     queue_s1_1 <= flt_queue[11:6];
     queue_s1_2 <= flt_queue[17:12];
@@ -127,8 +166,60 @@ end
 // group_0: lowest index wins
 always @(posedge clk) begin
     group_0_hit <= (((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | (match_reg[6] | match_reg[7])));
-    group_0_index <= (((({match_reg[0], match_reg[0], match_reg[0]} & 3'd0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 3'd1)) | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1]))} & 3'd2) | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))} & 3'd3))) | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & 3'd4) | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & 3'd5)) | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & 3'd6) | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))} & 3'd7))));
-    group_0_queue <= (((({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_s1_0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_s1_1)) | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1]))} & queue_s1_2) | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))} & queue_s1_3))) | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))), (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & queue_s1_4) | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])), (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & queue_s1_5)) | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))), (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & queue_s1_6) | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))), (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))} & queue_s1_7))));
+    group_0_index <= (((({match_reg[0], match_reg[0], match_reg[0]} & 3'd0)
+        | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 3'd1))
+        | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1]))}
+                & 3'd2)
+            | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])),
+                    (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))} & 3'd3)))
+        | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & 3'd4)
+            | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & 3'd5))
+            | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & 3'd6)
+                | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))}
+                    & 3'd7))));
+    group_0_queue <= (((({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_s1_0)
+        | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]),
+                (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_s1_1))
+        | (({(match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])),
+                    (match_reg[2] & ~(match_reg[0] | match_reg[1])), (match_reg[2] & ~(match_reg[0] | match_reg[1])),
+                    (match_reg[2] & ~(match_reg[0] | match_reg[1]))} & queue_s1_2)
+            | ({(match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])),
+                    (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])),
+                    (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2])), (match_reg[3] & ~((match_reg[0] | match_reg[1]) | match_reg[2]))}
+                & queue_s1_3)))
+        | ((({(match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3]))),
+                    (match_reg[4] & ~((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])))} & queue_s1_4)
+            | ({(match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4])),
+                    (match_reg[5] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | match_reg[4]))} & queue_s1_5))
+            | (({(match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5]))),
+                        (match_reg[6] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | (match_reg[4] | match_reg[5])))} & queue_s1_6)
+                | ({(match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6]))),
+                        (match_reg[7] & ~(((match_reg[0] | match_reg[1]) | (match_reg[2] | match_reg[3])) | ((match_reg[4] | match_reg[5]) | match_reg[6])))}
+                    & queue_s1_7))));
 
     if (rst) begin
         group_0_hit <= 1'd0;
@@ -140,8 +231,67 @@ end
 // group_1: lowest index wins
 always @(posedge clk) begin
     group_1_hit <= (((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | (match_reg[14] | match_reg[15])));
-    group_1_index <= (((({match_reg[8], match_reg[8], match_reg[8]} & 3'd0) | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & 3'd1)) | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & 3'd2) | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))} & 3'd3))) | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & 3'd4) | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & 3'd5)) | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & 3'd6) | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))} & 3'd7))));
-    group_1_queue <= (((({match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8]} & queue_s1_8) | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & queue_s1_9)) | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & queue_s1_10) | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))} & queue_s1_11))) | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))), (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & queue_s1_12) | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])), (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & queue_s1_13)) | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))), (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & queue_s1_14) | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))), (match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))} & queue_s1_15))));
+    group_1_index <= (((({match_reg[8], match_reg[8], match_reg[8]} & 3'd0)
+        | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & 3'd1))
+        | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])),
+                    (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & 3'd2)
+            | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])),
+                    (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))} & 3'd3)))
+        | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & 3'd4)
+            | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & 3'd5))
+            | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & 3'd6)
+                | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))}
+                    & 3'd7))));
+    group_1_queue <= (((({match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8], match_reg[8]} & queue_s1_8)
+        | ({(match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8]),
+                (match_reg[9] & ~match_reg[8]), (match_reg[9] & ~match_reg[8])} & queue_s1_9))
+        | (({(match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])),
+                    (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9])),
+                    (match_reg[10] & ~(match_reg[8] | match_reg[9])), (match_reg[10] & ~(match_reg[8] | match_reg[9]))} & queue_s1_10)
+            | ({(match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])),
+                    (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])),
+                    (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10])), (match_reg[11] & ~((match_reg[8] | match_reg[9]) | match_reg[10]))}
+                & queue_s1_11)))
+        | ((({(match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11]))),
+                    (match_reg[12] & ~((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])))} & queue_s1_12)
+            | ({(match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12])),
+                    (match_reg[13] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | match_reg[12]))} & queue_s1_13))
+            | (({(match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13]))),
+                        (match_reg[14] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | (match_reg[12] | match_reg[13])))} & queue_s1_14)
+                | ({(match_reg[15] & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14]))),
+                        (match_reg[15]
+                            & ~(((match_reg[8] | match_reg[9]) | (match_reg[10] | match_reg[11])) | ((match_reg[12] | match_reg[13]) | match_reg[14])))}
+                    & queue_s1_15))));
 
     if (rst) begin
         group_1_hit <= 1'd0;
@@ -162,8 +312,11 @@ end
 // final: lowest index wins
 always @(posedge clk) begin
     final_hit <= (group_0_hit | group_1_hit);
-    final_index <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit} & {1'd0, group_0_index}) | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & {1'd1, group_1_index}));
-    final_queue <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit} & group_0_queue) | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & group_1_queue));
+    final_index <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit} & {1'd0, group_0_index})
+        | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & {1'd1, group_1_index}));
+    final_queue <= (({group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit, group_0_hit} & group_0_queue)
+        | ({(group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit),
+                (group_1_hit & ~group_0_hit), (group_1_hit & ~group_0_hit)} & group_1_queue));
 
     if (rst) begin
         final_hit <= 1'd0;

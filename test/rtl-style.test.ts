@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The checked-in Verilog reads as if written by hand (issue 17): no decimal literal wider
-// than a byte (hex, or a named localparam), and no raw literal where a named constant
-// exists. Each check is also shown failing on a bad file.
+// The checked-in Verilog reads as if written by hand (issue 17): no line over 160
+// characters, no decimal literal wider than a byte (hex, or a named localparam), and no raw
+// literal where a named constant exists. Each check is also shown failing on a bad file.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LINE_LIMIT } from '../gen/emit/verilog.ts';
 import * as K from '../ref/constants.ts';
 
 const RTL = resolve(fileURLToPath(new URL('../rtl', import.meta.url)));
@@ -16,7 +17,7 @@ const SHARED = Object.values(K)
   .filter((g): g is K.ConstGroup<string> => typeof g === 'object' && g !== null && 'prefix' in g)
   .flatMap((g) => Object.entries(g.values).map(([k, v]) => ({ name: `${g.prefix}_${k}`, width: g.width, value: BigInt(v) })));
 
-/** A literal's value, or undefined when `text` is not a sized literal. */
+/** The value of a sized literal's digits in base h, d or b. */
 function literalValue(base: string, digits: string): bigint {
   const d = digits.replace(/_/g, '');
   return base === 'h' ? BigInt(`0x${d}`) : base === 'b' ? BigInt(`0b${d}`) : BigInt(d);
@@ -34,6 +35,7 @@ export function rtlStyleProblems(file: string, text: string): string[] {
     if (m) named.set(`${m[3]}:${literalValue(m[4]!, m[5]!)}`, m[2]!);
   }
   lines.forEach((l, i) => {
+    if (l.length > LINE_LIMIT) out.push(`${file}:${i + 1}: ${l.length} characters`);
     if (/^\s*localparam\b/.test(l)) return;
     const code = l.replace(/\/\/.*$/, '');
     for (const m of code.matchAll(/\b(\d+)'([hdb])([0-9a-fA-F_]+)\b/g)) {
@@ -52,7 +54,8 @@ export function rtlStyleProblems(file: string, text: string): string[] {
 describe('rtl/ style', () => {
   const files = readdirSync(RTL).filter((f) => f.endsWith('.v'));
 
-  it('has no decimal literal wider than 8 bits and no literal where a named constant exists', () => {
+  it('has no line over 160 characters, no decimal literal wider than 8 bits and no literal where a named constant exists', () => {
+    expect(LINE_LIMIT).toBe(160);
     expect(files.length).toBeGreaterThan(5);
     const problems = files.flatMap((f) => rtlStyleProblems(f, readFileSync(join(RTL, f), 'utf8')));
     expect(problems).toEqual([]);
@@ -75,5 +78,6 @@ describe('rtl/ style', () => {
       "a.v:2: 16'h100 where ADDR_CTRL exists",
     ]);
     expect(rtlStyleProblems('a.v', "assign x = (y == 16'd0) & (z == 8'd200) & (w == 32'hd700); // 16'd33024")).toEqual([]);
+    expect(rtlStyleProblems('a.v', `assign x = ${'a & '.repeat(40)}b;`)).toEqual(['a.v:1: 173 characters']);
   });
 });
