@@ -243,6 +243,22 @@ reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[121:119], meta_count, 1'b0};
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 64) begin
+        $error("Error: DATA_WIDTH must be 64 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (KEEP_WIDTH != 8) begin
+        $error("Error: KEEP_WIDTH must be 8 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (META_WIDTH != 160) begin
+        $error("Error: META_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 assign s_axis_tready_int = (s_axis_tready_reg & ~(s_axis_tlast & tlast_soon_reg));
 assign frame_in = ((s_axis_tvalid & s_axis_tready_int) & s_axis_tlast);
 assign tlast_gap_next = (frame_in ? 4'd1 : ((tlast_gap_reg < 4'd8) ? (tlast_gap_reg + 4'd1) : tlast_gap_reg));

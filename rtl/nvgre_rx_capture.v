@@ -60,6 +60,18 @@ reg  [43:0]     out_cfg_reg;
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axis_tdata, 1'b0};
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 64) begin
+        $error("Error: DATA_WIDTH must be 64 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (KEEP_WIDTH != 8) begin
+        $error("Error: KEEP_WIDTH must be 8 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 assign beat_accept = (s_axis_tvalid & s_axis_tready);
 assign last_bytes_low = {(((s_axis_tkeep[3] & ~s_axis_tkeep[4]) | (s_axis_tkeep[4] & ~s_axis_tkeep[5]))
         | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))),

@@ -338,6 +338,22 @@ reg             ind_table_valid [0:127];  // entry written since the reset
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6],
     wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 32) begin
+        $error("Error: DATA_WIDTH must be 32 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (ADDR_WIDTH != 16) begin
+        $error("Error: ADDR_WIDTH must be 16 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (STRB_WIDTH != 4) begin
+        $error("Error: STRB_WIDTH must be 4 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8,
     filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
 assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7,

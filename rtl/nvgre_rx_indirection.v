@@ -45,6 +45,14 @@ reg             valid_d1;
 reg  [5:0]      table_mem [0:127];  // queue of each entry (no reset: table_mem_valid masks it)
 reg             table_mem_valid [0:127];  // entry written since the reset
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (QUEUE_WIDTH != 6) begin
+        $error("Error: QUEUE_WIDTH must be 6 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 // table writes
 always @(posedge clk) begin
     if (cfg_wr_en) begin

@@ -49,6 +49,14 @@ wire            out_take;  // the output register is transferred this cycle
 wire            out_load;  // head record moves to the output register
 reg  [159:0]    mem [0:63];  // record storage
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 160) begin
+        $error("Error: DATA_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 assign mem_empty = (wr_ptr_reg == rd_ptr_reg);
 assign out_take = (m_axis_tvalid_reg & m_axis_tready);
 assign out_load = (~mem_empty & (~m_axis_tvalid_reg | out_take));

@@ -444,6 +444,14 @@ wire            valid_d10;
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, key_reg[0], 1'b0};
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (IN_BYTES != 36) begin
+        $error("Error: IN_BYTES must be 36 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 // key words
 always @(posedge clk) begin
     if (cfg_wr_en) begin

@@ -82,6 +82,14 @@ reg  [3:0]      final_index;
 reg  [5:0]      final_queue;
 reg             valid_s3_d1;
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (QUEUE_WIDTH != 6) begin
+        $error("Error: QUEUE_WIDTH must be 6 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 // stage 1: compare every filter
 always @(posedge clk) begin
     match_reg <= {((((in_enable & flt_valid[15]) & (flt_mac[767:720] == in_mac)) & (~flt_match_vlan[15] | (in_has_vlan & (flt_vlan[191:180] == in_vlan))))

@@ -61,6 +61,18 @@ describe('rtl/ style', () => {
     expect(problems).toEqual([]);
   });
 
+  it('guards every module parameter: another value stops elaboration with a message naming the generator', () => {
+    let n = 0;
+    for (const f of files) {
+      const v = readFileSync(join(RTL, f), 'utf8');
+      for (const m of v.matchAll(/^\s*parameter ([A-Z_]+) = (\d+)/gm)) {
+        n++;
+        expect(v, `${f} ${m[1]}`).toContain(`if (${m[1]} != ${m[2]}) begin\n        $error("Error: ${m[1]} must be ${m[2]} in this build; regenerate the module with nvgre-rx gen`);
+      }
+    }
+    expect(n).toBeGreaterThan(5);
+  });
+
   it('names the EtherTypes and IP protocols of the parser as localparams', () => {
     const p = readFileSync(join(RTL, 'nvgre_rx_parser.v'), 'utf8');
     expect(p).toContain("localparam [15:0] ETHERTYPE_VLAN = 16'h8100;");

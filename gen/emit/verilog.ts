@@ -543,6 +543,21 @@ export function emitModule(m: Module, opts: EmitOptions): string {
     docLine(w, 0, 'wire unused_ok = &{', listDoc([`1'b0`, ...sink, `1'b0`]), '};');
   }
 
+  if (m.params.length) {
+    // Every width inside was fixed from these values when the module was generated:
+    // another value needs a regenerated module, so it stops elaboration (verilog-ethernet style).
+    w.line(0, '');
+    w.line(0, `// The parameters are fixed by the generator: other values need the module regenerated (${opts.generator}).`);
+    w.line(0, 'initial begin');
+    for (const p of m.params) {
+      w.line(1, `if (${p.name} != ${p.value}) begin`);
+      w.line(2, `$error("Error: ${p.name} must be ${p.value} in this build; regenerate the module with ${opts.generator} (instance %m)");`);
+      w.line(2, '$finish;');
+      w.line(1, 'end');
+    }
+    w.line(0, 'end');
+  }
+
   let prev: Item['k'] | undefined;
   for (const it of m.items) {
     // Runs of assignments stay together; everything else is set apart by a blank line.
