@@ -16,7 +16,8 @@ import {
   KEY_WORDS,
   keyWord,
 } from '../gen/regmap.ts';
-import { log2Int, resetProfile, type Filter, type Profile } from '../ref/profile.ts';
+import { log2 } from '../ref/bits.ts';
+import { resetProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
 import type { CsrWrite } from './stimulus.ts';
 
@@ -73,7 +74,7 @@ function fullFilters(fs: readonly Filter[], n: number): Filter[] {
 export function resetImage(cfg: BuildConfig): CsrImage {
   const p = resetProfile(cfg);
   if (cfg.toeplitz === 'const-key') p.key = hexToBytes(cfg.constKey);
-  return { p, indirBits: log2Int(cfg.indirectionEntries), edges: new Map() };
+  return { p, indirBits: log2(cfg.indirectionEntries), edges: new Map() };
 }
 
 export function cloneImage(img: CsrImage): CsrImage {
@@ -131,7 +132,7 @@ function scalarWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
     { addr: REG.HASH_TYPES, data: p.hashTypes >>> 0 },
     { addr: REG.RSS_DEFAULT_QUEUE, data: p.rssDefaultQueue & qmask },
     { addr: REG.VMQ_DEFAULT_QUEUE, data: p.vmqDefaultQueue & qmask },
-    { addr: REG.INDIRECTION_BITS, data: log2Int(Math.max(1, p.indirection.length)) },
+    { addr: REG.INDIRECTION_BITS, data: log2(Math.max(1, p.indirection.length)) },
     { addr: REG.MAX_HEADER_BYTES, data: p.maxHeaderBytes },
     // CTRL last, so that traffic is classified only once the rest is in place.
     { addr: REG.CTRL, data: ctrl },
@@ -197,7 +198,7 @@ export function csrEdgeOf(w: CsrWrite, cfg: BuildConfig): CsrEdge | undefined {
   if (a === REG.CTRL) return d > 0xf ? 'ctrl undefined bits' : undefined;
   if (a === REG.HASH_TYPES) return (d & ~HASH_TYPES_MASK) !== 0 ? 'hash_types undefined bits' : undefined;
   if (a === REG.RSS_DEFAULT_QUEUE || a === REG.VMQ_DEFAULT_QUEUE) return d > qmask ? 'queue number wider than queueBits' : undefined;
-  if (a === REG.INDIRECTION_BITS) return d < 1 ? 'indirection_bits 0' : d > log2Int(cfg.indirectionEntries) ? 'indirection_bits above log2(entries)' : undefined;
+  if (a === REG.INDIRECTION_BITS) return d < 1 ? 'indirection_bits 0' : d > log2(cfg.indirectionEntries) ? 'indirection_bits above log2(entries)' : undefined;
   if (a === REG.MAX_HEADER_BYTES) return d < 64 ? 'max_header_bytes below 64' : d > cfg.maxHeaderBytes ? 'max_header_bytes above the window' : undefined;
   if (a >= INDIRECTION_BASE && a < INDIRECTION_BASE + 4 * cfg.indirectionEntries) return d > qmask ? 'queue number wider than queueBits' : undefined;
   if (a >= FILTER_BASE && a < FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters) {
@@ -235,7 +236,7 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   } else if (a === REG.HASH_TYPES) p.hashTypes = d & HASH_TYPES_MASK;
   else if (a === REG.RSS_DEFAULT_QUEUE) p.rssDefaultQueue = d & qmask;
   else if (a === REG.VMQ_DEFAULT_QUEUE) p.vmqDefaultQueue = d & qmask;
-  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2Int(cfg.indirectionEntries));
+  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2(cfg.indirectionEntries));
   else if (a === REG.MAX_HEADER_BYTES) p.maxHeaderBytes = clamp(d, 64, cfg.maxHeaderBytes); else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
     if (cfg.toeplitz === 'const-key') return;
     const k = (a - KEY_BASE) >> 2;

@@ -29,7 +29,7 @@
 import { cat, Expr, lit, mux, namedLit, orAll } from '../ir/expr.ts';
 import { Module, type Body, type LValue, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
-import { clog2 } from '../meta-layout.ts';
+import { clog2, log2 } from '../../ref/bits.ts';
 import {
   CAP_BASE,
   capabilities,
@@ -57,7 +57,6 @@ export const CSR_WRITE_EVENT_DELAY = 3;
 /** Cycles from the read handshake cycle to the first cycle of rvalid. */
 export const CSR_READ_DELAY = 2;
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
 
 /** A stored register: how it reads as a 32-bit word and how a written word is stored. */
 interface Stored {

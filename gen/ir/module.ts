@@ -3,6 +3,7 @@
 // combinational and clocked processes. A block generator is a function that builds one
 // of these; only gen/emit turns it into Verilog.
 
+import { clog2 } from '../../ref/bits.ts';
 import { cat, Expr, IrError, lit, type ExprLike } from './expr.ts';
 
 export type Dir = 'input' | 'output';
@@ -45,7 +46,7 @@ export class Memory {
   ) {}
 
   get addrWidth(): number {
-    return Math.max(1, Math.ceil(Math.log2(this.depth)));
+    return clog2(this.depth);
   }
 
   read(addr: Expr): Expr {

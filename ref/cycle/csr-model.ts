@@ -14,6 +14,7 @@
 // `outputs` are the registered outputs during the current cycle; `step(inputs)` is the
 // rising edge that ends it. Offsets come from ref/regmap.generated.ts (build-independent).
 
+import { clog2, log2 } from '../bits.ts';
 import type { BuildParams } from '../build.ts';
 import { CAPS, COUNTERS, FIELD, FILTER_BASE, FILTER_WORD, ID_VALUE, REG, RESP, VERSION_VALUE } from '../regmap.generated.ts';
 
@@ -126,8 +127,6 @@ const HASH_TYPES_MASK =
   (1 << FIELD.HASH_TYPES_UDP_IPV6.lsb);
 const KEY_WORDS = 10;
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
-const clog2 = (n: number): number => Math.max(1, Math.ceil(Math.log2(n)));
 
 function merge(old: number, data: number, strb: number): number {
   let v = 0;
