@@ -420,10 +420,3 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     tlastGap: t.tlastGap,
   };
 }
-
-/** One module of the core as the top level instantiates it (for generateAll). */
-export function topPart(c: BuildConfig, name: string): Module {
-  const m = topModule(c).modules.find((x) => x.name === name);
-  if (!m) throw new Error(`no module ${name} in the top level`);
-  return m;
-}
