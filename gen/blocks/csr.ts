@@ -27,7 +27,7 @@
 // DECERR for an unmapped address (reads return 0).
 
 import { cat, Expr, lit, mux, namedLit, orAll } from '../ir/expr.ts';
-import { Module, type Body, type LValue, type Signal } from '../ir/module.ts';
+import { Module, Signal, type Body, type LValue } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { clog2, log2 } from '../../ref/bits.ts';
 import {
@@ -216,29 +216,58 @@ export function csrModule(
     ...(constKey ? Array.from({ length: KEY_WORDS }, (_, k) => ({ wordAddr: KEY_BASE / 4 + k, view: lit(keyDef.reset(k), 32) })) : []),
     ...counters.map((c, k) => ({ wordAddr: COUNTER_BASE / 4 + k, view: c as Expr })),
   ];
-  // Filter words: how each reads, and the fields a write stores (field, its LSB in the word).
+  // Filter words as the register map lays them out (gen/regmap.ts, the one description of
+  // the bits): how each reads, and the fields a write stores (field, its LSB in the word).
   type FieldTarget = { target: Signal | LValue; old: Expr; lsb: number };
-  const fWords = (x: (typeof flt)[number]): { view: Expr; fields: FieldTarget[] }[] => [
-    { view: z32(x.mac.slice(47, 32)), fields: [{ target: { s: x.mac, hi: 47, lo: 32 }, old: x.mac.slice(47, 32), lsb: 0 }] },
-    { view: x.mac.slice(31, 0), fields: [{ target: { s: x.mac, hi: 31, lo: 0 }, old: x.mac.slice(31, 0), lsb: 0 }] },
-    {
-      view: cat(lit(0, 15), x.matchVlan, lit(0, 4), x.vlan),
-      fields: [
-        { target: x.matchVlan, old: x.matchVlan, lsb: 16 },
-        { target: x.vlan, old: x.vlan, lsb: 0 },
-      ],
-    },
-    {
-      view: cat(lit(0, 7), x.matchVsid, x.vsid),
-      fields: [
-        { target: x.matchVsid, old: x.matchVsid, lsb: 24 },
-        { target: x.vsid, old: x.vsid, lsb: 0 },
-      ],
-    },
-    { view: z32(x.queue), fields: [{ target: x.queue, old: x.queue, lsb: 0 }] },
-    { view: z32(x.valid), fields: [{ target: x.valid, old: x.valid, lsb: 0 }] },
-  ];
-  const nWords = 6;
+  /** The register bits behind field `field` of filter word `word`. */
+  const fieldBits = (x: (typeof flt)[number], word: string, field: string): Signal | LValue => {
+    switch (`${word}.${field}`) {
+      case 'MAC_HI.MAC_HI':
+        return { s: x.mac, hi: 47, lo: 32 };
+      case 'MAC_LO.MAC_LO':
+        return { s: x.mac, hi: 31, lo: 0 };
+      case 'VLAN.ID':
+        return x.vlan;
+      case 'VLAN.MATCH':
+        return x.matchVlan;
+      case 'VSID.VSID':
+        return x.vsid;
+      case 'VSID.MATCH':
+        return x.matchVsid;
+      case 'QUEUE.QUEUE':
+        return x.queue;
+      case 'CTRL.VALID':
+        return x.valid;
+      default:
+        throw new Error(`csr: no filter register for ${word}.${field}`);
+    }
+  };
+  const filterWords = [...rm.filter.words].sort((a, b) => a.word - b.word);
+  filterWords.forEach((w, i) => {
+    if (w.word !== i) throw new Error(`csr: filter word ${w.name} at ${w.word}, want ${i}`);
+  });
+  const fWords = (x: (typeof flt)[number]): { view: Expr; fields: FieldTarget[] }[] =>
+    filterWords.map((w) => {
+      const fields = [...w.fields]
+        .sort((a, b) => b.lsb - a.lsb)
+        .map((fl): FieldTarget => {
+          const target = fieldBits(x, w.name, fl.name);
+          const old = target instanceof Signal ? target : target.s.slice(target.hi, target.lo);
+          if (old.width !== fl.width) throw new Error(`csr: ${w.name}.${fl.name} is ${fl.width} bits, its register ${old.width}`);
+          return { target, old, lsb: fl.lsb };
+        });
+      // The word reads as its fields in place, zeros elsewhere.
+      const parts: Expr[] = [];
+      let top = 32;
+      for (const fl of fields) {
+        if (top > fl.lsb + fl.old.width) parts.push(lit(0, top - fl.lsb - fl.old.width));
+        parts.push(fl.old);
+        top = fl.lsb;
+      }
+      if (top > 0) parts.push(lit(0, top));
+      return { view: cat(...parts), fields };
+    });
+  const nWords = filterWords.length;
 
   // ---- address decode helpers ----
   const fBits = clog2(nf);

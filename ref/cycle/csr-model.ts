@@ -128,6 +128,11 @@ const HASH_TYPES_MASK =
 const KEY_WORDS = 10;
 
 
+/** Field `f` of register word `v`. */
+const get = (v: number, f: { lsb: number; width: number }): number => (f.width === 32 ? v >>> 0 : (v >>> f.lsb) & ((1 << f.width) - 1));
+/** `x` placed in field `f` of a register word. */
+const put = (x: number, f: { lsb: number; width: number }): number => (f.width === 32 ? x >>> 0 : ((x & ((1 << f.width) - 1)) << f.lsb) >>> 0);
+
 function merge(old: number, data: number, strb: number): number {
   let v = 0;
   for (let l = 0; l < 4; l++) {
@@ -301,21 +306,22 @@ export class CsrModel {
     return out;
   }
 
-  /** Word `w` (0..7) of a filter's register block; words 6 and 7 read 0. */
+  /** Word `w` (0..7) of a filter's register block, laid out by the register map's FIELD; words 6 and 7 read 0. */
   private static filterWord(f: CsrFilter, w: number): number {
     switch (w) {
-      case 0:
-        return f.macHi;
-      case 1:
-        return f.macLo >>> 0;
-      case 2:
-        return ((f.matchVlan ? 1 : 0) << FIELD.FILTER_VLAN_MATCH.lsb) | f.vlan;
-      case 3:
-        return (((f.matchVsid ? 1 : 0) << FIELD.FILTER_VSID_MATCH.lsb) | f.vsid) >>> 0;
-      case 4:
+      case FILTER_WORD.MAC_HI / 4:
+        return put(f.macHi, FIELD.FILTER_MAC_HI_MAC_HI);
+      case FILTER_WORD.MAC_LO / 4:
+        return put(f.macLo, FIELD.FILTER_MAC_LO_MAC_LO);
+      case FILTER_WORD.VLAN / 4:
+        return (put(f.matchVlan ? 1 : 0, FIELD.FILTER_VLAN_MATCH) | put(f.vlan, FIELD.FILTER_VLAN_ID)) >>> 0;
+      case FILTER_WORD.VSID / 4:
+        return (put(f.matchVsid ? 1 : 0, FIELD.FILTER_VSID_MATCH) | put(f.vsid, FIELD.FILTER_VSID_VSID)) >>> 0;
+      case FILTER_WORD.QUEUE / 4:
+        // The queue field is as wide as the build's queue numbers (FIELD holds the default build's).
         return f.queue;
-      case 5:
-        return f.valid ? 1 : 0;
+      case FILTER_WORD.CTRL / 4:
+        return put(f.valid ? 1 : 0, FIELD.FILTER_CTRL_VALID);
       default:
         return 0;
     }
@@ -461,24 +467,24 @@ export class CsrModel {
     const v = merge(CsrModel.filterWord(f, word), data, strb);
     switch (word * 4) {
       case FILTER_WORD.MAC_HI:
-        f.macHi = v & 0xffff;
+        f.macHi = get(v, FIELD.FILTER_MAC_HI_MAC_HI);
         break;
       case FILTER_WORD.MAC_LO:
-        f.macLo = v;
+        f.macLo = get(v, FIELD.FILTER_MAC_LO_MAC_LO);
         break;
       case FILTER_WORD.VLAN:
-        f.matchVlan = ((v >>> FIELD.FILTER_VLAN_MATCH.lsb) & 1) === 1;
-        f.vlan = v & 0xfff;
+        f.matchVlan = get(v, FIELD.FILTER_VLAN_MATCH) === 1;
+        f.vlan = get(v, FIELD.FILTER_VLAN_ID);
         break;
       case FILTER_WORD.VSID:
-        f.matchVsid = ((v >>> FIELD.FILTER_VSID_MATCH.lsb) & 1) === 1;
-        f.vsid = v & 0xffffff;
+        f.matchVsid = get(v, FIELD.FILTER_VSID_MATCH) === 1;
+        f.vsid = get(v, FIELD.FILTER_VSID_VSID);
         break;
       case FILTER_WORD.QUEUE:
         f.queue = v & this.qMask;
         break;
       case FILTER_WORD.CTRL:
-        f.valid = (v & 1) === 1;
+        f.valid = get(v, FIELD.FILTER_CTRL_VALID) === 1;
         break;
     }
   }
