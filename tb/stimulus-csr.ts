@@ -17,6 +17,7 @@ import {
   keyWord,
 } from '../gen/regmap.ts';
 import { log2 } from '../ref/bits.ts';
+import { type CsrFilter, filterWordValue, storeFilterWord } from '../ref/cycle/csr-model.ts';
 import { resetProfile, type Filter, type Profile } from '../ref/profile.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
 import type { CsrWrite } from './stimulus.ts';
@@ -114,15 +115,15 @@ function macLo(m: Uint8Array): number {
   return ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0;
 }
 
+/** A profile filter as the CSR block holds it. */
+function csrFilter(f: Filter): CsrFilter {
+  return { valid: f.valid, macHi: macHi(f.mac), macLo: macLo(f.mac), matchVlan: f.matchVlan, vlan: f.vlanId, matchVsid: f.matchVsid, vsid: f.vsid, queue: f.queue };
+}
+
+/** The six register words of a filter, laid out as the CSR model lays them out (one layout). */
 function filterWords(f: Filter): number[] {
-  return [
-    macHi(f.mac),
-    macLo(f.mac),
-    ((f.matchVlan ? 1 << 16 : 0) | (f.vlanId & 0xfff)) >>> 0,
-    ((f.matchVsid ? 1 << 24 : 0) | (f.vsid & 0xffffff)) >>> 0,
-    f.queue,
-    f.valid ? 1 : 0,
-  ];
+  const c = csrFilter(f);
+  return Array.from({ length: 6 }, (_, w) => filterWordValue(c, w));
 }
 
 function scalarWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
@@ -249,21 +250,14 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   } else if (a >= FILTER_BASE && a < FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters) {
     const f = p.filters[Math.floor((a - FILTER_BASE) / FILTER_STRIDE)]!;
     const word = ((a - FILTER_BASE) % FILTER_STRIDE) >> 2;
-    if (word === 0) {
-      f.mac[0] = (d >>> 8) & 0xff;
-      f.mac[1] = d & 0xff;
-    } else if (word === 1) {
-      f.mac[2] = d >>> 24;
-      f.mac[3] = (d >>> 16) & 0xff;
-      f.mac[4] = (d >>> 8) & 0xff;
-      f.mac[5] = d & 0xff;
-    } else if (word === 2) {
-      f.matchVlan = (d & 0x10000) !== 0;
-      f.vlanId = d & 0xfff;
-    } else if (word === 3) {
-      f.matchVsid = (d & 0x1000000) !== 0;
-      f.vsid = d & 0xffffff;
-    } else if (word === 4) f.queue = d & qmask;
-    else if (word === 5) f.valid = (d & 1) !== 0;
+    const c = csrFilter(f);
+    storeFilterWord(c, word, d, qmask);
+    f.mac.set([c.macHi >>> 8, c.macHi & 0xff, c.macLo >>> 24, (c.macLo >>> 16) & 0xff, (c.macLo >>> 8) & 0xff, c.macLo & 0xff]);
+    f.matchVlan = c.matchVlan;
+    f.vlanId = c.vlan;
+    f.matchVsid = c.matchVsid;
+    f.vsid = c.vsid;
+    f.queue = c.queue;
+    f.valid = c.valid;
   }
 }
