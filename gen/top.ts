@@ -12,13 +12,14 @@ import { indirectionModule } from './blocks/indirection.ts';
 import { metaFifoModule } from './blocks/meta-fifo.ts';
 import { parsedFields } from './blocks/parser-fields.ts';
 import { parserModule } from './blocks/parser.ts';
-import { HASH_INPUT_CODE, rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
+import { rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
 import { hasherFor } from './blocks/toeplitz-serial.ts';
 import { vmqModule } from './blocks/vmq.ts';
 import { type BuildConfig, buildParamsOf, ConfigError } from './config.ts';
 import type { TopModelParams } from '../ref/cycle/top-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
-import { ENCAP } from '../ref/constants.ts';
+import { ENCAP, HASH_INPUT, hashInputKey } from '../ref/constants.ts';
+import type { HashInput } from '../ref/record.ts';
 import { cat, type Expr, lit, mux, named, namedLit } from './ir/expr.ts';
 import { Layout } from './ir/layout.ts';
 import { Module, Signal } from './ir/module.ts';
@@ -361,15 +362,16 @@ export function topModule(c: BuildConfig): TopResult {
   const record = m.wire('record_data', recordLayout.pack(values));
 
   // Counters count each record as it is pushed.
+  const hashInput = (n: HashInput): Expr => named(HASH_INPUT, hashInputKey(n));
   const hi = get('hash_input');
   const cntVals: Record<string, Expr> = {
     cnt_valid: passValid,
     cnt_frames: lit(1, 1),
     cnt_encap: get('encap').ne(named(ENCAP, 'NONE', get('encap').width)),
     cnt_nvgre: get('encap').eq(named(ENCAP, 'NVGRE', get('encap').width)),
-    cnt_four_tuple: hi.eq(HASH_INPUT_CODE['4tuple']).or(hi.eq(HASH_INPUT_CODE['inner-4tuple'])),
-    cnt_outer_2tuple: hi.eq(HASH_INPUT_CODE['outer-2tuple']),
-    cnt_no_hash: hi.eq(HASH_INPUT_CODE.none),
+    cnt_four_tuple: hi.eq(hashInput('4tuple')).or(hi.eq(hashInput('inner-4tuple'))),
+    cnt_outer_2tuple: hi.eq(hashInput('outer-2tuple')),
+    cnt_no_hash: hi.eq(hashInput('none')),
     cnt_vmq_hit: hitAt,
     cnt_parse_error: get('errors').slice(2, 0).any(),
     cnt_mac_error: get('errors').bit(3),

@@ -12,6 +12,7 @@ export interface ConstGroup<K extends string> {
 }
 
 import { HASH_TYPE } from './hash-types.ts';
+import { ENCAPS, HASH_INPUTS, type Encap, type HashInput } from './record.ts';
 
 const group = <K extends string>(prefix: string, width: number, values: Record<K, number>): ConstGroup<K> => ({
   prefix,
@@ -55,8 +56,17 @@ export const IP_VERSION = group('IP_VERSION', 4, { V4: 4, V6: 6 });
 /** The parser's error code: at most one, parsing stops at the first (docs/BEHAVIOUR.md). */
 export const PARSE_ERR = group('PARSE_ERR', 3, { NONE: 0, TRUNCATED: 1, TOO_DEEP: 2, BAD_IP: 4 });
 
-/** The record's encapsulation code, ENCAPS in ref/record.ts by number (docs/CONTRACT.md section 6). */
-export const ENCAP = group('ENCAP', 3, { NONE: 0, GRE: 1, NVGRE: 2, VXLAN: 3, GENEVE: 4 });
+/** A record enum's name as a constant's: 'outer-2tuple' is OUTER_2TUPLE. */
+export const constName = (n: string): string => n.toUpperCase().replace(/-/g, '_');
+
+/** The record's encapsulation code: ENCAPS of ref/record.ts by number (docs/CONTRACT.md section 6). */
+export const ENCAP = group('ENCAP', 3, Object.fromEntries(ENCAPS.map((n, i) => [constName(n), i])) as Record<Uppercase<Encap>, number>);
+
+/** The record's hash_input code: HASH_INPUTS of ref/record.ts by number (docs/CONTRACT.md section 6). */
+export const HASH_INPUT = group('HASH_INPUT', 3, Object.fromEntries(HASH_INPUTS.map((n, i) => [constName(n), i])) as Record<string, number>);
+
+/** The hash_input code of `n` as the named constant's key. */
+export const hashInputKey = (n: HashInput): string => constName(n);
 
 /** The NDIS hash-type flags of ref/hash-types.ts as a group (the hash_type field is 16 bits). */
 export const HASH_TYPE_FLAG = group('HASH_TYPE', 16, { ...HASH_TYPE });

@@ -83,6 +83,11 @@ module nvgre_rx_rss_select
 
 localparam [2:0] ENCAP_NONE = 3'd0;
 localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [2:0] HASH_INPUT_NONE = 3'd0;
+localparam [2:0] HASH_INPUT_2TUPLE = 3'd1;
+localparam [2:0] HASH_INPUT_4TUPLE = 3'd2;
+localparam [2:0] HASH_INPUT_OUTER_2TUPLE = 3'd3;
+localparam [2:0] HASH_INPUT_INNER_4TUPLE = 3'd4;
 localparam [15:0] HASH_TYPE_IPV4 = 16'h0100;
 localparam [15:0] HASH_TYPE_TCP_IPV4 = 16'h0200;
 localparam [15:0] HASH_TYPE_IPV6 = 16'h0400;
@@ -176,8 +181,9 @@ always @(posedge clk) begin
     vmq_vsid_reg <= in_vsid;
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
-    hash_input_reg <= (use_inner_4tuple ? 3'd4
-        : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable) ? 3'd3 : 3'd1) : 3'd0)));
+    hash_input_reg <= (use_inner_4tuple ? HASH_INPUT_INNER_4TUPLE
+        : (use_4tuple ? HASH_INPUT_4TUPLE
+        : (use_2tuple ? (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable) ? HASH_INPUT_OUTER_2TUPLE : HASH_INPUT_2TUPLE) : HASH_INPUT_NONE)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
     vsid_reg <= (is_nvgre ? in_vsid : 24'd0);

@@ -6,12 +6,12 @@
 // to a Toeplitz hash) and reports the NDIS hash type and the hash_input kind.
 
 import type { BuildConfig } from '../config.ts';
-import { ENCAP, HASH_TYPE_FLAG, IPPROTO } from '../../ref/constants.ts';
+import { ENCAP, HASH_INPUT, HASH_TYPE_FLAG, hashInputKey, IPPROTO } from '../../ref/constants.ts';
 import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
 import { Layout } from '../ir/layout.ts';
 import { Module } from '../ir/module.ts';
 import type { HashTypeName } from '../../ref/hash-types.ts';
-import { HASH_INPUTS } from '../../ref/record.ts';
+import type { HashInput } from '../../ref/record.ts';
 import { addrBytes, type FieldSpec, parsedFields } from './parser-fields.ts';
 
 /** The configuration snapshot carried with each frame, LSB first as packed in `side`. */
@@ -28,8 +28,6 @@ export function sideLayout(c: BuildConfig): Layout {
     { name: 'indirection_bits', width: 3 },
   ]);
 }
-
-export const HASH_INPUT_CODE = Object.fromEntries(HASH_INPUTS.map((n, i) => [n, i])) as Record<(typeof HASH_INPUTS)[number], number>;
 
 /** Outputs besides the hash input and VMQ key: what the record needs later. */
 export function rssSelectOutputs(c: BuildConfig): FieldSpec[] {
@@ -84,7 +82,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const plain4 = m.wire('use_4tuple', on.and(encapRss.not()).and(f.l4_ok!).and(outerL4Type.and(types).any()));
   const two = m.wire('use_2tuple', on.and(inner4.not()).and(plain4.not()).and(outer2Type.and(types).any()));
 
-  const code = (n: (typeof HASH_INPUTS)[number]): Expr => lit(HASH_INPUT_CODE[n], 3);
+  const code = (n: HashInput): Expr => named(HASH_INPUT, hashInputKey(n));
   const hashInput = mux(inner4, code('inner-4tuple'), mux(plain4, code('4tuple'), mux(two, mux(encapRss, code('outer-2tuple'), code('2tuple')), code('none'))));
   const hashType = mux(inner4, innerType, mux(plain4, outerL4Type, mux(two, outer2Type, lit(0, 16))));
 
