@@ -11,7 +11,7 @@ import { ConfigError, parseBuildConfig, type BuildConfig } from '../gen/config.t
 import { lineRateFifoDepth, topModelParams } from '../gen/top.ts';
 import { idleAxil } from '../ref/cycle/csr-model.ts';
 import { TopModel, type TopInputs } from '../ref/cycle/top-model.ts';
-import { buildLine } from '../tb/rtl-dir-caps.ts';
+import { buildLine } from '../tb/rtl-dir/caps.ts';
 
 const IDLE_AXIL = idleAxil(true);
 

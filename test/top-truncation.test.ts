@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Every directed contract path (tb/stimulus-directed.ts: plain, encapsulated, too deep,
+// Every directed contract path (tb/stimulus/directed.ts: plain, encapsulated, too deep,
 // enables off, TCP-only, 2-tuple-only, RSS off, small table, VMQ) cut at every byte of
 // its headers, with a MAC error (tuser) on every third frame: nvgre_rx against the cycle
 // model on every cycle, so every truncated/too_deep outcome of each header is checked.
 
 import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
-import { profileWrites } from '../tb/stimulus-csr.ts';
-import { directedFor } from '../tb/stimulus-directed.ts';
-import type { Script, ScriptItem } from '../tb/stimulus.ts';
+import { profileWrites } from '../tb/stimulus/csr.ts';
+import { directedFor } from '../tb/stimulus/directed.ts';
+import type { Script, ScriptItem } from '../tb/stimulus/script.ts';
 import { buildTop, driveScript, runLockstep } from './top-support.ts';
 
 function cutScript(cfg: BuildConfig, maxCut: number): Script {

@@ -12,9 +12,9 @@ import { TopModel } from '../ref/cycle/top-model.ts';
 import { RefEngine } from '../ref/engine.ts';
 import { buildFrame } from '../ref/packets/builder.ts';
 import { defaultProfile } from '../ref/profile.ts';
-import { coverageBins } from '../tb/coverage.ts';
-import { engineProfile, imageOf, profileWrites } from '../tb/stimulus-csr.ts';
-import type { Script } from '../tb/stimulus.ts';
+import { coverageBins } from '../tb/lockstep/coverage.ts';
+import { engineProfile, imageOf, profileWrites } from '../tb/stimulus/csr.ts';
+import type { Script } from '../tb/stimulus/script.ts';
 import { driveScript } from './top-support.ts';
 
 const VXLAN = buildFrame([
