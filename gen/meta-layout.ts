@@ -3,6 +3,7 @@
 // packs it from this list, and the testbench, the C header and the docs read it from here.
 
 import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord, UDP_TUNNEL_ENCAPS } from '../ref/record.ts';
+import { clog2 } from '../ref/bits.ts';
 import type { BuildConfig } from './config.ts';
 
 export interface MetaField {
@@ -13,7 +14,7 @@ export interface MetaField {
   doc: string;
 }
 
-export const clog2 = (n: number): number => Math.max(1, Math.ceil(Math.log2(n)));
+export { clog2 } from '../ref/bits.ts';
 
 export const LENGTH_BITS = 16;
 

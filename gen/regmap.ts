@@ -4,6 +4,7 @@
 // derived from this list, so they cannot disagree. Offsets do not depend on the build;
 // only the table lengths (indirection entries, filters) and the capability values do.
 
+import { log2 } from '../ref/bits.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
 import type { BuildConfig } from './config.ts';
 
@@ -95,7 +96,6 @@ export function ndisEncapMask(ipv6: boolean): number {
 
 export const KEY_WORDS = 10;
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
 
 const f = (name: string, lsb: number, width: number, doc: string): RegField => ({ name, lsb, width, doc });
 const word = (doc: string): RegField[] => [f('VALUE', 0, 32, doc)];

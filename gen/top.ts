@@ -12,14 +12,17 @@ import { indirectionModule } from './blocks/indirection.ts';
 import { metaFifoModule } from './blocks/meta-fifo.ts';
 import { parsedFields } from './blocks/parser-fields.ts';
 import { parserModule } from './blocks/parser.ts';
-import { HASH_INPUT_CODE, rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
+import { rssSelectModule, rssSelectOutputs, sideLayout } from './blocks/rss-select.ts';
 import { hasherFor } from './blocks/toeplitz-serial.ts';
 import { vmqModule } from './blocks/vmq.ts';
 import { type BuildConfig, buildParamsOf, ConfigError } from './config.ts';
 import type { TopModelParams } from '../ref/cycle/top-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
-import { cat, type Expr, lit, mux } from './ir/expr.ts';
-import { Module, type Signal } from './ir/module.ts';
+import { ENCAP, HASH_INPUT, hashInputKey } from '../ref/constants.ts';
+import type { HashInput } from '../ref/record.ts';
+import { cat, type Expr, lit, mux, named, namedLit } from './ir/expr.ts';
+import { Layout } from './ir/layout.ts';
+import { Module, Signal } from './ir/module.ts';
 import { clog2, metaLayout } from './meta-layout.ts';
 import { INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from './regmap.ts';
 
@@ -186,8 +189,8 @@ export function topModule(c: BuildConfig): TopResult {
   for (const p of csr.ports) if (p.name.startsWith('cnt_')) cnt[p.name] = sig(`count_${p.name.slice(4)}`, 1);
 
   // Capture with the configuration snapshot (everything of `side` but tuser, plus max_header_bytes).
-  const cfgFields = side.fields.filter((f) => f.name !== 'user').map((f) => cfgOut[`cfg_${f.name}`]!);
-  const cfgIn = cat(cfgOut.cfg_max_header_bytes!, ...[...cfgFields].reverse());
+  const cfgLayout = new Layout([...side.fields.filter((f) => f.name !== 'user'), { name: 'max_header_bytes', width: mhbBits }]);
+  const cfgIn = cfgLayout.pack(Object.fromEntries(cfgLayout.fields.map((f) => [f.name, cfgOut[`cfg_${f.name}`]!])));
   const capV = sig('capture_valid', 1);
   const stream = c.parser === 'stream';
   const capWin = stream ? undefined : sig('capture_window', 8 * c.maxHeaderBytes);
@@ -227,11 +230,11 @@ export function topModule(c: BuildConfig): TopResult {
     out_user: capUser,
     out_cfg: capCfg,
   });
-  const snapMhb = capCfg.slice(cfgWidth - 1, cfgWidth - mhbBits);
-  const snapLow = capCfg.slice(cfgWidth - mhbBits - 1, 0);
-  const sideBus = cat(snapLow, capUser);
-  const encapRss = capCfg.slice(2, 2);
-  const encapVmq = capCfg.slice(3, 3);
+  const snap = cfgLayout.view(m, capCfg, 'capture_cfg');
+  const snapMhb = snap('max_header_bytes');
+  const sideBus = side.pack(Object.fromEntries(side.fields.map((f) => [f.name, f.name === 'user' ? capUser : snap(f.name)])));
+  const encapRss = snap('encap_rss_enable');
+  const encapVmq = snap('encap_vmq_enable');
 
   // Parser.
   const pf = parsedFields(c, side.width);
@@ -264,17 +267,22 @@ export function topModule(c: BuildConfig): TopResult {
   const wrEn = cfgOut.cfg_wr_en!;
   const wrAddr = cfgOut.cfg_wr_addr!;
   const wrData = cfgOut.cfg_wr_data!;
-  const inRange = (base: number, bytes: number): Expr => wrAddr.ge(base).and(wrAddr.lt(base + bytes));
-  const delayed = (name: string, en: Expr, data: Expr, n: number): { en: Expr; data: Expr } => ({
-    en: m.delay(`${name}_wr_en`, en, n, 0),
+  /** The register `name`'s bytes [base, base + bytes), bounds as localparams ADDR_<name>, ADDR_<name>_END. */
+  const inRange = (name: string, base: number, bytes: number): Expr =>
+    wrAddr.ge(namedLit(`ADDR_${name}`, base, 16)).and(wrAddr.lt(namedLit(`ADDR_${name}_END`, base + bytes, 16)));
+  /** A write event: its enable delayed by n cycles, its index and data (a packed record) read by name. */
+  const delayed = (name: string, en: Expr, index: Expr, data: Expr, n: number): { en: Expr; field: (f: 'index' | 'data') => Expr } => {
+    const ev = new Layout([{ name: 'data', width: data.width }, { name: 'index', width: index.width }]);
     // Event data only matters in the cycle its enable is high: a RAM delay line will do.
-    data: m.delayMem(`${name}_wr`, data, n),
-  });
-  const keyEv = delayed('key', wrEn.and(inRange(KEY_BASE, 4 * KEY_WORDS)), cat(wrAddr.slice(5, 2), wrData), timing.keyEventDelay);
+    const d = m.delayMem(`${name}_wr`, ev.pack({ index, data }), n);
+    return { en: m.delay(`${name}_wr_en`, en, n, 0), field: ev.view(m, d, d instanceof Signal ? d.name : `${name}_wr`) };
+  };
+  const keyEv = delayed('key', wrEn.and(inRange('KEY', KEY_BASE, 4 * KEY_WORDS)), wrAddr.slice(5, 2), wrData, timing.keyEventDelay);
   const indEv = delayed(
     'indirection',
-    wrEn.and(inRange(INDIRECTION_BASE, 4 * c.indirectionEntries)),
-    cat(wrAddr.slice(ib + 1, 2), wrData.slice(q - 1, 0)),
+    wrEn.and(inRange('INDIRECTION', INDIRECTION_BASE, 4 * c.indirectionEntries)),
+    wrAddr.slice(ib + 1, 2),
+    wrData.slice(q - 1, 0),
     timing.indirectionEventDelay,
   );
   // Toeplitz. Key word k is at KEY_BASE + 4k (KEY_BASE has bits 5:2 clear), so k is address bits 5:2.
@@ -283,8 +291,8 @@ export function topModule(c: BuildConfig): TopResult {
   const tzConns: Record<string, Expr> = { in_valid: so.valid!, in_data: so.hash_data!, out_valid: hashV, out_hash: hash };
   if (tz.module.ports.some((p) => p.name === 'cfg_wr_en')) {
     tzConns.cfg_wr_en = keyEv.en;
-    tzConns.cfg_wr_index = keyEv.data.slice(35, 32);
-    tzConns.cfg_wr_data = keyEv.data.slice(31, 0);
+    tzConns.cfg_wr_index = keyEv.field('index');
+    tzConns.cfg_wr_data = keyEv.field('data');
   }
   m.instance(tz.module, 'toeplitz_inst', tzConns);
 
@@ -296,8 +304,8 @@ export function topModule(c: BuildConfig): TopResult {
   const indValid = sig('indirection_valid', 1);
   m.instance(ind.module, 'indirection_inst', {
     cfg_wr_en: indEv.en,
-    cfg_wr_index: indEv.data.slice(ib + q - 1, q),
-    cfg_wr_data: indEv.data.slice(q - 1, 0),
+    cfg_wr_index: indEv.field('index'),
+    cfg_wr_data: indEv.field('data'),
     in_valid: hashV,
     in_index: hash.slice(ib - 1, 0).and(mask),
     out_valid: indValid,
@@ -332,18 +340,12 @@ export function topModule(c: BuildConfig): TopResult {
   const selAt = timing.vmqRead;
   const push = timing.push;
   const passFields = rssSelectOutputs(c);
-  const passBus = cat(...passFields.map((f) => so[f.name]!));
+  const passLayout = new Layout(passFields);
+  const passBus = passLayout.pack(Object.fromEntries(passFields.map((f) => [f.name, so[f.name]!])));
   // The record's fields wait in a RAM delay line for the hash and the queues.
   const pass = m.delayMem('record', passBus, push - selAt);
   const passValid = m.delay('record_valid', so.valid!, push - selAt, 0);
-  const get = (name: string): Expr => {
-    let hi = passBus.width - 1;
-    for (const f of passFields) {
-      if (f.name === name) return pass.slice(hi, hi - f.width + 1);
-      hi -= f.width;
-    }
-    throw new Error(name);
-  };
+  const get = passLayout.view(m, pass, pass instanceof Signal ? pass.name : 'record');
   const hashAt = m.delay('hash', hash, push - (selAt + tz.latency));
   const indAt = m.delay('rss_queue', indQueue, push - (timing.indirectionRead + ind.latency));
   const hitAt = m.delay('vmq_hit', vHit, push - (selAt + vmq.latency));
@@ -373,27 +375,21 @@ export function topModule(c: BuildConfig): TopResult {
     length: get('length'),
     errors: get('errors'),
   };
-  const parts: Expr[] = [];
-  let used = 0;
-  for (const f of layout.fields) {
-    const v = values[f.name];
-    if (!v || v.width !== f.width) throw new Error(`record field ${f.name}: ${v?.width} bits, layout ${f.width}`);
-    parts.unshift(v);
-    used += f.width;
-  }
-  if (used < layout.width) parts.unshift(lit(0, layout.width - used));
-  const record = m.wire('record_data', cat(...parts));
+  const recordLayout = new Layout(layout.fields, layout.width);
+  for (const f of layout.fields) if (recordLayout.field(f.name).lsb !== f.lsb) throw new Error(`record field ${f.name}: lsb ${f.lsb}`);
+  const record = m.wire('record_data', recordLayout.pack(values));
 
   // Counters count each record as it is pushed.
+  const hashInput = (n: HashInput): Expr => named(HASH_INPUT, hashInputKey(n));
   const hi = get('hash_input');
   const cntVals: Record<string, Expr> = {
     cnt_valid: passValid,
     cnt_frames: lit(1, 1),
-    cnt_encap: get('encap').ne(0),
-    cnt_nvgre: get('encap').eq(2),
-    cnt_four_tuple: hi.eq(HASH_INPUT_CODE['4tuple']).or(hi.eq(HASH_INPUT_CODE['inner-4tuple'])),
-    cnt_outer_2tuple: hi.eq(HASH_INPUT_CODE['outer-2tuple']),
-    cnt_no_hash: hi.eq(HASH_INPUT_CODE.none),
+    cnt_encap: get('encap').ne(named(ENCAP, 'NONE', get('encap').width)),
+    cnt_nvgre: get('encap').eq(named(ENCAP, 'NVGRE', get('encap').width)),
+    cnt_four_tuple: hi.eq(hashInput('4tuple')).or(hi.eq(hashInput('inner-4tuple'))),
+    cnt_outer_2tuple: hi.eq(hashInput('outer-2tuple')),
+    cnt_no_hash: hi.eq(hashInput('none')),
     cnt_vmq_hit: hitAt,
     cnt_parse_error: get('errors').slice(2, 0).any(),
     cnt_mac_error: get('errors').bit(3),
@@ -445,11 +441,4 @@ export function topModelParams(c: BuildConfig): TopModelParams {
     tlastGap: t.tlastGap,
     keyRebuild: t.keyRebuild,
   };
-}
-
-/** One module of the core as the top level instantiates it (for generateAll). */
-export function topPart(c: BuildConfig, name: string): Module {
-  const m = topModule(c).modules.find((x) => x.name === name);
-  if (!m) throw new Error(`no module ${name} in the top level`);
-  return m;
 }

@@ -18,7 +18,8 @@ import {
   parseFrame,
   ParseState,
 } from './parse.ts';
-import { log2Int, type Profile, tunnelPortsOf } from './profile.ts';
+import { log2 } from './bits.ts';
+import { type Profile, tunnelPortsOf } from './profile.ts';
 import { ENCAPS, type ErrorName, type HashInput, type MetaRecord } from './record.ts';
 import { type Toeplitz, ToeplitzHasher } from './toeplitz.ts';
 
@@ -148,7 +149,7 @@ export class RefEngine {
     this.cfg.maxHeaderBytes = clamp(p.maxHeaderBytes, 64, b.maxHeaderBytes);
     this.cfg.parseGre = p.encapRssEnable || p.encapVmqEnable;
     // A table length that is not a power of two selects the largest power of two below it.
-    const bits = clamp(log2Int(Math.max(1, p.indirection.length)), 1, log2Int(b.indirectionEntries));
+    const bits = clamp(log2(Math.max(1, p.indirection.length)), 1, log2(b.indirectionEntries));
     const n = 1 << bits;
     this.indirection = new Uint8Array(n);
     for (let i = 0; i < n; i++) this.indirection[i] = (p.indirection[i] ?? 0) & qmask;

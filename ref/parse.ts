@@ -3,15 +3,17 @@
 // error rules of docs/BEHAVIOUR.md. It fills a reused ParseState so that classifying a frame allocates
 // nothing here; the engine turns the state into RSS/VMQ results and a record.
 
-export const ERR_TRUNCATED = 1;
-export const ERR_TOO_DEEP = 2;
-export const ERR_BAD_IP = 4;
+import { ENCAP, ETHERTYPE, GRE_FLAG, IPPROTO, IP_VERSION, PARSE_ERR } from './constants.ts';
 
-export const ENCAP_NONE = 0;
-export const ENCAP_GRE = 1;
-export const ENCAP_NVGRE = 2;
-export const ENCAP_VXLAN = 3;
-export const ENCAP_GENEVE = 4;
+export const ERR_TRUNCATED = PARSE_ERR.values.TRUNCATED;
+export const ERR_TOO_DEEP = PARSE_ERR.values.TOO_DEEP;
+export const ERR_BAD_IP = PARSE_ERR.values.BAD_IP;
+
+export const ENCAP_NONE = ENCAP.values.NONE;
+export const ENCAP_GRE = ENCAP.values.GRE;
+export const ENCAP_NVGRE = ENCAP.values.NVGRE;
+export const ENCAP_VXLAN = ENCAP.values.VXLAN;
+export const ENCAP_GENEVE = ENCAP.values.GENEVE;
 
 /** One valid entry of the UDP tunnel port table, in table order (the first match wins). */
 export interface UdpTunnelPort {
@@ -19,14 +21,15 @@ export interface UdpTunnelPort {
   encap: typeof ENCAP_VXLAN | typeof ENCAP_GENEVE;
 }
 
-const TPID_8021Q = 0x8100;
-const TPID_8021AD = 0x88a8;
-const ETH_IPV4 = 0x0800;
-const ETH_IPV6 = 0x86dd;
-const ETH_TEB = 0x6558;
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_GRE = 47;
+const TPID_8021Q = ETHERTYPE.values.VLAN;
+const TPID_8021AD = ETHERTYPE.values.QINQ;
+const ETH_IPV4 = ETHERTYPE.values.IPV4;
+const ETH_IPV6 = ETHERTYPE.values.IPV6;
+const ETH_TEB = ETHERTYPE.values.TEB;
+const PROTO_TCP = IPPROTO.values.TCP;
+const PROTO_UDP = IPPROTO.values.UDP;
+const PROTO_GRE = IPPROTO.values.GRE;
+const { HOPOPTS, ROUTING, FRAGMENT, DSTOPTS } = IPPROTO.values;
 
 export interface ParseConfig {
   /** max_header_bytes after clamping. */
@@ -110,7 +113,7 @@ function u16(f: Uint8Array, o: number): number {
 function ipv4HeaderLength(f: Uint8Array, s: ParseState, off: number): number {
   if (!fits(s, off, 20)) return 0;
   const vihl = f[off]!;
-  if (vihl >> 4 !== 4 || (vihl & 15) < 5) {
+  if (vihl >> 4 !== IP_VERSION.values.V4 || (vihl & 15) < 5) {
     s.error = ERR_BAD_IP;
     return 0;
   }
@@ -120,7 +123,7 @@ function ipv4HeaderLength(f: Uint8Array, s: ParseState, off: number): number {
 
 function ipv6HeaderOk(f: Uint8Array, s: ParseState, off: number): boolean {
   if (!fits(s, off, 40)) return false;
-  if (f[off]! >> 4 !== 6) {
+  if (f[off]! >> 4 !== IP_VERSION.values.V6) {
     s.error = ERR_BAD_IP;
     return false;
   }
@@ -172,13 +175,13 @@ export function parseFrame(f: Uint8Array, cfg: ParseConfig, s: ParseState): void
     s.l3Off = off;
     let nh = f[off + 6]!;
     let p = off + 40;
-    for (let n = 0; nh === 0 || nh === 43 || nh === 60 || nh === 44; n++) {
+    for (let n = 0; nh === HOPOPTS || nh === ROUTING || nh === DSTOPTS || nh === FRAGMENT; n++) {
       if (n === cfg.ipv6MaxExtHeaders) {
         s.error = ERR_TOO_DEEP;
         return;
       }
       if (!fits(s, p, 8)) return;
-      if (nh === 44) {
+      if (nh === FRAGMENT) {
         // Parsing stops at a Fragment header; its Next Header is still the protocol.
         s.l3Frag = true;
         s.proto = f[p]!;
@@ -226,10 +229,10 @@ function parseGre(f: Uint8Array, cfg: ParseConfig, s: ParseState, g: number): vo
   if (!fits(s, g, 4)) return;
   const flags = f[g]!;
   // Other versions and the R bit are encapsulations whose inside cannot be parsed, not errors.
-  if ((f[g + 1]! & 7) !== 0 || (flags & 0x40) !== 0) return;
-  const c = (flags & 0x80) !== 0;
-  const k = (flags & 0x20) !== 0;
-  const sq = (flags & 0x10) !== 0;
+  if ((f[g + 1]! & 7) !== 0 || (flags & GRE_FLAG.values.R) !== 0) return;
+  const c = (flags & GRE_FLAG.values.C) !== 0;
+  const k = (flags & GRE_FLAG.values.K) !== 0;
+  const sq = (flags & GRE_FLAG.values.S) !== 0;
   const glen = 4 + (c ? 4 : 0) + (k ? 4 : 0) + (sq ? 4 : 0);
   if (!fits(s, g, glen)) return;
   const gp = u16(f, g + 2);

@@ -10,7 +10,8 @@
  * s_axis_tready is low only while the frames in flight and the records waiting in the
  * FIFO fill its 64 entries; with m_axis_meta_tready high it never drops.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -27,37 +28,55 @@ module nvgre_rx #
     parameter META_WIDTH = 160
 )
 (
-    input  wire            clk,
-    input  wire            rst,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // AXI4-Stream input (s_axis_*)
     input  wire [DATA_WIDTH-1:0] s_axis_tdata,
     input  wire [KEEP_WIDTH-1:0] s_axis_tkeep,
-    input  wire            s_axis_tvalid,
-    output wire            s_axis_tready,
-    input  wire            s_axis_tlast,
-    input  wire            s_axis_tuser,
+    input  wire                  s_axis_tvalid,
+    output wire                  s_axis_tready,
+    input  wire                  s_axis_tlast,
+    input  wire                  s_axis_tuser,
+
+    // AXI4-Stream output (m_axis_*)
     output wire [META_WIDTH-1:0] m_axis_meta_tdata,
-    output wire            m_axis_meta_tvalid,
-    input  wire            m_axis_meta_tready,
-    input  wire [15:0]     s_axil_awaddr,
-    input  wire [2:0]      s_axil_awprot,
-    input  wire            s_axil_awvalid,
-    output wire            s_axil_awready,
-    input  wire [31:0]     s_axil_wdata,
-    input  wire [3:0]      s_axil_wstrb,
-    input  wire            s_axil_wvalid,
-    output wire            s_axil_wready,
-    output wire [1:0]      s_axil_bresp,
-    output wire            s_axil_bvalid,
-    input  wire            s_axil_bready,
-    input  wire [15:0]     s_axil_araddr,
-    input  wire [2:0]      s_axil_arprot,
-    input  wire            s_axil_arvalid,
-    output wire            s_axil_arready,
-    output wire [31:0]     s_axil_rdata,
-    output wire [1:0]      s_axil_rresp,
-    output wire            s_axil_rvalid,
-    input  wire            s_axil_rready
+    output wire                  m_axis_meta_tvalid,
+    input  wire                  m_axis_meta_tready,
+
+    // AXI4-Lite slave (s_axil_*)
+    input  wire [15:0]           s_axil_awaddr,
+    input  wire [2:0]            s_axil_awprot,
+    input  wire                  s_axil_awvalid,
+    output wire                  s_axil_awready,
+    input  wire [31:0]           s_axil_wdata,
+    input  wire [3:0]            s_axil_wstrb,
+    input  wire                  s_axil_wvalid,
+    output wire                  s_axil_wready,
+    output wire [1:0]            s_axil_bresp,
+    output wire                  s_axil_bvalid,
+    input  wire                  s_axil_bready,
+    input  wire [15:0]           s_axil_araddr,
+    input  wire [2:0]            s_axil_arprot,
+    input  wire                  s_axil_arvalid,
+    output wire                  s_axil_arready,
+    output wire [31:0]           s_axil_rdata,
+    output wire [1:0]            s_axil_rresp,
+    output wire                  s_axil_rvalid,
+    input  wire                  s_axil_rready
 );
+
+localparam [15:0] ADDR_KEY = 16'h0200;
+localparam [15:0] ADDR_KEY_END = 16'h0228;
+localparam [15:0] ADDR_INDIRECTION = 16'h0400;
+localparam [15:0] ADDR_INDIRECTION_END = 16'h0600;
+localparam [2:0] ENCAP_NONE = 3'd0;
+localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [2:0] HASH_INPUT_NONE = 3'd0;
+localparam [2:0] HASH_INPUT_4TUPLE = 3'd2;
+localparam [2:0] HASH_INPUT_OUTER_2TUPLE = 3'd3;
+localparam [2:0] HASH_INPUT_INNER_4TUPLE = 3'd4;
 
 wire            csr_cfg_rss_enable;
 wire            csr_cfg_vmq_enable;
@@ -99,6 +118,15 @@ reg             tlast_soon_reg;  // a tlast beat now would come too soon for the
 wire            s_axis_tready_int;
 wire            frame_in;
 wire [3:0]      tlast_gap_next;
+wire [8:0]      capture_cfg_max_header_bytes;
+wire            capture_cfg_rss_enable;
+wire            capture_cfg_vmq_enable;
+wire            capture_cfg_encap_rss_enable;
+wire            capture_cfg_encap_vmq_enable;
+wire [15:0]     capture_cfg_hash_types;
+wire [5:0]      capture_cfg_rss_default_queue;
+wire [5:0]      capture_cfg_vmq_default_queue;
+wire [2:0]      capture_cfg_indirection_bits;
 wire            parsed_valid;
 wire [35:0]     parsed_side;
 wire [15:0]     parsed_len;
@@ -155,54 +183,26 @@ wire [3:0]      sel_errors;
 wire [5:0]      sel_rss_default_queue;
 wire [5:0]      sel_vmq_default_queue;
 wire [2:0]      sel_indirection_bits;
-reg             key_wr_en_d1;
-reg             key_wr_en_d2;
-reg             key_wr_en_d3;
-reg             key_wr_en_d4;
-reg             key_wr_en_d5;
-reg             key_wr_en_d6;
-reg             key_wr_en_d7;
-reg             key_wr_en_d8;
-reg             key_wr_en_d9;
 reg  [3:0]      key_wr_wr_ptr;  // written this cycle
 reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
 reg  [35:0]     key_wr_d9;
-reg             indirection_wr_en_d1;
-reg             indirection_wr_en_d2;
-reg             indirection_wr_en_d3;
-reg             indirection_wr_en_d4;
-reg             indirection_wr_en_d5;
-reg             indirection_wr_en_d6;
-reg             indirection_wr_en_d7;
-reg             indirection_wr_en_d8;
-reg             indirection_wr_en_d9;
-reg             indirection_wr_en_d10;
-reg             indirection_wr_en_d11;
-reg             indirection_wr_en_d12;
-reg             indirection_wr_en_d13;
-reg             indirection_wr_en_d14;
-reg             indirection_wr_en_d15;
-reg             indirection_wr_en_d16;
-reg             indirection_wr_en_d17;
-reg             indirection_wr_en_d18;
-reg             indirection_wr_en_d19;
+reg  [8:0]      key_wr_en_sr;  // key_wr_en delayed by 1..9 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            key_wr_en_d9;
 reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
 reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
 reg  [12:0]     indirection_wr_d19;
+reg  [18:0]     indirection_wr_en_sr;  // indirection_wr_en delayed by 1..19 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            indirection_wr_en_d19;
 wire [31:0]     hash;
 wire            hash_valid_out;
-reg  [2:0]      indirection_bits_d1;
-reg  [2:0]      indirection_bits_d2;
-reg  [2:0]      indirection_bits_d3;
-reg  [2:0]      indirection_bits_d4;
-reg  [2:0]      indirection_bits_d5;
-reg  [2:0]      indirection_bits_d6;
-reg  [2:0]      indirection_bits_d7;
-reg  [2:0]      indirection_bits_d8;
-reg  [2:0]      indirection_bits_d9;
-reg  [2:0]      indirection_bits_d10;
+wire [3:0]      key_wr_d9_index;
+wire [31:0]     key_wr_d9_data;
+reg  [29:0]     indirection_bits_sr;  // indirection_bits delayed by 1..10 cycles, 3 bits a stage, stage 1 in the LSBs
+wire [2:0]      indirection_bits_d10;
 wire [5:0]      indirection_queue;
 wire            indirection_valid;
+wire [6:0]      indirection_wr_d19_index;
+wire [5:0]      indirection_wr_d19_data;
 wire            vmq_hit;
 wire [3:0]      vmq_filter;
 wire [5:0]      vmq_queue;
@@ -210,21 +210,27 @@ wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
 reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
 reg  [121:0]    record_d11;
-reg             record_valid_d1;
-reg             record_valid_d2;
-reg             record_valid_d3;
-reg             record_valid_d4;
-reg             record_valid_d5;
-reg             record_valid_d6;
-reg             record_valid_d7;
-reg             record_valid_d8;
-reg             record_valid_d9;
-reg             record_valid_d10;
-reg             record_valid_d11;
+reg  [10:0]     record_valid_sr;  // record_valid delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            record_valid_d11;
 reg  [31:0]     hash_d1;
 reg             vmq_hit_d1;
 reg  [3:0]      vmq_filter_d1;
 reg  [5:0]      vmq_queue_d1;
+wire            record_d11_hash_valid;
+wire [15:0]     record_d11_hash_type;
+wire [2:0]      record_d11_hash_input;
+wire [5:0]      record_d11_rss_default_queue;
+wire [5:0]      record_d11_vmq_default_queue;
+wire [1:0]      record_d11_encap;
+wire            record_d11_inner_parsed;
+wire [23:0]     record_d11_vsid;
+wire [7:0]      record_d11_flowid;
+wire [7:0]      record_d11_outer_l3_offset;
+wire [7:0]      record_d11_inner_l2_offset;
+wire [7:0]      record_d11_inner_l3_offset;
+wire [7:0]      record_d11_inner_l4_offset;
+wire [15:0]     record_d11_length;
+wire [3:0]      record_d11_errors;
 wire [159:0]    record_data;
 wire            meta_tvalid;
 wire [159:0]    meta_tdata;
@@ -237,7 +243,23 @@ reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 19 cycl
 reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[2:0], meta_count, 1'b0};
+wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[121:119], meta_count, 1'b0};
+
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 64) begin
+        $error("Error: DATA_WIDTH must be 64 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (KEEP_WIDTH != 8) begin
+        $error("Error: KEEP_WIDTH must be 8 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (META_WIDTH != 160) begin
+        $error("Error: META_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
 
 assign s_axis_tready_int = (s_axis_tready_reg & ~(s_axis_tlast & tlast_soon_reg));
 assign frame_in = ((s_axis_tvalid & s_axis_tready_int) & s_axis_tlast);
@@ -267,12 +289,23 @@ capture_inst (
     .s_axis_tready(s_axis_tready_int),
     .s_axis_tlast(s_axis_tlast),
     .s_axis_tuser(s_axis_tuser),
-    .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types, csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
+    .cfg_in({csr_cfg_max_header_bytes, csr_cfg_indirection_bits, csr_cfg_vmq_default_queue, csr_cfg_rss_default_queue, csr_cfg_hash_types,
+        csr_cfg_encap_vmq_enable, csr_cfg_encap_rss_enable, csr_cfg_vmq_enable, csr_cfg_rss_enable}),
     .out_valid(capture_valid),
     .out_len(capture_len),
     .out_user(capture_user),
     .out_cfg(capture_cfg)
 );
+
+assign capture_cfg_max_header_bytes = capture_cfg[43:35];
+assign capture_cfg_rss_enable = capture_cfg[0];
+assign capture_cfg_vmq_enable = capture_cfg[1];
+assign capture_cfg_encap_rss_enable = capture_cfg[2];
+assign capture_cfg_encap_vmq_enable = capture_cfg[3];
+assign capture_cfg_hash_types = capture_cfg[19:4];
+assign capture_cfg_rss_default_queue = capture_cfg[25:20];
+assign capture_cfg_vmq_default_queue = capture_cfg[31:26];
+assign capture_cfg_indirection_bits = capture_cfg[34:32];
 
 nvgre_rx_parser
 parser_inst (
@@ -283,9 +316,10 @@ parser_inst (
     .in_beat_data(s_axis_tdata),
     .in_beat_last(s_axis_tlast),
     .in_len(capture_len),
-    .in_max_header_bytes(capture_cfg[43:35]),
-    .in_parse_gre((capture_cfg[2] | capture_cfg[3])),
-    .in_side({capture_cfg[34:0], capture_user}),
+    .in_max_header_bytes(capture_cfg_max_header_bytes),
+    .in_parse_gre((capture_cfg_encap_rss_enable | capture_cfg_encap_vmq_enable)),
+    .in_side({capture_cfg_indirection_bits, capture_cfg_vmq_default_queue, capture_cfg_rss_default_queue, capture_cfg_hash_types, capture_cfg_encap_vmq_enable,
+        capture_cfg_encap_rss_enable, capture_cfg_vmq_enable, capture_cfg_rss_enable, capture_user}),
     .out_valid(parsed_valid),
     .out_side(parsed_side),
     .out_len(parsed_len),
@@ -382,78 +416,6 @@ rss_select_inst (
     .out_indirection_bits(sel_indirection_bits)
 );
 
-always @(posedge clk) begin
-    key_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd512) & (csr_cfg_wr_addr < 16'd552)));
-
-    if (rst) begin
-        key_wr_en_d1 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d2 <= key_wr_en_d1;
-
-    if (rst) begin
-        key_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d3 <= key_wr_en_d2;
-
-    if (rst) begin
-        key_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d4 <= key_wr_en_d3;
-
-    if (rst) begin
-        key_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d5 <= key_wr_en_d4;
-
-    if (rst) begin
-        key_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d6 <= key_wr_en_d5;
-
-    if (rst) begin
-        key_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d7 <= key_wr_en_d6;
-
-    if (rst) begin
-        key_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d8 <= key_wr_en_d7;
-
-    if (rst) begin
-        key_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    key_wr_en_d9 <= key_wr_en_d8;
-
-    if (rst) begin
-        key_wr_en_d9 <= 1'd0;
-    end
-end
-
 // key_wr: 9-cycle delay line
 always @(posedge clk) begin
     key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
@@ -467,157 +429,16 @@ always @(posedge clk) begin
     end
 end
 
+// key_wr_en: 9-cycle delay line
 always @(posedge clk) begin
-    indirection_wr_en_d1 <= (csr_cfg_wr_en & ((csr_cfg_wr_addr >= 16'd1024) & (csr_cfg_wr_addr < 16'd1536)));
+    key_wr_en_sr <= {key_wr_en_sr[7:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)))};
 
     if (rst) begin
-        indirection_wr_en_d1 <= 1'd0;
+        key_wr_en_sr <= 9'd0;
     end
 end
 
-always @(posedge clk) begin
-    indirection_wr_en_d2 <= indirection_wr_en_d1;
-
-    if (rst) begin
-        indirection_wr_en_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d3 <= indirection_wr_en_d2;
-
-    if (rst) begin
-        indirection_wr_en_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d4 <= indirection_wr_en_d3;
-
-    if (rst) begin
-        indirection_wr_en_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d5 <= indirection_wr_en_d4;
-
-    if (rst) begin
-        indirection_wr_en_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d6 <= indirection_wr_en_d5;
-
-    if (rst) begin
-        indirection_wr_en_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d7 <= indirection_wr_en_d6;
-
-    if (rst) begin
-        indirection_wr_en_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d8 <= indirection_wr_en_d7;
-
-    if (rst) begin
-        indirection_wr_en_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d9 <= indirection_wr_en_d8;
-
-    if (rst) begin
-        indirection_wr_en_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d10 <= indirection_wr_en_d9;
-
-    if (rst) begin
-        indirection_wr_en_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d11 <= indirection_wr_en_d10;
-
-    if (rst) begin
-        indirection_wr_en_d11 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d12 <= indirection_wr_en_d11;
-
-    if (rst) begin
-        indirection_wr_en_d12 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d13 <= indirection_wr_en_d12;
-
-    if (rst) begin
-        indirection_wr_en_d13 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d14 <= indirection_wr_en_d13;
-
-    if (rst) begin
-        indirection_wr_en_d14 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d15 <= indirection_wr_en_d14;
-
-    if (rst) begin
-        indirection_wr_en_d15 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d16 <= indirection_wr_en_d15;
-
-    if (rst) begin
-        indirection_wr_en_d16 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d17 <= indirection_wr_en_d16;
-
-    if (rst) begin
-        indirection_wr_en_d17 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d18 <= indirection_wr_en_d17;
-
-    if (rst) begin
-        indirection_wr_en_d18 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    indirection_wr_en_d19 <= indirection_wr_en_d18;
-
-    if (rst) begin
-        indirection_wr_en_d19 <= 1'd0;
-    end
-end
+assign key_wr_en_d9 = key_wr_en_sr[8];
 
 // indirection_wr: 19-cycle delay line
 always @(posedge clk) begin
@@ -632,6 +453,19 @@ always @(posedge clk) begin
     end
 end
 
+// indirection_wr_en: 19-cycle delay line
+always @(posedge clk) begin
+    indirection_wr_en_sr <= {indirection_wr_en_sr[17:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)))};
+
+    if (rst) begin
+        indirection_wr_en_sr <= 19'd0;
+    end
+end
+
+assign indirection_wr_en_d19 = indirection_wr_en_sr[18];
+assign key_wr_d9_index = key_wr_d9[35:32];
+assign key_wr_d9_data = key_wr_d9[31:0];
+
 nvgre_rx_toeplitz #(
     .IN_BYTES(36)
 )
@@ -643,49 +477,18 @@ toeplitz_inst (
     .out_valid(hash_valid_out),
     .out_hash(hash),
     .cfg_wr_en(key_wr_en_d9),
-    .cfg_wr_index(key_wr_d9[35:32]),
-    .cfg_wr_data(key_wr_d9[31:0])
+    .cfg_wr_index(key_wr_d9_index),
+    .cfg_wr_data(key_wr_d9_data)
 );
 
+// indirection_bits: 10-cycle delay line
 always @(posedge clk) begin
-    indirection_bits_d1 <= sel_indirection_bits;
+    indirection_bits_sr <= {indirection_bits_sr[26:0], sel_indirection_bits};
 end
 
-always @(posedge clk) begin
-    indirection_bits_d2 <= indirection_bits_d1;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d3 <= indirection_bits_d2;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d4 <= indirection_bits_d3;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d5 <= indirection_bits_d4;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d6 <= indirection_bits_d5;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d7 <= indirection_bits_d6;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d8 <= indirection_bits_d7;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d9 <= indirection_bits_d8;
-end
-
-always @(posedge clk) begin
-    indirection_bits_d10 <= indirection_bits_d9;
-end
+assign indirection_bits_d10 = indirection_bits_sr[29:27];
+assign indirection_wr_d19_index = indirection_wr_d19[12:6];
+assign indirection_wr_d19_data = indirection_wr_d19[5:0];
 
 nvgre_rx_indirection #(
     .QUEUE_WIDTH(6)
@@ -694,10 +497,12 @@ indirection_inst (
     .clk(clk),
     .rst(rst),
     .cfg_wr_en(indirection_wr_en_d19),
-    .cfg_wr_index(indirection_wr_d19[12:6]),
-    .cfg_wr_data(indirection_wr_d19[5:0]),
+    .cfg_wr_index(indirection_wr_d19_index),
+    .cfg_wr_data(indirection_wr_d19_data),
     .in_valid(hash_valid_out),
-    .in_index((hash[6:0] & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3), (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
+    .in_index((hash[6:0]
+        & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3),
+            (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
     .out_valid(indirection_valid),
     .out_queue(indirection_queue)
 );
@@ -731,7 +536,9 @@ vmq_inst (
 
 // record: 11-cycle delay line
 always @(posedge clk) begin
-    record_mem[record_wr_ptr] <= {sel_hash_valid, sel_hash_type, sel_hash_input, sel_encap, sel_inner_parsed, sel_vsid, sel_flowid, sel_outer_l3_offset, sel_inner_l2_offset, sel_inner_l3_offset, sel_inner_l4_offset, sel_length, sel_errors, sel_rss_default_queue, sel_vmq_default_queue, sel_indirection_bits};
+    record_mem[record_wr_ptr] <= {sel_indirection_bits, sel_vmq_default_queue, sel_rss_default_queue, sel_errors, sel_length, sel_inner_l4_offset,
+        sel_inner_l3_offset, sel_inner_l2_offset, sel_outer_l3_offset, sel_flowid, sel_vsid, sel_inner_parsed, sel_encap, sel_hash_input, sel_hash_type,
+        sel_hash_valid};
     record_wr_ptr <= (record_wr_ptr + 4'd1);
     record_rd_ptr <= (record_rd_ptr + 4'd1);
     record_d11 <= record_mem[record_rd_ptr];
@@ -742,121 +549,66 @@ always @(posedge clk) begin
     end
 end
 
+// record_valid: 11-cycle delay line
 always @(posedge clk) begin
-    record_valid_d1 <= sel_valid;
+    record_valid_sr <= {record_valid_sr[9:0], sel_valid};
 
     if (rst) begin
-        record_valid_d1 <= 1'd0;
+        record_valid_sr <= 11'd0;
     end
 end
 
-always @(posedge clk) begin
-    record_valid_d2 <= record_valid_d1;
+assign record_valid_d11 = record_valid_sr[10];
 
-    if (rst) begin
-        record_valid_d2 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d3 <= record_valid_d2;
-
-    if (rst) begin
-        record_valid_d3 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d4 <= record_valid_d3;
-
-    if (rst) begin
-        record_valid_d4 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d5 <= record_valid_d4;
-
-    if (rst) begin
-        record_valid_d5 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d6 <= record_valid_d5;
-
-    if (rst) begin
-        record_valid_d6 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d7 <= record_valid_d6;
-
-    if (rst) begin
-        record_valid_d7 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d8 <= record_valid_d7;
-
-    if (rst) begin
-        record_valid_d8 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d9 <= record_valid_d8;
-
-    if (rst) begin
-        record_valid_d9 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d10 <= record_valid_d9;
-
-    if (rst) begin
-        record_valid_d10 <= 1'd0;
-    end
-end
-
-always @(posedge clk) begin
-    record_valid_d11 <= record_valid_d10;
-
-    if (rst) begin
-        record_valid_d11 <= 1'd0;
-    end
-end
-
+// hash: one-cycle delay
 always @(posedge clk) begin
     hash_d1 <= hash;
 end
 
+// vmq_hit: one-cycle delay
 always @(posedge clk) begin
     vmq_hit_d1 <= vmq_hit;
 end
 
+// vmq_filter: one-cycle delay
 always @(posedge clk) begin
     vmq_filter_d1 <= vmq_filter;
 end
 
+// vmq_queue: one-cycle delay
 always @(posedge clk) begin
     vmq_queue_d1 <= vmq_queue;
 end
 
-assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d1 ? vmq_filter_d1 : 4'd0), vmq_hit_d1, (vmq_hit_d1 ? vmq_queue_d1 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
+assign record_d11_hash_valid = record_d11[0];
+assign record_d11_hash_type = record_d11[16:1];
+assign record_d11_hash_input = record_d11[19:17];
+assign record_d11_rss_default_queue = record_d11[112:107];
+assign record_d11_vmq_default_queue = record_d11[118:113];
+assign record_d11_encap = record_d11[21:20];
+assign record_d11_inner_parsed = record_d11[22];
+assign record_d11_vsid = record_d11[46:23];
+assign record_d11_flowid = record_d11[54:47];
+assign record_d11_outer_l3_offset = record_d11[62:55];
+assign record_d11_inner_l2_offset = record_d11[70:63];
+assign record_d11_inner_l3_offset = record_d11[78:71];
+assign record_d11_inner_l4_offset = record_d11[86:79];
+assign record_d11_length = record_d11[102:87];
+assign record_d11_errors = record_d11[106:103];
+assign record_data = {4'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
+    record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d1 ? vmq_filter_d1 : 4'd0), vmq_hit_d1,
+    (vmq_hit_d1 ? vmq_queue_d1 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue),
+    record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d11[101:100] != 2'd0);
-assign count_nvgre = (record_d11[101:100] == 2'd2);
-assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
-assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
-assign count_no_hash = (record_d11[104:102] == 3'd0);
+assign count_encap = (record_d11_encap != ENCAP_NONE[1:0]);
+assign count_nvgre = (record_d11_encap == ENCAP_NVGRE[1:0]);
+assign count_four_tuple = ((record_d11_hash_input == HASH_INPUT_4TUPLE) | (record_d11_hash_input == HASH_INPUT_INNER_4TUPLE));
+assign count_outer_2tuple = (record_d11_hash_input == HASH_INPUT_OUTER_2TUPLE);
+assign count_no_hash = (record_d11_hash_input == HASH_INPUT_NONE);
 assign count_vmq_hit = vmq_hit_d1;
-assign count_parse_error = (|record_d11[17:15]);
-assign count_mac_error = record_d11[18];
+assign count_parse_error = (|record_d11_errors[2:0]);
+assign count_mac_error = record_d11_errors[3];
 
 nvgre_rx_csr #(
     .DATA_WIDTH(32),

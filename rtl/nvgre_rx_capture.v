@@ -8,7 +8,8 @@
  * tkeep: every beat before tlast counts as full; on the tlast beat tkeep must be
  * contiguous from byte 0 (see gen/blocks/capture.ts for the exact count otherwise).
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -23,19 +24,26 @@ module nvgre_rx_capture #
     parameter KEEP_WIDTH = 8
 )
 (
-    input  wire            clk,
-    input  wire            rst,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // AXI4-Stream input (s_axis_*)
     input  wire [DATA_WIDTH-1:0] s_axis_tdata,
     input  wire [KEEP_WIDTH-1:0] s_axis_tkeep,
-    input  wire            s_axis_tvalid,
-    input  wire            s_axis_tready,
-    input  wire            s_axis_tlast,
-    input  wire            s_axis_tuser,
-    input  wire [43:0]     cfg_in,
-    output wire            out_valid,
-    output wire [15:0]     out_len,
-    output wire            out_user,
-    output wire [43:0]     out_cfg
+    input  wire                  s_axis_tvalid,
+    input  wire                  s_axis_tready,
+    input  wire                  s_axis_tlast,
+    input  wire                  s_axis_tuser,
+
+    // configuration (cfg_*)
+    input  wire [43:0]           cfg_in,
+
+    // output (out_*)
+    output wire                  out_valid,
+    output wire [15:0]           out_len,
+    output wire                  out_user,
+    output wire [43:0]           out_cfg
 );
 
 wire            beat_accept;
@@ -52,9 +60,27 @@ reg  [43:0]     out_cfg_reg;
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axis_tdata, 1'b0};
 
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 64) begin
+        $error("Error: DATA_WIDTH must be 64 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (KEEP_WIDTH != 8) begin
+        $error("Error: KEEP_WIDTH must be 8 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
+
 assign beat_accept = (s_axis_tvalid & s_axis_tready);
-assign last_bytes_low = {(((s_axis_tkeep[3] & ~s_axis_tkeep[4]) | (s_axis_tkeep[4] & ~s_axis_tkeep[5])) | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))), (((s_axis_tkeep[1] & ~s_axis_tkeep[2]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3])) | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))), (((s_axis_tkeep[0] & ~s_axis_tkeep[1]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3])) | ((s_axis_tkeep[4] & ~s_axis_tkeep[5]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7])))};
-assign frame_len = (len_sat_reg ? 16'd65535 : (s_axis_tkeep[7] ? (full_beats_p1_reg[13] ? 16'd65535 : {full_beats_p1_reg[12:0], 3'd0}) : {full_beats_reg, last_bytes_low}));
+assign last_bytes_low = {(((s_axis_tkeep[3] & ~s_axis_tkeep[4]) | (s_axis_tkeep[4] & ~s_axis_tkeep[5]))
+        | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))),
+    (((s_axis_tkeep[1] & ~s_axis_tkeep[2]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3]))
+        | ((s_axis_tkeep[5] & ~s_axis_tkeep[6]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7]))),
+    (((s_axis_tkeep[0] & ~s_axis_tkeep[1]) | (s_axis_tkeep[2] & ~s_axis_tkeep[3]))
+        | ((s_axis_tkeep[4] & ~s_axis_tkeep[5]) | (s_axis_tkeep[6] & ~s_axis_tkeep[7])))};
+assign frame_len = (len_sat_reg ? 16'hffff
+    : (s_axis_tkeep[7] ? (full_beats_p1_reg[13] ? 16'hffff : {full_beats_p1_reg[12:0], 3'd0}) : {full_beats_reg, last_bytes_low}));
 
 // the frame handed to the parser
 always @(posedge clk) begin

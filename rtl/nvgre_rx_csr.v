@@ -13,7 +13,8 @@
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
  * the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -30,58 +31,109 @@ module nvgre_rx_csr #
     parameter STRB_WIDTH = 4
 )
 (
-    input  wire            clk,
-    input  wire            rst,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // AXI4-Lite slave (s_axil_*)
     input  wire [ADDR_WIDTH-1:0] s_axil_awaddr,
-    input  wire [2:0]      s_axil_awprot,
-    input  wire            s_axil_awvalid,
-    output wire            s_axil_awready,
+    input  wire [2:0]            s_axil_awprot,
+    input  wire                  s_axil_awvalid,
+    output wire                  s_axil_awready,
     input  wire [DATA_WIDTH-1:0] s_axil_wdata,
     input  wire [STRB_WIDTH-1:0] s_axil_wstrb,
-    input  wire            s_axil_wvalid,
-    output wire            s_axil_wready,
-    output wire [1:0]      s_axil_bresp,
-    output wire            s_axil_bvalid,
-    input  wire            s_axil_bready,
+    input  wire                  s_axil_wvalid,
+    output wire                  s_axil_wready,
+    output wire [1:0]            s_axil_bresp,
+    output wire                  s_axil_bvalid,
+    input  wire                  s_axil_bready,
     input  wire [ADDR_WIDTH-1:0] s_axil_araddr,
-    input  wire [2:0]      s_axil_arprot,
-    input  wire            s_axil_arvalid,
-    output wire            s_axil_arready,
+    input  wire [2:0]            s_axil_arprot,
+    input  wire                  s_axil_arvalid,
+    output wire                  s_axil_arready,
     output wire [DATA_WIDTH-1:0] s_axil_rdata,
-    output wire [1:0]      s_axil_rresp,
-    output wire            s_axil_rvalid,
-    input  wire            s_axil_rready,
-    output wire            cfg_rss_enable,
-    output wire            cfg_vmq_enable,
-    output wire            cfg_encap_rss_enable,
-    output wire            cfg_encap_vmq_enable,
-    output wire [15:0]     cfg_hash_types,
-    output wire [5:0]      cfg_rss_default_queue,
-    output wire [5:0]      cfg_vmq_default_queue,
-    output wire [2:0]      cfg_indirection_bits,
-    output wire [8:0]      cfg_max_header_bytes,
-    output wire            cfg_wr_en,
-    output wire [15:0]     cfg_wr_addr,
-    output wire [31:0]     cfg_wr_data,
-    output wire [1:0]      cfg_filter_valid,
-    output wire [95:0]     cfg_filter_mac,
-    output wire [1:0]      cfg_filter_match_vlan,
-    output wire [23:0]     cfg_filter_vlan,
-    output wire [1:0]      cfg_filter_match_vsid,
-    output wire [47:0]     cfg_filter_vsid,
-    output wire [11:0]     cfg_filter_queue,
-    input  wire [2:0]      cfg_filter_addr,
-    input  wire            cnt_valid,
-    input  wire            cnt_frames,
-    input  wire            cnt_encap,
-    input  wire            cnt_nvgre,
-    input  wire            cnt_four_tuple,
-    input  wire            cnt_outer_2tuple,
-    input  wire            cnt_no_hash,
-    input  wire            cnt_vmq_hit,
-    input  wire            cnt_parse_error,
-    input  wire            cnt_mac_error
+    output wire [1:0]            s_axil_rresp,
+    output wire                  s_axil_rvalid,
+    input  wire                  s_axil_rready,
+
+    // configuration (cfg_*)
+    output wire                  cfg_rss_enable,
+    output wire                  cfg_vmq_enable,
+    output wire                  cfg_encap_rss_enable,
+    output wire                  cfg_encap_vmq_enable,
+    output wire [15:0]           cfg_hash_types,
+    output wire [5:0]            cfg_rss_default_queue,
+    output wire [5:0]            cfg_vmq_default_queue,
+    output wire [2:0]            cfg_indirection_bits,
+    output wire [8:0]            cfg_max_header_bytes,
+
+    // register write events (cfg_wr_*)
+    output wire                  cfg_wr_en,
+    output wire [15:0]           cfg_wr_addr,
+    output wire [31:0]           cfg_wr_data,
+
+    // VMQ filter table (cfg_filter_*)
+    output wire [1:0]            cfg_filter_valid,
+    output wire [95:0]           cfg_filter_mac,
+    output wire [1:0]            cfg_filter_match_vlan,
+    output wire [23:0]           cfg_filter_vlan,
+    output wire [1:0]            cfg_filter_match_vsid,
+    output wire [47:0]           cfg_filter_vsid,
+    output wire [11:0]           cfg_filter_queue,
+    input  wire [2:0]            cfg_filter_addr,
+
+    // counter events (cnt_*)
+    input  wire                  cnt_valid,
+    input  wire                  cnt_frames,
+    input  wire                  cnt_encap,
+    input  wire                  cnt_nvgre,
+    input  wire                  cnt_four_tuple,
+    input  wire                  cnt_outer_2tuple,
+    input  wire                  cnt_no_hash,
+    input  wire                  cnt_vmq_hit,
+    input  wire                  cnt_parse_error,
+    input  wire                  cnt_mac_error
 );
+
+localparam [15:0] ADDR_ID = 16'h0000;
+localparam [15:0] ADDR_VERSION = 16'h0004;
+localparam [15:0] ADDR_CAP_DATA_WIDTH = 16'h0010;
+localparam [15:0] ADDR_CAP_IPV6 = 16'h0014;
+localparam [15:0] ADDR_CAP_VMQ_FILTERS = 16'h0018;
+localparam [15:0] ADDR_CAP_INDIRECTION_ENTRIES = 16'h001c;
+localparam [15:0] ADDR_CAP_MAX_HEADER_BYTES = 16'h0020;
+localparam [15:0] ADDR_CAP_QUEUE_BITS = 16'h0024;
+localparam [15:0] ADDR_CAP_RSS_ENCAP = 16'h0028;
+localparam [15:0] ADDR_CAP_VMQ_ENCAP = 16'h002c;
+localparam [15:0] ADDR_CAP_MAX_HEADER_SIZE = 16'h0030;
+localparam [15:0] ADDR_CAP_LATENCY = 16'h0034;
+localparam [15:0] ADDR_CAP_IPV6_EXT_HEADERS = 16'h0038;
+localparam [15:0] ADDR_CAP_TOEPLITZ = 16'h003c;
+localparam [15:0] ADDR_CTRL = 16'h0100;
+localparam [15:0] ADDR_HASH_TYPES = 16'h0104;
+localparam [15:0] ADDR_RSS_DEFAULT_QUEUE = 16'h0108;
+localparam [15:0] ADDR_VMQ_DEFAULT_QUEUE = 16'h010c;
+localparam [15:0] ADDR_INDIRECTION_BITS = 16'h0110;
+localparam [15:0] ADDR_MAX_HEADER_BYTES = 16'h0114;
+localparam [15:0] ADDR_KEY_0 = 16'h0200;
+localparam [15:0] ADDR_KEY_1 = 16'h0204;
+localparam [15:0] ADDR_KEY_2 = 16'h0208;
+localparam [15:0] ADDR_KEY_3 = 16'h020c;
+localparam [15:0] ADDR_KEY_4 = 16'h0210;
+localparam [15:0] ADDR_KEY_5 = 16'h0214;
+localparam [15:0] ADDR_KEY_6 = 16'h0218;
+localparam [15:0] ADDR_KEY_7 = 16'h021c;
+localparam [15:0] ADDR_KEY_8 = 16'h0220;
+localparam [15:0] ADDR_KEY_9 = 16'h0224;
+localparam [15:0] ADDR_CNT_FRAMES = 16'h0300;
+localparam [15:0] ADDR_CNT_ENCAP = 16'h0304;
+localparam [15:0] ADDR_CNT_NVGRE = 16'h0308;
+localparam [15:0] ADDR_CNT_FOUR_TUPLE = 16'h030c;
+localparam [15:0] ADDR_CNT_OUTER_2TUPLE = 16'h0310;
+localparam [15:0] ADDR_CNT_NO_HASH = 16'h0314;
+localparam [15:0] ADDR_CNT_VMQ_HIT = 16'h0318;
+localparam [15:0] ADDR_CNT_PARSE_ERROR = 16'h031c;
+localparam [15:0] ADDR_CNT_MAC_ERROR = 16'h0320;
 
 reg  [3:0]      ctrl_reg;  // rss, vmq, encap rss, encap vmq enables
 reg  [15:0]     hash_types_reg;
@@ -204,7 +256,24 @@ reg  [5:0]      filter_b1_w4_l0 [0:7];  // bank 1, word 4 lane 0 (no reset: clea
 reg             filter_b1_w5_l0 [0:7];  // bank 1, word 5 lane 0 (no reset: cleared after reset)
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
+wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6],
+    wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
+
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 32) begin
+        $error("Error: DATA_WIDTH must be 32 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (ADDR_WIDTH != 16) begin
+        $error("Error: ADDR_WIDTH must be 16 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+    if (STRB_WIDTH != 4) begin
+        $error("Error: STRB_WIDTH must be 4 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
 
 assign cfg_rss_enable = ctrl_reg[0];
 assign cfg_vmq_enable = ctrl_reg[1];
@@ -243,10 +312,16 @@ always @* begin
     wr_low_rw = 1'd0;
     wr_low_ro = 1'd0;
     case (wr_addr_reg[9:2])
-        8'd64, 8'd65, 8'd66, 8'd67, 8'd68, 8'd69, 8'd128, 8'd129, 8'd130, 8'd131, 8'd132, 8'd133, 8'd134, 8'd135, 8'd136, 8'd137: begin
+        ADDR_CTRL[9:2], ADDR_HASH_TYPES[9:2], ADDR_RSS_DEFAULT_QUEUE[9:2], ADDR_VMQ_DEFAULT_QUEUE[9:2], ADDR_INDIRECTION_BITS[9:2], ADDR_MAX_HEADER_BYTES[9:2],
+            ADDR_KEY_0[9:2], ADDR_KEY_1[9:2], ADDR_KEY_2[9:2], ADDR_KEY_3[9:2], ADDR_KEY_4[9:2], ADDR_KEY_5[9:2], ADDR_KEY_6[9:2], ADDR_KEY_7[9:2],
+            ADDR_KEY_8[9:2], ADDR_KEY_9[9:2]: begin
             wr_low_rw = (wr_addr_reg[15:10] == 6'd0);
         end
-        8'd0, 8'd1, 8'd4, 8'd5, 8'd6, 8'd7, 8'd8, 8'd9, 8'd10, 8'd11, 8'd12, 8'd13, 8'd14, 8'd15, 8'd192, 8'd193, 8'd194, 8'd195, 8'd196, 8'd197, 8'd198, 8'd199, 8'd200: begin
+        ADDR_ID[9:2], ADDR_VERSION[9:2], ADDR_CAP_DATA_WIDTH[9:2], ADDR_CAP_IPV6[9:2], ADDR_CAP_VMQ_FILTERS[9:2], ADDR_CAP_INDIRECTION_ENTRIES[9:2],
+            ADDR_CAP_MAX_HEADER_BYTES[9:2], ADDR_CAP_QUEUE_BITS[9:2], ADDR_CAP_RSS_ENCAP[9:2], ADDR_CAP_VMQ_ENCAP[9:2], ADDR_CAP_MAX_HEADER_SIZE[9:2],
+            ADDR_CAP_LATENCY[9:2], ADDR_CAP_IPV6_EXT_HEADERS[9:2], ADDR_CAP_TOEPLITZ[9:2], ADDR_CNT_FRAMES[9:2], ADDR_CNT_ENCAP[9:2], ADDR_CNT_NVGRE[9:2],
+            ADDR_CNT_FOUR_TUPLE[9:2], ADDR_CNT_OUTER_2TUPLE[9:2], ADDR_CNT_NO_HASH[9:2], ADDR_CNT_VMQ_HIT[9:2], ADDR_CNT_PARSE_ERROR[9:2],
+            ADDR_CNT_MAC_ERROR[9:2]: begin
             wr_low_ro = (wr_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -484,11 +559,15 @@ always @(posedge clk) begin
 end
 
 assign cfg_filter_valid = {filter_b1_w5_l0[cfg_filter_addr], filter_b0_w5_l0[cfg_filter_addr]};
-assign cfg_filter_mac = {filter_b1_w0_l1[cfg_filter_addr], filter_b1_w0_l0[cfg_filter_addr], filter_b1_w1_l3[cfg_filter_addr], filter_b1_w1_l2[cfg_filter_addr], filter_b1_w1_l1[cfg_filter_addr], filter_b1_w1_l0[cfg_filter_addr], filter_b0_w0_l1[cfg_filter_addr], filter_b0_w0_l0[cfg_filter_addr], filter_b0_w1_l3[cfg_filter_addr], filter_b0_w1_l2[cfg_filter_addr], filter_b0_w1_l1[cfg_filter_addr], filter_b0_w1_l0[cfg_filter_addr]};
+assign cfg_filter_mac = {filter_b1_w0_l1[cfg_filter_addr], filter_b1_w0_l0[cfg_filter_addr], filter_b1_w1_l3[cfg_filter_addr], filter_b1_w1_l2[cfg_filter_addr],
+    filter_b1_w1_l1[cfg_filter_addr], filter_b1_w1_l0[cfg_filter_addr], filter_b0_w0_l1[cfg_filter_addr], filter_b0_w0_l0[cfg_filter_addr],
+    filter_b0_w1_l3[cfg_filter_addr], filter_b0_w1_l2[cfg_filter_addr], filter_b0_w1_l1[cfg_filter_addr], filter_b0_w1_l0[cfg_filter_addr]};
 assign cfg_filter_match_vlan = {filter_b1_w2_l2[cfg_filter_addr], filter_b0_w2_l2[cfg_filter_addr]};
-assign cfg_filter_vlan = {filter_b1_w2_l1[cfg_filter_addr], filter_b1_w2_l0[cfg_filter_addr], filter_b0_w2_l1[cfg_filter_addr], filter_b0_w2_l0[cfg_filter_addr]};
+assign cfg_filter_vlan = {filter_b1_w2_l1[cfg_filter_addr], filter_b1_w2_l0[cfg_filter_addr], filter_b0_w2_l1[cfg_filter_addr],
+    filter_b0_w2_l0[cfg_filter_addr]};
 assign cfg_filter_match_vsid = {filter_b1_w3_l3[cfg_filter_addr], filter_b0_w3_l3[cfg_filter_addr]};
-assign cfg_filter_vsid = {filter_b1_w3_l2[cfg_filter_addr], filter_b1_w3_l1[cfg_filter_addr], filter_b1_w3_l0[cfg_filter_addr], filter_b0_w3_l2[cfg_filter_addr], filter_b0_w3_l1[cfg_filter_addr], filter_b0_w3_l0[cfg_filter_addr]};
+assign cfg_filter_vsid = {filter_b1_w3_l2[cfg_filter_addr], filter_b1_w3_l1[cfg_filter_addr], filter_b1_w3_l0[cfg_filter_addr],
+    filter_b0_w3_l2[cfg_filter_addr], filter_b0_w3_l1[cfg_filter_addr], filter_b0_w3_l0[cfg_filter_addr]};
 assign cfg_filter_queue = {filter_b1_w4_l0[cfg_filter_addr], filter_b0_w4_l0[cfg_filter_addr]};
 assign filter_apply = (filter_pending_reg & (filter_wait_reg == 5'd0));
 
@@ -531,10 +610,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0100 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {4'd0, ctrl_reg})} & 32'd15);
+assign wr_value_0100 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {4'd0, ctrl_reg})} & 32'hf);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd64))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_CTRL[15:2]))) begin
         ctrl_reg <= wr_value_0100[3:0];
     end
 
@@ -543,10 +623,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0104 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : hash_types_reg[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : hash_types_reg[7:0])} & 32'd55040);
+assign wr_value_0104 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : hash_types_reg[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : hash_types_reg[7:0])} & 32'hd700);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd65))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_HASH_TYPES[15:2]))) begin
         hash_types_reg <= wr_value_0104[15:0];
     end
 
@@ -555,10 +636,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0108 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, rss_default_queue_reg})} & 32'd63);
+assign wr_value_0108 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, rss_default_queue_reg})} & 32'h3f);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd66))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_RSS_DEFAULT_QUEUE[15:2]))) begin
         rss_default_queue_reg <= wr_value_0108[5:0];
     end
 
@@ -567,10 +649,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_010c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, vmq_default_queue_reg})} & 32'd63);
+assign wr_value_010c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+        (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {2'd0, vmq_default_queue_reg})} & 32'h3f);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd67))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_VMQ_DEFAULT_QUEUE[15:2]))) begin
         vmq_default_queue_reg <= wr_value_010c[5:0];
     end
 
@@ -579,10 +662,15 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0110 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} < 32'd1) ? 32'd1 : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} > 32'd7) ? 32'd7 : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})})) & 32'd7);
+assign wr_value_0110 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0), (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} < 32'd1) ? 32'd1
+        : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0),
+                (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})} > 32'd7) ? 32'd7
+        : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : 8'd0),
+            (wr_strb_reg[0] ? wr_data_reg[7:0] : {5'd0, indirection_bits_reg})})) & 32'd7);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd68))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_INDIRECTION_BITS[15:2]))) begin
         indirection_bits_reg <= wr_value_0110[2:0];
     end
 
@@ -591,22 +679,31 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0114 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])} < 32'd64) ? 32'd64 : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])} > 32'd256) ? 32'd256 : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0), (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])})) & 32'd511);
+assign wr_value_0114 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+            < 32'h40) ? 32'h40
+        : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+            > 32'h100) ? 32'h100
+        : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
+            (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}))
+    & 32'h1ff);
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd69))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_MAX_HEADER_BYTES[15:2]))) begin
         max_header_bytes_reg <= wr_value_0114[8:0];
     end
 
     if (rst) begin
-        max_header_bytes_reg <= 9'd256;
+        max_header_bytes_reg <= 9'h100;
     end
 end
 
-assign wr_value_0200 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_0[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_0[7:0])};
+assign wr_value_0200 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_0[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_0[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_0[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd128))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_0[15:2]))) begin
         key_reg_0 <= wr_value_0200;
     end
 
@@ -615,10 +712,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0204 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_1[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_1[7:0])};
+assign wr_value_0204 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_1[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_1[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_1[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd129))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_1[15:2]))) begin
         key_reg_1 <= wr_value_0204;
     end
 
@@ -627,10 +725,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0208 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_2[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_2[7:0])};
+assign wr_value_0208 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_2[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_2[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_2[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd130))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_2[15:2]))) begin
         key_reg_2 <= wr_value_0208;
     end
 
@@ -639,10 +738,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_020c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_3[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_3[7:0])};
+assign wr_value_020c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_3[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_3[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_3[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd131))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_3[15:2]))) begin
         key_reg_3 <= wr_value_020c;
     end
 
@@ -651,10 +751,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0210 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_4[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_4[7:0])};
+assign wr_value_0210 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_4[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_4[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_4[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_4[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd132))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_4[15:2]))) begin
         key_reg_4 <= wr_value_0210;
     end
 
@@ -663,10 +764,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0214 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_5[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_5[7:0])};
+assign wr_value_0214 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_5[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_5[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_5[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_5[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd133))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_5[15:2]))) begin
         key_reg_5 <= wr_value_0214;
     end
 
@@ -675,10 +777,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0218 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_6[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_6[7:0])};
+assign wr_value_0218 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_6[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_6[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_6[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_6[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd134))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_6[15:2]))) begin
         key_reg_6 <= wr_value_0218;
     end
 
@@ -687,10 +790,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_021c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_7[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_7[7:0])};
+assign wr_value_021c = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_7[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_7[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_7[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_7[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd135))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_7[15:2]))) begin
         key_reg_7 <= wr_value_021c;
     end
 
@@ -699,10 +803,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0220 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_8[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_8[7:0])};
+assign wr_value_0220 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_8[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_8[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_8[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_8[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd136))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_8[15:2]))) begin
         key_reg_8 <= wr_value_0220;
     end
 
@@ -711,10 +816,11 @@ always @(posedge clk) begin
     end
 end
 
-assign wr_value_0224 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_9[23:16]), (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_9[7:0])};
+assign wr_value_0224 = {(wr_strb_reg[3] ? wr_data_reg[31:24] : key_reg_9[31:24]), (wr_strb_reg[2] ? wr_data_reg[23:16] : key_reg_9[23:16]),
+    (wr_strb_reg[1] ? wr_data_reg[15:8] : key_reg_9[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : key_reg_9[7:0])};
 
 always @(posedge clk) begin
-    if ((wr_do & (wr_addr_reg[15:2] == 14'd137))) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_KEY_9[15:2]))) begin
         key_reg_9 <= wr_value_0224;
     end
 
@@ -882,43 +988,43 @@ always @(posedge clk) begin
     ev_low <= 32'd0;
     ev_low_hit <= 1'd0;
     case (ev_addr_reg[9:2])
-        8'd128: begin
+        ADDR_KEY_0[9:2]: begin
             ev_low <= key_reg_0;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd129: begin
+        ADDR_KEY_1[9:2]: begin
             ev_low <= key_reg_1;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd130: begin
+        ADDR_KEY_2[9:2]: begin
             ev_low <= key_reg_2;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd131: begin
+        ADDR_KEY_3[9:2]: begin
             ev_low <= key_reg_3;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd132: begin
+        ADDR_KEY_4[9:2]: begin
             ev_low <= key_reg_4;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd133: begin
+        ADDR_KEY_5[9:2]: begin
             ev_low <= key_reg_5;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd134: begin
+        ADDR_KEY_6[9:2]: begin
             ev_low <= key_reg_6;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd135: begin
+        ADDR_KEY_7[9:2]: begin
             ev_low <= key_reg_7;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd136: begin
+        ADDR_KEY_8[9:2]: begin
             ev_low <= key_reg_8;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
-        8'd137: begin
+        ADDR_KEY_9[9:2]: begin
             ev_low <= key_reg_9;
             ev_low_hit <= (ev_addr_reg[15:10] == 6'd0);
         end
@@ -975,159 +1081,159 @@ always @(posedge clk) begin
     rd_low <= 32'd0;
     rd_low_hit <= 1'd0;
     case (rd_addr_reg[9:2])
-        8'd0: begin
+        ADDR_ID[9:2]: begin
             rd_low <= 32'h4e564752;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd1: begin
+        ADDR_VERSION[9:2]: begin
             rd_low <= 32'h10000;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd4: begin
-            rd_low <= 32'd64;
+        ADDR_CAP_DATA_WIDTH[9:2]: begin
+            rd_low <= 32'h40;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd5: begin
+        ADDR_CAP_IPV6[9:2]: begin
             rd_low <= 32'd1;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd6: begin
-            rd_low <= 32'd16;
+        ADDR_CAP_VMQ_FILTERS[9:2]: begin
+            rd_low <= 32'h10;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd7: begin
-            rd_low <= 32'd128;
+        ADDR_CAP_INDIRECTION_ENTRIES[9:2]: begin
+            rd_low <= 32'h80;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd8: begin
-            rd_low <= 32'd256;
+        ADDR_CAP_MAX_HEADER_BYTES[9:2]: begin
+            rd_low <= 32'h100;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd9: begin
+        ADDR_CAP_QUEUE_BITS[9:2]: begin
             rd_low <= 32'd6;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd10: begin
-            rd_low <= 32'd15;
+        ADDR_CAP_RSS_ENCAP[9:2]: begin
+            rd_low <= 32'hf;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd11: begin
-            rd_low <= 32'd15;
+        ADDR_CAP_VMQ_ENCAP[9:2]: begin
+            rd_low <= 32'hf;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd12: begin
-            rd_low <= 32'd256;
+        ADDR_CAP_MAX_HEADER_SIZE[9:2]: begin
+            rd_low <= 32'h100;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd13: begin
-            rd_low <= 32'd25;
+        ADDR_CAP_LATENCY[9:2]: begin
+            rd_low <= 32'h19;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd14: begin
+        ADDR_CAP_IPV6_EXT_HEADERS[9:2]: begin
             rd_low <= 32'd4;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd15: begin
+        ADDR_CAP_TOEPLITZ[9:2]: begin
             rd_low <= 32'd0;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd192: begin
+        ADDR_CNT_FRAMES[9:2]: begin
             rd_low <= cnt_frames_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd193: begin
+        ADDR_CNT_ENCAP[9:2]: begin
             rd_low <= cnt_encap_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd194: begin
+        ADDR_CNT_NVGRE[9:2]: begin
             rd_low <= cnt_nvgre_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd195: begin
+        ADDR_CNT_FOUR_TUPLE[9:2]: begin
             rd_low <= cnt_four_tuple_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd196: begin
+        ADDR_CNT_OUTER_2TUPLE[9:2]: begin
             rd_low <= cnt_outer_2tuple_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd197: begin
+        ADDR_CNT_NO_HASH[9:2]: begin
             rd_low <= cnt_no_hash_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd198: begin
+        ADDR_CNT_VMQ_HIT[9:2]: begin
             rd_low <= cnt_vmq_hit_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd199: begin
+        ADDR_CNT_PARSE_ERROR[9:2]: begin
             rd_low <= cnt_parse_error_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd200: begin
+        ADDR_CNT_MAC_ERROR[9:2]: begin
             rd_low <= cnt_mac_error_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd64: begin
+        ADDR_CTRL[9:2]: begin
             rd_low <= {28'd0, ctrl_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd65: begin
+        ADDR_HASH_TYPES[9:2]: begin
             rd_low <= {16'd0, hash_types_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd66: begin
+        ADDR_RSS_DEFAULT_QUEUE[9:2]: begin
             rd_low <= {26'd0, rss_default_queue_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd67: begin
+        ADDR_VMQ_DEFAULT_QUEUE[9:2]: begin
             rd_low <= {26'd0, vmq_default_queue_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd68: begin
+        ADDR_INDIRECTION_BITS[9:2]: begin
             rd_low <= {29'd0, indirection_bits_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd69: begin
+        ADDR_MAX_HEADER_BYTES[9:2]: begin
             rd_low <= {23'd0, max_header_bytes_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd128: begin
+        ADDR_KEY_0[9:2]: begin
             rd_low <= key_reg_0;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd129: begin
+        ADDR_KEY_1[9:2]: begin
             rd_low <= key_reg_1;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd130: begin
+        ADDR_KEY_2[9:2]: begin
             rd_low <= key_reg_2;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd131: begin
+        ADDR_KEY_3[9:2]: begin
             rd_low <= key_reg_3;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd132: begin
+        ADDR_KEY_4[9:2]: begin
             rd_low <= key_reg_4;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd133: begin
+        ADDR_KEY_5[9:2]: begin
             rd_low <= key_reg_5;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd134: begin
+        ADDR_KEY_6[9:2]: begin
             rd_low <= key_reg_6;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd135: begin
+        ADDR_KEY_7[9:2]: begin
             rd_low <= key_reg_7;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd136: begin
+        ADDR_KEY_8[9:2]: begin
             rd_low <= key_reg_8;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
-        8'd137: begin
+        ADDR_KEY_9[9:2]: begin
             rd_low <= key_reg_9;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
@@ -1153,17 +1259,21 @@ always @* begin
     case (rd_addr_reg[5])
         1'd0: begin
             rd_flt_word_0 = {16'd0, filter_b0_w0_l1[rd_addr_reg[8:6]], filter_b0_w0_l0[rd_addr_reg[8:6]]};
-            rd_flt_word_1 = {filter_b0_w1_l3[rd_addr_reg[8:6]], filter_b0_w1_l2[rd_addr_reg[8:6]], filter_b0_w1_l1[rd_addr_reg[8:6]], filter_b0_w1_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_1 = {filter_b0_w1_l3[rd_addr_reg[8:6]], filter_b0_w1_l2[rd_addr_reg[8:6]], filter_b0_w1_l1[rd_addr_reg[8:6]],
+                filter_b0_w1_l0[rd_addr_reg[8:6]]};
             rd_flt_word_2 = {15'd0, filter_b0_w2_l2[rd_addr_reg[8:6]], 4'd0, filter_b0_w2_l1[rd_addr_reg[8:6]], filter_b0_w2_l0[rd_addr_reg[8:6]]};
-            rd_flt_word_3 = {7'd0, filter_b0_w3_l3[rd_addr_reg[8:6]], filter_b0_w3_l2[rd_addr_reg[8:6]], filter_b0_w3_l1[rd_addr_reg[8:6]], filter_b0_w3_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_3 = {7'd0, filter_b0_w3_l3[rd_addr_reg[8:6]], filter_b0_w3_l2[rd_addr_reg[8:6]], filter_b0_w3_l1[rd_addr_reg[8:6]],
+                filter_b0_w3_l0[rd_addr_reg[8:6]]};
             rd_flt_word_4 = {26'd0, filter_b0_w4_l0[rd_addr_reg[8:6]]};
             rd_flt_word_5 = {31'd0, filter_b0_w5_l0[rd_addr_reg[8:6]]};
         end
         1'd1: begin
             rd_flt_word_0 = {16'd0, filter_b1_w0_l1[rd_addr_reg[8:6]], filter_b1_w0_l0[rd_addr_reg[8:6]]};
-            rd_flt_word_1 = {filter_b1_w1_l3[rd_addr_reg[8:6]], filter_b1_w1_l2[rd_addr_reg[8:6]], filter_b1_w1_l1[rd_addr_reg[8:6]], filter_b1_w1_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_1 = {filter_b1_w1_l3[rd_addr_reg[8:6]], filter_b1_w1_l2[rd_addr_reg[8:6]], filter_b1_w1_l1[rd_addr_reg[8:6]],
+                filter_b1_w1_l0[rd_addr_reg[8:6]]};
             rd_flt_word_2 = {15'd0, filter_b1_w2_l2[rd_addr_reg[8:6]], 4'd0, filter_b1_w2_l1[rd_addr_reg[8:6]], filter_b1_w2_l0[rd_addr_reg[8:6]]};
-            rd_flt_word_3 = {7'd0, filter_b1_w3_l3[rd_addr_reg[8:6]], filter_b1_w3_l2[rd_addr_reg[8:6]], filter_b1_w3_l1[rd_addr_reg[8:6]], filter_b1_w3_l0[rd_addr_reg[8:6]]};
+            rd_flt_word_3 = {7'd0, filter_b1_w3_l3[rd_addr_reg[8:6]], filter_b1_w3_l2[rd_addr_reg[8:6]], filter_b1_w3_l1[rd_addr_reg[8:6]],
+                filter_b1_w3_l0[rd_addr_reg[8:6]]};
             rd_flt_word_4 = {26'd0, filter_b1_w4_l0[rd_addr_reg[8:6]]};
             rd_flt_word_5 = {31'd0, filter_b1_w5_l0[rd_addr_reg[8:6]]};
         end

@@ -8,7 +8,8 @@
  * hash already masked to the entries in use; out_queue follows one cycle after in_valid.
  * A write (cfg_wr_en) is seen by lookups from the next cycle on.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -21,14 +22,21 @@ module nvgre_rx_indirection #
     parameter QUEUE_WIDTH = 6
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            cfg_wr_en,
-    input  wire [6:0]      cfg_wr_index,
+    // clock and synchronous reset
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // register write events (cfg_wr_*)
+    input  wire                   cfg_wr_en,
+    input  wire [6:0]             cfg_wr_index,
     input  wire [QUEUE_WIDTH-1:0] cfg_wr_data,
-    input  wire            in_valid,
-    input  wire [6:0]      in_index,
-    output wire            out_valid,
+
+    // input (in_*)
+    input  wire                   in_valid,
+    input  wire [6:0]             in_index,
+
+    // output (out_*)
+    output wire                   out_valid,
     output wire [QUEUE_WIDTH-1:0] out_queue
 );
 
@@ -36,6 +44,14 @@ reg  [5:0]      queue_reg;
 reg             valid_d1;
 reg  [5:0]      table_mem [0:127];  // queue of each entry (no reset: table_mem_valid masks it)
 reg             table_mem_valid [0:127];  // entry written since the reset
+
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (QUEUE_WIDTH != 6) begin
+        $error("Error: QUEUE_WIDTH must be 6 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
 
 // table writes
 always @(posedge clk) begin
@@ -187,6 +203,7 @@ end
 
 assign out_queue = queue_reg;
 
+// valid: one-cycle delay
 always @(posedge clk) begin
     valid_d1 <= in_valid;
 

@@ -8,7 +8,8 @@
  * records held (memory and output register). There is no s_ready: the top level
  * ensures a push never finds the FIFO full.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -21,14 +22,21 @@ module nvgre_rx_meta_fifo #
     parameter DATA_WIDTH = 160
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            s_valid,
+    // clock and synchronous reset
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // s_*
+    input  wire                  s_valid,
     input  wire [DATA_WIDTH-1:0] s_data,
+
+    // AXI4-Stream output (m_axis_*)
     output wire [DATA_WIDTH-1:0] m_axis_tdata,
-    output wire            m_axis_tvalid,
-    input  wire            m_axis_tready,
-    output wire [6:0]      count
+    output wire                  m_axis_tvalid,
+    input  wire                  m_axis_tready,
+
+    // count
+    output wire [6:0]            count
 );
 
 reg  [6:0]      wr_ptr_reg;  // write pointer with wrap bit
@@ -40,6 +48,14 @@ wire            mem_empty;
 wire            out_take;  // the output register is transferred this cycle
 wire            out_load;  // head record moves to the output register
 reg  [159:0]    mem [0:63];  // record storage
+
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (DATA_WIDTH != 160) begin
+        $error("Error: DATA_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
 
 assign mem_empty = (wr_ptr_reg == rd_ptr_reg);
 assign out_take = (m_axis_tvalid_reg & m_axis_tready);
@@ -68,7 +84,7 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
-        m_axis_tdata_reg <= 160'h0;
+        m_axis_tdata_reg <= 160'd0;
         m_axis_tvalid_reg <= 1'd0;
         rd_ptr_reg <= 7'd0;
     end

@@ -6,7 +6,8 @@
  * accepts one frame per cycle. Streaming build: no header window; taps on a delay
  * line of beats take each layer's bytes as they pass, one tap per decide stage.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -15,49 +16,78 @@
 
 module nvgre_rx_parser
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    input  wire            in_beat_valid,
-    input  wire [63:0]     in_beat_data,
-    input  wire            in_beat_last,
-    input  wire [15:0]     in_len,
-    input  wire [8:0]      in_max_header_bytes,
-    input  wire            in_parse_gre,
-    input  wire [35:0]     in_side,
-    output wire            out_valid,
-    output wire [35:0]     out_side,
-    output wire [15:0]     out_len,
-    output wire [2:0]      out_err,
-    output wire            out_eth,
-    output wire            out_vlan_valid,
-    output wire [11:0]     out_vlan,
-    output wire [47:0]     out_mac,
-    output wire            out_l3_v4,
-    output wire            out_l3_v6,
-    output wire [7:0]      out_l3_off,
-    output wire            out_frag,
-    output wire [7:0]      out_proto,
-    output wire            out_l4_ok,
-    output wire [1:0]      out_encap,
-    output wire [23:0]     out_vsid,
-    output wire [7:0]      out_flowid,
-    output wire            out_inner_eth,
-    output wire [7:0]      out_inner_l2_off,
-    output wire            out_inner_vlan_valid,
-    output wire [11:0]     out_inner_vlan,
-    output wire [47:0]     out_inner_mac,
-    output wire            out_inner_v4,
-    output wire            out_inner_v6,
-    output wire [7:0]      out_inner_l3_off,
-    output wire [7:0]      out_inner_proto,
-    output wire            out_inner_l4_ok,
-    output wire [7:0]      out_inner_l4_off,
-    output wire [255:0]    out_o_addr,
-    output wire [31:0]     out_o_ports,
-    output wire [255:0]    out_i_addr,
-    output wire [31:0]     out_i_ports
+    // clock and synchronous reset
+    input  wire         clk,
+    input  wire         rst,
+
+    // input (in_*)
+    input  wire         in_valid,
+    input  wire         in_beat_valid,
+    input  wire [63:0]  in_beat_data,
+    input  wire         in_beat_last,
+    input  wire [15:0]  in_len,
+    input  wire [8:0]   in_max_header_bytes,
+    input  wire         in_parse_gre,
+    input  wire [35:0]  in_side,
+
+    // output (out_*)
+    output wire         out_valid,
+    output wire [35:0]  out_side,
+    output wire [15:0]  out_len,
+    output wire [2:0]   out_err,
+    output wire         out_eth,
+    output wire         out_vlan_valid,
+    output wire [11:0]  out_vlan,
+    output wire [47:0]  out_mac,
+    output wire         out_l3_v4,
+    output wire         out_l3_v6,
+    output wire [7:0]   out_l3_off,
+    output wire         out_frag,
+    output wire [7:0]   out_proto,
+    output wire         out_l4_ok,
+    output wire [1:0]   out_encap,
+    output wire [23:0]  out_vsid,
+    output wire [7:0]   out_flowid,
+    output wire         out_inner_eth,
+    output wire [7:0]   out_inner_l2_off,
+    output wire         out_inner_vlan_valid,
+    output wire [11:0]  out_inner_vlan,
+    output wire [47:0]  out_inner_mac,
+    output wire         out_inner_v4,
+    output wire         out_inner_v6,
+    output wire [7:0]   out_inner_l3_off,
+    output wire [7:0]   out_inner_proto,
+    output wire         out_inner_l4_ok,
+    output wire [7:0]   out_inner_l4_off,
+    output wire [255:0] out_o_addr,
+    output wire [31:0]  out_o_ports,
+    output wire [255:0] out_i_addr,
+    output wire [31:0]  out_i_ports
 );
+
+localparam [2:0] ENCAP_GRE = 3'd1;
+localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [15:0] ETHERTYPE_IPV4 = 16'h0800;
+localparam [15:0] ETHERTYPE_TEB = 16'h6558;
+localparam [15:0] ETHERTYPE_VLAN = 16'h8100;
+localparam [15:0] ETHERTYPE_IPV6 = 16'h86dd;
+localparam [15:0] ETHERTYPE_QINQ = 16'h88a8;
+localparam [7:0] GRE_FLAG_S = 8'h10;
+localparam [7:0] GRE_FLAG_K = 8'h20;
+localparam [7:0] GRE_FLAG_R = 8'h40;
+localparam [7:0] GRE_FLAG_C = 8'h80;
+localparam [3:0] IP_VERSION_V4 = 4'd4;
+localparam [3:0] IP_VERSION_V6 = 4'd6;
+localparam [7:0] IPPROTO_HOPOPTS = 8'h00;
+localparam [7:0] IPPROTO_TCP = 8'h06;
+localparam [7:0] IPPROTO_UDP = 8'h11;
+localparam [7:0] IPPROTO_ROUTING = 8'h2b;
+localparam [7:0] IPPROTO_FRAGMENT = 8'h2c;
+localparam [7:0] IPPROTO_GRE = 8'h2f;
+localparam [7:0] IPPROTO_DSTOPTS = 8'h3c;
+localparam [2:0] PARSE_ERR_TRUNCATED = 3'd1;
+localparam [2:0] PARSE_ERR_TOO_DEEP = 3'd2;
+localparam [2:0] PARSE_ERR_BAD_IP = 3'd4;
 
 reg  [5:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
 reg             tap1_valid;  // a beat was accepted 1 cycles ago
@@ -153,25 +183,11 @@ wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
 reg  [9:0]      i_addr_cur;  // cursor and state from tap 8, for tap 9
 wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
-reg             first_beat_d1;
-reg             first_beat_d2;
-reg             first_beat_d3;
-reg             first_beat_d4;
-reg             first_beat_d5;
-reg             first_beat_d6;
-reg             first_beat_d7;
-reg             first_beat_d8;
-reg             first_beat_d9;
-reg             first_beat_d10;
+reg  [9:0]      first_beat_sr;  // first_beat delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            first_beat_d10;
 reg  [47:0]     late_mac;  // destination MAC taken at the last tap
-reg  [9:0]      late_o_addr_cur_d1;
-reg  [9:0]      late_o_addr_cur_d2;
-reg  [9:0]      late_o_addr_cur_d3;
-reg  [9:0]      late_o_addr_cur_d4;
-reg  [9:0]      late_o_addr_cur_d5;
-reg  [9:0]      late_o_addr_cur_d6;
-reg  [9:0]      late_o_addr_cur_d7;
-reg  [9:0]      late_o_addr_cur_d8;
+reg  [79:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..8 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_addr_cur_d8;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
@@ -184,35 +200,28 @@ wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's st
 wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
 wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_o_addr_next;
-reg  [9:0]      late_o_ports_cur_d1;
-reg  [9:0]      late_o_ports_cur_d2;
-reg  [9:0]      late_o_ports_cur_d3;
-reg  [9:0]      late_o_ports_cur_d4;
+reg  [39:0]     late_o_ports_cur_sr;  // late_o_ports_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_ports_cur_d4;
 reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     late_o_ports_next;
-reg  [9:0]      late_vsid_cur_d1;
-reg  [9:0]      late_vsid_cur_d2;
-reg  [9:0]      late_vsid_cur_d3;
-reg  [9:0]      late_vsid_cur_d4;
+reg  [39:0]     late_vsid_cur_sr;  // late_vsid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_vsid_cur_d4;
 reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
 wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
 wire [23:0]     late_vsid_next;
-reg  [9:0]      late_flowid_cur_d1;
-reg  [9:0]      late_flowid_cur_d2;
-reg  [9:0]      late_flowid_cur_d3;
-reg  [9:0]      late_flowid_cur_d4;
+reg  [39:0]     late_flowid_cur_sr;  // late_flowid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_flowid_cur_d4;
 reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
 wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
 wire [7:0]      late_flowid_next;
-reg  [9:0]      late_inner_mac_cur_d1;
-reg  [9:0]      late_inner_mac_cur_d2;
-reg  [9:0]      late_inner_mac_cur_d3;
+reg  [29:0]     late_inner_mac_cur_sr;  // late_inner_mac_cur delayed by 1..3 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_inner_mac_cur_d3;
 reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
 wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
@@ -584,7 +593,9 @@ reg  [35:0]     side_d10;
 reg  [35:0]     side_mem [0:15];  // side delayed by 10 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8], s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
+wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28],
+    eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8],
+    s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
 
 // beat index of tap 0
 always @(posedge clk) begin
@@ -702,9 +713,18 @@ always @(posedge clk) begin
 end
 
 assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
-assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'd1016));
-assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'd1008));
-assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])), ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])), ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])), ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])), ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])), ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])), ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])), ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])), ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])), ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
+assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'h3f8));
+assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'h3f0));
+assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])),
+    ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])),
+    ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])),
+    ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])),
+    ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])),
+    ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])),
+    ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])),
+    ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])),
+    ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])),
+    ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
 
 // eth_bytes: bytes at tap 0
 always @(posedge clk) begin
@@ -713,40 +733,66 @@ end
 
 // outer_l3_cur: cursor and state from tap 0, for tap 1
 always @(posedge clk) begin
-    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd33024) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd34984)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd33024) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd34984)) ? 10'd22 : 10'd18) : 10'd14));
+    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0})
+        + (((eth_bytes_next[79:64] == ETHERTYPE_VLAN) | (eth_bytes_next[79:64] == ETHERTYPE_QINQ))
+            ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
 end
 
 assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
 assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
-assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'd1022));
-assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'd1018));
-assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])), (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])), (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])), (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])), (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])), (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])), (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])), (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])), (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])), (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
+assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'h3fe));
+assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'h3fa));
+assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])),
+    (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])),
+    (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])),
+    (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])),
+    (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])),
+    (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0))
+        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])),
+    (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])),
+    (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])),
+    (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])),
+    (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0))
+        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
 
 // outer_l3_bytes: bytes at tap 1
 always @(posedge clk) begin
     outer_l3_bytes <= outer_l3_bytes_next;
 end
 
-assign outer_l3_view = {outer_l3_bytes, 240'h0};
+assign outer_l3_view = {outer_l3_bytes, 240'd0};
 
 // ipv6_ext0_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, outer_l3_bytes_next[75:72], 2'd0}));
+    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'h28 : {4'd0, outer_l3_bytes_next[75:72], 2'd0}));
 end
 
 // o_addr_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
+    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'd8 : 10'hc));
 end
 
 // ipv6_ext0_walk: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == 4'd6) & (((outer_l3_bytes_next[31:24] == 8'd0) | (outer_l3_bytes_next[31:24] == 8'd43)) | (outer_l3_bytes_next[31:24] == 8'd60)));
+    ipv6_ext0_walk <= ((outer_l3_bytes_next[79:76] == IP_VERSION_V6)
+        & (((outer_l3_bytes_next[31:24] == IPPROTO_HOPOPTS) | (outer_l3_bytes_next[31:24] == IPPROTO_ROUTING))
+            | (outer_l3_bytes_next[31:24] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
 assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
-assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])), (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
+assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0))
+        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])),
+    (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0))
+        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
 
 // ipv6_ext0_bytes: bytes at tap 2
 always @(posedge clk) begin
@@ -762,12 +808,17 @@ end
 
 // ipv6_ext1_walk: cursor and state from tap 2, for tap 3
 always @(posedge clk) begin
-    ipv6_ext1_walk <= (ipv6_ext0_walk & (((ipv6_ext0_bytes_next[15:8] == 8'd0) | (ipv6_ext0_bytes_next[15:8] == 8'd43)) | (ipv6_ext0_bytes_next[15:8] == 8'd60)));
+    ipv6_ext1_walk <= (ipv6_ext0_walk
+        & (((ipv6_ext0_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext0_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
 assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
-assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])), (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
+assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0))
+        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])),
+    (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0))
+        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
 
 // ipv6_ext1_bytes: bytes at tap 3
 always @(posedge clk) begin
@@ -783,12 +834,17 @@ end
 
 // ipv6_ext2_walk: cursor and state from tap 3, for tap 4
 always @(posedge clk) begin
-    ipv6_ext2_walk <= (ipv6_ext1_walk & (((ipv6_ext1_bytes_next[15:8] == 8'd0) | (ipv6_ext1_bytes_next[15:8] == 8'd43)) | (ipv6_ext1_bytes_next[15:8] == 8'd60)));
+    ipv6_ext2_walk <= (ipv6_ext1_walk
+        & (((ipv6_ext1_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext1_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
 assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
-assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])), (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
+assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0))
+        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])),
+    (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0))
+        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
 
 // ipv6_ext2_bytes: bytes at tap 4
 always @(posedge clk) begin
@@ -804,12 +860,17 @@ end
 
 // ipv6_ext3_walk: cursor and state from tap 4, for tap 5
 always @(posedge clk) begin
-    ipv6_ext3_walk <= (ipv6_ext2_walk & (((ipv6_ext2_bytes_next[15:8] == 8'd0) | (ipv6_ext2_bytes_next[15:8] == 8'd43)) | (ipv6_ext2_bytes_next[15:8] == 8'd60)));
+    ipv6_ext3_walk <= (ipv6_ext2_walk
+        & (((ipv6_ext2_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext2_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
 assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
-assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])), (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
+assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0))
+        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])),
+    (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0))
+        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
 
 // ipv6_ext3_bytes: bytes at tap 5
 always @(posedge clk) begin
@@ -825,13 +886,19 @@ end
 
 // l4_walk: cursor and state from tap 5, for tap 6
 always @(posedge clk) begin
-    l4_walk <= (ipv6_ext3_walk & (((ipv6_ext3_bytes_next[15:8] == 8'd0) | (ipv6_ext3_bytes_next[15:8] == 8'd43)) | (ipv6_ext3_bytes_next[15:8] == 8'd60)));
+    l4_walk <= (ipv6_ext3_walk
+        & (((ipv6_ext3_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_bytes_next[15:8] == IPPROTO_ROUTING))
+            | (ipv6_ext3_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
 assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
 assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
-assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'd1022));
-assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])), (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])), (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])), (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
+assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'h3fe));
+assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0))
+        | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])),
+    (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])),
+    (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])),
+    (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
 
 // l4_bytes: bytes at tap 6
 always @(posedge clk) begin
@@ -842,99 +909,109 @@ assign l4_view = {l4_bytes, 32'd0};
 
 // inner_eth_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_cur <= (l4_cur + {5'd0, ((({2'd0, l4_bytes_next[31]} + {2'd0, l4_bytes_next[29]}) + {2'd0, l4_bytes_next[28]}) + 3'd1), 2'd0});
+    inner_eth_cur <= (l4_cur
+        + {5'd0,
+            ((({2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_C))} + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_K))})
+                + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_S))}) + 3'd1), 2'd0});
 end
 
 // inner_eth_teb: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_teb <= ({l4_bytes_next[15:8], l4_bytes_next[7:0]} == 16'd25944);
+    inner_eth_teb <= (l4_bytes_next[15:0] == ETHERTYPE_TEB);
 end
 
-assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'd1018));
-assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'd1014));
-assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'd1010));
-assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])), (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])), (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])), (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])), (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])), (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
+assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'h3fa));
+assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'h3f6));
+assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'h3f2));
+assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0))
+        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])),
+    (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0))
+        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])),
+    (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])),
+    (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])),
+    (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])),
+    (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0))
+        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
 
 // inner_eth_bytes: bytes at tap 7
 always @(posedge clk) begin
     inner_eth_bytes <= inner_eth_bytes_next;
 end
 
-assign inner_eth_view = {96'h0, inner_eth_bytes};
+assign inner_eth_view = {96'd0, inner_eth_bytes};
 
 // inner_l3_cur: cursor and state from tap 7, for tap 8
 always @(posedge clk) begin
-    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == 16'd33024) ? 10'd18 : 10'd14)) : inner_eth_cur);
+    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
 end
 
 assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
 assign inner_l3_bytes_at1 = (tap8_valid & (inner_l3_cur == 10'd2));
 assign inner_l3_bytes_at2 = (tap8_valid & (inner_l3_cur == 10'd4));
 assign inner_l3_bytes_at3 = (tap8_valid & (inner_l3_cur == 10'd6));
-assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'd1022));
-assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'd1020));
-assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'd1018));
-assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'd1016));
-assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])), ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])), ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])), ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])), ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])), ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])), ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])), ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])), ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])), ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
+assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'h3fe));
+assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'h3fc));
+assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'h3fa));
+assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'h3f8));
+assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])),
+    ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])),
+    ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])),
+    ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])),
+    ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])),
+    ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])),
+    ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])),
+    ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0)))
+        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])),
+    ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0)))
+        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])),
+    ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0)))
+        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
 
 // inner_l3_bytes: bytes at tap 8
 always @(posedge clk) begin
     inner_l3_bytes <= inner_l3_bytes_next;
 end
 
-assign inner_l3_view = {inner_l3_bytes, 240'h0};
+assign inner_l3_view = {inner_l3_bytes, 240'd0};
 
 // inner_l4_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
-    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd40 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
+    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'h28 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
 end
 
 // i_addr_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
-    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == 4'd6) ? 10'd8 : 10'd12));
+    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'd8 : 10'hc));
 end
 
 assign inner_l4_view = 32'd0;
 
+// first_beat: 10-cycle delay line
 always @(posedge clk) begin
-    first_beat_d1 <= (tap0_index == 6'd0);
+    first_beat_sr <= {first_beat_sr[8:0], (tap0_index == 6'd0)};
 end
 
-always @(posedge clk) begin
-    first_beat_d2 <= first_beat_d1;
-end
-
-always @(posedge clk) begin
-    first_beat_d3 <= first_beat_d2;
-end
-
-always @(posedge clk) begin
-    first_beat_d4 <= first_beat_d3;
-end
-
-always @(posedge clk) begin
-    first_beat_d5 <= first_beat_d4;
-end
-
-always @(posedge clk) begin
-    first_beat_d6 <= first_beat_d5;
-end
-
-always @(posedge clk) begin
-    first_beat_d7 <= first_beat_d6;
-end
-
-always @(posedge clk) begin
-    first_beat_d8 <= first_beat_d7;
-end
-
-always @(posedge clk) begin
-    first_beat_d9 <= first_beat_d8;
-end
-
-always @(posedge clk) begin
-    first_beat_d10 <= first_beat_d9;
-end
+assign first_beat_d10 = first_beat_sr[9];
 
 // late_mac: bytes 0-5 of a first beat
 always @(posedge clk) begin
@@ -943,154 +1020,178 @@ always @(posedge clk) begin
     end
 end
 
+// late_o_addr_cur: 8-cycle delay line
 always @(posedge clk) begin
-    late_o_addr_cur_d1 <= o_addr_cur;
+    late_o_addr_cur_sr <= {late_o_addr_cur_sr[69:0], o_addr_cur};
 end
 
-always @(posedge clk) begin
-    late_o_addr_cur_d2 <= late_o_addr_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d3 <= late_o_addr_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d4 <= late_o_addr_cur_d3;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d5 <= late_o_addr_cur_d4;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d6 <= late_o_addr_cur_d5;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d7 <= late_o_addr_cur_d6;
-end
-
-always @(posedge clk) begin
-    late_o_addr_cur_d8 <= late_o_addr_cur_d7;
-end
-
+assign late_o_addr_cur_d8 = late_o_addr_cur_sr[79:70];
 assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
 assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
-assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1022));
-assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1018));
-assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1014));
-assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1010));
-assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1006));
-assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1002));
-assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'd998));
-assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'd994));
-assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])), (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])), (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])), (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])), (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])), (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])), (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])), (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])), (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])), (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])), (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])), (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])), (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])), (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])), (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])), (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])), (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])), (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])), (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])), (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])), (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])), (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])), (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])), (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])), (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])), (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])), (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])), (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])), (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])), (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])), (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])), (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
+assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3fe));
+assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3fa));
+assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3f6));
+assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3f2));
+assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ee));
+assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ea));
+assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e6));
+assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e2));
+assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])),
+    (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])),
+    (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])),
+    (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])),
+    (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])),
+    (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])),
+    (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])),
+    (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])),
+    (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])),
+    (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])),
+    (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])),
+    (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])),
+    (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])),
+    (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])),
+    (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])),
+    (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])),
+    (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])),
+    (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])),
+    (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])),
+    (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])),
+    (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])),
+    (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])),
+    (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])),
+    (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])),
+    (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])),
+    (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])),
+    (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])),
+    (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])),
+    (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])),
+    (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0))
+        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])),
+    (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0))
+        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])),
+    (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0))
+        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
 
 // late_o_addr: bytes at tap 10
 always @(posedge clk) begin
     late_o_addr <= late_o_addr_next;
 end
 
+// late_o_ports_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_o_ports_cur_d1 <= l4_cur;
+    late_o_ports_cur_sr <= {late_o_ports_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_o_ports_cur_d2 <= late_o_ports_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_o_ports_cur_d3 <= late_o_ports_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_o_ports_cur_d4 <= late_o_ports_cur_d3;
-end
-
+assign late_o_ports_cur_d4 = late_o_ports_cur_sr[39:30];
 assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
 assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
-assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'd1022));
-assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])), (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])), (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])), (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
+assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'h3fe));
+assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])),
+    (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])),
+    (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])),
+    (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
 
 // late_o_ports: bytes at tap 10
 always @(posedge clk) begin
     late_o_ports <= late_o_ports_next;
 end
 
+// late_vsid_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_vsid_cur_d1 <= l4_cur;
+    late_vsid_cur_sr <= {late_vsid_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_vsid_cur_d2 <= late_vsid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d3 <= late_vsid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d4 <= late_vsid_cur_d3;
-end
-
+assign late_vsid_cur_d4 = late_vsid_cur_sr[39:30];
 assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
-assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'd1022));
-assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'd1018));
-assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])), (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])), (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
+assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fe));
+assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fa));
+assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])),
+    (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])),
+    (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
 
 // late_vsid: bytes at tap 10
 always @(posedge clk) begin
     late_vsid <= late_vsid_next;
 end
 
+// late_flowid_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_flowid_cur_d1 <= l4_cur;
+    late_flowid_cur_sr <= {late_flowid_cur_sr[29:0], l4_cur};
 end
 
-always @(posedge clk) begin
-    late_flowid_cur_d2 <= late_flowid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d3 <= late_flowid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d4 <= late_flowid_cur_d3;
-end
-
-assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'd1018));
-assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'd1022));
-assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
+assign late_flowid_cur_d4 = late_flowid_cur_sr[39:30];
+assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fa));
+assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fe));
+assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0))
+    | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
 
 // late_flowid: bytes at tap 10
 always @(posedge clk) begin
     late_flowid <= late_flowid_next;
 end
 
+// late_inner_mac_cur: 3-cycle delay line
 always @(posedge clk) begin
-    late_inner_mac_cur_d1 <= inner_eth_cur;
+    late_inner_mac_cur_sr <= {late_inner_mac_cur_sr[19:0], inner_eth_cur};
 end
 
-always @(posedge clk) begin
-    late_inner_mac_cur_d2 <= late_inner_mac_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_inner_mac_cur_d3 <= late_inner_mac_cur_d2;
-end
-
+assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
 assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
 assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
-assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd1022));
-assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])), (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])), (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])), (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])), (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])), (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
+assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'h3fe));
+assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])),
+    (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])),
+    (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])),
+    (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])),
+    (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])),
+    (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0))
+        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
 
 // late_inner_mac: bytes at tap 10
 always @(posedge clk) begin
     late_inner_mac <= late_inner_mac_next;
 end
 
+// late_i_addr_cur: one-cycle delay
 always @(posedge clk) begin
     late_i_addr_cur_d1 <= i_addr_cur;
 end
@@ -1099,28 +1200,124 @@ assign late_i_addr_at0 = (tap10_valid & (late_i_addr_cur_d1 == 10'd0));
 assign late_i_addr_at1 = (tap10_valid & (late_i_addr_cur_d1 == 10'd2));
 assign late_i_addr_at2 = (tap10_valid & (late_i_addr_cur_d1 == 10'd4));
 assign late_i_addr_at3 = (tap10_valid & (late_i_addr_cur_d1 == 10'd6));
-assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1022));
-assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1020));
-assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1018));
-assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1016));
-assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1014));
-assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1012));
-assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1010));
-assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1008));
-assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1006));
-assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1004));
-assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1002));
-assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1000));
-assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'd998));
-assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'd996));
-assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'd994));
-assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])), ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])), ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])), ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])), ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])), ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])), ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])), ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])), ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])), ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])), ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])), ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])), ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])), ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])), ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])), ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])), ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])), ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])), ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])), ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])), ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])), ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])), ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])), ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])), ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])), ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])), ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])), ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])), ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])), ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])), ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])), ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
+assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fe));
+assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fc));
+assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fa));
+assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f8));
+assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f6));
+assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f4));
+assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f2));
+assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f0));
+assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ee));
+assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ec));
+assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ea));
+assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e8));
+assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e6));
+assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e4));
+assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e2));
+assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])),
+    ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])),
+    ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])),
+    ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])),
+    ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])),
+    ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])),
+    ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])),
+    ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])),
+    ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])),
+    ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])),
+    ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])),
+    ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])),
+    ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])),
+    ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])),
+    ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])),
+    ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])),
+    ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])),
+    ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])),
+    ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])),
+    ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])),
+    ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])),
+    ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])),
+    ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])),
+    ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])),
+    ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])),
+    ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])),
+    ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])),
+    ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])),
+    ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])),
+    ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])),
+    ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])),
+    ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0))
+        | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0)))
+        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
 
 // late_i_addr: bytes at tap 10
 always @(posedge clk) begin
     late_i_addr <= late_i_addr_next;
 end
 
+// late_i_ports_cur: one-cycle delay
 always @(posedge clk) begin
     late_i_ports_cur_d1 <= inner_l4_cur;
 end
@@ -1129,18 +1326,29 @@ assign late_i_ports_at0 = (tap10_valid & (late_i_ports_cur_d1 == 10'd0));
 assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
 assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
 assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
-assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'd1022));
-assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])), ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])), ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])), ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
+assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'h3fe));
+assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])),
+    ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])),
+    ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])),
+    ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0))
+        | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0)))
+        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
 
 // late_i_ports: bytes at tap 10
 always @(posedge clk) begin
     late_i_ports <= late_i_ports_next;
 end
 
-assign eth_view = {96'h0, eth_bytes};
-assign w0_eth_type = {eth_view[79:72], eth_view[71:64]};
-assign w0_eth_type1 = {eth_view[47:40], eth_view[39:32]};
-assign w0_eth_type2 = {eth_view[15:8], eth_view[7:0]};
+assign eth_view = {96'd0, eth_bytes};
+assign w0_eth_type = eth_view[79:64];
+assign w0_eth_type1 = eth_view[47:32];
+assign w0_eth_type2 = eth_view[15:0];
 
 always @* begin
     n0_limit = ((in_len < {7'd0, in_max_header_bytes}) ? in_len[11:0] : {3'd0, in_max_header_bytes});
@@ -1149,38 +1357,38 @@ always @* begin
     n0_eth = 1'd0;
     n0_vlan_valid = 1'd0;
     n0_vlan = 12'd0;
-    n0_mac = {eth_view[175:168], eth_view[167:160], eth_view[159:152], eth_view[151:144], eth_view[143:136], eth_view[135:128]};
+    n0_mac = eth_view[175:128];
     n0_nx_v4 = 1'd0;
     n0_nx_v6 = 1'd0;
     n0_cur = 12'd0;
-    if ((in_len < 16'd14)) begin
-        n0_err = 3'd1;
-    end else if (~((w0_eth_type == 16'd33024) | (w0_eth_type == 16'd34984))) begin
+    if ((in_len < 16'he)) begin
+        n0_err = PARSE_ERR_TRUNCATED;
+    end else if (~((w0_eth_type == ETHERTYPE_VLAN) | (w0_eth_type == ETHERTYPE_QINQ))) begin
         n0_eth = 1'd1;
-        n0_cur = 12'd14;
-        n0_nx_v4 = (w0_eth_type == 16'd2048);
-        n0_nx_v6 = (w0_eth_type == 16'd34525);
-        n0_run = ((w0_eth_type == 16'd2048) | (w0_eth_type == 16'd34525));
-    end else if ((in_len < 16'd18)) begin
-        n0_err = 3'd1;
-    end else if (~((w0_eth_type1 == 16'd33024) | (w0_eth_type1 == 16'd34984))) begin
+        n0_cur = 12'he;
+        n0_nx_v4 = (w0_eth_type == ETHERTYPE_IPV4);
+        n0_nx_v6 = (w0_eth_type == ETHERTYPE_IPV6);
+        n0_run = ((w0_eth_type == ETHERTYPE_IPV4) | (w0_eth_type == ETHERTYPE_IPV6));
+    end else if ((in_len < 16'h12)) begin
+        n0_err = PARSE_ERR_TRUNCATED;
+    end else if (~((w0_eth_type1 == ETHERTYPE_VLAN) | (w0_eth_type1 == ETHERTYPE_QINQ))) begin
         n0_eth = 1'd1;
-        n0_cur = 12'd18;
-        n0_nx_v4 = (w0_eth_type1 == 16'd2048);
-        n0_nx_v6 = (w0_eth_type1 == 16'd34525);
-        n0_run = ((w0_eth_type1 == 16'd2048) | (w0_eth_type1 == 16'd34525));
+        n0_cur = 12'h12;
+        n0_nx_v4 = (w0_eth_type1 == ETHERTYPE_IPV4);
+        n0_nx_v6 = (w0_eth_type1 == ETHERTYPE_IPV6);
+        n0_run = ((w0_eth_type1 == ETHERTYPE_IPV4) | (w0_eth_type1 == ETHERTYPE_IPV6));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {eth_view[59:56], eth_view[55:48]};
-    end else if ((in_len < 16'd22)) begin
-        n0_err = 3'd1;
+        n0_vlan = eth_view[59:48];
+    end else if ((in_len < 16'h16)) begin
+        n0_err = PARSE_ERR_TRUNCATED;
     end else begin
         n0_eth = 1'd1;
-        n0_cur = 12'd22;
-        n0_nx_v4 = (w0_eth_type2 == 16'd2048);
-        n0_nx_v6 = (w0_eth_type2 == 16'd34525);
-        n0_run = ((w0_eth_type2 == 16'd2048) | (w0_eth_type2 == 16'd34525));
+        n0_cur = 12'h16;
+        n0_nx_v4 = (w0_eth_type2 == ETHERTYPE_IPV4);
+        n0_nx_v6 = (w0_eth_type2 == ETHERTYPE_IPV6);
+        n0_run = ((w0_eth_type2 == ETHERTYPE_IPV4) | (w0_eth_type2 == ETHERTYPE_IPV6));
         n0_vlan_valid = 1'd1;
-        n0_vlan = {eth_view[27:24], eth_view[23:16]};
+        n0_vlan = eth_view[27:16];
     end
 end
 
@@ -1217,50 +1425,51 @@ always @* begin
     n1_frag = 1'd0;
     n1_proto = 8'd0;
     n1_encap = 2'd0;
-    n1_o_addr = 256'h0;
+    n1_o_addr = 256'd0;
     n1_in_chain = 1'd0;
     if ((s1_run & s1_nx_v4)) begin
-        if (((s1_cur + 12'd20) <= s1_limit)) begin
-            if (((outer_l3_view[319:316] != 4'd4) | (outer_l3_view[315:312] < 4'd5))) begin
-                n1_err = 3'd4;
+        if (((s1_cur + 12'h14) <= s1_limit)) begin
+            if (((outer_l3_view[319:316] != IP_VERSION_V4) | (outer_l3_view[315:312] < 4'd5))) begin
+                n1_err = PARSE_ERR_BAD_IP;
                 n1_run = 1'd0;
             end else if (((s1_cur + w1_ip_hl) <= s1_limit)) begin
                 n1_l3_v4 = 1'd1;
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[247:240];
-                n1_frag = (|{outer_l3_view[269:264], outer_l3_view[263:256]});
-                n1_o_addr = {outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], 192'h0};
+                n1_frag = (|outer_l3_view[269:256]);
+                n1_o_addr = {outer_l3_view[223:160], 192'd0};
                 n1_cur = (s1_cur + w1_ip_hl);
-                if ((|{outer_l3_view[269:264], outer_l3_view[263:256]})) begin
+                if ((|outer_l3_view[269:256])) begin
                     n1_run = 1'd0;
-                    if (((outer_l3_view[247:240] == 8'd47) & s1_pg)) begin
-                        n1_encap = 2'd1;
+                    if (((outer_l3_view[247:240] == IPPROTO_GRE) & s1_pg)) begin
+                        n1_encap = ENCAP_GRE[1:0];
                     end
                 end
             end else begin
-                n1_err = (({4'd0, (s1_cur + w1_ip_hl)} > s1_len) ? 3'd1 : 3'd2);
+                n1_err = (({4'd0, (s1_cur + w1_ip_hl)} > s1_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n1_run = 1'd0;
             end
         end else begin
-            n1_err = (({4'd0, (s1_cur + 12'd20)} > s1_len) ? 3'd1 : 3'd2);
+            n1_err = (({4'd0, (s1_cur + 12'h14)} > s1_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n1_run = 1'd0;
         end
     end
     if ((s1_run & s1_nx_v6)) begin
-        if (((s1_cur + 12'd40) <= s1_limit)) begin
-            if ((outer_l3_view[319:316] != 4'd6)) begin
-                n1_err = 3'd4;
+        if (((s1_cur + 12'h28) <= s1_limit)) begin
+            if ((outer_l3_view[319:316] != IP_VERSION_V6)) begin
+                n1_err = PARSE_ERR_BAD_IP;
                 n1_run = 1'd0;
             end else begin
                 n1_l3_v6 = 1'd1;
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[271:264];
-                n1_in_chain = ((((outer_l3_view[271:264] == 8'd0) | (outer_l3_view[271:264] == 8'd43)) | (outer_l3_view[271:264] == 8'd60)) | (outer_l3_view[271:264] == 8'd44));
-                n1_o_addr = {outer_l3_view[255:248], outer_l3_view[247:240], outer_l3_view[239:232], outer_l3_view[231:224], outer_l3_view[223:216], outer_l3_view[215:208], outer_l3_view[207:200], outer_l3_view[199:192], outer_l3_view[191:184], outer_l3_view[183:176], outer_l3_view[175:168], outer_l3_view[167:160], outer_l3_view[159:152], outer_l3_view[151:144], outer_l3_view[143:136], outer_l3_view[135:128], outer_l3_view[127:120], outer_l3_view[119:112], outer_l3_view[111:104], outer_l3_view[103:96], outer_l3_view[95:88], outer_l3_view[87:80], outer_l3_view[79:72], outer_l3_view[71:64], outer_l3_view[63:56], outer_l3_view[55:48], outer_l3_view[47:40], outer_l3_view[39:32], outer_l3_view[31:24], outer_l3_view[23:16], outer_l3_view[15:8], outer_l3_view[7:0]};
-                n1_cur = (s1_cur + 12'd40);
+                n1_in_chain = ((((outer_l3_view[271:264] == IPPROTO_HOPOPTS) | (outer_l3_view[271:264] == IPPROTO_ROUTING))
+                    | (outer_l3_view[271:264] == IPPROTO_DSTOPTS)) | (outer_l3_view[271:264] == IPPROTO_FRAGMENT));
+                n1_o_addr = outer_l3_view[255:0];
+                n1_cur = (s1_cur + 12'h28);
             end
         end else begin
-            n1_err = (({4'd0, (s1_cur + 12'd40)} > s1_len) ? 3'd1 : 3'd2);
+            n1_err = (({4'd0, (s1_cur + 12'h28)} > s1_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n1_run = 1'd0;
         end
     end
@@ -1307,23 +1516,24 @@ always @* begin
     n2_err = s2_err;
     if ((s2_run & s2_in_chain)) begin
         if (((s2_cur + 12'd8) <= s2_limit)) begin
-            if ((s2_proto == 8'd44)) begin
+            if ((s2_proto == IPPROTO_FRAGMENT)) begin
                 n2_frag = 1'd1;
                 n2_proto = ipv6_ext0_view[15:8];
                 n2_run = 1'd0;
-                if (((ipv6_ext0_view[15:8] == 8'd47) & s2_pg)) begin
-                    n2_encap = 2'd1;
+                if (((ipv6_ext0_view[15:8] == IPPROTO_GRE) & s2_pg)) begin
+                    n2_encap = ENCAP_GRE[1:0];
                 end
             end else if (((s2_cur + w2_ext_hl) <= s2_limit)) begin
                 n2_proto = ipv6_ext0_view[15:8];
                 n2_cur = (s2_cur + w2_ext_hl);
-                n2_in_chain = ((((ipv6_ext0_view[15:8] == 8'd0) | (ipv6_ext0_view[15:8] == 8'd43)) | (ipv6_ext0_view[15:8] == 8'd60)) | (ipv6_ext0_view[15:8] == 8'd44));
+                n2_in_chain = ((((ipv6_ext0_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext0_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext0_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
-                n2_err = (({4'd0, (s2_cur + w2_ext_hl)} > s2_len) ? 3'd1 : 3'd2);
+                n2_err = (({4'd0, (s2_cur + w2_ext_hl)} > s2_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n2_run = 1'd0;
             end
         end else begin
-            n2_err = (({4'd0, (s2_cur + 12'd8)} > s2_len) ? 3'd1 : 3'd2);
+            n2_err = (({4'd0, (s2_cur + 12'd8)} > s2_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n2_run = 1'd0;
         end
     end
@@ -1370,23 +1580,24 @@ always @* begin
     n3_err = s3_err;
     if ((s3_run & s3_in_chain)) begin
         if (((s3_cur + 12'd8) <= s3_limit)) begin
-            if ((s3_proto == 8'd44)) begin
+            if ((s3_proto == IPPROTO_FRAGMENT)) begin
                 n3_frag = 1'd1;
                 n3_proto = ipv6_ext1_view[15:8];
                 n3_run = 1'd0;
-                if (((ipv6_ext1_view[15:8] == 8'd47) & s3_pg)) begin
-                    n3_encap = 2'd1;
+                if (((ipv6_ext1_view[15:8] == IPPROTO_GRE) & s3_pg)) begin
+                    n3_encap = ENCAP_GRE[1:0];
                 end
             end else if (((s3_cur + w3_ext_hl) <= s3_limit)) begin
                 n3_proto = ipv6_ext1_view[15:8];
                 n3_cur = (s3_cur + w3_ext_hl);
-                n3_in_chain = ((((ipv6_ext1_view[15:8] == 8'd0) | (ipv6_ext1_view[15:8] == 8'd43)) | (ipv6_ext1_view[15:8] == 8'd60)) | (ipv6_ext1_view[15:8] == 8'd44));
+                n3_in_chain = ((((ipv6_ext1_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext1_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext1_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext1_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
-                n3_err = (({4'd0, (s3_cur + w3_ext_hl)} > s3_len) ? 3'd1 : 3'd2);
+                n3_err = (({4'd0, (s3_cur + w3_ext_hl)} > s3_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n3_run = 1'd0;
             end
         end else begin
-            n3_err = (({4'd0, (s3_cur + 12'd8)} > s3_len) ? 3'd1 : 3'd2);
+            n3_err = (({4'd0, (s3_cur + 12'd8)} > s3_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n3_run = 1'd0;
         end
     end
@@ -1433,23 +1644,24 @@ always @* begin
     n4_err = s4_err;
     if ((s4_run & s4_in_chain)) begin
         if (((s4_cur + 12'd8) <= s4_limit)) begin
-            if ((s4_proto == 8'd44)) begin
+            if ((s4_proto == IPPROTO_FRAGMENT)) begin
                 n4_frag = 1'd1;
                 n4_proto = ipv6_ext2_view[15:8];
                 n4_run = 1'd0;
-                if (((ipv6_ext2_view[15:8] == 8'd47) & s4_pg)) begin
-                    n4_encap = 2'd1;
+                if (((ipv6_ext2_view[15:8] == IPPROTO_GRE) & s4_pg)) begin
+                    n4_encap = ENCAP_GRE[1:0];
                 end
             end else if (((s4_cur + w4_ext_hl) <= s4_limit)) begin
                 n4_proto = ipv6_ext2_view[15:8];
                 n4_cur = (s4_cur + w4_ext_hl);
-                n4_in_chain = ((((ipv6_ext2_view[15:8] == 8'd0) | (ipv6_ext2_view[15:8] == 8'd43)) | (ipv6_ext2_view[15:8] == 8'd60)) | (ipv6_ext2_view[15:8] == 8'd44));
+                n4_in_chain = ((((ipv6_ext2_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext2_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext2_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
-                n4_err = (({4'd0, (s4_cur + w4_ext_hl)} > s4_len) ? 3'd1 : 3'd2);
+                n4_err = (({4'd0, (s4_cur + w4_ext_hl)} > s4_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n4_run = 1'd0;
             end
         end else begin
-            n4_err = (({4'd0, (s4_cur + 12'd8)} > s4_len) ? 3'd1 : 3'd2);
+            n4_err = (({4'd0, (s4_cur + 12'd8)} > s4_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n4_run = 1'd0;
         end
     end
@@ -1496,23 +1708,24 @@ always @* begin
     n5_err = s5_err;
     if ((s5_run & s5_in_chain)) begin
         if (((s5_cur + 12'd8) <= s5_limit)) begin
-            if ((s5_proto == 8'd44)) begin
+            if ((s5_proto == IPPROTO_FRAGMENT)) begin
                 n5_frag = 1'd1;
                 n5_proto = ipv6_ext3_view[15:8];
                 n5_run = 1'd0;
-                if (((ipv6_ext3_view[15:8] == 8'd47) & s5_pg)) begin
-                    n5_encap = 2'd1;
+                if (((ipv6_ext3_view[15:8] == IPPROTO_GRE) & s5_pg)) begin
+                    n5_encap = ENCAP_GRE[1:0];
                 end
             end else if (((s5_cur + w5_ext_hl) <= s5_limit)) begin
                 n5_proto = ipv6_ext3_view[15:8];
                 n5_cur = (s5_cur + w5_ext_hl);
-                n5_in_chain = ((((ipv6_ext3_view[15:8] == 8'd0) | (ipv6_ext3_view[15:8] == 8'd43)) | (ipv6_ext3_view[15:8] == 8'd60)) | (ipv6_ext3_view[15:8] == 8'd44));
+                n5_in_chain = ((((ipv6_ext3_view[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext3_view[15:8] == IPPROTO_ROUTING))
+                    | (ipv6_ext3_view[15:8] == IPPROTO_DSTOPTS)) | (ipv6_ext3_view[15:8] == IPPROTO_FRAGMENT));
             end else begin
-                n5_err = (({4'd0, (s5_cur + w5_ext_hl)} > s5_len) ? 3'd1 : 3'd2);
+                n5_err = (({4'd0, (s5_cur + w5_ext_hl)} > s5_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n5_run = 1'd0;
             end
         end else begin
-            n5_err = (({4'd0, (s5_cur + 12'd8)} > s5_len) ? 3'd1 : 3'd2);
+            n5_err = (({4'd0, (s5_cur + 12'd8)} > s5_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n5_run = 1'd0;
         end
     end
@@ -1547,7 +1760,8 @@ always @(posedge clk) begin
     end
 end
 
-assign w6_gre_words = ((({2'd0, l4_view[63]} + {2'd0, l4_view[61]}) + {2'd0, l4_view[60]}) + 3'd1);
+assign w6_gre_words = ((({2'd0, (|(l4_view[63:56] & GRE_FLAG_C))} + {2'd0, (|(l4_view[63:56] & GRE_FLAG_K))}) + {2'd0, (|(l4_view[63:56] & GRE_FLAG_S))})
+    + 3'd1);
 assign w6_gre_len = {7'd0, w6_gre_words, 2'd0};
 
 always @* begin
@@ -1558,54 +1772,55 @@ always @* begin
     n6_nx_v6 = s6_nx_v6;
     n6_cur = s6_cur;
     n6_l4_ok = 1'd0;
-    n6_o_ports = {l4_view[63:56], l4_view[55:48], l4_view[47:40], l4_view[39:32]};
+    n6_o_ports = l4_view[63:32];
     n6_vsid = 24'd0;
     n6_flowid = 8'd0;
     n6_nx_eth = 1'd0;
     if (s6_run) begin
         if (s6_in_chain) begin
-            n6_err = 3'd2;
+            n6_err = PARSE_ERR_TOO_DEEP;
             n6_run = 1'd0;
-        end else if ((s6_proto == 8'd6)) begin
+        end else if ((s6_proto == IPPROTO_TCP)) begin
             n6_run = 1'd0;
-            if (((s6_cur + 12'd20) <= s6_limit)) begin
+            if (((s6_cur + 12'h14) <= s6_limit)) begin
                 n6_l4_ok = 1'd1;
             end else begin
-                n6_err = (({4'd0, (s6_cur + 12'd20)} > s6_len) ? 3'd1 : 3'd2);
+                n6_err = (({4'd0, (s6_cur + 12'h14)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n6_run = 1'd0;
             end
-        end else if ((s6_proto == 8'd17)) begin
+        end else if ((s6_proto == IPPROTO_UDP)) begin
             n6_run = 1'd0;
             if (((s6_cur + 12'd8) <= s6_limit)) begin
                 n6_l4_ok = 1'd1;
             end else begin
-                n6_err = (({4'd0, (s6_cur + 12'd8)} > s6_len) ? 3'd1 : 3'd2);
+                n6_err = (({4'd0, (s6_cur + 12'd8)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n6_run = 1'd0;
             end
-        end else if (((s6_proto == 8'd47) & s6_pg)) begin
-            n6_encap = 2'd1;
+        end else if (((s6_proto == IPPROTO_GRE) & s6_pg)) begin
+            n6_encap = ENCAP_GRE[1:0];
             n6_nx_v4 = 1'd0;
             n6_nx_v6 = 1'd0;
             if (((s6_cur + 12'd4) <= s6_limit)) begin
-                if (((l4_view[50:48] != 3'd0) | l4_view[62])) begin
+                if (((l4_view[50:48] != 3'd0) | (|(l4_view[63:56] & GRE_FLAG_R)))) begin
                     n6_run = 1'd0;
                 end else if (((s6_cur + w6_gre_len) <= s6_limit)) begin
-                    if ((((l4_view[61] & ~l4_view[63]) & ~l4_view[60]) & ({l4_view[47:40], l4_view[39:32]} == 16'd25944))) begin
-                        n6_encap = 2'd2;
-                        n6_vsid = {l4_view[31:24], l4_view[23:16], l4_view[15:8]};
+                    if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S)))
+                        & (l4_view[47:32] == ETHERTYPE_TEB))) begin
+                        n6_encap = ENCAP_NVGRE[1:0];
+                        n6_vsid = l4_view[31:8];
                         n6_flowid = l4_view[7:0];
                     end
                     n6_cur = (s6_cur + w6_gre_len);
-                    n6_nx_eth = ({l4_view[47:40], l4_view[39:32]} == 16'd25944);
-                    n6_nx_v4 = ({l4_view[47:40], l4_view[39:32]} == 16'd2048);
-                    n6_nx_v6 = ({l4_view[47:40], l4_view[39:32]} == 16'd34525);
-                    n6_run = ((({l4_view[47:40], l4_view[39:32]} == 16'd25944) | ({l4_view[47:40], l4_view[39:32]} == 16'd2048)) | ({l4_view[47:40], l4_view[39:32]} == 16'd34525));
+                    n6_nx_eth = (l4_view[47:32] == ETHERTYPE_TEB);
+                    n6_nx_v4 = (l4_view[47:32] == ETHERTYPE_IPV4);
+                    n6_nx_v6 = (l4_view[47:32] == ETHERTYPE_IPV6);
+                    n6_run = (((l4_view[47:32] == ETHERTYPE_TEB) | (l4_view[47:32] == ETHERTYPE_IPV4)) | (l4_view[47:32] == ETHERTYPE_IPV6));
                 end else begin
-                    n6_err = (({4'd0, (s6_cur + w6_gre_len)} > s6_len) ? 3'd1 : 3'd2);
+                    n6_err = (({4'd0, (s6_cur + w6_gre_len)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                     n6_run = 1'd0;
                 end
             end else begin
-                n6_err = (({4'd0, (s6_cur + 12'd4)} > s6_len) ? 3'd1 : 3'd2);
+                n6_err = (({4'd0, (s6_cur + 12'd4)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n6_run = 1'd0;
             end
         end else begin
@@ -1657,35 +1872,35 @@ always @* begin
     n7_inner_l2_off = 12'd0;
     n7_inner_vlan_valid = 1'd0;
     n7_inner_vlan = 12'd0;
-    n7_inner_mac = 48'h0;
+    n7_inner_mac = 48'd0;
     if ((s7_run & s7_nx_eth)) begin
-        if (((s7_cur + 12'd14) <= s7_limit)) begin
-            if (({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd33024)) begin
-                if (((s7_cur + 12'd18) <= s7_limit)) begin
+        if (((s7_cur + 12'he) <= s7_limit)) begin
+            if ((inner_eth_view[47:32] == ETHERTYPE_VLAN)) begin
+                if (((s7_cur + 12'h12) <= s7_limit)) begin
                     n7_inner_vlan_valid = 1'd1;
-                    n7_inner_vlan = {inner_eth_view[27:24], inner_eth_view[23:16]};
+                    n7_inner_vlan = inner_eth_view[27:16];
                     n7_inner_eth = 1'd1;
                     n7_inner_l2_off = s7_cur;
-                    n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
-                    n7_cur = (s7_cur + 12'd18);
-                    n7_nx_v4 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd2048);
-                    n7_nx_v6 = ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd34525);
-                    n7_run = (({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd2048) | ({inner_eth_view[15:8], inner_eth_view[7:0]} == 16'd34525));
+                    n7_inner_mac = inner_eth_view[143:96];
+                    n7_cur = (s7_cur + 12'h12);
+                    n7_nx_v4 = (inner_eth_view[15:0] == ETHERTYPE_IPV4);
+                    n7_nx_v6 = (inner_eth_view[15:0] == ETHERTYPE_IPV6);
+                    n7_run = ((inner_eth_view[15:0] == ETHERTYPE_IPV4) | (inner_eth_view[15:0] == ETHERTYPE_IPV6));
                 end else begin
-                    n7_err = (({4'd0, (s7_cur + 12'd18)} > s7_len) ? 3'd1 : 3'd2);
+                    n7_err = (({4'd0, (s7_cur + 12'h12)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                     n7_run = 1'd0;
                 end
             end else begin
                 n7_inner_eth = 1'd1;
                 n7_inner_l2_off = s7_cur;
-                n7_inner_mac = {inner_eth_view[143:136], inner_eth_view[135:128], inner_eth_view[127:120], inner_eth_view[119:112], inner_eth_view[111:104], inner_eth_view[103:96]};
-                n7_cur = (s7_cur + 12'd14);
-                n7_nx_v4 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd2048);
-                n7_nx_v6 = ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd34525);
-                n7_run = (({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd2048) | ({inner_eth_view[47:40], inner_eth_view[39:32]} == 16'd34525));
+                n7_inner_mac = inner_eth_view[143:96];
+                n7_cur = (s7_cur + 12'he);
+                n7_nx_v4 = (inner_eth_view[47:32] == ETHERTYPE_IPV4);
+                n7_nx_v6 = (inner_eth_view[47:32] == ETHERTYPE_IPV6);
+                n7_run = ((inner_eth_view[47:32] == ETHERTYPE_IPV4) | (inner_eth_view[47:32] == ETHERTYPE_IPV6));
             end
         end else begin
-            n7_err = (({4'd0, (s7_cur + 12'd14)} > s7_len) ? 3'd1 : 3'd2);
+            n7_err = (({4'd0, (s7_cur + 12'he)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n7_run = 1'd0;
         end
     end
@@ -1738,44 +1953,44 @@ always @* begin
     n8_inner_v6 = 1'd0;
     n8_inner_l3_off = 12'd0;
     n8_inner_proto = 8'd0;
-    n8_i_addr = 256'h0;
+    n8_i_addr = 256'd0;
     if ((s8_run & s8_nx_v4)) begin
-        if (((s8_cur + 12'd20) <= s8_limit)) begin
-            if (((inner_l3_view[319:316] != 4'd4) | (inner_l3_view[315:312] < 4'd5))) begin
-                n8_err = 3'd4;
+        if (((s8_cur + 12'h14) <= s8_limit)) begin
+            if (((inner_l3_view[319:316] != IP_VERSION_V4) | (inner_l3_view[315:312] < 4'd5))) begin
+                n8_err = PARSE_ERR_BAD_IP;
                 n8_run = 1'd0;
             end else if (((s8_cur + w8_ip_hl) <= s8_limit)) begin
                 n8_inner_v4 = 1'd1;
                 n8_inner_l3_off = s8_cur;
                 n8_inner_proto = inner_l3_view[247:240];
-                n8_i_addr = {inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], 192'h0};
+                n8_i_addr = {inner_l3_view[223:160], 192'd0};
                 n8_cur = (s8_cur + w8_ip_hl);
-                if ((|{inner_l3_view[269:264], inner_l3_view[263:256]})) begin
+                if ((|inner_l3_view[269:256])) begin
                     n8_run = 1'd0;
                 end
             end else begin
-                n8_err = (({4'd0, (s8_cur + w8_ip_hl)} > s8_len) ? 3'd1 : 3'd2);
+                n8_err = (({4'd0, (s8_cur + w8_ip_hl)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n8_run = 1'd0;
             end
         end else begin
-            n8_err = (({4'd0, (s8_cur + 12'd20)} > s8_len) ? 3'd1 : 3'd2);
+            n8_err = (({4'd0, (s8_cur + 12'h14)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n8_run = 1'd0;
         end
     end
     if ((s8_run & s8_nx_v6)) begin
-        if (((s8_cur + 12'd40) <= s8_limit)) begin
-            if ((inner_l3_view[319:316] != 4'd6)) begin
-                n8_err = 3'd4;
+        if (((s8_cur + 12'h28) <= s8_limit)) begin
+            if ((inner_l3_view[319:316] != IP_VERSION_V6)) begin
+                n8_err = PARSE_ERR_BAD_IP;
                 n8_run = 1'd0;
             end else begin
                 n8_inner_v6 = 1'd1;
                 n8_inner_l3_off = s8_cur;
                 n8_inner_proto = inner_l3_view[271:264];
-                n8_i_addr = {inner_l3_view[255:248], inner_l3_view[247:240], inner_l3_view[239:232], inner_l3_view[231:224], inner_l3_view[223:216], inner_l3_view[215:208], inner_l3_view[207:200], inner_l3_view[199:192], inner_l3_view[191:184], inner_l3_view[183:176], inner_l3_view[175:168], inner_l3_view[167:160], inner_l3_view[159:152], inner_l3_view[151:144], inner_l3_view[143:136], inner_l3_view[135:128], inner_l3_view[127:120], inner_l3_view[119:112], inner_l3_view[111:104], inner_l3_view[103:96], inner_l3_view[95:88], inner_l3_view[87:80], inner_l3_view[79:72], inner_l3_view[71:64], inner_l3_view[63:56], inner_l3_view[55:48], inner_l3_view[47:40], inner_l3_view[39:32], inner_l3_view[31:24], inner_l3_view[23:16], inner_l3_view[15:8], inner_l3_view[7:0]};
-                n8_cur = (s8_cur + 12'd40);
+                n8_i_addr = inner_l3_view[255:0];
+                n8_cur = (s8_cur + 12'h28);
             end
         end else begin
-            n8_err = (({4'd0, (s8_cur + 12'd40)} > s8_len) ? 3'd1 : 3'd2);
+            n8_err = (({4'd0, (s8_cur + 12'h28)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n8_run = 1'd0;
         end
     end
@@ -1826,22 +2041,22 @@ always @* begin
     n9_run = s9_run;
     n9_inner_l4_ok = 1'd0;
     n9_inner_l4_off = 12'd0;
-    n9_i_ports = {inner_l4_view[31:24], inner_l4_view[23:16], inner_l4_view[15:8], inner_l4_view[7:0]};
+    n9_i_ports = inner_l4_view;
     if (s9_run) begin
-        if ((s9_inner_proto == 8'd6)) begin
-            if (((s9_cur + 12'd20) <= s9_limit)) begin
+        if ((s9_inner_proto == IPPROTO_TCP)) begin
+            if (((s9_cur + 12'h14) <= s9_limit)) begin
                 n9_inner_l4_ok = 1'd1;
                 n9_inner_l4_off = s9_cur;
             end else begin
-                n9_err = (({4'd0, (s9_cur + 12'd20)} > s9_len) ? 3'd1 : 3'd2);
+                n9_err = (({4'd0, (s9_cur + 12'h14)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n9_run = 1'd0;
             end
-        end else if ((s9_inner_proto == 8'd17)) begin
+        end else if ((s9_inner_proto == IPPROTO_UDP)) begin
             if (((s9_cur + 12'd8) <= s9_limit)) begin
                 n9_inner_l4_ok = 1'd1;
                 n9_inner_l4_off = s9_cur;
             end else begin
-                n9_err = (({4'd0, (s9_cur + 12'd8)} > s9_len) ? 3'd1 : 3'd2);
+                n9_err = (({4'd0, (s9_cur + 12'd8)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n9_run = 1'd0;
             end
         end

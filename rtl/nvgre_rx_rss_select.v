@@ -6,7 +6,8 @@
  * VMQ lookup key (inner MAC/VLAN/VSID when encapsulated VMQ applies, else outer).
  * All outputs are registered, one cycle after in_valid.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -15,69 +16,92 @@
 
 module nvgre_rx_rss_select
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    input  wire [35:0]     in_side,
-    input  wire [15:0]     in_len,
-    input  wire [2:0]      in_err,
-    input  wire            in_eth,
-    input  wire            in_vlan_valid,
-    input  wire [11:0]     in_vlan,
-    input  wire [47:0]     in_mac,
-    input  wire            in_l3_v4,
-    input  wire            in_l3_v6,
-    input  wire [7:0]      in_l3_off,
-    input  wire            in_frag,
-    input  wire [7:0]      in_proto,
-    input  wire            in_l4_ok,
-    input  wire [1:0]      in_encap,
-    input  wire [23:0]     in_vsid,
-    input  wire [7:0]      in_flowid,
-    input  wire            in_inner_eth,
-    input  wire [7:0]      in_inner_l2_off,
-    input  wire            in_inner_vlan_valid,
-    input  wire [11:0]     in_inner_vlan,
-    input  wire [47:0]     in_inner_mac,
-    input  wire            in_inner_v4,
-    input  wire            in_inner_v6,
-    input  wire [7:0]      in_inner_l3_off,
-    input  wire [7:0]      in_inner_proto,
-    input  wire            in_inner_l4_ok,
-    input  wire [7:0]      in_inner_l4_off,
-    input  wire [255:0]    in_o_addr,
-    input  wire [31:0]     in_o_ports,
-    input  wire [255:0]    in_i_addr,
-    input  wire [31:0]     in_i_ports,
-    output wire            out_valid,
-    output wire [287:0]    out_hash_data,
-    output wire            out_vmq_enable,
-    output wire [47:0]     out_vmq_mac,
-    output wire            out_vmq_has_vlan,
-    output wire [11:0]     out_vmq_vlan,
-    output wire            out_vmq_has_vsid,
-    output wire [23:0]     out_vmq_vsid,
-    output wire            out_hash_valid,
-    output wire [15:0]     out_hash_type,
-    output wire [2:0]      out_hash_input,
-    output wire [1:0]      out_encap,
-    output wire            out_inner_parsed,
-    output wire [23:0]     out_vsid,
-    output wire [7:0]      out_flowid,
-    output wire [7:0]      out_outer_l3_offset,
-    output wire [7:0]      out_inner_l2_offset,
-    output wire [7:0]      out_inner_l3_offset,
-    output wire [7:0]      out_inner_l4_offset,
-    output wire [15:0]     out_length,
-    output wire [3:0]      out_errors,
-    output wire [5:0]      out_rss_default_queue,
-    output wire [5:0]      out_vmq_default_queue,
-    output wire [2:0]      out_indirection_bits
+    // clock and synchronous reset
+    input  wire         clk,
+    input  wire         rst,
+
+    // input (in_*)
+    input  wire         in_valid,
+    input  wire [35:0]  in_side,
+    input  wire [15:0]  in_len,
+    input  wire [2:0]   in_err,
+    input  wire         in_eth,
+    input  wire         in_vlan_valid,
+    input  wire [11:0]  in_vlan,
+    input  wire [47:0]  in_mac,
+    input  wire         in_l3_v4,
+    input  wire         in_l3_v6,
+    input  wire [7:0]   in_l3_off,
+    input  wire         in_frag,
+    input  wire [7:0]   in_proto,
+    input  wire         in_l4_ok,
+    input  wire [1:0]   in_encap,
+    input  wire [23:0]  in_vsid,
+    input  wire [7:0]   in_flowid,
+    input  wire         in_inner_eth,
+    input  wire [7:0]   in_inner_l2_off,
+    input  wire         in_inner_vlan_valid,
+    input  wire [11:0]  in_inner_vlan,
+    input  wire [47:0]  in_inner_mac,
+    input  wire         in_inner_v4,
+    input  wire         in_inner_v6,
+    input  wire [7:0]   in_inner_l3_off,
+    input  wire [7:0]   in_inner_proto,
+    input  wire         in_inner_l4_ok,
+    input  wire [7:0]   in_inner_l4_off,
+    input  wire [255:0] in_o_addr,
+    input  wire [31:0]  in_o_ports,
+    input  wire [255:0] in_i_addr,
+    input  wire [31:0]  in_i_ports,
+
+    // output (out_*)
+    output wire         out_valid,
+    output wire [287:0] out_hash_data,
+    output wire         out_vmq_enable,
+    output wire [47:0]  out_vmq_mac,
+    output wire         out_vmq_has_vlan,
+    output wire [11:0]  out_vmq_vlan,
+    output wire         out_vmq_has_vsid,
+    output wire [23:0]  out_vmq_vsid,
+    output wire         out_hash_valid,
+    output wire [15:0]  out_hash_type,
+    output wire [2:0]   out_hash_input,
+    output wire [1:0]   out_encap,
+    output wire         out_inner_parsed,
+    output wire [23:0]  out_vsid,
+    output wire [7:0]   out_flowid,
+    output wire [7:0]   out_outer_l3_offset,
+    output wire [7:0]   out_inner_l2_offset,
+    output wire [7:0]   out_inner_l3_offset,
+    output wire [7:0]   out_inner_l4_offset,
+    output wire [15:0]  out_length,
+    output wire [3:0]   out_errors,
+    output wire [5:0]   out_rss_default_queue,
+    output wire [5:0]   out_vmq_default_queue,
+    output wire [2:0]   out_indirection_bits
 );
 
+localparam [2:0] ENCAP_NONE = 3'd0;
+localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [2:0] HASH_INPUT_NONE = 3'd0;
+localparam [2:0] HASH_INPUT_2TUPLE = 3'd1;
+localparam [2:0] HASH_INPUT_4TUPLE = 3'd2;
+localparam [2:0] HASH_INPUT_OUTER_2TUPLE = 3'd3;
+localparam [2:0] HASH_INPUT_INNER_4TUPLE = 3'd4;
+localparam [15:0] HASH_TYPE_IPV4 = 16'h0100;
+localparam [15:0] HASH_TYPE_TCP_IPV4 = 16'h0200;
+localparam [15:0] HASH_TYPE_IPV6 = 16'h0400;
+localparam [15:0] HASH_TYPE_TCP_IPV6 = 16'h1000;
+localparam [15:0] HASH_TYPE_UDP_IPV4 = 16'h4000;
+localparam [15:0] HASH_TYPE_UDP_IPV6 = 16'h8000;
+localparam [7:0] IPPROTO_TCP = 8'h06;
+
+wire [15:0]     in_side_hash_types;
+wire            in_side_encap_rss_enable;
 wire [15:0]     inner_l4_type;
 wire [15:0]     outer_l4_type;
 wire [15:0]     outer_2tuple_type;
+wire            in_side_rss_enable;
 wire            rss_on;
 wire            use_inner_4tuple;
 wire            use_4tuple;
@@ -85,7 +109,13 @@ wire            use_2tuple;
 wire [255:0]    hash_addr;
 wire [287:0]    hash_data;
 wire            is_nvgre;
+wire            in_side_encap_vmq_enable;
 wire            vmq_inner;
+wire            in_side_vmq_enable;
+wire            in_side_user;
+wire [5:0]      in_side_rss_default_queue;
+wire [5:0]      in_side_vmq_default_queue;
+wire [2:0]      in_side_indirection_bits;
 reg             valid_reg;
 reg  [287:0]    hash_data_reg;
 reg             vmq_enable_reg;
@@ -114,23 +144,36 @@ reg  [2:0]      indirection_bits_reg;
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, in_frag, 1'b0};
 
-assign inner_l4_type = ((in_inner_proto == 8'd6) ? (in_inner_v4 ? 16'd512 : 16'd4096) : (in_inner_v4 ? 16'd16384 : 16'd32768));
-assign outer_l4_type = ((in_proto == 8'd6) ? (in_l3_v4 ? 16'd512 : 16'd4096) : (in_l3_v4 ? 16'd16384 : 16'd32768));
-assign outer_2tuple_type = (in_l3_v4 ? 16'd256 : 16'd1024);
-assign rss_on = (in_side[1] & (in_l3_v4 | in_l3_v6));
-assign use_inner_4tuple = (((rss_on & ((in_encap != 2'd0) & in_side[3])) & in_inner_l4_ok) & (|(inner_l4_type & in_side[20:5])));
-assign use_4tuple = (((rss_on & ~((in_encap != 2'd0) & in_side[3])) & in_l4_ok) & (|(outer_l4_type & in_side[20:5])));
-assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side[20:5])));
+assign in_side_hash_types = in_side[20:5];
+assign in_side_encap_rss_enable = in_side[3];
+assign inner_l4_type = ((in_inner_proto == IPPROTO_TCP) ? (in_inner_v4 ? HASH_TYPE_TCP_IPV4 : HASH_TYPE_TCP_IPV6)
+    : (in_inner_v4 ? HASH_TYPE_UDP_IPV4 : HASH_TYPE_UDP_IPV6));
+assign outer_l4_type = ((in_proto == IPPROTO_TCP) ? (in_l3_v4 ? HASH_TYPE_TCP_IPV4 : HASH_TYPE_TCP_IPV6)
+    : (in_l3_v4 ? HASH_TYPE_UDP_IPV4 : HASH_TYPE_UDP_IPV6));
+assign outer_2tuple_type = (in_l3_v4 ? HASH_TYPE_IPV4 : HASH_TYPE_IPV6);
+assign in_side_rss_enable = in_side[1];
+assign rss_on = (in_side_rss_enable & (in_l3_v4 | in_l3_v6));
+assign use_inner_4tuple = (((rss_on & ((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable)) & in_inner_l4_ok) & (|(inner_l4_type & in_side_hash_types)));
+assign use_4tuple = (((rss_on & ~((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable)) & in_l4_ok) & (|(outer_l4_type & in_side_hash_types)));
+assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side_hash_types)));
 assign hash_addr = (use_inner_4tuple ? in_i_addr : in_o_addr);
-assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple) ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'h0} : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'h0);
-assign is_nvgre = (in_encap == 2'd2);
-assign vmq_inner = (((in_encap != 2'd0) & in_side[4]) & in_inner_eth);
+assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple)
+    ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'd0}
+        : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'd0);
+assign is_nvgre = (in_encap == ENCAP_NVGRE[1:0]);
+assign in_side_encap_vmq_enable = in_side[4];
+assign vmq_inner = (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_vmq_enable) & in_inner_eth);
+assign in_side_vmq_enable = in_side[2];
+assign in_side_user = in_side[0];
+assign in_side_rss_default_queue = in_side[26:21];
+assign in_side_vmq_default_queue = in_side[32:27];
+assign in_side_indirection_bits = in_side[35:33];
 
 // selection registers
 always @(posedge clk) begin
     valid_reg <= in_valid;
     hash_data_reg <= hash_data;
-    vmq_enable_reg <= (in_side[2] & in_eth);
+    vmq_enable_reg <= (in_side_vmq_enable & in_eth);
     vmq_mac_reg <= (vmq_inner ? in_inner_mac : in_mac);
     vmq_has_vlan_reg <= (vmq_inner ? in_inner_vlan_valid : in_vlan_valid);
     vmq_vlan_reg <= (vmq_inner ? in_inner_vlan : in_vlan);
@@ -138,7 +181,9 @@ always @(posedge clk) begin
     vmq_vsid_reg <= in_vsid;
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
-    hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != 2'd0) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
+    hash_input_reg <= (use_inner_4tuple ? HASH_INPUT_INNER_4TUPLE
+        : (use_4tuple ? HASH_INPUT_4TUPLE
+        : (use_2tuple ? (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable) ? HASH_INPUT_OUTER_2TUPLE : HASH_INPUT_2TUPLE) : HASH_INPUT_NONE)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
     vsid_reg <= (is_nvgre ? in_vsid : 24'd0);
@@ -148,10 +193,10 @@ always @(posedge clk) begin
     inner_l3_offset_reg <= ((in_inner_v4 | in_inner_v6) ? in_inner_l3_off : 8'd0);
     inner_l4_offset_reg <= (in_inner_l4_ok ? in_inner_l4_off : 8'd0);
     length_reg <= in_len;
-    errors_reg <= {in_side[0], in_err};
-    rss_default_queue_reg <= in_side[26:21];
-    vmq_default_queue_reg <= in_side[32:27];
-    indirection_bits_reg <= in_side[35:33];
+    errors_reg <= {in_side_user, in_err};
+    rss_default_queue_reg <= in_side_rss_default_queue;
+    vmq_default_queue_reg <= in_side_vmq_default_queue;
+    indirection_bits_reg <= in_side_indirection_bits;
 
     if (rst) begin
         valid_reg <= 1'd0;

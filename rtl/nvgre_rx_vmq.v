@@ -10,7 +10,8 @@
  * out_* 10 cycles after in_valid; out_queue is the filter queue (0 on a miss: the top
  * substitutes the default). in_valid at most once every 8 cycles.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ *        parser=stream
  */
 
 `resetall
@@ -23,27 +24,34 @@ module nvgre_rx_vmq #
     parameter QUEUE_WIDTH = 6
 )
 (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    input  wire            in_enable,
-    input  wire [47:0]     in_mac,
-    input  wire            in_has_vlan,
-    input  wire [11:0]     in_vlan,
-    input  wire            in_has_vsid,
-    input  wire [23:0]     in_vsid,
-    output wire            out_valid,
-    output wire            out_hit,
-    output wire [3:0]      out_filter,
+    // clock and synchronous reset
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // input (in_*)
+    input  wire                   in_valid,
+    input  wire                   in_enable,
+    input  wire [47:0]            in_mac,
+    input  wire                   in_has_vlan,
+    input  wire [11:0]            in_vlan,
+    input  wire                   in_has_vsid,
+    input  wire [23:0]            in_vsid,
+
+    // output (out_*)
+    output wire                   out_valid,
+    output wire                   out_hit,
+    output wire [3:0]             out_filter,
     output wire [QUEUE_WIDTH-1:0] out_queue,
-    output wire [2:0]      flt_addr,
-    input  wire [1:0]      flt_valid,
-    input  wire [95:0]     flt_mac,
-    input  wire [1:0]      flt_match_vlan,
-    input  wire [23:0]     flt_vlan,
-    input  wire [1:0]      flt_match_vsid,
-    input  wire [47:0]     flt_vsid,
-    input  wire [11:0]     flt_queue
+
+    // VMQ filter table (flt_*)
+    output wire [2:0]             flt_addr,
+    input  wire [1:0]             flt_valid,
+    input  wire [95:0]            flt_mac,
+    input  wire [1:0]             flt_match_vlan,
+    input  wire [23:0]            flt_vlan,
+    input  wire [1:0]             flt_match_vsid,
+    input  wire [47:0]            flt_vsid,
+    input  wire [11:0]            flt_queue
 );
 
 reg  [2:0]      step_reg;  // entry of every bank read in this cycle
@@ -79,6 +87,14 @@ reg             acc_hit;
 reg  [3:0]      acc_index;
 reg  [5:0]      acc_queue;
 reg             valid_c_d1;
+
+// The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
+initial begin
+    if (QUEUE_WIDTH != 6) begin
+        $error("Error: QUEUE_WIDTH must be 6 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+        $finish;
+    end
+end
 
 assign flt_addr = step_reg;
 
@@ -129,6 +145,7 @@ always @(posedge clk) begin
     end
 end
 
+// first_a: one-cycle delay
 always @(posedge clk) begin
     first_a_d1 <= in_valid;
 
@@ -137,6 +154,7 @@ always @(posedge clk) begin
     end
 end
 
+// last_a: one-cycle delay
 always @(posedge clk) begin
     last_a_d1 <= (step_reg == 3'd7);
 
@@ -147,7 +165,10 @@ end
 
 // stage B: compare every bank
 always @(posedge clk) begin
-    match_reg <= {((((key_enable & entry_1_valid) & (entry_1_mac == key_mac)) & (~entry_1_matchVlan | (key_has_vlan & (entry_1_vlan == key_vlan)))) & (~entry_1_matchVsid | (key_has_vsid & (entry_1_vsid == key_vsid)))), ((((key_enable & entry_0_valid) & (entry_0_mac == key_mac)) & (~entry_0_matchVlan | (key_has_vlan & (entry_0_vlan == key_vlan)))) & (~entry_0_matchVsid | (key_has_vsid & (entry_0_vsid == key_vsid))))};
+    match_reg <= {((((key_enable & entry_1_valid) & (entry_1_mac == key_mac)) & (~entry_1_matchVlan | (key_has_vlan & (entry_1_vlan == key_vlan))))
+            & (~entry_1_matchVsid | (key_has_vsid & (entry_1_vsid == key_vsid)))),
+        ((((key_enable & entry_0_valid) & (entry_0_mac == key_mac)) & (~entry_0_matchVlan | (key_has_vlan & (entry_0_vlan == key_vlan))))
+            & (~entry_0_matchVsid | (key_has_vsid & (entry_0_vsid == key_vsid))))};
     queue_b_0 <= entry_0_queue;
     queue_b_1 <= entry_1_queue;
 
@@ -156,6 +177,7 @@ always @(posedge clk) begin
     end
 end
 
+// first_b: one-cycle delay
 always @(posedge clk) begin
     first_b_d1 <= first_a_d1;
 
@@ -164,6 +186,7 @@ always @(posedge clk) begin
     end
 end
 
+// last_b: one-cycle delay
 always @(posedge clk) begin
     last_b_d1 <= last_a_d1;
 
@@ -185,8 +208,12 @@ end
 always @(posedge clk) begin
     if ((first_b_d1 | (~acc_hit & (|match_reg)))) begin
         acc_hit <= (|match_reg);
-        acc_index <= ((first_b_d1 ? 4'd0 : base_c) + (({match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & 4'd0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 4'd1)));
-        acc_queue <= (({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_b_0) | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_b_1));
+        acc_index <= ((first_b_d1 ? 4'd0 : base_c)
+            + (({match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & 4'd0)
+                | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & 4'd1)));
+        acc_queue <= (({match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0], match_reg[0]} & queue_b_0)
+            | ({(match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0]),
+                    (match_reg[1] & ~match_reg[0]), (match_reg[1] & ~match_reg[0])} & queue_b_1));
     end
 
     if (rst) begin
@@ -196,6 +223,7 @@ always @(posedge clk) begin
     end
 end
 
+// valid_c: one-cycle delay
 always @(posedge clk) begin
     valid_c_d1 <= last_b_d1;
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MODULES } from '../gen/build-all.ts';
+import { buildModules } from '../gen/build-all.ts';
 import { describeBuild, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { emitModule } from '../gen/emit/verilog.ts';
 import { describePath } from '../flow/reports.ts';
@@ -35,8 +35,7 @@ const BUILDS: [string, BuildConfig, string[]][] = [
 
 function blocksOf(cfg: BuildConfig): Map<string, string> {
   const out = new Map<string, string>();
-  for (const make of MODULES) {
-    const m = make(cfg);
+  for (const m of buildModules(cfg)) {
     if (BLOCKS.includes(m.name)) out.set(m.name, emitModule(m, { build: describeBuild(cfg), generator: 'nvgre-rx gen' }));
   }
   return out;

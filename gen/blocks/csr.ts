@@ -26,10 +26,10 @@
 // Responses: OKAY; SLVERR for a write to a read-only register (nothing changes);
 // DECERR for an unmapped address (reads return 0).
 
-import { cat, Expr, lit, mux, orAll } from '../ir/expr.ts';
+import { cat, Expr, lit, mux, namedLit, orAll } from '../ir/expr.ts';
 import { Module, type Body, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
-import { clog2 } from '../meta-layout.ts';
+import { clog2, log2 } from '../../ref/bits.ts';
 import {
   CAP_BASE,
   capabilities,
@@ -57,7 +57,6 @@ export const CSR_WRITE_EVENT_DELAY = 3;
 /** Cycles from the read handshake cycle to the first cycle of rvalid. */
 export const CSR_READ_DELAY = 2;
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
 
 /** A stored register: how it reads as a 32-bit word and how a written word is stored. */
 interface Stored {
@@ -89,6 +88,14 @@ export function csrModule(
   // sequence of the table's RAM writes its last entry `steps` cycles after it.
   if (filterApply + 1 < sched.steps) throw new Error(`csr: filterApplyDelay ${filterApply} is too short for a ${sched.steps}-entry clear sequence`);
   const rm = regmap(cfg, extras);
+  /** Word `wordAddr`'s byte address as the localparam ADDR_<register>[_<index>]: compares and case items read its bits. */
+  const addrOf = (wordAddr: number): Expr => {
+    const a = wordAddr * 4;
+    const r = rm.regs.find((x) => a >= x.offset && a < x.offset + x.count * x.stride && (a - x.offset) % x.stride === 0);
+    if (!r) throw new Error(`csr: no register at 0x${a.toString(16)}`);
+    return namedLit(`ADDR_${r.name}${r.count > 1 ? `_${(a - r.offset) / r.stride}` : ''}`, a, 16);
+  };
+  const word8 = (wordAddr: number): Expr => addrOf(wordAddr).slice(9, 2);
   const mhbBits = Math.ceil(Math.log2(cfg.maxHeaderBytes + 1));
   const constKey = cfg.toeplitz === 'const-key';
   const m = new Module('nvgre_rx_csr', [
@@ -220,9 +227,9 @@ export function csrModule(
     const lowW = addr.slice(9, 2);
     const lowVal = m.reg(`${p}_low`, 32, undefined, 'value of a low-region register');
     const lowHit = m.reg(`${p}_low_hit`, 1, undefined);
-    const lowArms: [number[], (b: Body) => void][] = [
-      ...lowWords.ro.map((w): [number[], (b: Body) => void] => [[w.wordAddr], (b) => { b.set(lowVal, w.view); b.set(lowHit, d.low); }]),
-      ...lowWords.stored.map((s): [number[], (b: Body) => void] => [[s.wordAddr], (b) => { b.set(lowVal, s.view); b.set(lowHit, d.low); }]),
+    const lowArms: [Expr[], (b: Body) => void][] = [
+      ...lowWords.ro.map((w): [Expr[], (b: Body) => void] => [[word8(w.wordAddr)], (b) => { b.set(lowVal, w.view); b.set(lowHit, d.low); }]),
+      ...lowWords.stored.map((s): [Expr[], (b: Body) => void] => [[word8(s.wordAddr)], (b) => { b.set(lowVal, s.view); b.set(lowHit, d.low); }]),
     ];
     m.sync((b) => {
       b.set(lowVal, lit(0, 32));
@@ -296,8 +303,8 @@ export function csrModule(
     b.set(wLowRw, lit(0, 1));
     b.set(wLowRo, lit(0, 1));
     b.switch(wrAddr.slice(9, 2), [
-      ...(stored.length ? [[stored.map((s) => s.wordAddr), (bb: Body) => bb.set(wLowRw, wd.low)] as [number[], (b: Body) => void]] : []),
-      [roWords.map((w) => w.wordAddr), (bb) => bb.set(wLowRo, wd.low)],
+      ...(stored.length ? [[stored.map((s) => word8(s.wordAddr)), (bb: Body) => bb.set(wLowRw, wd.low)] as [Expr[], (b: Body) => void]] : []),
+      [roWords.map((w) => word8(w.wordAddr)), (bb) => bb.set(wLowRo, wd.low)],
     ]);
   }, 'write decode of the low region');
   const wOk = m.wire('wr_ok', orAll([wLowRw, wd.ind, wd.flt]), 'a writable register is addressed');
@@ -343,7 +350,7 @@ export function csrModule(
   };
   for (const s of stored) {
     const merged = mergeLanes(s.view, wrData, wrStrb);
-    const sel = wrAddr.slice(15, 2).eq(s.wordAddr);
+    const sel = wrAddr.slice(15, 2).eq(addrOf(s.wordAddr).slice(15, 2));
     const v = m.wire(`wr_value_${(s.wordAddr * 4).toString(16).padStart(4, '0')}`, fit(merged, s), 'the word as it would be stored');
     m.sync((b) => b.if(wDo.and(sel), (t) => s.store(t, v)));
   }

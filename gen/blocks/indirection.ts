@@ -5,11 +5,11 @@
 // is seen by lookups of cycles after t (a lookup in cycle t reads the old entry). The
 // entries are in RAM (LUT RAM) with a valid bit each for the zero after reset.
 
+import { log2 } from '../../ref/bits.ts';
 import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { zeroedTable } from './zeroed-table.ts';
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
 
 export function indirectionModule(cfg: BuildConfig): { module: Module; latency: number } {
   const entries = cfg.indirectionEntries;

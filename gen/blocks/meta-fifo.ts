@@ -14,10 +14,10 @@
 //     counts the pushes of cycles before t minus the m_axis transfers of cycles before t.
 
 import { lit } from '../ir/expr.ts';
+import { log2 } from '../../ref/bits.ts';
 import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
 
 export function metaFifoModule(cfg: BuildConfig, width: number): { module: Module; capacity: number; countWidth: number; pushToVisible: number } {
   const depth = cfg.metaFifoDepth;

@@ -28,7 +28,8 @@
 // layer is one entry there, one in gen/blocks/offsets.ts and one decide stage.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
+import { ETHERTYPE, GRE_FLAG, IPPROTO, IP_VERSION } from '../../ref/constants.ts';
+import { cat, type Expr, lit, mux, named, orAll } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
 import { addrBytes } from './parser-fields.ts';
@@ -102,10 +103,10 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
 
   const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
   const ihl4 = (h: Expr): Expr => cat(lit(0, CW - 6), h.byteBE(0).slice(3, 0), lit(0, 2));
-  const tpid = (e: Expr): Expr => e.eq(0x8100).or(e.eq(0x88a8));
+  const tpid = (e: Expr): Expr => e.eq(named(ETHERTYPE, 'VLAN')).or(e.eq(named(ETHERTYPE, 'QINQ')));
   // Extension headers the chain walks on through (a Fragment header, 44, ends the parse).
-  const walks = (e: Expr): Expr => e.eq(0).or(e.eq(43)).or(e.eq(60));
-  const isV6 = (h: Expr): Expr => h.byteBE(0).slice(7, 4).eq(6);
+  const walks = (e: Expr): Expr => e.eq(named(IPPROTO, 'HOPOPTS')).or(e.eq(named(IPPROTO, 'ROUTING'))).or(e.eq(named(IPPROTO, 'DSTOPTS')));
+  const isV6 = (h: Expr): Expr => h.byteBE(0).slice(7, 4).eq(named(IP_VERSION, 'V6'));
   /** Past an IP header: IPv6 is 40 bytes, IPv4 IHL x 4 (the decide stage checked the version). */
   const ipEnd = (h: Expr, cur: Expr): Expr => (v6 ? cur.add(mux(isV6(h), lit(40, CW), ihl4(h))) : cur.add(ihl4(h)));
   /** The address pair: IPv6 at +8, IPv4 at +12. */
@@ -139,8 +140,9 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
       hi: 4,
       advance: (h, s) => {
         const f = h.byteBE(0);
-        const words = f.bit(7).zext(3).add(f.bit(5).zext(3)).add(f.bit(4).zext(3)).add(1);
-        return { cur: s.cur!.add(cat(lit(0, CW - 5), words, lit(0, 2))), teb: u16(h, 2).eq(0x6558) };
+        const flag = (k: keyof typeof GRE_FLAG.values): Expr => f.and(named(GRE_FLAG, k)).any().zext(3);
+        const words = flag('C').add(flag('K')).add(flag('S')).add(1);
+        return { cur: s.cur!.add(cat(lit(0, CW - 5), words, lit(0, 2))), teb: u16(h, 2).eq(named(ETHERTYPE, 'TEB')) };
       },
       late: (cur, _out, k) => [
         { field: 'o_ports', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 0, n: 4 },
@@ -153,7 +155,7 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
       lay: an.innerEth,
       lo: 12,
       hi: 18,
-      advance: (h, s) => ({ cur: mux(s.teb!, s.cur!.add(mux(u16(h, 12).eq(0x8100), lit(18, CW), lit(14, CW))), s.cur!) }),
+      advance: (h, s) => ({ cur: mux(s.teb!, s.cur!.add(mux(u16(h, 12).eq(named(ETHERTYPE, 'VLAN')), lit(18, CW), lit(14, CW))), s.cur!) }),
       late: (cur, _out, k) => [{ field: 'inner_mac', cursor: cur, alignedTo: k, offsets: an.innerEth.offsets, rel: 0, n: 6 }],
     },
     {

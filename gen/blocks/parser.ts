@@ -6,7 +6,8 @@
 // decide logic mirrors ref/parse.ts branch for branch so the two stay comparable.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux } from '../ir/expr.ts';
+import { ENCAP, ETHERTYPE, GRE_FLAG, IPPROTO, IP_VERSION, PARSE_ERR } from '../../ref/constants.ts';
+import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
 import { type Body, Module, type Signal } from '../ir/module.ts';
 import { analyseOffsets, type LayerOffsets } from './offsets.ts';
 import { addrBytes, parsedFields } from './parser-fields.ts';
@@ -16,9 +17,14 @@ import { streamFront } from './parser-stream.ts';
 /** Cursor and header-end width: a cursor is at most 1024, an end at most 1024 + 2048. */
 export const CURSOR_BITS = 12;
 
-const ERR_TRUNCATED = 1;
-const ERR_TOO_DEEP = 2;
-const ERR_BAD_IP = 4;
+const ERR_TRUNCATED = named(PARSE_ERR, 'TRUNCATED');
+const ERR_TOO_DEEP = named(PARSE_ERR, 'TOO_DEEP');
+const ERR_BAD_IP = named(PARSE_ERR, 'BAD_IP');
+/** The parser's encap field is 2 bits: none, GRE, NVGRE. */
+const ENCAP_GRE = named(ENCAP, 'GRE', 2);
+const ENCAP_NVGRE = named(ENCAP, 'NVGRE', 2);
+const ET = (k: keyof typeof ETHERTYPE.values): Expr => named(ETHERTYPE, k);
+const IP = (k: keyof typeof IPPROTO.values): Expr => named(IPPROTO, k);
 
 export interface ParserOptions {
   /** Bits of opaque per-frame data carried alongside (configuration snapshot, tuser). */
@@ -94,10 +100,10 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
   const CW = CURSOR_BITS;
   const ipv6 = c.ipv6;
   let winLo = 0;
-  const tpid = (e: Expr): Expr => e.eq(0x8100).or(e.eq(0x88a8));
+  const tpid = (e: Expr): Expr => e.eq(ET('VLAN')).or(e.eq(ET('QINQ')));
   const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
   const bytes = (h: Expr, i: number, n: number): Expr => cat(...Array.from({ length: n }, (_, k) => h.byteBE(i + k)));
-  const isExt = (e: Expr): Expr => e.eq(0).or(e.eq(43)).or(e.eq(60)).or(e.eq(44));
+  const isExt = (e: Expr): Expr => e.eq(IP('HOPOPTS')).or(e.eq(IP('ROUTING'))).or(e.eq(IP('DSTOPTS'))).or(e.eq(IP('FRAGMENT')));
   const addrField = (e: Expr): Expr => (e.width === addrBytes(c) * 8 ? e : cat(e, lit(0, addrBytes(c) * 8 - e.width)));
 
   /** `if (end <= limit) ok else { err = truncated or too_deep; run = 0 }` */
@@ -105,7 +111,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const limit = x.get('limit');
     const len = x.get('len');
     b.if(end.le(limit), ok, (e) => {
-      e.set(x.nxt('err'), mux(end.zext(16).gt(len), lit(ERR_TRUNCATED, 3), lit(ERR_TOO_DEEP, 3)));
+      e.set(x.nxt('err'), mux(end.zext(16).gt(len), ERR_TRUNCATED, ERR_TOO_DEEP));
       e.set(x.nxt('run'), 0);
     });
   };
@@ -118,13 +124,13 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
   /** The IPv4 header at `cur` (outer or inner): 20 bytes, version 4, IHL >= 5, then all `hl` bytes. */
   const ipv4Header = (x: StepCtx, b: Body, h: Expr, cur: Expr, hl: Expr, ok: (b: Body) => void): void =>
     check(x, b, cur.add(20), (t1) =>
-      t1.if(h.byteBE(0).slice(7, 4).ne(4).or(h.byteBE(0).slice(3, 0).lt(5)), (t2) => badIp(x, t2), (t2) =>
+      t1.if(h.byteBE(0).slice(7, 4).ne(named(IP_VERSION, 'V4')).or(h.byteBE(0).slice(3, 0).lt(5)), (t2) => badIp(x, t2), (t2) =>
         check(x, t2, cur.add(hl), ok),
       ),
     );
   /** The IPv6 fixed header at `cur` (outer or inner): 40 bytes, version 6. */
   const ipv6Header = (x: StepCtx, b: Body, h: Expr, cur: Expr, ok: (b: Body) => void): void =>
-    check(x, b, cur.add(40), (t1) => t1.if(h.byteBE(0).slice(7, 4).ne(6), (t2) => badIp(x, t2), ok));
+    check(x, b, cur.add(40), (t1) => t1.if(h.byteBE(0).slice(7, 4).ne(named(IP_VERSION, 'V6')), (t2) => badIp(x, t2), ok));
 
   // Stage 1: limit = min(length, max_header_bytes), and the outer Ethernet header, whose
   // offsets are fixed. max_header_bytes is at least 64, so only the length bounds it.
@@ -149,9 +155,9 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const setType = (bb: Body, t: Expr, off: number): void => {
       bb.set(eth, 1);
       bb.set(cur, cur12(off));
-      bb.set(nx4, t.eq(0x0800));
-      bb.set(nx6, ipv6 ? t.eq(0x86dd) : lit(0, 1));
-      bb.set(run, ipv6 ? t.eq(0x0800).or(t.eq(0x86dd)) : t.eq(0x0800));
+      bb.set(nx4, t.eq(ET('IPV4')));
+      bb.set(nx6, ipv6 ? t.eq(ET('IPV6')) : lit(0, 1));
+      bb.set(run, ipv6 ? t.eq(ET('IPV4')).or(t.eq(ET('IPV6'))) : t.eq(ET('IPV4')));
     };
     const trunc = (bb: Body): void => bb.set(err, ERR_TRUNCATED);
     b.if(len.lt(14), trunc, (b1) =>
@@ -233,7 +239,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
             t3.set(ncur, cur.add(hl));
             t3.if(isFrag, (t4) => {
               t4.set(nrun, 0);
-              t4.if(h.byteBE(9).eq(47).and(x.get('pg')), (t5) => t5.set(encap, 1));
+              t4.if(h.byteBE(9).eq(IP('GRE')).and(x.get('pg')), (t5) => t5.set(encap, ENCAP_GRE));
             });
           });
     });
@@ -261,12 +267,12 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       const hl = x.wire('ext_hl', cat(h.byteBE(1).zext(9).add(1), lit(0, 3)).resize(CW));
       x.body.if(x.get('run').and(x.get('in_chain')), (t) =>
         check(x, t, cur.add(8), (t1) =>
-          t1.if(x.get('proto').eq(44), (t2) => {
+          t1.if(x.get('proto').eq(IP('FRAGMENT')), (t2) => {
             // A Fragment header ends the parse; its Next Header is the protocol.
             t2.set(x.nxt('frag'), 1);
             t2.set(x.nxt('proto'), h.byteBE(0));
             t2.set(nrun, 0);
-            t2.if(h.byteBE(0).eq(47).and(x.get('pg')), (t3) => t3.set(x.nxt('encap'), 1));
+            t2.if(h.byteBE(0).eq(IP('GRE')).and(x.get('pg')), (t3) => t3.set(x.nxt('encap'), ENCAP_GRE));
           }, (t2) =>
             check(x, t2, cur.add(hl), (t3) => {
               t3.set(x.nxt('proto'), h.byteBE(0));
@@ -295,39 +301,40 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const nxEth = x.add('nx_eth', 1);
     const nx4 = x.nxt('nx_v4');
     const nx6 = x.nxt('nx_v6');
-    const fc = h.byteBE(0).bit(7);
-    const fr = h.byteBE(0).bit(6);
-    const fk = h.byteBE(0).bit(5);
-    const fs = h.byteBE(0).bit(4);
+    const flag = (k: keyof typeof GRE_FLAG.values): Expr => h.byteBE(0).and(named(GRE_FLAG, k)).any();
+    const fc = flag('C');
+    const fr = flag('R');
+    const fk = flag('K');
+    const fs = flag('S');
     const words = x.wire('gre_words', fc.zext(3).add(fk.zext(3)).add(fs.zext(3)).add(1));
     const glen = x.wire('gre_len', cat(lit(0, CW - 5), words, lit(0, 2)));
     const gp = u16(h, 2);
     const body = (t: Body): void => {
-      t.if(proto.eq(6), (t1) => {
+      t.if(proto.eq(IP('TCP')), (t1) => {
         t1.set(nrun, 0);
         check(x, t1, cur.add(20), (t2) => t2.set(l4ok, 1));
       }, (t1) =>
-        t1.if(proto.eq(17), (t2) => {
+        t1.if(proto.eq(IP('UDP')), (t2) => {
           t2.set(nrun, 0);
           check(x, t2, cur.add(8), (t3) => t3.set(l4ok, 1));
         }, (t2) =>
-          t2.if(proto.eq(47).and(x.get('pg')), (t3) => {
-            t3.set(encap, 1);
+          t2.if(proto.eq(IP('GRE')).and(x.get('pg')), (t3) => {
+            t3.set(encap, ENCAP_GRE);
             t3.set(nx4, 0);
             t3.set(nx6, 0);
             check(x, t3, cur.add(4), (t4) =>
               t4.if(h.byteBE(1).slice(2, 0).ne(0).or(fr), (t5) => t5.set(nrun, 0), (t5) =>
                 check(x, t5, cur.add(glen), (t6) => {
-                  t6.if(fk.and(fc.not()).and(fs.not()).and(gp.eq(0x6558)), (t7) => {
-                    t7.set(encap, 2);
+                  t6.if(fk.and(fc.not()).and(fs.not()).and(gp.eq(ET('TEB'))), (t7) => {
+                    t7.set(encap, ENCAP_NVGRE);
                     t7.set(vsid, bytes(h, 4, 3));
                     t7.set(flowid, h.byteBE(7));
                   });
                   t6.set(x.nxt('cur'), cur.add(glen));
-                  t6.set(nxEth, gp.eq(0x6558));
-                  t6.set(nx4, gp.eq(0x0800));
-                  t6.set(nx6, ipv6 ? gp.eq(0x86dd) : lit(0, 1));
-                  t6.set(nrun, ipv6 ? gp.eq(0x6558).or(gp.eq(0x0800)).or(gp.eq(0x86dd)) : gp.eq(0x6558).or(gp.eq(0x0800)));
+                  t6.set(nxEth, gp.eq(ET('TEB')));
+                  t6.set(nx4, gp.eq(ET('IPV4')));
+                  t6.set(nx6, ipv6 ? gp.eq(ET('IPV6')) : lit(0, 1));
+                  t6.set(nrun, ipv6 ? gp.eq(ET('TEB')).or(gp.eq(ET('IPV4'))).or(gp.eq(ET('IPV6'))) : gp.eq(ET('TEB')).or(gp.eq(ET('IPV4'))));
                 }),
               ),
             );
@@ -366,13 +373,13 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       t.set(l2off, cur);
       t.set(imac, bytes(h, 0, 6));
       t.set(x.nxt('cur'), cur.add(size));
-      t.set(nx4, ty.eq(0x0800));
-      t.set(nx6, ipv6 ? ty.eq(0x86dd) : lit(0, 1));
-      t.set(nrun, ipv6 ? ty.eq(0x0800).or(ty.eq(0x86dd)) : ty.eq(0x0800));
+      t.set(nx4, ty.eq(ET('IPV4')));
+      t.set(nx6, ipv6 ? ty.eq(ET('IPV6')) : lit(0, 1));
+      t.set(nrun, ipv6 ? ty.eq(ET('IPV4')).or(ty.eq(ET('IPV6'))) : ty.eq(ET('IPV4')));
     };
     x.body.if(x.get('run').and(x.get('nx_eth')), (t) =>
       check(x, t, cur.add(14), (t1) =>
-        t1.if(t12.eq(0x8100), (t2) =>
+        t1.if(t12.eq(ET('VLAN')), (t2) =>
           check(x, t2, cur.add(18), (t3) => {
             t3.set(ivv, 1);
             t3.set(ivlan, u16(h, 14).trunc(12));
@@ -436,8 +443,8 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       t.set(off, cur);
     };
     x.body.if(x.get('run'), (t) =>
-      t.if(iproto.eq(6), (t1) => check(x, t1, cur.add(20), hit), (t1) =>
-        t1.if(iproto.eq(17), (t2) => check(x, t2, cur.add(8), hit)),
+      t.if(iproto.eq(IP('TCP')), (t1) => check(x, t1, cur.add(20), hit), (t1) =>
+        t1.if(iproto.eq(IP('UDP')), (t2) => check(x, t2, cur.add(8), hit)),
       ),
     );
   }, { drop: ['x', 'cur', 'run', 'limit', 'pg'] });

@@ -6,20 +6,17 @@
 // to a Toeplitz hash) and reports the NDIS hash type and the hash_input kind.
 
 import type { BuildConfig } from '../config.ts';
-import { cat, type Expr, lit, mux } from '../ir/expr.ts';
+import { ENCAP, HASH_INPUT, HASH_TYPE_FLAG, hashInputKey, IPPROTO } from '../../ref/constants.ts';
+import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
+import { Layout } from '../ir/layout.ts';
 import { Module } from '../ir/module.ts';
-import { HASH_TYPE } from '../../ref/hash-types.ts';
-import { HASH_INPUTS } from '../../ref/record.ts';
+import type { HashTypeName } from '../../ref/hash-types.ts';
+import type { HashInput } from '../../ref/record.ts';
 import { addrBytes, type FieldSpec, parsedFields } from './parser-fields.ts';
 
 /** The configuration snapshot carried with each frame, LSB first as packed in `side`. */
-export interface SideLayout {
-  fields: FieldSpec[];
-  width: number;
-}
-
-export function sideLayout(c: BuildConfig): SideLayout {
-  const fields: FieldSpec[] = [
+export function sideLayout(c: BuildConfig): Layout {
+  return new Layout([
     { name: 'user', width: 1 },
     { name: 'rss_enable', width: 1 },
     { name: 'vmq_enable', width: 1 },
@@ -29,21 +26,8 @@ export function sideLayout(c: BuildConfig): SideLayout {
     { name: 'rss_default_queue', width: c.queueBits },
     { name: 'vmq_default_queue', width: c.queueBits },
     { name: 'indirection_bits', width: 3 },
-  ];
-  return { fields, width: fields.reduce((s, f) => s + f.width, 0) };
+  ]);
 }
-
-/** Field `name` of a packed bus laid out by `fields` (first field at the LSBs). */
-export function sideField(bus: Expr, fields: FieldSpec[], name: string): Expr {
-  let lsb = 0;
-  for (const f of fields) {
-    if (f.name === name) return bus.slice(lsb + f.width - 1, lsb);
-    lsb += f.width;
-  }
-  throw new Error(`no field ${name}`);
-}
-
-export const HASH_INPUT_CODE = Object.fromEntries(HASH_INPUTS.map((n, i) => [n, i])) as Record<(typeof HASH_INPUTS)[number], number>;
 
 /** Outputs besides the hash input and VMQ key: what the record needs later. */
 export function rssSelectOutputs(c: BuildConfig): FieldSpec[] {
@@ -81,26 +65,26 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const inValid = m.input('in_valid', 1);
   const f: Record<string, Expr> = {};
   for (const p of parsedFields(c, side.width)) f[p.name] = m.input(`in_${p.name}`, p.width);
-  const sf = (n: string): Expr => sideField(f.side!, side.fields, n);
+  const sf = side.view(m, f.side!, 'in_side');
 
   const types = sf('hash_types');
   const l3 = f.l3_v4!.or(f.l3_v6!);
-  const encapRss = f.encap!.ne(0).and(sf('encap_rss_enable'));
-  const t = (v: number): Expr => lit(v, 16);
+  const encapRss = f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_rss_enable'));
+  const t = (k: HashTypeName): Expr => named(HASH_TYPE_FLAG, k);
   const l4type = (v4: Expr, proto: Expr): Expr =>
-    mux(proto.eq(6), mux(v4, t(HASH_TYPE.TCP_IPV4), t(HASH_TYPE.TCP_IPV6)), mux(v4, t(HASH_TYPE.UDP_IPV4), t(HASH_TYPE.UDP_IPV6)));
+    mux(proto.eq(named(IPPROTO, 'TCP')), mux(v4, t('TCP_IPV4'), t('TCP_IPV6')), mux(v4, t('UDP_IPV4'), t('UDP_IPV6')));
   const innerType = m.wire('inner_l4_type', l4type(f.inner_v4!, f.inner_proto!));
   const outerL4Type = m.wire('outer_l4_type', l4type(f.l3_v4!, f.proto!));
-  const outer2Type = m.wire('outer_2tuple_type', mux(f.l3_v4!, t(HASH_TYPE.IPV4), t(HASH_TYPE.IPV6)));
+  const outer2Type = m.wire('outer_2tuple_type', mux(f.l3_v4!, t('IPV4'), t('IPV6')));
   const on = m.wire('rss_on', sf('rss_enable').and(l3));
   // inner_l4_ok / l4_ok already imply TCP or UDP, complete, after an unfragmented header.
   const inner4 = m.wire('use_inner_4tuple', on.and(encapRss).and(f.inner_l4_ok!).and(innerType.and(types).any()));
   const plain4 = m.wire('use_4tuple', on.and(encapRss.not()).and(f.l4_ok!).and(outerL4Type.and(types).any()));
   const two = m.wire('use_2tuple', on.and(inner4.not()).and(plain4.not()).and(outer2Type.and(types).any()));
 
-  const code = (n: (typeof HASH_INPUTS)[number]): Expr => lit(HASH_INPUT_CODE[n], 3);
+  const code = (n: HashInput): Expr => named(HASH_INPUT, hashInputKey(n));
   const hashInput = mux(inner4, code('inner-4tuple'), mux(plain4, code('4tuple'), mux(two, mux(encapRss, code('outer-2tuple'), code('2tuple')), code('none'))));
-  const hashType = mux(inner4, innerType, mux(plain4, outerL4Type, mux(two, outer2Type, t(0))));
+  const hashType = mux(inner4, innerType, mux(plain4, outerL4Type, mux(two, outer2Type, lit(0, 16))));
 
   // Toeplitz input: addresses, then ports for a 4-tuple; an IPv4 pair is 8 bytes.
   const useInner = inner4;
@@ -119,8 +103,8 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const hashData = m.wire('hash_data', mux(any, data, lit(0, 8 * inBytes)));
 
   // VMQ key (docs/CONTRACT.md section 4): the inner Ethernet header when encapsulated VMQ applies.
-  const nvgre = m.wire('is_nvgre', f.encap!.eq(2));
-  const inner = m.wire('vmq_inner', f.encap!.ne(0).and(sf('encap_vmq_enable')).and(f.inner_eth!));
+  const nvgre = m.wire('is_nvgre', f.encap!.eq(named(ENCAP, 'NVGRE', 2)));
+  const inner = m.wire('vmq_inner', f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_vmq_enable')).and(f.inner_eth!));
   const ob = rssSelectOutputs(c)[7]!.width;
   const off = (e: Expr): Expr => e.resize(ob);
 

@@ -3,49 +3,142 @@
 // verilog-ethernet: header comment, parameters, ANSI ports, declarations, logic.
 // Output is a pure function of the IR, so regenerating gives identical bytes.
 
-import { Expr, IrError, type Node } from '../ir/expr.ts';
+import { Expr, IrError, type NamedDecl, type Node } from '../ir/expr.ts';
 import { Memory, Module, Signal, type Item, type Stmt } from '../ir/module.ts';
 
 function range(width: number): string {
   return width === 1 ? '' : `[${width - 1}:0]`;
 }
 
+/** Literals up to a byte wide in decimal, wider ones in hex (but for 0-9, the same in both). */
 function constant(width: number, v: bigint): string {
-  return width > 32 || v > 0xffffn ? `${width}'h${v.toString(16)}` : `${width}'d${v}`;
+  return width > 8 && v > 9n ? `${width}'h${v.toString(16)}` : `${width}'d${v}`;
 }
 
-function expr(e: Expr): string {
+/** A named constant's value in its localparam: from a byte up hex padded to the width's digits (16'h0800). */
+function constantDecl(width: number, v: bigint): string {
+  return width >= 8 ? `${width}'h${v.toString(16).padStart(Math.ceil(width / 4), '0')}` : `${width}'d${v}`;
+}
+
+/** Bits [lo + width - 1 : lo] of a named constant: its localparam, sliced when not whole. */
+function namedRef(d: NamedDecl, lo: number, width: number): string {
+  if (lo === 0 && width === d.width) return d.name;
+  return width === 1 ? `${d.name}[${lo}]` : `${d.name}[${lo + width - 1}:${lo}]`;
+}
+
+/** No line of the output is longer: longer expressions and lists are wrapped. */
+export const LINE_LIMIT = 160;
+
+/**
+ * An expression laid out for printing: a word, or a group (head, items, tail) that prints
+ * on one line when it fits and otherwise puts items on continuation lines. `flat` is the
+ * one-line form; `chain` marks an item that continues its parent's chain (a & b & c, an
+ * else-if of muxes) and so keeps the parent's indentation instead of going deeper.
+ */
+interface DocItem {
+  pre: string;
+  doc: Doc;
+  post: string;
+}
+type Doc = { flat: string } & ({ word: true } | { word: false; head: string; items: DocItem[]; tail: string; chain?: boolean });
+
+const word = (flat: string): Doc => ({ flat, word: true });
+function group(head: string, items: DocItem[], tail: string, chain = false): Doc {
+  return { flat: head + items.map((i) => i.pre + i.doc.flat + i.post).join(' ') + tail, word: false, head, items, tail, chain };
+}
+const item = (doc: Doc, pre = '', post = ''): DocItem => ({ pre, doc, post });
+
+function toDoc(e: Expr): Doc {
   const n: Node = e.node;
   switch (n.k) {
     case 'sig':
-      return n.s.name;
+      return word(n.s.name);
     case 'const':
-      return constant(e.width, n.v);
+      return word(n.decl ? namedRef(n.decl, n.lo ?? 0, e.width) : constant(e.width, n.v));
     case 'slice':
-      if (n.s.width === 1) return n.s.name;
-      return e.width === 1 ? `${n.s.name}[${n.lo}]` : `${n.s.name}[${n.lo + e.width - 1}:${n.lo}]`;
+      if (n.s.width === 1) return word(n.s.name);
+      return word(e.width === 1 ? `${n.s.name}[${n.lo}]` : `${n.s.name}[${n.lo + e.width - 1}:${n.lo}]`);
     case 'cat':
-      return `{${n.parts.map(expr).join(', ')}}`;
+      return group('{', n.parts.map((p, i) => item(toDoc(p), '', i < n.parts.length - 1 ? ',' : '')), '}');
     case 'rep':
-      return `{${n.n}{${expr(n.a)}}}`;
+      return group(`{${n.n}{`, [item(toDoc(n.a))], '}}');
     case 'not':
-      return `~${atom(n.a)}`;
+      return group('~', [item(atom(n.a))], '');
     case 'red':
-      return `(${n.op}${atom(n.a)})`;
+      return group(`(${n.op}`, [item(atom(n.a))], ')');
     case 'bin':
-    case 'cmp':
-      return `(${expr(n.a)} ${n.op} ${expr(n.b)})`;
-    case 'mux':
-      return `(${expr(n.c)} ? ${expr(n.a)} : ${expr(n.b)})`;
+    case 'cmp': {
+      const a = toDoc(n.a);
+      const b = toDoc(n.b);
+      // A left operand with the same operator continues the chain at the same indentation.
+      const same = n.a.node.k === n.k && n.a.node.op === n.op;
+      return group('(', [item(same && !a.word ? { ...a, chain: true } : a), item(b, `${n.op} `)], ')');
+    }
+    case 'mux': {
+      const b = toDoc(n.b);
+      // An else arm that is a mux again reads as an else-if: same indentation.
+      return group('(', [item(toDoc(n.c)), item(toDoc(n.a), '? '), item(n.b.node.k === 'mux' && !b.word ? { ...b, chain: true } : b, ': ')], ')');
+    }
     case 'memrd':
-      return `${n.m.name}[${expr(n.addr)}]`;
+      return group(`${n.m.name}[`, [item(toDoc(n.addr))], ']');
   }
 }
 
 /** Operands of unary operators need parentheses unless they are already atoms. */
-function atom(e: Expr): string {
-  const s = expr(e);
-  return /^[A-Za-z_][A-Za-z0-9_]*(\[[0-9:]+\])?$/.test(s) || s.startsWith('(') || s.startsWith('{') ? s : `(${s})`;
+function atom(e: Expr): Doc {
+  const d = toDoc(e);
+  const s = d.flat;
+  return /^[A-Za-z_][A-Za-z0-9_]*(\[[0-9:]+\])?$/.test(s) || s.startsWith('(') || s.startsWith('{') ? d : group('(', [item(d)], ')');
+}
+
+function expr(e: Expr): string {
+  return toDoc(e).flat;
+}
+
+/**
+ * `d` printed from column `col`, continuation lines indented to `ind`, `reserve` characters
+ * following its last line. The first line is returned without the indentation before
+ * `col`; the others carry their own.
+ */
+function render(d: Doc, col: number, ind: number, reserve: number): string[] {
+  if (d.word || col + d.flat.length + reserve <= LINE_LIMIT) return [d.flat];
+  const lines: string[] = [];
+  let cur = d.head;
+  let start = col;
+  const width = (): number => start + cur.length;
+  d.items.forEach((it, k) => {
+    const last = k === d.items.length - 1;
+    const after = it.post.length + (last ? d.tail.length + reserve : 0);
+    const piece = it.pre + it.doc.flat + it.post;
+    const sep = k === 0 ? '' : ' ';
+    if (width() + sep.length + piece.length + (last ? d.tail.length + reserve : 0) <= LINE_LIMIT) {
+      cur += sep + piece;
+      return;
+    }
+    if (k > 0) {
+      if (ind + piece.length + (last ? d.tail.length + reserve : 0) <= LINE_LIMIT || it.doc.word) {
+        lines.push(cur);
+        cur = ' '.repeat(ind) + piece;
+        start = 0;
+        return;
+      }
+      lines.push(cur);
+      cur = ' '.repeat(ind);
+      start = 0;
+    }
+    cur += it.pre;
+    const deeper = it.doc.word || it.doc.chain ? ind : ind + 4;
+    const sub = render(it.doc, width(), deeper, after);
+    cur += sub[0]!;
+    for (const l of sub.slice(1)) {
+      lines.push(cur);
+      cur = l;
+      start = 0;
+    }
+    cur += it.post;
+  });
+  lines.push(cur + d.tail);
+  return lines;
 }
 
 /** Every signal read anywhere, with the bits that are read. */
@@ -108,6 +201,80 @@ function collectReads(m: Module): Map<Signal, boolean[]> {
   return used;
 }
 
+/** Every expression of the module, subexpressions included. */
+function eachExpr(m: Module, f: (e: Expr) => void): void {
+  const walk = (e: Expr): void => {
+    f(e);
+    const n = e.node;
+    switch (n.k) {
+      case 'cat':
+        return n.parts.forEach(walk);
+      case 'rep':
+      case 'not':
+      case 'red':
+        return walk(n.a);
+      case 'bin':
+      case 'cmp':
+        walk(n.a);
+        return walk(n.b);
+      case 'mux':
+        walk(n.c);
+        walk(n.a);
+        return walk(n.b);
+      case 'memrd':
+        return walk(n.addr);
+      default:
+        return;
+    }
+  };
+  const stmts = (ss: Stmt[]): void => {
+    for (const s of ss) {
+      if (s.k === 'set') walk(s.rhs);
+      else if (s.k === 'if') {
+        walk(s.c);
+        stmts(s.then);
+        stmts(s.else);
+      } else if (s.k === 'case') {
+        walk(s.sel);
+        for (const a of s.arms) {
+          a.values.forEach(walk);
+          stmts(a.body);
+        }
+        stmts(s.dflt);
+      } else {
+        walk(s.addr);
+        walk(s.data);
+      }
+    }
+  };
+  for (const it of m.items) {
+    if (it.k === 'assign') walk(it.rhs);
+    else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
+    else if (it.k === 'inst') it.inst.conns.forEach(walk);
+  }
+}
+
+/** The named constants the module uses, in order of first use: its localparams. */
+function namedConsts(m: Module): NamedDecl[] {
+  const out = new Map<string, NamedDecl>();
+  eachExpr(m, (e) => {
+    const n = e.node;
+    if (n.k !== 'const' || !n.decl) return;
+    const d = n.decl;
+    const prev = out.get(d.name);
+    if (prev && (prev.width !== d.width || prev.value !== d.value)) throw new IrError(`${m.name}: constant ${d.name} with two values`);
+    out.set(d.name, d);
+  });
+  const taken = new Set([m.name, ...m.params.map((p) => p.name), ...m.ports.map((p) => p.name), ...m.signals.map((s) => s.name), ...m.memories.map((x) => x.name)]);
+  for (const it of m.items) if (it.k === 'inst') taken.add(it.inst.name);
+  for (const k of out.keys()) if (taken.has(k)) throw new IrError(`${m.name}: constant ${k} clashes with a declared name`);
+  // By group (the name's first word), then value: ETHERTYPE_IPV4 before ETHERTYPE_VLAN, addresses in address order.
+  const group = (d: NamedDecl): string => d.name.split('_')[0]!;
+  return [...out.values()].sort((a, b) =>
+    group(a) !== group(b) ? (group(a) < group(b) ? -1 : 1) : a.value !== b.value ? (a.value < b.value ? -1 : 1) : a.name < b.name ? -1 : 1,
+  );
+}
+
 function targets(ss: Stmt[], out: Set<Signal> = new Set()): Set<Signal> {
   for (const s of ss) {
     if (s.k === 'set') out.add(s.lhs.s);
@@ -163,23 +330,55 @@ function lhs(l: { s: Signal; hi: number; lo: number }): string {
   return l.hi === l.lo ? `${l.s.name}[${l.lo}]` : `${l.s.name}[${l.hi}:${l.lo}]`;
 }
 
-function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string): void {
+/**
+ * `prefix`, then `d`, then `suffix` at indentation level `ind`, the expression wrapped
+ * over continuation lines (one level deeper) when the line would pass LINE_LIMIT.
+ */
+function docLine(w: Writer, ind: number, prefix: string, d: Doc, suffix: string): void {
+  const pad = '    '.repeat(ind);
+  const lines = render(d, pad.length + prefix.length, pad.length + 4, suffix.length);
+  lines[0] = pad + prefix + lines[0]!;
+  lines[lines.length - 1] += suffix;
+  w.lines.push(...lines);
+}
+const exprLine = (w: Writer, ind: number, prefix: string, e: Expr, suffix: string): void => docLine(w, ind, prefix, toDoc(e), suffix);
+
+/** Comment text after `first`, wrapped at spaces to LINE_LIMIT, further lines after `cont`. */
+function wrapText(first: string, text: string, cont: string): string[] {
+  const out: string[] = [];
+  let cur = first;
+  let empty = true;
+  for (const wd of text.split(' ')) {
+    if (!empty && cur.length + 1 + wd.length > LINE_LIMIT) {
+      out.push(cur);
+      cur = cont;
+      empty = true;
+    }
+    cur += (empty ? '' : ' ') + wd;
+    empty = false;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** A comma-separated list of words, filled up to LINE_LIMIT. */
+const listDoc = (xs: string[]): Doc => group('', xs.map((x, i) => item(word(x), '', i < xs.length - 1 ? ',' : '')), '');
+
+function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string, lead = ''): void {
   for (const s of ss) {
     switch (s.k) {
       case 'set':
-        w.line(ind, `${lhs(s.lhs)} ${op} ${expr(s.rhs)};`);
+        exprLine(w, ind, `${lhs(s.lhs)} ${op} `, s.rhs, ';');
         break;
       case 'memwr':
-        w.line(ind, `${s.m.name}[${expr(s.addr)}] <= ${expr(s.data)};`);
+        exprLine(w, ind, `${s.m.name}[${expr(s.addr)}] <= `, s.data, ';');
         break;
       case 'if':
-        w.line(ind, `if (${expr(s.c)}) begin`);
+        exprLine(w, ind, `${lead}if (`, s.c, ') begin');
         stmtsOut(w, s.then, ind + 1, op);
         if (s.else.length === 1 && s.else[0]!.k === 'if') {
           // else-if chains read as such instead of nesting deeper each time.
-          const sub = new Writer();
-          stmtsOut(sub, s.else, ind, op);
-          w.lines.push(`${'    '.repeat(ind)}end else ${sub.lines[0]!.trimStart()}`, ...sub.lines.slice(1));
+          stmtsOut(w, s.else, ind, op, 'end else ');
           break;
         }
         if (s.else.length > 0) {
@@ -189,9 +388,9 @@ function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string): void {
         w.line(ind, 'end');
         break;
       case 'case':
-        w.line(ind, `case (${expr(s.sel)})`);
+        exprLine(w, ind, 'case (', s.sel, ')');
         for (const a of s.arms) {
-          w.line(ind + 1, `${a.values.map((v) => constant(s.sel.width, v)).join(', ')}: begin`);
+          docLine(w, ind + 1, '', listDoc(a.values.map(expr)), ': begin');
           stmtsOut(w, a.body, ind + 2, op);
           w.line(ind + 1, 'end');
         }
@@ -202,6 +401,26 @@ function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string): void {
         break;
     }
   }
+}
+
+/** The interface a port belongs to, by its name's prefix: the comment over its group. */
+const PORT_GROUPS: [RegExp, string][] = [
+  [/^(clk|rst)$/, 'clock and synchronous reset'],
+  [/^s_axis_/, 'AXI4-Stream input (s_axis_*)'],
+  [/^m_axis_/, 'AXI4-Stream output (m_axis_*)'],
+  [/^s_axil_/, 'AXI4-Lite slave (s_axil_*)'],
+  [/^cfg_wr_/, 'register write events (cfg_wr_*)'],
+  [/^cfg_filter_/, 'VMQ filter table (cfg_filter_*)'],
+  [/^cfg_/, 'configuration (cfg_*)'],
+  [/^cnt_/, 'counter events (cnt_*)'],
+  [/^flt_/, 'VMQ filter table (flt_*)'],
+  [/^in_/, 'input (in_*)'],
+  [/^out_/, 'output (out_*)'],
+];
+function portGroup(name: string): string {
+  for (const [re, g] of PORT_GROUPS) if (re.test(name)) return g;
+  const m = /^([a-z0-9]+)_/.exec(name);
+  return m ? `${m[1]}_*` : name;
 }
 
 export interface EmitOptions {
@@ -245,9 +464,9 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   w.line(0, '// SPDX-License-Identifier: MIT');
   w.line(0, `// Generated by ${opts.generator}. Do not edit: change the generator and regenerate.`);
   w.line(0, '/*');
-  for (const d of m.doc) w.line(0, d === '' ? ' *' : ` * ${d}`);
+  for (const d of m.doc) w.lines.push(...(d === '' ? [' *'] : wrapText(' * ', d, ' * ')));
   w.line(0, ' *');
-  w.line(0, ` * Build: ${opts.build}`);
+  w.lines.push(...wrapText(' * Build: ', opts.build, ' *        '));
   w.line(0, ' */');
   w.line(0, '');
   w.line(0, '`resetall');
@@ -264,16 +483,30 @@ export function emitModule(m: Module, opts: EmitOptions): string {
     w.line(0, ')');
   }
   w.line(0, '(');
-  m.ports.forEach((p, i) => {
-    const r = p.widthParam
+  // Ports in groups by interface (verilog-ethernet style), the ranges in one column.
+  const ranges = m.ports.map((p) =>
+    p.widthParam
       ? `[${p.widthParam.param}${p.widthParam.mul ? `*${p.widthParam.mul}` : ''}${p.widthParam.div ? `/${p.widthParam.div}` : ''}-1:0]`
-      : range(p.width);
-    const decl = `${p.kind === 'input' ? 'input ' : 'output'} wire ${r.padEnd(10)} ${p.name}${i < m.ports.length - 1 ? ',' : ''}`;
+      : range(p.width),
+  );
+  const rw = Math.max(...ranges.map((r) => r.length));
+  let prevGroup: string | undefined;
+  m.ports.forEach((p, i) => {
+    const g = portGroup(p.name);
+    if (g !== prevGroup) {
+      if (i > 0) w.line(0, '');
+      w.line(1, `// ${g}`);
+      prevGroup = g;
+    }
+    const decl = `${p.kind === 'input' ? 'input ' : 'output'} wire ${ranges[i]!.padEnd(rw)} ${p.name}${i < m.ports.length - 1 ? ',' : ''}`;
     w.line(1, decl.replace(/ +$/, ''));
   });
   w.line(0, ');');
   w.line(0, '');
 
+  const consts = namedConsts(m);
+  for (const k of consts) w.line(0, `localparam ${k.width > 1 ? `${range(k.width)} ` : ''}${k.name} = ${constantDecl(k.width, k.value)};`);
+  if (consts.length) w.line(0, '');
   for (const s of m.signals) {
     const kw = isReg(s) ? 'reg ' : 'wire';
     const c = s.comment ? `  // ${s.comment}` : '';
@@ -307,7 +540,22 @@ export function emitModule(m: Module, opts: EmitOptions): string {
   if (sink.length) {
     w.line(0, '');
     w.line(0, '// Bits that this module receives or keeps but does not read.');
-    w.line(0, `wire unused_ok = &{1'b0, ${sink.join(', ')}, 1'b0};`);
+    docLine(w, 0, 'wire unused_ok = &{', listDoc([`1'b0`, ...sink, `1'b0`]), '};');
+  }
+
+  if (m.params.length) {
+    // Every width inside was fixed from these values when the module was generated:
+    // another value needs a regenerated module, so it stops elaboration (verilog-ethernet style).
+    w.line(0, '');
+    w.line(0, `// The parameters are fixed by the generator: other values need the module regenerated (${opts.generator}).`);
+    w.line(0, 'initial begin');
+    for (const p of m.params) {
+      w.line(1, `if (${p.name} != ${p.value}) begin`);
+      w.line(2, `$error("Error: ${p.name} must be ${p.value} in this build; regenerate the module with ${opts.generator} (instance %m)");`);
+      w.line(2, '$finish;');
+      w.line(1, 'end');
+    }
+    w.line(0, 'end');
   }
 
   let prev: Item['k'] | undefined;
@@ -317,10 +565,10 @@ export function emitModule(m: Module, opts: EmitOptions): string {
     prev = it.k;
     switch (it.k) {
       case 'note':
-        for (const l of it.text.split('\n')) w.line(0, `// ${l}`);
+        for (const l of it.text.split('\n')) w.lines.push(...wrapText('// ', l, '// '));
         break;
       case 'assign':
-        w.line(0, `assign ${it.lhs.name} = ${expr(it.rhs)};`);
+        exprLine(w, 0, `assign ${it.lhs.name} = `, it.rhs, ';');
         break;
       case 'inst': {
         const inst = it.inst;
@@ -329,7 +577,7 @@ export function emitModule(m: Module, opts: EmitOptions): string {
         ps.forEach((p, i) => w.line(1, `.${p.name}(${p.value})${i < ps.length - 1 ? ',' : ''}`));
         w.line(0, `${ps.length ? ')\n' : ''}${inst.name} (`);
         const ports = inst.module.ports;
-        ports.forEach((p, i) => w.line(1, `.${p.name}(${expr(inst.conns.get(p.name)!)})${i < ports.length - 1 ? ',' : ''}`));
+        ports.forEach((p, i) => exprLine(w, 1, `.${p.name}(`, inst.conns.get(p.name)!, `)${i < ports.length - 1 ? ',' : ''}`));
         w.line(0, ');');
         break;
       }

@@ -11,7 +11,8 @@ export type RedOp = '&' | '|' | '^';
 
 export type Node =
   | { k: 'sig'; s: Signal }
-  | { k: 'const'; v: bigint }
+  /** A literal; a named one is bits [lo + width - 1 : lo] of a localparam (`decl`). */
+  | { k: 'const'; v: bigint; decl?: NamedDecl; lo?: number }
   | { k: 'slice'; s: Signal; lo: number }
   | { k: 'cat'; parts: Expr[] }
   | { k: 'rep'; n: number; a: Expr }
@@ -21,6 +22,13 @@ export type Node =
   | { k: 'cmp'; op: CmpOp; a: Expr; b: Expr }
   | { k: 'mux'; c: Expr; a: Expr; b: Expr }
   | { k: 'memrd'; m: Memory; addr: Expr };
+
+/** A named constant as the Verilog declares it: localparam [width-1:0] name = value. */
+export interface NamedDecl {
+  readonly name: string;
+  readonly width: number;
+  readonly value: bigint;
+}
 
 export type ExprLike = Expr | number | bigint | boolean;
 
@@ -58,7 +66,11 @@ export class Expr {
     const n = this.node;
     if (n.k === 'sig') return new Expr(hi - lo + 1, { k: 'slice', s: n.s, lo });
     if (n.k === 'slice') return new Expr(hi - lo + 1, { k: 'slice', s: n.s, lo: n.lo + lo });
-    if (n.k === 'const') return lit((n.v >> BigInt(lo)) & mask(hi - lo + 1), hi - lo + 1);
+    if (n.k === 'const') {
+      const v = (n.v >> BigInt(lo)) & mask(hi - lo + 1);
+      // Bits of a named constant keep its name: ADDR_CTRL[9:2].
+      return n.decl ? new Expr(hi - lo + 1, { k: 'const', v, decl: n.decl, lo: (n.lo ?? 0) + lo }) : lit(v, hi - lo + 1);
+    }
     if (n.k === 'cat') {
       // Slicing a concatenation selects from its parts, so generators may slice freely.
       const out: Expr[] = [];
@@ -153,14 +165,75 @@ export function lit(v: number | bigint | boolean, width: number): Expr {
   return new Expr(width, { k: 'const', v: b });
 }
 
+/** A group of named constants (ref/constants.ts): a prefix, the field width, the members. */
+export interface NamedGroup<K extends string> {
+  readonly prefix: string;
+  readonly width: number;
+  readonly values: Readonly<Record<K, number>>;
+}
+
+/**
+ * The constant `key` of group `g`, reaching the Verilog as the localparam PREFIX_KEY of the
+ * group's width; `width` narrows it to a field that holds fewer bits (ENCAP in a 2-bit field).
+ */
+export function named<K extends string>(g: NamedGroup<K>, key: K, width: number = g.width): Expr {
+  const v = BigInt(g.values[key]);
+  lit(v, width);
+  if (width > g.width) throw new IrError(`${g.prefix}_${key}: ${width} bits, wider than its ${g.width}`);
+  return namedLit(`${g.prefix}_${key}`, v, g.width).trunc(width);
+}
+
+/** A named constant outside the shared groups (a register address): localparam `name`. */
+export function namedLit(name: string, v: number | bigint, width: number): Expr {
+  const value = BigInt(v);
+  lit(value, width);
+  return new Expr(width, { k: 'const', v: value, decl: { name, width, value } });
+}
+
 export function cat(...parts: Expr[]): Expr {
   if (parts.length === 0) throw new IrError('empty concatenation');
   if (parts.length === 1) return parts[0]!;
-  const flat = parts.flatMap((p) => (p.node.k === 'cat' ? p.node.parts : [p]));
+  const flat = mergeAdjacent(parts.flatMap((p) => (p.node.k === 'cat' ? p.node.parts : [p])));
+  if (flat.length === 1) return flat[0]!;
   return new Expr(
     flat.reduce((s, p) => s + p.width, 0),
     { k: 'cat', parts: flat },
   );
+}
+
+/** Bits [lo, lo + width) of a signal, or undefined when `e` is not a signal or a slice of one. */
+function bitsOf(e: Expr): { s: Signal; lo: number } | undefined {
+  const n = e.node;
+  if (n.k === 'sig') return { s: n.s, lo: 0 };
+  if (n.k === 'slice') return { s: n.s, lo: n.lo };
+  return undefined;
+}
+
+/**
+ * Adjacent parts of a concatenation (MSB first) that continue each other become one:
+ * {a[7:4], a[3:0]} is a[7:0], {2'd0, 3'd1} is 5'd1 (named constants keep their names).
+ */
+function mergeAdjacent(parts: Expr[]): Expr[] {
+  const out: Expr[] = [];
+  for (const q of parts) {
+    const p = out[out.length - 1];
+    if (p) {
+      const a = bitsOf(p);
+      const b = bitsOf(q);
+      if (a && b && a.s === b.s && a.lo === b.lo + q.width) {
+        out[out.length - 1] = a.s.slice(b.lo + p.width + q.width - 1, b.lo);
+        continue;
+      }
+      const pn = p.node;
+      const qn = q.node;
+      if (pn.k === 'const' && qn.k === 'const' && !pn.decl && !qn.decl) {
+        out[out.length - 1] = lit((pn.v << BigInt(q.width)) | qn.v, p.width + q.width);
+        continue;
+      }
+    }
+    out.push(q);
+  }
+  return out;
 }
 
 export function rep(n: number, a: Expr): Expr {

@@ -3,7 +3,8 @@
 // combinational and clocked processes. A block generator is a function that builds one
 // of these; only gen/emit turns it into Verilog.
 
-import { Expr, IrError, lit, type ExprLike } from './expr.ts';
+import { clog2 } from '../../ref/bits.ts';
+import { cat, Expr, IrError, lit, type ExprLike } from './expr.ts';
 
 export type Dir = 'input' | 'output';
 export type SignalKind = Dir | 'wire';
@@ -45,7 +46,7 @@ export class Memory {
   ) {}
 
   get addrWidth(): number {
-    return Math.max(1, Math.ceil(Math.log2(this.depth)));
+    return clog2(this.depth);
   }
 
   read(addr: Expr): Expr {
@@ -59,7 +60,7 @@ export type LValue = { s: Signal; hi: number; lo: number };
 export type Stmt =
   | { k: 'set'; lhs: LValue; rhs: Expr }
   | { k: 'if'; c: Expr; then: Stmt[]; else: Stmt[] }
-  | { k: 'case'; sel: Expr; arms: { values: bigint[]; body: Stmt[] }[]; dflt: Stmt[] }
+  | { k: 'case'; sel: Expr; arms: { values: Expr[]; body: Stmt[] }[]; dflt: Stmt[] }
   | { k: 'memwr'; m: Memory; addr: Expr; data: Expr };
 
 /** Collects the statements of one process body. */
@@ -84,13 +85,18 @@ export class Body {
     this.stmts.push({ k: 'if', c, then: t.stmts, else: e.stmts });
   }
 
-  /** A case statement; every arm lists the values that select it. */
-  switch(sel: Expr, arms: [values: (number | bigint)[], body: (b: Body) => void][], dflt?: (b: Body) => void): void {
+  /** A case statement; every arm lists the values (constants, named or not) that select it. */
+  switch(sel: Expr, arms: [values: (number | bigint | Expr)[], body: (b: Body) => void][], dflt?: (b: Body) => void): void {
     const out = arms.map(([values, f]) => {
       const b = new Body();
       f(b);
       // lit() checks that every value fits the selector.
-      return { values: values.map((v) => (lit(v, sel.width), BigInt(v))), body: b.stmts };
+      const vs = values.map((v) => {
+        if (!(v instanceof Expr)) return lit(v, sel.width);
+        if (v.node.k !== 'const' || v.width !== sel.width) throw new IrError(`case value: a ${sel.width}-bit constant`);
+        return v;
+      });
+      return { values: vs, body: b.stmts };
     });
     const d = new Body();
     dflt?.(d);
@@ -279,15 +285,27 @@ export class Module {
     return out;
   }
 
-  /** Register `e` for `n` cycles under the names `${name}_d1..dn`; returns the last stage. */
+  /**
+   * Register `e` for `n` cycles; returns the last stage, named `${name}_d${n}`. One cycle is
+   * one register; more are one packed shift register `${name}_sr` (stage 1 in the LSBs,
+   * shifted up each cycle) in one clocked process, its last stage a wire.
+   */
   delay(name: string, e: Expr, n: number, reset?: number): Expr {
-    let cur = e;
-    for (let i = 1; i <= n; i++) {
-      const r = this.reg(`${name}_d${i}`, e.width, reset);
-      const src = cur;
-      this.sync((b) => b.set(r, src));
-      cur = r;
+    if (n === 0) return e;
+    if (n === 1) {
+      const r = this.reg(`${name}_d1`, e.width, reset);
+      this.sync((b) => b.set(r, e), `${name}: one-cycle delay`);
+      return r;
     }
-    return cur;
+    const w = e.width;
+    let all: bigint | undefined;
+    if (reset !== undefined) {
+      lit(reset, w);
+      all = 0n;
+      for (let i = 0; i < n; i++) all = (all << BigInt(w)) | BigInt(reset);
+    }
+    const sr = this.reg(`${name}_sr`, w * n, all, `${name} delayed by 1..${n} cycles, ${w} bit${w > 1 ? 's' : ''} a stage, stage 1 in the LSBs`);
+    this.sync((b) => b.set(sr, cat(sr.slice(w * (n - 1) - 1, 0), e)), `${name}: ${n}-cycle delay line`);
+    return this.wire(`${name}_d${n}`, sr.slice(w * n - 1, w * (n - 1)));
   }
 }

@@ -15,6 +15,7 @@
 // `outputs` are the registered outputs during the current cycle; `step(inputs)` is the
 // rising edge that ends it. Offsets come from ref/regmap.generated.ts (build-independent).
 
+import { clog2, log2 } from '../bits.ts';
 import type { BuildParams } from '../build.ts';
 import { CAPS, COUNTERS, FIELD, FILTER_BASE, FILTER_WORD, ID_VALUE, REG, RESP, VERSION_VALUE } from '../regmap.generated.ts';
 
@@ -89,6 +90,53 @@ export interface CsrFilter {
   queue: number;
 }
 
+/** Word `w` (0..7) of a filter's register block, laid out by the register map's FIELD; words 6 and 7 read 0. */
+export function filterWordValue(f: CsrFilter, w: number): number {
+  switch (w) {
+    case FILTER_WORD.MAC_HI / 4:
+      return put(f.macHi, FIELD.FILTER_MAC_HI_MAC_HI);
+    case FILTER_WORD.MAC_LO / 4:
+      return put(f.macLo, FIELD.FILTER_MAC_LO_MAC_LO);
+    case FILTER_WORD.VLAN / 4:
+      return (put(f.matchVlan ? 1 : 0, FIELD.FILTER_VLAN_MATCH) | put(f.vlan, FIELD.FILTER_VLAN_ID)) >>> 0;
+    case FILTER_WORD.VSID / 4:
+      return (put(f.matchVsid ? 1 : 0, FIELD.FILTER_VSID_MATCH) | put(f.vsid, FIELD.FILTER_VSID_VSID)) >>> 0;
+    case FILTER_WORD.QUEUE / 4:
+      // The queue field is as wide as the build's queue numbers (FIELD holds the default build's).
+      return f.queue;
+    case FILTER_WORD.CTRL / 4:
+      return put(f.valid ? 1 : 0, FIELD.FILTER_CTRL_VALID);
+    default:
+      return 0;
+  }
+}
+
+/** Filter `f` after its word `word` (0..5) is stored with the whole value `v`; the queue kept to `qMask`. */
+export function storeFilterWord(f: CsrFilter, word: number, v: number, qMask: number): void {
+  switch (word * 4) {
+    case FILTER_WORD.MAC_HI:
+      f.macHi = get(v, FIELD.FILTER_MAC_HI_MAC_HI);
+      break;
+    case FILTER_WORD.MAC_LO:
+      f.macLo = get(v, FIELD.FILTER_MAC_LO_MAC_LO);
+      break;
+    case FILTER_WORD.VLAN:
+      f.matchVlan = get(v, FIELD.FILTER_VLAN_MATCH) === 1;
+      f.vlan = get(v, FIELD.FILTER_VLAN_ID);
+      break;
+    case FILTER_WORD.VSID:
+      f.matchVsid = get(v, FIELD.FILTER_VSID_MATCH) === 1;
+      f.vsid = get(v, FIELD.FILTER_VSID_VSID);
+      break;
+    case FILTER_WORD.QUEUE:
+      f.queue = v & qMask;
+      break;
+    case FILTER_WORD.CTRL:
+      f.valid = get(v, FIELD.FILTER_CTRL_VALID) === 1;
+      break;
+  }
+}
+
 export interface CsrModelOptions {
   build: BuildParams;
   /** CAP_LATENCY. */
@@ -133,8 +181,11 @@ const HASH_TYPES_MASK =
   (1 << FIELD.HASH_TYPES_UDP_IPV6.lsb);
 const KEY_WORDS = 10;
 
-const log2 = (n: number): number => 31 - Math.clz32(n);
-const clog2 = (n: number): number => Math.max(1, Math.ceil(Math.log2(n)));
+
+/** Field `f` of register word `v`. */
+const get = (v: number, f: { lsb: number; width: number }): number => (f.width === 32 ? v >>> 0 : (v >>> f.lsb) & ((1 << f.width) - 1));
+/** `x` placed in field `f` of a register word. */
+const put = (x: number, f: { lsb: number; width: number }): number => (f.width === 32 ? x >>> 0 : ((x & ((1 << f.width) - 1)) << f.lsb) >>> 0);
 
 function merge(old: number, data: number, strb: number): number {
   let v = 0;
@@ -318,25 +369,7 @@ export class CsrModel {
     return out;
   }
 
-  /** Word `w` (0..7) of a filter's register block; words 6 and 7 read 0. */
-  private static filterWord(f: CsrFilter, w: number): number {
-    switch (w) {
-      case 0:
-        return f.macHi;
-      case 1:
-        return f.macLo >>> 0;
-      case 2:
-        return ((f.matchVlan ? 1 : 0) << FIELD.FILTER_VLAN_MATCH.lsb) | f.vlan;
-      case 3:
-        return (((f.matchVsid ? 1 : 0) << FIELD.FILTER_VSID_MATCH.lsb) | f.vsid) >>> 0;
-      case 4:
-        return f.queue;
-      case 5:
-        return f.valid ? 1 : 0;
-      default:
-        return 0;
-    }
-  }
+
 
   /** Low region (below the indirection table): word index -> [value, writable]. */
   private lowWord(word: number): { value: number; rw: boolean } | undefined {
@@ -423,7 +456,7 @@ export class CsrModel {
     s.lowHit = addr >>> 10 === 0 && lv >= 0;
     s.ind = this.table[(addr >>> 2) & ((1 << iBits) - 1)]!;
     s.indHit = addr >>> 10 === REG.INDIRECTION >>> 10 && ((addr >>> 2) & 0xff) >>> iBits === 0;
-    s.flt = f ? CsrModel.filterWord(f, fWord) : 0;
+    s.flt = f ? filterWordValue(f, fWord) : 0;
     s.fltHit = !event && addr >>> (5 + fBits) === FILTER_BASE >>> (5 + fBits) && fIdx < this.build.vmqFilters && fWord < 6;
   }
 
@@ -475,30 +508,9 @@ export class CsrModel {
   }
 
   private writeFilter(f: CsrFilter, word: number, data: number, strb: number): void {
-    const v = merge(CsrModel.filterWord(f, word), data, strb);
-    switch (word * 4) {
-      case FILTER_WORD.MAC_HI:
-        f.macHi = v & 0xffff;
-        break;
-      case FILTER_WORD.MAC_LO:
-        f.macLo = v;
-        break;
-      case FILTER_WORD.VLAN:
-        f.matchVlan = ((v >>> FIELD.FILTER_VLAN_MATCH.lsb) & 1) === 1;
-        f.vlan = v & 0xfff;
-        break;
-      case FILTER_WORD.VSID:
-        f.matchVsid = ((v >>> FIELD.FILTER_VSID_MATCH.lsb) & 1) === 1;
-        f.vsid = v & 0xffffff;
-        break;
-      case FILTER_WORD.QUEUE:
-        f.queue = v & this.qMask;
-        break;
-      case FILTER_WORD.CTRL:
-        f.valid = (v & 1) === 1;
-        break;
-    }
+    storeFilterWord(f, word, merge(filterWordValue(f, word), data, strb), this.qMask);
   }
+
 
   /** One rising clock edge ending the current cycle, whose inputs are `i`. */
   step(i: CsrInputs): void {

@@ -9,7 +9,8 @@ import type { BuildConfig } from '../../gen/config.ts';
 import { COUNTER_NAMES, INDIRECTION_BASE, KEY_WORDS, keyWord } from '../../gen/regmap.ts';
 import { counts } from '../../ref/cycle/top-model.ts';
 import { HASH_TYPE } from '../../ref/hash-types.ts';
-import { log2Int, type Profile } from '../../ref/profile.ts';
+import { log2 } from '../../ref/bits.ts';
+import type { Profile } from '../../ref/profile.ts';
 import type { MetaRecord } from '../../ref/record.ts';
 import { boundCases, decodedAddresses, registerName, structuralProfile } from '../stimulus/structural.ts';
 import { REG } from '../stimulus/csr.ts';
@@ -39,7 +40,7 @@ export function structuralBins(cfg: BuildConfig): string[] {
     out.push(...bits(f, cfg.queueBits));
   }
   for (let k = 0; k < cfg.indirectionEntries; k++) out.push(`indirection[${k}] looked up`, ...bits(`indirection[${k}]`, cfg.queueBits));
-  for (let b = 1; b <= log2Int(cfg.indirectionEntries); b++) out.push(`indirection size[${1 << b}] in use`);
+  for (let b = 1; b <= log2(cfg.indirectionEntries); b++) out.push(`indirection size[${1 << b}] in use`);
   // The longest input (36 bytes with IPv6, 12 without) reaches key word (8 * bytes + 30) / 32.
   const lastKeyWord = Math.min(KEY_WORDS - 1, (8 * (cfg.ipv6 ? 36 : 12) + 30) >> 5);
   for (let k = 0; k <= lastKeyWord; k++) out.push(`key word[${k}] in a hash`);

@@ -23,9 +23,6 @@ import { buildModel, DEFAULT_MODEL_DIR, type Model } from '../bridge/verilator.t
 const REPO = join(DEFAULT_MODEL_DIR, '..', '..');
 export const SIM_DIR = join(REPO, 'build', 'sim');
 
-// One definition of the model's figures, the generator's.
-export { topModelParams };
-
 const bool = (v: PortValue | undefined): boolean =>
   v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
 const num = (v: PortValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === true ? 1 : 0);

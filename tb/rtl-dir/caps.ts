@@ -117,12 +117,15 @@ async function readCaps(s: Stepper): Promise<Caps> {
 const capValue = (field: (typeof CAP_FIELDS)[number][0], v: number): unknown =>
   field === 'ipv6' ? v === 1 : field === 'toeplitz' ? (v & 1 ? 'const-key' : 'runtime-key') : v;
 
-/** The `Build: k=v ...` line of a generated file's header, as a partial build configuration. */
+/**
+ * The `Build: k=v ...` line of a generated file's header, as a partial build configuration;
+ * a long one continues on the comment lines after it that hold only k=v words.
+ */
 export function buildLine(text: string): Partial<BuildConfig> | undefined {
-  const m = /^\s*\*?\s*Build:\s*(.+)$/m.exec(text.slice(0, 8000));
+  const m = /^\s*\*?\s*Build:\s*(.+)$((?:\n[ \t]*\*?[ \t]+\w+=\S+(?:[ \t]+\w+=\S+)*[ \t]*$)*)/m.exec(text.slice(0, 8000));
   if (!m) return undefined;
   const out: Record<string, unknown> = {};
-  for (const kv of m[1]!.trim().split(/\s+/)) {
+  for (const kv of `${m[1]!} ${m[2]!.replace(/^\s*\*/gm, ' ')}`.trim().split(/\s+/)) {
     const [k, v] = kv.split('=');
     if (!k || v === undefined) continue;
     out[k] = v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v;

@@ -62,7 +62,8 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       'gre-version-inverted',
       'nvgre_rx_parser.v',
       // The GRE bytes: a window build's extract register, a streaming build's tap view.
-      /if \(\(\((?:s\d+_x|l4_view)\[50:48\] != 3'd0\) \| (?:s\d+_x|l4_view)\[62\]\)\)/,
+      // The R flag is bit 6 of the flags byte, or the byte masked with GRE_FLAG_R (its named constant).
+      /if \(\(\((?:s\d+_x|l4_view)\[50:48\] != 3'd0\) \| (?:(?:s\d+_x|l4_view)\[62\]|\(\|\((?:s\d+_x|l4_view)\[63:56\] & GRE_FLAG_R\)\))\)\)/,
       /((?:s\d+_x|l4_view)\[50:48\]) != 3'd0/,
       "$1 == 3'd0",
       'GRE flag check: the version comparison inverted (version 0 treated as unknown)',
@@ -75,7 +76,7 @@ export function handPicked(files: Map<string, string>): Mutant[] {
           files,
           'toeplitz-xor-dropped',
           'nvgre_rx_toeplitz.v',
-          /hash_reg <=/,
+          /\(partial_0\[7\] \^ partial_1\[7\]\)/,
           /\(partial_0\[7\] \^ partial_1\[7\]\)/,
           '(partial_0[7])',
           'Toeplitz: one XOR term of hash bit 7 dropped (input bytes 6..11 no longer reach it)',
@@ -85,7 +86,7 @@ export function handPicked(files: Map<string, string>): Mutant[] {
           files,
           'toeplitz-xor-dropped',
           'nvgre_rx_toeplitz.v',
-          /acc_reg <=/,
+          /\(t_7_0 \^ t_7_1\)/,
           /\(t_7_0 \^ t_7_1\)/g,
           '(t_7_0)',
           'Toeplitz: one XOR term of hash bit 7 dropped in every step (three key/data pairs per step no longer reach it)',
@@ -106,7 +107,7 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       'fifo-full-tied-low',
       'nvgre_rx.v',
       /s_axis_tready_reg <= \(occupancy_next < /,
-      /\(occupancy_next < \d+'d\d+\)/,
+      /\(occupancy_next < \d+'[dh][0-9a-f]+\)/,
       "1'd1",
       'metadata FIFO full flag tied low: s_axis_tready never drops, records overflow the FIFO',
       { signal: 's_axis_tready' },
@@ -114,16 +115,27 @@ export function handPicked(files: Map<string, string>): Mutant[] {
   ];
 }
 
-/** Apply a mutant to a copy of the sources (the VMQ reversal rewrites both lines of its final stage). */
+/**
+ * Apply a mutant to a copy of the sources. The VMQ reversal rewrites both statements of its
+ * final stage (with their continuation lines); the Toeplitz XOR drop every line holding the
+ * term (the stepped hasher's statement wraps over several lines).
+ */
 export function applyMutant(files: Map<string, string>, m: Mutant): Map<string, string> {
   const out = new Map(files);
   const lines = out.get(m.file)!.split('\n');
   if (m.id === 'vmq-priority-reversed') {
+    let inFinal = false;
     for (let i = 0; i < lines.length; i++) {
-      if (/final_(index|queue) <=/.test(lines[i]!)) {
+      if (/final_(index|queue) <=/.test(lines[i]!)) inFinal = true;
+      if (inFinal) {
         lines[i] = lines[i]!.replaceAll('(group_1_hit & ~group_0_hit)', 'G1WINS').replaceAll('group_0_hit', '(group_0_hit & ~group_1_hit)').replaceAll('G1WINS', 'group_1_hit');
+        if (/;\s*$/.test(lines[i]!)) inFinal = false;
       }
     }
+  } else if (m.id === 'toeplitz-xor-dropped') {
+    const term = m.before.includes('(t_7_0 ^ t_7_1)') ? ['(t_7_0 ^ t_7_1)', '(t_7_0)'] : ['(partial_0[7] ^ partial_1[7])', '(partial_0[7])'];
+    if (lines[m.line - 1]!.trim() !== m.before) throw new Error(`mutant ${m.id}: line ${m.line} of ${m.file} is not what it was`);
+    for (let i = 0; i < lines.length; i++) lines[i] = lines[i]!.replaceAll(term[0]!, term[1]!);
   } else {
     const i = m.line - 1;
     if (lines[i]!.trim() !== m.before) throw new Error(`mutant ${m.id}: line ${m.line} of ${m.file} is not what it was`);

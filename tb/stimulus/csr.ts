@@ -16,7 +16,9 @@ import {
   KEY_WORDS,
   keyWord,
 } from '../../gen/regmap.ts';
-import { log2Int, resetProfile, type Filter, type Profile } from '../../ref/profile.ts';
+import { log2 } from '../../ref/bits.ts';
+import { type CsrFilter, filterWordValue, storeFilterWord } from '../../ref/cycle/csr-model.ts';
+import { resetProfile, type Filter, type Profile } from '../../ref/profile.ts';
 import { hexToBytes } from '../../ref/toeplitz.ts';
 import type { CsrWrite } from './script.ts';
 
@@ -73,7 +75,7 @@ function fullFilters(fs: readonly Filter[], n: number): Filter[] {
 export function resetImage(cfg: BuildConfig): CsrImage {
   const p = resetProfile(cfg);
   if (cfg.toeplitz === 'const-key') p.key = hexToBytes(cfg.constKey);
-  return { p, indirBits: log2Int(cfg.indirectionEntries), edges: new Map() };
+  return { p, indirBits: log2(cfg.indirectionEntries), edges: new Map() };
 }
 
 export function cloneImage(img: CsrImage): CsrImage {
@@ -113,15 +115,15 @@ function macLo(m: Uint8Array): number {
   return ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0;
 }
 
+/** A profile filter as the CSR block holds it. */
+function csrFilter(f: Filter): CsrFilter {
+  return { valid: f.valid, macHi: macHi(f.mac), macLo: macLo(f.mac), matchVlan: f.matchVlan, vlan: f.vlanId, matchVsid: f.matchVsid, vsid: f.vsid, queue: f.queue };
+}
+
+/** The six register words of a filter, laid out as the CSR model lays them out (one layout). */
 function filterWords(f: Filter): number[] {
-  return [
-    macHi(f.mac),
-    macLo(f.mac),
-    ((f.matchVlan ? 1 << 16 : 0) | (f.vlanId & 0xfff)) >>> 0,
-    ((f.matchVsid ? 1 << 24 : 0) | (f.vsid & 0xffffff)) >>> 0,
-    f.queue,
-    f.valid ? 1 : 0,
-  ];
+  const c = csrFilter(f);
+  return Array.from({ length: 6 }, (_, w) => filterWordValue(c, w));
 }
 
 function scalarWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
@@ -131,7 +133,7 @@ function scalarWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
     { addr: REG.HASH_TYPES, data: p.hashTypes >>> 0 },
     { addr: REG.RSS_DEFAULT_QUEUE, data: p.rssDefaultQueue & qmask },
     { addr: REG.VMQ_DEFAULT_QUEUE, data: p.vmqDefaultQueue & qmask },
-    { addr: REG.INDIRECTION_BITS, data: log2Int(Math.max(1, p.indirection.length)) },
+    { addr: REG.INDIRECTION_BITS, data: log2(Math.max(1, p.indirection.length)) },
     { addr: REG.MAX_HEADER_BYTES, data: p.maxHeaderBytes },
     // CTRL last, so that traffic is classified only once the rest is in place.
     { addr: REG.CTRL, data: ctrl },
@@ -197,7 +199,7 @@ export function csrEdgeOf(w: CsrWrite, cfg: BuildConfig): CsrEdge | undefined {
   if (a === REG.CTRL) return d > 0xf ? 'ctrl undefined bits' : undefined;
   if (a === REG.HASH_TYPES) return (d & ~HASH_TYPES_MASK) !== 0 ? 'hash_types undefined bits' : undefined;
   if (a === REG.RSS_DEFAULT_QUEUE || a === REG.VMQ_DEFAULT_QUEUE) return d > qmask ? 'queue number wider than queueBits' : undefined;
-  if (a === REG.INDIRECTION_BITS) return d < 1 ? 'indirection_bits 0' : d > log2Int(cfg.indirectionEntries) ? 'indirection_bits above log2(entries)' : undefined;
+  if (a === REG.INDIRECTION_BITS) return d < 1 ? 'indirection_bits 0' : d > log2(cfg.indirectionEntries) ? 'indirection_bits above log2(entries)' : undefined;
   if (a === REG.MAX_HEADER_BYTES) return d < 64 ? 'max_header_bytes below 64' : d > cfg.maxHeaderBytes ? 'max_header_bytes above the window' : undefined;
   if (a >= INDIRECTION_BASE && a < INDIRECTION_BASE + 4 * cfg.indirectionEntries) return d > qmask ? 'queue number wider than queueBits' : undefined;
   if (a >= FILTER_BASE && a < FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters) {
@@ -235,7 +237,7 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   } else if (a === REG.HASH_TYPES) p.hashTypes = d & HASH_TYPES_MASK;
   else if (a === REG.RSS_DEFAULT_QUEUE) p.rssDefaultQueue = d & qmask;
   else if (a === REG.VMQ_DEFAULT_QUEUE) p.vmqDefaultQueue = d & qmask;
-  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2Int(cfg.indirectionEntries));
+  else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2(cfg.indirectionEntries));
   else if (a === REG.MAX_HEADER_BYTES) p.maxHeaderBytes = clamp(d, 64, cfg.maxHeaderBytes); else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
     if (cfg.toeplitz === 'const-key') return;
     const k = (a - KEY_BASE) >> 2;
@@ -248,21 +250,14 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   } else if (a >= FILTER_BASE && a < FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters) {
     const f = p.filters[Math.floor((a - FILTER_BASE) / FILTER_STRIDE)]!;
     const word = ((a - FILTER_BASE) % FILTER_STRIDE) >> 2;
-    if (word === 0) {
-      f.mac[0] = (d >>> 8) & 0xff;
-      f.mac[1] = d & 0xff;
-    } else if (word === 1) {
-      f.mac[2] = d >>> 24;
-      f.mac[3] = (d >>> 16) & 0xff;
-      f.mac[4] = (d >>> 8) & 0xff;
-      f.mac[5] = d & 0xff;
-    } else if (word === 2) {
-      f.matchVlan = (d & 0x10000) !== 0;
-      f.vlanId = d & 0xfff;
-    } else if (word === 3) {
-      f.matchVsid = (d & 0x1000000) !== 0;
-      f.vsid = d & 0xffffff;
-    } else if (word === 4) f.queue = d & qmask;
-    else if (word === 5) f.valid = (d & 1) !== 0;
+    const c = csrFilter(f);
+    storeFilterWord(c, word, d, qmask);
+    f.mac.set([c.macHi >>> 8, c.macHi & 0xff, c.macLo >>> 24, (c.macLo >>> 16) & 0xff, (c.macLo >>> 8) & 0xff, c.macLo & 0xff]);
+    f.matchVlan = c.matchVlan;
+    f.vlanId = c.vlan;
+    f.matchVsid = c.matchVsid;
+    f.vsid = c.vsid;
+    f.queue = c.queue;
+    f.valid = c.valid;
   }
 }

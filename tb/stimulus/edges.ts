@@ -10,7 +10,8 @@ import type { BuildConfig } from '../../gen/config.ts';
 import { FILTER_BASE, FILTER_STRIDE, HASH_TYPES_MASK, INDIRECTION_BASE } from '../../gen/regmap.ts';
 import { HASH_TYPE } from '../../ref/hash-types.ts';
 import { mulberry32, type Rand } from '../../ref/packets/index.ts';
-import { defaultProfile, log2Int, type Profile } from '../../ref/profile.ts';
+import { log2 } from '../../ref/bits.ts';
+import { defaultProfile, type Profile } from '../../ref/profile.ts';
 import { applyWrite, imageOf, readImage, REG, type CsrImage } from './csr.ts';
 import { directedFilters, type DirectedCase, type DirectedGroup, type RawWrite } from './directed.ts';
 import { nearestDeepEnd } from './deep.ts';
@@ -33,7 +34,7 @@ export function maxHeaderEdges(cfg: BuildConfig): number[] {
 
 /** Out-of-range values of indirection_bits (clamped to [1, log2(entries)]). */
 export function indirectionBitsEdges(cfg: BuildConfig): number[] {
-  const l = log2Int(cfg.indirectionEntries);
+  const l = log2(cfg.indirectionEntries);
   // 8 + k: a register that kept only 3 bits before clamping would hold k.
   return [...new Set([0, l + 1, 8, 9, 255, 0xffffffff, 0x80000000])];
 }

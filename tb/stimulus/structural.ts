@@ -18,7 +18,8 @@ import type { BuildConfig } from '../../gen/config.ts';
 import { capabilities, COUNTER_BASE, COUNTER_NAMES, FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from '../../gen/regmap.ts';
 import { RefEngine } from '../../ref/engine.ts';
 import { buildFrame, layerSize, mulberry32, type Layer } from '../../ref/packets/index.ts';
-import { defaultProfile, log2Int, type Filter, type Profile } from '../../ref/profile.ts';
+import { log2 } from '../../ref/bits.ts';
+import { defaultProfile, type Filter, type Profile } from '../../ref/profile.ts';
 import type { MetaRecord } from '../../ref/record.ts';
 import { ScriptBuilder } from './script-builder.ts';
 import { REG } from './csr.ts';
@@ -449,7 +450,7 @@ export function structuralPrologue(b: ScriptBuilder): void {
     for (const f of entries) b.frame({ ...f, tag: `${f.tag} (${name})` });
   }
   // Every smaller table size: the entries above it fold onto the ones below.
-  for (let bits = 1; bits < log2Int(cfg.indirectionEntries); bits++) {
+  for (let bits = 1; bits < log2(cfg.indirectionEntries); bits++) {
     b.program({ ...tables, indirection: pattern.slice(0, 1 << bits) }, `structural: ${1 << bits} indirection entries in use`);
     for (const k of [(1 << bits) + 1, cfg.indirectionEntries - 1]) b.frame({ ...entries[k]!, tag: `structural: entry ${k} folded onto ${1 << bits} entries` });
   }
