@@ -4,7 +4,7 @@
  * NVGRE receive classifier (RSS and VMQ for NVGRE-encapsulated traffic).
  *
  * One metadata record per AXI4-Stream frame on m_axis_meta, in frame order, a fixed
- * 25 cycles after the frame's tlast beat when m_axis_meta is ready. Every
+ * 26 cycles after the frame's tlast beat when m_axis_meta is ready. Every
  * frame is classified with the configuration in force in the cycle its tlast beat is
  * accepted (a register write is in force from the cycle after its handshake).
  * s_axis_tready is low only while the frames in flight and the records waiting in the
@@ -78,6 +78,7 @@ wire [191:0]    csr_cfg_filter_vlan;
 wire [15:0]     csr_cfg_filter_match_vsid;
 wire [383:0]    csr_cfg_filter_vsid;
 wire [95:0]     csr_cfg_filter_queue;
+wire [71:0]     csr_cfg_udp_tunnels;
 wire            count_valid;
 wire            count_frames;
 wire            count_encap;
@@ -88,6 +89,8 @@ wire            count_no_hash;
 wire            count_vmq_hit;
 wire            count_parse_error;
 wire            count_mac_error;
+wire            count_vxlan;
+wire            count_geneve;
 wire            capture_valid;
 wire [15:0]     capture_len;
 wire            capture_user;
@@ -112,8 +115,10 @@ wire [7:0]      parsed_l3_off;
 wire            parsed_frag;
 wire [7:0]      parsed_proto;
 wire            parsed_l4_ok;
-wire [1:0]      parsed_encap;
+wire [2:0]      parsed_encap;
 wire [23:0]     parsed_vsid;
+wire [23:0]     parsed_vni;
+wire            parsed_vni_ok;
 wire [7:0]      parsed_flowid;
 wire            parsed_inner_eth;
 wire [7:0]      parsed_inner_l2_off;
@@ -141,7 +146,7 @@ wire [23:0]     sel_vmq_vsid;
 wire            sel_hash_valid;
 wire [15:0]     sel_hash_type;
 wire [2:0]      sel_hash_input;
-wire [1:0]      sel_encap;
+wire [2:0]      sel_encap;
 wire            sel_inner_parsed;
 wire [23:0]     sel_vsid;
 wire [7:0]      sel_flowid;
@@ -163,9 +168,10 @@ reg             key_wr_en_d6;
 reg             key_wr_en_d7;
 reg             key_wr_en_d8;
 reg             key_wr_en_d9;
+reg             key_wr_en_d10;
 reg  [3:0]      key_wr_wr_ptr;  // written this cycle
-reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
-reg  [35:0]     key_wr_d9;
+reg  [3:0]      key_wr_rd_ptr;  // 9 words behind the write pointer
+reg  [35:0]     key_wr_d10;
 reg             indirection_wr_en_d1;
 reg             indirection_wr_en_d2;
 reg             indirection_wr_en_d3;
@@ -185,9 +191,10 @@ reg             indirection_wr_en_d16;
 reg             indirection_wr_en_d17;
 reg             indirection_wr_en_d18;
 reg             indirection_wr_en_d19;
+reg             indirection_wr_en_d20;
 reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
-reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
-reg  [12:0]     indirection_wr_d19;
+reg  [4:0]      indirection_wr_rd_ptr;  // 19 words behind the write pointer
+reg  [12:0]     indirection_wr_d20;
 wire [31:0]     hash;
 wire            hash_valid_out;
 reg  [2:0]      indirection_bits_d1;
@@ -208,7 +215,7 @@ wire [5:0]      vmq_queue;
 wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
 reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
-reg  [121:0]    record_d11;
+reg  [122:0]    record_d11;
 reg             record_valid_d1;
 reg             record_valid_d2;
 reg             record_valid_d3;
@@ -252,9 +259,9 @@ wire [6:0]      meta_count;
 reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m_axis_meta
 wire            record_out;
 wire [6:0]      occupancy_next;
-reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 9 cycles
-reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 19 cycles
-reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
+reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 10 cycles
+reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
+reg  [122:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[2:0], meta_count, 1'b0};
@@ -299,6 +306,7 @@ parser_inst (
     .clk(clk),
     .rst(rst),
     .in_valid(capture_valid),
+    .in_udp_tunnels(csr_cfg_udp_tunnels),
     .in_beat_valid((s_axis_tvalid & s_axis_tready_int)),
     .in_beat_data(s_axis_tdata),
     .in_beat_last(s_axis_tlast),
@@ -322,6 +330,8 @@ parser_inst (
     .out_l4_ok(parsed_l4_ok),
     .out_encap(parsed_encap),
     .out_vsid(parsed_vsid),
+    .out_vni(parsed_vni),
+    .out_vni_ok(parsed_vni_ok),
     .out_flowid(parsed_flowid),
     .out_inner_eth(parsed_inner_eth),
     .out_inner_l2_off(parsed_inner_l2_off),
@@ -360,6 +370,8 @@ rss_select_inst (
     .in_l4_ok(parsed_l4_ok),
     .in_encap(parsed_encap),
     .in_vsid(parsed_vsid),
+    .in_vni(parsed_vni),
+    .in_vni_ok(parsed_vni_ok),
     .in_flowid(parsed_flowid),
     .in_inner_eth(parsed_inner_eth),
     .in_inner_l2_off(parsed_inner_l2_off),
@@ -474,16 +486,24 @@ always @(posedge clk) begin
     end
 end
 
-// key_wr: 9-cycle delay line
+always @(posedge clk) begin
+    key_wr_en_d10 <= key_wr_en_d9;
+
+    if (rst) begin
+        key_wr_en_d10 <= 1'd0;
+    end
+end
+
+// key_wr: 10-cycle delay line
 always @(posedge clk) begin
     key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
     key_wr_wr_ptr <= (key_wr_wr_ptr + 4'd1);
     key_wr_rd_ptr <= (key_wr_rd_ptr + 4'd1);
-    key_wr_d9 <= key_wr_mem[key_wr_rd_ptr];
+    key_wr_d10 <= key_wr_mem[key_wr_rd_ptr];
 
     if (rst) begin
         key_wr_wr_ptr <= 4'd0;
-        key_wr_rd_ptr <= 4'd8;
+        key_wr_rd_ptr <= 4'd7;
     end
 end
 
@@ -639,16 +659,24 @@ always @(posedge clk) begin
     end
 end
 
-// indirection_wr: 19-cycle delay line
+always @(posedge clk) begin
+    indirection_wr_en_d20 <= indirection_wr_en_d19;
+
+    if (rst) begin
+        indirection_wr_en_d20 <= 1'd0;
+    end
+end
+
+// indirection_wr: 20-cycle delay line
 always @(posedge clk) begin
     indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
     indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
     indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
-    indirection_wr_d19 <= indirection_wr_mem[indirection_wr_rd_ptr];
+    indirection_wr_d20 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
     if (rst) begin
         indirection_wr_wr_ptr <= 5'd0;
-        indirection_wr_rd_ptr <= 5'd14;
+        indirection_wr_rd_ptr <= 5'd13;
     end
 end
 
@@ -662,9 +690,9 @@ toeplitz_inst (
     .in_data(sel_hash_data),
     .out_valid(hash_valid_out),
     .out_hash(hash),
-    .cfg_wr_en(key_wr_en_d9),
-    .cfg_wr_index(key_wr_d9[35:32]),
-    .cfg_wr_data(key_wr_d9[31:0])
+    .cfg_wr_en(key_wr_en_d10),
+    .cfg_wr_index(key_wr_d10[35:32]),
+    .cfg_wr_data(key_wr_d10[31:0])
 );
 
 always @(posedge clk) begin
@@ -713,9 +741,9 @@ nvgre_rx_indirection #(
 indirection_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(indirection_wr_en_d19),
-    .cfg_wr_index(indirection_wr_d19[12:6]),
-    .cfg_wr_data(indirection_wr_d19[5:0]),
+    .cfg_wr_en(indirection_wr_en_d20),
+    .cfg_wr_index(indirection_wr_d20[12:6]),
+    .cfg_wr_data(indirection_wr_d20[5:0]),
     .in_valid(hash_valid_out),
     .in_index((hash[6:0] & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3), (indirection_bits_d10 > 3'd2), (indirection_bits_d10 > 3'd1), (indirection_bits_d10 > 3'd0)})),
     .out_valid(indirection_valid),
@@ -949,17 +977,19 @@ always @(posedge clk) begin
     vmq_queue_d8 <= vmq_queue_d7;
 end
 
-assign record_data = {4'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[101:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[121] ? indirection_queue : record_d11[14:9]), record_d11[104:102], record_d11[121], record_d11[120:105], (record_d11[121] ? hash_d1 : 32'd0)};
+assign record_data = {3'd0, record_d11[18:15], record_d11[34:19], record_d11[42:35], record_d11[50:43], record_d11[58:51], record_d11[66:59], record_d11[74:67], record_d11[98:75], record_d11[99], record_d11[102:100], (vmq_hit_d8 ? vmq_filter_d8 : 4'd0), vmq_hit_d8, (vmq_hit_d8 ? vmq_queue_d8 : record_d11[8:3]), (record_d11[122] ? indirection_queue : record_d11[14:9]), record_d11[105:103], record_d11[122], record_d11[121:106], (record_d11[122] ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d11[101:100] != 2'd0);
-assign count_nvgre = (record_d11[101:100] == 2'd2);
-assign count_four_tuple = ((record_d11[104:102] == 3'd2) | (record_d11[104:102] == 3'd4));
-assign count_outer_2tuple = (record_d11[104:102] == 3'd3);
-assign count_no_hash = (record_d11[104:102] == 3'd0);
+assign count_encap = (record_d11[102:100] != 3'd0);
+assign count_nvgre = (record_d11[102:100] == 3'd2);
+assign count_four_tuple = ((record_d11[105:103] == 3'd2) | (record_d11[105:103] == 3'd4));
+assign count_outer_2tuple = (record_d11[105:103] == 3'd3);
+assign count_no_hash = (record_d11[105:103] == 3'd0);
 assign count_vmq_hit = vmq_hit_d8;
 assign count_parse_error = (|record_d11[17:15]);
 assign count_mac_error = record_d11[18];
+assign count_vxlan = (record_d11[102:100] == 3'd3);
+assign count_geneve = (record_d11[102:100] == 3'd4);
 
 nvgre_rx_csr #(
     .DATA_WIDTH(32),
@@ -1016,7 +1046,10 @@ csr_inst (
     .cnt_no_hash(count_no_hash),
     .cnt_vmq_hit(count_vmq_hit),
     .cnt_parse_error(count_parse_error),
-    .cnt_mac_error(count_mac_error)
+    .cnt_mac_error(count_mac_error),
+    .cnt_vxlan(count_vxlan),
+    .cnt_geneve(count_geneve),
+    .cfg_udp_tunnels(csr_cfg_udp_tunnels)
 );
 
 nvgre_rx_meta_fifo #(

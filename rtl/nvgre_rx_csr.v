@@ -7,7 +7,7 @@
  * max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,
  * the VMQ filter table (the one copy, on the cfg_filter_* buses), the counters, and emits
  * one write-event stream (cfg_wr_*) from which the top level updates the working copies
- * inside the classification blocks. A filter write is applied 12 cycles after its handshake
+ * inside the classification blocks. A filter write is applied 13 cycles after its handshake
  * and its write response follows it.
  * Write: awready/wready one cycle after both valids; in force the cycle after the
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
@@ -79,7 +79,10 @@ module nvgre_rx_csr #
     input  wire            cnt_no_hash,
     input  wire            cnt_vmq_hit,
     input  wire            cnt_parse_error,
-    input  wire            cnt_mac_error
+    input  wire            cnt_mac_error,
+    input  wire            cnt_vxlan,
+    input  wire            cnt_geneve,
+    output wire [71:0]     cfg_udp_tunnels
 );
 
 reg  [3:0]      ctrl_reg;  // rss, vmq, encap rss, encap vmq enables
@@ -219,6 +222,12 @@ reg  [31:0]     cnt_no_hash_reg;
 reg  [31:0]     cnt_vmq_hit_reg;
 reg  [31:0]     cnt_parse_error_reg;
 reg  [31:0]     cnt_mac_error_reg;
+reg  [31:0]     cnt_vxlan_reg;
+reg  [31:0]     cnt_geneve_reg;
+reg  [17:0]     tunnel_port_reg_0;  // UDP tunnel port entry 0: valid, type, port
+reg  [17:0]     tunnel_port_reg_1;  // UDP tunnel port entry 1: valid, type, port
+reg  [17:0]     tunnel_port_reg_2;  // UDP tunnel port entry 2: valid, type, port
+reg  [17:0]     tunnel_port_reg_3;  // UDP tunnel port entry 3: valid, type, port
 reg             s_axil_awready_reg;  // awready and wready: the write handshake cycle
 reg  [15:0]     wr_addr_reg;
 reg  [31:0]     wr_data_reg;
@@ -244,6 +253,7 @@ reg             filter_apply_d9;
 reg             filter_apply_d10;
 reg             filter_apply_d11;
 reg             filter_apply_d12;
+reg             filter_apply_d13;
 wire [31:0]     wr_value_0100;  // the word as it would be stored
 wire [31:0]     wr_value_0104;  // the word as it would be stored
 wire [31:0]     wr_value_0108;  // the word as it would be stored
@@ -260,6 +270,10 @@ wire [31:0]     wr_value_0218;  // the word as it would be stored
 wire [31:0]     wr_value_021c;  // the word as it would be stored
 wire [31:0]     wr_value_0220;  // the word as it would be stored
 wire [31:0]     wr_value_0224;  // the word as it would be stored
+wire [31:0]     wr_value_0140;  // the word as it would be stored
+wire [31:0]     wr_value_0144;  // the word as it would be stored
+wire [31:0]     wr_value_0148;  // the word as it would be stored
+wire [31:0]     wr_value_014c;  // the word as it would be stored
 reg             ev_pend_reg;
 reg  [15:0]     ev_addr_reg;
 reg             ev_s1_reg;
@@ -293,7 +307,7 @@ reg  [5:0]      ind_table [0:127];  // copy of the indirection table, for reads 
 reg             ind_table_valid [0:127];  // entry written since the reset
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
+wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6], wr_value_0110[31:3], wr_value_0114[31:9], wr_value_0140[30:17], wr_value_0144[30:17], wr_value_0148[30:17], wr_value_014c[30:17], rd_addr_reg[1:0], 1'b0};
 
 assign cfg_filter_valid = {filter_valid_15, filter_valid_14, filter_valid_13, filter_valid_12, filter_valid_11, filter_valid_10, filter_valid_9, filter_valid_8, filter_valid_7, filter_valid_6, filter_valid_5, filter_valid_4, filter_valid_3, filter_valid_2, filter_valid_1, filter_valid_0};
 assign cfg_filter_mac = {filter_mac_15, filter_mac_14, filter_mac_13, filter_mac_12, filter_mac_11, filter_mac_10, filter_mac_9, filter_mac_8, filter_mac_7, filter_mac_6, filter_mac_5, filter_mac_4, filter_mac_3, filter_mac_2, filter_mac_1, filter_mac_0};
@@ -311,6 +325,7 @@ assign cfg_rss_default_queue = rss_default_queue_reg;
 assign cfg_vmq_default_queue = vmq_default_queue_reg;
 assign cfg_indirection_bits = indirection_bits_reg;
 assign cfg_max_header_bytes = max_header_bytes_reg;
+assign cfg_udp_tunnels = {tunnel_port_reg_3, tunnel_port_reg_2, tunnel_port_reg_1, tunnel_port_reg_0};
 assign s_axil_awready = s_axil_awready_reg;
 assign s_axil_wready = s_axil_awready_reg;
 assign s_axil_bvalid = s_axil_bvalid_reg;
@@ -339,10 +354,10 @@ always @* begin
     wr_low_rw = 1'd0;
     wr_low_ro = 1'd0;
     case (wr_addr_reg[9:2])
-        8'd64, 8'd65, 8'd66, 8'd67, 8'd68, 8'd69, 8'd128, 8'd129, 8'd130, 8'd131, 8'd132, 8'd133, 8'd134, 8'd135, 8'd136, 8'd137: begin
+        8'd64, 8'd65, 8'd66, 8'd67, 8'd68, 8'd69, 8'd128, 8'd129, 8'd130, 8'd131, 8'd132, 8'd133, 8'd134, 8'd135, 8'd136, 8'd137, 8'd80, 8'd81, 8'd82, 8'd83: begin
             wr_low_rw = (wr_addr_reg[15:10] == 6'd0);
         end
-        8'd0, 8'd1, 8'd4, 8'd5, 8'd6, 8'd7, 8'd8, 8'd9, 8'd10, 8'd11, 8'd12, 8'd13, 8'd14, 8'd15, 8'd192, 8'd193, 8'd194, 8'd195, 8'd196, 8'd197, 8'd198, 8'd199, 8'd200: begin
+        8'd0, 8'd1, 8'd4, 8'd5, 8'd6, 8'd7, 8'd8, 8'd9, 8'd10, 8'd11, 8'd12, 8'd13, 8'd14, 8'd15, 8'd16, 8'd192, 8'd193, 8'd194, 8'd195, 8'd196, 8'd197, 8'd198, 8'd199, 8'd200, 8'd201, 8'd202: begin
             wr_low_ro = (wr_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -450,12 +465,20 @@ always @(posedge clk) begin
     end
 end
 
+always @(posedge clk) begin
+    filter_apply_d13 <= filter_apply_d12;
+
+    if (rst) begin
+        filter_apply_d13 <= 1'd0;
+    end
+end
+
 // filter write in flight
 always @(posedge clk) begin
     if (filter_do) begin
         filter_pending_reg <= 1'd1;
     end
-    if (filter_apply_d12) begin
+    if (filter_apply_d13) begin
         filter_pending_reg <= 1'd0;
     end
 
@@ -473,7 +496,7 @@ always @(posedge clk) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= (wr_ok ? 2'd0 : (wr_low_ro ? 2'd2 : 2'd3));
     end
-    if (filter_apply_d12) begin
+    if (filter_apply_d13) begin
         s_axil_bvalid_reg <= 1'd1;
         s_axil_bresp_reg <= 2'd0;
     end
@@ -676,6 +699,54 @@ always @(posedge clk) begin
     end
 end
 
+assign wr_value_0140 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_0[17], 7'd0}), (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_0[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_0[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_0[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == 14'd80))) begin
+        tunnel_port_reg_0 <= {wr_value_0140[31], wr_value_0140[16], wr_value_0140[15:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_0 <= 18'd0;
+    end
+end
+
+assign wr_value_0144 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_1[17], 7'd0}), (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_1[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_1[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_1[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == 14'd81))) begin
+        tunnel_port_reg_1 <= {wr_value_0144[31], wr_value_0144[16], wr_value_0144[15:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_1 <= 18'd0;
+    end
+end
+
+assign wr_value_0148 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_2[17], 7'd0}), (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_2[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_2[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_2[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == 14'd82))) begin
+        tunnel_port_reg_2 <= {wr_value_0148[31], wr_value_0148[16], wr_value_0148[15:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_2 <= 18'd0;
+    end
+end
+
+assign wr_value_014c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_3[17], 7'd0}), (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_3[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_3[15:8]), (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_3[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == 14'd83))) begin
+        tunnel_port_reg_3 <= {wr_value_014c[31], wr_value_014c[16], wr_value_014c[15:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_3 <= 18'd0;
+    end
+end
+
 // indirection table copy
 always @(posedge clk) begin
     if (((wr_do & ((wr_addr_reg[15:10] == 6'd1) & (wr_addr_reg[9] == 1'd0))) & wr_strb_reg[0])) begin
@@ -817,7 +888,7 @@ end
 
 // filter 0
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd0))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd0))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_0[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_0[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_0[39:32])};
@@ -857,7 +928,7 @@ end
 
 // filter 1
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd1))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd1))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_1[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_1[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_1[39:32])};
@@ -897,7 +968,7 @@ end
 
 // filter 2
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd2))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd2))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_2[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_2[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_2[39:32])};
@@ -937,7 +1008,7 @@ end
 
 // filter 3
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd3))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd3))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_3[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_3[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_3[39:32])};
@@ -977,7 +1048,7 @@ end
 
 // filter 4
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd4))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd4))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_4[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_4[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_4[39:32])};
@@ -1017,7 +1088,7 @@ end
 
 // filter 5
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd5))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd5))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_5[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_5[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_5[39:32])};
@@ -1057,7 +1128,7 @@ end
 
 // filter 6
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd6))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd6))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_6[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_6[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_6[39:32])};
@@ -1097,7 +1168,7 @@ end
 
 // filter 7
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd7))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd7))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_7[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_7[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_7[39:32])};
@@ -1137,7 +1208,7 @@ end
 
 // filter 8
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd8))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd8))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_8[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_8[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_8[39:32])};
@@ -1177,7 +1248,7 @@ end
 
 // filter 9
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd9))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd9))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_9[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_9[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_9[39:32])};
@@ -1217,7 +1288,7 @@ end
 
 // filter 10
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd10))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd10))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_10[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_10[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_10[39:32])};
@@ -1257,7 +1328,7 @@ end
 
 // filter 11
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd11))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd11))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_11[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_11[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_11[39:32])};
@@ -1297,7 +1368,7 @@ end
 
 // filter 12
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd12))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd12))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_12[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_12[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_12[39:32])};
@@ -1337,7 +1408,7 @@ end
 
 // filter 13
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd13))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd13))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_13[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_13[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_13[39:32])};
@@ -1377,7 +1448,7 @@ end
 
 // filter 14
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd14))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd14))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_14[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_14[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_14[39:32])};
@@ -1417,7 +1488,7 @@ end
 
 // filter 15
 always @(posedge clk) begin
-    if ((filter_apply_d12 & (wr_addr_reg[8:5] == 4'd15))) begin
+    if ((filter_apply_d13 & (wr_addr_reg[8:5] == 4'd15))) begin
         case (wr_addr_reg[4:2])
             3'd0: begin
                 filter_mac_15[47:32] <= {(wr_strb_reg[1] ? wr_data_reg[15:8] : filter_mac_15[47:40]), (wr_strb_reg[0] ? wr_data_reg[7:0] : filter_mac_15[39:32])};
@@ -1613,7 +1684,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd13: begin
-            rd_low <= 32'd25;
+            rd_low <= 32'd26;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd14: begin
@@ -1622,6 +1693,10 @@ always @(posedge clk) begin
         end
         8'd15: begin
             rd_low <= 32'd0;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd16: begin
+            rd_low <= 32'd4;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd192: begin
@@ -1658,6 +1733,14 @@ always @(posedge clk) begin
         end
         8'd200: begin
             rd_low <= cnt_mac_error_reg;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd201: begin
+            rd_low <= cnt_vxlan_reg;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd202: begin
+            rd_low <= cnt_geneve_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         8'd64: begin
@@ -1722,6 +1805,22 @@ always @(posedge clk) begin
         end
         8'd137: begin
             rd_low <= key_reg_9;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd80: begin
+            rd_low <= {tunnel_port_reg_0[17], 14'd0, tunnel_port_reg_0[16], tunnel_port_reg_0[15:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd81: begin
+            rd_low <= {tunnel_port_reg_1[17], 14'd0, tunnel_port_reg_1[16], tunnel_port_reg_1[15:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd82: begin
+            rd_low <= {tunnel_port_reg_2[17], 14'd0, tunnel_port_reg_2[16], tunnel_port_reg_2[15:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        8'd83: begin
+            rd_low <= {tunnel_port_reg_3[17], 14'd0, tunnel_port_reg_3[16], tunnel_port_reg_3[15:0]};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -2010,6 +2109,26 @@ always @(posedge clk) begin
 
     if (rst) begin
         cnt_mac_error_reg <= 32'd0;
+    end
+end
+
+always @(posedge clk) begin
+    if ((cnt_valid & cnt_vxlan)) begin
+        cnt_vxlan_reg <= (cnt_vxlan_reg + 32'd1);
+    end
+
+    if (rst) begin
+        cnt_vxlan_reg <= 32'd0;
+    end
+end
+
+always @(posedge clk) begin
+    if ((cnt_valid & cnt_geneve)) begin
+        cnt_geneve_reg <= (cnt_geneve_reg + 32'd1);
+    end
+
+    if (rst) begin
+        cnt_geneve_reg <= 32'd0;
     end
 end
 

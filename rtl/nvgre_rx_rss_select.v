@@ -31,8 +31,10 @@ module nvgre_rx_rss_select
     input  wire            in_frag,
     input  wire [7:0]      in_proto,
     input  wire            in_l4_ok,
-    input  wire [1:0]      in_encap,
+    input  wire [2:0]      in_encap,
     input  wire [23:0]     in_vsid,
+    input  wire [23:0]     in_vni,
+    input  wire            in_vni_ok,
     input  wire [7:0]      in_flowid,
     input  wire            in_inner_eth,
     input  wire [7:0]      in_inner_l2_off,
@@ -60,7 +62,7 @@ module nvgre_rx_rss_select
     output wire            out_hash_valid,
     output wire [15:0]     out_hash_type,
     output wire [2:0]      out_hash_input,
-    output wire [1:0]      out_encap,
+    output wire [2:0]      out_encap,
     output wire            out_inner_parsed,
     output wire [23:0]     out_vsid,
     output wire [7:0]      out_flowid,
@@ -85,6 +87,8 @@ wire            use_2tuple;
 wire [255:0]    hash_addr;
 wire [287:0]    hash_data;
 wire            is_nvgre;
+wire            has_vni;
+wire            has_vsid;
 wire            vmq_inner;
 reg             valid_reg;
 reg  [287:0]    hash_data_reg;
@@ -97,7 +101,7 @@ reg  [23:0]     vmq_vsid_reg;
 reg             hash_valid_reg;
 reg  [15:0]     hash_type_reg;
 reg  [2:0]      hash_input_reg;
-reg  [1:0]      encap_reg;
+reg  [2:0]      encap_reg;
 reg             inner_parsed_reg;
 reg  [23:0]     vsid_reg;
 reg  [7:0]      flowid_reg;
@@ -118,13 +122,15 @@ assign inner_l4_type = ((in_inner_proto == 8'd6) ? (in_inner_v4 ? 16'd512 : 16'd
 assign outer_l4_type = ((in_proto == 8'd6) ? (in_l3_v4 ? 16'd512 : 16'd4096) : (in_l3_v4 ? 16'd16384 : 16'd32768));
 assign outer_2tuple_type = (in_l3_v4 ? 16'd256 : 16'd1024);
 assign rss_on = (in_side[1] & (in_l3_v4 | in_l3_v6));
-assign use_inner_4tuple = (((rss_on & ((in_encap != 2'd0) & in_side[3])) & in_inner_l4_ok) & (|(inner_l4_type & in_side[20:5])));
-assign use_4tuple = (((rss_on & ~((in_encap != 2'd0) & in_side[3])) & in_l4_ok) & (|(outer_l4_type & in_side[20:5])));
+assign use_inner_4tuple = (((rss_on & ((in_encap != 3'd0) & in_side[3])) & in_inner_l4_ok) & (|(inner_l4_type & in_side[20:5])));
+assign use_4tuple = (((rss_on & ~((in_encap != 3'd0) & in_side[3])) & in_l4_ok) & (|(outer_l4_type & in_side[20:5])));
 assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side[20:5])));
 assign hash_addr = (use_inner_4tuple ? in_i_addr : in_o_addr);
 assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple) ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'h0} : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'h0);
-assign is_nvgre = (in_encap == 2'd2);
-assign vmq_inner = (((in_encap != 2'd0) & in_side[4]) & in_inner_eth);
+assign is_nvgre = (in_encap == 3'd2);
+assign has_vni = in_vni_ok;
+assign has_vsid = (is_nvgre | has_vni);
+assign vmq_inner = (((in_encap != 3'd0) & in_side[4]) & in_inner_eth);
 
 // selection registers
 always @(posedge clk) begin
@@ -134,14 +140,14 @@ always @(posedge clk) begin
     vmq_mac_reg <= (vmq_inner ? in_inner_mac : in_mac);
     vmq_has_vlan_reg <= (vmq_inner ? in_inner_vlan_valid : in_vlan_valid);
     vmq_vlan_reg <= (vmq_inner ? in_inner_vlan : in_vlan);
-    vmq_has_vsid_reg <= (vmq_inner & is_nvgre);
-    vmq_vsid_reg <= in_vsid;
+    vmq_has_vsid_reg <= (vmq_inner & has_vsid);
+    vmq_vsid_reg <= (has_vni ? in_vni : in_vsid);
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
-    hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != 2'd0) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
+    hash_input_reg <= (use_inner_4tuple ? 3'd4 : (use_4tuple ? 3'd2 : (use_2tuple ? (((in_encap != 3'd0) & in_side[3]) ? 3'd3 : 3'd1) : 3'd0)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
-    vsid_reg <= (is_nvgre ? in_vsid : 24'd0);
+    vsid_reg <= (has_vsid ? (has_vni ? in_vni : in_vsid) : 24'd0);
     flowid_reg <= (is_nvgre ? in_flowid : 8'd0);
     outer_l3_offset_reg <= ((in_l3_v4 | in_l3_v6) ? in_l3_off : 8'd0);
     inner_l2_offset_reg <= (in_inner_eth ? in_inner_l2_off : 8'd0);

@@ -12,7 +12,7 @@
 
 import type { BuildConfig } from '../gen/config.ts';
 import { mulberry32, type Rand } from '../ref/packets/index.ts';
-import type { Profile } from '../ref/profile.ts';
+import type { Profile, UdpTunnel } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
 import type { LockstepModel, PackedLockstepModel } from './driver-model.ts';
 import { packedModel } from './driver-packed.ts';
@@ -52,6 +52,8 @@ export interface FrameInfo {
   lastCycle: number;
   /** The control state it is classified with (set at tlast). */
   profile: Profile | undefined;
+  /** The tunnel port table in force at its first beat (the parser's taps use that one). */
+  tunnels?: UdpTunnel[];
   /** Cycle its record was taken from m_axis_meta (-1: not yet). */
   metaCycle: number;
   /** The reference engine's record under `profile`, once the scoreboard has computed it. */
@@ -449,7 +451,11 @@ export class Driver {
     if (!rst && tvalid) {
       if (isOn(expected, ob, o.tready)) {
         const f = this.cur!;
-        if (this.beat === 0) f.firstCycle = c;
+        if (this.beat === 0) {
+          f.firstCycle = c;
+          // The tunnel port table is frame-atomic at the first beat (gen/blocks/parser-udp-tunnel.ts).
+          f.tunnels = this.img.p.udpTunnels.map((t) => ({ ...t }));
+        }
         this.presenting = false;
         this.beat++;
         this.lastProgress = c;
@@ -459,7 +465,7 @@ export class Driver {
         }
         if (tlast) {
           f.lastCycle = c;
-          f.profile = this.snapshot();
+          f.profile = withTunnels(this.snapshot(), f.tunnels);
           this.inflight.push(f);
           this.stats.framesSent++;
           this.cur = undefined;
@@ -502,6 +508,8 @@ export class Driver {
       this.img = resetImage(this.cfg);
       this.snap = undefined;
       this.duringCsr = undefined;
+      // Its remaining beats start a new frame, whose first beat sees the reset table.
+      if (this.cur) this.cur.tunnels = this.img.p.udpTunnels.map((t) => ({ ...t }));
       for (const f of this.inflight.splice(0)) {
         f.dropped = true;
         this.stats.recordsLost++;
@@ -524,6 +532,12 @@ export class Driver {
     this.snap ??= engineProfile(this.img);
     return this.snap;
   }
+}
+
+/** The profile in force at tlast with the tunnel table of the frame's first beat (shared when they agree). */
+function withTunnels(p: Profile, t: UdpTunnel[] | undefined): Profile {
+  if (!t || (t.length === p.udpTunnels.length && t.every((e, i) => e.valid === p.udpTunnels[i]!.valid && e.port === p.udpTunnels[i]!.port && e.type === p.udpTunnels[i]!.type))) return p;
+  return { ...p, udpTunnels: t };
 }
 
 // Per-cycle helpers are plain functions: a closure made every cycle costs more than

@@ -12,6 +12,8 @@ import { analyseOffsets, type LayerOffsets } from './offsets.ts';
 import { addrBytes, parsedFields } from './parser-fields.ts';
 import { Pipeline, type StepCtx } from './parser-pipe.ts';
 import { streamFront } from './parser-stream.ts';
+import { udpTunnelDecide } from './parser-udp-tunnel.ts';
+import { TUNNEL_ENTRY_BITS } from './tunnel-regs.ts';
 
 /** Cursor and header-end width: a cursor is at most 1024, an end at most 1024 + 2048. */
 export const CURSOR_BITS = 12;
@@ -80,8 +82,10 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
   p.seed('valid', m.input('in_valid', 1));
   // Window builds read every layer from the captured window; streaming builds take each
   // layer's bytes off the beats (gen/blocks/parser-stream.ts) and keep no window.
+  // UDP tunnels (streaming builds with a port table): the live table, which the taps latch per frame.
+  const tunTable = stream && an.udpTun ? m.input('in_udp_tunnels', TUNNEL_ENTRY_BITS * c.udpTunnelPorts) : undefined;
   const front = stream
-    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth))
+    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth), tunTable)
     : undefined;
   p.seed('window', front ? front.prefix : m.input('in_window', 8 * mhb));
   p.seed('len', m.input('in_len', 16));
@@ -215,7 +219,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const l3off = x.add('l3_off', CW);
     const frag = x.add('frag', 1);
     const proto = x.add('proto', 8);
-    const encap = x.add('encap', 2);
+    const encap = x.add('encap', an.udpTun ? 3 : 2);
     const oaddr = x.add('o_addr', addrBytes(c) * 8);
     const ncur = x.nxt('cur');
     const inChain = ipv6 ? x.add('in_chain', 1) : undefined;
@@ -309,7 +313,16 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       }, (t1) =>
         t1.if(proto.eq(17), (t2) => {
           t2.set(nrun, 0);
-          check(x, t2, cur.add(8), (t3) => t3.set(l4ok, 1));
+          check(x, t2, cur.add(8), (t3) => {
+            t3.set(l4ok, 1);
+            // With a tunnel port table the next stage looks at the header after UDP.
+            if (an.udpTun) {
+              t3.if(x.get('pg'), (t4) => {
+                t4.set(nrun, 1);
+                t4.set(x.nxt('cur'), cur.add(8));
+              });
+            }
+          });
         }, (t2) =>
           t2.if(proto.eq(47).and(x.get('pg')), (t3) => {
             t3.set(encap, 1);
@@ -345,6 +358,13 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       } else body(t);
     });
   }, { drop: ipv6 ? ['x', 'in_chain'] : ['x'] });
+
+  // VXLAN / GENEVE behind the UDP header (docs/CONTRACT.md section 8).
+  if (an.udpTun) {
+    if (!front?.tunnel) throw new Error('UDP tunnel layers need the streaming parser');
+    extract(an.udpTun);
+    udpTunnelDecide(p, ipv6, check, front.tunnel);
+  }
 
   // Inner Ethernet (transparent Ethernet bridging), one optional 0x8100 tag.
   extract(an.innerEth);
