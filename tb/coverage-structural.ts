@@ -20,7 +20,7 @@ function writable(addr: number, cfg: BuildConfig): boolean {
   const name = registerName(addr, cfg);
   if (!name) return false;
   if (name.startsWith('KEY[')) return cfg.toeplitz === 'runtime-key';
-  return Object.values(REG).includes(addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[');
+  return Object.values(REG).includes(addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[') || name.startsWith('TUNNEL_PORT[');
 }
 
 const bits = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, b) => [`${prefix} queue bit[${b}]=0`, `${prefix} queue bit[${b}]=1`]).flat();
