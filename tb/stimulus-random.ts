@@ -13,7 +13,7 @@ import { decodedAddresses, entryFrames, runtFrame, structuralPrologue } from './
 import { randomDeepFrame, deepGroups } from './stimulus-deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './stimulus-directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './stimulus-edges.ts';
-import { tunnelGroups } from './stimulus-tunnels.ts';
+import { tunnelAtomicity, tunnelGroups } from './stimulus-tunnels.ts';
 import { frameOf, type CsrWrite, type Script, type ScriptItem, type StimFrame } from './stimulus.ts';
 
 export interface RandomOptions {
@@ -211,6 +211,7 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
         frames++;
       }
     }
+    tunnelAtomicity(b);
     program(base, 'back to the default profile');
   }
   let cur: Profile = base;

@@ -11,7 +11,8 @@ import type { Layer } from '../ref/packets/index.ts';
 import { defaultProfile, type Filter, type Profile, type UdpTunnel } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
 import type { DirectedCase, DirectedGroup } from './stimulus-directed.ts';
-import { frameOf } from './stimulus.ts';
+import type { ScriptBuilder } from './script-builder.ts';
+import { frameOf, type StimFrame } from './stimulus.ts';
 
 const MAC_A = '02:00:00:00:00:01';
 const MAC_B = '02:00:00:00:00:02';
@@ -201,4 +202,25 @@ export function tunnelBoundStacks(cfg: BuildConfig): Named[][] {
     out.push([n(undefined, eth()), n(undefined, v6), n('GENEVE: UDP after IPv6', udpTo(6081)), n('GENEVE header after IPv6', gn({ options: 8 })), n('GENEVE: inner IPv6 (no inner Ethernet)', v6i), n('GENEVE: inner UDP after inner IPv6', udpIn)]);
   }
   return out;
+}
+
+/**
+ * The tunnel port table is frame-atomic at a frame's first beat (the parser's taps use it
+ * before tlast): rewrites that land while a long VXLAN frame is being sent do not change
+ * how that frame is classified, only the frames after it.
+ */
+export function tunnelAtomicity(b: ScriptBuilder): void {
+  const cfg = b.cfg;
+  if (cfg.udpTunnelPorts === 0) return;
+  const on: Profile = { ...defaultProfile(cfg), filters: tunnelFilters() };
+  const off: Profile = { ...on, udpTunnels: table(cfg.udpTunnelPorts, []) };
+  const long = (tag: string): StimFrame => frameOf([eth(), v4, udpTo(4789), vx(), ethIn(), v4i, tcp, { kind: 'payload', bytes: 400 }], tag);
+  const short = (tag: string): StimFrame => frameOf([eth(), v4, udpTo(4789), vx(), ethIn(), v4i, tcp, pay], tag);
+  b.program(on, 'tunnels: the IANA table');
+  b.program(off, 'tunnels: every entry invalidated during a VXLAN frame', true);
+  b.frame(long('tunnels: VXLAN frame, table emptied after its first beat'));
+  b.frame(short('tunnels: VXLAN frame after the table was emptied'));
+  b.program(on, 'tunnels: the IANA table back during a VXLAN frame', true);
+  b.frame(long('tunnels: VXLAN frame, table filled after its first beat'));
+  b.frame(short('tunnels: VXLAN frame after the table was filled'));
 }
