@@ -83,7 +83,8 @@ export function tunnelTapStep(
       const [vx, gn] = portHits(hits.table(), u16(l4(), 2), c.udpTunnelPorts);
       const tvx = m.wire('tunnel_tap_vxlan', s.udp!.and(vx), 'UDP to a VXLAN entry\'s port');
       const tgn = m.wire('tunnel_tap_geneve', s.udp!.and(gn), 'UDP to a GENEVE entry\'s port');
-      const opt = cat(lit(0, CW - 8), h.byteBE(0).slice(5, 0), lit(0, 2));
+      // Opt Len x 4 (up to 252), modulo 2^CW like every tap cursor.
+      const opt = cat(h.byteBE(0).slice(5, 0), lit(0, 2)).resize(CW);
       const len = mux(tgn, opt.add(8), lit(8, CW));
       return {
         cur: mux(tvx.or(tgn), s.cur!.add(len), s.gre_cur!),
