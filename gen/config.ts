@@ -114,7 +114,8 @@ export function describeBuild(c: BuildConfig): string {
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     `parser=${c.parser}`,
-    ...(c.udpTunnelPorts !== 4 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
+    // Only when not the parser's default (4 streaming, 0 window), like the options above.
+    ...(c.udpTunnelPorts !== (c.parser === 'window' ? 0 : 4) ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
     ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
   ].join(' ');
 }
