@@ -100,34 +100,34 @@ SIM_ARGS = $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(F
 # generator's output; its build is read from its CAP_* registers (docs/GLS.md).
 sim: deps
 ifneq ($(RTL),)
-	$(NPX) tsx tb/rtl-dir-main.ts --rtl $(RTL) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES))
+	$(NPX) tsx tb/cli/rtl-dir.ts --rtl $(RTL) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FRAMES),--frames $(FRAMES))
 else
-	$(NPX) tsx tb/run-sim.ts $(SIM_ARGS)
+	$(NPX) tsx tb/cli/run-sim.ts $(SIM_ARGS)
 endif
 
 # Every data width x IPv6 on/off x Toeplitz implementation (16 builds), and two window-parser builds.
 sim-matrix: deps
-	$(NPX) tsx tb/run-sim.ts --matrix --seeds $(or $(SEEDS),1) --frames $(or $(FRAMES),3000) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
-	$(NPX) tsx tb/gls-main.ts --config w512-v6-rk --frames $(or $(GLS_FRAMES),200) $(if $(SEED),--seed $(SEED))
+	$(NPX) tsx tb/cli/run-sim.ts --matrix --seeds $(or $(SEEDS),1) --frames $(or $(FRAMES),3000) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
+	$(NPX) tsx tb/cli/gls.ts --config w512-v6-rk --frames $(or $(GLS_FRAMES),200) $(if $(SEED),--seed $(SEED))
 
 # Gate-level simulation: yosys netlist of the default top (or CONFIG=, or RTL=DIR's Verilog),
 # then the lockstep regression on it. The netlist is cached by the RTL's content (docs/GLS.md).
 .PHONY: gls mutants
 gls: deps
-	$(NPX) tsx tb/gls-main.ts $(if $(CONFIG),--config $(CONFIG)) $(if $(RTL),--rtl $(RTL)) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) --frames $(or $(FRAMES),400)
+	$(NPX) tsx tb/cli/gls.ts $(if $(CONFIG),--config $(CONFIG)) $(if $(RTL),--rtl $(RTL)) $(if $(SEED),--seed $(SEED)) $(if $(SEEDS),--seeds $(SEEDS)) --frames $(or $(FRAMES),400)
 
 # Random single-point mutants of the default RTL through the regression: the kill rate.
 # A uniform sample of COUNT mutants, each through the short regression (make sim FRAMES=3000).
 mutants: deps
-	$(NPX) tsx tb/mutants-main.ts --count $(or $(COUNT),100) --seed $(or $(SEED),1) --frames $(or $(FRAMES),3000) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(HAND),--hand)
+	$(NPX) tsx tb/cli/mutants.ts --count $(or $(COUNT),100) --seed $(or $(SEED),1) --frames $(or $(FRAMES),3000) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(HAND),--hand)
 
 # FST of a short run with its GTKWave save file: gtkwave build/wave/nvgre_rx.fst build/wave/nvgre_rx.gtkw
 wave: deps
-	$(NPX) tsx tb/run-sim.ts --wave $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG)) $(if $(FRAMES),--frames $(FRAMES))
+	$(NPX) tsx tb/cli/run-sim.ts --wave $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG)) $(if $(FRAMES),--frames $(FRAMES))
 
 # Verilator line/toggle coverage of a regression; annotated sources in build/coverage/annotated.
 coverage: deps
-	$(NPX) tsx tb/run-sim.ts --coverage --seeds $(or $(SEEDS),2) --frames $(or $(FRAMES),20000) $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG))
+	$(NPX) tsx tb/cli/run-sim.ts --coverage --seeds $(or $(SEEDS),2) --frames $(or $(FRAMES),20000) $(if $(SEED),--seed $(SEED)) $(if $(CONFIG),--config $(CONFIG))
 
 # FPGA flow: nextpnr-ice40 and the icestorm tools, installed like the others when missing.
 FPGA_PKGS := nextpnr-ice40 fpga-icestorm
@@ -165,7 +165,7 @@ bench: deps fpga-tools build
 # frames/records/counters balanced exactly.   make soak SOAK_FRAMES=1000000 SEED=2 CONFIG=default,w512-v6-rk
 .PHONY: fuzz soak
 fuzz: deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FRAMES=$(FUZZ_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) FUZZ_SAVE=$(FUZZ_SAVE) $(NPX) tsx tb/fuzz-main.ts
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FRAMES=$(FUZZ_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) FUZZ_SAVE=$(FUZZ_SAVE) $(NPX) tsx tb/cli/fuzz.ts
 
 soak: deps
-	SOAK_FRAMES=$(SOAK_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) SOAK_CHUNK=$(SOAK_CHUNK) $(NPX) tsx tb/soak-main.ts
+	SOAK_FRAMES=$(SOAK_FRAMES) SEED=$(SEED) CONFIG=$(CONFIG) SOAK_CHUNK=$(SOAK_CHUNK) $(NPX) tsx tb/cli/soak.ts

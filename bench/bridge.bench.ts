@@ -10,9 +10,9 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SimProcess } from '../tb/bridge.ts';
-import { emitFixture, foldModule, writeFixture } from '../tb/bridge-fixtures.ts';
-import { buildModel, DEFAULT_MODEL_DIR } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { emitFixture, foldModule, writeFixture } from '../tb/bridge/fixtures.ts';
+import { buildModel, DEFAULT_MODEL_DIR } from '../tb/bridge/verilator.ts';
 
 // A million cycles: shared batch files cost page faults on first use, which short runs
 // would mostly measure.

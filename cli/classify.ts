@@ -31,7 +31,7 @@ interface ClassifyOpts {
   profile?: string;
   format: Format;
   engine: (typeof ENGINES)[number];
-  /** --rtl DIR: simulate the Verilog of DIR (tb/rtl-dir-load.ts) instead of the generator's. */
+  /** --rtl DIR: simulate the Verilog of DIR (tb/rtl-dir/load.ts) instead of the generator's. */
   rtl?: string;
   output?: string;
   /** Frames per Verilator run of --engine rtl|both. */

@@ -2,7 +2,7 @@
 // `nvgre-rx classify --engine rtl|both`: the capture's frames through the Verilated
 // top level (built on first use, cached under build/models), with the default or given
 // profile programmed over AXI4-Lite first. The driver and the lockstep check of
-// tb/regress.ts are used as they are, so a model that strays from the cycle model is
+// tb/lockstep/regress.ts are used as they are, so a model that strays from the cycle model is
 // reported rather than trusted. `both` also runs the reference engine and reports every
 // field that differs. The capture is simulated in batches, so any size streams through.
 
@@ -11,12 +11,12 @@ import { RefEngine } from '../ref/engine.ts';
 import type { CapturePacket } from '../ref/pcap/decoder.ts';
 import type { Profile } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import { SHAPES } from '../tb/driver.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import { runRegression, type TopProvider } from '../tb/regress.ts';
-import { recordDiff } from '../tb/scoreboard.ts';
-import { engineProfile, imageOf, profileWrites } from '../tb/stimulus-csr.ts';
-import type { Script, ScriptItem } from '../tb/stimulus.ts';
+import { SHAPES } from '../tb/lockstep/driver.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { runRegression, type TopProvider } from '../tb/lockstep/regress.ts';
+import { recordDiff } from '../tb/lockstep/scoreboard.ts';
+import { engineProfile, imageOf, profileWrites } from '../tb/stimulus/csr.ts';
+import type { Script, ScriptItem } from '../tb/stimulus/script.ts';
 import { CliError, EXIT_USAGE } from './errors.ts';
 
 /** Exit status of `--engine both` when the engines disagree. */
@@ -68,7 +68,7 @@ export async function rtlRecords(frames: AsyncIterable<CapturePacket[]>, profile
   let provider = topProvider;
   if (rtlDir !== undefined) {
     // --rtl DIR: its build comes from its CAP_* registers; what is wrong with DIR is one line.
-    const { loadRtlDirForCli } = await import('../tb/rtl-dir-load.ts');
+    const { loadRtlDirForCli } = await import('../tb/rtl-dir/load.ts');
     ({ cfg, provider } = await loadRtlDirForCli(rtlDir, (m) => new CliError(m, EXIT_USAGE)));
   }
   const ref = new RefEngine(profile, cfg);

@@ -19,13 +19,13 @@ import { topTiming } from '../gen/top.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
 import { RefEngine } from '../ref/engine.ts';
-import { SimProcess } from '../tb/bridge.ts';
-import { Driver, type Batch, type TrafficShape } from '../tb/driver.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import { Scoreboard } from '../tb/scoreboard.ts';
-import { pcapScript } from '../tb/stimulus-pcap.ts';
-import { randomFrame } from '../tb/stimulus-random.ts';
-import type { Model } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { Driver, type Batch, type TrafficShape } from '../tb/lockstep/driver.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { Scoreboard } from '../tb/lockstep/scoreboard.ts';
+import { pcapScript } from '../tb/stimulus/pcap.ts';
+import { randomFrame } from '../tb/stimulus/random.ts';
+import type { Model } from '../tb/bridge/verilator.ts';
 import { DEFAULT_SYNTH_DIR } from './yosys.ts';
 
 /** Every beat offered at once and every record taken at once: the core's own rate. */
@@ -43,7 +43,7 @@ interface LoopRun {
 
 /**
  * One regression loop over the frames: Driver + SimProcess + Scoreboard, as in
- * tb/regress.ts (shared-memory transport, two batches in flight).
+ * tb/lockstep/regress.ts (shared-memory transport, two batches in flight).
  */
 async function regressionLoop(cfg: BuildConfig, model: Model, frames: Uint8Array[]): Promise<LoopRun> {
   const driver = new Driver(cfg, model.layout, topProvider.cycleModel(cfg), pcapScript(frames, cfg, 1), FULL_RATE);

@@ -15,8 +15,8 @@ import { buildParamsOf, parseBuildConfig, type BuildConfig } from '../gen/config
 import { RESP_DECERR, RESP_OKAY, RESP_SLVERR } from '../gen/regmap.ts';
 import { CsrModel, type CsrInputs, type CsrOutputs, idleCsrInputs } from '../ref/cycle/csr-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
-import type { SimProcess } from '../tb/bridge.ts';
-import { documentedWords, storedValue, type DocWord } from '../tb/fuzz-regmap.ts';
+import type { SimProcess } from '../tb/bridge/sim-process.ts';
+import { documentedWords, storedValue, type DocWord } from '../tb/fuzz/regmap.ts';
 import { rng, startBlock } from './block-sim.ts';
 
 // The latency and the small build are those of test/csr-lockstep.test.ts: the Verilator builds are shared.

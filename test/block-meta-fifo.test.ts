@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { metaFifoModule } from '../gen/blocks/meta-fifo.ts';
 import { parseBuildConfig } from '../gen/config.ts';
 import { metaLayout } from '../gen/meta-layout.ts';
-import type { SimProcess } from '../tb/bridge.ts';
+import type { SimProcess } from '../tb/bridge/sim-process.ts';
 import { rng, startBlock } from './block-sim.ts';
 
 const open: SimProcess[] = [];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared by the block tests: build one generated block as a Verilated model (cached under
-// build/ by content through tb/verilator.ts) and a seeded random source.
+// build/ by content through tb/bridge/verilator.ts) and a seeded random source.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describeBuild, type BuildConfig } from '../gen/config.ts';
 import { emitModule } from '../gen/emit/verilog.ts';
 import type { Module } from '../gen/ir/module.ts';
-import { SimProcess } from '../tb/bridge.ts';
-import { buildModel } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { buildModel } from '../tb/bridge/verilator.ts';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 

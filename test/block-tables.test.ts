@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { indirectionModule } from '../gen/blocks/indirection.ts';
 import { vmqModule } from '../gen/blocks/vmq.ts';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
-import type { SimProcess } from '../tb/bridge.ts';
+import type { SimProcess } from '../tb/bridge/sim-process.ts';
 import { rng, startBlock } from './block-sim.ts';
 
 const open: SimProcess[] = [];

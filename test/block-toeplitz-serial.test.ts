@@ -10,7 +10,7 @@ import { toeplitzInBytes } from '../gen/blocks/toeplitz.ts';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { keyWord } from '../gen/regmap.ts';
 import { hexToBytes, toeplitzBitSerial } from '../ref/toeplitz.ts';
-import type { SimProcess } from '../tb/bridge.ts';
+import type { SimProcess } from '../tb/bridge/sim-process.ts';
 import { bytesToBig, rng, startBlock } from './block-sim.ts';
 import { keyWrite, padded, VECTORS } from './rss-vectors.ts';
 

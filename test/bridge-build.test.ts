@@ -8,10 +8,10 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimProcess } from '../tb/bridge.ts';
-import { counterModule, counterReference, emitFixture, fixtureModel, widthsModule, writeFixture } from '../tb/bridge-fixtures.ts';
-import { generateHarness } from '../tb/harness-cpp.ts';
-import { buildModel, BuildError, DEFAULT_MODEL_DIR, type Model } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { counterModule, counterReference, emitFixture, fixtureModel, widthsModule, writeFixture } from '../tb/bridge/fixtures.ts';
+import { generateHarness } from '../tb/bridge/harness-cpp.ts';
+import { buildModel, BuildError, DEFAULT_MODEL_DIR, type Model } from '../tb/bridge/verilator.ts';
 
 const WORK = join(DEFAULT_MODEL_DIR, '..', 'bridge-test', String(process.pid));
 const sims: SimProcess[] = [];

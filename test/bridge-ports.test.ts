@@ -4,8 +4,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { widthsModule } from '../tb/bridge-fixtures.ts';
-import { layoutSignature, PortLayout } from '../tb/ports.ts';
+import { widthsModule } from '../tb/bridge/fixtures.ts';
+import { layoutSignature, PortLayout } from '../tb/bridge/ports.ts';
 
 const L = PortLayout.of(widthsModule());
 

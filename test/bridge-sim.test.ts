@@ -3,7 +3,7 @@
 // random stimulus, random batch boundaries, both transports, pipelined and parallel runs.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimProcess } from '../tb/bridge.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
 import {
   ADDER_WIDTH,
   adderReference,
@@ -12,8 +12,8 @@ import {
   widthsReference,
   type AdderIn,
   type WidthsIn,
-} from '../tb/bridge-fixtures.ts';
-import type { Model } from '../tb/verilator.ts';
+} from '../tb/bridge/fixtures.ts';
+import type { Model } from '../tb/bridge/verilator.ts';
 
 /** Deterministic xorshift32, so a failure reproduces. */
 function rng(seed: number): { u32: () => number; big: (bits: number) => bigint; chance: (p: number) => boolean } {

@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimProcess } from '../tb/bridge.ts';
-import { counterReference, fixtureModel } from '../tb/bridge-fixtures.ts';
-import type { Model } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { counterReference, fixtureModel } from '../tb/bridge/fixtures.ts';
+import type { Model } from '../tb/bridge/verilator.ts';
 
 let counter: Model;
 let widths: Model;

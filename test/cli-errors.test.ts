@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Bad inputs to every command, run as a user would: `nvgre-rx classify`, `nvgre-rx gen`,
-// the `make sim` entry script (tb/run-sim.ts) and the `make fuzz` / `make soak` entry
+// the `make sim` entry script (tb/cli/run-sim.ts) and the `make fuzz` / `make soak` entry
 // scripts. Each must answer with one line on stderr (no stack trace) and a non-zero exit
 // code. test/cli-classify.test.ts covers the first classify cases (missing file, a
 // truncated record, link type, profile key errors); these are the rest.
@@ -132,7 +132,7 @@ describe.concurrent('nvgre-rx gen', () => {
   });
 });
 
-describe.concurrent('make sim entry script (tb/run-sim.ts)', () => {
+describe.concurrent('make sim entry script (tb/cli/run-sim.ts)', () => {
   it.each([
     [['--config', 'w48-v6-rk'], /unknown configuration 'w48-v6-rk'/],
     [['--config', 'BAD'], /unknown configuration 'BAD'/],
@@ -141,31 +141,31 @@ describe.concurrent('make sim entry script (tb/run-sim.ts)', () => {
     [['--jobs', '0'], /--jobs <n>' argument '0' is invalid/],
     [['--colour'], /unknown option '--colour'/],
   ])('%j', async (args, msg) => {
-    oneLine(await tsx('tb/run-sim.ts', args), msg);
+    oneLine(await tsx('tb/cli/run-sim.ts', args), msg);
   });
 
   it('bad build configuration files', async () => {
-    oneLine(await tsx('tb/run-sim.ts', ['--config', p('bad-width.json')]), /dataWidth/);
-    oneLine(await tsx('tb/run-sim.ts', ['--config', p('missing.json')]), /ENOENT|no such file/);
+    oneLine(await tsx('tb/cli/run-sim.ts', ['--config', p('bad-width.json')]), /dataWidth/);
+    oneLine(await tsx('tb/cli/run-sim.ts', ['--config', p('missing.json')]), /ENOENT|no such file/);
   });
 
   it('missing, empty and corrupt captures', async () => {
-    oneLine(await tsx('tb/run-sim.ts', ['--pcap', p('missing.pcap')]), /no such file/);
-    oneLine(await tsx('tb/run-sim.ts', ['--pcap', p('empty.pcap')]), /only 0 bytes/);
-    oneLine(await tsx('tb/run-sim.ts', ['--pcap', p('junk.pcap')]), /not a pcap or pcapng file/);
+    oneLine(await tsx('tb/cli/run-sim.ts', ['--pcap', p('missing.pcap')]), /no such file/);
+    oneLine(await tsx('tb/cli/run-sim.ts', ['--pcap', p('empty.pcap')]), /only 0 bytes/);
+    oneLine(await tsx('tb/cli/run-sim.ts', ['--pcap', p('junk.pcap')]), /not a pcap or pcapng file/);
   });
 
   it('a bad value from the environment', async () => {
-    oneLine(await tsx('tb/run-sim.ts', [], { SEED: 'x' }), /value 'x' from env 'SEED' is invalid/);
+    oneLine(await tsx('tb/cli/run-sim.ts', [], { SEED: 'x' }), /value 'x' from env 'SEED' is invalid/);
   });
 });
 
 describe.concurrent('make fuzz / make soak entry scripts', () => {
   it.each([
-    ['tb/fuzz-main.ts', { CONFIG: 'nope' }, /fuzz: unknown configuration 'nope'/],
-    ['tb/fuzz-main.ts', { FUZZ_SECONDS: 'soon' }, /fuzz: FUZZ_SECONDS=soon is not a non-negative number/],
-    ['tb/soak-main.ts', { SOAK_FRAMES: '0' }, /soak: SOAK_FRAMES=0 is not a positive integer/],
-    ['tb/soak-main.ts', { CONFIG: 'default,w99-v6-rk' }, /soak: unknown configuration 'w99-v6-rk'/],
+    ['tb/cli/fuzz.ts', { CONFIG: 'nope' }, /fuzz: unknown configuration 'nope'/],
+    ['tb/cli/fuzz.ts', { FUZZ_SECONDS: 'soon' }, /fuzz: FUZZ_SECONDS=soon is not a non-negative number/],
+    ['tb/cli/soak.ts', { SOAK_FRAMES: '0' }, /soak: SOAK_FRAMES=0 is not a positive integer/],
+    ['tb/cli/soak.ts', { CONFIG: 'default,w99-v6-rk' }, /soak: unknown configuration 'w99-v6-rk'/],
   ])('%s %j: exit 2', async (script, env, msg) => {
     oneLine(await tsx(script, [], env), msg, 2);
   });

@@ -9,7 +9,7 @@ import { buildParamsOf, parseBuildConfig, type BuildConfig } from '../gen/config
 import { COUNTER_NAMES } from '../gen/regmap.ts';
 import { CsrModel, type CsrOutputs } from '../ref/cycle/csr-model.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
-import type { SimProcess } from '../tb/bridge.ts';
+import type { SimProcess } from '../tb/bridge/sim-process.ts';
 import { rng, startBlock } from './block-sim.ts';
 import { RandomMaster } from './csr-axil.ts';
 

@@ -5,12 +5,12 @@
 // the control profile it was found with.
 
 import { describe, expect, it } from 'vitest';
-import { topProvider } from '../tb/driver-top.ts';
-import { entryFrame, entryName, loadCorpus } from '../tb/fuzz-corpus.ts';
-import { FUZZ_PROFILES } from '../tb/fuzz-profiles.ts';
-import { profiledScript } from '../tb/fuzz-script.ts';
-import { namedConfig } from '../tb/regress-configs.ts';
-import { runRegression } from '../tb/regress.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { entryFrame, entryName, loadCorpus } from '../tb/fuzz/corpus.ts';
+import { FUZZ_PROFILES } from '../tb/fuzz/profiles.ts';
+import { profiledScript } from '../tb/fuzz/script.ts';
+import { namedConfig } from '../tb/lockstep/regress-configs.ts';
+import { runRegression } from '../tb/lockstep/regress.ts';
 
 const corpus = loadCorpus();
 const configs = [...new Set(corpus.map((c) => c.entry.config))];

@@ -14,15 +14,15 @@ import { unpackMeta } from '../gen/meta-layout.ts';
 import { RefEngine } from '../ref/engine.ts';
 import { buildFrame, mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
-import { packMeta } from '../tb/driver-behav.ts';
-import type { LockstepModel } from '../tb/driver-model.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import { entryFrame, isEntry, toEntry } from '../tb/fuzz-corpus.ts';
-import { FeatureMap, features } from '../tb/fuzz-coverage.ts';
-import { runFuzz } from '../tb/fuzz.ts';
-import { fieldsOf } from '../tb/mutate-fields.ts';
-import { applyOperator, mutate, OPERATORS, type FuzzFrame } from '../tb/mutate.ts';
-import type { TopProvider } from '../tb/regress.ts';
+import { packMeta } from '../tb/lockstep/behavioural-top.ts';
+import type { LockstepModel } from '../tb/lockstep/model.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { entryFrame, isEntry, toEntry } from '../tb/fuzz/corpus.ts';
+import { FeatureMap, features } from '../tb/fuzz/ref-coverage.ts';
+import { runFuzz } from '../tb/fuzz/fuzzer.ts';
+import { fieldsOf } from '../tb/fuzz/mutate-fields.ts';
+import { applyOperator, mutate, OPERATORS, type FuzzFrame } from '../tb/fuzz/mutate.ts';
+import type { TopProvider } from '../tb/lockstep/regress.ts';
 
 const cfg = DEFAULT_CONFIG;
 const NVGRE: FuzzFrame = {

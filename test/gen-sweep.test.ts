@@ -15,7 +15,7 @@ import { generateAll } from '../gen/build-all.ts';
 import { parseBuildConfig } from '../gen/config.ts';
 import { topTiming } from '../gen/top.ts';
 import { runTool } from '../flow/yosys.ts';
-import { matrixNames, namedConfig } from '../tb/regress-configs.ts';
+import { matrixNames, namedConfig } from '../tb/lockstep/regress-configs.ts';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIZES = [64, 72, 96, 128, 136, 256, 1024];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The gate-level flow of tb/gls.ts on blocks small enough for every `make test`: yosys
+// The gate-level flow of tb/rtl-dir/gls.ts on blocks small enough for every `make test`: yosys
 // turns the block into a flattened generic gate netlist (no behavioural operators left),
 // and the netlist, Verilated like any RTL, gives the same outputs as the RTL on every
 // cycle of random stimulus (reset in the middle included). The full top goes through the
@@ -12,9 +12,9 @@ import type { Module } from '../gen/ir/module.ts';
 import { indirectionModule } from '../gen/blocks/indirection.ts';
 import { vmqModule } from '../gen/blocks/vmq.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
-import { SimProcess } from '../tb/bridge.ts';
-import { glsNetlist } from '../tb/gls.ts';
-import { buildModel } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { glsNetlist } from '../tb/rtl-dir/gls.ts';
+import { buildModel } from '../tb/bridge/verilator.ts';
 
 async function rtlVsGates(m: Module, label: string, cycles: number, seed: number, watch: string): Promise<{ cells: number; differences: string[]; outputsSeen: number }> {
   const cfgLine = describeBuild(parseBuildConfig({}));

@@ -6,10 +6,10 @@
 // is the fault's.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseRtl, handPicked, MUTANT_SHAPE, type Mutant } from '../tb/mutants.ts';
-import { MUTANT_BUILD, runMutant } from '../tb/mutants-run.ts';
-import { loadRtlDir } from '../tb/rtl-dir-load.ts';
-import { runRtlDir } from '../tb/rtl-dir-run.ts';
+import { baseRtl, handPicked, MUTANT_SHAPE, type Mutant } from '../tb/rtl-dir/mutants.ts';
+import { MUTANT_BUILD, runMutant } from '../tb/rtl-dir/mutants-run.ts';
+import { loadRtlDir } from '../tb/rtl-dir/load.ts';
+import { runRtlDir } from '../tb/rtl-dir/run.ts';
 
 const RUN = { seeds: [1], frames: 300 };
 let files: Map<string, string>;

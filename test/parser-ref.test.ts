@@ -15,8 +15,8 @@ import { parseBuildConfig, describeBuild, type BuildConfig } from '../gen/config
 import { emitModule } from '../gen/emit/verilog.ts';
 import { buildFrame, layerSize, mulberry32, randomLayers } from '../ref/packets/index.ts';
 import { ENCAP_GENEVE, ENCAP_VXLAN, parseFrame, ParseState, type UdpTunnelPort } from '../ref/parse.ts';
-import { SimProcess } from '../tb/bridge.ts';
-import { buildModel } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import { buildModel } from '../tb/bridge/verilator.ts';
 
 const open: SimProcess[] = [];
 afterAll(async () => {

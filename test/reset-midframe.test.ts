@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Reset in the middle of a frame, on the real top level in Verilator (tb/regress.ts
+// Reset in the middle of a frame, on the real top level in Verilator (tb/lockstep/regress.ts
 // runRegression: every output of every cycle against the cycle model, every record
 // against the reference engine). Resets land on the first beat, inside, and on the last
 // beat of long frames, while records wait in the metadata FIFO under heavy
@@ -15,13 +15,13 @@ import { unpackMeta } from '../gen/meta-layout.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import type { TrafficShape } from '../tb/driver.ts';
-import { documentedWords } from '../tb/fuzz-regmap.ts';
-import { runRegression } from '../tb/regress.ts';
-import { engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus-csr.ts';
-import { randomFrame } from '../tb/stimulus-random.ts';
-import type { ScriptItem, StimFrame } from '../tb/stimulus.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import type { TrafficShape } from '../tb/lockstep/driver.ts';
+import { documentedWords } from '../tb/fuzz/regmap.ts';
+import { runRegression } from '../tb/lockstep/regress.ts';
+import { engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus/csr.ts';
+import { randomFrame } from '../tb/stimulus/random.ts';
+import type { ScriptItem, StimFrame } from '../tb/stimulus/script.ts';
 
 /** Records pile up in the FIFO (so a reset has some to discard); B/R stall often. */
 const STALLY: TrafficShape = { gapRate: 0.1, metaStallRate: 0.75, longStallRate: 0, longStallCycles: 0, respStallRate: 0.3 };

@@ -3,7 +3,7 @@
 // hasher block tests use them: hash inputs padded to the build's input width.
 
 import { readFileSync } from 'node:fs';
-import type { PortLayout } from '../tb/ports.ts';
+import type { PortLayout } from '../tb/bridge/ports.ts';
 
 export interface Vector {
   key: string;

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame } from '../ref/packets/builder.ts';
 import { mulberry32, randomLayers } from '../ref/packets/index.ts';
 import { writePcap } from '../ref/pcap/write.ts';
-import { baseRtl } from '../tb/mutants.ts';
-import { RTL_DIR_BUILD } from '../tb/rtl-dir.ts';
+import { baseRtl } from '../tb/rtl-dir/mutants.ts';
+import { RTL_DIR_BUILD } from '../tb/rtl-dir/dir-model.ts';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'nvgre-rx.mjs');

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAll } from '../gen/build-all.ts';
 import { DEFAULT_CONFIG, parseBuildConfig } from '../gen/config.ts';
-import { baseRtl } from '../tb/mutants.ts';
-import { loadRtlDir } from '../tb/rtl-dir-load.ts';
-import { replayLine, runRtlDir } from '../tb/rtl-dir-run.ts';
-import { declaredModules, portDiff, portsFromXml, RtlDirError, RTL_DIR_BUILD } from '../tb/rtl-dir.ts';
+import { baseRtl } from '../tb/rtl-dir/mutants.ts';
+import { loadRtlDir } from '../tb/rtl-dir/load.ts';
+import { replayLine, runRtlDir } from '../tb/rtl-dir/run.ts';
+import { declaredModules, portDiff, portsFromXml, RtlDirError, RTL_DIR_BUILD } from '../tb/rtl-dir/dir-model.ts';
 
 const WORK = join(RTL_DIR_BUILD, 'test');
 let base: string;

@@ -9,8 +9,8 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../gen/config.ts';
 import { writePcap } from '../ref/pcap/index.ts';
-import { randomScript } from '../tb/stimulus-random.ts';
-import { frames } from '../tb/stimulus.ts';
+import { randomScript } from '../tb/stimulus/random.ts';
+import { frames } from '../tb/stimulus/script.ts';
 
 const DIR = join(process.cwd(), 'build', 'test-classify-rtl');
 const PCAP = join(DIR, 'mixed.pcap');

@@ -13,14 +13,14 @@ import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
 import { RefEngine } from '../ref/engine.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import { BehaviouralTop, behaviouralPorts, packMeta } from '../tb/driver-behav.ts';
-import type { LockstepModel } from '../tb/driver-model.ts';
-import { Driver, SHAPES, type Batch } from '../tb/driver.ts';
-import { TopLockstep } from '../tb/driver-top.ts';
-import { MetaPacker } from '../tb/meta-words.ts';
-import { PortLayout } from '../tb/ports.ts';
-import { Scoreboard } from '../tb/scoreboard.ts';
-import { randomFrame, randomScript } from '../tb/stimulus-random.ts';
+import { BehaviouralTop, behaviouralPorts, packMeta } from '../tb/lockstep/behavioural-top.ts';
+import type { LockstepModel } from '../tb/lockstep/model.ts';
+import { Driver, SHAPES, type Batch } from '../tb/lockstep/driver.ts';
+import { TopLockstep } from '../tb/lockstep/top.ts';
+import { MetaPacker } from '../tb/lockstep/meta-words.ts';
+import { PortLayout } from '../tb/bridge/ports.ts';
+import { Scoreboard } from '../tb/lockstep/scoreboard.ts';
+import { randomFrame, randomScript } from '../tb/stimulus/random.ts';
 
 const CONFIGS: BuildConfig[] = [DEFAULT_CONFIG, parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'const-key' }), parseBuildConfig({ dataWidth: 128, vmqFilters: 5, queueBits: 3 })];
 

@@ -9,13 +9,13 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../gen/config.ts';
 import { unpackMeta } from '../gen/meta-layout.ts';
-import { packMeta } from '../tb/driver-behav.ts';
-import type { LockstepModel, PortValues } from '../tb/driver-model.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import { runRegression, type TopProvider } from '../tb/regress.ts';
-import { randomScript } from '../tb/stimulus-random.ts';
-import { frames } from '../tb/stimulus.ts';
-import { prologueFrames } from '../tb/stimulus-structural.ts';
+import { packMeta } from '../tb/lockstep/behavioural-top.ts';
+import type { LockstepModel, PortValues } from '../tb/lockstep/model.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { runRegression, type TopProvider } from '../tb/lockstep/regress.ts';
+import { randomScript } from '../tb/stimulus/random.ts';
+import { frames } from '../tb/stimulus/script.ts';
+import { prologueFrames } from '../tb/stimulus/structural.ts';
 
 /** The real cycle model with one output changed by `f`. */
 function perturbed(f: (cycle: number, out: PortValues) => void): TopProvider {
@@ -52,7 +52,7 @@ function perturbed(f: (cycle: number, out: PortValues) => void): TopProvider {
 
 describe('make sim (short)', () => {
   it('5000 frames over 2 seeds pass, with the summary, per-path counts and no coverage hole', async () => {
-    const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--frames', '5000', '--seeds', '2', '--seed', '11'], { reject: false, all: true });
+    const r = await execa('npx', ['tsx', 'tb/cli/run-sim.ts', '--frames', '5000', '--seeds', '2', '--seed', '11'], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
     // Each seed's script: the structural prologue, the directed groups, its share of the
     // 5000; a frame a reset cuts is not counted as sent.
@@ -67,7 +67,7 @@ describe('make sim (short)', () => {
 
   it('fails (exit 1) and names the bins when a path is never hit', async () => {
     // One random frame after the directed ones leaves some random-only paths untaken.
-    const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--frames', '1', '--seeds', '1', '--seed', '3'], { reject: false, all: true });
+    const r = await execa('npx', ['tsx', 'tb/cli/run-sim.ts', '--frames', '1', '--seeds', '1', '--seed', '3'], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(1);
     const holes = [...(r.all ?? '').matchAll(/^ {2}(\S.*?)\s+0 {3}<-- never hit$/gm)].map((m) => m[1]);
     expect(holes.length, r.all).toBeGreaterThan(0);

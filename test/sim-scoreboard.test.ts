@@ -6,13 +6,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseBuildConfig, type BuildConfig } from '../gen/config.ts';
-import { BehaviouralTop, behaviouralPorts, packMeta } from '../tb/driver-behav.ts';
-import type { LockstepModel, PortValues } from '../tb/driver-model.ts';
-import { Driver, SHAPES } from '../tb/driver.ts';
-import { PortLayout } from '../tb/ports.ts';
-import { Scoreboard } from '../tb/scoreboard.ts';
-import { formatMismatch } from '../tb/scoreboard-report.ts';
-import { randomScript } from '../tb/stimulus-random.ts';
+import { BehaviouralTop, behaviouralPorts, packMeta } from '../tb/lockstep/behavioural-top.ts';
+import type { LockstepModel, PortValues } from '../tb/lockstep/model.ts';
+import { Driver, SHAPES } from '../tb/lockstep/driver.ts';
+import { PortLayout } from '../tb/bridge/ports.ts';
+import { Scoreboard } from '../tb/lockstep/scoreboard.ts';
+import { formatMismatch } from '../tb/lockstep/scoreboard-report.ts';
+import { randomScript } from '../tb/stimulus/random.ts';
 import { unpackMeta } from '../gen/meta-layout.ts';
 
 function setup(cfg: BuildConfig, seed: number, frames: number, model: LockstepModel = new BehaviouralTop(cfg)) {

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from '../gen/config.ts';
 import { topModule } from '../gen/top.ts';
 import { HASH_TYPE } from '../ref/hash-types.ts';
 import { ENCAPS, HASH_INPUTS } from '../ref/record.ts';
-import { GROUPS, gtkwText, tracesOf, translateFilters } from '../tb/waves.ts';
+import { GROUPS, gtkwText, tracesOf, translateFilters } from '../tb/waves/gtkw.ts';
 
 describe('waves: .gtkw from the IR', () => {
   const top = topModule(DEFAULT_CONFIG).module;

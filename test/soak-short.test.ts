@@ -6,8 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../gen/config.ts';
-import { topProvider } from '../tb/driver-top.ts';
-import { runSoak } from '../tb/soak.ts';
+import { topProvider } from '../tb/lockstep/top.ts';
+import { runSoak } from '../tb/fuzz/soak.ts';
 
 describe('soak (short)', () => {
   it('30 000 frames in 6 chunks: no mismatch, books balanced, counters equal to the counts', async () => {

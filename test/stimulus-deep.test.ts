@@ -11,12 +11,12 @@ import { RefEngine } from '../ref/engine.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { parseFrame, ParseState } from '../ref/parse.ts';
 import { defaultProfile } from '../ref/profile.ts';
-import { Coverage, deepSlots, neededEnd } from '../tb/coverage.ts';
-import { applyWrite, engineProfile, imageOf, readImage, REG, resetImage } from '../tb/stimulus-csr.ts';
-import { deepGroups, deepTop, randomDeepFrame } from '../tb/stimulus-deep-groups.ts';
-import { deepLayers } from '../tb/stimulus-deep.ts';
-import type { DirectedGroup } from '../tb/stimulus-directed.ts';
-import { csrEdgeGroups, indirectionBitsEdges, maxHeaderEdges } from '../tb/stimulus-edges.ts';
+import { Coverage, deepSlots, neededEnd } from '../tb/lockstep/coverage.ts';
+import { applyWrite, engineProfile, imageOf, readImage, REG, resetImage } from '../tb/stimulus/csr.ts';
+import { deepGroups, deepTop, randomDeepFrame } from '../tb/stimulus/deep-groups.ts';
+import { deepLayers } from '../tb/stimulus/deep.ts';
+import type { DirectedGroup } from '../tb/stimulus/directed.ts';
+import { csrEdgeGroups, indirectionBitsEdges, maxHeaderEdges } from '../tb/stimulus/edges.ts';
 import { buildFrame } from '../ref/packets/index.ts';
 
 /** The control state a group's frames are classified with: its profile, then its raw writes. */
@@ -171,7 +171,7 @@ describe('out-of-range register writes', () => {
 
 describe('the new coverage bins', () => {
   it('are holes in a run without deep frames or out-of-range writes, and filled by the full script', async () => {
-    const { randomScript } = await import('../tb/stimulus-random.ts');
+    const { randomScript } = await import('../tb/stimulus/random.ts');
     const cfg = DEFAULT_CONFIG;
     const count = (opts: Parameters<typeof randomScript>[2]): Coverage => {
       const cov = new Coverage(cfg);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseBuildConfig } from '../gen/config.ts';
 import { RefEngine } from '../ref/engine.ts';
-import { directedFor, directedGroups } from '../tb/stimulus-directed.ts';
+import { directedFor, directedGroups } from '../tb/stimulus/directed.ts';
 
 describe('directed stimulus', () => {
   for (const g of directedGroups()) {

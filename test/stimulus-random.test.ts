@@ -8,11 +8,11 @@ import { DEFAULT_CONFIG, parseBuildConfig, type BuildConfig } from '../gen/confi
 import { RefEngine } from '../ref/engine.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile, type Profile } from '../ref/profile.ts';
-import { Coverage } from '../tb/coverage.ts';
-import { applyWrite, csrEdgeOf, diffWrites, engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus-csr.ts';
-import { csrEdgeGroups } from '../tb/stimulus-edges.ts';
-import { randomRewrite, randomScript } from '../tb/stimulus-random.ts';
-import { frames, type ScriptItem } from '../tb/stimulus.ts';
+import { Coverage } from '../tb/lockstep/coverage.ts';
+import { applyWrite, csrEdgeOf, diffWrites, engineProfile, imageOf, profileWrites, resetImage } from '../tb/stimulus/csr.ts';
+import { csrEdgeGroups } from '../tb/stimulus/edges.ts';
+import { randomRewrite, randomScript } from '../tb/stimulus/random.ts';
+import { frames, type ScriptItem } from '../tb/stimulus/script.ts';
 
 function coverScript(cfg: BuildConfig, seed: number, n: number): Coverage {
   return coverScriptItems(cfg, randomScript(seed, cfg, { frames: n }).items);

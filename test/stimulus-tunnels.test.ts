@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The directed UDP tunnel stimulus (tb/stimulus-tunnels.ts) reaches the paths of
+// The directed UDP tunnel stimulus (tb/stimulus/tunnels.ts) reaches the paths of
 // docs/CONTRACT.md section 8 it is named for: each case, classified by the reference
 // engine under its group's control state, reports the fields it promises.
 
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseBuildConfig } from '../gen/config.ts';
 import { RefEngine } from '../ref/engine.ts';
-import { maxSweptOptions, tunnelGroups } from '../tb/stimulus-tunnels.ts';
+import { maxSweptOptions, tunnelGroups } from '../tb/stimulus/tunnels.ts';
 
 describe('directed UDP tunnel stimulus', () => {
   for (const cfg of [DEFAULT_CONFIG, parseBuildConfig({ ipv6: false, udpTunnelPorts: 2 })]) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // nvgre_rx in Verilator against the cycle model (ref/cycle/top-model.ts), every output
 // of every cycle: the register programming of the default profile, every directed contract
-// path (tb/stimulus-directed.ts), random frames with register rewrites between and
+// path (tb/stimulus/directed.ts), random frames with register rewrites between and
 // during frames, resets inside frames, counter reads, random valid gaps on s_axis and
 // random ready on m_axis_meta and the AXI4-Lite response channels.
 
 import { describe, expect, it } from 'vitest';
 import { parseBuildConfig } from '../gen/config.ts';
-import { randomScript } from '../tb/stimulus-random.ts';
+import { randomScript } from '../tb/stimulus/random.ts';
 import { buildTop, driveScript, runLockstep } from './top-support.ts';
 
 const rates = { rewriteBetween: 0.02, rewriteDuring: 0.02, reset: 0.01, readEvery: 60 };

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { buildFrame } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
-import { profileWrites } from '../tb/stimulus-csr.ts';
-import type { Script, ScriptItem } from '../tb/stimulus.ts';
+import { profileWrites } from '../tb/stimulus/csr.ts';
+import type { Script, ScriptItem } from '../tb/stimulus/script.ts';
 import { buildTop, driveScript, runLockstep } from './top-support.ts';
 
 function rateScript(cfg: BuildConfig, frames: number, len: number): Script {

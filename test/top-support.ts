@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared by test/top-*.test.ts: builds the nvgre_rx Verilator model of a configuration
-// once (tb/verilator.ts caches by content, so test files share builds), and drives a
+// once (tb/bridge/verilator.ts caches by content, so test files share builds), and drives a
 // tb stimulus Script reactively off the cycle model: every cycle the driver reads the
 // model's outputs (tready, awready, ...) to decide its inputs, records them, and
 // records the model's outputs. The hardware then runs the same inputs and every output
@@ -16,9 +16,9 @@ import { idleAxil } from '../ref/cycle/csr-model.ts';
 import { TopModel, type TopInputs, type TopOutputs } from '../ref/cycle/top-model.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import type { MetaRecord } from '../ref/record.ts';
-import { SimProcess } from '../tb/bridge.ts';
-import type { CsrWrite, Script } from '../tb/stimulus.ts';
-import { buildModel, type Model } from '../tb/verilator.ts';
+import { SimProcess } from '../tb/bridge/sim-process.ts';
+import type { CsrWrite, Script } from '../tb/stimulus/script.ts';
+import { buildModel, type Model } from '../tb/bridge/verilator.ts';
 
 export interface TopBuild {
   model: Model;

@@ -14,11 +14,11 @@ import { RefEngine } from '../ref/engine.ts';
 import { buildFrame } from '../ref/packets/builder.ts';
 import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
-import { coverageBins } from '../tb/coverage.ts';
-import { ScriptBuilder } from '../tb/script-builder.ts';
-import { engineProfile, imageOf, profileWrites } from '../tb/stimulus-csr.ts';
-import { tunnelAtomicity } from '../tb/stimulus-tunnels.ts';
-import type { Script } from '../tb/stimulus.ts';
+import { coverageBins } from '../tb/lockstep/coverage.ts';
+import { ScriptBuilder } from '../tb/stimulus/script-builder.ts';
+import { engineProfile, imageOf, profileWrites } from '../tb/stimulus/csr.ts';
+import { tunnelAtomicity } from '../tb/stimulus/tunnels.ts';
+import type { Script } from '../tb/stimulus/script.ts';
 import { driveScript } from './top-support.ts';
 
 const VXLAN = buildFrame([

@@ -27,7 +27,7 @@ gtkwave::/File/Quit
 
 beforeAll(async () => {
   await mkdir(DIR, { recursive: true });
-  const r = await execa('npx', ['tsx', 'tb/run-sim.ts', '--wave', '--frames', '30', '--seed', '5'], { reject: false, all: true });
+  const r = await execa('npx', ['tsx', 'tb/cli/run-sim.ts', '--wave', '--frames', '30', '--seed', '5'], { reject: false, all: true });
   expect(r.exitCode, r.all).toBe(0);
   const m = /wrote (\S+\.fst)[\s\S]*?(\S+\.gtkw)/.exec(r.all ?? '');
   expect(m, r.all).toBeTruthy();
