@@ -62,7 +62,14 @@ describe('udpTunnelPorts in the build configuration', () => {
     expect(describeBuild(NO_TABLE)).toContain('udpTunnelPorts=0');
     expect(metaLayout(NO_TABLE).fields.find((f) => f.name === 'encap')).toMatchObject({ width: 2, doc: 'encapsulation: 0=none, 1=gre, 2=nvgre' });
     // Only the registers, which every build decodes (CNT_VXLAN and CNT_GENEVE read 0 there).
-    expect(coverageBins(NO_TABLE).filter((b) => /vxlan|geneve|tunnel/i.test(b))).toEqual(['register CAP_UDP_TUNNEL_PORTS read', 'register CNT_VXLAN read', 'register CNT_GENEVE read']);
+    expect(coverageBins(NO_TABLE).filter((b) => /vxlan|geneve|tunnel/i.test(b))).toEqual([
+      'register CAP_UDP_TUNNEL_PORTS read',
+      'register CAP_UDP_TUNNEL_PORTS written (read-only: refused)',
+      'register CNT_VXLAN read',
+      'register CNT_VXLAN written (read-only: refused)',
+      'register CNT_GENEVE read',
+      'register CNT_GENEVE written (read-only: refused)',
+    ]);
     expect(metaLayout(DEFAULT_CONFIG).fields.find((f) => f.name === 'encap')!.width).toBe(3);
     expect(coverageBins(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['encap vxlan', 'encap geneve', 'tunnel port entry[3] decides', 'tunnel geneve options[0] bytes skipped']));
   });
