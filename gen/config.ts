@@ -52,12 +52,11 @@ export const buildConfigSchema = z
      */
     parser: z.enum(['window', 'stream']).default('stream'),
     /**
-     * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds none.
-     * The contract's default is 4, but the RTL has no tunnel layers yet (issue 18's RTL part):
-     * until it has, the default is 0 and the generator refuses any other value, so that
-     * the testbench's reference (which honours this count) matches the RTL it drives.
+     * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds
+     * none. The tunnel layers exist only in the streaming parser: the default is 4 there
+     * (the contract's) and 0 for `parser: 'window'`, which refuses any other value.
      */
-    udpTunnelPorts: z.number().int().min(0).max(16).default(0),
+    udpTunnelPorts: z.number().int().min(0).max(16).optional(),
     /**
      * The shortest frame (bytes, no FCS) the core must take at line rate: 60, the Ethernet
      * minimum, by default. Blocks that work once per frame may take `minFrameBeats` cycles
@@ -66,8 +65,9 @@ export const buildConfigSchema = z
     minFrameBytes: z.number().int().min(1).max(16384).default(60),
   })
   .strict()
-  .refine((c) => c.udpTunnelPorts === 0, {
-    message: 'UDP tunnel ports need the parser\'s VXLAN/GENEVE layers, which are not generated yet (issue 18): use 0',
+  .transform((c) => ({ ...c, udpTunnelPorts: c.udpTunnelPorts ?? (c.parser === 'window' ? 0 : 4) }))
+  .refine((c) => c.udpTunnelPorts === 0 || c.parser === 'stream', {
+    message: 'the VXLAN/GENEVE layers exist only in the streaming parser: use parser "stream" or udpTunnelPorts 0',
     path: ['udpTunnelPorts'],
   });
 
@@ -119,7 +119,8 @@ export function describeBuild(c: BuildConfig): string {
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     `parser=${c.parser}`,
-    ...(c.udpTunnelPorts > 0 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
+    // Only when not the parser's default (4 streaming, 0 window), like the options above.
+    ...(c.udpTunnelPorts !== (c.parser === 'window' ? 0 : 4) ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
     ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
   ].join(' ');
 }

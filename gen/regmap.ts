@@ -71,12 +71,14 @@ export const COUNTER_NAMES = [
   'vmq_hit',
   'parse_error',
   'mac_error',
+  'vxlan',
+  'geneve',
 ] as const;
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
 const COUNTER_DOCS: Record<CounterName, string> = {
   frames: 'frames classified',
-  encap: 'frames with encap gre or nvgre',
+  encap: 'frames with encap gre, nvgre, vxlan or geneve',
   nvgre: 'frames with encap nvgre',
   four_tuple: 'frames hashed over a 4-tuple (4tuple or inner-4tuple)',
   outer_2tuple: 'encapsulated frames that fell back to the outer 2-tuple',
@@ -84,6 +86,8 @@ const COUNTER_DOCS: Record<CounterName, string> = {
   vmq_hit: 'frames that matched a VMQ filter',
   parse_error: 'frames with truncated, too_deep or bad_ip',
   mac_error: 'frames whose last beat had s_axis_tuser set',
+  vxlan: 'frames with encap vxlan',
+  geneve: 'frames with encap geneve',
 };
 
 /** The six NDIS hash-type bits the core offers (ref/hash-types.ts). */
@@ -120,16 +124,24 @@ export function capabilities(c: BuildConfig, x: RegmapExtras): { name: string; v
     { name: 'CAP_LATENCY', value: x.latency, doc: 'cycles from the accepted tlast beat to the metadata record' },
     { name: 'CAP_IPV6_EXT_HEADERS', value: c.ipv6MaxExtHeaders, doc: 'IPv6 extension headers skipped per IPv6 header' },
     { name: 'CAP_TOEPLITZ', value: c.toeplitz === 'const-key' ? 1 : 0, doc: 'bit 0: the key is fixed at build time (KEY is read-only)' },
+    { name: 'CAP_UDP_TUNNEL_PORTS', value: c.udpTunnelPorts, doc: 'UDP tunnel port table entries (VXLAN/GENEVE; 0: none)' },
   ];
 }
 
 export const CAP_BASE = 0x0010;
 export const CTRL_BASE = 0x0100;
+/** The UDP tunnel port table (docs/CONTRACT.md section 8.1), one word per entry. */
+export const TUNNEL_BASE = 0x0140;
 export const KEY_BASE = 0x0200;
 export const COUNTER_BASE = 0x0300;
 export const INDIRECTION_BASE = 0x0400;
 export const FILTER_BASE = 0x1000;
 export const FILTER_STRIDE = 32;
+
+/** TUNNEL_PORT word fields: the port in 15:0, TYPE (0 VXLAN, 1 GENEVE) in bit 16, VALID in bit 31. */
+export const TUNNEL_TYPE_BIT = 16;
+export const TUNNEL_VALID_BIT = 31;
+export const TUNNEL_WORD_MASK = 0x8001ffff;
 
 /** Key word k of a 40-byte key: bytes 4k..4k+3, byte 4k in bits 31:24. */
 export function keyWord(key: Uint8Array, k: number): number {
@@ -201,6 +213,24 @@ export function regmap(c: BuildConfig, x: RegmapExtras): RegMap {
       clamp: { min: 64, max: c.maxHeaderBytes },
       doc: 'headers must end within this many bytes; writes are clamped to [64, CAP_MAX_HEADER_BYTES]',
     },
+    ...(c.udpTunnelPorts > 0
+      ? [
+          {
+            name: 'TUNNEL_PORT',
+            offset: TUNNEL_BASE,
+            access: 'RW',
+            count: c.udpTunnelPorts,
+            stride: 4,
+            fields: [
+              f('PORT', 0, 16, 'UDP destination port'),
+              f('TYPE', TUNNEL_TYPE_BIT, 1, '0 VXLAN, 1 GENEVE'),
+              f('VALID', TUNNEL_VALID_BIT, 1, 'the entry is in use'),
+            ],
+            reset: () => 0,
+            doc: 'UDP tunnel port table: the lowest valid entry whose port equals the UDP destination port decides the type; frame-atomic at the first beat',
+          } satisfies RegDef,
+        ]
+      : []),
     {
       name: 'KEY',
       offset: KEY_BASE,

@@ -248,6 +248,8 @@ export function topModule(c: BuildConfig): TopResult {
     in_max_header_bytes: snapMhb,
     in_parse_gre: encapRss.or(encapVmq),
     in_side: sideBus,
+    // The tunnel port table, live: the parser latches it at each frame's first beat.
+    ...(cfgOut.cfg_udp_tunnels ? { in_udp_tunnels: cfgOut.cfg_udp_tunnels } : {}),
   };
   for (const [k, s] of Object.entries(pOut)) pConns[`out_${k}`] = s;
   m.instance(parser.module, 'parser_inst', pConns);
@@ -393,6 +395,7 @@ export function topModule(c: BuildConfig): TopResult {
     cnt_vmq_hit: hitAt,
     cnt_parse_error: get('errors').slice(2, 0).any(),
     cnt_mac_error: get('errors').bit(3),
+    ...(c.udpTunnelPorts > 0 ? { cnt_vxlan: get('encap').eq(3), cnt_geneve: get('encap').eq(4) } : {}),
   };
   for (const [k, s] of Object.entries(cnt)) m.assign(s, cntVals[k] ?? lit(0, 1));
   m.instance(csr, 'csr_inst', { ...csrConns, ...cfgOut, ...cnt });

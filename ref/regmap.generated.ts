@@ -27,12 +27,14 @@ export const REG = {
   CAP_LATENCY: 0x0034,
   CAP_IPV6_EXT_HEADERS: 0x0038,
   CAP_TOEPLITZ: 0x003c,
+  CAP_UDP_TUNNEL_PORTS: 0x0040,
   CTRL: 0x0100,
   HASH_TYPES: 0x0104,
   RSS_DEFAULT_QUEUE: 0x0108,
   VMQ_DEFAULT_QUEUE: 0x010c,
   INDIRECTION_BITS: 0x0110,
   MAX_HEADER_BYTES: 0x0114,
+  TUNNEL_PORT: 0x0140,
   KEY: 0x0200,
   CNT_FRAMES: 0x0300,
   CNT_ENCAP: 0x0304,
@@ -43,16 +45,20 @@ export const REG = {
   CNT_VMQ_HIT: 0x0318,
   CNT_PARSE_ERROR: 0x031c,
   CNT_MAC_ERROR: 0x0320,
+  CNT_VXLAN: 0x0324,
+  CNT_GENEVE: 0x0328,
   INDIRECTION: 0x0400,
 } as const;
 /** Bytes between elements of the arrays. */
 export const STRIDE = {
+  TUNNEL_PORT: 4,
   KEY: 4,
   INDIRECTION: 4,
   FILTER: 32,
 } as const;
 /** Elements of the arrays in the build this file was generated for (the only build-dependent values here). */
 export const COUNT = {
+  TUNNEL_PORT: 4,
   KEY: 10,
   INDIRECTION: 128,
   FILTER: 16,
@@ -84,6 +90,9 @@ export const FIELD = {
   VMQ_DEFAULT_QUEUE_QUEUE: { lsb: 0, width: 6 },
   INDIRECTION_BITS_BITS: { lsb: 0, width: 3 },
   MAX_HEADER_BYTES_BYTES: { lsb: 0, width: 9 },
+  TUNNEL_PORT_PORT: { lsb: 0, width: 16 },
+  TUNNEL_PORT_TYPE: { lsb: 16, width: 1 },
+  TUNNEL_PORT_VALID: { lsb: 31, width: 1 },
   INDIRECTION_QUEUE: { lsb: 0, width: 6 },
   FILTER_MAC_HI_MAC_HI: { lsb: 0, width: 16 },
   FILTER_MAC_LO_MAC_LO: { lsb: 0, width: 32 },
@@ -95,10 +104,10 @@ export const FIELD = {
   FILTER_CTRL_VALID: { lsb: 0, width: 1 },
 } as const;
 /** Counter k is at REG.CNT_FRAMES + 4k; also the order of the CSR block's cnt_* inputs. */
-export const COUNTERS = ['frames', 'encap', 'nvgre', 'four_tuple', 'outer_2tuple', 'no_hash', 'vmq_hit', 'parse_error', 'mac_error'] as const;
+export const COUNTERS = ['frames', 'encap', 'nvgre', 'four_tuple', 'outer_2tuple', 'no_hash', 'vmq_hit', 'parse_error', 'mac_error', 'vxlan', 'geneve'] as const;
 /** Capability registers in address order from REG.CAP_DATA_WIDTH. */
-export const CAPS = ['CAP_DATA_WIDTH', 'CAP_IPV6', 'CAP_VMQ_FILTERS', 'CAP_INDIRECTION_ENTRIES', 'CAP_MAX_HEADER_BYTES', 'CAP_QUEUE_BITS', 'CAP_RSS_ENCAP', 'CAP_VMQ_ENCAP', 'CAP_MAX_HEADER_SIZE', 'CAP_LATENCY', 'CAP_IPV6_EXT_HEADERS', 'CAP_TOEPLITZ'] as const;
+export const CAPS = ['CAP_DATA_WIDTH', 'CAP_IPV6', 'CAP_VMQ_FILTERS', 'CAP_INDIRECTION_ENTRIES', 'CAP_MAX_HEADER_BYTES', 'CAP_QUEUE_BITS', 'CAP_RSS_ENCAP', 'CAP_VMQ_ENCAP', 'CAP_MAX_HEADER_SIZE', 'CAP_LATENCY', 'CAP_IPV6_EXT_HEADERS', 'CAP_TOEPLITZ', 'CAP_UDP_TUNNEL_PORTS'] as const;
 /** Key words (40-byte key). */
 export const KEY_WORDS = 10;
 /** Registers software may write (filters too); writes elsewhere answer SLVERR or DECERR. */
-export const RW_REGISTERS = ['CTRL', 'HASH_TYPES', 'RSS_DEFAULT_QUEUE', 'VMQ_DEFAULT_QUEUE', 'INDIRECTION_BITS', 'MAX_HEADER_BYTES', 'KEY', 'INDIRECTION'] as const;
+export const RW_REGISTERS = ['CTRL', 'HASH_TYPES', 'RSS_DEFAULT_QUEUE', 'VMQ_DEFAULT_QUEUE', 'INDIRECTION_BITS', 'MAX_HEADER_BYTES', 'TUNNEL_PORT', 'KEY', 'INDIRECTION'] as const;

@@ -4,7 +4,7 @@
  * NVGRE receive classifier (RSS and VMQ for NVGRE-encapsulated traffic).
  *
  * One metadata record per AXI4-Stream frame on m_axis_meta, in frame order, a fixed
- * 25 cycles after the frame's tlast beat when m_axis_meta is ready. Every
+ * 26 cycles after the frame's tlast beat when m_axis_meta is ready. Every
  * frame is classified with the configuration in force in the cycle its tlast beat is
  * accepted (a register write is in force from the cycle after its handshake).
  * s_axis_tready is low only while the frames in flight and the records waiting in the
@@ -98,6 +98,7 @@ wire [1:0]      csr_cfg_filter_match_vsid;
 wire [47:0]     csr_cfg_filter_vsid;
 wire [11:0]     csr_cfg_filter_queue;
 wire [2:0]      csr_cfg_filter_addr;
+wire [71:0]     csr_cfg_udp_tunnels;
 wire            count_valid;
 wire            count_frames;
 wire            count_encap;
@@ -108,6 +109,8 @@ wire            count_no_hash;
 wire            count_vmq_hit;
 wire            count_parse_error;
 wire            count_mac_error;
+wire            count_vxlan;
+wire            count_geneve;
 wire            capture_valid;
 wire [15:0]     capture_len;
 wire            capture_user;
@@ -141,8 +144,10 @@ wire [7:0]      parsed_l3_off;
 wire            parsed_frag;
 wire [7:0]      parsed_proto;
 wire            parsed_l4_ok;
-wire [1:0]      parsed_encap;
+wire [2:0]      parsed_encap;
 wire [23:0]     parsed_vsid;
+wire [23:0]     parsed_vni;
+wire            parsed_vni_ok;
 wire [7:0]      parsed_flowid;
 wire            parsed_inner_eth;
 wire [7:0]      parsed_inner_l2_off;
@@ -170,7 +175,7 @@ wire [23:0]     sel_vmq_vsid;
 wire            sel_hash_valid;
 wire [15:0]     sel_hash_type;
 wire [2:0]      sel_hash_input;
-wire [1:0]      sel_encap;
+wire [2:0]      sel_encap;
 wire            sel_inner_parsed;
 wire [23:0]     sel_vsid;
 wire [7:0]      sel_flowid;
@@ -184,32 +189,32 @@ wire [5:0]      sel_rss_default_queue;
 wire [5:0]      sel_vmq_default_queue;
 wire [2:0]      sel_indirection_bits;
 reg  [3:0]      key_wr_wr_ptr;  // written this cycle
-reg  [3:0]      key_wr_rd_ptr;  // 8 words behind the write pointer
-reg  [35:0]     key_wr_d9;
-reg  [8:0]      key_wr_en_sr;  // key_wr_en delayed by 1..9 cycles, 1 bit a stage, stage 1 in the LSBs
-wire            key_wr_en_d9;
+reg  [3:0]      key_wr_rd_ptr;  // 9 words behind the write pointer
+reg  [35:0]     key_wr_d10;
+reg  [9:0]      key_wr_en_sr;  // key_wr_en delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            key_wr_en_d10;
 reg  [4:0]      indirection_wr_wr_ptr;  // written this cycle
-reg  [4:0]      indirection_wr_rd_ptr;  // 18 words behind the write pointer
-reg  [12:0]     indirection_wr_d19;
-reg  [18:0]     indirection_wr_en_sr;  // indirection_wr_en delayed by 1..19 cycles, 1 bit a stage, stage 1 in the LSBs
-wire            indirection_wr_en_d19;
+reg  [4:0]      indirection_wr_rd_ptr;  // 19 words behind the write pointer
+reg  [12:0]     indirection_wr_d20;
+reg  [19:0]     indirection_wr_en_sr;  // indirection_wr_en delayed by 1..20 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            indirection_wr_en_d20;
 wire [31:0]     hash;
 wire            hash_valid_out;
-wire [3:0]      key_wr_d9_index;
-wire [31:0]     key_wr_d9_data;
+wire [3:0]      key_wr_d10_index;
+wire [31:0]     key_wr_d10_data;
 reg  [29:0]     indirection_bits_sr;  // indirection_bits delayed by 1..10 cycles, 3 bits a stage, stage 1 in the LSBs
 wire [2:0]      indirection_bits_d10;
 wire [5:0]      indirection_queue;
 wire            indirection_valid;
-wire [6:0]      indirection_wr_d19_index;
-wire [5:0]      indirection_wr_d19_data;
+wire [6:0]      indirection_wr_d20_index;
+wire [5:0]      indirection_wr_d20_data;
 wire            vmq_hit;
 wire [3:0]      vmq_filter;
 wire [5:0]      vmq_queue;
 wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
 reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
-reg  [121:0]    record_d11;
+reg  [122:0]    record_d11;
 reg  [10:0]     record_valid_sr;  // record_valid delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
 wire            record_valid_d11;
 reg  [31:0]     hash_d1;
@@ -221,7 +226,7 @@ wire [15:0]     record_d11_hash_type;
 wire [2:0]      record_d11_hash_input;
 wire [5:0]      record_d11_rss_default_queue;
 wire [5:0]      record_d11_vmq_default_queue;
-wire [1:0]      record_d11_encap;
+wire [2:0]      record_d11_encap;
 wire            record_d11_inner_parsed;
 wire [23:0]     record_d11_vsid;
 wire [7:0]      record_d11_flowid;
@@ -238,12 +243,12 @@ wire [6:0]      meta_count;
 reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m_axis_meta
 wire            record_out;
 wire [6:0]      occupancy_next;
-reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 9 cycles
-reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 19 cycles
-reg  [121:0]    record_mem [0:15];  // record delayed by 11 cycles
+reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 10 cycles
+reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
+reg  [122:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[121:119], meta_count, 1'b0};
+wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[122:120], meta_count, 1'b0};
 
 // The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
 initial begin
@@ -312,6 +317,7 @@ parser_inst (
     .clk(clk),
     .rst(rst),
     .in_valid(capture_valid),
+    .in_udp_tunnels(csr_cfg_udp_tunnels),
     .in_beat_valid((s_axis_tvalid & s_axis_tready_int)),
     .in_beat_data(s_axis_tdata),
     .in_beat_last(s_axis_tlast),
@@ -336,6 +342,8 @@ parser_inst (
     .out_l4_ok(parsed_l4_ok),
     .out_encap(parsed_encap),
     .out_vsid(parsed_vsid),
+    .out_vni(parsed_vni),
+    .out_vni_ok(parsed_vni_ok),
     .out_flowid(parsed_flowid),
     .out_inner_eth(parsed_inner_eth),
     .out_inner_l2_off(parsed_inner_l2_off),
@@ -374,6 +382,8 @@ rss_select_inst (
     .in_l4_ok(parsed_l4_ok),
     .in_encap(parsed_encap),
     .in_vsid(parsed_vsid),
+    .in_vni(parsed_vni),
+    .in_vni_ok(parsed_vni_ok),
     .in_flowid(parsed_flowid),
     .in_inner_eth(parsed_inner_eth),
     .in_inner_l2_off(parsed_inner_l2_off),
@@ -416,55 +426,55 @@ rss_select_inst (
     .out_indirection_bits(sel_indirection_bits)
 );
 
-// key_wr: 9-cycle delay line
+// key_wr: 10-cycle delay line
 always @(posedge clk) begin
     key_wr_mem[key_wr_wr_ptr] <= {csr_cfg_wr_addr[5:2], csr_cfg_wr_data};
     key_wr_wr_ptr <= (key_wr_wr_ptr + 4'd1);
     key_wr_rd_ptr <= (key_wr_rd_ptr + 4'd1);
-    key_wr_d9 <= key_wr_mem[key_wr_rd_ptr];
+    key_wr_d10 <= key_wr_mem[key_wr_rd_ptr];
 
     if (rst) begin
         key_wr_wr_ptr <= 4'd0;
-        key_wr_rd_ptr <= 4'd8;
+        key_wr_rd_ptr <= 4'd7;
     end
 end
 
-// key_wr_en: 9-cycle delay line
+// key_wr_en: 10-cycle delay line
 always @(posedge clk) begin
-    key_wr_en_sr <= {key_wr_en_sr[7:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)))};
+    key_wr_en_sr <= {key_wr_en_sr[8:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_KEY) & (csr_cfg_wr_addr < ADDR_KEY_END)))};
 
     if (rst) begin
-        key_wr_en_sr <= 9'd0;
+        key_wr_en_sr <= 10'd0;
     end
 end
 
-assign key_wr_en_d9 = key_wr_en_sr[8];
+assign key_wr_en_d10 = key_wr_en_sr[9];
 
-// indirection_wr: 19-cycle delay line
+// indirection_wr: 20-cycle delay line
 always @(posedge clk) begin
     indirection_wr_mem[indirection_wr_wr_ptr] <= {csr_cfg_wr_addr[8:2], csr_cfg_wr_data[5:0]};
     indirection_wr_wr_ptr <= (indirection_wr_wr_ptr + 5'd1);
     indirection_wr_rd_ptr <= (indirection_wr_rd_ptr + 5'd1);
-    indirection_wr_d19 <= indirection_wr_mem[indirection_wr_rd_ptr];
+    indirection_wr_d20 <= indirection_wr_mem[indirection_wr_rd_ptr];
 
     if (rst) begin
         indirection_wr_wr_ptr <= 5'd0;
-        indirection_wr_rd_ptr <= 5'd14;
+        indirection_wr_rd_ptr <= 5'd13;
     end
 end
 
-// indirection_wr_en: 19-cycle delay line
+// indirection_wr_en: 20-cycle delay line
 always @(posedge clk) begin
-    indirection_wr_en_sr <= {indirection_wr_en_sr[17:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)))};
+    indirection_wr_en_sr <= {indirection_wr_en_sr[18:0], (csr_cfg_wr_en & ((csr_cfg_wr_addr >= ADDR_INDIRECTION) & (csr_cfg_wr_addr < ADDR_INDIRECTION_END)))};
 
     if (rst) begin
-        indirection_wr_en_sr <= 19'd0;
+        indirection_wr_en_sr <= 20'd0;
     end
 end
 
-assign indirection_wr_en_d19 = indirection_wr_en_sr[18];
-assign key_wr_d9_index = key_wr_d9[35:32];
-assign key_wr_d9_data = key_wr_d9[31:0];
+assign indirection_wr_en_d20 = indirection_wr_en_sr[19];
+assign key_wr_d10_index = key_wr_d10[35:32];
+assign key_wr_d10_data = key_wr_d10[31:0];
 
 nvgre_rx_toeplitz #(
     .IN_BYTES(36)
@@ -476,9 +486,9 @@ toeplitz_inst (
     .in_data(sel_hash_data),
     .out_valid(hash_valid_out),
     .out_hash(hash),
-    .cfg_wr_en(key_wr_en_d9),
-    .cfg_wr_index(key_wr_d9_index),
-    .cfg_wr_data(key_wr_d9_data)
+    .cfg_wr_en(key_wr_en_d10),
+    .cfg_wr_index(key_wr_d10_index),
+    .cfg_wr_data(key_wr_d10_data)
 );
 
 // indirection_bits: 10-cycle delay line
@@ -487,8 +497,8 @@ always @(posedge clk) begin
 end
 
 assign indirection_bits_d10 = indirection_bits_sr[29:27];
-assign indirection_wr_d19_index = indirection_wr_d19[12:6];
-assign indirection_wr_d19_data = indirection_wr_d19[5:0];
+assign indirection_wr_d20_index = indirection_wr_d20[12:6];
+assign indirection_wr_d20_data = indirection_wr_d20[5:0];
 
 nvgre_rx_indirection #(
     .QUEUE_WIDTH(6)
@@ -496,9 +506,9 @@ nvgre_rx_indirection #(
 indirection_inst (
     .clk(clk),
     .rst(rst),
-    .cfg_wr_en(indirection_wr_en_d19),
-    .cfg_wr_index(indirection_wr_d19_index),
-    .cfg_wr_data(indirection_wr_d19_data),
+    .cfg_wr_en(indirection_wr_en_d20),
+    .cfg_wr_index(indirection_wr_d20_index),
+    .cfg_wr_data(indirection_wr_d20_data),
     .in_valid(hash_valid_out),
     .in_index((hash[6:0]
         & {(indirection_bits_d10 > 3'd6), (indirection_bits_d10 > 3'd5), (indirection_bits_d10 > 3'd4), (indirection_bits_d10 > 3'd3),
@@ -583,32 +593,34 @@ end
 assign record_d11_hash_valid = record_d11[0];
 assign record_d11_hash_type = record_d11[16:1];
 assign record_d11_hash_input = record_d11[19:17];
-assign record_d11_rss_default_queue = record_d11[112:107];
-assign record_d11_vmq_default_queue = record_d11[118:113];
-assign record_d11_encap = record_d11[21:20];
-assign record_d11_inner_parsed = record_d11[22];
-assign record_d11_vsid = record_d11[46:23];
-assign record_d11_flowid = record_d11[54:47];
-assign record_d11_outer_l3_offset = record_d11[62:55];
-assign record_d11_inner_l2_offset = record_d11[70:63];
-assign record_d11_inner_l3_offset = record_d11[78:71];
-assign record_d11_inner_l4_offset = record_d11[86:79];
-assign record_d11_length = record_d11[102:87];
-assign record_d11_errors = record_d11[106:103];
-assign record_data = {4'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
+assign record_d11_rss_default_queue = record_d11[113:108];
+assign record_d11_vmq_default_queue = record_d11[119:114];
+assign record_d11_encap = record_d11[22:20];
+assign record_d11_inner_parsed = record_d11[23];
+assign record_d11_vsid = record_d11[47:24];
+assign record_d11_flowid = record_d11[55:48];
+assign record_d11_outer_l3_offset = record_d11[63:56];
+assign record_d11_inner_l2_offset = record_d11[71:64];
+assign record_d11_inner_l3_offset = record_d11[79:72];
+assign record_d11_inner_l4_offset = record_d11[87:80];
+assign record_d11_length = record_d11[103:88];
+assign record_d11_errors = record_d11[107:104];
+assign record_data = {3'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
     record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d1 ? vmq_filter_d1 : 4'd0), vmq_hit_d1,
     (vmq_hit_d1 ? vmq_queue_d1 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue),
     record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
 assign count_valid = record_valid_d11;
 assign count_frames = 1'd1;
-assign count_encap = (record_d11_encap != ENCAP_NONE[1:0]);
-assign count_nvgre = (record_d11_encap == ENCAP_NVGRE[1:0]);
+assign count_encap = (record_d11_encap != ENCAP_NONE);
+assign count_nvgre = (record_d11_encap == ENCAP_NVGRE);
 assign count_four_tuple = ((record_d11_hash_input == HASH_INPUT_4TUPLE) | (record_d11_hash_input == HASH_INPUT_INNER_4TUPLE));
 assign count_outer_2tuple = (record_d11_hash_input == HASH_INPUT_OUTER_2TUPLE);
 assign count_no_hash = (record_d11_hash_input == HASH_INPUT_NONE);
 assign count_vmq_hit = vmq_hit_d1;
 assign count_parse_error = (|record_d11_errors[2:0]);
 assign count_mac_error = record_d11_errors[3];
+assign count_vxlan = (record_d11_encap == 3'd3);
+assign count_geneve = (record_d11_encap == 3'd4);
 
 nvgre_rx_csr #(
     .DATA_WIDTH(32),
@@ -666,7 +678,10 @@ csr_inst (
     .cnt_no_hash(count_no_hash),
     .cnt_vmq_hit(count_vmq_hit),
     .cnt_parse_error(count_parse_error),
-    .cnt_mac_error(count_mac_error)
+    .cnt_mac_error(count_mac_error),
+    .cnt_vxlan(count_vxlan),
+    .cnt_geneve(count_geneve),
+    .cfg_udp_tunnels(csr_cfg_udp_tunnels)
 );
 
 nvgre_rx_meta_fifo #(

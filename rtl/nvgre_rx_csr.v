@@ -7,7 +7,7 @@
  * max_header_bytes) as cfg_* outputs, a copy of the key and indirection table for reads,
  * the VMQ filter table (the one copy: 2 LUT RAM banks of 8 entries, entry cfg_filter_addr of each on cfg_filter_*), the counters, and emits
  * one write-event stream (cfg_wr_*) from which the top level updates the working copies
- * inside the classification blocks. A filter write is applied 12 cycles after its handshake
+ * inside the classification blocks. A filter write is applied 13 cycles after its handshake
  * and its write response follows it.
  * Write: awready/wready one cycle after both valids; in force the cycle after the
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
@@ -92,7 +92,12 @@ module nvgre_rx_csr #
     input  wire                  cnt_no_hash,
     input  wire                  cnt_vmq_hit,
     input  wire                  cnt_parse_error,
-    input  wire                  cnt_mac_error
+    input  wire                  cnt_mac_error,
+    input  wire                  cnt_vxlan,
+    input  wire                  cnt_geneve,
+
+    // configuration (cfg_*)
+    output wire [71:0]           cfg_udp_tunnels
 );
 
 localparam [15:0] ADDR_ID = 16'h0000;
@@ -109,12 +114,17 @@ localparam [15:0] ADDR_CAP_MAX_HEADER_SIZE = 16'h0030;
 localparam [15:0] ADDR_CAP_LATENCY = 16'h0034;
 localparam [15:0] ADDR_CAP_IPV6_EXT_HEADERS = 16'h0038;
 localparam [15:0] ADDR_CAP_TOEPLITZ = 16'h003c;
+localparam [15:0] ADDR_CAP_UDP_TUNNEL_PORTS = 16'h0040;
 localparam [15:0] ADDR_CTRL = 16'h0100;
 localparam [15:0] ADDR_HASH_TYPES = 16'h0104;
 localparam [15:0] ADDR_RSS_DEFAULT_QUEUE = 16'h0108;
 localparam [15:0] ADDR_VMQ_DEFAULT_QUEUE = 16'h010c;
 localparam [15:0] ADDR_INDIRECTION_BITS = 16'h0110;
 localparam [15:0] ADDR_MAX_HEADER_BYTES = 16'h0114;
+localparam [15:0] ADDR_TUNNEL_PORT_0 = 16'h0140;
+localparam [15:0] ADDR_TUNNEL_PORT_1 = 16'h0144;
+localparam [15:0] ADDR_TUNNEL_PORT_2 = 16'h0148;
+localparam [15:0] ADDR_TUNNEL_PORT_3 = 16'h014c;
 localparam [15:0] ADDR_KEY_0 = 16'h0200;
 localparam [15:0] ADDR_KEY_1 = 16'h0204;
 localparam [15:0] ADDR_KEY_2 = 16'h0208;
@@ -134,6 +144,8 @@ localparam [15:0] ADDR_CNT_NO_HASH = 16'h0314;
 localparam [15:0] ADDR_CNT_VMQ_HIT = 16'h0318;
 localparam [15:0] ADDR_CNT_PARSE_ERROR = 16'h031c;
 localparam [15:0] ADDR_CNT_MAC_ERROR = 16'h0320;
+localparam [15:0] ADDR_CNT_VXLAN = 16'h0324;
+localparam [15:0] ADDR_CNT_GENEVE = 16'h0328;
 
 reg  [3:0]      ctrl_reg;  // rss, vmq, encap rss, encap vmq enables
 reg  [15:0]     hash_types_reg;
@@ -160,6 +172,12 @@ reg  [31:0]     cnt_no_hash_reg;
 reg  [31:0]     cnt_vmq_hit_reg;
 reg  [31:0]     cnt_parse_error_reg;
 reg  [31:0]     cnt_mac_error_reg;
+reg  [31:0]     cnt_vxlan_reg;
+reg  [31:0]     cnt_geneve_reg;
+reg  [17:0]     tunnel_port_reg_0;  // UDP tunnel port entry 0: valid, type, port
+reg  [17:0]     tunnel_port_reg_1;  // UDP tunnel port entry 1: valid, type, port
+reg  [17:0]     tunnel_port_reg_2;  // UDP tunnel port entry 2: valid, type, port
+reg  [17:0]     tunnel_port_reg_3;  // UDP tunnel port entry 3: valid, type, port
 reg             s_axil_awready_reg;  // awready and wready: the write handshake cycle
 reg  [15:0]     wr_addr_reg;
 reg  [31:0]     wr_data_reg;
@@ -193,6 +211,10 @@ wire [31:0]     wr_value_0218;  // the word as it would be stored
 wire [31:0]     wr_value_021c;  // the word as it would be stored
 wire [31:0]     wr_value_0220;  // the word as it would be stored
 wire [31:0]     wr_value_0224;  // the word as it would be stored
+wire [31:0]     wr_value_0140;  // the word as it would be stored
+wire [31:0]     wr_value_0144;  // the word as it would be stored
+wire [31:0]     wr_value_0148;  // the word as it would be stored
+wire [31:0]     wr_value_014c;  // the word as it would be stored
 reg             ev_pend_reg;
 reg  [15:0]     ev_addr_reg;
 reg             ev_s1_reg;
@@ -257,7 +279,7 @@ reg             filter_b1_w5_l0 [0:7];  // bank 1, word 5 lane 0 (no reset: clea
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6],
-    wr_value_0110[31:3], wr_value_0114[31:9], rd_addr_reg[1:0], 1'b0};
+    wr_value_0110[31:3], wr_value_0114[31:9], wr_value_0140[30:17], wr_value_0144[30:17], wr_value_0148[30:17], wr_value_014c[30:17], rd_addr_reg[1:0], 1'b0};
 
 // The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
 initial begin
@@ -284,6 +306,7 @@ assign cfg_rss_default_queue = rss_default_queue_reg;
 assign cfg_vmq_default_queue = vmq_default_queue_reg;
 assign cfg_indirection_bits = indirection_bits_reg;
 assign cfg_max_header_bytes = max_header_bytes_reg;
+assign cfg_udp_tunnels = {tunnel_port_reg_3, tunnel_port_reg_2, tunnel_port_reg_1, tunnel_port_reg_0};
 assign s_axil_awready = s_axil_awready_reg;
 assign s_axil_wready = s_axil_awready_reg;
 assign s_axil_bvalid = s_axil_bvalid_reg;
@@ -314,14 +337,14 @@ always @* begin
     case (wr_addr_reg[9:2])
         ADDR_CTRL[9:2], ADDR_HASH_TYPES[9:2], ADDR_RSS_DEFAULT_QUEUE[9:2], ADDR_VMQ_DEFAULT_QUEUE[9:2], ADDR_INDIRECTION_BITS[9:2], ADDR_MAX_HEADER_BYTES[9:2],
             ADDR_KEY_0[9:2], ADDR_KEY_1[9:2], ADDR_KEY_2[9:2], ADDR_KEY_3[9:2], ADDR_KEY_4[9:2], ADDR_KEY_5[9:2], ADDR_KEY_6[9:2], ADDR_KEY_7[9:2],
-            ADDR_KEY_8[9:2], ADDR_KEY_9[9:2]: begin
+            ADDR_KEY_8[9:2], ADDR_KEY_9[9:2], ADDR_TUNNEL_PORT_0[9:2], ADDR_TUNNEL_PORT_1[9:2], ADDR_TUNNEL_PORT_2[9:2], ADDR_TUNNEL_PORT_3[9:2]: begin
             wr_low_rw = (wr_addr_reg[15:10] == 6'd0);
         end
         ADDR_ID[9:2], ADDR_VERSION[9:2], ADDR_CAP_DATA_WIDTH[9:2], ADDR_CAP_IPV6[9:2], ADDR_CAP_VMQ_FILTERS[9:2], ADDR_CAP_INDIRECTION_ENTRIES[9:2],
             ADDR_CAP_MAX_HEADER_BYTES[9:2], ADDR_CAP_QUEUE_BITS[9:2], ADDR_CAP_RSS_ENCAP[9:2], ADDR_CAP_VMQ_ENCAP[9:2], ADDR_CAP_MAX_HEADER_SIZE[9:2],
-            ADDR_CAP_LATENCY[9:2], ADDR_CAP_IPV6_EXT_HEADERS[9:2], ADDR_CAP_TOEPLITZ[9:2], ADDR_CNT_FRAMES[9:2], ADDR_CNT_ENCAP[9:2], ADDR_CNT_NVGRE[9:2],
-            ADDR_CNT_FOUR_TUPLE[9:2], ADDR_CNT_OUTER_2TUPLE[9:2], ADDR_CNT_NO_HASH[9:2], ADDR_CNT_VMQ_HIT[9:2], ADDR_CNT_PARSE_ERROR[9:2],
-            ADDR_CNT_MAC_ERROR[9:2]: begin
+            ADDR_CAP_LATENCY[9:2], ADDR_CAP_IPV6_EXT_HEADERS[9:2], ADDR_CAP_TOEPLITZ[9:2], ADDR_CAP_UDP_TUNNEL_PORTS[9:2], ADDR_CNT_FRAMES[9:2],
+            ADDR_CNT_ENCAP[9:2], ADDR_CNT_NVGRE[9:2], ADDR_CNT_FOUR_TUPLE[9:2], ADDR_CNT_OUTER_2TUPLE[9:2], ADDR_CNT_NO_HASH[9:2], ADDR_CNT_VMQ_HIT[9:2],
+            ADDR_CNT_PARSE_ERROR[9:2], ADDR_CNT_MAC_ERROR[9:2], ADDR_CNT_VXLAN[9:2], ADDR_CNT_GENEVE[9:2]: begin
             wr_low_ro = (wr_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -575,7 +598,7 @@ assign filter_apply = (filter_pending_reg & (filter_wait_reg == 5'd0));
 always @(posedge clk) begin
     if (filter_do) begin
         filter_pending_reg <= 1'd1;
-        filter_wait_reg <= (5'd11 + {2'd0, wr_addr_reg[8:6]});
+        filter_wait_reg <= (5'd12 + {2'd0, wr_addr_reg[8:6]});
     end
     if ((filter_pending_reg & (filter_wait_reg != 5'd0))) begin
         filter_wait_reg <= (filter_wait_reg - 5'd1);
@@ -826,6 +849,62 @@ always @(posedge clk) begin
 
     if (rst) begin
         key_reg_9 <= 32'd0;
+    end
+end
+
+assign wr_value_0140 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_0[17], 7'd0}),
+        (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_0[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_0[15:8]),
+        (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_0[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_TUNNEL_PORT_0[15:2]))) begin
+        tunnel_port_reg_0 <= {wr_value_0140[31], wr_value_0140[16:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_0 <= 18'd0;
+    end
+end
+
+assign wr_value_0144 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_1[17], 7'd0}),
+        (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_1[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_1[15:8]),
+        (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_1[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_TUNNEL_PORT_1[15:2]))) begin
+        tunnel_port_reg_1 <= {wr_value_0144[31], wr_value_0144[16:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_1 <= 18'd0;
+    end
+end
+
+assign wr_value_0148 = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_2[17], 7'd0}),
+        (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_2[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_2[15:8]),
+        (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_2[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_TUNNEL_PORT_2[15:2]))) begin
+        tunnel_port_reg_2 <= {wr_value_0148[31], wr_value_0148[16:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_2 <= 18'd0;
+    end
+end
+
+assign wr_value_014c = ({(wr_strb_reg[3] ? wr_data_reg[31:24] : {tunnel_port_reg_3[17], 7'd0}),
+        (wr_strb_reg[2] ? wr_data_reg[23:16] : {7'd0, tunnel_port_reg_3[16]}), (wr_strb_reg[1] ? wr_data_reg[15:8] : tunnel_port_reg_3[15:8]),
+        (wr_strb_reg[0] ? wr_data_reg[7:0] : tunnel_port_reg_3[7:0])} & 32'h8001ffff);
+
+always @(posedge clk) begin
+    if ((wr_do & (wr_addr_reg[15:2] == ADDR_TUNNEL_PORT_3[15:2]))) begin
+        tunnel_port_reg_3 <= {wr_value_014c[31], wr_value_014c[16:0]};
+    end
+
+    if (rst) begin
+        tunnel_port_reg_3 <= 18'd0;
     end
 end
 
@@ -1126,7 +1205,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_LATENCY[9:2]: begin
-            rd_low <= 32'h19;
+            rd_low <= 32'h1a;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_IPV6_EXT_HEADERS[9:2]: begin
@@ -1135,6 +1214,10 @@ always @(posedge clk) begin
         end
         ADDR_CAP_TOEPLITZ[9:2]: begin
             rd_low <= 32'd0;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_CAP_UDP_TUNNEL_PORTS[9:2]: begin
+            rd_low <= 32'd4;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CNT_FRAMES[9:2]: begin
@@ -1171,6 +1254,14 @@ always @(posedge clk) begin
         end
         ADDR_CNT_MAC_ERROR[9:2]: begin
             rd_low <= cnt_mac_error_reg;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_CNT_VXLAN[9:2]: begin
+            rd_low <= cnt_vxlan_reg;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_CNT_GENEVE[9:2]: begin
+            rd_low <= cnt_geneve_reg;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CTRL[9:2]: begin
@@ -1235,6 +1326,22 @@ always @(posedge clk) begin
         end
         ADDR_KEY_9[9:2]: begin
             rd_low <= key_reg_9;
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_TUNNEL_PORT_0[9:2]: begin
+            rd_low <= {tunnel_port_reg_0[17], 14'd0, tunnel_port_reg_0[16:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_TUNNEL_PORT_1[9:2]: begin
+            rd_low <= {tunnel_port_reg_1[17], 14'd0, tunnel_port_reg_1[16:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_TUNNEL_PORT_2[9:2]: begin
+            rd_low <= {tunnel_port_reg_2[17], 14'd0, tunnel_port_reg_2[16:0]};
+            rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
+        end
+        ADDR_TUNNEL_PORT_3[9:2]: begin
+            rd_low <= {tunnel_port_reg_3[17], 14'd0, tunnel_port_reg_3[16:0]};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         default: begin
@@ -1417,6 +1524,26 @@ always @(posedge clk) begin
 
     if (rst) begin
         cnt_mac_error_reg <= 32'd0;
+    end
+end
+
+always @(posedge clk) begin
+    if ((cnt_valid & cnt_vxlan)) begin
+        cnt_vxlan_reg <= (cnt_vxlan_reg + 32'd1);
+    end
+
+    if (rst) begin
+        cnt_vxlan_reg <= 32'd0;
+    end
+end
+
+always @(posedge clk) begin
+    if ((cnt_valid & cnt_geneve)) begin
+        cnt_geneve_reg <= (cnt_geneve_reg + 32'd1);
+    end
+
+    if (rst) begin
+        cnt_geneve_reg <= 32'd0;
     end
 end
 

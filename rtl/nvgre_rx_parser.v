@@ -22,6 +22,7 @@ module nvgre_rx_parser
 
     // input (in_*)
     input  wire         in_valid,
+    input  wire [71:0]  in_udp_tunnels,
     input  wire         in_beat_valid,
     input  wire [63:0]  in_beat_data,
     input  wire         in_beat_last,
@@ -45,8 +46,10 @@ module nvgre_rx_parser
     output wire         out_frag,
     output wire [7:0]   out_proto,
     output wire         out_l4_ok,
-    output wire [1:0]   out_encap,
+    output wire [2:0]   out_encap,
     output wire [23:0]  out_vsid,
+    output wire [23:0]  out_vni,
+    output wire         out_vni_ok,
     output wire [7:0]   out_flowid,
     output wire         out_inner_eth,
     output wire [7:0]   out_inner_l2_off,
@@ -67,6 +70,8 @@ module nvgre_rx_parser
 
 localparam [2:0] ENCAP_GRE = 3'd1;
 localparam [2:0] ENCAP_NVGRE = 3'd2;
+localparam [2:0] ENCAP_VXLAN = 3'd3;
+localparam [2:0] ENCAP_GENEVE = 3'd4;
 localparam [15:0] ETHERTYPE_IPV4 = 16'h0800;
 localparam [15:0] ETHERTYPE_TEB = 16'h6558;
 localparam [15:0] ETHERTYPE_VLAN = 16'h8100;
@@ -90,6 +95,11 @@ localparam [2:0] PARSE_ERR_TOO_DEEP = 3'd2;
 localparam [2:0] PARSE_ERR_BAD_IP = 3'd4;
 
 reg  [5:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
+reg  [71:0]     tunnel_table_frame;  // tunnel port table in force at the first beat of the frame at tap 0
+reg  [3:0]      tunnel_table_delay_wr_ptr;  // written this cycle
+reg  [3:0]      tunnel_table_delay_rd_ptr;  // 5 words behind the write pointer
+reg  [71:0]     tunnel_table_delay_d6;
+wire [71:0]     tunnel_table_tap;  // the latched table as tap 7 needs it
 reg             tap1_valid;  // a beat was accepted 1 cycles ago
 reg  [63:0]     tap1_data;
 reg             tap2_valid;  // a beat was accepted 2 cycles ago
@@ -110,6 +120,8 @@ reg             tap9_valid;  // a beat was accepted 9 cycles ago
 reg  [63:0]     tap9_data;
 reg             tap10_valid;  // a beat was accepted 10 cycles ago
 reg  [63:0]     tap10_data;
+reg             tap11_valid;  // a beat was accepted 11 cycles ago
+reg  [63:0]     tap11_data;
 wire [9:0]      eth_cur;  // frame byte 0 relative to this beat
 reg  [79:0]     eth_bytes;  // layer bytes taken at tap 0, byte 0 in the MSBs
 wire            eth_bytes_at0;  // the cursor is -8 bytes from this beat's start
@@ -126,6 +138,7 @@ wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
 reg  [9:0]      o_addr_cur;  // cursor and state from tap 1, for tap 2
 reg             ipv6_ext0_walk;  // cursor and state from tap 1, for tap 2
+reg             ipv6_ext0_udp;  // cursor and state from tap 1, for tap 2
 reg  [15:0]     ipv6_ext0_bytes;  // layer bytes taken at tap 2, byte 0 in the MSBs
 wire            ipv6_ext0_bytes_at0;  // the cursor is 2 bytes from this beat's start
 wire            ipv6_ext0_bytes_at1;  // the cursor is 6 bytes from this beat's start
@@ -133,6 +146,7 @@ wire [15:0]     ipv6_ext0_bytes_next;
 wire [15:0]     ipv6_ext0_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
 reg             ipv6_ext1_walk;  // cursor and state from tap 2, for tap 3
+reg             ipv6_ext1_udp;  // cursor and state from tap 2, for tap 3
 reg  [15:0]     ipv6_ext1_bytes;  // layer bytes taken at tap 3, byte 0 in the MSBs
 wire            ipv6_ext1_bytes_at0;  // the cursor is 2 bytes from this beat's start
 wire            ipv6_ext1_bytes_at1;  // the cursor is 6 bytes from this beat's start
@@ -140,6 +154,7 @@ wire [15:0]     ipv6_ext1_bytes_next;
 wire [15:0]     ipv6_ext1_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
 reg             ipv6_ext2_walk;  // cursor and state from tap 3, for tap 4
+reg             ipv6_ext2_udp;  // cursor and state from tap 3, for tap 4
 reg  [15:0]     ipv6_ext2_bytes;  // layer bytes taken at tap 4, byte 0 in the MSBs
 wire            ipv6_ext2_bytes_at0;  // the cursor is 2 bytes from this beat's start
 wire            ipv6_ext2_bytes_at1;  // the cursor is 6 bytes from this beat's start
@@ -147,6 +162,7 @@ wire [15:0]     ipv6_ext2_bytes_next;
 wire [15:0]     ipv6_ext2_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
 reg             ipv6_ext3_walk;  // cursor and state from tap 4, for tap 5
+reg             ipv6_ext3_udp;  // cursor and state from tap 4, for tap 5
 reg  [15:0]     ipv6_ext3_bytes;  // layer bytes taken at tap 5, byte 0 in the MSBs
 wire            ipv6_ext3_bytes_at0;  // the cursor is 2 bytes from this beat's start
 wire            ipv6_ext3_bytes_at1;  // the cursor is 6 bytes from this beat's start
@@ -154,22 +170,37 @@ wire [15:0]     ipv6_ext3_bytes_next;
 wire [15:0]     ipv6_ext3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      l4_cur;  // cursor and state from tap 5, for tap 6
 reg             l4_walk;  // cursor and state from tap 5, for tap 6
+reg             l4_udp;  // cursor and state from tap 5, for tap 6
 reg  [31:0]     l4_bytes;  // layer bytes taken at tap 6, byte 0 in the MSBs
 wire            l4_bytes_at0;  // the cursor is 2 bytes from this beat's start
 wire            l4_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire            l4_bytes_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     l4_bytes_next;
 wire [63:0]     l4_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      inner_eth_cur;  // cursor and state from tap 6, for tap 7
-reg             inner_eth_teb;  // cursor and state from tap 6, for tap 7
-reg  [47:0]     inner_eth_bytes;  // layer bytes taken at tap 7, byte 0 in the MSBs
+reg  [9:0]      udp_tunnel_cur;  // cursor and state from tap 6, for tap 7
+reg  [9:0]      gre_cur;  // cursor and state from tap 6, for tap 7
+reg             udp_tunnel_teb;  // cursor and state from tap 6, for tap 7
+reg             udp_tunnel_udp;  // cursor and state from tap 6, for tap 7
+reg  [31:0]     udp_tunnel_bytes;  // layer bytes taken at tap 7, byte 0 in the MSBs
+wire            udp_tunnel_bytes_at0;  // the cursor is 2 bytes from this beat's start
+wire            udp_tunnel_bytes_at1;  // the cursor is 6 bytes from this beat's start
+wire            udp_tunnel_bytes_at2;  // the cursor is -2 bytes from this beat's start
+wire [31:0]     udp_tunnel_bytes_next;
+wire [63:0]     udp_tunnel_view;  // the bytes its decide stage reads, in place
+wire            tunnel_tap_vxlan;  // UDP to a VXLAN entry's port
+wire            tunnel_tap_geneve;  // UDP to a GENEVE entry's port
+reg  [9:0]      inner_eth_cur;  // cursor and state from tap 7, for tap 8
+reg             inner_eth_teb;  // cursor and state from tap 7, for tap 8
+reg             inner_eth_tun_vx;  // cursor and state from tap 7, for tap 8
+reg             inner_eth_tun_gn;  // cursor and state from tap 7, for tap 8
+reg  [47:0]     inner_eth_bytes;  // layer bytes taken at tap 8, byte 0 in the MSBs
 wire            inner_eth_bytes_at0;  // the cursor is -6 bytes from this beat's start
 wire            inner_eth_bytes_at1;  // the cursor is -10 bytes from this beat's start
 wire            inner_eth_bytes_at2;  // the cursor is -14 bytes from this beat's start
 wire [47:0]     inner_eth_bytes_next;
 wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      inner_l3_cur;  // cursor and state from tap 7, for tap 8
-reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 8, byte 0 in the MSBs
+reg  [9:0]      inner_l3_cur;  // cursor and state from tap 8, for tap 9
+reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 9, byte 0 in the MSBs
 wire            inner_l3_bytes_at0;  // the cursor is 0 bytes from this beat's start
 wire            inner_l3_bytes_at1;  // the cursor is 2 bytes from this beat's start
 wire            inner_l3_bytes_at2;  // the cursor is 4 bytes from this beat's start
@@ -180,15 +211,15 @@ wire            inner_l3_bytes_at6;  // the cursor is -6 bytes from this beat's 
 wire            inner_l3_bytes_at7;  // the cursor is -8 bytes from this beat's start
 wire [79:0]     inner_l3_bytes_next;
 wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
-reg  [9:0]      i_addr_cur;  // cursor and state from tap 8, for tap 9
+reg  [9:0]      inner_l4_cur;  // cursor and state from tap 9, for tap 10
+reg  [9:0]      i_addr_cur;  // cursor and state from tap 9, for tap 10
 wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
-reg  [9:0]      first_beat_sr;  // first_beat delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
-wire            first_beat_d10;
+reg  [10:0]     first_beat_sr;  // first_beat delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
+wire            first_beat_d11;
 reg  [47:0]     late_mac;  // destination MAC taken at the last tap
-reg  [79:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..8 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_o_addr_cur_d8;
-reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [89:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..9 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_addr_cur_d9;
+reg  [255:0]    late_o_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_o_addr_at2;  // the cursor is -2 bytes from this beat's start
@@ -200,35 +231,42 @@ wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's st
 wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
 wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_o_addr_next;
-reg  [39:0]     late_o_ports_cur_sr;  // late_o_ports_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_o_ports_cur_d4;
-reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [49:0]     late_o_ports_cur_sr;  // late_o_ports_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_ports_cur_d5;
+reg  [31:0]     late_o_ports;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     late_o_ports_next;
-reg  [39:0]     late_vsid_cur_sr;  // late_vsid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_vsid_cur_d4;
-reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [49:0]     late_vsid_cur_sr;  // late_vsid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_vsid_cur_d5;
+reg  [23:0]     late_vsid;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
 wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
 wire [23:0]     late_vsid_next;
-reg  [39:0]     late_flowid_cur_sr;  // late_flowid_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_flowid_cur_d4;
-reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [49:0]     late_flowid_cur_sr;  // late_flowid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_flowid_cur_d5;
+reg  [7:0]      late_flowid;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
 wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
 wire [7:0]      late_flowid_next;
+reg  [39:0]     late_vni_cur_sr;  // late_vni_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_vni_cur_d4;
+reg  [23:0]     late_vni;  // layer bytes taken at tap 11, byte 0 in the MSBs
+wire            late_vni_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_vni_at1;  // the cursor is -2 bytes from this beat's start
+wire            late_vni_at2;  // the cursor is -6 bytes from this beat's start
+wire [23:0]     late_vni_next;
 reg  [29:0]     late_inner_mac_cur_sr;  // late_inner_mac_cur delayed by 1..3 cycles, 10 bits a stage, stage 1 in the LSBs
 wire [9:0]      late_inner_mac_cur_d3;
-reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's start
 wire [47:0]     late_inner_mac_next;
 reg  [9:0]      late_i_addr_cur_d1;
-reg  [255:0]    late_i_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [255:0]    late_i_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_i_addr_at0;  // the cursor is 0 bytes from this beat's start
 wire            late_i_addr_at1;  // the cursor is 2 bytes from this beat's start
 wire            late_i_addr_at2;  // the cursor is 4 bytes from this beat's start
@@ -250,7 +288,7 @@ wire            late_i_addr_at17;  // the cursor is -28 bytes from this beat's s
 wire            late_i_addr_at18;  // the cursor is -30 bytes from this beat's start
 wire [255:0]    late_i_addr_next;
 reg  [9:0]      late_i_ports_cur_d1;
-reg  [31:0]     late_i_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
+reg  [31:0]     late_i_ports;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_i_ports_at0;  // the cursor is 0 bytes from this beat's start
 wire            late_i_ports_at1;  // the cursor is 2 bytes from this beat's start
 wire            late_i_ports_at2;  // the cursor is 4 bytes from this beat's start
@@ -290,7 +328,7 @@ reg             n1_l3_v6;
 reg  [11:0]     n1_l3_off;
 reg             n1_frag;
 reg  [7:0]      n1_proto;
-reg  [1:0]      n1_encap;
+reg  [2:0]      n1_encap;
 reg  [255:0]    n1_o_addr;
 reg  [11:0]     n1_cur;
 reg             n1_in_chain;
@@ -314,14 +352,14 @@ reg             s2_l3_v6;
 reg  [11:0]     s2_l3_off;
 reg             s2_frag;
 reg  [7:0]      s2_proto;
-reg  [1:0]      s2_encap;
+reg  [2:0]      s2_encap;
 reg  [255:0]    s2_o_addr;
 reg             s2_in_chain;
 reg             n2_run;
 wire [11:0]     w2_ext_hl;
 reg             n2_frag;
 reg  [7:0]      n2_proto;
-reg  [1:0]      n2_encap;
+reg  [2:0]      n2_encap;
 reg  [11:0]     n2_cur;
 reg             n2_in_chain;
 reg  [2:0]      n2_err;
@@ -343,14 +381,14 @@ reg             s3_l3_v6;
 reg  [11:0]     s3_l3_off;
 reg             s3_frag;
 reg  [7:0]      s3_proto;
-reg  [1:0]      s3_encap;
+reg  [2:0]      s3_encap;
 reg  [255:0]    s3_o_addr;
 reg             s3_in_chain;
 reg             n3_run;
 wire [11:0]     w3_ext_hl;
 reg             n3_frag;
 reg  [7:0]      n3_proto;
-reg  [1:0]      n3_encap;
+reg  [2:0]      n3_encap;
 reg  [11:0]     n3_cur;
 reg             n3_in_chain;
 reg  [2:0]      n3_err;
@@ -372,14 +410,14 @@ reg             s4_l3_v6;
 reg  [11:0]     s4_l3_off;
 reg             s4_frag;
 reg  [7:0]      s4_proto;
-reg  [1:0]      s4_encap;
+reg  [2:0]      s4_encap;
 reg  [255:0]    s4_o_addr;
 reg             s4_in_chain;
 reg             n4_run;
 wire [11:0]     w4_ext_hl;
 reg             n4_frag;
 reg  [7:0]      n4_proto;
-reg  [1:0]      n4_encap;
+reg  [2:0]      n4_encap;
 reg  [11:0]     n4_cur;
 reg             n4_in_chain;
 reg  [2:0]      n4_err;
@@ -401,14 +439,14 @@ reg             s5_l3_v6;
 reg  [11:0]     s5_l3_off;
 reg             s5_frag;
 reg  [7:0]      s5_proto;
-reg  [1:0]      s5_encap;
+reg  [2:0]      s5_encap;
 reg  [255:0]    s5_o_addr;
 reg             s5_in_chain;
 reg             n5_run;
 wire [11:0]     w5_ext_hl;
 reg             n5_frag;
 reg  [7:0]      n5_proto;
-reg  [1:0]      n5_encap;
+reg  [2:0]      n5_encap;
 reg  [11:0]     n5_cur;
 reg             n5_in_chain;
 reg  [2:0]      n5_err;
@@ -430,12 +468,12 @@ reg             s6_l3_v6;
 reg  [11:0]     s6_l3_off;
 reg             s6_frag;
 reg  [7:0]      s6_proto;
-reg  [1:0]      s6_encap;
+reg  [2:0]      s6_encap;
 reg  [255:0]    s6_o_addr;
 reg             s6_in_chain;
 reg             n6_run;
 reg  [2:0]      n6_err;
-reg  [1:0]      n6_encap;
+reg  [2:0]      n6_encap;
 reg             n6_l4_ok;
 reg  [31:0]     n6_o_ports;
 reg  [23:0]     n6_vsid;
@@ -464,7 +502,7 @@ reg             s7_l3_v6;
 reg  [11:0]     s7_l3_off;
 reg             s7_frag;
 reg  [7:0]      s7_proto;
-reg  [1:0]      s7_encap;
+reg  [2:0]      s7_encap;
 reg  [255:0]    s7_o_addr;
 reg             s7_l4_ok;
 reg  [31:0]     s7_o_ports;
@@ -472,14 +510,14 @@ reg  [23:0]     s7_vsid;
 reg  [7:0]      s7_flowid;
 reg             s7_nx_eth;
 reg             n7_run;
-reg             n7_inner_eth;
-reg  [11:0]     n7_inner_l2_off;
-reg             n7_inner_vlan_valid;
-reg  [11:0]     n7_inner_vlan;
-reg  [47:0]     n7_inner_mac;
+reg             n7_vni_ok;
 reg             n7_nx_v4;
 reg             n7_nx_v6;
+reg             n7_nx_eth;
 reg  [11:0]     n7_cur;
+wire [15:0]     w7_geneve_ptype;
+wire [11:0]     w7_geneve_len;
+reg  [2:0]      n7_encap;
 reg  [2:0]      n7_err;
 reg             s8_valid;
 reg  [15:0]     s8_len;
@@ -499,26 +537,24 @@ reg             s8_l3_v6;
 reg  [11:0]     s8_l3_off;
 reg             s8_frag;
 reg  [7:0]      s8_proto;
-reg  [1:0]      s8_encap;
+reg  [2:0]      s8_encap;
 reg  [255:0]    s8_o_addr;
 reg             s8_l4_ok;
 reg  [31:0]     s8_o_ports;
 reg  [23:0]     s8_vsid;
 reg  [7:0]      s8_flowid;
-reg             s8_inner_eth;
-reg  [11:0]     s8_inner_l2_off;
-reg             s8_inner_vlan_valid;
-reg  [11:0]     s8_inner_vlan;
-reg  [47:0]     s8_inner_mac;
+reg             s8_nx_eth;
+reg             s8_vni_ok;
 reg             n8_run;
-reg             n8_inner_v4;
-reg             n8_inner_v6;
-reg  [11:0]     n8_inner_l3_off;
-reg  [7:0]      n8_inner_proto;
-reg  [255:0]    n8_i_addr;
-wire [11:0]     w8_ip_hl;
-reg  [2:0]      n8_err;
+reg             n8_inner_eth;
+reg  [11:0]     n8_inner_l2_off;
+reg             n8_inner_vlan_valid;
+reg  [11:0]     n8_inner_vlan;
+reg  [47:0]     n8_inner_mac;
+reg             n8_nx_v4;
+reg             n8_nx_v6;
 reg  [11:0]     n8_cur;
+reg  [2:0]      n8_err;
 reg             s9_valid;
 reg  [15:0]     s9_len;
 reg             s9_pg;
@@ -529,51 +565,58 @@ reg             s9_eth;
 reg             s9_vlan_valid;
 reg  [11:0]     s9_vlan;
 reg  [47:0]     s9_mac;
+reg             s9_nx_v4;
+reg             s9_nx_v6;
 reg  [11:0]     s9_cur;
 reg             s9_l3_v4;
 reg             s9_l3_v6;
 reg  [11:0]     s9_l3_off;
 reg             s9_frag;
 reg  [7:0]      s9_proto;
-reg  [1:0]      s9_encap;
+reg  [2:0]      s9_encap;
 reg  [255:0]    s9_o_addr;
 reg             s9_l4_ok;
 reg  [31:0]     s9_o_ports;
 reg  [23:0]     s9_vsid;
 reg  [7:0]      s9_flowid;
+reg             s9_vni_ok;
 reg             s9_inner_eth;
 reg  [11:0]     s9_inner_l2_off;
 reg             s9_inner_vlan_valid;
 reg  [11:0]     s9_inner_vlan;
 reg  [47:0]     s9_inner_mac;
-reg             s9_inner_v4;
-reg             s9_inner_v6;
-reg  [11:0]     s9_inner_l3_off;
-reg  [7:0]      s9_inner_proto;
-reg  [255:0]    s9_i_addr;
-reg             n9_inner_l4_ok;
-reg  [11:0]     n9_inner_l4_off;
-reg  [31:0]     n9_i_ports;
-reg  [2:0]      n9_err;
 reg             n9_run;
+reg             n9_inner_v4;
+reg             n9_inner_v6;
+reg  [11:0]     n9_inner_l3_off;
+reg  [7:0]      n9_inner_proto;
+reg  [255:0]    n9_i_addr;
+wire [11:0]     w9_ip_hl;
+reg  [2:0]      n9_err;
+reg  [11:0]     n9_cur;
 reg             s10_valid;
 reg  [15:0]     s10_len;
+reg             s10_pg;
+reg  [11:0]     s10_limit;
 reg  [2:0]      s10_err;
+reg             s10_run;
 reg             s10_eth;
 reg             s10_vlan_valid;
 reg  [11:0]     s10_vlan;
 reg  [47:0]     s10_mac;
+reg  [11:0]     s10_cur;
 reg             s10_l3_v4;
 reg             s10_l3_v6;
 reg  [11:0]     s10_l3_off;
 reg             s10_frag;
 reg  [7:0]      s10_proto;
-reg  [1:0]      s10_encap;
+reg  [2:0]      s10_encap;
 reg  [255:0]    s10_o_addr;
 reg             s10_l4_ok;
 reg  [31:0]     s10_o_ports;
 reg  [23:0]     s10_vsid;
 reg  [7:0]      s10_flowid;
+reg             s10_vni_ok;
 reg             s10_inner_eth;
 reg  [11:0]     s10_inner_l2_off;
 reg             s10_inner_vlan_valid;
@@ -584,18 +627,79 @@ reg             s10_inner_v6;
 reg  [11:0]     s10_inner_l3_off;
 reg  [7:0]      s10_inner_proto;
 reg  [255:0]    s10_i_addr;
-reg             s10_inner_l4_ok;
-reg  [11:0]     s10_inner_l4_off;
-reg  [31:0]     s10_i_ports;
+reg             n10_inner_l4_ok;
+reg  [11:0]     n10_inner_l4_off;
+reg  [31:0]     n10_i_ports;
+reg  [2:0]      n10_err;
+reg             n10_run;
+reg             s11_valid;
+reg  [15:0]     s11_len;
+reg  [2:0]      s11_err;
+reg             s11_eth;
+reg             s11_vlan_valid;
+reg  [11:0]     s11_vlan;
+reg  [47:0]     s11_mac;
+reg             s11_l3_v4;
+reg             s11_l3_v6;
+reg  [11:0]     s11_l3_off;
+reg             s11_frag;
+reg  [7:0]      s11_proto;
+reg  [2:0]      s11_encap;
+reg  [255:0]    s11_o_addr;
+reg             s11_l4_ok;
+reg  [31:0]     s11_o_ports;
+reg  [23:0]     s11_vsid;
+reg  [7:0]      s11_flowid;
+reg             s11_vni_ok;
+reg             s11_inner_eth;
+reg  [11:0]     s11_inner_l2_off;
+reg             s11_inner_vlan_valid;
+reg  [11:0]     s11_inner_vlan;
+reg  [47:0]     s11_inner_mac;
+reg             s11_inner_v4;
+reg             s11_inner_v6;
+reg  [11:0]     s11_inner_l3_off;
+reg  [7:0]      s11_inner_proto;
+reg  [255:0]    s11_i_addr;
+reg             s11_inner_l4_ok;
+reg  [11:0]     s11_inner_l4_off;
+reg  [31:0]     s11_i_ports;
 reg  [3:0]      side_wr_ptr;  // written this cycle
-reg  [3:0]      side_rd_ptr;  // 9 words behind the write pointer
-reg  [35:0]     side_d10;
-reg  [35:0]     side_mem [0:15];  // side delayed by 10 cycles
+reg  [3:0]      side_rd_ptr;  // 10 words behind the write pointer
+reg  [35:0]     side_d11;
+reg  [71:0]     tunnel_table_delay_mem [0:15];  // tunnel_table_delay delayed by 6 cycles
+reg  [35:0]     side_mem [0:15];  // side delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, inner_eth_view[31:28], inner_eth_view[95:48], inner_l3_view[311:272], eth_view[31:28],
-    eth_view[63:60], eth_view[127:80], s9_pg, n9_run, s10_mac, s10_l3_off[11:8], s10_o_addr, s10_o_ports, s10_vsid, s10_flowid, s10_inner_l2_off[11:8],
-    s10_inner_mac, s10_inner_l3_off[11:8], s10_i_addr, s10_inner_l4_off[11:8], s10_i_ports, 1'b0};
+wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, udp_tunnel_view[31:0], udp_tunnel_view[54:48], inner_eth_view[31:28], inner_eth_view[95:48],
+    inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s10_pg, n10_run, s11_mac, s11_l3_off[11:8], s11_o_addr, s11_o_ports, s11_vsid,
+    s11_flowid, s11_inner_l2_off[11:8], s11_inner_mac, s11_inner_l3_off[11:8], s11_i_addr, s11_inner_l4_off[11:8], s11_i_ports, 1'b0};
+
+// tunnel_table_frame: latched on a first beat
+always @(posedge clk) begin
+    if ((in_beat_valid & (tap0_index == 6'd0))) begin
+        tunnel_table_frame <= in_udp_tunnels;
+    end
+
+    if (rst) begin
+        tunnel_table_frame <= 72'd0;
+    end
+end
+
+// tunnel_table_delay: 6-cycle delay line
+always @(posedge clk) begin
+    tunnel_table_delay_mem[tunnel_table_delay_wr_ptr] <= tunnel_table_frame;
+    tunnel_table_delay_wr_ptr <= (tunnel_table_delay_wr_ptr + 4'd1);
+    tunnel_table_delay_rd_ptr <= (tunnel_table_delay_rd_ptr + 4'd1);
+    tunnel_table_delay_d6 <= tunnel_table_delay_mem[tunnel_table_delay_rd_ptr];
+
+    if (rst) begin
+        tunnel_table_delay_wr_ptr <= 4'd0;
+        tunnel_table_delay_rd_ptr <= 4'd11;
+    end
+end
+
+assign tunnel_table_tap = tunnel_table_delay_d6;
 
 // beat index of tap 0
 always @(posedge clk) begin
@@ -712,6 +816,16 @@ always @(posedge clk) begin
     end
 end
 
+// tap 11: the beat of 11 cycles ago
+always @(posedge clk) begin
+    tap11_valid <= tap10_valid;
+    tap11_data <= tap10_data;
+
+    if (rst) begin
+        tap11_valid <= 1'd0;
+    end
+end
+
 assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
 assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'h3f8));
 assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'h3f0));
@@ -787,6 +901,11 @@ always @(posedge clk) begin
             | (outer_l3_bytes_next[31:24] == IPPROTO_DSTOPTS)));
 end
 
+// ipv6_ext0_udp: cursor and state from tap 1, for tap 2
+always @(posedge clk) begin
+    ipv6_ext0_udp <= ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? (outer_l3_bytes_next[31:24] == IPPROTO_UDP) : (outer_l3_bytes_next[7:0] == IPPROTO_UDP));
+end
+
 assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
 assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
 assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0))
@@ -811,6 +930,11 @@ always @(posedge clk) begin
     ipv6_ext1_walk <= (ipv6_ext0_walk
         & (((ipv6_ext0_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext0_bytes_next[15:8] == IPPROTO_ROUTING))
             | (ipv6_ext0_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+end
+
+// ipv6_ext1_udp: cursor and state from tap 2, for tap 3
+always @(posedge clk) begin
+    ipv6_ext1_udp <= (ipv6_ext0_walk ? (ipv6_ext0_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext0_udp);
 end
 
 assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
@@ -839,6 +963,11 @@ always @(posedge clk) begin
             | (ipv6_ext1_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
+// ipv6_ext2_udp: cursor and state from tap 3, for tap 4
+always @(posedge clk) begin
+    ipv6_ext2_udp <= (ipv6_ext1_walk ? (ipv6_ext1_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext1_udp);
+end
+
 assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
 assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
 assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0))
@@ -863,6 +992,11 @@ always @(posedge clk) begin
     ipv6_ext3_walk <= (ipv6_ext2_walk
         & (((ipv6_ext2_bytes_next[15:8] == IPPROTO_HOPOPTS) | (ipv6_ext2_bytes_next[15:8] == IPPROTO_ROUTING))
             | (ipv6_ext2_bytes_next[15:8] == IPPROTO_DSTOPTS)));
+end
+
+// ipv6_ext3_udp: cursor and state from tap 4, for tap 5
+always @(posedge clk) begin
+    ipv6_ext3_udp <= (ipv6_ext2_walk ? (ipv6_ext2_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext2_udp);
 end
 
 assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
@@ -891,6 +1025,11 @@ always @(posedge clk) begin
             | (ipv6_ext3_bytes_next[15:8] == IPPROTO_DSTOPTS)));
 end
 
+// l4_udp: cursor and state from tap 5, for tap 6
+always @(posedge clk) begin
+    l4_udp <= (ipv6_ext3_walk ? (ipv6_ext3_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext3_udp);
+end
+
 assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
 assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
 assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'h3fe));
@@ -907,261 +1046,352 @@ end
 
 assign l4_view = {l4_bytes, 32'd0};
 
-// inner_eth_cur: cursor and state from tap 6, for tap 7
+// udp_tunnel_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_cur <= (l4_cur
+    udp_tunnel_cur <= (l4_cur + 10'd8);
+end
+
+// gre_cur: cursor and state from tap 6, for tap 7
+always @(posedge clk) begin
+    gre_cur <= (l4_cur
         + {5'd0,
             ((({2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_C))} + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_K))})
                 + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_S))}) + 3'd1), 2'd0});
 end
 
-// inner_eth_teb: cursor and state from tap 6, for tap 7
+// udp_tunnel_teb: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    inner_eth_teb <= (l4_bytes_next[15:0] == ETHERTYPE_TEB);
+    udp_tunnel_teb <= (l4_bytes_next[15:0] == ETHERTYPE_TEB);
 end
 
-assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'h3fa));
-assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'h3f6));
-assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'h3f2));
-assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0))
+// udp_tunnel_udp: cursor and state from tap 6, for tap 7
+always @(posedge clk) begin
+    udp_tunnel_udp <= l4_udp;
+end
+
+assign udp_tunnel_bytes_at0 = (tap7_valid & (udp_tunnel_cur == 10'd2));
+assign udp_tunnel_bytes_at1 = (tap7_valid & (udp_tunnel_cur == 10'd6));
+assign udp_tunnel_bytes_at2 = (tap7_valid & (udp_tunnel_cur == 10'h3fe));
+assign udp_tunnel_bytes_next = {(((udp_tunnel_bytes_at0 ? tap7_data[23:16] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[55:48] : 8'd0))
+        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? 8'd0 : udp_tunnel_bytes[31:24])),
+    (((udp_tunnel_bytes_at0 ? tap7_data[31:24] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[63:56] : 8'd0))
+        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? 8'd0 : udp_tunnel_bytes[23:16])),
+    (((udp_tunnel_bytes_at0 ? tap7_data[39:32] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[7:0] : 8'd0))
+        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? 8'd0 : udp_tunnel_bytes[15:8])),
+    (((udp_tunnel_bytes_at0 ? tap7_data[47:40] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[15:8] : 8'd0))
+        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? 8'd0 : udp_tunnel_bytes[7:0]))};
+
+// udp_tunnel_bytes: bytes at tap 7
+always @(posedge clk) begin
+    udp_tunnel_bytes <= udp_tunnel_bytes_next;
+end
+
+assign udp_tunnel_view = {udp_tunnel_bytes, 32'd0};
+assign tunnel_tap_vxlan = (udp_tunnel_udp
+    & ((((1'd0 | (((tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])) & 1'd1) & ~tunnel_table_tap[16]))
+        | (((tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32]))
+            & ~(1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))) & ~tunnel_table_tap[34]))
+        | (((tunnel_table_tap[53] & (tunnel_table_tap[51:36] == l4_view[47:32]))
+            & ~((1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))
+                    | (tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32])))) & ~tunnel_table_tap[52]))
+        | (((tunnel_table_tap[71] & (tunnel_table_tap[69:54] == l4_view[47:32]))
+            & ~(((1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))
+                    | (tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32])))
+                    | (tunnel_table_tap[53] & (tunnel_table_tap[51:36] == l4_view[47:32])))) & ~tunnel_table_tap[70])));
+assign tunnel_tap_geneve = (udp_tunnel_udp
+    & ((((1'd0 | (((tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])) & 1'd1) & tunnel_table_tap[16]))
+        | (((tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32]))
+            & ~(1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))) & tunnel_table_tap[34]))
+        | (((tunnel_table_tap[53] & (tunnel_table_tap[51:36] == l4_view[47:32]))
+            & ~((1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))
+                    | (tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32])))) & tunnel_table_tap[52]))
+        | (((tunnel_table_tap[71] & (tunnel_table_tap[69:54] == l4_view[47:32]))
+            & ~(((1'd0 | (tunnel_table_tap[17] & (tunnel_table_tap[15:0] == l4_view[47:32])))
+                    | (tunnel_table_tap[35] & (tunnel_table_tap[33:18] == l4_view[47:32])))
+                    | (tunnel_table_tap[53] & (tunnel_table_tap[51:36] == l4_view[47:32])))) & tunnel_table_tap[70])));
+
+// inner_eth_cur: cursor and state from tap 7, for tap 8
+always @(posedge clk) begin
+    inner_eth_cur <= ((tunnel_tap_vxlan | tunnel_tap_geneve)
+        ? (udp_tunnel_cur + (tunnel_tap_geneve ? ({2'd0, udp_tunnel_bytes_next[29:24], 2'd0} + 10'd8) : 10'd8)) : gre_cur);
+end
+
+// inner_eth_teb: cursor and state from tap 7, for tap 8
+always @(posedge clk) begin
+    inner_eth_teb <= ((tunnel_tap_vxlan | tunnel_tap_geneve) ? (tunnel_tap_vxlan | (udp_tunnel_bytes_next[15:0] == ETHERTYPE_TEB)) : udp_tunnel_teb);
+end
+
+// inner_eth_tun_vx: cursor and state from tap 7, for tap 8
+always @(posedge clk) begin
+    inner_eth_tun_vx <= tunnel_tap_vxlan;
+end
+
+// inner_eth_tun_gn: cursor and state from tap 7, for tap 8
+always @(posedge clk) begin
+    inner_eth_tun_gn <= tunnel_tap_geneve;
+end
+
+assign inner_eth_bytes_at0 = (tap8_valid & (inner_eth_cur == 10'h3fa));
+assign inner_eth_bytes_at1 = (tap8_valid & (inner_eth_cur == 10'h3f6));
+assign inner_eth_bytes_at2 = (tap8_valid & (inner_eth_cur == 10'h3f2));
+assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[23:16] : 8'd0))
         | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])),
-    (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0))
+    (((inner_eth_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[31:24] : 8'd0))
         | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])),
-    (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0))
+    (((inner_eth_bytes_at2 ? tap8_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[39:32] : 8'd0))
         | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])),
-    (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0))
+    (((inner_eth_bytes_at2 ? tap8_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[47:40] : 8'd0))
         | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])),
-    (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0))
+    (((inner_eth_bytes_at2 ? tap8_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[55:48] : 8'd0))
         | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])),
-    (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0))
+    (((inner_eth_bytes_at2 ? tap8_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[63:56] : 8'd0))
         | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
 
-// inner_eth_bytes: bytes at tap 7
+// inner_eth_bytes: bytes at tap 8
 always @(posedge clk) begin
     inner_eth_bytes <= inner_eth_bytes_next;
 end
 
 assign inner_eth_view = {96'd0, inner_eth_bytes};
 
-// inner_l3_cur: cursor and state from tap 7, for tap 8
+// inner_l3_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
     inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
 end
 
-assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
-assign inner_l3_bytes_at1 = (tap8_valid & (inner_l3_cur == 10'd2));
-assign inner_l3_bytes_at2 = (tap8_valid & (inner_l3_cur == 10'd4));
-assign inner_l3_bytes_at3 = (tap8_valid & (inner_l3_cur == 10'd6));
-assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'h3fe));
-assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'h3fc));
-assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'h3fa));
-assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'h3f8));
-assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0)))
+assign inner_l3_bytes_at0 = (tap9_valid & (inner_l3_cur == 10'd0));
+assign inner_l3_bytes_at1 = (tap9_valid & (inner_l3_cur == 10'd2));
+assign inner_l3_bytes_at2 = (tap9_valid & (inner_l3_cur == 10'd4));
+assign inner_l3_bytes_at3 = (tap9_valid & (inner_l3_cur == 10'd6));
+assign inner_l3_bytes_at4 = (tap9_valid & (inner_l3_cur == 10'h3fe));
+assign inner_l3_bytes_at5 = (tap9_valid & (inner_l3_cur == 10'h3fc));
+assign inner_l3_bytes_at6 = (tap9_valid & (inner_l3_cur == 10'h3fa));
+assign inner_l3_bytes_at7 = (tap9_valid & (inner_l3_cur == 10'h3f8));
+assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap9_data[55:48] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])),
-    ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap9_data[63:56] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])),
-    ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[39:32] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap9_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[7:0] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])),
-    ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[47:40] : 8'd0))
+        | ((inner_l3_bytes_at2 ? tap9_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[15:8] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])),
-    ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[55:48] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[23:16] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])),
-    ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[63:56] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[31:24] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])),
-    ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[7:0] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[39:32] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])),
-    ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0)))
+    ((((inner_l3_bytes_at0 ? tap9_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[15:8] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[47:40] : 8'd0)))
         | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])),
-    ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0)))
+    ((((inner_l3_bytes_at7 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[23:16] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[55:48] : 8'd0)))
         | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])),
-    ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0)))
+    ((((inner_l3_bytes_at7 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[31:24] : 8'd0))
+        | ((inner_l3_bytes_at5 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[63:56] : 8'd0)))
         | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
 
-// inner_l3_bytes: bytes at tap 8
+// inner_l3_bytes: bytes at tap 9
 always @(posedge clk) begin
     inner_l3_bytes <= inner_l3_bytes_next;
 end
 
 assign inner_l3_view = {inner_l3_bytes, 240'd0};
 
-// inner_l4_cur: cursor and state from tap 8, for tap 9
+// inner_l4_cur: cursor and state from tap 9, for tap 10
 always @(posedge clk) begin
     inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'h28 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
 end
 
-// i_addr_cur: cursor and state from tap 8, for tap 9
+// i_addr_cur: cursor and state from tap 9, for tap 10
 always @(posedge clk) begin
     i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'd8 : 10'hc));
 end
 
 assign inner_l4_view = 32'd0;
 
-// first_beat: 10-cycle delay line
+// first_beat: 11-cycle delay line
 always @(posedge clk) begin
-    first_beat_sr <= {first_beat_sr[8:0], (tap0_index == 6'd0)};
+    first_beat_sr <= {first_beat_sr[9:0], (tap0_index == 6'd0)};
 end
 
-assign first_beat_d10 = first_beat_sr[9];
+assign first_beat_d11 = first_beat_sr[10];
 
 // late_mac: bytes 0-5 of a first beat
 always @(posedge clk) begin
-    if ((tap10_valid & first_beat_d10)) begin
-        late_mac <= {tap10_data[7:0], tap10_data[15:8], tap10_data[23:16], tap10_data[31:24], tap10_data[39:32], tap10_data[47:40]};
+    if ((tap11_valid & first_beat_d11)) begin
+        late_mac <= {tap11_data[7:0], tap11_data[15:8], tap11_data[23:16], tap11_data[31:24], tap11_data[39:32], tap11_data[47:40]};
     end
 end
 
-// late_o_addr_cur: 8-cycle delay line
+// late_o_addr_cur: 9-cycle delay line
 always @(posedge clk) begin
-    late_o_addr_cur_sr <= {late_o_addr_cur_sr[69:0], o_addr_cur};
+    late_o_addr_cur_sr <= {late_o_addr_cur_sr[79:0], o_addr_cur};
 end
 
-assign late_o_addr_cur_d8 = late_o_addr_cur_sr[79:70];
-assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
-assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
-assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3fe));
-assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3fa));
-assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3f6));
-assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3f2));
-assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ee));
-assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3ea));
-assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e6));
-assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'h3e2));
-assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0))
+assign late_o_addr_cur_d9 = late_o_addr_cur_sr[89:80];
+assign late_o_addr_at0 = (tap11_valid & (late_o_addr_cur_d9 == 10'd2));
+assign late_o_addr_at1 = (tap11_valid & (late_o_addr_cur_d9 == 10'd6));
+assign late_o_addr_at2 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3fe));
+assign late_o_addr_at3 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3fa));
+assign late_o_addr_at4 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3f6));
+assign late_o_addr_at5 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3f2));
+assign late_o_addr_at6 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3ee));
+assign late_o_addr_at7 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3ea));
+assign late_o_addr_at8 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3e6));
+assign late_o_addr_at9 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3e2));
+assign late_o_addr_next = {(((late_o_addr_at0 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap11_data[55:48] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])),
-    (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0))
+    (((late_o_addr_at0 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap11_data[63:56] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])),
-    (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0))
+    (((late_o_addr_at0 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap11_data[7:0] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])),
-    (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0))
+    (((late_o_addr_at0 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap11_data[15:8] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])),
-    (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0))
+    (((late_o_addr_at0 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap11_data[23:16] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])),
-    (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0))
+    (((late_o_addr_at0 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap11_data[31:24] : 8'd0))
         | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])),
-    (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap11_data[39:32] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])),
-    (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap11_data[47:40] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])),
-    (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap11_data[55:48] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])),
-    (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap11_data[63:56] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])),
-    (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap11_data[7:0] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])),
-    (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap11_data[15:8] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])),
-    (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap11_data[23:16] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])),
-    (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0))
+    (((late_o_addr_at3 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap11_data[31:24] : 8'd0))
         | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])),
-    (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap11_data[39:32] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])),
-    (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap11_data[47:40] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])),
-    (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap11_data[55:48] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])),
-    (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap11_data[63:56] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])),
-    (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap11_data[7:0] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])),
-    (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap11_data[15:8] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])),
-    (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap11_data[23:16] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])),
-    (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0))
+    (((late_o_addr_at5 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap11_data[31:24] : 8'd0))
         | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])),
-    (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap11_data[39:32] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])),
-    (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap11_data[47:40] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])),
-    (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap11_data[55:48] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])),
-    (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap11_data[63:56] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])),
-    (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap11_data[7:0] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])),
-    (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap11_data[15:8] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])),
-    (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap11_data[23:16] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])),
-    (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0))
+    (((late_o_addr_at7 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap11_data[31:24] : 8'd0))
         | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])),
-    (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0))
+    (((late_o_addr_at9 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap11_data[39:32] : 8'd0))
         | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])),
-    (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0))
+    (((late_o_addr_at9 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap11_data[47:40] : 8'd0))
         | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
 
-// late_o_addr: bytes at tap 10
+// late_o_addr: bytes at tap 11
 always @(posedge clk) begin
     late_o_addr <= late_o_addr_next;
 end
 
-// late_o_ports_cur: 4-cycle delay line
+// late_o_ports_cur: 5-cycle delay line
 always @(posedge clk) begin
-    late_o_ports_cur_sr <= {late_o_ports_cur_sr[29:0], l4_cur};
+    late_o_ports_cur_sr <= {late_o_ports_cur_sr[39:0], l4_cur};
 end
 
-assign late_o_ports_cur_d4 = late_o_ports_cur_sr[39:30];
-assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
-assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
-assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'h3fe));
-assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0))
+assign late_o_ports_cur_d5 = late_o_ports_cur_sr[49:40];
+assign late_o_ports_at0 = (tap11_valid & (late_o_ports_cur_d5 == 10'd2));
+assign late_o_ports_at1 = (tap11_valid & (late_o_ports_cur_d5 == 10'd6));
+assign late_o_ports_at2 = (tap11_valid & (late_o_ports_cur_d5 == 10'h3fe));
+assign late_o_ports_next = {(((late_o_ports_at0 ? tap11_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap11_data[55:48] : 8'd0))
         | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])),
-    (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0))
+    (((late_o_ports_at0 ? tap11_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap11_data[63:56] : 8'd0))
         | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])),
-    (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0))
+    (((late_o_ports_at0 ? tap11_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap11_data[7:0] : 8'd0))
         | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])),
-    (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0))
+    (((late_o_ports_at0 ? tap11_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap11_data[15:8] : 8'd0))
         | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
 
-// late_o_ports: bytes at tap 10
+// late_o_ports: bytes at tap 11
 always @(posedge clk) begin
     late_o_ports <= late_o_ports_next;
 end
 
-// late_vsid_cur: 4-cycle delay line
+// late_vsid_cur: 5-cycle delay line
 always @(posedge clk) begin
-    late_vsid_cur_sr <= {late_vsid_cur_sr[29:0], l4_cur};
+    late_vsid_cur_sr <= {late_vsid_cur_sr[39:0], l4_cur};
 end
 
-assign late_vsid_cur_d4 = late_vsid_cur_sr[39:30];
-assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
-assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fe));
-assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'h3fa));
-assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0))
+assign late_vsid_cur_d5 = late_vsid_cur_sr[49:40];
+assign late_vsid_at0 = (tap11_valid & (late_vsid_cur_d5 == 10'd2));
+assign late_vsid_at1 = (tap11_valid & (late_vsid_cur_d5 == 10'h3fe));
+assign late_vsid_at2 = (tap11_valid & (late_vsid_cur_d5 == 10'h3fa));
+assign late_vsid_next = {(((late_vsid_at0 ? tap11_data[55:48] : 8'd0) | (late_vsid_at1 ? tap11_data[23:16] : 8'd0))
         | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])),
-    (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])),
-    (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
+    (((late_vsid_at0 ? tap11_data[63:56] : 8'd0) | (late_vsid_at1 ? tap11_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])),
+    (((late_vsid_at2 ? tap11_data[7:0] : 8'd0) | (late_vsid_at1 ? tap11_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
 
-// late_vsid: bytes at tap 10
+// late_vsid: bytes at tap 11
 always @(posedge clk) begin
     late_vsid <= late_vsid_next;
 end
 
-// late_flowid_cur: 4-cycle delay line
+// late_flowid_cur: 5-cycle delay line
 always @(posedge clk) begin
-    late_flowid_cur_sr <= {late_flowid_cur_sr[29:0], l4_cur};
+    late_flowid_cur_sr <= {late_flowid_cur_sr[39:0], l4_cur};
 end
 
-assign late_flowid_cur_d4 = late_flowid_cur_sr[39:30];
-assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fa));
-assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'h3fe));
-assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0))
+assign late_flowid_cur_d5 = late_flowid_cur_sr[49:40];
+assign late_flowid_at0 = (tap11_valid & (late_flowid_cur_d5 == 10'h3fa));
+assign late_flowid_at1 = (tap11_valid & (late_flowid_cur_d5 == 10'h3fe));
+assign late_flowid_next = (((late_flowid_at0 ? tap11_data[15:8] : 8'd0) | (late_flowid_at1 ? tap11_data[47:40] : 8'd0))
     | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
 
-// late_flowid: bytes at tap 10
+// late_flowid: bytes at tap 11
 always @(posedge clk) begin
     late_flowid <= late_flowid_next;
+end
+
+// late_vni_cur: 4-cycle delay line
+always @(posedge clk) begin
+    late_vni_cur_sr <= {late_vni_cur_sr[29:0], udp_tunnel_cur};
+end
+
+assign late_vni_cur_d4 = late_vni_cur_sr[39:30];
+assign late_vni_at0 = (tap11_valid & (late_vni_cur_d4 == 10'd2));
+assign late_vni_at1 = (tap11_valid & (late_vni_cur_d4 == 10'h3fe));
+assign late_vni_at2 = (tap11_valid & (late_vni_cur_d4 == 10'h3fa));
+assign late_vni_next = {(((late_vni_at0 ? tap11_data[55:48] : 8'd0) | (late_vni_at1 ? tap11_data[23:16] : 8'd0))
+        | ((late_vni_at0 | late_vni_at1) ? 8'd0 : late_vni[23:16])),
+    (((late_vni_at0 ? tap11_data[63:56] : 8'd0) | (late_vni_at1 ? tap11_data[31:24] : 8'd0)) | ((late_vni_at0 | late_vni_at1) ? 8'd0 : late_vni[15:8])),
+    (((late_vni_at2 ? tap11_data[7:0] : 8'd0) | (late_vni_at1 ? tap11_data[39:32] : 8'd0)) | ((late_vni_at2 | late_vni_at1) ? 8'd0 : late_vni[7:0]))};
+
+// late_vni: bytes at tap 11
+always @(posedge clk) begin
+    late_vni <= late_vni_next;
 end
 
 // late_inner_mac_cur: 3-cycle delay line
@@ -1170,23 +1400,23 @@ always @(posedge clk) begin
 end
 
 assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
-assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
-assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
-assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'h3fe));
-assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0))
+assign late_inner_mac_at0 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd2));
+assign late_inner_mac_at1 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd6));
+assign late_inner_mac_at2 = (tap11_valid & (late_inner_mac_cur_d3 == 10'h3fe));
+assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap11_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap11_data[55:48] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])),
-    (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0))
+    (((late_inner_mac_at0 ? tap11_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap11_data[63:56] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])),
-    (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0))
+    (((late_inner_mac_at0 ? tap11_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap11_data[7:0] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])),
-    (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0))
+    (((late_inner_mac_at0 ? tap11_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap11_data[15:8] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])),
-    (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0))
+    (((late_inner_mac_at0 ? tap11_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap11_data[23:16] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])),
-    (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0))
+    (((late_inner_mac_at0 ? tap11_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap11_data[31:24] : 8'd0))
         | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
 
-// late_inner_mac: bytes at tap 10
+// late_inner_mac: bytes at tap 11
 always @(posedge clk) begin
     late_inner_mac <= late_inner_mac_next;
 end
@@ -1196,123 +1426,123 @@ always @(posedge clk) begin
     late_i_addr_cur_d1 <= i_addr_cur;
 end
 
-assign late_i_addr_at0 = (tap10_valid & (late_i_addr_cur_d1 == 10'd0));
-assign late_i_addr_at1 = (tap10_valid & (late_i_addr_cur_d1 == 10'd2));
-assign late_i_addr_at2 = (tap10_valid & (late_i_addr_cur_d1 == 10'd4));
-assign late_i_addr_at3 = (tap10_valid & (late_i_addr_cur_d1 == 10'd6));
-assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fe));
-assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fc));
-assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3fa));
-assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f8));
-assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f6));
-assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f4));
-assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f2));
-assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3f0));
-assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ee));
-assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ec));
-assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3ea));
-assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e8));
-assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e6));
-assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e4));
-assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'h3e2));
-assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0))
-        | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0)))
+assign late_i_addr_at0 = (tap11_valid & (late_i_addr_cur_d1 == 10'd0));
+assign late_i_addr_at1 = (tap11_valid & (late_i_addr_cur_d1 == 10'd2));
+assign late_i_addr_at2 = (tap11_valid & (late_i_addr_cur_d1 == 10'd4));
+assign late_i_addr_at3 = (tap11_valid & (late_i_addr_cur_d1 == 10'd6));
+assign late_i_addr_at4 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fe));
+assign late_i_addr_at5 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fc));
+assign late_i_addr_at6 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fa));
+assign late_i_addr_at7 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f8));
+assign late_i_addr_at8 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f6));
+assign late_i_addr_at9 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f4));
+assign late_i_addr_at10 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f2));
+assign late_i_addr_at11 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f0));
+assign late_i_addr_at12 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ee));
+assign late_i_addr_at13 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ec));
+assign late_i_addr_at14 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ea));
+assign late_i_addr_at15 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e8));
+assign late_i_addr_at16 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e6));
+assign late_i_addr_at17 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e4));
+assign late_i_addr_at18 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e2));
+assign late_i_addr_next = {((((late_i_addr_at0 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap11_data[23:16] : 8'd0))
+        | ((late_i_addr_at2 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap11_data[55:48] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])),
-    ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0))
-        | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap11_data[31:24] : 8'd0))
+        | ((late_i_addr_at2 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap11_data[63:56] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])),
-    ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0))
-        | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap11_data[39:32] : 8'd0))
+        | ((late_i_addr_at2 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap11_data[7:0] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])),
-    ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0))
-        | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap11_data[47:40] : 8'd0))
+        | ((late_i_addr_at2 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap11_data[15:8] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])),
-    ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap11_data[55:48] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap11_data[23:16] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])),
-    ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap11_data[63:56] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap11_data[31:24] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])),
-    ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap11_data[7:0] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap11_data[39:32] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])),
-    ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0)))
+    ((((late_i_addr_at0 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap11_data[15:8] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap11_data[47:40] : 8'd0)))
         | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])),
-    ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap11_data[23:16] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap11_data[55:48] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])),
-    ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap11_data[31:24] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap11_data[63:56] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])),
-    ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap11_data[39:32] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap11_data[7:0] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])),
-    ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0))
-        | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap11_data[47:40] : 8'd0))
+        | ((late_i_addr_at5 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap11_data[15:8] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])),
-    ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap11_data[55:48] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap11_data[23:16] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])),
-    ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap11_data[63:56] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap11_data[31:24] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])),
-    ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap11_data[7:0] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap11_data[39:32] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])),
-    ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0)))
+    ((((late_i_addr_at7 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap11_data[15:8] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap11_data[47:40] : 8'd0)))
         | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])),
-    ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap11_data[23:16] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap11_data[55:48] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])),
-    ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap11_data[31:24] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap11_data[63:56] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])),
-    ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap11_data[39:32] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap11_data[7:0] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])),
-    ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0))
-        | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap11_data[47:40] : 8'd0))
+        | ((late_i_addr_at9 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap11_data[15:8] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])),
-    ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap11_data[55:48] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap11_data[23:16] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])),
-    ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap11_data[63:56] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap11_data[31:24] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])),
-    ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap11_data[7:0] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap11_data[39:32] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])),
-    ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0)))
+    ((((late_i_addr_at11 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap11_data[15:8] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap11_data[47:40] : 8'd0)))
         | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])),
-    ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap11_data[23:16] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap11_data[55:48] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])),
-    ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap11_data[31:24] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap11_data[63:56] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])),
-    ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap11_data[39:32] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap11_data[7:0] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])),
-    ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0))
-        | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap11_data[47:40] : 8'd0))
+        | ((late_i_addr_at13 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap11_data[15:8] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])),
-    ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0))
-        | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap11_data[55:48] : 8'd0))
+        | ((late_i_addr_at17 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap11_data[23:16] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])),
-    ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0))
-        | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap11_data[63:56] : 8'd0))
+        | ((late_i_addr_at17 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap11_data[31:24] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])),
-    ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0))
-        | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap11_data[7:0] : 8'd0))
+        | ((late_i_addr_at17 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap11_data[39:32] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])),
-    ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0))
-        | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0)))
+    ((((late_i_addr_at15 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap11_data[15:8] : 8'd0))
+        | ((late_i_addr_at17 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap11_data[47:40] : 8'd0)))
         | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
 
-// late_i_addr: bytes at tap 10
+// late_i_addr: bytes at tap 11
 always @(posedge clk) begin
     late_i_addr <= late_i_addr_next;
 end
@@ -1322,25 +1552,25 @@ always @(posedge clk) begin
     late_i_ports_cur_d1 <= inner_l4_cur;
 end
 
-assign late_i_ports_at0 = (tap10_valid & (late_i_ports_cur_d1 == 10'd0));
-assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
-assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
-assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
-assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'h3fe));
-assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0))
-        | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0)))
+assign late_i_ports_at0 = (tap11_valid & (late_i_ports_cur_d1 == 10'd0));
+assign late_i_ports_at1 = (tap11_valid & (late_i_ports_cur_d1 == 10'd2));
+assign late_i_ports_at2 = (tap11_valid & (late_i_ports_cur_d1 == 10'd4));
+assign late_i_ports_at3 = (tap11_valid & (late_i_ports_cur_d1 == 10'd6));
+assign late_i_ports_at4 = (tap11_valid & (late_i_ports_cur_d1 == 10'h3fe));
+assign late_i_ports_next = {((((late_i_ports_at0 ? tap11_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap11_data[23:16] : 8'd0))
+        | ((late_i_ports_at2 ? tap11_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap11_data[55:48] : 8'd0)))
         | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])),
-    ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0))
-        | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0)))
+    ((((late_i_ports_at0 ? tap11_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap11_data[31:24] : 8'd0))
+        | ((late_i_ports_at2 ? tap11_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap11_data[63:56] : 8'd0)))
         | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])),
-    ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0))
-        | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0)))
+    ((((late_i_ports_at0 ? tap11_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap11_data[39:32] : 8'd0))
+        | ((late_i_ports_at2 ? tap11_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap11_data[7:0] : 8'd0)))
         | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])),
-    ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0))
-        | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0)))
+    ((((late_i_ports_at0 ? tap11_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap11_data[47:40] : 8'd0))
+        | ((late_i_ports_at2 ? tap11_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap11_data[15:8] : 8'd0)))
         | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
 
-// late_i_ports: bytes at tap 10
+// late_i_ports: bytes at tap 11
 always @(posedge clk) begin
     late_i_ports <= late_i_ports_next;
 end
@@ -1424,7 +1654,7 @@ always @* begin
     n1_l3_off = 12'd0;
     n1_frag = 1'd0;
     n1_proto = 8'd0;
-    n1_encap = 2'd0;
+    n1_encap = 3'd0;
     n1_o_addr = 256'd0;
     n1_in_chain = 1'd0;
     if ((s1_run & s1_nx_v4)) begin
@@ -1442,7 +1672,7 @@ always @* begin
                 if ((|outer_l3_view[269:256])) begin
                     n1_run = 1'd0;
                     if (((outer_l3_view[247:240] == IPPROTO_GRE) & s1_pg)) begin
-                        n1_encap = ENCAP_GRE[1:0];
+                        n1_encap = ENCAP_GRE;
                     end
                 end
             end else begin
@@ -1521,7 +1751,7 @@ always @* begin
                 n2_proto = ipv6_ext0_view[15:8];
                 n2_run = 1'd0;
                 if (((ipv6_ext0_view[15:8] == IPPROTO_GRE) & s2_pg)) begin
-                    n2_encap = ENCAP_GRE[1:0];
+                    n2_encap = ENCAP_GRE;
                 end
             end else if (((s2_cur + w2_ext_hl) <= s2_limit)) begin
                 n2_proto = ipv6_ext0_view[15:8];
@@ -1585,7 +1815,7 @@ always @* begin
                 n3_proto = ipv6_ext1_view[15:8];
                 n3_run = 1'd0;
                 if (((ipv6_ext1_view[15:8] == IPPROTO_GRE) & s3_pg)) begin
-                    n3_encap = ENCAP_GRE[1:0];
+                    n3_encap = ENCAP_GRE;
                 end
             end else if (((s3_cur + w3_ext_hl) <= s3_limit)) begin
                 n3_proto = ipv6_ext1_view[15:8];
@@ -1649,7 +1879,7 @@ always @* begin
                 n4_proto = ipv6_ext2_view[15:8];
                 n4_run = 1'd0;
                 if (((ipv6_ext2_view[15:8] == IPPROTO_GRE) & s4_pg)) begin
-                    n4_encap = ENCAP_GRE[1:0];
+                    n4_encap = ENCAP_GRE;
                 end
             end else if (((s4_cur + w4_ext_hl) <= s4_limit)) begin
                 n4_proto = ipv6_ext2_view[15:8];
@@ -1713,7 +1943,7 @@ always @* begin
                 n5_proto = ipv6_ext3_view[15:8];
                 n5_run = 1'd0;
                 if (((ipv6_ext3_view[15:8] == IPPROTO_GRE) & s5_pg)) begin
-                    n5_encap = ENCAP_GRE[1:0];
+                    n5_encap = ENCAP_GRE;
                 end
             end else if (((s5_cur + w5_ext_hl) <= s5_limit)) begin
                 n5_proto = ipv6_ext3_view[15:8];
@@ -1792,12 +2022,16 @@ always @* begin
             n6_run = 1'd0;
             if (((s6_cur + 12'd8) <= s6_limit)) begin
                 n6_l4_ok = 1'd1;
+                if (s6_pg) begin
+                    n6_run = 1'd1;
+                    n6_cur = (s6_cur + 12'd8);
+                end
             end else begin
                 n6_err = (({4'd0, (s6_cur + 12'd8)} > s6_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n6_run = 1'd0;
             end
         end else if (((s6_proto == IPPROTO_GRE) & s6_pg)) begin
-            n6_encap = ENCAP_GRE[1:0];
+            n6_encap = ENCAP_GRE;
             n6_nx_v4 = 1'd0;
             n6_nx_v6 = 1'd0;
             if (((s6_cur + 12'd4) <= s6_limit)) begin
@@ -1806,7 +2040,7 @@ always @* begin
                 end else if (((s6_cur + w6_gre_len) <= s6_limit)) begin
                     if (((((|(l4_view[63:56] & GRE_FLAG_K)) & ~(|(l4_view[63:56] & GRE_FLAG_C))) & ~(|(l4_view[63:56] & GRE_FLAG_S)))
                         & (l4_view[47:32] == ETHERTYPE_TEB))) begin
-                        n6_encap = ENCAP_NVGRE[1:0];
+                        n6_encap = ENCAP_NVGRE;
                         n6_vsid = l4_view[31:8];
                         n6_flowid = l4_view[7:0];
                     end
@@ -1862,46 +2096,49 @@ always @(posedge clk) begin
     end
 end
 
+assign w7_geneve_ptype = udp_tunnel_view[47:32];
+assign w7_geneve_len = ({4'd0, udp_tunnel_view[61:56], 2'd0} + 12'd8);
+
 always @* begin
     n7_run = s7_run;
     n7_nx_v4 = s7_nx_v4;
     n7_nx_v6 = s7_nx_v6;
+    n7_nx_eth = s7_nx_eth;
     n7_cur = s7_cur;
+    n7_encap = s7_encap;
     n7_err = s7_err;
-    n7_inner_eth = 1'd0;
-    n7_inner_l2_off = 12'd0;
-    n7_inner_vlan_valid = 1'd0;
-    n7_inner_vlan = 12'd0;
-    n7_inner_mac = 48'd0;
-    if ((s7_run & s7_nx_eth)) begin
-        if (((s7_cur + 12'he) <= s7_limit)) begin
-            if ((inner_eth_view[47:32] == ETHERTYPE_VLAN)) begin
-                if (((s7_cur + 12'h12) <= s7_limit)) begin
-                    n7_inner_vlan_valid = 1'd1;
-                    n7_inner_vlan = inner_eth_view[27:16];
-                    n7_inner_eth = 1'd1;
-                    n7_inner_l2_off = s7_cur;
-                    n7_inner_mac = inner_eth_view[143:96];
-                    n7_cur = (s7_cur + 12'h12);
-                    n7_nx_v4 = (inner_eth_view[15:0] == ETHERTYPE_IPV4);
-                    n7_nx_v6 = (inner_eth_view[15:0] == ETHERTYPE_IPV6);
-                    n7_run = ((inner_eth_view[15:0] == ETHERTYPE_IPV4) | (inner_eth_view[15:0] == ETHERTYPE_IPV6));
-                end else begin
-                    n7_err = (({4'd0, (s7_cur + 12'h12)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
-                    n7_run = 1'd0;
+    n7_vni_ok = 1'd0;
+    if ((s7_run & (s7_proto == IPPROTO_UDP))) begin
+        n7_nx_v4 = 1'd0;
+        n7_nx_v6 = 1'd0;
+        n7_run = 1'd0;
+        if ((inner_eth_tun_vx | inner_eth_tun_gn)) begin
+            n7_encap = (inner_eth_tun_vx ? ENCAP_VXLAN : ENCAP_GENEVE);
+            if (((s7_cur + 12'd8) <= s7_limit)) begin
+                if (inner_eth_tun_vx) begin
+                    if (udp_tunnel_view[59]) begin
+                        n7_vni_ok = 1'd1;
+                        n7_cur = (s7_cur + 12'd8);
+                        n7_nx_eth = 1'd1;
+                        n7_run = 1'd1;
+                    end
+                end else if (((udp_tunnel_view[63:62] == 2'd0) & ~udp_tunnel_view[55])) begin
+                    n7_vni_ok = 1'd1;
+                    if (((s7_cur + w7_geneve_len) <= s7_limit)) begin
+                        n7_cur = (s7_cur + w7_geneve_len);
+                        n7_nx_eth = (w7_geneve_ptype == ETHERTYPE_TEB);
+                        n7_nx_v4 = (w7_geneve_ptype == ETHERTYPE_IPV4);
+                        n7_nx_v6 = (w7_geneve_ptype == ETHERTYPE_IPV6);
+                        n7_run = (((w7_geneve_ptype == ETHERTYPE_TEB) | (w7_geneve_ptype == ETHERTYPE_IPV4)) | (w7_geneve_ptype == ETHERTYPE_IPV6));
+                    end else begin
+                        n7_err = (({4'd0, (s7_cur + w7_geneve_len)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+                        n7_run = 1'd0;
+                    end
                 end
             end else begin
-                n7_inner_eth = 1'd1;
-                n7_inner_l2_off = s7_cur;
-                n7_inner_mac = inner_eth_view[143:96];
-                n7_cur = (s7_cur + 12'he);
-                n7_nx_v4 = (inner_eth_view[47:32] == ETHERTYPE_IPV4);
-                n7_nx_v6 = (inner_eth_view[47:32] == ETHERTYPE_IPV6);
-                n7_run = ((inner_eth_view[47:32] == ETHERTYPE_IPV4) | (inner_eth_view[47:32] == ETHERTYPE_IPV6));
+                n7_err = (({4'd0, (s7_cur + 12'd8)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+                n7_run = 1'd0;
             end
-        end else begin
-            n7_err = (({4'd0, (s7_cur + 12'he)} > s7_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
-            n7_run = 1'd0;
         end
     end
 end
@@ -1926,71 +2163,59 @@ always @(posedge clk) begin
     s8_l3_off <= s7_l3_off;
     s8_frag <= s7_frag;
     s8_proto <= s7_proto;
-    s8_encap <= s7_encap;
+    s8_encap <= n7_encap;
     s8_o_addr <= s7_o_addr;
     s8_l4_ok <= s7_l4_ok;
     s8_o_ports <= s7_o_ports;
     s8_vsid <= s7_vsid;
     s8_flowid <= s7_flowid;
-    s8_inner_eth <= n7_inner_eth;
-    s8_inner_l2_off <= n7_inner_l2_off;
-    s8_inner_vlan_valid <= n7_inner_vlan_valid;
-    s8_inner_vlan <= n7_inner_vlan;
-    s8_inner_mac <= n7_inner_mac;
+    s8_nx_eth <= n7_nx_eth;
+    s8_vni_ok <= n7_vni_ok;
 
     if (rst) begin
         s8_valid <= 1'd0;
     end
 end
 
-assign w8_ip_hl = {6'd0, inner_l3_view[315:312], 2'd0};
-
 always @* begin
     n8_run = s8_run;
-    n8_err = s8_err;
+    n8_nx_v4 = s8_nx_v4;
+    n8_nx_v6 = s8_nx_v6;
     n8_cur = s8_cur;
-    n8_inner_v4 = 1'd0;
-    n8_inner_v6 = 1'd0;
-    n8_inner_l3_off = 12'd0;
-    n8_inner_proto = 8'd0;
-    n8_i_addr = 256'd0;
-    if ((s8_run & s8_nx_v4)) begin
-        if (((s8_cur + 12'h14) <= s8_limit)) begin
-            if (((inner_l3_view[319:316] != IP_VERSION_V4) | (inner_l3_view[315:312] < 4'd5))) begin
-                n8_err = PARSE_ERR_BAD_IP;
-                n8_run = 1'd0;
-            end else if (((s8_cur + w8_ip_hl) <= s8_limit)) begin
-                n8_inner_v4 = 1'd1;
-                n8_inner_l3_off = s8_cur;
-                n8_inner_proto = inner_l3_view[247:240];
-                n8_i_addr = {inner_l3_view[223:160], 192'd0};
-                n8_cur = (s8_cur + w8_ip_hl);
-                if ((|inner_l3_view[269:256])) begin
+    n8_err = s8_err;
+    n8_inner_eth = 1'd0;
+    n8_inner_l2_off = 12'd0;
+    n8_inner_vlan_valid = 1'd0;
+    n8_inner_vlan = 12'd0;
+    n8_inner_mac = 48'd0;
+    if ((s8_run & s8_nx_eth)) begin
+        if (((s8_cur + 12'he) <= s8_limit)) begin
+            if ((inner_eth_view[47:32] == ETHERTYPE_VLAN)) begin
+                if (((s8_cur + 12'h12) <= s8_limit)) begin
+                    n8_inner_vlan_valid = 1'd1;
+                    n8_inner_vlan = inner_eth_view[27:16];
+                    n8_inner_eth = 1'd1;
+                    n8_inner_l2_off = s8_cur;
+                    n8_inner_mac = inner_eth_view[143:96];
+                    n8_cur = (s8_cur + 12'h12);
+                    n8_nx_v4 = (inner_eth_view[15:0] == ETHERTYPE_IPV4);
+                    n8_nx_v6 = (inner_eth_view[15:0] == ETHERTYPE_IPV6);
+                    n8_run = ((inner_eth_view[15:0] == ETHERTYPE_IPV4) | (inner_eth_view[15:0] == ETHERTYPE_IPV6));
+                end else begin
+                    n8_err = (({4'd0, (s8_cur + 12'h12)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                     n8_run = 1'd0;
                 end
             end else begin
-                n8_err = (({4'd0, (s8_cur + w8_ip_hl)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
-                n8_run = 1'd0;
+                n8_inner_eth = 1'd1;
+                n8_inner_l2_off = s8_cur;
+                n8_inner_mac = inner_eth_view[143:96];
+                n8_cur = (s8_cur + 12'he);
+                n8_nx_v4 = (inner_eth_view[47:32] == ETHERTYPE_IPV4);
+                n8_nx_v6 = (inner_eth_view[47:32] == ETHERTYPE_IPV6);
+                n8_run = ((inner_eth_view[47:32] == ETHERTYPE_IPV4) | (inner_eth_view[47:32] == ETHERTYPE_IPV6));
             end
         end else begin
-            n8_err = (({4'd0, (s8_cur + 12'h14)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
-            n8_run = 1'd0;
-        end
-    end
-    if ((s8_run & s8_nx_v6)) begin
-        if (((s8_cur + 12'h28) <= s8_limit)) begin
-            if ((inner_l3_view[319:316] != IP_VERSION_V6)) begin
-                n8_err = PARSE_ERR_BAD_IP;
-                n8_run = 1'd0;
-            end else begin
-                n8_inner_v6 = 1'd1;
-                n8_inner_l3_off = s8_cur;
-                n8_inner_proto = inner_l3_view[271:264];
-                n8_i_addr = inner_l3_view[255:0];
-                n8_cur = (s8_cur + 12'h28);
-            end
-        end else begin
-            n8_err = (({4'd0, (s8_cur + 12'h28)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+            n8_err = (({4'd0, (s8_cur + 12'he)} > s8_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
             n8_run = 1'd0;
         end
     end
@@ -2008,6 +2233,8 @@ always @(posedge clk) begin
     s9_vlan_valid <= s8_vlan_valid;
     s9_vlan <= s8_vlan;
     s9_mac <= s8_mac;
+    s9_nx_v4 <= n8_nx_v4;
+    s9_nx_v6 <= n8_nx_v6;
     s9_cur <= n8_cur;
     s9_l3_v4 <= s8_l3_v4;
     s9_l3_v6 <= s8_l3_v6;
@@ -2020,45 +2247,67 @@ always @(posedge clk) begin
     s9_o_ports <= s8_o_ports;
     s9_vsid <= s8_vsid;
     s9_flowid <= s8_flowid;
-    s9_inner_eth <= s8_inner_eth;
-    s9_inner_l2_off <= s8_inner_l2_off;
-    s9_inner_vlan_valid <= s8_inner_vlan_valid;
-    s9_inner_vlan <= s8_inner_vlan;
-    s9_inner_mac <= s8_inner_mac;
-    s9_inner_v4 <= n8_inner_v4;
-    s9_inner_v6 <= n8_inner_v6;
-    s9_inner_l3_off <= n8_inner_l3_off;
-    s9_inner_proto <= n8_inner_proto;
-    s9_i_addr <= n8_i_addr;
+    s9_vni_ok <= s8_vni_ok;
+    s9_inner_eth <= n8_inner_eth;
+    s9_inner_l2_off <= n8_inner_l2_off;
+    s9_inner_vlan_valid <= n8_inner_vlan_valid;
+    s9_inner_vlan <= n8_inner_vlan;
+    s9_inner_mac <= n8_inner_mac;
 
     if (rst) begin
         s9_valid <= 1'd0;
     end
 end
 
+assign w9_ip_hl = {6'd0, inner_l3_view[315:312], 2'd0};
+
 always @* begin
-    n9_err = s9_err;
     n9_run = s9_run;
-    n9_inner_l4_ok = 1'd0;
-    n9_inner_l4_off = 12'd0;
-    n9_i_ports = inner_l4_view;
-    if (s9_run) begin
-        if ((s9_inner_proto == IPPROTO_TCP)) begin
-            if (((s9_cur + 12'h14) <= s9_limit)) begin
-                n9_inner_l4_ok = 1'd1;
-                n9_inner_l4_off = s9_cur;
+    n9_err = s9_err;
+    n9_cur = s9_cur;
+    n9_inner_v4 = 1'd0;
+    n9_inner_v6 = 1'd0;
+    n9_inner_l3_off = 12'd0;
+    n9_inner_proto = 8'd0;
+    n9_i_addr = 256'd0;
+    if ((s9_run & s9_nx_v4)) begin
+        if (((s9_cur + 12'h14) <= s9_limit)) begin
+            if (((inner_l3_view[319:316] != IP_VERSION_V4) | (inner_l3_view[315:312] < 4'd5))) begin
+                n9_err = PARSE_ERR_BAD_IP;
+                n9_run = 1'd0;
+            end else if (((s9_cur + w9_ip_hl) <= s9_limit)) begin
+                n9_inner_v4 = 1'd1;
+                n9_inner_l3_off = s9_cur;
+                n9_inner_proto = inner_l3_view[247:240];
+                n9_i_addr = {inner_l3_view[223:160], 192'd0};
+                n9_cur = (s9_cur + w9_ip_hl);
+                if ((|inner_l3_view[269:256])) begin
+                    n9_run = 1'd0;
+                end
             end else begin
-                n9_err = (({4'd0, (s9_cur + 12'h14)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+                n9_err = (({4'd0, (s9_cur + w9_ip_hl)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
                 n9_run = 1'd0;
             end
-        end else if ((s9_inner_proto == IPPROTO_UDP)) begin
-            if (((s9_cur + 12'd8) <= s9_limit)) begin
-                n9_inner_l4_ok = 1'd1;
-                n9_inner_l4_off = s9_cur;
-            end else begin
-                n9_err = (({4'd0, (s9_cur + 12'd8)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+        end else begin
+            n9_err = (({4'd0, (s9_cur + 12'h14)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+            n9_run = 1'd0;
+        end
+    end
+    if ((s9_run & s9_nx_v6)) begin
+        if (((s9_cur + 12'h28) <= s9_limit)) begin
+            if ((inner_l3_view[319:316] != IP_VERSION_V6)) begin
+                n9_err = PARSE_ERR_BAD_IP;
                 n9_run = 1'd0;
+            end else begin
+                n9_inner_v6 = 1'd1;
+                n9_inner_l3_off = s9_cur;
+                n9_inner_proto = inner_l3_view[271:264];
+                n9_i_addr = inner_l3_view[255:0];
+                n9_cur = (s9_cur + 12'h28);
             end
+        end else begin
+            n9_err = (({4'd0, (s9_cur + 12'h28)} > s9_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+            n9_run = 1'd0;
         end
     end
 end
@@ -2067,11 +2316,15 @@ end
 always @(posedge clk) begin
     s10_valid <= s9_valid;
     s10_len <= s9_len;
+    s10_pg <= s9_pg;
+    s10_limit <= s9_limit;
     s10_err <= n9_err;
+    s10_run <= n9_run;
     s10_eth <= s9_eth;
     s10_vlan_valid <= s9_vlan_valid;
     s10_vlan <= s9_vlan;
     s10_mac <= s9_mac;
+    s10_cur <= n9_cur;
     s10_l3_v4 <= s9_l3_v4;
     s10_l3_v6 <= s9_l3_v6;
     s10_l3_off <= s9_l3_off;
@@ -2083,67 +2336,134 @@ always @(posedge clk) begin
     s10_o_ports <= s9_o_ports;
     s10_vsid <= s9_vsid;
     s10_flowid <= s9_flowid;
+    s10_vni_ok <= s9_vni_ok;
     s10_inner_eth <= s9_inner_eth;
     s10_inner_l2_off <= s9_inner_l2_off;
     s10_inner_vlan_valid <= s9_inner_vlan_valid;
     s10_inner_vlan <= s9_inner_vlan;
     s10_inner_mac <= s9_inner_mac;
-    s10_inner_v4 <= s9_inner_v4;
-    s10_inner_v6 <= s9_inner_v6;
-    s10_inner_l3_off <= s9_inner_l3_off;
-    s10_inner_proto <= s9_inner_proto;
-    s10_i_addr <= s9_i_addr;
-    s10_inner_l4_ok <= n9_inner_l4_ok;
-    s10_inner_l4_off <= n9_inner_l4_off;
-    s10_i_ports <= n9_i_ports;
+    s10_inner_v4 <= n9_inner_v4;
+    s10_inner_v6 <= n9_inner_v6;
+    s10_inner_l3_off <= n9_inner_l3_off;
+    s10_inner_proto <= n9_inner_proto;
+    s10_i_addr <= n9_i_addr;
 
     if (rst) begin
         s10_valid <= 1'd0;
     end
 end
 
-assign out_valid = s10_valid;
+always @* begin
+    n10_err = s10_err;
+    n10_run = s10_run;
+    n10_inner_l4_ok = 1'd0;
+    n10_inner_l4_off = 12'd0;
+    n10_i_ports = inner_l4_view;
+    if (s10_run) begin
+        if ((s10_inner_proto == IPPROTO_TCP)) begin
+            if (((s10_cur + 12'h14) <= s10_limit)) begin
+                n10_inner_l4_ok = 1'd1;
+                n10_inner_l4_off = s10_cur;
+            end else begin
+                n10_err = (({4'd0, (s10_cur + 12'h14)} > s10_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+                n10_run = 1'd0;
+            end
+        end else if ((s10_inner_proto == IPPROTO_UDP)) begin
+            if (((s10_cur + 12'd8) <= s10_limit)) begin
+                n10_inner_l4_ok = 1'd1;
+                n10_inner_l4_off = s10_cur;
+            end else begin
+                n10_err = (({4'd0, (s10_cur + 12'd8)} > s10_len) ? PARSE_ERR_TRUNCATED : PARSE_ERR_TOO_DEEP);
+                n10_run = 1'd0;
+            end
+        end
+    end
+end
 
-// side: 10-cycle delay line
+// stage 11
+always @(posedge clk) begin
+    s11_valid <= s10_valid;
+    s11_len <= s10_len;
+    s11_err <= n10_err;
+    s11_eth <= s10_eth;
+    s11_vlan_valid <= s10_vlan_valid;
+    s11_vlan <= s10_vlan;
+    s11_mac <= s10_mac;
+    s11_l3_v4 <= s10_l3_v4;
+    s11_l3_v6 <= s10_l3_v6;
+    s11_l3_off <= s10_l3_off;
+    s11_frag <= s10_frag;
+    s11_proto <= s10_proto;
+    s11_encap <= s10_encap;
+    s11_o_addr <= s10_o_addr;
+    s11_l4_ok <= s10_l4_ok;
+    s11_o_ports <= s10_o_ports;
+    s11_vsid <= s10_vsid;
+    s11_flowid <= s10_flowid;
+    s11_vni_ok <= s10_vni_ok;
+    s11_inner_eth <= s10_inner_eth;
+    s11_inner_l2_off <= s10_inner_l2_off;
+    s11_inner_vlan_valid <= s10_inner_vlan_valid;
+    s11_inner_vlan <= s10_inner_vlan;
+    s11_inner_mac <= s10_inner_mac;
+    s11_inner_v4 <= s10_inner_v4;
+    s11_inner_v6 <= s10_inner_v6;
+    s11_inner_l3_off <= s10_inner_l3_off;
+    s11_inner_proto <= s10_inner_proto;
+    s11_i_addr <= s10_i_addr;
+    s11_inner_l4_ok <= n10_inner_l4_ok;
+    s11_inner_l4_off <= n10_inner_l4_off;
+    s11_i_ports <= n10_i_ports;
+
+    if (rst) begin
+        s11_valid <= 1'd0;
+    end
+end
+
+assign out_valid = s11_valid;
+
+// side: 11-cycle delay line
 always @(posedge clk) begin
     side_mem[side_wr_ptr] <= in_side;
     side_wr_ptr <= (side_wr_ptr + 4'd1);
     side_rd_ptr <= (side_rd_ptr + 4'd1);
-    side_d10 <= side_mem[side_rd_ptr];
+    side_d11 <= side_mem[side_rd_ptr];
 
     if (rst) begin
         side_wr_ptr <= 4'd0;
-        side_rd_ptr <= 4'd7;
+        side_rd_ptr <= 4'd6;
     end
 end
 
-assign out_side = side_d10;
-assign out_len = s10_len;
-assign out_err = s10_err;
-assign out_eth = s10_eth;
-assign out_vlan_valid = s10_vlan_valid;
-assign out_vlan = s10_vlan;
+assign out_side = side_d11;
+assign out_len = s11_len;
+assign out_err = s11_err;
+assign out_eth = s11_eth;
+assign out_vlan_valid = s11_vlan_valid;
+assign out_vlan = s11_vlan;
 assign out_mac = late_mac;
-assign out_l3_v4 = s10_l3_v4;
-assign out_l3_v6 = s10_l3_v6;
-assign out_l3_off = s10_l3_off[7:0];
-assign out_frag = s10_frag;
-assign out_proto = s10_proto;
-assign out_l4_ok = s10_l4_ok;
-assign out_encap = s10_encap;
+assign out_l3_v4 = s11_l3_v4;
+assign out_l3_v6 = s11_l3_v6;
+assign out_l3_off = s11_l3_off[7:0];
+assign out_frag = s11_frag;
+assign out_proto = s11_proto;
+assign out_l4_ok = s11_l4_ok;
+assign out_encap = s11_encap;
 assign out_vsid = late_vsid;
+assign out_vni = late_vni;
+assign out_vni_ok = s11_vni_ok;
 assign out_flowid = late_flowid;
-assign out_inner_eth = s10_inner_eth;
-assign out_inner_l2_off = s10_inner_l2_off[7:0];
-assign out_inner_vlan_valid = s10_inner_vlan_valid;
-assign out_inner_vlan = s10_inner_vlan;
+assign out_inner_eth = s11_inner_eth;
+assign out_inner_l2_off = s11_inner_l2_off[7:0];
+assign out_inner_vlan_valid = s11_inner_vlan_valid;
+assign out_inner_vlan = s11_inner_vlan;
 assign out_inner_mac = late_inner_mac;
-assign out_inner_v4 = s10_inner_v4;
-assign out_inner_v6 = s10_inner_v6;
-assign out_inner_l3_off = s10_inner_l3_off[7:0];
-assign out_inner_proto = s10_inner_proto;
-assign out_inner_l4_ok = s10_inner_l4_ok;
-assign out_inner_l4_off = s10_inner_l4_off[7:0];
+assign out_inner_v4 = s11_inner_v4;
+assign out_inner_v6 = s11_inner_v6;
+assign out_inner_l3_off = s11_inner_l3_off[7:0];
+assign out_inner_proto = s11_inner_proto;
+assign out_inner_l4_ok = s11_inner_l4_ok;
+assign out_inner_l4_off = s11_inner_l4_off[7:0];
 assign out_o_addr = late_o_addr;
 assign out_o_ports = late_o_ports;
 assign out_i_addr = late_i_addr;

@@ -55,7 +55,7 @@
 
 /* CAP_LATENCY (RO): cycles from the accepted tlast beat to the metadata record */
 #define NVGRE_RX_CAP_LATENCY 0x0034u
-#define NVGRE_RX_CAP_LATENCY_VALUE 0x0019u
+#define NVGRE_RX_CAP_LATENCY_VALUE 0x001Au
 
 /* CAP_IPV6_EXT_HEADERS (RO): IPv6 extension headers skipped per IPv6 header */
 #define NVGRE_RX_CAP_IPV6_EXT_HEADERS 0x0038u
@@ -64,6 +64,10 @@
 /* CAP_TOEPLITZ (RO): bit 0: the key is fixed at build time (KEY is read-only) */
 #define NVGRE_RX_CAP_TOEPLITZ 0x003Cu
 #define NVGRE_RX_CAP_TOEPLITZ_VALUE 0x0000u
+
+/* CAP_UDP_TUNNEL_PORTS (RO): UDP tunnel port table entries (VXLAN/GENEVE; 0: none) */
+#define NVGRE_RX_CAP_UDP_TUNNEL_PORTS 0x0040u
+#define NVGRE_RX_CAP_UDP_TUNNEL_PORTS_VALUE 0x0004u
 
 /* CTRL (RW): enables (OID_TCP_OFFLOAD_PARAMETERS / NDIS RSS parameters) */
 #define NVGRE_RX_CTRL 0x0100u
@@ -121,6 +125,18 @@
 #define NVGRE_RX_MAX_HEADER_BYTES_BYTES_SHIFT 0
 #define NVGRE_RX_MAX_HEADER_BYTES_BYTES_MASK 0x01FFu /* bytes */
 
+/* TUNNEL_PORT (RW): UDP tunnel port table: the lowest valid entry whose port equals the UDP destination port decides the type; frame-atomic at the first beat */
+#define NVGRE_RX_TUNNEL_PORT_BASE 0x0140u
+#define NVGRE_RX_TUNNEL_PORT_STRIDE 4u
+#define NVGRE_RX_TUNNEL_PORT_COUNT 4u
+#define NVGRE_RX_TUNNEL_PORT(i) (NVGRE_RX_TUNNEL_PORT_BASE + NVGRE_RX_TUNNEL_PORT_STRIDE * (unsigned)(i))
+#define NVGRE_RX_TUNNEL_PORT_PORT_SHIFT 0
+#define NVGRE_RX_TUNNEL_PORT_PORT_MASK 0xFFFFu /* UDP destination port */
+#define NVGRE_RX_TUNNEL_PORT_TYPE_SHIFT 16
+#define NVGRE_RX_TUNNEL_PORT_TYPE_MASK 0x10000u /* 0 VXLAN, 1 GENEVE */
+#define NVGRE_RX_TUNNEL_PORT_VALID_SHIFT 31
+#define NVGRE_RX_TUNNEL_PORT_VALID_MASK 0x80000000u /* the entry is in use */
+
 /* KEY (RW): Toeplitz key */
 #define NVGRE_RX_KEY_BASE 0x0200u
 #define NVGRE_RX_KEY_STRIDE 4u
@@ -131,7 +147,7 @@
 #define NVGRE_RX_CNT_FRAMES 0x0300u
 #define NVGRE_RX_CNT_FRAMES_RESET 0x0000u
 
-/* CNT_ENCAP (RO): frames with encap gre or nvgre */
+/* CNT_ENCAP (RO): frames with encap gre, nvgre, vxlan or geneve */
 #define NVGRE_RX_CNT_ENCAP 0x0304u
 #define NVGRE_RX_CNT_ENCAP_RESET 0x0000u
 
@@ -162,6 +178,14 @@
 /* CNT_MAC_ERROR (RO): frames whose last beat had s_axis_tuser set */
 #define NVGRE_RX_CNT_MAC_ERROR 0x0320u
 #define NVGRE_RX_CNT_MAC_ERROR_RESET 0x0000u
+
+/* CNT_VXLAN (RO): frames with encap vxlan */
+#define NVGRE_RX_CNT_VXLAN 0x0324u
+#define NVGRE_RX_CNT_VXLAN_RESET 0x0000u
+
+/* CNT_GENEVE (RO): frames with encap geneve */
+#define NVGRE_RX_CNT_GENEVE 0x0328u
+#define NVGRE_RX_CNT_GENEVE_RESET 0x0000u
 
 /* INDIRECTION (RW): RSS indirection table: queue of entry i */
 #define NVGRE_RX_INDIRECTION_BASE 0x0400u
@@ -199,6 +223,6 @@
 #define NVGRE_RX_FILTER_CTRL_VALID_SHIFT 0
 #define NVGRE_RX_FILTER_CTRL_VALID_MASK 0x0001u /* the filter is in use */
 
-/* Capability values of this build: CAP_DATA_WIDTH=64, CAP_IPV6=1, CAP_VMQ_FILTERS=16, CAP_INDIRECTION_ENTRIES=128, CAP_MAX_HEADER_BYTES=256, CAP_QUEUE_BITS=6, CAP_RSS_ENCAP=15, CAP_VMQ_ENCAP=15, CAP_MAX_HEADER_SIZE=256, CAP_LATENCY=25, CAP_IPV6_EXT_HEADERS=4, CAP_TOEPLITZ=0 */
+/* Capability values of this build: CAP_DATA_WIDTH=64, CAP_IPV6=1, CAP_VMQ_FILTERS=16, CAP_INDIRECTION_ENTRIES=128, CAP_MAX_HEADER_BYTES=256, CAP_QUEUE_BITS=6, CAP_RSS_ENCAP=15, CAP_VMQ_ENCAP=15, CAP_MAX_HEADER_SIZE=256, CAP_LATENCY=26, CAP_IPV6_EXT_HEADERS=4, CAP_TOEPLITZ=0, CAP_UDP_TUNNEL_PORTS=4 */
 
 #endif /* NVGRE_RX_REGS_H */

@@ -35,8 +35,10 @@ module nvgre_rx_rss_select
     input  wire         in_frag,
     input  wire [7:0]   in_proto,
     input  wire         in_l4_ok,
-    input  wire [1:0]   in_encap,
+    input  wire [2:0]   in_encap,
     input  wire [23:0]  in_vsid,
+    input  wire [23:0]  in_vni,
+    input  wire         in_vni_ok,
     input  wire [7:0]   in_flowid,
     input  wire         in_inner_eth,
     input  wire [7:0]   in_inner_l2_off,
@@ -66,7 +68,7 @@ module nvgre_rx_rss_select
     output wire         out_hash_valid,
     output wire [15:0]  out_hash_type,
     output wire [2:0]   out_hash_input,
-    output wire [1:0]   out_encap,
+    output wire [2:0]   out_encap,
     output wire         out_inner_parsed,
     output wire [23:0]  out_vsid,
     output wire [7:0]   out_flowid,
@@ -109,6 +111,8 @@ wire            use_2tuple;
 wire [255:0]    hash_addr;
 wire [287:0]    hash_data;
 wire            is_nvgre;
+wire            has_vni;
+wire            has_vsid;
 wire            in_side_encap_vmq_enable;
 wire            vmq_inner;
 wire            in_side_vmq_enable;
@@ -127,7 +131,7 @@ reg  [23:0]     vmq_vsid_reg;
 reg             hash_valid_reg;
 reg  [15:0]     hash_type_reg;
 reg  [2:0]      hash_input_reg;
-reg  [1:0]      encap_reg;
+reg  [2:0]      encap_reg;
 reg             inner_parsed_reg;
 reg  [23:0]     vsid_reg;
 reg  [7:0]      flowid_reg;
@@ -153,16 +157,18 @@ assign outer_l4_type = ((in_proto == IPPROTO_TCP) ? (in_l3_v4 ? HASH_TYPE_TCP_IP
 assign outer_2tuple_type = (in_l3_v4 ? HASH_TYPE_IPV4 : HASH_TYPE_IPV6);
 assign in_side_rss_enable = in_side[1];
 assign rss_on = (in_side_rss_enable & (in_l3_v4 | in_l3_v6));
-assign use_inner_4tuple = (((rss_on & ((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable)) & in_inner_l4_ok) & (|(inner_l4_type & in_side_hash_types)));
-assign use_4tuple = (((rss_on & ~((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable)) & in_l4_ok) & (|(outer_l4_type & in_side_hash_types)));
+assign use_inner_4tuple = (((rss_on & ((in_encap != ENCAP_NONE) & in_side_encap_rss_enable)) & in_inner_l4_ok) & (|(inner_l4_type & in_side_hash_types)));
+assign use_4tuple = (((rss_on & ~((in_encap != ENCAP_NONE) & in_side_encap_rss_enable)) & in_l4_ok) & (|(outer_l4_type & in_side_hash_types)));
 assign use_2tuple = (((rss_on & ~use_inner_4tuple) & ~use_4tuple) & (|(outer_2tuple_type & in_side_hash_types)));
 assign hash_addr = (use_inner_4tuple ? in_i_addr : in_o_addr);
 assign hash_data = (((use_inner_4tuple | use_4tuple) | use_2tuple)
     ? ((use_inner_4tuple ? in_inner_v4 : in_l3_v4) ? {hash_addr[255:192], (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0)), 192'd0}
         : {hash_addr, (use_inner_4tuple ? in_i_ports : (use_4tuple ? in_o_ports : 32'd0))}) : 288'd0);
-assign is_nvgre = (in_encap == ENCAP_NVGRE[1:0]);
+assign is_nvgre = (in_encap == ENCAP_NVGRE);
+assign has_vni = in_vni_ok;
+assign has_vsid = (is_nvgre | has_vni);
 assign in_side_encap_vmq_enable = in_side[4];
-assign vmq_inner = (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_vmq_enable) & in_inner_eth);
+assign vmq_inner = (((in_encap != ENCAP_NONE) & in_side_encap_vmq_enable) & in_inner_eth);
 assign in_side_vmq_enable = in_side[2];
 assign in_side_user = in_side[0];
 assign in_side_rss_default_queue = in_side[26:21];
@@ -177,16 +183,16 @@ always @(posedge clk) begin
     vmq_mac_reg <= (vmq_inner ? in_inner_mac : in_mac);
     vmq_has_vlan_reg <= (vmq_inner ? in_inner_vlan_valid : in_vlan_valid);
     vmq_vlan_reg <= (vmq_inner ? in_inner_vlan : in_vlan);
-    vmq_has_vsid_reg <= (vmq_inner & is_nvgre);
-    vmq_vsid_reg <= in_vsid;
+    vmq_has_vsid_reg <= (vmq_inner & has_vsid);
+    vmq_vsid_reg <= (has_vni ? in_vni : in_vsid);
     hash_valid_reg <= ((use_inner_4tuple | use_4tuple) | use_2tuple);
     hash_type_reg <= (use_inner_4tuple ? inner_l4_type : (use_4tuple ? outer_l4_type : (use_2tuple ? outer_2tuple_type : 16'd0)));
     hash_input_reg <= (use_inner_4tuple ? HASH_INPUT_INNER_4TUPLE
         : (use_4tuple ? HASH_INPUT_4TUPLE
-        : (use_2tuple ? (((in_encap != ENCAP_NONE[1:0]) & in_side_encap_rss_enable) ? HASH_INPUT_OUTER_2TUPLE : HASH_INPUT_2TUPLE) : HASH_INPUT_NONE)));
+        : (use_2tuple ? (((in_encap != ENCAP_NONE) & in_side_encap_rss_enable) ? HASH_INPUT_OUTER_2TUPLE : HASH_INPUT_2TUPLE) : HASH_INPUT_NONE)));
     encap_reg <= in_encap;
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
-    vsid_reg <= (is_nvgre ? in_vsid : 24'd0);
+    vsid_reg <= (has_vsid ? (has_vni ? in_vni : in_vsid) : 24'd0);
     flowid_reg <= (is_nvgre ? in_flowid : 8'd0);
     outer_l3_offset_reg <= ((in_l3_v4 | in_l3_v6) ? in_l3_off : 8'd0);
     inner_l2_offset_reg <= (in_inner_eth ? in_inner_l2_off : 8'd0);

@@ -121,11 +121,22 @@ describe('CSR register semantics', () => {
     expect(b.read(REG.ID).data).toBe(ID_VALUE);
     expect(b.write(REG.CNT_FRAMES, 5).resp).toBe(RESP.SLVERR);
     expect(b.read(REG.CNT_FRAMES).data).toBe(0);
-    for (const a of [0x0008, 0x0118, 0x0228, 0x0324, 0x0600, 0x1018, 0x1000 + 32 * 16, 0x8000]) {
+    for (const a of [0x0008, 0x0118, 0x0228, 0x032c, 0x013c, 0x0150, 0x0600, 0x1018, 0x1000 + 32 * 16, 0x8000]) {
       expect(b.write(a, 1).resp, a.toString(16)).toBe(RESP.DECERR);
       expect(b.read(a), a.toString(16)).toMatchObject({ resp: RESP.DECERR, data: 0 });
     }
     expect(b.events.map((e) => e.addr)).toEqual([]);
+  });
+
+  it('stores the tunnel port table: port, type and valid bits, the rest dropped; reset invalid', () => {
+    const b = fresh();
+    expect(b.read(REG.CAP_UDP_TUNNEL_PORTS).data).toBe(4);
+    for (let i = 0; i < 4; i++) expect(b.read(REG.TUNNEL_PORT + 4 * i).data).toBe(0);
+    expect(b.write(REG.TUNNEL_PORT + 12, 0xffffffff).resp).toBe(RESP.OKAY);
+    expect(b.read(REG.TUNNEL_PORT + 12).data).toBe(0x8001ffff);
+    expect(b.write(REG.TUNNEL_PORT, 0x800012b5).resp).toBe(RESP.OKAY);
+    expect(b.m.udpTunnels()[0]).toEqual({ valid: true, port: 4789, type: 'vxlan' });
+    expect(b.m.udpTunnels()[3]).toEqual({ valid: true, port: 0xffff, type: 'geneve' });
   });
 
   it('makes a const-key build read its key and refuse writes to it', () => {

@@ -103,7 +103,7 @@ describe('nvgre-rx gen', () => {
     const r = await cli(['gen', '--config', cfgFile, '--out', join(dir, 'out')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^nvgre-rx: .*c\.json: config: metaFifoDepth: 16 is below the line-rate minimum of 22 .*allowBackpressureFifo/);
+    expect(r.stderr).toMatch(/^nvgre-rx: .*c\.json: config: metaFifoDepth: 16 is below the line-rate minimum of 23 .*allowBackpressureFifo/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

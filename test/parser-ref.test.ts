@@ -14,7 +14,7 @@ import { parserModule } from '../gen/blocks/parser.ts';
 import { parseBuildConfig, describeBuild, type BuildConfig } from '../gen/config.ts';
 import { emitModule } from '../gen/emit/verilog.ts';
 import { buildFrame, layerSize, mulberry32, randomLayers } from '../ref/packets/index.ts';
-import { parseFrame, ParseState } from '../ref/parse.ts';
+import { ENCAP_GENEVE, ENCAP_VXLAN, parseFrame, ParseState, type UdpTunnelPort } from '../ref/parse.ts';
 import { SimProcess } from '../tb/bridge/sim-process.ts';
 import { buildModel } from '../tb/bridge/verilator.ts';
 
@@ -27,6 +27,23 @@ interface Case {
   frame: Uint8Array;
   mhb: number;
   parseGre: boolean;
+  /** The UDP tunnel port table in force at the frame's first beat (builds with the table). */
+  tunnels: UdpTunnelPort[];
+}
+
+/** Tunnel tables the cases draw from: the IANA one, the types swapped, one with an invalid lower entry, none. */
+const TUNNEL_TABLES: UdpTunnelPort[][] = [
+  [{ port: 4789, encap: ENCAP_VXLAN }, { port: 6081, encap: ENCAP_GENEVE }],
+  [{ port: 4789, encap: ENCAP_VXLAN }, { port: 6081, encap: ENCAP_GENEVE }],
+  [{ port: 6081, encap: ENCAP_VXLAN }, { port: 4789, encap: ENCAP_GENEVE }],
+  [],
+];
+
+/** The in_udp_tunnels bus of a table (entry i at bits 18i..18i+17: port, type, valid). */
+function tunnelBus(t: UdpTunnelPort[]): bigint {
+  let v = 0n;
+  t.forEach((e, i) => (v |= (BigInt(e.port) | (e.encap === ENCAP_GENEVE ? 1n << 16n : 0n) | (1n << 17n)) << BigInt(18 * i)));
+  return v;
 }
 
 function cases(cfg: BuildConfig, seed: number, n: number): Case[] {
@@ -34,7 +51,8 @@ function cases(cfg: BuildConfig, seed: number, n: number): Case[] {
   const out: Case[] = [];
   const mhbChoices = [64, 96, 128, cfg.maxHeaderBytes, cfg.maxHeaderBytes];
   for (let i = 0; i < n; i++) {
-    const layers = randomLayers(r, { ipv6: cfg.ipv6 || r() < 0.2, oddRate: 0.25, encapRate: 0.6, maxPayload: 40 });
+    const layers = randomLayers(r, { ipv6: cfg.ipv6 || r() < 0.2, oddRate: 0.25, encapRate: 0.6, maxPayload: 40, udpTunnelRate: cfg.udpTunnelPorts > 0 ? 0.4 : 0 });
+    const tunnels = cfg.udpTunnelPorts > 0 ? TUNNEL_TABLES[Math.floor(r() * TUNNEL_TABLES.length)]!.slice(0, cfg.udpTunnelPorts) : [];
     let frame = buildFrame(layers);
     // Corrupt a header byte now and then: versions, IHL, types and flags all get hit.
     if (r() < 0.15) {
@@ -57,9 +75,9 @@ function cases(cfg: BuildConfig, seed: number, n: number): Case[] {
     }
     const mhb = mhbChoices[Math.floor(r() * mhbChoices.length)]!;
     const parseGre = r() < 0.85;
-    out.push({ frame, mhb, parseGre });
+    out.push({ frame, mhb, parseGre, tunnels });
     // Every cut of a few frames' headers.
-    if (i % 25 === 0) for (let k = 0; k < Math.min(frame.length, 140); k++) out.push({ frame: frame.slice(0, k), mhb, parseGre });
+    if (i % 25 === 0) for (let k = 0; k < Math.min(frame.length, 140); k++) out.push({ frame: frame.slice(0, k), mhb, parseGre, tunnels });
   }
   return out;
 }
@@ -85,7 +103,12 @@ function bytesBE(b: Uint8Array, off: number, n: number): bigint {
 /** Outcomes the stimulus must reach in a build whose window holds every layer. */
 const ALL_OUTCOMES = ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'inner_v4', 'inner_l4'];
 
-async function check(cfg: BuildConfig, seed: number, n: number, need: string[] = [...ALL_OUTCOMES, ...(cfg.ipv6 ? ['v6', 'inner_v6'] : [])]): Promise<number> {
+async function check(
+  cfg: BuildConfig,
+  seed: number,
+  n: number,
+  need: string[] = [...ALL_OUTCOMES, ...(cfg.ipv6 ? ['v6', 'inner_v6'] : []), ...(cfg.udpTunnelPorts > 0 ? ['vxlan', 'geneve', 'tunnel_inner_l4'] : [])],
+): Promise<number> {
   const { sim, latency } = await parserSim(cfg);
   const L = sim.model.layout;
   const all = cases(cfg, seed, n);
@@ -114,6 +137,7 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
         L.set(stim, bc, 'in_beat_last', b === beatsOf(cs) - 1 ? 1 : 0);
         // Lane j of a beat is its byte j: little-endian in the data word.
         L.set(stim, bc, 'in_beat_data', bytesBE(bytes.slice(b * W, b * W + W).reverse(), 0, W));
+        if (cfg.udpTunnelPorts > 0) L.set(stim, bc, 'in_udp_tunnels', tunnelBus(cs.tunnels));
       }
     } else L.set(stim, c, 'in_window', bytesBE(bytes, 0, bytes.length));
     L.set(stim, c, 'in_len', cs.frame.length);
@@ -131,12 +155,13 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
   };
   all.forEach((cs, i) => {
     const c = at[i]! + latency;
-    parseFrame(cs.frame, { maxHeaderBytes: Math.min(cs.mhb, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: cs.parseGre }, s);
+    parseFrame(cs.frame, { maxHeaderBytes: Math.min(cs.mhb, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: cs.parseGre, udpTunnels: cs.tunnels }, s);
     const f = cs.frame;
     for (const [k, v] of Object.entries({
       truncated: s.error === 1, too_deep: s.error === 2, bad_ip: s.error === 4, gre: s.encap === 1, nvgre: s.encap === 2,
       vlan: s.vlan >= 0, v6: s.l3 === 6, frag: s.l3Frag, l4: s.l4Ok, inner_eth: s.innerEth, inner_vlan: s.innerVlan >= 0,
       inner_v4: s.innerL3 === 4, inner_v6: s.innerL3 === 6, inner_l4: s.innerL4Off !== 0,
+      vxlan: s.encap === ENCAP_VXLAN, geneve: s.encap === ENCAP_GENEVE, tunnel_inner_l4: s.encap >= ENCAP_VXLAN && s.innerL4Off !== 0,
     })) saw(k, v);
     const g = (p: string): number => L.getNum(out, c, `out_${p}`);
     const gb = (p: string): bigint => L.getBig(out, c, `out_${p}`);
@@ -161,7 +186,11 @@ async function check(cfg: BuildConfig, seed: number, n: number, need: string[] =
       inner_l4_off: g('inner_l4_ok') ? g('inner_l4_off') : 0,
       l4_ok: g('l4_ok'),
     };
-    if (stream && s.encap !== 2) {
+    if (stream && (s.encap === ENCAP_VXLAN || s.encap === ENCAP_GENEVE)) {
+      // A VXLAN/GENEVE VNI comes on out_vni, valid under out_vni_ok (else the record's VSID is 0).
+      got.vsid = g('vni_ok') ? g('vni') : 0;
+      got.flowid = s.flowid;
+    } else if (stream && s.encap !== 2) {
       // The streaming parser hands on the GRE key bytes raw: RSS select zeroes them unless NVGRE.
       got.vsid = s.vsid;
       got.flowid = s.flowid;

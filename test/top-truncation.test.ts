@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every directed contract path (tb/stimulus/directed.ts: plain, encapsulated, too deep,
-// enables off, TCP-only, 2-tuple-only, RSS off, small table, VMQ) cut at every byte of
+// enables off, TCP-only, 2-tuple-only, RSS off, small table, VMQ; the VXLAN/GENEVE groups
+// of tb/stimulus/tunnels.ts) cut at every byte of
 // its headers, with a MAC error (tuser) on every third frame: nvgre_rx against the cycle
 // model on every cycle, so every truncated/too_deep outcome of each header is checked.
 
@@ -8,13 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 import { profileWrites } from '../tb/stimulus/csr.ts';
 import { directedFor } from '../tb/stimulus/directed.ts';
+import { tunnelGroups } from '../tb/stimulus/tunnels.ts';
 import type { Script, ScriptItem } from '../tb/stimulus/script.ts';
 import { buildTop, driveScript, runLockstep } from './top-support.ts';
 
 function cutScript(cfg: BuildConfig, maxCut: number): Script {
   const items: ScriptItem[] = [];
   let n = 0;
-  for (const g of directedFor(cfg)) {
+  // With the UDP tunnel groups (tb/stimulus/tunnels.ts), but for the option-length sweep.
+  for (const g of [...directedFor(cfg), ...tunnelGroups(cfg).filter((t) => t.name !== 'udp tunnels: GENEVE options')]) {
     const p = g.profile(cfg);
     items.push({ k: 'csr', writes: profileWrites(p, cfg), during: false, profile: p, why: g.name });
     for (const c of g.cases) {

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: MIT
-// The UDP tunnel port table as a build parameter while the RTL has none (issue 18): the
-// generator's default build has 0 entries and refuses more, the testbench's reference
-// (engine, CSR image, cycle model) honours the build's count, and a build without the
-// table generates what it always did. The software default build keeps the contract's 4.
+// The UDP tunnel port table as a build parameter (docs/CONTRACT.md section 8.1): 4 entries by
+// default in streaming builds, 0 for the window parser (which refuses more), a build without
+// the table generates what it always did, the testbench's reference (engine, CSR image,
+// cycle model) honours the build's count, and the table is frame-atomic at a frame's first beat.
 import { describe, expect, it } from 'vitest';
 import { buildParamsOf, ConfigError, DEFAULT_CONFIG, describeBuild, parseBuildConfig } from '../gen/config.ts';
 import { metaLayout } from '../gen/meta-layout.ts';
+import { capabilities, regmap } from '../gen/regmap.ts';
 import { topModelParams } from '../gen/top.ts';
 import { DEFAULT_BUILD } from '../ref/build.ts';
 import { TopModel } from '../ref/cycle/top-model.ts';
 import { RefEngine } from '../ref/engine.ts';
 import { buildFrame } from '../ref/packets/builder.ts';
+import { mulberry32 } from '../ref/packets/index.ts';
 import { defaultProfile } from '../ref/profile.ts';
 import { coverageBins } from '../tb/lockstep/coverage.ts';
+import { ScriptBuilder } from '../tb/stimulus/script-builder.ts';
 import { engineProfile, imageOf, profileWrites } from '../tb/stimulus/csr.ts';
+import { tunnelAtomicity } from '../tb/stimulus/tunnels.ts';
 import type { Script } from '../tb/stimulus/script.ts';
 import { driveScript } from './top-support.ts';
 
@@ -27,59 +31,90 @@ const VXLAN = buildFrame([
   { kind: 'tcp', sport: 1, dport: 2 },
 ]);
 
+const NO_TABLE = parseBuildConfig({ udpTunnelPorts: 0 });
+
 describe('udpTunnelPorts in the build configuration', () => {
-  it('defaults to 0 and refuses other values with one line naming the key, until the RTL has the layers', () => {
-    expect(DEFAULT_CONFIG.udpTunnelPorts).toBe(0);
-    expect(() => parseBuildConfig({ udpTunnelPorts: 4 })).toThrow(ConfigError);
-    expect(() => parseBuildConfig({ udpTunnelPorts: 4 })).toThrow(/^config: udpTunnelPorts: .*not generated yet/);
+  it('defaults to 4 (the contract) with the streaming parser, 0 with the window parser, which refuses more', () => {
+    expect(DEFAULT_CONFIG.udpTunnelPorts).toBe(4);
+    expect(parseBuildConfig({ parser: 'window' }).udpTunnelPorts).toBe(0);
+    expect(() => parseBuildConfig({ parser: 'window', udpTunnelPorts: 4 })).toThrow(ConfigError);
+    expect(() => parseBuildConfig({ parser: 'window', udpTunnelPorts: 1 })).toThrow(/^config: udpTunnelPorts: .*streaming parser/);
     expect(() => parseBuildConfig({ udpTunnelPorts: -1 })).toThrow(/udpTunnelPorts/);
+    expect(() => parseBuildConfig({ udpTunnelPorts: 17 })).toThrow(/udpTunnelPorts/);
   });
 
-  it('the default build is DEFAULT_BUILD but for the tunnel table, whose contract default (4) the engine keeps', () => {
-    expect({ ...buildParamsOf(DEFAULT_CONFIG), udpTunnelPorts: 4 }).toEqual(DEFAULT_BUILD);
-    expect(DEFAULT_BUILD.udpTunnelPorts).toBe(4);
+  it('the default build is DEFAULT_BUILD', () => {
+    expect(buildParamsOf(DEFAULT_CONFIG)).toEqual(DEFAULT_BUILD);
   });
 
-  it('a build without the table keeps its Build line, its 2-bit encap field and its coverage bins', () => {
+  it('registers: TUNNEL_PORT entries, CAP_UDP_TUNNEL_PORTS, CNT_VXLAN/CNT_GENEVE; none of the entries without the table', () => {
+    const x = { latency: 25 };
+    expect(regmap(DEFAULT_CONFIG, x).regs.find((r) => r.name === 'TUNNEL_PORT')).toMatchObject({ offset: 0x140, count: 4, access: 'RW' });
+    expect(regmap(NO_TABLE, x).regs.find((r) => r.name === 'TUNNEL_PORT')).toBeUndefined();
+    expect(capabilities(DEFAULT_CONFIG, x).find((c) => c.name === 'CAP_UDP_TUNNEL_PORTS')!.value).toBe(4);
+    expect(capabilities(NO_TABLE, x).find((c) => c.name === 'CAP_UDP_TUNNEL_PORTS')!.value).toBe(0);
+    const names = regmap(NO_TABLE, x).regs.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['CNT_VXLAN', 'CNT_GENEVE']));
+  });
+
+  it('a build without the table says so in its Build line, keeps its 2-bit encap field and has no tunnel bins', () => {
     expect(describeBuild(DEFAULT_CONFIG)).not.toContain('udpTunnelPorts');
-    expect(metaLayout(DEFAULT_CONFIG).fields.find((f) => f.name === 'encap')).toMatchObject({ width: 2, doc: 'encapsulation: 0=none, 1=gre, 2=nvgre' });
-    const bins = coverageBins(DEFAULT_CONFIG);
-    expect(bins).toContain('encap nvgre');
-    expect(bins.filter((b) => /vxlan|geneve/.test(b))).toEqual([]);
-    // With the table (as the RTL part will build it): 3 bits, and the tunnel bins.
-    const withTable = { ...DEFAULT_CONFIG, udpTunnelPorts: 4 };
-    expect(metaLayout(withTable).fields.find((f) => f.name === 'encap')!.width).toBe(3);
-    expect(coverageBins(withTable)).toEqual(expect.arrayContaining(['encap vxlan', 'encap geneve']));
+    expect(describeBuild(NO_TABLE)).toContain('udpTunnelPorts=0');
+    expect(metaLayout(NO_TABLE).fields.find((f) => f.name === 'encap')).toMatchObject({ width: 2, doc: 'encapsulation: 0=none, 1=gre, 2=nvgre' });
+    // Only the registers, which every build decodes (CNT_VXLAN and CNT_GENEVE read 0 there).
+    expect(coverageBins(NO_TABLE).filter((b) => /vxlan|geneve|tunnel/i.test(b))).toEqual([
+      'register CAP_UDP_TUNNEL_PORTS read',
+      'register CAP_UDP_TUNNEL_PORTS written (read-only: refused)',
+      'register CNT_VXLAN read',
+      'register CNT_VXLAN written (read-only: refused)',
+      'register CNT_GENEVE read',
+      'register CNT_GENEVE written (read-only: refused)',
+    ]);
+    expect(metaLayout(DEFAULT_CONFIG).fields.find((f) => f.name === 'encap')!.width).toBe(3);
+    expect(coverageBins(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['encap vxlan', 'encap geneve', 'tunnel port entry[3] decides', 'tunnel geneve options[0] bytes skipped']));
   });
 });
 
 describe("the testbench's reference follows the build, not the profile", () => {
-  it('engine: VXLAN with the contract build, ordinary UDP with the generated build', () => {
+  it('engine: VXLAN with the table, ordinary UDP without', () => {
     const p = defaultProfile(DEFAULT_BUILD);
     expect(new RefEngine(p, DEFAULT_BUILD).classify(VXLAN)).toMatchObject({ encap: 'vxlan', vsid: 77, hash_input: 'inner-4tuple' });
-    expect(new RefEngine(p, buildParamsOf(DEFAULT_CONFIG)).classify(VXLAN)).toMatchObject({ encap: 'none', vsid: 0, hash_input: '4tuple' });
+    expect(new RefEngine(p, buildParamsOf(NO_TABLE)).classify(VXLAN)).toMatchObject({ encap: 'none', vsid: 0, hash_input: '4tuple' });
   });
 
-  it('CSR image: programming a profile with tunnel ports into a build without the table leaves none in force', () => {
+  it('CSR image: the profile programmed through TUNNEL_PORT is in force; a build without the table keeps none', () => {
     const p = defaultProfile(DEFAULT_BUILD);
     expect(p.udpTunnels).toHaveLength(2);
-    expect(engineProfile(imageOf(p, DEFAULT_CONFIG)).udpTunnels).toEqual([]);
-    expect(defaultProfile(DEFAULT_CONFIG).udpTunnels).toEqual([]);
+    expect(engineProfile(imageOf(p, DEFAULT_CONFIG)).udpTunnels.filter((t) => t.valid)).toEqual(p.udpTunnels);
+    expect(engineProfile(imageOf(p, NO_TABLE)).udpTunnels).toEqual([]);
   });
 
-  it('cycle model: the record of a VXLAN frame after the default profile is programmed is that of an ordinary UDP packet', () => {
-    const p = defaultProfile(DEFAULT_BUILD);
-    const script: Script = {
-      seed: 1,
-      items: [
-        { k: 'csr', writes: profileWrites(p, DEFAULT_CONFIG), during: false, profile: engineProfile(imageOf(p, DEFAULT_CONFIG)), why: 'profile' },
-        { k: 'frame', frame: { data: VXLAN, macError: false, tag: 'vxlan' } },
-        { k: 'idle', cycles: 40 },
-      ],
-    };
-    const d = driveScript(DEFAULT_CONFIG, script, { seed: 1, gapRate: 0, readyRate: 1 });
-    expect(d.records).toHaveLength(1);
-    expect(d.records[0]).toMatchObject({ encap: 'none', vsid: 0, hash_input: '4tuple' });
-    expect(new TopModel(topModelParams(DEFAULT_CONFIG)).profile().udpTunnels).toEqual([]);
+  for (const [name, cfg, want] of [
+    ['with the table: VXLAN', DEFAULT_CONFIG, { encap: 'vxlan', vsid: 77, hash_input: 'inner-4tuple' }],
+    ['without the table: ordinary UDP', NO_TABLE, { encap: 'none', vsid: 0, hash_input: '4tuple' }],
+  ] as const) {
+    it(`cycle model, the default profile programmed over the registers, ${name}`, () => {
+      const p = defaultProfile(DEFAULT_BUILD);
+      const script: Script = {
+        seed: 1,
+        items: [
+          { k: 'csr', writes: profileWrites(p, cfg), during: false, profile: engineProfile(imageOf(p, cfg)), why: 'profile' },
+          { k: 'frame', frame: { data: VXLAN, macError: false, tag: 'vxlan' } },
+          { k: 'idle', cycles: 40 },
+        ],
+      };
+      const d = driveScript(cfg, script, { seed: 1, gapRate: 0, readyRate: 1 });
+      expect(d.records).toHaveLength(1);
+      expect(d.records[0]).toMatchObject(want);
+    });
+  }
+
+  it('cycle model: a frame is classified with the tunnel table in force at its first beat, not at its tlast', () => {
+    const b = new ScriptBuilder(DEFAULT_CONFIG, mulberry32(3));
+    tunnelAtomicity(b);
+    b.items.push({ k: 'idle', cycles: 60 });
+    const d = driveScript(DEFAULT_CONFIG, { seed: 3, items: b.items }, { seed: 3, gapRate: 0, readyRate: 1 });
+    expect(d.records.map((r) => r.encap)).toEqual(['vxlan', 'none', 'none', 'vxlan']);
+    expect(new TopModel(topModelParams(NO_TABLE)).profile().udpTunnels).toEqual([]);
   });
 });

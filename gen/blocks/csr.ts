@@ -50,6 +50,7 @@ import {
   type Clamp,
 } from '../regmap.ts';
 import { FILTER_WORDS, filterFieldWidths, type FilterSchedule, filterStore, type FilterStore, filterWord } from './filter-regs.ts';
+import { tunnelRegs } from './tunnel-regs.ts';
 import { zeroedTable } from './zeroed-table.ts';
 
 /** Cycles from the write handshake cycle H to the cycle cfg_wr_en is high. */
@@ -193,6 +194,7 @@ export function csrModule(
       clamp: rm.regs.find((r) => r.name === 'MAX_HEADER_BYTES')!.clamp!,
     },
     ...keyRegs.map((r, k): Stored => ({ wordAddr: KEY_BASE / 4 + k, view: r, store: (b, v) => b.set(r, v), mask: 0xffffffff })),
+    ...tunnelRegs(m, cfg.udpTunnelPorts),
   ];
   // Read-only words of the low region.
   const roWords: { wordAddr: number; view: Expr }[] = [

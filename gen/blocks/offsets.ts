@@ -20,6 +20,8 @@ export interface OffsetAnalysis {
   /** One entry per IPv6 extension-header iteration (empty in IPv4-only builds). */
   ipv6Ext: LayerOffsets[];
   l4: LayerOffsets;
+  /** The VXLAN/GENEVE header after the UDP header (builds with a tunnel port table only). */
+  udpTun?: LayerOffsets;
   innerEth: LayerOffsets;
   innerL3: LayerOffsets;
   innerL4: LayerOffsets;
@@ -56,6 +58,8 @@ function clip(offs: number[], minBytes: number, window: number): number[] {
 export const IPV4_HEADER_STEPS = range(20, 60, 4);
 export const IPV6_EXT_STEPS = range(8, 2048, 8);
 export const GRE_STEPS = [4, 8, 12, 16];
+/** A VXLAN header (8 bytes) or a GENEVE header with 0..252 bytes of options. */
+export const UDP_TUNNEL_STEPS = range(8, 260, 4);
 
 export function analyseOffsets(c: BuildConfig): OffsetAnalysis {
   const win = c.maxHeaderBytes;
@@ -80,14 +84,18 @@ export function analyseOffsets(c: BuildConfig): OffsetAnalysis {
   // GRE needs 4 bytes, UDP 8, TCP 20: the smallest bounds what is worth reaching.
   const l4 = clip(union(v4End, chainEnds), 4, win);
   const greEnd = advance(l4, GRE_STEPS);
-  const innerEth = clip(greEnd, 14, win);
-  const innerL3 = clip(union(advance(innerEth, [14, 18]), greEnd), 20, win);
+  // UDP tunnels: the 8-byte VXLAN/GENEVE header after the 8-byte UDP header, then the payload.
+  const udpTun = c.udpTunnelPorts > 0 ? clip(advance(l4, [8]), 8, win) : undefined;
+  const payload = udpTun ? union(greEnd, advance(udpTun, UDP_TUNNEL_STEPS)) : greEnd;
+  const innerEth = clip(payload, 14, win);
+  const innerL3 = clip(union(advance(innerEth, [14, 18]), payload), 20, win);
   const innerL4Steps = c.ipv6 ? union(IPV4_HEADER_STEPS, [40]) : IPV4_HEADER_STEPS;
   const innerL4 = clip(advance(innerL3, innerL4Steps), 8, win);
   return {
     outerL3: { name: 'outer_l3', offsets: outerL3, bytes: l3Bytes },
     ipv6Ext: ext,
     l4: { name: 'l4', offsets: l4, bytes: 8 },
+    ...(udpTun ? { udpTun: { name: 'udp_tunnel', offsets: udpTun, bytes: 8 } } : {}),
     innerEth: { name: 'inner_eth', offsets: innerEth, bytes: 18 },
     innerL3: { name: 'inner_l3', offsets: innerL3, bytes: l3Bytes },
     innerL4: { name: 'inner_l4', offsets: innerL4, bytes: 4 },
@@ -95,7 +103,7 @@ export function analyseOffsets(c: BuildConfig): OffsetAnalysis {
 }
 
 export function allLayers(a: OffsetAnalysis): LayerOffsets[] {
-  return [a.outerL3, ...a.ipv6Ext, a.l4, a.innerEth, a.innerL3, a.innerL4];
+  return [a.outerL3, ...a.ipv6Ext, a.l4, ...(a.udpTun ? [a.udpTun] : []), a.innerEth, a.innerL3, a.innerL4];
 }
 
 export interface MuxSaving {

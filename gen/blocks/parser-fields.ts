@@ -33,8 +33,10 @@ export function parsedFields(c: BuildConfig, sideWidth: number): FieldSpec[] {
     { name: 'frag', width: 1 },
     { name: 'proto', width: 8 },
     { name: 'l4_ok', width: 1 },
-    { name: 'encap', width: 2 },
+    { name: 'encap', width: c.udpTunnelPorts > 0 ? 3 : 2 },
     { name: 'vsid', width: 24 },
+    // A VXLAN/GENEVE VNI, and whether the record reports it (docs/CONTRACT.md section 8.5).
+    ...(c.udpTunnelPorts > 0 ? [{ name: 'vni', width: 24 }, { name: 'vni_ok', width: 1 }] : []),
     { name: 'flowid', width: 8 },
     { name: 'inner_eth', width: 1 },
     { name: 'inner_l2_off', width: ob },

@@ -34,6 +34,7 @@ import type { Module, Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
 import { addrBytes } from './parser-fields.ts';
 import type { LayerOffsets, OffsetAnalysis } from './offsets.ts';
+import { frameTable, tunnelTapStep, udpAfterExt, udpAfterL3 } from './parser-udp-tunnel.ts';
 
 /** Bytes of the outer Ethernet header with up to two tags: decide stage 1 reads them. */
 export const PREFIX_BYTES = 22;
@@ -54,9 +55,16 @@ export interface StreamFront {
    * top 8 bytes only).
    */
   late: Record<LateField, Signal>;
+  /**
+   * Builds with a tunnel port table: whether the outer UDP destination port is a VXLAN /
+   * GENEVE entry's, held with the UDP tunnel layer's bytes (in the cycle its decide stage
+   * reads them). The table is the one in force when the frame's first beat was accepted
+   * (gen/blocks/parser-udp-tunnel.ts).
+   */
+  tunnel?: { vxlan: Signal; geneve: Signal };
 }
 
-export type LateField = 'mac' | 'o_addr' | 'o_ports' | 'vsid' | 'flowid' | 'inner_mac' | 'i_addr' | 'i_ports';
+export type LateField = 'mac' | 'o_addr' | 'o_ports' | 'vsid' | 'flowid' | 'inner_mac' | 'i_addr' | 'i_ports' | 'vni';
 
 interface Tap {
   k: number;
@@ -65,10 +73,10 @@ interface Tap {
 }
 
 /** What a tap registers for the next one: the next layer's cursor and a few state bits. */
-type State = { cur: Expr } & Record<string, Expr>;
+export type State = { cur: Expr } & Record<string, Expr>;
 
 /** A pass-through field read at `rel` past a cursor that can hold `offsets`. */
-interface LateSpec {
+export interface LateSpec {
   field: LateField;
   cursor: Signal;
   /** The tap that reads `cursor` in the cycle it holds that beat's value. */
@@ -79,7 +87,7 @@ interface LateSpec {
 }
 
 /** One layer of the parse graph, read at the tap after the one that registered its cursor. */
-interface Step {
+export interface Step {
   lay: LayerOffsets;
   /** Bytes [lo, hi) of the layer its decide stage reads. */
   lo: number;
@@ -90,7 +98,7 @@ interface Step {
   late?(cur: Signal, out: Record<string, Signal>, tap: number): LateSpec[];
 }
 
-export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatValid: Signal, beatData: Signal): StreamFront {
+export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatValid: Signal, beatData: Signal, tunTable?: Signal): StreamFront {
   const W = c.dataWidth / 8;
   const lw = Math.log2(W);
   const S = Math.ceil(c.maxHeaderBytes / W);
@@ -114,14 +122,25 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   const addrOffsets = (offs: number[]): number[] =>
     [...new Set(offs.flatMap((o) => (v6 ? [o + 8, o + 12] : [o + 12])))].sort((a, b) => a - b);
   const ab = addrBytes(c);
+  // UDP tunnels: a `udp` state bit follows the outer protocol through the chain, and the
+  // L4 tap registers the tunnel header's cursor as well as GRE's payload cursor.
+  const tun = an.udpTun !== undefined && tunTable !== undefined;
 
+  // Filled below: the tunnel table as the UDP tunnel tap sees it, and the hits it registers.
+  const tunnelTable: { sig?: Signal } = {};
+  const tunnelHits: { vxlan?: Signal; geneve?: Signal; table: () => Signal } = { table: () => tunnelTable.sig! };
   // The parse graph after the outer Ethernet header, in decide-stage order.
   const steps: Step[] = [
     {
       lay: an.outerL3,
       lo: 0,
       hi: 10,
-      advance: (h, s) => ({ cur: ipEnd(h, s.cur!), o_addr_cur: addrCur(h, s.cur!), ...(v6 ? { walk: isV6(h).and(walks(h.byteBE(6))) } : {}) }),
+      advance: (h, s) => ({
+        cur: ipEnd(h, s.cur!),
+        o_addr_cur: addrCur(h, s.cur!),
+        ...(v6 ? { walk: isV6(h).and(walks(h.byteBE(6))) } : {}),
+        ...(tun ? { udp: udpAfterL3(h, v6) } : {}),
+      }),
       late: (_cur, out, k) => [{ field: 'o_addr', cursor: out.o_addr_cur!, alignedTo: k + 1, offsets: addrOffsets(an.outerL3.offsets), rel: 0, n: ab }],
     },
     ...an.ipv6Ext.map((lay): Step => ({
@@ -132,17 +151,22 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
         // + (length + 1) x 8, modulo 2^CW.
         cur: mux(s.walk!, s.cur!.add(8).add(CW >= 11 ? cat(h.byteBE(1), lit(0, 3)).zext(CW) : cat(h.byteBE(1).slice(CW - 4, 0), lit(0, 3))), s.cur!),
         walk: s.walk!.and(walks(h.byteBE(0))),
+        ...(tun ? { udp: udpAfterExt(h, s) } : {}),
       }),
     })),
     {
       lay: an.l4,
       lo: 0,
       hi: 4,
-      advance: (h, s) => {
+      advance: (h, s): State => {
         const f = h.byteBE(0);
         const flag = (k: keyof typeof GRE_FLAG.values): Expr => f.and(named(GRE_FLAG, k)).any().zext(3);
         const words = flag('C').add(flag('K')).add(flag('S')).add(1);
-        return { cur: s.cur!.add(cat(lit(0, CW - 5), words, lit(0, 2))), teb: u16(h, 2).eq(named(ETHERTYPE, 'TEB')) };
+        const gre = s.cur!.add(cat(lit(0, CW - 5), words, lit(0, 2)));
+        const teb = u16(h, 2).eq(named(ETHERTYPE, 'TEB'));
+        // With tunnels the next tap reads the VXLAN/GENEVE header after the 8-byte UDP header.
+        if (tun) return { cur: s.cur!.add(8), gre_cur: gre, teb, udp: s.udp! };
+        return { cur: gre, teb };
       },
       late: (cur, _out, k) => [
         { field: 'o_ports', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 0, n: 4 },
@@ -150,6 +174,7 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
         { field: 'flowid', cursor: cur, alignedTo: k, offsets: an.l4.offsets, rel: 7, n: 1 },
       ],
     },
+    ...(tun ? [tunnelTapStep(m, c, an.udpTun!, CW, () => byName.get(an.l4.name)!, tunnelHits)] : []),
     {
       // Inner Ethernet after transparent Ethernet bridging; IP in GRE has its L3 right here.
       lay: an.innerEth,
@@ -179,6 +204,11 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   // Tap 0 is the beat being accepted; its index counts beats since the last tlast.
   const last = m.input('in_beat_last', 1);
   const idx0 = m.reg('tap0_index', ib, 0, 'beat index of the beat being accepted (saturates past the window)');
+  if (tun) {
+    // The table the UDP tunnel tap compares with: the one in force at the frame's first beat.
+    const k = steps.findIndex((st) => st.lay === an.udpTun) + 1;
+    tunnelTable.sig = frameTable(m, tunTable!, beatValid.and(idx0.eq(0)), k);
+  }
   m.sync((b) =>
     b.if(beatValid, (t) =>
       t.if(last, (t1) => t1.set(idx0, 0), (t1) => t1.if(idx0.ne(S), (t2) => t2.set(idx0, idx0.add(1)))),
@@ -267,6 +297,10 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
     const nextName = steps[i + 1]?.lay.name ?? 'last';
     const out = st.advance && got ? register(st.advance(view(got.next, st.lo, st.hi, st.lay.bytes), state), nextName, `cursor and state from tap ${k}, for tap ${k + 1}`) : {};
     if (st.late) lates.push(...st.late(state.cur!, out, k));
+    if (st.lay === an.udpTun) {
+      tunnelHits.vxlan = out.tun_vx;
+      tunnelHits.geneve = out.tun_gn;
+    }
     state = out;
   });
 
@@ -283,6 +317,7 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   }
 
   return {
+    ...(tunnelHits.vxlan && tunnelHits.geneve ? { tunnel: { vxlan: tunnelHits.vxlan, geneve: tunnelHits.geneve } } : {}),
     prefix: m.wire('eth_view', view(pre.reg, PREFIX_FROM, PREFIX_BYTES, PREFIX_BYTES), 'tags and types in place'),
     late,
     layer: (l) => {

@@ -13,6 +13,8 @@ import { analyseOffsets, type LayerOffsets } from './offsets.ts';
 import { addrBytes, parsedFields } from './parser-fields.ts';
 import { Pipeline, type StepCtx } from './parser-pipe.ts';
 import { streamFront } from './parser-stream.ts';
+import { udpTunnelDecide } from './parser-udp-tunnel.ts';
+import { TUNNEL_ENTRY_BITS } from './tunnel-regs.ts';
 
 /** Cursor and header-end width: a cursor is at most 1024, an end at most 1024 + 2048. */
 export const CURSOR_BITS = 12;
@@ -20,9 +22,8 @@ export const CURSOR_BITS = 12;
 const ERR_TRUNCATED = named(PARSE_ERR, 'TRUNCATED');
 const ERR_TOO_DEEP = named(PARSE_ERR, 'TOO_DEEP');
 const ERR_BAD_IP = named(PARSE_ERR, 'BAD_IP');
-/** The parser's encap field is 2 bits: none, GRE, NVGRE. */
-const ENCAP_GRE = named(ENCAP, 'GRE', 2);
-const ENCAP_NVGRE = named(ENCAP, 'NVGRE', 2);
+/** The parser's encap field: 2 bits (none, GRE, NVGRE), 3 with the UDP tunnel layers (VXLAN, GENEVE). */
+const encapCode = (k: 'GRE' | 'NVGRE', width: number): Expr => named(ENCAP, k, width);
 const ET = (k: keyof typeof ETHERTYPE.values): Expr => named(ETHERTYPE, k);
 const IP = (k: keyof typeof IPPROTO.values): Expr => named(IPPROTO, k);
 
@@ -86,8 +87,10 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
   p.seed('valid', m.input('in_valid', 1));
   // Window builds read every layer from the captured window; streaming builds take each
   // layer's bytes off the beats (gen/blocks/parser-stream.ts) and keep no window.
+  // UDP tunnels (streaming builds with a port table): the live table, which the taps latch per frame.
+  const tunTable = stream && an.udpTun ? m.input('in_udp_tunnels', TUNNEL_ENTRY_BITS * c.udpTunnelPorts) : undefined;
   const front = stream
-    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth))
+    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth), tunTable)
     : undefined;
   p.seed('window', front ? front.prefix : m.input('in_window', 8 * mhb));
   p.seed('len', m.input('in_len', 16));
@@ -221,7 +224,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
     const l3off = x.add('l3_off', CW);
     const frag = x.add('frag', 1);
     const proto = x.add('proto', 8);
-    const encap = x.add('encap', 2);
+    const encap = x.add('encap', an.udpTun ? 3 : 2);
     const oaddr = x.add('o_addr', addrBytes(c) * 8);
     const ncur = x.nxt('cur');
     const inChain = ipv6 ? x.add('in_chain', 1) : undefined;
@@ -239,7 +242,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
             t3.set(ncur, cur.add(hl));
             t3.if(isFrag, (t4) => {
               t4.set(nrun, 0);
-              t4.if(h.byteBE(9).eq(IP('GRE')).and(x.get('pg')), (t5) => t5.set(encap, ENCAP_GRE));
+              t4.if(h.byteBE(9).eq(IP('GRE')).and(x.get('pg')), (t5) => t5.set(encap, encapCode('GRE', encap.width)));
             });
           });
     });
@@ -272,7 +275,7 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
             t2.set(x.nxt('frag'), 1);
             t2.set(x.nxt('proto'), h.byteBE(0));
             t2.set(nrun, 0);
-            t2.if(h.byteBE(0).eq(IP('GRE')).and(x.get('pg')), (t3) => t3.set(x.nxt('encap'), ENCAP_GRE));
+            t2.if(h.byteBE(0).eq(IP('GRE')).and(x.get('pg')), (t3) => t3.set(x.nxt('encap'), encapCode('GRE', x.nxt('encap').width)));
           }, (t2) =>
             check(x, t2, cur.add(hl), (t3) => {
               t3.set(x.nxt('proto'), h.byteBE(0));
@@ -316,17 +319,26 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       }, (t1) =>
         t1.if(proto.eq(IP('UDP')), (t2) => {
           t2.set(nrun, 0);
-          check(x, t2, cur.add(8), (t3) => t3.set(l4ok, 1));
+          check(x, t2, cur.add(8), (t3) => {
+            t3.set(l4ok, 1);
+            // With a tunnel port table the next stage looks at the header after UDP.
+            if (an.udpTun) {
+              t3.if(x.get('pg'), (t4) => {
+                t4.set(nrun, 1);
+                t4.set(x.nxt('cur'), cur.add(8));
+              });
+            }
+          });
         }, (t2) =>
           t2.if(proto.eq(IP('GRE')).and(x.get('pg')), (t3) => {
-            t3.set(encap, ENCAP_GRE);
+            t3.set(encap, encapCode('GRE', encap.width));
             t3.set(nx4, 0);
             t3.set(nx6, 0);
             check(x, t3, cur.add(4), (t4) =>
               t4.if(h.byteBE(1).slice(2, 0).ne(0).or(fr), (t5) => t5.set(nrun, 0), (t5) =>
                 check(x, t5, cur.add(glen), (t6) => {
                   t6.if(fk.and(fc.not()).and(fs.not()).and(gp.eq(ET('TEB'))), (t7) => {
-                    t7.set(encap, ENCAP_NVGRE);
+                    t7.set(encap, encapCode('NVGRE', encap.width));
                     t7.set(vsid, bytes(h, 4, 3));
                     t7.set(flowid, h.byteBE(7));
                   });
@@ -352,6 +364,13 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
       } else body(t);
     });
   }, { drop: ipv6 ? ['x', 'in_chain'] : ['x'] });
+
+  // VXLAN / GENEVE behind the UDP header (docs/CONTRACT.md section 8).
+  if (an.udpTun) {
+    if (!front?.tunnel) throw new Error('UDP tunnel layers need the streaming parser');
+    extract(an.udpTun);
+    udpTunnelDecide(p, ipv6, check, front.tunnel);
+  }
 
   // Inner Ethernet (transparent Ethernet bridging), one optional 0x8100 tag.
   extract(an.innerEth);

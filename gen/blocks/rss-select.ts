@@ -36,7 +36,7 @@ export function rssSelectOutputs(c: BuildConfig): FieldSpec[] {
     { name: 'hash_valid', width: 1 },
     { name: 'hash_type', width: 16 },
     { name: 'hash_input', width: 3 },
-    { name: 'encap', width: 2 },
+    { name: 'encap', width: c.udpTunnelPorts > 0 ? 3 : 2 },
     { name: 'inner_parsed', width: 1 },
     { name: 'vsid', width: 24 },
     { name: 'flowid', width: 8 },
@@ -69,7 +69,7 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
 
   const types = sf('hash_types');
   const l3 = f.l3_v4!.or(f.l3_v6!);
-  const encapRss = f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_rss_enable'));
+  const encapRss = f.encap!.ne(named(ENCAP, 'NONE', f.encap!.width)).and(sf('encap_rss_enable'));
   const t = (k: HashTypeName): Expr => named(HASH_TYPE_FLAG, k);
   const l4type = (v4: Expr, proto: Expr): Expr =>
     mux(proto.eq(named(IPPROTO, 'TCP')), mux(v4, t('TCP_IPV4'), t('TCP_IPV6')), mux(v4, t('UDP_IPV4'), t('UDP_IPV6')));
@@ -103,8 +103,12 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const hashData = m.wire('hash_data', mux(any, data, lit(0, 8 * inBytes)));
 
   // VMQ key (docs/CONTRACT.md section 4): the inner Ethernet header when encapsulated VMQ applies.
-  const nvgre = m.wire('is_nvgre', f.encap!.eq(named(ENCAP, 'NVGRE', 2)));
-  const inner = m.wire('vmq_inner', f.encap!.ne(named(ENCAP, 'NONE', 2)).and(sf('encap_vmq_enable')).and(f.inner_eth!));
+  const nvgre = m.wire('is_nvgre', f.encap!.eq(named(ENCAP, 'NVGRE', f.encap!.width)));
+  // The record's VSID: NVGRE's, or a VXLAN/GENEVE VNI the parser accepted (docs/CONTRACT.md section 8.5).
+  const vni = f.vni_ok ? m.wire('has_vni', f.vni_ok) : undefined;
+  const hasVsid = vni ? m.wire('has_vsid', nvgre.or(vni)) : nvgre;
+  const vsid = vni ? mux(vni, f.vni!, f.vsid!) : f.vsid!;
+  const inner = m.wire('vmq_inner', f.encap!.ne(named(ENCAP, 'NONE', f.encap!.width)).and(sf('encap_vmq_enable')).and(f.inner_eth!));
   const ob = rssSelectOutputs(c)[7]!.width;
   const off = (e: Expr): Expr => e.resize(ob);
 
@@ -115,15 +119,15 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
     ['vmq_mac', 48, mux(inner, f.inner_mac!, f.mac!)],
     ['vmq_has_vlan', 1, mux(inner, f.inner_vlan_valid!, f.vlan_valid!)],
     ['vmq_vlan', 12, mux(inner, f.inner_vlan!, f.vlan!)],
-    ['vmq_has_vsid', 1, inner.and(nvgre)],
-    ['vmq_vsid', 24, f.vsid!],
+    ['vmq_has_vsid', 1, inner.and(hasVsid)],
+    ['vmq_vsid', 24, vsid],
     ['hash_valid', 1, any],
     ['hash_type', 16, hashType],
     ['hash_input', 3, hashInput],
-    ['encap', 2, f.encap!],
+    ['encap', f.encap!.width, f.encap!],
     ['inner_parsed', 1, f.inner_v4!.or(f.inner_v6!)],
     // The parser's streaming build leaves the GRE key bytes raw: zero them unless NVGRE.
-    ['vsid', 24, mux(nvgre, f.vsid!, lit(0, 24))],
+    ['vsid', 24, mux(hasVsid, vsid, lit(0, 24))],
     ['flowid', 8, mux(nvgre, f.flowid!, lit(0, 8))],
     ['outer_l3_offset', ob, mux(l3, off(f.l3_off!), lit(0, ob))],
     ['inner_l2_offset', ob, mux(f.inner_eth!, off(f.inner_l2_off!), lit(0, ob))],

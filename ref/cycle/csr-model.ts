@@ -17,7 +17,11 @@
 
 import { clog2, log2 } from '../bits.ts';
 import type { BuildParams } from '../build.ts';
+import type { UdpTunnel } from '../profile.ts';
 import { CAPS, COUNTERS, FIELD, FILTER_BASE, FILTER_WORD, ID_VALUE, REG, RESP, VERSION_VALUE } from '../regmap.generated.ts';
+
+/** TUNNEL_PORT's stored bits (gen/regmap.ts). */
+const TUNNEL_WORD_MASK = 0x8001ffff;
 
 export type CounterName = (typeof COUNTERS)[number];
 
@@ -218,6 +222,8 @@ export class CsrModel {
   indirectionBits: number;
   maxHeaderBytes: number;
   readonly key: number[] = new Array<number>(KEY_WORDS).fill(0);
+  /** The UDP tunnel port table as TUNNEL_PORT words (valid in bit 31, GENEVE in bit 16, the port in 15:0). */
+  readonly tunnels: number[];
   readonly table: number[];
   /** The filters in force for frames (a write from H+1), what the top model classifies with. */
   readonly filters: CsrFilter[];
@@ -264,6 +270,7 @@ export class CsrModel {
     this.indirectionBits = log2(b.indirectionEntries);
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.table = new Array<number>(b.indirectionEntries).fill(0);
+    this.tunnels = new Array<number>(b.udpTunnelPorts).fill(0);
     const noFilters = (): CsrFilter[] =>
       Array.from({ length: b.vmqFilters }, () => ({ valid: false, macHi: 0, macLo: 0, matchVlan: false, vlan: 0, matchVsid: false, vsid: 0, queue: 0 }));
     this.filters = noFilters();
@@ -288,6 +295,7 @@ export class CsrModel {
       CAP_LATENCY: opts.latency,
       CAP_IPV6_EXT_HEADERS: b.ipv6MaxExtHeaders,
       CAP_TOEPLITZ: k ? 1 : 0,
+      CAP_UDP_TUNNEL_PORTS: b.udpTunnelPorts,
     };
     this.caps = CAPS.map((n) => capValues[n]);
     this.events = opts.events ?? true;
@@ -356,6 +364,11 @@ export class CsrModel {
     return k >= 0 && k < KEY_WORDS && Number.isInteger(k);
   }
 
+  /** The tunnel port table as a profile's entries (docs/CONTRACT.md section 8.1). */
+  udpTunnels(): UdpTunnel[] {
+    return this.tunnels.map((w) => ({ valid: w >>> 31 === 1, port: w & 0xffff, type: (w >>> 16) & 1 ? 'geneve' : 'vxlan' }));
+  }
+
   /** The 40-byte key as the CSR holds it. */
   keyBytes(): Uint8Array {
     const out = new Uint8Array(40);
@@ -400,6 +413,8 @@ export class CsrModel {
     }
     const k = (off - REG.KEY) / 4;
     if (k >= 0 && k < KEY_WORDS && Number.isInteger(k)) return this.constKey ? this.constKey[k]! : this.key[k]!;
+    const t = (off - REG.TUNNEL_PORT) / 4;
+    if (t >= 0 && t < this.tunnels.length && Number.isInteger(t)) return this.tunnels[t]!;
     const c = (off - REG.CNT_FRAMES) / 4;
     if (c >= 0 && c < COUNTERS.length && Number.isInteger(c)) return this.counters[c]!;
     return -1;
@@ -417,6 +432,8 @@ export class CsrModel {
       case REG.MAX_HEADER_BYTES:
         return true;
     }
+    const t = (off - REG.TUNNEL_PORT) / 4;
+    if (t >= 0 && t < this.tunnels.length && Number.isInteger(t)) return true;
     const k = (off - REG.KEY) / 4;
     return !this.constKey && k >= 0 && k < KEY_WORDS && Number.isInteger(k);
   }
@@ -496,6 +513,10 @@ export class CsrModel {
         case REG.MAX_HEADER_BYTES:
           this.maxHeaderBytes = clamp(v, 64, this.build.maxHeaderBytes) & this.mhbMask;
           return;
+      }
+      if (off >= REG.TUNNEL_PORT && off < REG.TUNNEL_PORT + 4 * this.tunnels.length) {
+        this.tunnels[(off - REG.TUNNEL_PORT) / 4] = (v & TUNNEL_WORD_MASK) >>> 0;
+        return;
       }
       this.key[(off - REG.KEY) / 4] = v;
       return;

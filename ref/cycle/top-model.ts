@@ -11,7 +11,7 @@
 
 import type { BuildParams } from '../build.ts';
 import { RefEngine } from '../engine.ts';
-import type { Filter, Profile } from '../profile.ts';
+import type { Filter, Profile, UdpTunnel } from '../profile.ts';
 import type { MetaRecord } from '../record.ts';
 import { COUNTERS } from '../regmap.generated.ts';
 import { type CsrInputs, CsrModel, type CsrOutputs, idleCsrInputs } from './csr-model.ts';
@@ -100,6 +100,13 @@ export class TopModel {
   /** The window as words, when its length is whole words. */
   private window32: Uint32Array | undefined;
   private beats = 0;
+  /**
+   * The tunnel port table in force when the current frame's first beat was accepted: the
+   * parser's taps locate the tunnel layers as the beats pass, so this table is frame-atomic
+   * at the first beat (docs/PIPELINE.md, "UDP tunnels"), the rest of the configuration at tlast.
+   */
+  private frameTunnels: UdpTunnel[] = [];
+  private engineTunnels: UdpTunnel[] = [];
 
   // Records on their way to the FIFO, in order.
   // The push cycle of each, and its record (parallel queues).
@@ -134,6 +141,7 @@ export class TopModel {
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;
     this.beats = 0;
+    this.frameTunnels = [];
     this.flightAt = [];
     this.flightRec = [];
     this.mem = [];
@@ -215,14 +223,15 @@ export class TopModel {
       vmqDefaultQueue: s.vmqDefaultQueue,
       filters,
       maxHeaderBytes: s.maxHeaderBytes,
-      // The CSR block has no tunnel port table yet (issue 18's RTL part), nor has a build.
-      udpTunnels: [],
+      udpTunnels: s.udpTunnels(),
     };
   }
 
   private classify(len: number, macError: boolean): MetaRecord {
+    if (!this.profileDirty && !sameTunnels(this.engineTunnels, this.frameTunnels)) this.profileDirty = true;
     if (this.profileDirty) {
-      const prof = this.profile();
+      const prof = { ...this.profile(), udpTunnels: this.frameTunnels };
+      this.engineTunnels = this.frameTunnels;
       if (this.engine) this.engine.setProfile(prof);
       else this.engine = new RefEngine(prof, this.p.build);
       this.profileDirty = false;
@@ -264,6 +273,7 @@ export class TopModel {
 
     // A frame ending this cycle is classified with the configuration in force now.
     if (accept) {
+      if (this.beats === 0) this.frameTunnels = this.p.build.udpTunnelPorts > 0 ? this.csr.udpTunnels() : [];
       const base = this.beats * W;
       const n = Math.min(W, this.window.length - base);
       const tw = i.s_axis_tdata_words;
@@ -320,13 +330,17 @@ export class TopModel {
   }
 }
 
+function sameTunnels(a: readonly UdpTunnel[], b: readonly UdpTunnel[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.valid !== b[i]!.valid || a[i]!.port !== b[i]!.port || a[i]!.type !== b[i]!.type) return false;
+  return true;
+}
+
 const NO_COUNTS: readonly boolean[] = COUNTERS.map(() => false);
 
-/**
- * Counter names a record can increment: the register map's, and the VXLAN/GENEVE counters
- * of docs/CONTRACT.md section 8, which join the map with the tunnel port table (issue 18's RTL part).
- */
-export type CountedName = (typeof COUNTERS)[number] | 'vxlan' | 'geneve';
+/** Counter names a record can increment (the register map's). */
+export type CountedName = (typeof COUNTERS)[number];
 
 /** Whether a record increments one counter. */
 export function counts(n: CountedName, r: MetaRecord): boolean {

@@ -8,7 +8,7 @@
 //
 // Beyond the lockstep compare, the soak keeps its own books from the RTL's outputs:
 // frames in (tlast accepted) = records out (m_axis_meta handshakes) + records a reset
-// discarded, and at the quiet end of every chunk the nine CSR counters, read over
+// discarded, and at the quiet end of every chunk the eleven CSR counters, read over
 // AXI4-Lite, must equal the counts of the records of every frame sent since the last
 // reset. The hardware counts a record when it enters the metadata FIFO; the testbench
 // sees it when it leaves, possibly thousands of cycles later under back-pressure, so

@@ -65,8 +65,8 @@ export class BehaviouralTop implements LockstepModel {
       rssDefaultQueue: o.cfg_rss_default_queue,
       vmqDefaultQueue: o.cfg_vmq_default_queue,
       maxHeaderBytes: o.cfg_max_header_bytes,
-      // No tunnel port table in the CSR block yet (issue 18's RTL part).
-      udpTunnels: [],
+      // At tlast, like the rest (the RTL takes this table at the first beat).
+      udpTunnels: c.udpTunnels(),
       filters: c.filters.map((f) => ({
         valid: f.valid,
         mac: Uint8Array.of(f.macHi >> 8, f.macHi & 0xff, f.macLo >>> 24, (f.macLo >>> 16) & 0xff, (f.macLo >>> 8) & 0xff, f.macLo & 0xff),

@@ -7,6 +7,7 @@ import type { BuildConfig } from '../../gen/config.ts';
 import { HASH_TYPE, hashTypeName } from '../../ref/hash-types.ts';
 import { ENCAP_NONE, ERR_BAD_IP, ERR_TOO_DEEP, ERR_TRUNCATED, parseFrame, ParseState } from '../../ref/parse.ts';
 import { type Profile, tunnelPortsOf } from '../../ref/profile.ts';
+import { tunnelBins, tunnelFrameBins } from './coverage-tunnels.ts';
 import { ENCAPS, ERROR_NAMES, HASH_INPUTS, type MetaRecord, UDP_TUNNEL_ENCAPS } from '../../ref/record.ts';
 import { CSR_EDGES, type EdgeProfile } from '../stimulus/csr.ts';
 import { deepReach } from '../stimulus/deep.ts';
@@ -68,6 +69,7 @@ export function coverageBins(cfg: BuildConfig): string[] {
     ...deepBins(cfg),
     ...CSR_EDGES.map((e) => `csr edge: ${e}`),
     ...structuralBins(cfg),
+    ...tunnelBins(cfg),
   ];
 }
 
@@ -138,6 +140,7 @@ export class Coverage {
     this.deepHeaders(f, s, p);
     for (const e of (p as Partial<EdgeProfile>).csrEdges ?? []) this.hit(`csr edge: ${e}`);
     recordBins(this.hitFn, this.cfg, r, p);
+    tunnelFrameBins(this.hitFn, this.cfg, f, s, r, p);
     if (tag?.startsWith('bounds ')) this.hit(tag);
   }
 
@@ -172,7 +175,8 @@ export class Coverage {
     const inner = s.encap !== ENCAP_NONE && p.encapVmqEnable && s.innerEth;
     const macOff = inner ? s.innerL2Off : 0;
     const vlan = inner ? s.innerVlan : s.vlan;
-    const vsid = inner && r.encap === 'nvgre' ? s.vsid : -1;
+    // NVGRE's VSID or a VXLAN/GENEVE VNI (an inner Ethernet header means the VNI was taken).
+    const vsid = inner && r.encap !== 'gre' ? s.vsid : -1;
     const matches: number[] = [];
     let vlanMiss = false;
     let vsidMiss = false;
@@ -207,7 +211,7 @@ export class Coverage {
     }
     if (r.vmq_hit) {
       const x = p.filters[r.vmq_filter]!;
-      this.hit(inner ? (vsid >= 0 ? 'vmq hit inner NVGRE' : 'vmq hit inner (no VSID)') : vlan < 0 ? 'vmq hit outer untagged' : 'vmq hit outer tagged');
+      this.hit(inner ? (vsid >= 0 ? (r.encap === 'nvgre' ? 'vmq hit inner NVGRE' : 'vmq hit inner VXLAN/GENEVE') : 'vmq hit inner (no VSID)') : vlan < 0 ? 'vmq hit outer untagged' : 'vmq hit outer tagged');
       if (x.matchVlan) this.hit('vmq hit by VLAN condition');
       if (x.matchVsid) this.hit('vmq hit by VSID condition');
       if (matches.length > 1) this.hit('vmq priority: several filters match');

@@ -20,7 +20,7 @@
 
 import type { BuildConfig } from '../../gen/config.ts';
 import { mulberry32 } from '../../ref/packets/index.ts';
-import type { Profile } from '../../ref/profile.ts';
+import type { Profile, UdpTunnel } from '../../ref/profile.ts';
 import type { MetaRecord } from '../../ref/record.ts';
 import type { LockstepModel, PackedLockstepModel } from './model.ts';
 import { packedModel } from './packed-model.ts';
@@ -64,6 +64,8 @@ export interface FrameInfo {
   lastCycle: number;
   /** The control state it is classified with (set at tlast). */
   profile: Profile | undefined;
+  /** The tunnel port table in force at its first beat (the parser's taps use that one). */
+  tunnels?: UdpTunnel[];
   /** Cycle its record was taken from m_axis_meta (-1: not yet). */
   metaCycle: number;
   /** The reference engine's record under `profile`, once the scoreboard has computed it. */
@@ -314,8 +316,10 @@ export class Driver {
       this.axil.write(during.writes);
       this.duringCsr = undefined;
     }
+    // The tunnel port table is frame-atomic at the first beat (gen/blocks/parser-udp-tunnel.ts).
+    if (f.firstCycle === c) f.tunnels = this.axil.snapshot().udpTunnels.map((t) => ({ ...t }));
     if (last) {
-      f.profile = this.axil.snapshot();
+      f.profile = withTunnels(this.axil.snapshot(), f.tunnels);
       this.sink.expect(f);
     }
   }
@@ -331,11 +335,20 @@ export class Driver {
   /** A reset cycle: everything in flight is lost with it (registers, pipeline, FIFO). */
   private resetCycle(c: number): void {
     this.axil.reset();
+    // The remaining beats of a frame cut by the reset start a new frame, whose first beat sees the reset table.
+    const cur = this.source.frame;
+    if (cur) cur.tunnels = this.axil.snapshot().udpTunnels.map((t) => ({ ...t }));
     this.sink.reset();
     this.source.reset();
     this.duringCsr = undefined;
     this.lastProgress = c;
   }
+}
+
+/** The profile in force at tlast with the tunnel table of the frame's first beat (shared when they agree). */
+function withTunnels(p: Profile, t: UdpTunnel[] | undefined): Profile {
+  if (!t || (t.length === p.udpTunnels.length && t.every((e, i) => e.valid === p.udpTunnels[i]!.valid && e.port === p.udpTunnels[i]!.port && e.type === p.udpTunnels[i]!.type))) return p;
+  return { ...p, udpTunnels: t };
 }
 
 export { writeValue } from './packed-model.ts';

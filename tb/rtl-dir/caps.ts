@@ -24,6 +24,8 @@ export const CAP_FIELDS = [
   ['indirectionEntries', 'CAP_INDIRECTION_ENTRIES'],
   ['queueBits', 'CAP_QUEUE_BITS'],
   ['toeplitz', 'CAP_TOEPLITZ'],
+  // A core from before the tunnel port table answers DECERR with data 0 here: no table, as it has none.
+  ['udpTunnelPorts', 'CAP_UDP_TUNNEL_PORTS'],
 ] as const satisfies readonly (readonly [keyof BuildConfig, keyof typeof REG])[];
 
 export type Caps = Record<(typeof CAP_FIELDS)[number][1] | 'CAP_LATENCY' | 'ID', number>;

@@ -15,10 +15,12 @@ import {
   KEY_BASE,
   KEY_WORDS,
   keyWord,
+  TUNNEL_BASE,
+  TUNNEL_WORD_MASK,
 } from '../../gen/regmap.ts';
 import { log2 } from '../../ref/bits.ts';
 import { type CsrFilter, filterWordValue, storeFilterWord } from '../../ref/cycle/csr-model.ts';
-import { resetProfile, type Filter, type Profile } from '../../ref/profile.ts';
+import { resetProfile, type Filter, type Profile, type UdpTunnel } from '../../ref/profile.ts';
 import { hexToBytes } from '../../ref/toeplitz.ts';
 import type { CsrWrite } from './script.ts';
 
@@ -145,9 +147,19 @@ function keyWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
   return Array.from({ length: KEY_WORDS }, (_, k) => ({ addr: KEY_BASE + 4 * k, data: keyWord(p.key, k) }));
 }
 
+/** A TUNNEL_PORT word: valid in bit 31, GENEVE in bit 16, the port in 15:0 (gen/regmap.ts). */
+export function tunnelWord(t: UdpTunnel | undefined): number {
+  return t ? ((t.valid ? 0x80000000 : 0) | (t.type === 'geneve' ? 0x10000 : 0) | (t.port & 0xffff)) >>> 0 : 0;
+}
+
+function tunnelOf(w: number): UdpTunnel {
+  return { valid: w >>> 31 === 1, port: w & 0xffff, type: (w >>> 16) & 1 ? 'geneve' : 'vxlan' };
+}
+
 /** Every write that programs `p` from any prior state (tables in full). */
 export function profileWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
   const out: CsrWrite[] = [...keyWrites(p, cfg)];
+  for (let i = 0; i < cfg.udpTunnelPorts; i++) out.push({ addr: TUNNEL_BASE + 4 * i, data: tunnelWord(p.udpTunnels[i]) });
   for (let i = 0; i < Math.min(p.indirection.length, cfg.indirectionEntries); i++) out.push({ addr: INDIRECTION_BASE + 4 * i, data: p.indirection[i]! & (2 ** cfg.queueBits - 1) });
   fullFilters(p.filters, cfg.vmqFilters).forEach((f, i) =>
     filterWords(f).forEach((d, w) => out.push({ addr: FILTER_BASE + FILTER_STRIDE * i + 4 * w, data: d })),
@@ -182,6 +194,7 @@ export function readImage(img: CsrImage, addr: number, cfg: BuildConfig): number
   if (addr === REG.INDIRECTION_BITS) return img.indirBits;
   if (addr === REG.MAX_HEADER_BYTES) return p.maxHeaderBytes;
   if (addr >= KEY_BASE && addr < KEY_BASE + 4 * KEY_WORDS) return keyWord(p.key, (addr - KEY_BASE) >> 2);
+  if (addr >= TUNNEL_BASE && addr < TUNNEL_BASE + 4 * cfg.udpTunnelPorts) return tunnelWord(p.udpTunnels[(addr - TUNNEL_BASE) >> 2]);
   if (addr >= INDIRECTION_BASE && addr < INDIRECTION_BASE + 4 * cfg.indirectionEntries) return p.indirection[(addr - INDIRECTION_BASE) >> 2]!;
   const fEnd = FILTER_BASE + FILTER_STRIDE * cfg.vmqFilters;
   if (addr >= FILTER_BASE && addr < fEnd) {
@@ -238,7 +251,12 @@ export function applyWrite(img: CsrImage, w: CsrWrite, cfg: BuildConfig): void {
   else if (a === REG.RSS_DEFAULT_QUEUE) p.rssDefaultQueue = d & qmask;
   else if (a === REG.VMQ_DEFAULT_QUEUE) p.vmqDefaultQueue = d & qmask;
   else if (a === REG.INDIRECTION_BITS) img.indirBits = clamp(d, 1, log2(cfg.indirectionEntries));
-  else if (a === REG.MAX_HEADER_BYTES) p.maxHeaderBytes = clamp(d, 64, cfg.maxHeaderBytes); else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
+  else if (a === REG.MAX_HEADER_BYTES) p.maxHeaderBytes = clamp(d, 64, cfg.maxHeaderBytes);
+  else if (a >= TUNNEL_BASE && a < TUNNEL_BASE + 4 * cfg.udpTunnelPorts) {
+    const i = (a - TUNNEL_BASE) >> 2;
+    while (p.udpTunnels.length <= i) p.udpTunnels.push({ valid: false, port: 0, type: 'vxlan' });
+    p.udpTunnels[i] = tunnelOf(d & TUNNEL_WORD_MASK);
+  } else if (a >= KEY_BASE && a < KEY_BASE + 4 * KEY_WORDS) {
     if (cfg.toeplitz === 'const-key') return;
     const k = (a - KEY_BASE) >> 2;
     p.key[4 * k] = d >>> 24;

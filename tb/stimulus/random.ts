@@ -7,12 +7,13 @@ import type { BuildConfig } from '../../gen/config.ts';
 import { COUNTER_BASE, COUNTER_NAMES } from '../../gen/regmap.ts';
 import { ALL_HASH_TYPES, HASH_TYPE } from '../../ref/hash-types.ts';
 import { mulberry32, randomLayers, type Layer, type Rand } from '../../ref/packets/index.ts';
-import { defaultProfile, type Filter, type Profile } from '../../ref/profile.ts';
+import { defaultProfile, type Filter, type Profile, type UdpTunnel } from '../../ref/profile.ts';
 import { ScriptBuilder } from './script-builder.ts';
 import { decodedAddresses, entryFrames, runtFrame, structuralPrologue } from './structural.ts';
 import { randomDeepFrame, deepGroups } from './deep-groups.ts';
 import { directedFor, wideFilterGroup, type DirectedGroup } from './directed.ts';
 import { csrEdgeGroups, randomEdgeWrites } from './edges.ts';
+import { tunnelAtomicity, tunnelGroups } from './tunnels.ts';
 import { frameOf, type CsrWrite, type Script, type ScriptItem, type StimFrame } from './script.ts';
 
 export interface RandomOptions {
@@ -32,6 +33,8 @@ export const DEFAULT_RATES = {
   badIp: 0.02,
   jumbo: 0.01,
   greOddProto: 0.03,
+  /** Of the encapsulated random frames, VXLAN/GENEVE on the IANA ports instead of GRE (builds with a tunnel port table). */
+  udpTunnel: 0.3,
   /** Frames whose needed headers end in the deepest 64 bytes of the window or just past it (tb/stimulus/deep-groups.ts). */
   deep: 0.03,
   /** Per frame: register writes past a clamp or mask bound (tb/stimulus/edges.ts), then read back. */
@@ -85,11 +88,16 @@ function withConditions(r: Rand, fs: Filter[], cfg: BuildConfig): Filter[] {
   return out;
 }
 
+/** A random tunnel port table: the IANA ports, Linux's VXLAN port 8472 or port 0, either type, some entries invalid. */
+function randomTunnels(r: Rand, cfg: BuildConfig): UdpTunnel[] {
+  return Array.from({ length: cfg.udpTunnelPorts }, (): UdpTunnel => ({ valid: r() < 0.7, port: pick(r, [4789, 6081, 8472, 0]), type: r() < 0.5 ? 'vxlan' : 'geneve' }));
+}
+
 /** One random change of the control state, described for logs. */
 export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profile: Profile; why: string } {
   const p: Profile = { ...cur, key: cur.key.slice(), indirection: cur.indirection.slice(), filters: cur.filters.map((f) => ({ ...f, mac: f.mac.slice() })) };
   const q = (): number => int(r, 2 ** cfg.queueBits);
-  const what = pick(r, ['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const);
+  const what = pick(r, [...(['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const), ...(cfg.udpTunnelPorts > 0 ? (['tunnels'] as const) : [])]);
   switch (what) {
     case 'key':
       if (cfg.toeplitz !== 'const-key') p.key = Uint8Array.from({ length: 40 }, () => int(r, 256));
@@ -121,6 +129,9 @@ export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profil
     case 'max-header':
       p.maxHeaderBytes = 64 + int(r, cfg.maxHeaderBytes - 63);
       break;
+    case 'tunnels':
+      p.udpTunnels = randomTunnels(r, cfg);
+      break;
     case 'default-profile':
       return { profile: { ...defaultProfile(cfg), filters: p.filters }, why: 'back to the default profile' };
   }
@@ -146,7 +157,7 @@ export function randomFrame(r: Rand, cfg: BuildConfig, rates: typeof DEFAULT_RAT
     if (d) return { ...d, macError: r() < rates.macError };
   }
   const jumbo = r() < rates.jumbo;
-  let layers = mutate(r, randomLayers(r, { ipv6: cfg.ipv6, encapRate: 0.55, oddRate: 0.15, maxPayload: jumbo ? 1500 : 48 }), rates);
+  let layers = mutate(r, randomLayers(r, { ipv6: cfg.ipv6, encapRate: 0.55, oddRate: 0.15, maxPayload: jumbo ? 1500 : 48, udpTunnelRate: cfg.udpTunnelPorts > 0 ? rates.udpTunnel : 0 }), rates);
   let tag = 'random';
   if (r() < rates.badIp) {
     const ips = layers.map((l, i) => (l.kind === 'ipv4' || l.kind === 'ipv6' ? i : -1)).filter((i) => i >= 0);
@@ -190,7 +201,7 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
   program(base, 'default profile and random filters');
   let frames = 0;
   if (opts.directed !== false) {
-    const groups: DirectedGroup[] = [...directedFor(cfg), wideFilterGroup(cfg), ...deepGroups(cfg), ...csrEdgeGroups(cfg)];
+    const groups: DirectedGroup[] = [...directedFor(cfg), wideFilterGroup(cfg), ...deepGroups(cfg), ...csrEdgeGroups(cfg), ...tunnelGroups(cfg)];
     for (const g of groups) {
       const gp = g.profile(cfg);
       program(gp, `directed group ${g.name}`);
@@ -200,6 +211,7 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
         frames++;
       }
     }
+    tunnelAtomicity(b);
     program(base, 'back to the default profile');
   }
   let cur: Profile = base;

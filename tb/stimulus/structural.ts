@@ -15,12 +15,13 @@
 // The coverage bins that prove each was reached are in tb/lockstep/coverage-structural.ts.
 
 import type { BuildConfig } from '../../gen/config.ts';
-import { capabilities, COUNTER_BASE, COUNTER_NAMES, FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS } from '../../gen/regmap.ts';
+import { capabilities, COUNTER_BASE, COUNTER_NAMES, FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE, KEY_WORDS, TUNNEL_BASE } from '../../gen/regmap.ts';
 import { RefEngine } from '../../ref/engine.ts';
 import { buildFrame, layerSize, mulberry32, type Layer } from '../../ref/packets/index.ts';
 import { log2 } from '../../ref/bits.ts';
 import { defaultProfile, type Filter, type Profile } from '../../ref/profile.ts';
 import type { MetaRecord } from '../../ref/record.ts';
+import { tunnelBoundStacks } from './tunnels.ts';
 import { ScriptBuilder } from './script-builder.ts';
 import { REG } from './csr.ts';
 import type { StimFrame } from './script.ts';
@@ -37,6 +38,7 @@ export function registerName(addr: number, cfg: BuildConfig): string | undefined
   const s = SCALARS.find(([, a]) => a === addr);
   if (s) return s[0];
   if (addr >= KEY_BASE && addr < KEY_BASE + 4 * KEY_WORDS && addr % 4 === 0) return `KEY[${(addr - KEY_BASE) >> 2}]`;
+  if (addr >= TUNNEL_BASE && addr < TUNNEL_BASE + 4 * cfg.udpTunnelPorts && addr % 4 === 0) return `TUNNEL_PORT[${(addr - TUNNEL_BASE) >> 2}]`;
   if (addr >= COUNTER_BASE && addr < COUNTER_BASE + 4 * COUNTER_NAMES.length && addr % 4 === 0) return `CNT_${COUNTER_NAMES[(addr - COUNTER_BASE) >> 2]!.toUpperCase()}`;
   if (addr >= INDIRECTION_BASE && addr < INDIRECTION_BASE + 4 * cfg.indirectionEntries && addr % 4 === 0) return `INDIRECTION[${(addr - INDIRECTION_BASE) >> 2}]`;
   const off = addr - FILTER_BASE;
@@ -52,6 +54,7 @@ export function decodedAddresses(cfg: BuildConfig): number[] {
   const out: number[] = [0, 4];
   for (let i = 0; i < capabilities(cfg, { latency: 0 }).length; i++) out.push(0x10 + 4 * i);
   out.push(...SCALARS.map(([, a]) => a).sort((a, b) => a - b));
+  for (let k = 0; k < cfg.udpTunnelPorts; k++) out.push(TUNNEL_BASE + 4 * k);
   for (let k = 0; k < KEY_WORDS; k++) out.push(KEY_BASE + 4 * k);
   for (let k = 0; k < COUNTER_NAMES.length; k++) out.push(COUNTER_BASE + 4 * k);
   for (let k = 0; k < cfg.indirectionEntries; k++) out.push(INDIRECTION_BASE + 4 * k);
@@ -68,6 +71,8 @@ export function undecodedAddresses(cfg: BuildConfig): number[] {
     0xc,
     0x10 + 4 * caps,
     REG.MAX_HEADER_BYTES + 4,
+    TUNNEL_BASE - 4,
+    TUNNEL_BASE + 4 * cfg.udpTunnelPorts,
     KEY_BASE - 4,
     KEY_BASE + 4 * KEY_WORDS,
     COUNTER_BASE + 4 * COUNTER_NAMES.length,
@@ -281,7 +286,11 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
 
 /** Every decoded address the map does not let software write (ID, version, capabilities, counters). */
 export function readOnlyAddresses(cfg: BuildConfig): number[] {
-  const rw = new Set<number>([...SCALARS.map(([, a]) => a), ...(cfg.toeplitz === 'runtime-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])]);
+  const rw = new Set<number>([
+    ...SCALARS.map(([, a]) => a),
+    ...(cfg.toeplitz !== 'const-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : []),
+    ...Array.from({ length: cfg.udpTunnelPorts }, (_, k) => TUNNEL_BASE + 4 * k),
+  ]);
   return decodedAddresses(cfg).filter((a) => a < INDIRECTION_BASE && !rw.has(a));
 }
 
@@ -334,6 +343,7 @@ function strobePass(b: ScriptBuilder, restore: Profile): void {
   const cfg = b.cfg;
   const addrs = [...SCALARS.map(([, a]) => a), ...(cfg.toeplitz !== 'const-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : [])];
   addrs.push(INDIRECTION_BASE, INDIRECTION_BASE + 4 * (cfg.indirectionEntries - 1));
+  if (cfg.udpTunnelPorts > 0) addrs.push(...new Set([TUNNEL_BASE, TUNNEL_BASE + 4 * (cfg.udpTunnelPorts - 1)]));
   for (const i of [0, cfg.vmqFilters - 1]) for (let w = 0; w < FILTER_WORDS.length; w++) addrs.push(FILTER_BASE + FILTER_STRIDE * i + 4 * w);
   for (const a of addrs) {
     for (let lane = 0; lane < 4; lane++) {
@@ -385,6 +395,7 @@ function boundStacks(cfg: BuildConfig): Named[][] {
       [e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, 1), { name: 'GRE', layer: { kind: 'gre' } }, v6('inner IPv6 (IP in GRE)'), tcp('inner TCP')],
     );
   }
+  out.push(...tunnelBoundStacks(cfg));
   return out;
 }
 
