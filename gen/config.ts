@@ -40,12 +40,13 @@ export const buildConfigSchema = z
      */
     allowBackpressureFifo: z.boolean().default(false),
     /**
-     * How the parser reads the headers. 'stream' (the default): each layer's bytes are
+     * How the parser reads the headers: 'stream', the only parser. Each layer's bytes are
      * taken off the beats as they pass and no window is stored (docs/PIPELINE.md,
-     * "Streaming parser"). 'window': the header window is captured and every layer is
-     * extracted from it in the parser's stages (the earlier design, kept for comparison).
+     * "Streaming parser"). The earlier 'window' parser was removed (issue 14): it won in
+     * no build. The key stays so that configuration files and `Build:` lines that name
+     * the parser keep working.
      */
-    parser: z.enum(['window', 'stream']).default('stream'),
+    parser: z.literal('stream', { error: "the window parser was removed (docs/PIPELINE.md, \"Streaming parser\"): use 'stream' or leave parser out" }).default('stream'),
     /**
      * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds none.
      * The contract's default is 4, but the RTL has no tunnel layers yet (issue 18's RTL part):

@@ -3,8 +3,8 @@
 /*
  * NVGRE receive parser: outer Ethernet (0-2 tags), IPv4/IPv6 with extension headers,
  * GRE/NVGRE, inner Ethernet, inner IPv4/IPv6 and TCP/UDP, as a fixed pipeline that
- * accepts one frame per cycle. Streaming build: no header window; taps on a delay
- * line of beats take each layer's bytes as they pass, one tap per decide stage.
+ * accepts one frame per cycle. No header window: taps on a delay line of beats take
+ * each layer's bytes as they pass, one tap per decide stage.
  *
  * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64 parser=stream
  */

@@ -61,9 +61,9 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       files,
       'gre-version-inverted',
       'nvgre_rx_parser.v',
-      // The GRE bytes: a window build's extract register, a streaming build's tap view.
-      /if \(\(\((?:s\d+_x|l4_view)\[50:48\] != 3'd0\) \| (?:s\d+_x|l4_view)\[62\]\)\)/,
-      /((?:s\d+_x|l4_view)\[50:48\]) != 3'd0/,
+      // The GRE bytes: the streaming front end's tap view.
+      /if \(\(\(l4_view\[50:48\] != 3'd0\) \| l4_view\[62\]\)\)/,
+      /(l4_view\[50:48\]) != 3'd0/,
       "$1 == 3'd0",
       'GRE flag check: the version comparison inverted (version 0 treated as unknown)',
       { signal: 'm_axis_meta_tdata', field: ['encap', 'vsid', 'inner_parsed', 'hash_input'] },

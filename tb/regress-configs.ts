@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Named build configurations for the regression: "default", the matrix names
-// w<width>-<v6|v4>-<rk|ck>[-s] (data width, IPv6 on/off, runtime-key/const-key Toeplitz,
-// -s: the streaming parser, the default; -w: the window parser), or a JSON file holding a build
-// configuration.
+// w<width>-<v6|v4>-<rk|ck> (data width, IPv6 on/off, runtime-key/const-key Toeplitz; a
+// trailing -s, the streaming parser, is accepted: it is the only parser), or a JSON file
+// holding a build configuration.
 
 import { readFileSync } from 'node:fs';
 import { parseBuildConfig, type BuildConfig } from '../gen/config.ts';
 
-const MATRIX_RE = /^w(64|128|256|512)-(v6|v4)-(rk|ck)(-s|-w)?$/;
+const MATRIX_RE = /^w(64|128|256|512)-(v6|v4)-(rk|ck)(-s)?$/;
 
 export function namedConfig(name: string): BuildConfig {
   if (name === 'default') return parseBuildConfig({});
@@ -17,17 +17,15 @@ export function namedConfig(name: string): BuildConfig {
       dataWidth: Number(m[1]),
       ipv6: m[2] === 'v6',
       toeplitz: m[3] === 'ck' ? 'const-key' : 'runtime-key',
-      parser: m[4] === '-w' ? 'window' : 'stream',
     });
   }
   if (name.endsWith('.json')) return parseBuildConfig(JSON.parse(readFileSync(name, 'utf8')));
-  throw new Error(`unknown configuration '${name}': use default, w<64|128|256|512>-<v6|v4>-<rk|ck>[-s|-w], or a .json build configuration`);
+  throw new Error(`unknown configuration '${name}': use default, w<64|128|256|512>-<v6|v4>-<rk|ck>, or a .json build configuration`);
 }
 
-/** Every data width x IPv6 on/off x Toeplitz implementation (streaming parser), then two window-parser builds. */
+/** Every data width x IPv6 on/off x Toeplitz implementation. */
 export function matrixNames(): string[] {
   const out: string[] = [];
   for (const w of [64, 128, 256, 512]) for (const v of ['v6', 'v4']) for (const k of ['rk', 'ck']) out.push(`w${w}-${v}-${k}`);
-  out.push('w64-v6-rk-w', 'w512-v4-ck-w');
   return out;
 }

@@ -46,7 +46,6 @@ describe('metadata FIFO depth and line rate', () => {
     [{ dataWidth: 512, ipv6: false }, 14],
     [{ dataWidth: 512, ipv6MaxExtHeaders: 8 }, 22],
     [{ dataWidth: 512, ipv6MaxExtHeaders: 0 }, 14],
-    [{ dataWidth: 512, parser: 'window' }, 27],
   ])('%o: line rate needs exactly %i entries (cycle model)', (c, min) => {
     const cfg = parseBuildConfig(c);
     expect(lineRateFifoDepth(cfg)).toBe(min);
@@ -59,7 +58,7 @@ describe('metadata FIFO depth and line rate', () => {
     [{ ipv6: false, metaFifoDepth: 16 }, 22, 32],
     [{ metaFifoDepth: 16 }, 26, 32],
     [{ ipv6MaxExtHeaders: 8, metaFifoDepth: 16 }, 30, 32],
-    [{ parser: 'window', metaFifoDepth: 32 }, 35, 64],
+    [{ dataWidth: 128, metaFifoDepth: 16 }, 22, 32],
   ])('generateAll refuses %o: below the minimum of %i', (c, min, pow2) => {
     const cfg = parseBuildConfig(c);
     let err: unknown;
