@@ -87,10 +87,9 @@ wire            eth_bytes_at1;  // the cursor is -16 bytes from this beat's star
 wire [79:0]     eth_bytes_next;
 reg  [9:0]      outer_l3_cur;  // cursor and state from tap 0, for tap 1
 reg  [79:0]     outer_l3_bytes;  // layer bytes taken at tap 1, byte 0 in the MSBs
-wire            outer_l3_bytes_at0;  // the cursor is 2 bytes from this beat's start
-wire            outer_l3_bytes_at1;  // the cursor is 6 bytes from this beat's start
-wire            outer_l3_bytes_at2;  // the cursor is -2 bytes from this beat's start
-wire            outer_l3_bytes_at3;  // the cursor is -6 bytes from this beat's start
+wire [63:0]     outer_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire            outer_l3_bytes_beat0;  // the cursor's beat is 0 beats before this one
+wire            outer_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     outer_l3_bytes_next;
 wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
@@ -140,14 +139,10 @@ wire [47:0]     inner_eth_bytes_next;
 wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l3_cur;  // cursor and state from tap 7, for tap 8
 reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 8, byte 0 in the MSBs
-wire            inner_l3_bytes_at0;  // the cursor is 0 bytes from this beat's start
-wire            inner_l3_bytes_at1;  // the cursor is 2 bytes from this beat's start
-wire            inner_l3_bytes_at2;  // the cursor is 4 bytes from this beat's start
-wire            inner_l3_bytes_at3;  // the cursor is 6 bytes from this beat's start
-wire            inner_l3_bytes_at4;  // the cursor is -2 bytes from this beat's start
-wire            inner_l3_bytes_at5;  // the cursor is -4 bytes from this beat's start
-wire            inner_l3_bytes_at6;  // the cursor is -6 bytes from this beat's start
-wire            inner_l3_bytes_at7;  // the cursor is -8 bytes from this beat's start
+wire [63:0]     inner_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [63:0]     inner_l3_bytes_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            inner_l3_bytes_beat0;  // the cursor's beat is 0 beats before this one
+wire            inner_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     inner_l3_bytes_next;
 wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l4_cur;  // cursor and state from tap 8, for tap 9
@@ -173,43 +168,26 @@ reg  [9:0]      late_o_addr_cur_d6;
 reg  [9:0]      late_o_addr_cur_d7;
 reg  [9:0]      late_o_addr_cur_d8;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
-wire            late_o_addr_at2;  // the cursor is -2 bytes from this beat's start
-wire            late_o_addr_at3;  // the cursor is -6 bytes from this beat's start
-wire            late_o_addr_at4;  // the cursor is -10 bytes from this beat's start
-wire            late_o_addr_at5;  // the cursor is -14 bytes from this beat's start
-wire            late_o_addr_at6;  // the cursor is -18 bytes from this beat's start
-wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's start
-wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
-wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
+wire [63:0]     late_o_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire            late_o_addr_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_o_addr_beat1;  // the cursor's beat is 1 beats before this one
+wire            late_o_addr_beat2;  // the cursor's beat is 2 beats before this one
+wire            late_o_addr_beat3;  // the cursor's beat is 3 beats before this one
+wire            late_o_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_o_addr_next;
-reg  [9:0]      late_o_ports_cur_d1;
-reg  [9:0]      late_o_ports_cur_d2;
-reg  [9:0]      late_o_ports_cur_d3;
-reg  [9:0]      late_o_ports_cur_d4;
-reg  [31:0]     late_o_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
-wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
-wire [31:0]     late_o_ports_next;
-reg  [9:0]      late_vsid_cur_d1;
-reg  [9:0]      late_vsid_cur_d2;
-reg  [9:0]      late_vsid_cur_d3;
-reg  [9:0]      late_vsid_cur_d4;
-reg  [23:0]     late_vsid;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
-wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
-wire [23:0]     late_vsid_next;
-reg  [9:0]      late_flowid_cur_d1;
-reg  [9:0]      late_flowid_cur_d2;
-reg  [9:0]      late_flowid_cur_d3;
-reg  [9:0]      late_flowid_cur_d4;
-reg  [7:0]      late_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
-wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
-wire [7:0]      late_flowid_next;
+reg  [9:0]      late_o_ports_vsid_flowid_cur_d1;
+reg  [9:0]      late_o_ports_vsid_flowid_cur_d2;
+reg  [9:0]      late_o_ports_vsid_flowid_cur_d3;
+reg  [9:0]      late_o_ports_vsid_flowid_cur_d4;
+reg  [63:0]     late_o_ports_vsid_flowid;  // layer bytes taken at tap 10, byte 0 in the MSBs
+wire            late_o_ports_vsid_flowid_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at2;  // the cursor is -2 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at3;  // the cursor is -6 bytes from this beat's start
+wire [63:0]     late_o_ports_vsid_flowid_next;
+wire [31:0]     late_o_ports;
+wire [23:0]     late_vsid;
+wire [7:0]      late_flowid;
 reg  [9:0]      late_inner_mac_cur_d1;
 reg  [9:0]      late_inner_mac_cur_d2;
 reg  [9:0]      late_inner_mac_cur_d3;
@@ -220,33 +198,20 @@ wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's 
 wire [47:0]     late_inner_mac_next;
 reg  [9:0]      late_i_addr_cur_d1;
 reg  [255:0]    late_i_addr;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_i_addr_at0;  // the cursor is 0 bytes from this beat's start
-wire            late_i_addr_at1;  // the cursor is 2 bytes from this beat's start
-wire            late_i_addr_at2;  // the cursor is 4 bytes from this beat's start
-wire            late_i_addr_at3;  // the cursor is 6 bytes from this beat's start
-wire            late_i_addr_at4;  // the cursor is -2 bytes from this beat's start
-wire            late_i_addr_at5;  // the cursor is -4 bytes from this beat's start
-wire            late_i_addr_at6;  // the cursor is -6 bytes from this beat's start
-wire            late_i_addr_at7;  // the cursor is -8 bytes from this beat's start
-wire            late_i_addr_at8;  // the cursor is -10 bytes from this beat's start
-wire            late_i_addr_at9;  // the cursor is -12 bytes from this beat's start
-wire            late_i_addr_at10;  // the cursor is -14 bytes from this beat's start
-wire            late_i_addr_at11;  // the cursor is -16 bytes from this beat's start
-wire            late_i_addr_at12;  // the cursor is -18 bytes from this beat's start
-wire            late_i_addr_at13;  // the cursor is -20 bytes from this beat's start
-wire            late_i_addr_at14;  // the cursor is -22 bytes from this beat's start
-wire            late_i_addr_at15;  // the cursor is -24 bytes from this beat's start
-wire            late_i_addr_at16;  // the cursor is -26 bytes from this beat's start
-wire            late_i_addr_at17;  // the cursor is -28 bytes from this beat's start
-wire            late_i_addr_at18;  // the cursor is -30 bytes from this beat's start
+wire [63:0]     late_i_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [63:0]     late_i_addr_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            late_i_addr_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_i_addr_beat1;  // the cursor's beat is 1 beats before this one
+wire            late_i_addr_beat2;  // the cursor's beat is 2 beats before this one
+wire            late_i_addr_beat3;  // the cursor's beat is 3 beats before this one
+wire            late_i_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_i_addr_next;
 reg  [9:0]      late_i_ports_cur_d1;
 reg  [31:0]     late_i_ports;  // layer bytes taken at tap 10, byte 0 in the MSBs
-wire            late_i_ports_at0;  // the cursor is 0 bytes from this beat's start
-wire            late_i_ports_at1;  // the cursor is 2 bytes from this beat's start
-wire            late_i_ports_at2;  // the cursor is 4 bytes from this beat's start
-wire            late_i_ports_at3;  // the cursor is 6 bytes from this beat's start
-wire            late_i_ports_at4;  // the cursor is -2 bytes from this beat's start
+wire [47:0]     late_i_ports_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [31:0]     late_i_ports_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            late_i_ports_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_i_ports_beat1;  // the cursor's beat is 1 beats before this one
 wire [31:0]     late_i_ports_next;
 wire [175:0]    eth_view;  // tags and types in place
 reg  [11:0]     n0_limit;
@@ -704,7 +669,7 @@ end
 assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
 assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'd1016));
 assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'd1008));
-assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])), ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])), ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])), ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])), ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])), ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])), ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])), ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])), ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])), ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
+assign eth_bytes_next = {(eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) : eth_bytes[79:72]), (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) : eth_bytes[71:64]), (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) : eth_bytes[63:56]), (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) : eth_bytes[55:48]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) : eth_bytes[47:40]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) : eth_bytes[39:32]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) : eth_bytes[31:24]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) : eth_bytes[23:16]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) : eth_bytes[15:8]), (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) : eth_bytes[7:0])};
 
 // eth_bytes: bytes at tap 0
 always @(posedge clk) begin
@@ -716,11 +681,10 @@ always @(posedge clk) begin
     outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0}) + ((({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd33024) | ({eth_bytes_next[79:72], eth_bytes_next[71:64]} == 16'd34984)) ? ((({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd33024) | ({eth_bytes_next[47:40], eth_bytes_next[39:32]} == 16'd34984)) ? 10'd22 : 10'd18) : 10'd14));
 end
 
-assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
-assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
-assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'd1022));
-assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'd1018));
-assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])), (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])), (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])), (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])), (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])), (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0)) | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])), (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])), (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])), (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])), (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0)) | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
+assign outer_l3_bytes_rot0 = {(outer_l3_cur[2] ? tap1_data[55:48] : tap1_data[23:16]), (outer_l3_cur[2] ? tap1_data[63:56] : tap1_data[31:24]), (outer_l3_cur[2] ? tap1_data[7:0] : tap1_data[39:32]), (outer_l3_cur[2] ? tap1_data[15:8] : tap1_data[47:40]), (outer_l3_cur[2] ? tap1_data[23:16] : tap1_data[55:48]), (outer_l3_cur[2] ? tap1_data[31:24] : tap1_data[63:56]), (outer_l3_cur[2] ? tap1_data[39:32] : tap1_data[7:0]), (outer_l3_cur[2] ? tap1_data[47:40] : tap1_data[15:8])};
+assign outer_l3_bytes_beat0 = (tap1_valid & (outer_l3_cur[9:3] == 7'd0));
+assign outer_l3_bytes_beat1 = (tap1_valid & (outer_l3_cur[9:3] == 7'd127));
+assign outer_l3_bytes_next = {(outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[63:56] : outer_l3_bytes[79:72]), (outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[55:48] : outer_l3_bytes[71:64]), (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd6)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd6))) ? outer_l3_bytes_rot0[47:40] : outer_l3_bytes[63:56]), (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd5)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd5))) ? outer_l3_bytes_rot0[39:32] : outer_l3_bytes[55:48]), (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd4)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd4))) ? outer_l3_bytes_rot0[31:24] : outer_l3_bytes[47:40]), (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd3)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd3))) ? outer_l3_bytes_rot0[23:16] : outer_l3_bytes[39:32]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[15:8] : outer_l3_bytes[31:24]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[7:0] : outer_l3_bytes[23:16]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[63:56] : outer_l3_bytes[15:8]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[55:48] : outer_l3_bytes[7:0])};
 
 // outer_l3_bytes: bytes at tap 1
 always @(posedge clk) begin
@@ -746,7 +710,7 @@ end
 
 assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
 assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
-assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])), (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
+assign ipv6_ext0_bytes_next = {((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? ((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) : ipv6_ext0_bytes[15:8]), ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? ((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0)) : ipv6_ext0_bytes[7:0])};
 
 // ipv6_ext0_bytes: bytes at tap 2
 always @(posedge clk) begin
@@ -767,7 +731,7 @@ end
 
 assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
 assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
-assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])), (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
+assign ipv6_ext1_bytes_next = {((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? ((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) : ipv6_ext1_bytes[15:8]), ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? ((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0)) : ipv6_ext1_bytes[7:0])};
 
 // ipv6_ext1_bytes: bytes at tap 3
 always @(posedge clk) begin
@@ -788,7 +752,7 @@ end
 
 assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
 assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
-assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])), (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
+assign ipv6_ext2_bytes_next = {((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? ((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) : ipv6_ext2_bytes[15:8]), ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? ((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0)) : ipv6_ext2_bytes[7:0])};
 
 // ipv6_ext2_bytes: bytes at tap 4
 always @(posedge clk) begin
@@ -809,7 +773,7 @@ end
 
 assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
 assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
-assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])), (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
+assign ipv6_ext3_bytes_next = {((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? ((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) : ipv6_ext3_bytes[15:8]), ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? ((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0)) : ipv6_ext3_bytes[7:0])};
 
 // ipv6_ext3_bytes: bytes at tap 5
 always @(posedge clk) begin
@@ -831,7 +795,7 @@ end
 assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
 assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
 assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'd1022));
-assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])), (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])), (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])), (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
+assign l4_bytes_next = {((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0)) : l4_bytes[31:24]), ((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) : l4_bytes[23:16]), ((l4_bytes_at0 | l4_bytes_at2) ? ((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) : l4_bytes[15:8]), ((l4_bytes_at0 | l4_bytes_at2) ? ((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) : l4_bytes[7:0])};
 
 // l4_bytes: bytes at tap 6
 always @(posedge clk) begin
@@ -853,7 +817,7 @@ end
 assign inner_eth_bytes_at0 = (tap7_valid & (inner_eth_cur == 10'd1018));
 assign inner_eth_bytes_at1 = (tap7_valid & (inner_eth_cur == 10'd1014));
 assign inner_eth_bytes_at2 = (tap7_valid & (inner_eth_cur == 10'd1010));
-assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])), (((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])), (((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])), (((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])), (((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])), (((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
+assign inner_eth_bytes_next = {((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at0 ? tap7_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[23:16] : 8'd0)) : inner_eth_bytes[47:40]), ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at0 ? tap7_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[31:24] : 8'd0)) : inner_eth_bytes[39:32]), ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap7_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[39:32] : 8'd0)) : inner_eth_bytes[31:24]), ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap7_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[47:40] : 8'd0)) : inner_eth_bytes[23:16]), ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap7_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[55:48] : 8'd0)) : inner_eth_bytes[15:8]), ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap7_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap7_data[63:56] : 8'd0)) : inner_eth_bytes[7:0])};
 
 // inner_eth_bytes: bytes at tap 7
 always @(posedge clk) begin
@@ -867,15 +831,11 @@ always @(posedge clk) begin
     inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + (({inner_eth_bytes_next[47:40], inner_eth_bytes_next[39:32]} == 16'd33024) ? 10'd18 : 10'd14)) : inner_eth_cur);
 end
 
-assign inner_l3_bytes_at0 = (tap8_valid & (inner_l3_cur == 10'd0));
-assign inner_l3_bytes_at1 = (tap8_valid & (inner_l3_cur == 10'd2));
-assign inner_l3_bytes_at2 = (tap8_valid & (inner_l3_cur == 10'd4));
-assign inner_l3_bytes_at3 = (tap8_valid & (inner_l3_cur == 10'd6));
-assign inner_l3_bytes_at4 = (tap8_valid & (inner_l3_cur == 10'd1022));
-assign inner_l3_bytes_at5 = (tap8_valid & (inner_l3_cur == 10'd1020));
-assign inner_l3_bytes_at6 = (tap8_valid & (inner_l3_cur == 10'd1018));
-assign inner_l3_bytes_at7 = (tap8_valid & (inner_l3_cur == 10'd1016));
-assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])), ((((inner_l3_bytes_at0 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])), ((((inner_l3_bytes_at0 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[39:32] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[7:0] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])), ((((inner_l3_bytes_at0 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[47:40] : 8'd0)) | ((inner_l3_bytes_at2 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[15:8] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])), ((((inner_l3_bytes_at0 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[55:48] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[23:16] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])), ((((inner_l3_bytes_at0 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap8_data[63:56] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[31:24] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])), ((((inner_l3_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[7:0] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[39:32] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])), ((((inner_l3_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[15:8] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[47:40] : 8'd0))) | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])), ((((inner_l3_bytes_at7 ? tap8_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[23:16] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[55:48] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])), ((((inner_l3_bytes_at7 ? tap8_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap8_data[31:24] : 8'd0)) | ((inner_l3_bytes_at5 ? tap8_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap8_data[63:56] : 8'd0))) | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
+assign inner_l3_bytes_rot0 = {(inner_l3_cur[2] ? tap8_data[39:32] : tap8_data[7:0]), (inner_l3_cur[2] ? tap8_data[47:40] : tap8_data[15:8]), (inner_l3_cur[2] ? tap8_data[55:48] : tap8_data[23:16]), (inner_l3_cur[2] ? tap8_data[63:56] : tap8_data[31:24]), (inner_l3_cur[2] ? tap8_data[7:0] : tap8_data[39:32]), (inner_l3_cur[2] ? tap8_data[15:8] : tap8_data[47:40]), (inner_l3_cur[2] ? tap8_data[23:16] : tap8_data[55:48]), (inner_l3_cur[2] ? tap8_data[31:24] : tap8_data[63:56])};
+assign inner_l3_bytes_rot1 = {(inner_l3_cur[1] ? inner_l3_bytes_rot0[47:40] : inner_l3_bytes_rot0[63:56]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[39:32] : inner_l3_bytes_rot0[55:48]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[31:24] : inner_l3_bytes_rot0[47:40]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[23:16] : inner_l3_bytes_rot0[39:32]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[15:8] : inner_l3_bytes_rot0[31:24]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[7:0] : inner_l3_bytes_rot0[23:16]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[63:56] : inner_l3_bytes_rot0[15:8]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[55:48] : inner_l3_bytes_rot0[7:0])};
+assign inner_l3_bytes_beat0 = (tap8_valid & (inner_l3_cur[9:3] == 7'd0));
+assign inner_l3_bytes_beat1 = (tap8_valid & (inner_l3_cur[9:3] == 7'd127));
+assign inner_l3_bytes_next = {(inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[63:56] : inner_l3_bytes[79:72]), (inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[55:48] : inner_l3_bytes[71:64]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd6)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd6))) ? inner_l3_bytes_rot1[47:40] : inner_l3_bytes[63:56]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd5)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd5))) ? inner_l3_bytes_rot1[39:32] : inner_l3_bytes[55:48]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd4)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd4))) ? inner_l3_bytes_rot1[31:24] : inner_l3_bytes[47:40]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd3)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd3))) ? inner_l3_bytes_rot1[23:16] : inner_l3_bytes[39:32]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd2)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd2))) ? inner_l3_bytes_rot1[15:8] : inner_l3_bytes[31:24]), (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd1)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd1))) ? inner_l3_bytes_rot1[7:0] : inner_l3_bytes[23:16]), (inner_l3_bytes_beat1 ? inner_l3_bytes_rot1[63:56] : inner_l3_bytes[15:8]), (inner_l3_bytes_beat1 ? inner_l3_bytes_rot1[55:48] : inner_l3_bytes[7:0])};
 
 // inner_l3_bytes: bytes at tap 8
 always @(posedge clk) begin
@@ -975,17 +935,13 @@ always @(posedge clk) begin
     late_o_addr_cur_d8 <= late_o_addr_cur_d7;
 end
 
-assign late_o_addr_at0 = (tap10_valid & (late_o_addr_cur_d8 == 10'd2));
-assign late_o_addr_at1 = (tap10_valid & (late_o_addr_cur_d8 == 10'd6));
-assign late_o_addr_at2 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1022));
-assign late_o_addr_at3 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1018));
-assign late_o_addr_at4 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1014));
-assign late_o_addr_at5 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1010));
-assign late_o_addr_at6 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1006));
-assign late_o_addr_at7 = (tap10_valid & (late_o_addr_cur_d8 == 10'd1002));
-assign late_o_addr_at8 = (tap10_valid & (late_o_addr_cur_d8 == 10'd998));
-assign late_o_addr_at9 = (tap10_valid & (late_o_addr_cur_d8 == 10'd994));
-assign late_o_addr_next = {(((late_o_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])), (((late_o_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])), (((late_o_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])), (((late_o_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])), (((late_o_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])), (((late_o_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])), (((late_o_addr_at3 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])), (((late_o_addr_at3 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])), (((late_o_addr_at3 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])), (((late_o_addr_at3 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])), (((late_o_addr_at3 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])), (((late_o_addr_at3 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])), (((late_o_addr_at3 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])), (((late_o_addr_at3 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])), (((late_o_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])), (((late_o_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])), (((late_o_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])), (((late_o_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])), (((late_o_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])), (((late_o_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])), (((late_o_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])), (((late_o_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])), (((late_o_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])), (((late_o_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])), (((late_o_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])), (((late_o_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])), (((late_o_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap10_data[7:0] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])), (((late_o_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap10_data[15:8] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])), (((late_o_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap10_data[23:16] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])), (((late_o_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap10_data[31:24] : 8'd0)) | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])), (((late_o_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap10_data[39:32] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])), (((late_o_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap10_data[47:40] : 8'd0)) | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
+assign late_o_addr_rot0 = {(late_o_addr_cur_d8[2] ? tap10_data[55:48] : tap10_data[23:16]), (late_o_addr_cur_d8[2] ? tap10_data[63:56] : tap10_data[31:24]), (late_o_addr_cur_d8[2] ? tap10_data[7:0] : tap10_data[39:32]), (late_o_addr_cur_d8[2] ? tap10_data[15:8] : tap10_data[47:40]), (late_o_addr_cur_d8[2] ? tap10_data[23:16] : tap10_data[55:48]), (late_o_addr_cur_d8[2] ? tap10_data[31:24] : tap10_data[63:56]), (late_o_addr_cur_d8[2] ? tap10_data[39:32] : tap10_data[7:0]), (late_o_addr_cur_d8[2] ? tap10_data[47:40] : tap10_data[15:8])};
+assign late_o_addr_beat0 = (tap10_valid & (late_o_addr_cur_d8[9:3] == 7'd0));
+assign late_o_addr_beat1 = (tap10_valid & (late_o_addr_cur_d8[9:3] == 7'd127));
+assign late_o_addr_beat2 = (tap10_valid & (late_o_addr_cur_d8[9:3] == 7'd126));
+assign late_o_addr_beat3 = (tap10_valid & (late_o_addr_cur_d8[9:3] == 7'd125));
+assign late_o_addr_beat4 = (tap10_valid & (late_o_addr_cur_d8[9:3] == 7'd124));
+assign late_o_addr_next = {(late_o_addr_beat0 ? late_o_addr_rot0[63:56] : late_o_addr[255:248]), (late_o_addr_beat0 ? late_o_addr_rot0[55:48] : late_o_addr[247:240]), (((late_o_addr_beat0 & (late_o_addr_cur_d8[2:0] < 3'd6)) | (late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40] : late_o_addr[239:232]), (((late_o_addr_beat0 & (late_o_addr_cur_d8[2:0] < 3'd5)) | (late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32] : late_o_addr[231:224]), (((late_o_addr_beat0 & (late_o_addr_cur_d8[2:0] < 3'd4)) | (late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24] : late_o_addr[223:216]), (((late_o_addr_beat0 & (late_o_addr_cur_d8[2:0] < 3'd3)) | (late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16] : late_o_addr[215:208]), (late_o_addr_beat1 ? late_o_addr_rot0[15:8] : late_o_addr[207:200]), (late_o_addr_beat1 ? late_o_addr_rot0[7:0] : late_o_addr[199:192]), (late_o_addr_beat1 ? late_o_addr_rot0[63:56] : late_o_addr[191:184]), (late_o_addr_beat1 ? late_o_addr_rot0[55:48] : late_o_addr[183:176]), (((late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] < 3'd6)) | (late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40] : late_o_addr[175:168]), (((late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] < 3'd5)) | (late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32] : late_o_addr[167:160]), (((late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] < 3'd4)) | (late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24] : late_o_addr[159:152]), (((late_o_addr_beat1 & (late_o_addr_cur_d8[2:0] < 3'd3)) | (late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16] : late_o_addr[151:144]), (late_o_addr_beat2 ? late_o_addr_rot0[15:8] : late_o_addr[143:136]), (late_o_addr_beat2 ? late_o_addr_rot0[7:0] : late_o_addr[135:128]), (late_o_addr_beat2 ? late_o_addr_rot0[63:56] : late_o_addr[127:120]), (late_o_addr_beat2 ? late_o_addr_rot0[55:48] : late_o_addr[119:112]), (((late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] < 3'd6)) | (late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40] : late_o_addr[111:104]), (((late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] < 3'd5)) | (late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32] : late_o_addr[103:96]), (((late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] < 3'd4)) | (late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24] : late_o_addr[95:88]), (((late_o_addr_beat2 & (late_o_addr_cur_d8[2:0] < 3'd3)) | (late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16] : late_o_addr[87:80]), (late_o_addr_beat3 ? late_o_addr_rot0[15:8] : late_o_addr[79:72]), (late_o_addr_beat3 ? late_o_addr_rot0[7:0] : late_o_addr[71:64]), (late_o_addr_beat3 ? late_o_addr_rot0[63:56] : late_o_addr[63:56]), (late_o_addr_beat3 ? late_o_addr_rot0[55:48] : late_o_addr[55:48]), (((late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] < 3'd6)) | (late_o_addr_beat4 & (late_o_addr_cur_d8[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40] : late_o_addr[47:40]), (((late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] < 3'd5)) | (late_o_addr_beat4 & (late_o_addr_cur_d8[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32] : late_o_addr[39:32]), (((late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] < 3'd4)) | (late_o_addr_beat4 & (late_o_addr_cur_d8[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24] : late_o_addr[31:24]), (((late_o_addr_beat3 & (late_o_addr_cur_d8[2:0] < 3'd3)) | (late_o_addr_beat4 & (late_o_addr_cur_d8[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16] : late_o_addr[23:16]), (late_o_addr_beat4 ? late_o_addr_rot0[15:8] : late_o_addr[15:8]), (late_o_addr_beat4 ? late_o_addr_rot0[7:0] : late_o_addr[7:0])};
 
 // late_o_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -993,81 +949,35 @@ always @(posedge clk) begin
 end
 
 always @(posedge clk) begin
-    late_o_ports_cur_d1 <= l4_cur;
+    late_o_ports_vsid_flowid_cur_d1 <= l4_cur;
 end
 
 always @(posedge clk) begin
-    late_o_ports_cur_d2 <= late_o_ports_cur_d1;
+    late_o_ports_vsid_flowid_cur_d2 <= late_o_ports_vsid_flowid_cur_d1;
 end
 
 always @(posedge clk) begin
-    late_o_ports_cur_d3 <= late_o_ports_cur_d2;
+    late_o_ports_vsid_flowid_cur_d3 <= late_o_ports_vsid_flowid_cur_d2;
 end
 
 always @(posedge clk) begin
-    late_o_ports_cur_d4 <= late_o_ports_cur_d3;
+    late_o_ports_vsid_flowid_cur_d4 <= late_o_ports_vsid_flowid_cur_d3;
 end
 
-assign late_o_ports_at0 = (tap10_valid & (late_o_ports_cur_d4 == 10'd2));
-assign late_o_ports_at1 = (tap10_valid & (late_o_ports_cur_d4 == 10'd6));
-assign late_o_ports_at2 = (tap10_valid & (late_o_ports_cur_d4 == 10'd1022));
-assign late_o_ports_next = {(((late_o_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap10_data[55:48] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])), (((late_o_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap10_data[63:56] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])), (((late_o_ports_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap10_data[7:0] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])), (((late_o_ports_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap10_data[15:8] : 8'd0)) | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
+assign late_o_ports_vsid_flowid_at0 = (tap10_valid & (late_o_ports_vsid_flowid_cur_d4 == 10'd2));
+assign late_o_ports_vsid_flowid_at1 = (tap10_valid & (late_o_ports_vsid_flowid_cur_d4 == 10'd6));
+assign late_o_ports_vsid_flowid_at2 = (tap10_valid & (late_o_ports_vsid_flowid_cur_d4 == 10'd1022));
+assign late_o_ports_vsid_flowid_at3 = (tap10_valid & (late_o_ports_vsid_flowid_cur_d4 == 10'd1018));
+assign late_o_ports_vsid_flowid_next = {((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at1) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[23:16] : 8'd0) | (late_o_ports_vsid_flowid_at1 ? tap10_data[55:48] : 8'd0)) : late_o_ports_vsid_flowid[63:56]), ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at1) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[31:24] : 8'd0) | (late_o_ports_vsid_flowid_at1 ? tap10_data[63:56] : 8'd0)) : late_o_ports_vsid_flowid[55:48]), ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[39:32] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[7:0] : 8'd0)) : late_o_ports_vsid_flowid[47:40]), ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[47:40] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[15:8] : 8'd0)) : late_o_ports_vsid_flowid[39:32]), ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[55:48] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[23:16] : 8'd0)) : late_o_ports_vsid_flowid[31:24]), ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at0 ? tap10_data[63:56] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[31:24] : 8'd0)) : late_o_ports_vsid_flowid[23:16]), ((late_o_ports_vsid_flowid_at3 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at3 ? tap10_data[7:0] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[39:32] : 8'd0)) : late_o_ports_vsid_flowid[15:8]), ((late_o_ports_vsid_flowid_at3 | late_o_ports_vsid_flowid_at2) ? ((late_o_ports_vsid_flowid_at3 ? tap10_data[15:8] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap10_data[47:40] : 8'd0)) : late_o_ports_vsid_flowid[7:0])};
 
-// late_o_ports: bytes at tap 10
+// late_o_ports_vsid_flowid: bytes at tap 10
 always @(posedge clk) begin
-    late_o_ports <= late_o_ports_next;
+    late_o_ports_vsid_flowid <= late_o_ports_vsid_flowid_next;
 end
 
-always @(posedge clk) begin
-    late_vsid_cur_d1 <= l4_cur;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d2 <= late_vsid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d3 <= late_vsid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_vsid_cur_d4 <= late_vsid_cur_d3;
-end
-
-assign late_vsid_at0 = (tap10_valid & (late_vsid_cur_d4 == 10'd2));
-assign late_vsid_at1 = (tap10_valid & (late_vsid_cur_d4 == 10'd1022));
-assign late_vsid_at2 = (tap10_valid & (late_vsid_cur_d4 == 10'd1018));
-assign late_vsid_next = {(((late_vsid_at0 ? tap10_data[55:48] : 8'd0) | (late_vsid_at1 ? tap10_data[23:16] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])), (((late_vsid_at0 ? tap10_data[63:56] : 8'd0) | (late_vsid_at1 ? tap10_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])), (((late_vsid_at2 ? tap10_data[7:0] : 8'd0) | (late_vsid_at1 ? tap10_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
-
-// late_vsid: bytes at tap 10
-always @(posedge clk) begin
-    late_vsid <= late_vsid_next;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d1 <= l4_cur;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d2 <= late_flowid_cur_d1;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d3 <= late_flowid_cur_d2;
-end
-
-always @(posedge clk) begin
-    late_flowid_cur_d4 <= late_flowid_cur_d3;
-end
-
-assign late_flowid_at0 = (tap10_valid & (late_flowid_cur_d4 == 10'd1018));
-assign late_flowid_at1 = (tap10_valid & (late_flowid_cur_d4 == 10'd1022));
-assign late_flowid_next = (((late_flowid_at0 ? tap10_data[15:8] : 8'd0) | (late_flowid_at1 ? tap10_data[47:40] : 8'd0)) | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
-
-// late_flowid: bytes at tap 10
-always @(posedge clk) begin
-    late_flowid <= late_flowid_next;
-end
+assign late_o_ports = late_o_ports_vsid_flowid[63:32];
+assign late_vsid = late_o_ports_vsid_flowid[31:8];
+assign late_flowid = late_o_ports_vsid_flowid[7:0];
 
 always @(posedge clk) begin
     late_inner_mac_cur_d1 <= inner_eth_cur;
@@ -1084,7 +994,7 @@ end
 assign late_inner_mac_at0 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd2));
 assign late_inner_mac_at1 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd6));
 assign late_inner_mac_at2 = (tap10_valid & (late_inner_mac_cur_d3 == 10'd1022));
-assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])), (((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])), (((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])), (((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])), (((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])), (((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
+assign late_inner_mac_next = {((late_inner_mac_at0 | late_inner_mac_at1) ? ((late_inner_mac_at0 ? tap10_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap10_data[55:48] : 8'd0)) : late_inner_mac[47:40]), ((late_inner_mac_at0 | late_inner_mac_at1) ? ((late_inner_mac_at0 ? tap10_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap10_data[63:56] : 8'd0)) : late_inner_mac[39:32]), ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap10_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap10_data[7:0] : 8'd0)) : late_inner_mac[31:24]), ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap10_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap10_data[15:8] : 8'd0)) : late_inner_mac[23:16]), ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap10_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap10_data[23:16] : 8'd0)) : late_inner_mac[15:8]), ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap10_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap10_data[31:24] : 8'd0)) : late_inner_mac[7:0])};
 
 // late_inner_mac: bytes at tap 10
 always @(posedge clk) begin
@@ -1095,26 +1005,14 @@ always @(posedge clk) begin
     late_i_addr_cur_d1 <= i_addr_cur;
 end
 
-assign late_i_addr_at0 = (tap10_valid & (late_i_addr_cur_d1 == 10'd0));
-assign late_i_addr_at1 = (tap10_valid & (late_i_addr_cur_d1 == 10'd2));
-assign late_i_addr_at2 = (tap10_valid & (late_i_addr_cur_d1 == 10'd4));
-assign late_i_addr_at3 = (tap10_valid & (late_i_addr_cur_d1 == 10'd6));
-assign late_i_addr_at4 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1022));
-assign late_i_addr_at5 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1020));
-assign late_i_addr_at6 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1018));
-assign late_i_addr_at7 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1016));
-assign late_i_addr_at8 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1014));
-assign late_i_addr_at9 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1012));
-assign late_i_addr_at10 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1010));
-assign late_i_addr_at11 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1008));
-assign late_i_addr_at12 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1006));
-assign late_i_addr_at13 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1004));
-assign late_i_addr_at14 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1002));
-assign late_i_addr_at15 = (tap10_valid & (late_i_addr_cur_d1 == 10'd1000));
-assign late_i_addr_at16 = (tap10_valid & (late_i_addr_cur_d1 == 10'd998));
-assign late_i_addr_at17 = (tap10_valid & (late_i_addr_cur_d1 == 10'd996));
-assign late_i_addr_at18 = (tap10_valid & (late_i_addr_cur_d1 == 10'd994));
-assign late_i_addr_next = {((((late_i_addr_at0 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])), ((((late_i_addr_at0 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])), ((((late_i_addr_at0 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])), ((((late_i_addr_at0 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at2 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])), ((((late_i_addr_at0 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])), ((((late_i_addr_at0 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])), ((((late_i_addr_at0 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])), ((((late_i_addr_at0 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])), ((((late_i_addr_at7 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])), ((((late_i_addr_at7 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])), ((((late_i_addr_at7 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])), ((((late_i_addr_at7 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at5 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])), ((((late_i_addr_at7 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])), ((((late_i_addr_at7 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])), ((((late_i_addr_at7 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])), ((((late_i_addr_at7 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])), ((((late_i_addr_at11 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])), ((((late_i_addr_at11 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])), ((((late_i_addr_at11 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])), ((((late_i_addr_at11 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at9 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])), ((((late_i_addr_at11 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])), ((((late_i_addr_at11 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])), ((((late_i_addr_at11 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])), ((((late_i_addr_at11 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])), ((((late_i_addr_at15 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap10_data[23:16] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap10_data[55:48] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])), ((((late_i_addr_at15 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap10_data[31:24] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap10_data[63:56] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])), ((((late_i_addr_at15 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap10_data[39:32] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap10_data[7:0] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])), ((((late_i_addr_at15 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap10_data[47:40] : 8'd0)) | ((late_i_addr_at13 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap10_data[15:8] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])), ((((late_i_addr_at15 ? tap10_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap10_data[55:48] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap10_data[23:16] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])), ((((late_i_addr_at15 ? tap10_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap10_data[63:56] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap10_data[31:24] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])), ((((late_i_addr_at15 ? tap10_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap10_data[7:0] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap10_data[39:32] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])), ((((late_i_addr_at15 ? tap10_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap10_data[15:8] : 8'd0)) | ((late_i_addr_at17 ? tap10_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap10_data[47:40] : 8'd0))) | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
+assign late_i_addr_rot0 = {(late_i_addr_cur_d1[2] ? tap10_data[39:32] : tap10_data[7:0]), (late_i_addr_cur_d1[2] ? tap10_data[47:40] : tap10_data[15:8]), (late_i_addr_cur_d1[2] ? tap10_data[55:48] : tap10_data[23:16]), (late_i_addr_cur_d1[2] ? tap10_data[63:56] : tap10_data[31:24]), (late_i_addr_cur_d1[2] ? tap10_data[7:0] : tap10_data[39:32]), (late_i_addr_cur_d1[2] ? tap10_data[15:8] : tap10_data[47:40]), (late_i_addr_cur_d1[2] ? tap10_data[23:16] : tap10_data[55:48]), (late_i_addr_cur_d1[2] ? tap10_data[31:24] : tap10_data[63:56])};
+assign late_i_addr_rot1 = {(late_i_addr_cur_d1[1] ? late_i_addr_rot0[47:40] : late_i_addr_rot0[63:56]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[39:32] : late_i_addr_rot0[55:48]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[31:24] : late_i_addr_rot0[47:40]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[23:16] : late_i_addr_rot0[39:32]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[15:8] : late_i_addr_rot0[31:24]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[7:0] : late_i_addr_rot0[23:16]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[63:56] : late_i_addr_rot0[15:8]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[55:48] : late_i_addr_rot0[7:0])};
+assign late_i_addr_beat0 = (tap10_valid & (late_i_addr_cur_d1[9:3] == 7'd0));
+assign late_i_addr_beat1 = (tap10_valid & (late_i_addr_cur_d1[9:3] == 7'd127));
+assign late_i_addr_beat2 = (tap10_valid & (late_i_addr_cur_d1[9:3] == 7'd126));
+assign late_i_addr_beat3 = (tap10_valid & (late_i_addr_cur_d1[9:3] == 7'd125));
+assign late_i_addr_beat4 = (tap10_valid & (late_i_addr_cur_d1[9:3] == 7'd124));
+assign late_i_addr_next = {(late_i_addr_beat0 ? late_i_addr_rot1[63:56] : late_i_addr[255:248]), (late_i_addr_beat0 ? late_i_addr_rot1[55:48] : late_i_addr[247:240]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40] : late_i_addr[239:232]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32] : late_i_addr[231:224]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24] : late_i_addr[223:216]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16] : late_i_addr[215:208]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8] : late_i_addr[207:200]), (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0] : late_i_addr[199:192]), (late_i_addr_beat1 ? late_i_addr_rot1[63:56] : late_i_addr[191:184]), (late_i_addr_beat1 ? late_i_addr_rot1[55:48] : late_i_addr[183:176]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40] : late_i_addr[175:168]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32] : late_i_addr[167:160]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24] : late_i_addr[159:152]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16] : late_i_addr[151:144]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8] : late_i_addr[143:136]), (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0] : late_i_addr[135:128]), (late_i_addr_beat2 ? late_i_addr_rot1[63:56] : late_i_addr[127:120]), (late_i_addr_beat2 ? late_i_addr_rot1[55:48] : late_i_addr[119:112]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40] : late_i_addr[111:104]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32] : late_i_addr[103:96]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24] : late_i_addr[95:88]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16] : late_i_addr[87:80]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8] : late_i_addr[79:72]), (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0] : late_i_addr[71:64]), (late_i_addr_beat3 ? late_i_addr_rot1[63:56] : late_i_addr[63:56]), (late_i_addr_beat3 ? late_i_addr_rot1[55:48] : late_i_addr[55:48]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40] : late_i_addr[47:40]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32] : late_i_addr[39:32]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24] : late_i_addr[31:24]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16] : late_i_addr[23:16]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8] : late_i_addr[15:8]), (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0] : late_i_addr[7:0])};
 
 // late_i_addr: bytes at tap 10
 always @(posedge clk) begin
@@ -1125,12 +1023,11 @@ always @(posedge clk) begin
     late_i_ports_cur_d1 <= inner_l4_cur;
 end
 
-assign late_i_ports_at0 = (tap10_valid & (late_i_ports_cur_d1 == 10'd0));
-assign late_i_ports_at1 = (tap10_valid & (late_i_ports_cur_d1 == 10'd2));
-assign late_i_ports_at2 = (tap10_valid & (late_i_ports_cur_d1 == 10'd4));
-assign late_i_ports_at3 = (tap10_valid & (late_i_ports_cur_d1 == 10'd6));
-assign late_i_ports_at4 = (tap10_valid & (late_i_ports_cur_d1 == 10'd1022));
-assign late_i_ports_next = {((((late_i_ports_at0 ? tap10_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap10_data[23:16] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap10_data[55:48] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])), ((((late_i_ports_at0 ? tap10_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap10_data[31:24] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap10_data[63:56] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])), ((((late_i_ports_at0 ? tap10_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap10_data[39:32] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap10_data[7:0] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])), ((((late_i_ports_at0 ? tap10_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap10_data[47:40] : 8'd0)) | ((late_i_ports_at2 ? tap10_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap10_data[15:8] : 8'd0))) | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
+assign late_i_ports_rot0 = {(late_i_ports_cur_d1[2] ? tap10_data[39:32] : tap10_data[7:0]), (late_i_ports_cur_d1[2] ? tap10_data[47:40] : tap10_data[15:8]), (late_i_ports_cur_d1[2] ? tap10_data[55:48] : tap10_data[23:16]), (late_i_ports_cur_d1[2] ? tap10_data[63:56] : tap10_data[31:24]), (late_i_ports_cur_d1[2] ? tap10_data[7:0] : tap10_data[39:32]), (late_i_ports_cur_d1[2] ? tap10_data[15:8] : tap10_data[47:40])};
+assign late_i_ports_rot1 = {(late_i_ports_cur_d1[1] ? late_i_ports_rot0[31:24] : late_i_ports_rot0[47:40]), (late_i_ports_cur_d1[1] ? late_i_ports_rot0[23:16] : late_i_ports_rot0[39:32]), (late_i_ports_cur_d1[1] ? late_i_ports_rot0[15:8] : late_i_ports_rot0[31:24]), (late_i_ports_cur_d1[1] ? late_i_ports_rot0[7:0] : late_i_ports_rot0[23:16])};
+assign late_i_ports_beat0 = (tap10_valid & (late_i_ports_cur_d1[9:3] == 7'd0));
+assign late_i_ports_beat1 = (tap10_valid & (late_i_ports_cur_d1[9:3] == 7'd127));
+assign late_i_ports_next = {(late_i_ports_beat0 ? late_i_ports_rot1[31:24] : late_i_ports[31:24]), (late_i_ports_beat0 ? late_i_ports_rot1[23:16] : late_i_ports[23:16]), (((late_i_ports_beat0 & (late_i_ports_cur_d1[2:0] < 3'd6)) | (late_i_ports_beat1 & (late_i_ports_cur_d1[2:0] >= 3'd6))) ? late_i_ports_rot1[15:8] : late_i_ports[15:8]), (((late_i_ports_beat0 & (late_i_ports_cur_d1[2:0] < 3'd5)) | (late_i_ports_beat1 & (late_i_ports_cur_d1[2:0] >= 3'd5))) ? late_i_ports_rot1[7:0] : late_i_ports[7:0])};
 
 // late_i_ports: bytes at tap 10
 always @(posedge clk) begin
