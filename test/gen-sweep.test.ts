@@ -36,6 +36,16 @@ describe('the streaming parser, the only one', () => {
     expect(names).toHaveLength(16);
     expect(new Set(names.map((n) => `${namedConfig(n).dataWidth}-${namedConfig(n).ipv6}-${namedConfig(n).toeplitz}`)).size).toBe(16);
   });
+  it('has the latency docs/PIPELINE.md lists for every matrix build (P = 6 + E, K beats of a 60-byte frame, P + K + 7)', () => {
+    const table: Record<number, [number, number]> = { 64: [25, 21], 128: [21, 17], 256: [19, 15], 512: [17, 13] };
+    for (const n of matrixNames()) {
+      const cfg = namedConfig(n);
+      const t = topTiming(cfg);
+      expect(t.parserLatency, n).toBe(cfg.ipv6 ? 10 : 6);
+      expect(t.latency, n).toBe(table[cfg.dataWidth]![cfg.ipv6 ? 0 : 1]);
+    }
+    expect(topTiming(parseBuildConfig({ ipv6MaxExtHeaders: 8 })).latency).toBe(29);
+  });
   it('keeps no header window: no window registers in capture, no in_window port on the parser', () => {
     const cfg = parseBuildConfig({ ipv6: false });
     const files = generateAll(cfg);
