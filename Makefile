@@ -21,7 +21,7 @@ help:
 	@echo "make synth      yosys area/depth tables, iCE40 place and route (CONFIG=file.json for another build)"
 	@echo "make bench      simulation, reference and area figures of the default and 512-bit builds"
 	@echo "make sim        lockstep co-simulation regression (SEED= FRAMES= CONFIG= PCAP= SEEDS= JOBS=)"
-	@echo "make sim-matrix every width x IPv6 x Toeplitz build, and two window-parser builds, through the regression"
+	@echo "make sim-matrix every width x IPv6 x Toeplitz build through the regression"
 	@echo "make sim RTL=DIR  the regression on your own copy of the Verilog (top nvgre_rx)"
 	@echo "make gls       gate-level simulation of the yosys netlist (CONFIG= RTL= SEED= FRAMES=)"
 	@echo "make mutants   a uniform sample of single-point RTL mutants through make sim FRAMES=3000: kill rate per module (COUNT= SEED= JOBS=)"
@@ -105,7 +105,7 @@ else
 	$(NPX) tsx tb/cli/run-sim.ts $(SIM_ARGS)
 endif
 
-# Every data width x IPv6 on/off x Toeplitz implementation (16 builds), and two window-parser builds.
+# Every data width x IPv6 on/off x Toeplitz implementation (16 builds).
 sim-matrix: deps
 	$(NPX) tsx tb/cli/run-sim.ts --matrix --seeds $(or $(SEEDS),1) --frames $(or $(FRAMES),3000) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
 	$(NPX) tsx tb/cli/gls.ts --config w512-v6-rk --frames $(or $(GLS_FRAMES),200) $(if $(SEED),--seed $(SEED))

@@ -45,18 +45,18 @@ export const buildConfigSchema = z
      */
     allowBackpressureFifo: z.boolean().default(false),
     /**
-     * How the parser reads the headers. 'stream' (the default): each layer's bytes are
+     * How the parser reads the headers: 'stream', the only parser. Each layer's bytes are
      * taken off the beats as they pass and no window is stored (docs/PIPELINE.md,
-     * "Streaming parser"). 'window': the header window is captured and every layer is
-     * extracted from it in the parser's stages (the earlier design, kept for comparison).
+     * "Streaming parser"). The earlier 'window' parser was removed (issue 14): it won in
+     * no build. The key stays so that configuration files and `Build:` lines that name
+     * the parser keep working.
      */
-    parser: z.enum(['window', 'stream']).default('stream'),
+    parser: z.literal('stream', { error: "the window parser was removed (docs/PIPELINE.md, \"Streaming parser\"): use 'stream' or leave parser out" }).default('stream'),
     /**
      * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds
-     * none. The tunnel layers exist only in the streaming parser: the default is 4 there
-     * (the contract's) and 0 for `parser: 'window'`, which refuses any other value.
+     * none (and no UDP tunnel stage in the parser). The contract's default, 4.
      */
-    udpTunnelPorts: z.number().int().min(0).max(16).optional(),
+    udpTunnelPorts: z.number().int().min(0).max(16).default(4),
     /**
      * The shortest frame (bytes, no FCS) the core must take at line rate: 60, the Ethernet
      * minimum, by default. Blocks that work once per frame may take `minFrameBeats` cycles
@@ -64,12 +64,7 @@ export const buildConfigSchema = z
      */
     minFrameBytes: z.number().int().min(1).max(16384).default(60),
   })
-  .strict()
-  .transform((c) => ({ ...c, udpTunnelPorts: c.udpTunnelPorts ?? (c.parser === 'window' ? 0 : 4) }))
-  .refine((c) => c.udpTunnelPorts === 0 || c.parser === 'stream', {
-    message: 'the VXLAN/GENEVE layers exist only in the streaming parser: use parser "stream" or udpTunnelPorts 0',
-    path: ['udpTunnelPorts'],
-  });
+  .strict();
 
 export type BuildConfig = z.output<typeof buildConfigSchema>;
 
@@ -119,8 +114,8 @@ export function describeBuild(c: BuildConfig): string {
     // Only when set, so that the files of every line-rate build keep their header.
     ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
     `parser=${c.parser}`,
-    // Only when not the parser's default (4 streaming, 0 window), like the options above.
-    ...(c.udpTunnelPorts !== (c.parser === 'window' ? 0 : 4) ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
+    // Only when not the default (4), like the options above.
+    ...(c.udpTunnelPorts !== 4 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
     ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
   ].join(' ');
 }

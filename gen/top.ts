@@ -192,8 +192,6 @@ export function topModule(c: BuildConfig): TopResult {
   const cfgLayout = new Layout([...side.fields.filter((f) => f.name !== 'user'), { name: 'max_header_bytes', width: mhbBits }]);
   const cfgIn = cfgLayout.pack(Object.fromEntries(cfgLayout.fields.map((f) => [f.name, cfgOut[`cfg_${f.name}`]!])));
   const capV = sig('capture_valid', 1);
-  const stream = c.parser === 'stream';
-  const capWin = stream ? undefined : sig('capture_window', 8 * c.maxHeaderBytes);
   const capLen = sig('capture_len', 16);
   const capUser = sig('capture_user', 1);
   const capCfg = sig('capture_cfg', cfgWidth);
@@ -225,7 +223,6 @@ export function topModule(c: BuildConfig): TopResult {
     s_axis_tuser: tuser,
     cfg_in: cfgIn,
     out_valid: capV,
-    ...(capWin ? { out_window: capWin } : {}),
     out_len: capLen,
     out_user: capUser,
     out_cfg: capCfg,
@@ -242,8 +239,10 @@ export function topModule(c: BuildConfig): TopResult {
   for (const f of pf) pOut[f.name] = sig(`parsed_${f.name}`, f.width);
   const pConns: Record<string, Expr> = {
     in_valid: capV,
-    // Streaming parsers see every accepted beat, in the cycle capture_inst does.
-    ...(capWin ? { in_window: capWin } : { in_beat_valid: tvalid.and(readyOut), in_beat_data: tdata, in_beat_last: tlast }),
+    // The parser sees every accepted beat, in the cycle capture_inst does.
+    in_beat_valid: tvalid.and(readyOut),
+    in_beat_data: tdata,
+    in_beat_last: tlast,
     in_len: capLen,
     in_max_header_bytes: snapMhb,
     in_parse_gre: encapRss.or(encapVmq),

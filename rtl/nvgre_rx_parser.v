@@ -3,8 +3,8 @@
 /*
  * NVGRE receive parser: outer Ethernet (0-2 tags), IPv4/IPv6 with extension headers,
  * GRE/NVGRE, inner Ethernet, inner IPv4/IPv6 and TCP/UDP, as a fixed pipeline that
- * accepts one frame per cycle. Streaming build: no header window; taps on a delay
- * line of beats take each layer's bytes as they pass, one tap per decide stage.
+ * accepts one frame per cycle. No header window: taps on a delay line of beats take
+ * each layer's bytes as they pass, one tap per decide stage.
  *
  * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
@@ -129,10 +129,9 @@ wire            eth_bytes_at1;  // the cursor is -16 bytes from this beat's star
 wire [79:0]     eth_bytes_next;
 reg  [9:0]      outer_l3_cur;  // cursor and state from tap 0, for tap 1
 reg  [79:0]     outer_l3_bytes;  // layer bytes taken at tap 1, byte 0 in the MSBs
-wire            outer_l3_bytes_at0;  // the cursor is 2 bytes from this beat's start
-wire            outer_l3_bytes_at1;  // the cursor is 6 bytes from this beat's start
-wire            outer_l3_bytes_at2;  // the cursor is -2 bytes from this beat's start
-wire            outer_l3_bytes_at3;  // the cursor is -6 bytes from this beat's start
+wire [63:0]     outer_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire            outer_l3_bytes_beat0;  // the cursor's beat is 0 beats before this one
+wire            outer_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     outer_l3_bytes_next;
 wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
@@ -201,14 +200,10 @@ wire [47:0]     inner_eth_bytes_next;
 wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l3_cur;  // cursor and state from tap 8, for tap 9
 reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 9, byte 0 in the MSBs
-wire            inner_l3_bytes_at0;  // the cursor is 0 bytes from this beat's start
-wire            inner_l3_bytes_at1;  // the cursor is 2 bytes from this beat's start
-wire            inner_l3_bytes_at2;  // the cursor is 4 bytes from this beat's start
-wire            inner_l3_bytes_at3;  // the cursor is 6 bytes from this beat's start
-wire            inner_l3_bytes_at4;  // the cursor is -2 bytes from this beat's start
-wire            inner_l3_bytes_at5;  // the cursor is -4 bytes from this beat's start
-wire            inner_l3_bytes_at6;  // the cursor is -6 bytes from this beat's start
-wire            inner_l3_bytes_at7;  // the cursor is -8 bytes from this beat's start
+wire [63:0]     inner_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [63:0]     inner_l3_bytes_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            inner_l3_bytes_beat0;  // the cursor's beat is 0 beats before this one
+wire            inner_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     inner_l3_bytes_next;
 wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
 reg  [9:0]      inner_l4_cur;  // cursor and state from tap 9, for tap 10
@@ -220,37 +215,24 @@ reg  [47:0]     late_mac;  // destination MAC taken at the last tap
 reg  [89:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..9 cycles, 10 bits a stage, stage 1 in the LSBs
 wire [9:0]      late_o_addr_cur_d9;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_o_addr_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_o_addr_at1;  // the cursor is 6 bytes from this beat's start
-wire            late_o_addr_at2;  // the cursor is -2 bytes from this beat's start
-wire            late_o_addr_at3;  // the cursor is -6 bytes from this beat's start
-wire            late_o_addr_at4;  // the cursor is -10 bytes from this beat's start
-wire            late_o_addr_at5;  // the cursor is -14 bytes from this beat's start
-wire            late_o_addr_at6;  // the cursor is -18 bytes from this beat's start
-wire            late_o_addr_at7;  // the cursor is -22 bytes from this beat's start
-wire            late_o_addr_at8;  // the cursor is -26 bytes from this beat's start
-wire            late_o_addr_at9;  // the cursor is -30 bytes from this beat's start
+wire [63:0]     late_o_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire            late_o_addr_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_o_addr_beat1;  // the cursor's beat is 1 beats before this one
+wire            late_o_addr_beat2;  // the cursor's beat is 2 beats before this one
+wire            late_o_addr_beat3;  // the cursor's beat is 3 beats before this one
+wire            late_o_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_o_addr_next;
-reg  [49:0]     late_o_ports_cur_sr;  // late_o_ports_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_o_ports_cur_d5;
-reg  [31:0]     late_o_ports;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_o_ports_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_o_ports_at1;  // the cursor is 6 bytes from this beat's start
-wire            late_o_ports_at2;  // the cursor is -2 bytes from this beat's start
-wire [31:0]     late_o_ports_next;
-reg  [49:0]     late_vsid_cur_sr;  // late_vsid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_vsid_cur_d5;
-reg  [23:0]     late_vsid;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_vsid_at0;  // the cursor is 2 bytes from this beat's start
-wire            late_vsid_at1;  // the cursor is -2 bytes from this beat's start
-wire            late_vsid_at2;  // the cursor is -6 bytes from this beat's start
-wire [23:0]     late_vsid_next;
-reg  [49:0]     late_flowid_cur_sr;  // late_flowid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_flowid_cur_d5;
-reg  [7:0]      late_flowid;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_flowid_at0;  // the cursor is -6 bytes from this beat's start
-wire            late_flowid_at1;  // the cursor is -2 bytes from this beat's start
-wire [7:0]      late_flowid_next;
+reg  [49:0]     late_o_ports_vsid_flowid_cur_sr;  // late_o_ports_vsid_flowid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
+wire [9:0]      late_o_ports_vsid_flowid_cur_d5;
+reg  [63:0]     late_o_ports_vsid_flowid;  // layer bytes taken at tap 11, byte 0 in the MSBs
+wire            late_o_ports_vsid_flowid_at0;  // the cursor is 2 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at1;  // the cursor is 6 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at2;  // the cursor is -2 bytes from this beat's start
+wire            late_o_ports_vsid_flowid_at3;  // the cursor is -6 bytes from this beat's start
+wire [63:0]     late_o_ports_vsid_flowid_next;
+wire [31:0]     late_o_ports;
+wire [23:0]     late_vsid;
+wire [7:0]      late_flowid;
 reg  [39:0]     late_vni_cur_sr;  // late_vni_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
 wire [9:0]      late_vni_cur_d4;
 reg  [23:0]     late_vni;  // layer bytes taken at tap 11, byte 0 in the MSBs
@@ -267,33 +249,20 @@ wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's 
 wire [47:0]     late_inner_mac_next;
 reg  [9:0]      late_i_addr_cur_d1;
 reg  [255:0]    late_i_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_i_addr_at0;  // the cursor is 0 bytes from this beat's start
-wire            late_i_addr_at1;  // the cursor is 2 bytes from this beat's start
-wire            late_i_addr_at2;  // the cursor is 4 bytes from this beat's start
-wire            late_i_addr_at3;  // the cursor is 6 bytes from this beat's start
-wire            late_i_addr_at4;  // the cursor is -2 bytes from this beat's start
-wire            late_i_addr_at5;  // the cursor is -4 bytes from this beat's start
-wire            late_i_addr_at6;  // the cursor is -6 bytes from this beat's start
-wire            late_i_addr_at7;  // the cursor is -8 bytes from this beat's start
-wire            late_i_addr_at8;  // the cursor is -10 bytes from this beat's start
-wire            late_i_addr_at9;  // the cursor is -12 bytes from this beat's start
-wire            late_i_addr_at10;  // the cursor is -14 bytes from this beat's start
-wire            late_i_addr_at11;  // the cursor is -16 bytes from this beat's start
-wire            late_i_addr_at12;  // the cursor is -18 bytes from this beat's start
-wire            late_i_addr_at13;  // the cursor is -20 bytes from this beat's start
-wire            late_i_addr_at14;  // the cursor is -22 bytes from this beat's start
-wire            late_i_addr_at15;  // the cursor is -24 bytes from this beat's start
-wire            late_i_addr_at16;  // the cursor is -26 bytes from this beat's start
-wire            late_i_addr_at17;  // the cursor is -28 bytes from this beat's start
-wire            late_i_addr_at18;  // the cursor is -30 bytes from this beat's start
+wire [63:0]     late_i_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [63:0]     late_i_addr_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            late_i_addr_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_i_addr_beat1;  // the cursor's beat is 1 beats before this one
+wire            late_i_addr_beat2;  // the cursor's beat is 2 beats before this one
+wire            late_i_addr_beat3;  // the cursor's beat is 3 beats before this one
+wire            late_i_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_i_addr_next;
 reg  [9:0]      late_i_ports_cur_d1;
 reg  [31:0]     late_i_ports;  // layer bytes taken at tap 11, byte 0 in the MSBs
-wire            late_i_ports_at0;  // the cursor is 0 bytes from this beat's start
-wire            late_i_ports_at1;  // the cursor is 2 bytes from this beat's start
-wire            late_i_ports_at2;  // the cursor is 4 bytes from this beat's start
-wire            late_i_ports_at3;  // the cursor is 6 bytes from this beat's start
-wire            late_i_ports_at4;  // the cursor is -2 bytes from this beat's start
+wire [47:0]     late_i_ports_rot0;  // beat rotated by the cursor's lane bits down to bit 2
+wire [31:0]     late_i_ports_rot1;  // beat rotated by the cursor's lane bits down to bit 1
+wire            late_i_ports_beat0;  // the cursor's beat is 0 beats before this one
+wire            late_i_ports_beat1;  // the cursor's beat is 1 beats before this one
 wire [31:0]     late_i_ports_next;
 wire [175:0]    eth_view;  // tags and types in place
 reg  [11:0]     n0_limit;
@@ -829,16 +798,16 @@ end
 assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
 assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'h3f8));
 assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'h3f0));
-assign eth_bytes_next = {((eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[79:72])),
-    ((eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[71:64])),
-    ((eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[63:56])),
-    ((eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) | (eth_bytes_at0 ? 8'd0 : eth_bytes[55:48])),
-    ((eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[47:40])),
-    ((eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[39:32])),
-    ((eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[31:24])),
-    ((eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[23:16])),
-    ((eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[15:8])),
-    ((eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) | (eth_bytes_at1 ? 8'd0 : eth_bytes[7:0]))};
+assign eth_bytes_next = {(eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) : eth_bytes[79:72]),
+    (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) : eth_bytes[71:64]),
+    (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) : eth_bytes[63:56]),
+    (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[63:56] : 8'd0) : eth_bytes[55:48]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[7:0] : 8'd0) : eth_bytes[47:40]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[15:8] : 8'd0) : eth_bytes[39:32]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[23:16] : 8'd0) : eth_bytes[31:24]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[31:24] : 8'd0) : eth_bytes[23:16]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[39:32] : 8'd0) : eth_bytes[15:8]),
+    (eth_bytes_at1 ? (eth_bytes_at1 ? in_beat_data[47:40] : 8'd0) : eth_bytes[7:0])};
 
 // eth_bytes: bytes at tap 0
 always @(posedge clk) begin
@@ -852,30 +821,24 @@ always @(posedge clk) begin
             ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
 end
 
-assign outer_l3_bytes_at0 = (tap1_valid & (outer_l3_cur == 10'd2));
-assign outer_l3_bytes_at1 = (tap1_valid & (outer_l3_cur == 10'd6));
-assign outer_l3_bytes_at2 = (tap1_valid & (outer_l3_cur == 10'h3fe));
-assign outer_l3_bytes_at3 = (tap1_valid & (outer_l3_cur == 10'h3fa));
-assign outer_l3_bytes_next = {(((outer_l3_bytes_at0 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[55:48] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[79:72])),
-    (((outer_l3_bytes_at0 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at1 ? tap1_data[63:56] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at1) ? 8'd0 : outer_l3_bytes[71:64])),
-    (((outer_l3_bytes_at0 ? tap1_data[39:32] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[7:0] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[63:56])),
-    (((outer_l3_bytes_at0 ? tap1_data[47:40] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[15:8] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[55:48])),
-    (((outer_l3_bytes_at0 ? tap1_data[55:48] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[23:16] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[47:40])),
-    (((outer_l3_bytes_at0 ? tap1_data[63:56] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[31:24] : 8'd0))
-        | ((outer_l3_bytes_at0 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[39:32])),
-    (((outer_l3_bytes_at3 ? tap1_data[7:0] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[39:32] : 8'd0))
-        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[31:24])),
-    (((outer_l3_bytes_at3 ? tap1_data[15:8] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[47:40] : 8'd0))
-        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[23:16])),
-    (((outer_l3_bytes_at3 ? tap1_data[23:16] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[55:48] : 8'd0))
-        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[15:8])),
-    (((outer_l3_bytes_at3 ? tap1_data[31:24] : 8'd0) | (outer_l3_bytes_at2 ? tap1_data[63:56] : 8'd0))
-        | ((outer_l3_bytes_at3 | outer_l3_bytes_at2) ? 8'd0 : outer_l3_bytes[7:0]))};
+assign outer_l3_bytes_rot0 = {(outer_l3_cur[2] ? tap1_data[55:48] : tap1_data[23:16]), (outer_l3_cur[2] ? tap1_data[63:56] : tap1_data[31:24]),
+    (outer_l3_cur[2] ? tap1_data[7:0] : tap1_data[39:32]), (outer_l3_cur[2] ? tap1_data[15:8] : tap1_data[47:40]),
+    (outer_l3_cur[2] ? tap1_data[23:16] : tap1_data[55:48]), (outer_l3_cur[2] ? tap1_data[31:24] : tap1_data[63:56]),
+    (outer_l3_cur[2] ? tap1_data[39:32] : tap1_data[7:0]), (outer_l3_cur[2] ? tap1_data[47:40] : tap1_data[15:8])};
+assign outer_l3_bytes_beat0 = (tap1_valid & (outer_l3_cur[9:3] == 7'd0));
+assign outer_l3_bytes_beat1 = (tap1_valid & (outer_l3_cur[9:3] == 7'd127));
+assign outer_l3_bytes_next = {(outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[63:56] : outer_l3_bytes[79:72]),
+    (outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[55:48] : outer_l3_bytes[71:64]),
+    (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd6)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd6))) ? outer_l3_bytes_rot0[47:40]
+        : outer_l3_bytes[63:56]),
+    (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd5)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd5))) ? outer_l3_bytes_rot0[39:32]
+        : outer_l3_bytes[55:48]),
+    (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd4)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd4))) ? outer_l3_bytes_rot0[31:24]
+        : outer_l3_bytes[47:40]),
+    (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd3)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd3))) ? outer_l3_bytes_rot0[23:16]
+        : outer_l3_bytes[39:32]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[15:8] : outer_l3_bytes[31:24]),
+    (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[7:0] : outer_l3_bytes[23:16]), (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[63:56] : outer_l3_bytes[15:8]),
+    (outer_l3_bytes_beat1 ? outer_l3_bytes_rot0[55:48] : outer_l3_bytes[7:0])};
 
 // outer_l3_bytes: bytes at tap 1
 always @(posedge clk) begin
@@ -908,10 +871,10 @@ end
 
 assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
 assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
-assign ipv6_ext0_bytes_next = {(((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0))
-        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[15:8])),
-    (((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0))
-        | ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? 8'd0 : ipv6_ext0_bytes[7:0]))};
+assign ipv6_ext0_bytes_next = {((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1)
+        ? ((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) : ipv6_ext0_bytes[15:8]),
+    ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? ((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0))
+        : ipv6_ext0_bytes[7:0])};
 
 // ipv6_ext0_bytes: bytes at tap 2
 always @(posedge clk) begin
@@ -939,10 +902,10 @@ end
 
 assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
 assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
-assign ipv6_ext1_bytes_next = {(((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0))
-        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[15:8])),
-    (((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0))
-        | ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? 8'd0 : ipv6_ext1_bytes[7:0]))};
+assign ipv6_ext1_bytes_next = {((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1)
+        ? ((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) : ipv6_ext1_bytes[15:8]),
+    ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? ((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0))
+        : ipv6_ext1_bytes[7:0])};
 
 // ipv6_ext1_bytes: bytes at tap 3
 always @(posedge clk) begin
@@ -970,10 +933,10 @@ end
 
 assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
 assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
-assign ipv6_ext2_bytes_next = {(((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0))
-        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[15:8])),
-    (((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0))
-        | ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? 8'd0 : ipv6_ext2_bytes[7:0]))};
+assign ipv6_ext2_bytes_next = {((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1)
+        ? ((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) : ipv6_ext2_bytes[15:8]),
+    ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? ((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0))
+        : ipv6_ext2_bytes[7:0])};
 
 // ipv6_ext2_bytes: bytes at tap 4
 always @(posedge clk) begin
@@ -1001,10 +964,10 @@ end
 
 assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
 assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
-assign ipv6_ext3_bytes_next = {(((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0))
-        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[15:8])),
-    (((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0))
-        | ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? 8'd0 : ipv6_ext3_bytes[7:0]))};
+assign ipv6_ext3_bytes_next = {((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1)
+        ? ((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) : ipv6_ext3_bytes[15:8]),
+    ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? ((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0))
+        : ipv6_ext3_bytes[7:0])};
 
 // ipv6_ext3_bytes: bytes at tap 5
 always @(posedge clk) begin
@@ -1033,11 +996,11 @@ end
 assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
 assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
 assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'h3fe));
-assign l4_bytes_next = {(((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0))
-        | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[31:24])),
-    (((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at1) ? 8'd0 : l4_bytes[23:16])),
-    (((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[15:8])),
-    (((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) | ((l4_bytes_at0 | l4_bytes_at2) ? 8'd0 : l4_bytes[7:0]))};
+assign l4_bytes_next = {((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0))
+        : l4_bytes[31:24]),
+    ((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) : l4_bytes[23:16]),
+    ((l4_bytes_at0 | l4_bytes_at2) ? ((l4_bytes_at0 ? tap6_data[39:32] : 8'd0) | (l4_bytes_at2 ? tap6_data[7:0] : 8'd0)) : l4_bytes[15:8]),
+    ((l4_bytes_at0 | l4_bytes_at2) ? ((l4_bytes_at0 ? tap6_data[47:40] : 8'd0) | (l4_bytes_at2 ? tap6_data[15:8] : 8'd0)) : l4_bytes[7:0])};
 
 // l4_bytes: bytes at tap 6
 always @(posedge clk) begin
@@ -1072,14 +1035,14 @@ end
 assign udp_tunnel_bytes_at0 = (tap7_valid & (udp_tunnel_cur == 10'd2));
 assign udp_tunnel_bytes_at1 = (tap7_valid & (udp_tunnel_cur == 10'd6));
 assign udp_tunnel_bytes_at2 = (tap7_valid & (udp_tunnel_cur == 10'h3fe));
-assign udp_tunnel_bytes_next = {(((udp_tunnel_bytes_at0 ? tap7_data[23:16] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[55:48] : 8'd0))
-        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? 8'd0 : udp_tunnel_bytes[31:24])),
-    (((udp_tunnel_bytes_at0 ? tap7_data[31:24] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[63:56] : 8'd0))
-        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? 8'd0 : udp_tunnel_bytes[23:16])),
-    (((udp_tunnel_bytes_at0 ? tap7_data[39:32] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[7:0] : 8'd0))
-        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? 8'd0 : udp_tunnel_bytes[15:8])),
-    (((udp_tunnel_bytes_at0 ? tap7_data[47:40] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[15:8] : 8'd0))
-        | ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? 8'd0 : udp_tunnel_bytes[7:0]))};
+assign udp_tunnel_bytes_next = {((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1)
+        ? ((udp_tunnel_bytes_at0 ? tap7_data[23:16] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[55:48] : 8'd0)) : udp_tunnel_bytes[31:24]),
+    ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? ((udp_tunnel_bytes_at0 ? tap7_data[31:24] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[63:56] : 8'd0))
+        : udp_tunnel_bytes[23:16]),
+    ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? ((udp_tunnel_bytes_at0 ? tap7_data[39:32] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[7:0] : 8'd0))
+        : udp_tunnel_bytes[15:8]),
+    ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at2) ? ((udp_tunnel_bytes_at0 ? tap7_data[47:40] : 8'd0) | (udp_tunnel_bytes_at2 ? tap7_data[15:8] : 8'd0))
+        : udp_tunnel_bytes[7:0])};
 
 // udp_tunnel_bytes: bytes at tap 7
 always @(posedge clk) begin
@@ -1134,18 +1097,18 @@ end
 assign inner_eth_bytes_at0 = (tap8_valid & (inner_eth_cur == 10'h3fa));
 assign inner_eth_bytes_at1 = (tap8_valid & (inner_eth_cur == 10'h3f6));
 assign inner_eth_bytes_at2 = (tap8_valid & (inner_eth_cur == 10'h3f2));
-assign inner_eth_bytes_next = {(((inner_eth_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[23:16] : 8'd0))
-        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[47:40])),
-    (((inner_eth_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[31:24] : 8'd0))
-        | ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[39:32])),
-    (((inner_eth_bytes_at2 ? tap8_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[39:32] : 8'd0))
-        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[31:24])),
-    (((inner_eth_bytes_at2 ? tap8_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[47:40] : 8'd0))
-        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[23:16])),
-    (((inner_eth_bytes_at2 ? tap8_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[55:48] : 8'd0))
-        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[15:8])),
-    (((inner_eth_bytes_at2 ? tap8_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[63:56] : 8'd0))
-        | ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? 8'd0 : inner_eth_bytes[7:0]))};
+assign inner_eth_bytes_next = {((inner_eth_bytes_at0 | inner_eth_bytes_at1)
+        ? ((inner_eth_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[23:16] : 8'd0)) : inner_eth_bytes[47:40]),
+    ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[31:24] : 8'd0))
+        : inner_eth_bytes[39:32]),
+    ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap8_data[7:0] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[39:32] : 8'd0))
+        : inner_eth_bytes[31:24]),
+    ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap8_data[15:8] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[47:40] : 8'd0))
+        : inner_eth_bytes[23:16]),
+    ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap8_data[23:16] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[55:48] : 8'd0))
+        : inner_eth_bytes[15:8]),
+    ((inner_eth_bytes_at2 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at2 ? tap8_data[31:24] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[63:56] : 8'd0))
+        : inner_eth_bytes[7:0])};
 
 // inner_eth_bytes: bytes at tap 8
 always @(posedge clk) begin
@@ -1159,44 +1122,32 @@ always @(posedge clk) begin
     inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
 end
 
-assign inner_l3_bytes_at0 = (tap9_valid & (inner_l3_cur == 10'd0));
-assign inner_l3_bytes_at1 = (tap9_valid & (inner_l3_cur == 10'd2));
-assign inner_l3_bytes_at2 = (tap9_valid & (inner_l3_cur == 10'd4));
-assign inner_l3_bytes_at3 = (tap9_valid & (inner_l3_cur == 10'd6));
-assign inner_l3_bytes_at4 = (tap9_valid & (inner_l3_cur == 10'h3fe));
-assign inner_l3_bytes_at5 = (tap9_valid & (inner_l3_cur == 10'h3fc));
-assign inner_l3_bytes_at6 = (tap9_valid & (inner_l3_cur == 10'h3fa));
-assign inner_l3_bytes_at7 = (tap9_valid & (inner_l3_cur == 10'h3f8));
-assign inner_l3_bytes_next = {((((inner_l3_bytes_at0 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[23:16] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at3 ? tap9_data[55:48] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[79:72])),
-    ((((inner_l3_bytes_at0 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[31:24] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at3 ? tap9_data[63:56] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at3)) ? 8'd0 : inner_l3_bytes[71:64])),
-    ((((inner_l3_bytes_at0 ? tap9_data[23:16] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[39:32] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap9_data[55:48] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[7:0] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[63:56])),
-    ((((inner_l3_bytes_at0 ? tap9_data[31:24] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[47:40] : 8'd0))
-        | ((inner_l3_bytes_at2 ? tap9_data[63:56] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[15:8] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at2 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[55:48])),
-    ((((inner_l3_bytes_at0 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[55:48] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[23:16] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[47:40])),
-    ((((inner_l3_bytes_at0 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at1 ? tap9_data[63:56] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[31:24] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at1) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[39:32])),
-    ((((inner_l3_bytes_at0 ? tap9_data[55:48] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[7:0] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[23:16] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[39:32] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[31:24])),
-    ((((inner_l3_bytes_at0 ? tap9_data[63:56] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[15:8] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[31:24] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[47:40] : 8'd0)))
-        | (((inner_l3_bytes_at0 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[23:16])),
-    ((((inner_l3_bytes_at7 ? tap9_data[7:0] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[23:16] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[39:32] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[55:48] : 8'd0)))
-        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[15:8])),
-    ((((inner_l3_bytes_at7 ? tap9_data[15:8] : 8'd0) | (inner_l3_bytes_at6 ? tap9_data[31:24] : 8'd0))
-        | ((inner_l3_bytes_at5 ? tap9_data[47:40] : 8'd0) | (inner_l3_bytes_at4 ? tap9_data[63:56] : 8'd0)))
-        | (((inner_l3_bytes_at7 | inner_l3_bytes_at6) | (inner_l3_bytes_at5 | inner_l3_bytes_at4)) ? 8'd0 : inner_l3_bytes[7:0]))};
+assign inner_l3_bytes_rot0 = {(inner_l3_cur[2] ? tap9_data[39:32] : tap9_data[7:0]), (inner_l3_cur[2] ? tap9_data[47:40] : tap9_data[15:8]),
+    (inner_l3_cur[2] ? tap9_data[55:48] : tap9_data[23:16]), (inner_l3_cur[2] ? tap9_data[63:56] : tap9_data[31:24]),
+    (inner_l3_cur[2] ? tap9_data[7:0] : tap9_data[39:32]), (inner_l3_cur[2] ? tap9_data[15:8] : tap9_data[47:40]),
+    (inner_l3_cur[2] ? tap9_data[23:16] : tap9_data[55:48]), (inner_l3_cur[2] ? tap9_data[31:24] : tap9_data[63:56])};
+assign inner_l3_bytes_rot1 = {(inner_l3_cur[1] ? inner_l3_bytes_rot0[47:40] : inner_l3_bytes_rot0[63:56]),
+    (inner_l3_cur[1] ? inner_l3_bytes_rot0[39:32] : inner_l3_bytes_rot0[55:48]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[31:24] : inner_l3_bytes_rot0[47:40]),
+    (inner_l3_cur[1] ? inner_l3_bytes_rot0[23:16] : inner_l3_bytes_rot0[39:32]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[15:8] : inner_l3_bytes_rot0[31:24]),
+    (inner_l3_cur[1] ? inner_l3_bytes_rot0[7:0] : inner_l3_bytes_rot0[23:16]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[63:56] : inner_l3_bytes_rot0[15:8]),
+    (inner_l3_cur[1] ? inner_l3_bytes_rot0[55:48] : inner_l3_bytes_rot0[7:0])};
+assign inner_l3_bytes_beat0 = (tap9_valid & (inner_l3_cur[9:3] == 7'd0));
+assign inner_l3_bytes_beat1 = (tap9_valid & (inner_l3_cur[9:3] == 7'd127));
+assign inner_l3_bytes_next = {(inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[63:56] : inner_l3_bytes[79:72]),
+    (inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[55:48] : inner_l3_bytes[71:64]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd6)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd6))) ? inner_l3_bytes_rot1[47:40]
+        : inner_l3_bytes[63:56]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd5)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd5))) ? inner_l3_bytes_rot1[39:32]
+        : inner_l3_bytes[55:48]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd4)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd4))) ? inner_l3_bytes_rot1[31:24]
+        : inner_l3_bytes[47:40]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd3)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd3))) ? inner_l3_bytes_rot1[23:16]
+        : inner_l3_bytes[39:32]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd2)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd2))) ? inner_l3_bytes_rot1[15:8]
+        : inner_l3_bytes[31:24]),
+    (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd1)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd1))) ? inner_l3_bytes_rot1[7:0]
+        : inner_l3_bytes[23:16]), (inner_l3_bytes_beat1 ? inner_l3_bytes_rot1[63:56] : inner_l3_bytes[15:8]),
+    (inner_l3_bytes_beat1 ? inner_l3_bytes_rot1[55:48] : inner_l3_bytes[7:0])};
 
 // inner_l3_bytes: bytes at tap 9
 always @(posedge clk) begin
@@ -1237,143 +1188,105 @@ always @(posedge clk) begin
 end
 
 assign late_o_addr_cur_d9 = late_o_addr_cur_sr[89:80];
-assign late_o_addr_at0 = (tap11_valid & (late_o_addr_cur_d9 == 10'd2));
-assign late_o_addr_at1 = (tap11_valid & (late_o_addr_cur_d9 == 10'd6));
-assign late_o_addr_at2 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3fe));
-assign late_o_addr_at3 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3fa));
-assign late_o_addr_at4 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3f6));
-assign late_o_addr_at5 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3f2));
-assign late_o_addr_at6 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3ee));
-assign late_o_addr_at7 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3ea));
-assign late_o_addr_at8 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3e6));
-assign late_o_addr_at9 = (tap11_valid & (late_o_addr_cur_d9 == 10'h3e2));
-assign late_o_addr_next = {(((late_o_addr_at0 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at1 ? tap11_data[55:48] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[255:248])),
-    (((late_o_addr_at0 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at1 ? tap11_data[63:56] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at1) ? 8'd0 : late_o_addr[247:240])),
-    (((late_o_addr_at0 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at2 ? tap11_data[7:0] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[239:232])),
-    (((late_o_addr_at0 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at2 ? tap11_data[15:8] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[231:224])),
-    (((late_o_addr_at0 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at2 ? tap11_data[23:16] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[223:216])),
-    (((late_o_addr_at0 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at2 ? tap11_data[31:24] : 8'd0))
-        | ((late_o_addr_at0 | late_o_addr_at2) ? 8'd0 : late_o_addr[215:208])),
-    (((late_o_addr_at3 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at2 ? tap11_data[39:32] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[207:200])),
-    (((late_o_addr_at3 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at2 ? tap11_data[47:40] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[199:192])),
-    (((late_o_addr_at3 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at2 ? tap11_data[55:48] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[191:184])),
-    (((late_o_addr_at3 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at2 ? tap11_data[63:56] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at2) ? 8'd0 : late_o_addr[183:176])),
-    (((late_o_addr_at3 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at4 ? tap11_data[7:0] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[175:168])),
-    (((late_o_addr_at3 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at4 ? tap11_data[15:8] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[167:160])),
-    (((late_o_addr_at3 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at4 ? tap11_data[23:16] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[159:152])),
-    (((late_o_addr_at3 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at4 ? tap11_data[31:24] : 8'd0))
-        | ((late_o_addr_at3 | late_o_addr_at4) ? 8'd0 : late_o_addr[151:144])),
-    (((late_o_addr_at5 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at4 ? tap11_data[39:32] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[143:136])),
-    (((late_o_addr_at5 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at4 ? tap11_data[47:40] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[135:128])),
-    (((late_o_addr_at5 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at4 ? tap11_data[55:48] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[127:120])),
-    (((late_o_addr_at5 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at4 ? tap11_data[63:56] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at4) ? 8'd0 : late_o_addr[119:112])),
-    (((late_o_addr_at5 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at6 ? tap11_data[7:0] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[111:104])),
-    (((late_o_addr_at5 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at6 ? tap11_data[15:8] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[103:96])),
-    (((late_o_addr_at5 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at6 ? tap11_data[23:16] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[95:88])),
-    (((late_o_addr_at5 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at6 ? tap11_data[31:24] : 8'd0))
-        | ((late_o_addr_at5 | late_o_addr_at6) ? 8'd0 : late_o_addr[87:80])),
-    (((late_o_addr_at7 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at6 ? tap11_data[39:32] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[79:72])),
-    (((late_o_addr_at7 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at6 ? tap11_data[47:40] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[71:64])),
-    (((late_o_addr_at7 ? tap11_data[23:16] : 8'd0) | (late_o_addr_at6 ? tap11_data[55:48] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[63:56])),
-    (((late_o_addr_at7 ? tap11_data[31:24] : 8'd0) | (late_o_addr_at6 ? tap11_data[63:56] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at6) ? 8'd0 : late_o_addr[55:48])),
-    (((late_o_addr_at7 ? tap11_data[39:32] : 8'd0) | (late_o_addr_at8 ? tap11_data[7:0] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[47:40])),
-    (((late_o_addr_at7 ? tap11_data[47:40] : 8'd0) | (late_o_addr_at8 ? tap11_data[15:8] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[39:32])),
-    (((late_o_addr_at7 ? tap11_data[55:48] : 8'd0) | (late_o_addr_at8 ? tap11_data[23:16] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[31:24])),
-    (((late_o_addr_at7 ? tap11_data[63:56] : 8'd0) | (late_o_addr_at8 ? tap11_data[31:24] : 8'd0))
-        | ((late_o_addr_at7 | late_o_addr_at8) ? 8'd0 : late_o_addr[23:16])),
-    (((late_o_addr_at9 ? tap11_data[7:0] : 8'd0) | (late_o_addr_at8 ? tap11_data[39:32] : 8'd0))
-        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[15:8])),
-    (((late_o_addr_at9 ? tap11_data[15:8] : 8'd0) | (late_o_addr_at8 ? tap11_data[47:40] : 8'd0))
-        | ((late_o_addr_at9 | late_o_addr_at8) ? 8'd0 : late_o_addr[7:0]))};
+assign late_o_addr_rot0 = {(late_o_addr_cur_d9[2] ? tap11_data[55:48] : tap11_data[23:16]), (late_o_addr_cur_d9[2] ? tap11_data[63:56] : tap11_data[31:24]),
+    (late_o_addr_cur_d9[2] ? tap11_data[7:0] : tap11_data[39:32]), (late_o_addr_cur_d9[2] ? tap11_data[15:8] : tap11_data[47:40]),
+    (late_o_addr_cur_d9[2] ? tap11_data[23:16] : tap11_data[55:48]), (late_o_addr_cur_d9[2] ? tap11_data[31:24] : tap11_data[63:56]),
+    (late_o_addr_cur_d9[2] ? tap11_data[39:32] : tap11_data[7:0]), (late_o_addr_cur_d9[2] ? tap11_data[47:40] : tap11_data[15:8])};
+assign late_o_addr_beat0 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd0));
+assign late_o_addr_beat1 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd127));
+assign late_o_addr_beat2 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd126));
+assign late_o_addr_beat3 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd125));
+assign late_o_addr_beat4 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd124));
+assign late_o_addr_next = {(late_o_addr_beat0 ? late_o_addr_rot0[63:56] : late_o_addr[255:248]),
+    (late_o_addr_beat0 ? late_o_addr_rot0[55:48] : late_o_addr[247:240]),
+    (((late_o_addr_beat0 & (late_o_addr_cur_d9[2:0] < 3'd6)) | (late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40]
+        : late_o_addr[239:232]),
+    (((late_o_addr_beat0 & (late_o_addr_cur_d9[2:0] < 3'd5)) | (late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32]
+        : late_o_addr[231:224]),
+    (((late_o_addr_beat0 & (late_o_addr_cur_d9[2:0] < 3'd4)) | (late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24]
+        : late_o_addr[223:216]),
+    (((late_o_addr_beat0 & (late_o_addr_cur_d9[2:0] < 3'd3)) | (late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16]
+        : late_o_addr[215:208]), (late_o_addr_beat1 ? late_o_addr_rot0[15:8] : late_o_addr[207:200]),
+    (late_o_addr_beat1 ? late_o_addr_rot0[7:0] : late_o_addr[199:192]), (late_o_addr_beat1 ? late_o_addr_rot0[63:56] : late_o_addr[191:184]),
+    (late_o_addr_beat1 ? late_o_addr_rot0[55:48] : late_o_addr[183:176]),
+    (((late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] < 3'd6)) | (late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40]
+        : late_o_addr[175:168]),
+    (((late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] < 3'd5)) | (late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32]
+        : late_o_addr[167:160]),
+    (((late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] < 3'd4)) | (late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24]
+        : late_o_addr[159:152]),
+    (((late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] < 3'd3)) | (late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16]
+        : late_o_addr[151:144]), (late_o_addr_beat2 ? late_o_addr_rot0[15:8] : late_o_addr[143:136]),
+    (late_o_addr_beat2 ? late_o_addr_rot0[7:0] : late_o_addr[135:128]), (late_o_addr_beat2 ? late_o_addr_rot0[63:56] : late_o_addr[127:120]),
+    (late_o_addr_beat2 ? late_o_addr_rot0[55:48] : late_o_addr[119:112]),
+    (((late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] < 3'd6)) | (late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40]
+        : late_o_addr[111:104]),
+    (((late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] < 3'd5)) | (late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32]
+        : late_o_addr[103:96]),
+    (((late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] < 3'd4)) | (late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24]
+        : late_o_addr[95:88]),
+    (((late_o_addr_beat2 & (late_o_addr_cur_d9[2:0] < 3'd3)) | (late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16]
+        : late_o_addr[87:80]), (late_o_addr_beat3 ? late_o_addr_rot0[15:8] : late_o_addr[79:72]),
+    (late_o_addr_beat3 ? late_o_addr_rot0[7:0] : late_o_addr[71:64]), (late_o_addr_beat3 ? late_o_addr_rot0[63:56] : late_o_addr[63:56]),
+    (late_o_addr_beat3 ? late_o_addr_rot0[55:48] : late_o_addr[55:48]),
+    (((late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] < 3'd6)) | (late_o_addr_beat4 & (late_o_addr_cur_d9[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40]
+        : late_o_addr[47:40]),
+    (((late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] < 3'd5)) | (late_o_addr_beat4 & (late_o_addr_cur_d9[2:0] >= 3'd5))) ? late_o_addr_rot0[39:32]
+        : late_o_addr[39:32]),
+    (((late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] < 3'd4)) | (late_o_addr_beat4 & (late_o_addr_cur_d9[2:0] >= 3'd4))) ? late_o_addr_rot0[31:24]
+        : late_o_addr[31:24]),
+    (((late_o_addr_beat3 & (late_o_addr_cur_d9[2:0] < 3'd3)) | (late_o_addr_beat4 & (late_o_addr_cur_d9[2:0] >= 3'd3))) ? late_o_addr_rot0[23:16]
+        : late_o_addr[23:16]), (late_o_addr_beat4 ? late_o_addr_rot0[15:8] : late_o_addr[15:8]),
+    (late_o_addr_beat4 ? late_o_addr_rot0[7:0] : late_o_addr[7:0])};
 
 // late_o_addr: bytes at tap 11
 always @(posedge clk) begin
     late_o_addr <= late_o_addr_next;
 end
 
-// late_o_ports_cur: 5-cycle delay line
+// late_o_ports_vsid_flowid_cur: 5-cycle delay line
 always @(posedge clk) begin
-    late_o_ports_cur_sr <= {late_o_ports_cur_sr[39:0], l4_cur};
+    late_o_ports_vsid_flowid_cur_sr <= {late_o_ports_vsid_flowid_cur_sr[39:0], l4_cur};
 end
 
-assign late_o_ports_cur_d5 = late_o_ports_cur_sr[49:40];
-assign late_o_ports_at0 = (tap11_valid & (late_o_ports_cur_d5 == 10'd2));
-assign late_o_ports_at1 = (tap11_valid & (late_o_ports_cur_d5 == 10'd6));
-assign late_o_ports_at2 = (tap11_valid & (late_o_ports_cur_d5 == 10'h3fe));
-assign late_o_ports_next = {(((late_o_ports_at0 ? tap11_data[23:16] : 8'd0) | (late_o_ports_at1 ? tap11_data[55:48] : 8'd0))
-        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[31:24])),
-    (((late_o_ports_at0 ? tap11_data[31:24] : 8'd0) | (late_o_ports_at1 ? tap11_data[63:56] : 8'd0))
-        | ((late_o_ports_at0 | late_o_ports_at1) ? 8'd0 : late_o_ports[23:16])),
-    (((late_o_ports_at0 ? tap11_data[39:32] : 8'd0) | (late_o_ports_at2 ? tap11_data[7:0] : 8'd0))
-        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[15:8])),
-    (((late_o_ports_at0 ? tap11_data[47:40] : 8'd0) | (late_o_ports_at2 ? tap11_data[15:8] : 8'd0))
-        | ((late_o_ports_at0 | late_o_ports_at2) ? 8'd0 : late_o_ports[7:0]))};
+assign late_o_ports_vsid_flowid_cur_d5 = late_o_ports_vsid_flowid_cur_sr[49:40];
+assign late_o_ports_vsid_flowid_at0 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'd2));
+assign late_o_ports_vsid_flowid_at1 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'd6));
+assign late_o_ports_vsid_flowid_at2 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'h3fe));
+assign late_o_ports_vsid_flowid_at3 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'h3fa));
+assign late_o_ports_vsid_flowid_next = {((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at1)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[23:16] : 8'd0) | (late_o_ports_vsid_flowid_at1 ? tap11_data[55:48] : 8'd0))
+        : late_o_ports_vsid_flowid[63:56]),
+    ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at1)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[31:24] : 8'd0) | (late_o_ports_vsid_flowid_at1 ? tap11_data[63:56] : 8'd0))
+        : late_o_ports_vsid_flowid[55:48]),
+    ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[39:32] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[7:0] : 8'd0))
+        : late_o_ports_vsid_flowid[47:40]),
+    ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[47:40] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[15:8] : 8'd0))
+        : late_o_ports_vsid_flowid[39:32]),
+    ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[55:48] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[23:16] : 8'd0))
+        : late_o_ports_vsid_flowid[31:24]),
+    ((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[63:56] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[31:24] : 8'd0))
+        : late_o_ports_vsid_flowid[23:16]),
+    ((late_o_ports_vsid_flowid_at3 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at3 ? tap11_data[7:0] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[39:32] : 8'd0))
+        : late_o_ports_vsid_flowid[15:8]),
+    ((late_o_ports_vsid_flowid_at3 | late_o_ports_vsid_flowid_at2)
+        ? ((late_o_ports_vsid_flowid_at3 ? tap11_data[15:8] : 8'd0) | (late_o_ports_vsid_flowid_at2 ? tap11_data[47:40] : 8'd0))
+        : late_o_ports_vsid_flowid[7:0])};
 
-// late_o_ports: bytes at tap 11
+// late_o_ports_vsid_flowid: bytes at tap 11
 always @(posedge clk) begin
-    late_o_ports <= late_o_ports_next;
+    late_o_ports_vsid_flowid <= late_o_ports_vsid_flowid_next;
 end
 
-// late_vsid_cur: 5-cycle delay line
-always @(posedge clk) begin
-    late_vsid_cur_sr <= {late_vsid_cur_sr[39:0], l4_cur};
-end
-
-assign late_vsid_cur_d5 = late_vsid_cur_sr[49:40];
-assign late_vsid_at0 = (tap11_valid & (late_vsid_cur_d5 == 10'd2));
-assign late_vsid_at1 = (tap11_valid & (late_vsid_cur_d5 == 10'h3fe));
-assign late_vsid_at2 = (tap11_valid & (late_vsid_cur_d5 == 10'h3fa));
-assign late_vsid_next = {(((late_vsid_at0 ? tap11_data[55:48] : 8'd0) | (late_vsid_at1 ? tap11_data[23:16] : 8'd0))
-        | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[23:16])),
-    (((late_vsid_at0 ? tap11_data[63:56] : 8'd0) | (late_vsid_at1 ? tap11_data[31:24] : 8'd0)) | ((late_vsid_at0 | late_vsid_at1) ? 8'd0 : late_vsid[15:8])),
-    (((late_vsid_at2 ? tap11_data[7:0] : 8'd0) | (late_vsid_at1 ? tap11_data[39:32] : 8'd0)) | ((late_vsid_at2 | late_vsid_at1) ? 8'd0 : late_vsid[7:0]))};
-
-// late_vsid: bytes at tap 11
-always @(posedge clk) begin
-    late_vsid <= late_vsid_next;
-end
-
-// late_flowid_cur: 5-cycle delay line
-always @(posedge clk) begin
-    late_flowid_cur_sr <= {late_flowid_cur_sr[39:0], l4_cur};
-end
-
-assign late_flowid_cur_d5 = late_flowid_cur_sr[49:40];
-assign late_flowid_at0 = (tap11_valid & (late_flowid_cur_d5 == 10'h3fa));
-assign late_flowid_at1 = (tap11_valid & (late_flowid_cur_d5 == 10'h3fe));
-assign late_flowid_next = (((late_flowid_at0 ? tap11_data[15:8] : 8'd0) | (late_flowid_at1 ? tap11_data[47:40] : 8'd0))
-    | ((late_flowid_at0 | late_flowid_at1) ? 8'd0 : late_flowid));
-
-// late_flowid: bytes at tap 11
-always @(posedge clk) begin
-    late_flowid <= late_flowid_next;
-end
+assign late_o_ports = late_o_ports_vsid_flowid[63:32];
+assign late_vsid = late_o_ports_vsid_flowid[31:8];
+assign late_flowid = late_o_ports_vsid_flowid[7:0];
 
 // late_vni_cur: 4-cycle delay line
 always @(posedge clk) begin
@@ -1384,10 +1297,10 @@ assign late_vni_cur_d4 = late_vni_cur_sr[39:30];
 assign late_vni_at0 = (tap11_valid & (late_vni_cur_d4 == 10'd2));
 assign late_vni_at1 = (tap11_valid & (late_vni_cur_d4 == 10'h3fe));
 assign late_vni_at2 = (tap11_valid & (late_vni_cur_d4 == 10'h3fa));
-assign late_vni_next = {(((late_vni_at0 ? tap11_data[55:48] : 8'd0) | (late_vni_at1 ? tap11_data[23:16] : 8'd0))
-        | ((late_vni_at0 | late_vni_at1) ? 8'd0 : late_vni[23:16])),
-    (((late_vni_at0 ? tap11_data[63:56] : 8'd0) | (late_vni_at1 ? tap11_data[31:24] : 8'd0)) | ((late_vni_at0 | late_vni_at1) ? 8'd0 : late_vni[15:8])),
-    (((late_vni_at2 ? tap11_data[7:0] : 8'd0) | (late_vni_at1 ? tap11_data[39:32] : 8'd0)) | ((late_vni_at2 | late_vni_at1) ? 8'd0 : late_vni[7:0]))};
+assign late_vni_next = {((late_vni_at0 | late_vni_at1) ? ((late_vni_at0 ? tap11_data[55:48] : 8'd0) | (late_vni_at1 ? tap11_data[23:16] : 8'd0))
+        : late_vni[23:16]),
+    ((late_vni_at0 | late_vni_at1) ? ((late_vni_at0 ? tap11_data[63:56] : 8'd0) | (late_vni_at1 ? tap11_data[31:24] : 8'd0)) : late_vni[15:8]),
+    ((late_vni_at2 | late_vni_at1) ? ((late_vni_at2 ? tap11_data[7:0] : 8'd0) | (late_vni_at1 ? tap11_data[39:32] : 8'd0)) : late_vni[7:0])};
 
 // late_vni: bytes at tap 11
 always @(posedge clk) begin
@@ -1403,18 +1316,18 @@ assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
 assign late_inner_mac_at0 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd2));
 assign late_inner_mac_at1 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd6));
 assign late_inner_mac_at2 = (tap11_valid & (late_inner_mac_cur_d3 == 10'h3fe));
-assign late_inner_mac_next = {(((late_inner_mac_at0 ? tap11_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap11_data[55:48] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[47:40])),
-    (((late_inner_mac_at0 ? tap11_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap11_data[63:56] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at1) ? 8'd0 : late_inner_mac[39:32])),
-    (((late_inner_mac_at0 ? tap11_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap11_data[7:0] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[31:24])),
-    (((late_inner_mac_at0 ? tap11_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap11_data[15:8] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[23:16])),
-    (((late_inner_mac_at0 ? tap11_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap11_data[23:16] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[15:8])),
-    (((late_inner_mac_at0 ? tap11_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap11_data[31:24] : 8'd0))
-        | ((late_inner_mac_at0 | late_inner_mac_at2) ? 8'd0 : late_inner_mac[7:0]))};
+assign late_inner_mac_next = {((late_inner_mac_at0 | late_inner_mac_at1)
+        ? ((late_inner_mac_at0 ? tap11_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap11_data[55:48] : 8'd0)) : late_inner_mac[47:40]),
+    ((late_inner_mac_at0 | late_inner_mac_at1) ? ((late_inner_mac_at0 ? tap11_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap11_data[63:56] : 8'd0))
+        : late_inner_mac[39:32]),
+    ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap11_data[39:32] : 8'd0) | (late_inner_mac_at2 ? tap11_data[7:0] : 8'd0))
+        : late_inner_mac[31:24]),
+    ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap11_data[47:40] : 8'd0) | (late_inner_mac_at2 ? tap11_data[15:8] : 8'd0))
+        : late_inner_mac[23:16]),
+    ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap11_data[55:48] : 8'd0) | (late_inner_mac_at2 ? tap11_data[23:16] : 8'd0))
+        : late_inner_mac[15:8]),
+    ((late_inner_mac_at0 | late_inner_mac_at2) ? ((late_inner_mac_at0 ? tap11_data[63:56] : 8'd0) | (late_inner_mac_at2 ? tap11_data[31:24] : 8'd0))
+        : late_inner_mac[7:0])};
 
 // late_inner_mac: bytes at tap 11
 always @(posedge clk) begin
@@ -1426,121 +1339,73 @@ always @(posedge clk) begin
     late_i_addr_cur_d1 <= i_addr_cur;
 end
 
-assign late_i_addr_at0 = (tap11_valid & (late_i_addr_cur_d1 == 10'd0));
-assign late_i_addr_at1 = (tap11_valid & (late_i_addr_cur_d1 == 10'd2));
-assign late_i_addr_at2 = (tap11_valid & (late_i_addr_cur_d1 == 10'd4));
-assign late_i_addr_at3 = (tap11_valid & (late_i_addr_cur_d1 == 10'd6));
-assign late_i_addr_at4 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fe));
-assign late_i_addr_at5 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fc));
-assign late_i_addr_at6 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3fa));
-assign late_i_addr_at7 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f8));
-assign late_i_addr_at8 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f6));
-assign late_i_addr_at9 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f4));
-assign late_i_addr_at10 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f2));
-assign late_i_addr_at11 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3f0));
-assign late_i_addr_at12 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ee));
-assign late_i_addr_at13 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ec));
-assign late_i_addr_at14 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3ea));
-assign late_i_addr_at15 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e8));
-assign late_i_addr_at16 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e6));
-assign late_i_addr_at17 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e4));
-assign late_i_addr_at18 = (tap11_valid & (late_i_addr_cur_d1 == 10'h3e2));
-assign late_i_addr_next = {((((late_i_addr_at0 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at1 ? tap11_data[23:16] : 8'd0))
-        | ((late_i_addr_at2 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at3 ? tap11_data[55:48] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[255:248])),
-    ((((late_i_addr_at0 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at1 ? tap11_data[31:24] : 8'd0))
-        | ((late_i_addr_at2 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at3 ? tap11_data[63:56] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at3)) ? 8'd0 : late_i_addr[247:240])),
-    ((((late_i_addr_at0 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at1 ? tap11_data[39:32] : 8'd0))
-        | ((late_i_addr_at2 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at4 ? tap11_data[7:0] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[239:232])),
-    ((((late_i_addr_at0 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at1 ? tap11_data[47:40] : 8'd0))
-        | ((late_i_addr_at2 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at4 ? tap11_data[15:8] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at2 | late_i_addr_at4)) ? 8'd0 : late_i_addr[231:224])),
-    ((((late_i_addr_at0 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at1 ? tap11_data[55:48] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at4 ? tap11_data[23:16] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[223:216])),
-    ((((late_i_addr_at0 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at1 ? tap11_data[63:56] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at4 ? tap11_data[31:24] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at1) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[215:208])),
-    ((((late_i_addr_at0 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at6 ? tap11_data[7:0] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at4 ? tap11_data[39:32] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[207:200])),
-    ((((late_i_addr_at0 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at6 ? tap11_data[15:8] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at4 ? tap11_data[47:40] : 8'd0)))
-        | (((late_i_addr_at0 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[199:192])),
-    ((((late_i_addr_at7 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at6 ? tap11_data[23:16] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at4 ? tap11_data[55:48] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[191:184])),
-    ((((late_i_addr_at7 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at6 ? tap11_data[31:24] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at4 ? tap11_data[63:56] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at4)) ? 8'd0 : late_i_addr[183:176])),
-    ((((late_i_addr_at7 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at6 ? tap11_data[39:32] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at8 ? tap11_data[7:0] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[175:168])),
-    ((((late_i_addr_at7 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at6 ? tap11_data[47:40] : 8'd0))
-        | ((late_i_addr_at5 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at8 ? tap11_data[15:8] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at5 | late_i_addr_at8)) ? 8'd0 : late_i_addr[167:160])),
-    ((((late_i_addr_at7 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at6 ? tap11_data[55:48] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at8 ? tap11_data[23:16] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[159:152])),
-    ((((late_i_addr_at7 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at6 ? tap11_data[63:56] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at8 ? tap11_data[31:24] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at6) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[151:144])),
-    ((((late_i_addr_at7 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at10 ? tap11_data[7:0] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at8 ? tap11_data[39:32] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[143:136])),
-    ((((late_i_addr_at7 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at10 ? tap11_data[15:8] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at8 ? tap11_data[47:40] : 8'd0)))
-        | (((late_i_addr_at7 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[135:128])),
-    ((((late_i_addr_at11 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at10 ? tap11_data[23:16] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at8 ? tap11_data[55:48] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[127:120])),
-    ((((late_i_addr_at11 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at10 ? tap11_data[31:24] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at8 ? tap11_data[63:56] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at8)) ? 8'd0 : late_i_addr[119:112])),
-    ((((late_i_addr_at11 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at10 ? tap11_data[39:32] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at12 ? tap11_data[7:0] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[111:104])),
-    ((((late_i_addr_at11 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at10 ? tap11_data[47:40] : 8'd0))
-        | ((late_i_addr_at9 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at12 ? tap11_data[15:8] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at9 | late_i_addr_at12)) ? 8'd0 : late_i_addr[103:96])),
-    ((((late_i_addr_at11 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at10 ? tap11_data[55:48] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at12 ? tap11_data[23:16] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[95:88])),
-    ((((late_i_addr_at11 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at10 ? tap11_data[63:56] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at12 ? tap11_data[31:24] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at10) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[87:80])),
-    ((((late_i_addr_at11 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at14 ? tap11_data[7:0] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at12 ? tap11_data[39:32] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[79:72])),
-    ((((late_i_addr_at11 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at14 ? tap11_data[15:8] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at12 ? tap11_data[47:40] : 8'd0)))
-        | (((late_i_addr_at11 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[71:64])),
-    ((((late_i_addr_at15 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at14 ? tap11_data[23:16] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at12 ? tap11_data[55:48] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[63:56])),
-    ((((late_i_addr_at15 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at14 ? tap11_data[31:24] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at12 ? tap11_data[63:56] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at12)) ? 8'd0 : late_i_addr[55:48])),
-    ((((late_i_addr_at15 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at14 ? tap11_data[39:32] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at16 ? tap11_data[7:0] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[47:40])),
-    ((((late_i_addr_at15 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at14 ? tap11_data[47:40] : 8'd0))
-        | ((late_i_addr_at13 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at16 ? tap11_data[15:8] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at13 | late_i_addr_at16)) ? 8'd0 : late_i_addr[39:32])),
-    ((((late_i_addr_at15 ? tap11_data[39:32] : 8'd0) | (late_i_addr_at14 ? tap11_data[55:48] : 8'd0))
-        | ((late_i_addr_at17 ? tap11_data[7:0] : 8'd0) | (late_i_addr_at16 ? tap11_data[23:16] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[31:24])),
-    ((((late_i_addr_at15 ? tap11_data[47:40] : 8'd0) | (late_i_addr_at14 ? tap11_data[63:56] : 8'd0))
-        | ((late_i_addr_at17 ? tap11_data[15:8] : 8'd0) | (late_i_addr_at16 ? tap11_data[31:24] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at14) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[23:16])),
-    ((((late_i_addr_at15 ? tap11_data[55:48] : 8'd0) | (late_i_addr_at18 ? tap11_data[7:0] : 8'd0))
-        | ((late_i_addr_at17 ? tap11_data[23:16] : 8'd0) | (late_i_addr_at16 ? tap11_data[39:32] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[15:8])),
-    ((((late_i_addr_at15 ? tap11_data[63:56] : 8'd0) | (late_i_addr_at18 ? tap11_data[15:8] : 8'd0))
-        | ((late_i_addr_at17 ? tap11_data[31:24] : 8'd0) | (late_i_addr_at16 ? tap11_data[47:40] : 8'd0)))
-        | (((late_i_addr_at15 | late_i_addr_at18) | (late_i_addr_at17 | late_i_addr_at16)) ? 8'd0 : late_i_addr[7:0]))};
+assign late_i_addr_rot0 = {(late_i_addr_cur_d1[2] ? tap11_data[39:32] : tap11_data[7:0]), (late_i_addr_cur_d1[2] ? tap11_data[47:40] : tap11_data[15:8]),
+    (late_i_addr_cur_d1[2] ? tap11_data[55:48] : tap11_data[23:16]), (late_i_addr_cur_d1[2] ? tap11_data[63:56] : tap11_data[31:24]),
+    (late_i_addr_cur_d1[2] ? tap11_data[7:0] : tap11_data[39:32]), (late_i_addr_cur_d1[2] ? tap11_data[15:8] : tap11_data[47:40]),
+    (late_i_addr_cur_d1[2] ? tap11_data[23:16] : tap11_data[55:48]), (late_i_addr_cur_d1[2] ? tap11_data[31:24] : tap11_data[63:56])};
+assign late_i_addr_rot1 = {(late_i_addr_cur_d1[1] ? late_i_addr_rot0[47:40] : late_i_addr_rot0[63:56]),
+    (late_i_addr_cur_d1[1] ? late_i_addr_rot0[39:32] : late_i_addr_rot0[55:48]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[31:24] : late_i_addr_rot0[47:40]),
+    (late_i_addr_cur_d1[1] ? late_i_addr_rot0[23:16] : late_i_addr_rot0[39:32]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[15:8] : late_i_addr_rot0[31:24]),
+    (late_i_addr_cur_d1[1] ? late_i_addr_rot0[7:0] : late_i_addr_rot0[23:16]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[63:56] : late_i_addr_rot0[15:8]),
+    (late_i_addr_cur_d1[1] ? late_i_addr_rot0[55:48] : late_i_addr_rot0[7:0])};
+assign late_i_addr_beat0 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd0));
+assign late_i_addr_beat1 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd127));
+assign late_i_addr_beat2 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd126));
+assign late_i_addr_beat3 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd125));
+assign late_i_addr_beat4 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd124));
+assign late_i_addr_next = {(late_i_addr_beat0 ? late_i_addr_rot1[63:56] : late_i_addr[255:248]),
+    (late_i_addr_beat0 ? late_i_addr_rot1[55:48] : late_i_addr[247:240]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40]
+        : late_i_addr[239:232]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32]
+        : late_i_addr[231:224]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24]
+        : late_i_addr[223:216]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16]
+        : late_i_addr[215:208]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8]
+        : late_i_addr[207:200]),
+    (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0]
+        : late_i_addr[199:192]), (late_i_addr_beat1 ? late_i_addr_rot1[63:56] : late_i_addr[191:184]),
+    (late_i_addr_beat1 ? late_i_addr_rot1[55:48] : late_i_addr[183:176]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40]
+        : late_i_addr[175:168]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32]
+        : late_i_addr[167:160]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24]
+        : late_i_addr[159:152]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16]
+        : late_i_addr[151:144]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8]
+        : late_i_addr[143:136]),
+    (((late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0]
+        : late_i_addr[135:128]), (late_i_addr_beat2 ? late_i_addr_rot1[63:56] : late_i_addr[127:120]),
+    (late_i_addr_beat2 ? late_i_addr_rot1[55:48] : late_i_addr[119:112]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40]
+        : late_i_addr[111:104]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32]
+        : late_i_addr[103:96]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24]
+        : late_i_addr[95:88]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16]
+        : late_i_addr[87:80]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8]
+        : late_i_addr[79:72]),
+    (((late_i_addr_beat2 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0]
+        : late_i_addr[71:64]), (late_i_addr_beat3 ? late_i_addr_rot1[63:56] : late_i_addr[63:56]),
+    (late_i_addr_beat3 ? late_i_addr_rot1[55:48] : late_i_addr[55:48]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40]
+        : late_i_addr[47:40]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd5)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd5))) ? late_i_addr_rot1[39:32]
+        : late_i_addr[39:32]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd4)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd4))) ? late_i_addr_rot1[31:24]
+        : late_i_addr[31:24]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd3)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd3))) ? late_i_addr_rot1[23:16]
+        : late_i_addr[23:16]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd2)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd2))) ? late_i_addr_rot1[15:8]
+        : late_i_addr[15:8]),
+    (((late_i_addr_beat3 & (late_i_addr_cur_d1[2:0] < 3'd1)) | (late_i_addr_beat4 & (late_i_addr_cur_d1[2:0] >= 3'd1))) ? late_i_addr_rot1[7:0]
+        : late_i_addr[7:0])};
 
 // late_i_addr: bytes at tap 11
 always @(posedge clk) begin
@@ -1552,23 +1417,21 @@ always @(posedge clk) begin
     late_i_ports_cur_d1 <= inner_l4_cur;
 end
 
-assign late_i_ports_at0 = (tap11_valid & (late_i_ports_cur_d1 == 10'd0));
-assign late_i_ports_at1 = (tap11_valid & (late_i_ports_cur_d1 == 10'd2));
-assign late_i_ports_at2 = (tap11_valid & (late_i_ports_cur_d1 == 10'd4));
-assign late_i_ports_at3 = (tap11_valid & (late_i_ports_cur_d1 == 10'd6));
-assign late_i_ports_at4 = (tap11_valid & (late_i_ports_cur_d1 == 10'h3fe));
-assign late_i_ports_next = {((((late_i_ports_at0 ? tap11_data[7:0] : 8'd0) | (late_i_ports_at1 ? tap11_data[23:16] : 8'd0))
-        | ((late_i_ports_at2 ? tap11_data[39:32] : 8'd0) | (late_i_ports_at3 ? tap11_data[55:48] : 8'd0)))
-        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[31:24])),
-    ((((late_i_ports_at0 ? tap11_data[15:8] : 8'd0) | (late_i_ports_at1 ? tap11_data[31:24] : 8'd0))
-        | ((late_i_ports_at2 ? tap11_data[47:40] : 8'd0) | (late_i_ports_at3 ? tap11_data[63:56] : 8'd0)))
-        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at3)) ? 8'd0 : late_i_ports[23:16])),
-    ((((late_i_ports_at0 ? tap11_data[23:16] : 8'd0) | (late_i_ports_at1 ? tap11_data[39:32] : 8'd0))
-        | ((late_i_ports_at2 ? tap11_data[55:48] : 8'd0) | (late_i_ports_at4 ? tap11_data[7:0] : 8'd0)))
-        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[15:8])),
-    ((((late_i_ports_at0 ? tap11_data[31:24] : 8'd0) | (late_i_ports_at1 ? tap11_data[47:40] : 8'd0))
-        | ((late_i_ports_at2 ? tap11_data[63:56] : 8'd0) | (late_i_ports_at4 ? tap11_data[15:8] : 8'd0)))
-        | (((late_i_ports_at0 | late_i_ports_at1) | (late_i_ports_at2 | late_i_ports_at4)) ? 8'd0 : late_i_ports[7:0]))};
+assign late_i_ports_rot0 = {(late_i_ports_cur_d1[2] ? tap11_data[39:32] : tap11_data[7:0]), (late_i_ports_cur_d1[2] ? tap11_data[47:40] : tap11_data[15:8]),
+    (late_i_ports_cur_d1[2] ? tap11_data[55:48] : tap11_data[23:16]), (late_i_ports_cur_d1[2] ? tap11_data[63:56] : tap11_data[31:24]),
+    (late_i_ports_cur_d1[2] ? tap11_data[7:0] : tap11_data[39:32]), (late_i_ports_cur_d1[2] ? tap11_data[15:8] : tap11_data[47:40])};
+assign late_i_ports_rot1 = {(late_i_ports_cur_d1[1] ? late_i_ports_rot0[31:24] : late_i_ports_rot0[47:40]),
+    (late_i_ports_cur_d1[1] ? late_i_ports_rot0[23:16] : late_i_ports_rot0[39:32]),
+    (late_i_ports_cur_d1[1] ? late_i_ports_rot0[15:8] : late_i_ports_rot0[31:24]),
+    (late_i_ports_cur_d1[1] ? late_i_ports_rot0[7:0] : late_i_ports_rot0[23:16])};
+assign late_i_ports_beat0 = (tap11_valid & (late_i_ports_cur_d1[9:3] == 7'd0));
+assign late_i_ports_beat1 = (tap11_valid & (late_i_ports_cur_d1[9:3] == 7'd127));
+assign late_i_ports_next = {(late_i_ports_beat0 ? late_i_ports_rot1[31:24] : late_i_ports[31:24]),
+    (late_i_ports_beat0 ? late_i_ports_rot1[23:16] : late_i_ports[23:16]),
+    (((late_i_ports_beat0 & (late_i_ports_cur_d1[2:0] < 3'd6)) | (late_i_ports_beat1 & (late_i_ports_cur_d1[2:0] >= 3'd6))) ? late_i_ports_rot1[15:8]
+        : late_i_ports[15:8]),
+    (((late_i_ports_beat0 & (late_i_ports_cur_d1[2:0] < 3'd5)) | (late_i_ports_beat1 & (late_i_ports_cur_d1[2:0] >= 3'd5))) ? late_i_ports_rot1[7:0]
+        : late_i_ports[7:0])};
 
 // late_i_ports: bytes at tap 11
 always @(posedge clk) begin

@@ -55,7 +55,8 @@ beforeAll(async () => {
   await writeFile(p('big-window.json'), JSON.stringify({ max_header_bytes: 4096 }));
   await writeFile(p('array.json'), '[]');
   await writeFile(p('bad-width.json'), JSON.stringify({ dataWidth: 100 }));
-  await writeFile(p('tunnels.json'), JSON.stringify({ parser: 'window', udpTunnelPorts: 4 }));
+  await writeFile(p('tunnels.json'), JSON.stringify({ udpTunnelPorts: 17 }));
+  await writeFile(p('window.json'), JSON.stringify({ parser: 'window' }));
   await writeFile(p('unknown-key.json'), JSON.stringify({ dataWidth: 64, colour: 'red' }));
   await writeFile(p('not-json.json'), '{ "dataWidth": ');
   await writeFile(p('a-file'), 'x');
@@ -109,7 +110,8 @@ describe.concurrent('nvgre-rx gen', () => {
     ['not-json.json', /not-json\.json: not JSON/],
     ['bad-width.json', /bad-width\.json: config: dataWidth/],
     // The window parser has no VXLAN/GENEVE layers.
-    ['tunnels.json', /tunnels\.json: config: udpTunnelPorts: .*streaming parser/],
+    ['tunnels.json', /tunnels\.json: config: udpTunnelPorts: /],
+    ['window.json', /window\.json: config: parser: the window parser was removed/],
     ['unknown-key.json', /Unrecognized key: "colour"/],
     ['array.json', /array\.json: config: \(root\): .*expected object/],
   ])('--config %s: exit 2', async (file, msg) => {

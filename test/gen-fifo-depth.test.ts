@@ -49,7 +49,6 @@ describe('metadata FIFO depth and line rate', () => {
     [{ dataWidth: 512, ipv6MaxExtHeaders: 0 }, 15],
     // Without the tunnel port table the parser has no UDP tunnel stage: one cycle less.
     [{ dataWidth: 512, udpTunnelPorts: 0 }, 18],
-    [{ dataWidth: 512, parser: 'window' }, 27],
   ])('%o: line rate needs exactly %i entries (cycle model)', (c, min) => {
     const cfg = parseBuildConfig(c);
     expect(lineRateFifoDepth(cfg)).toBe(min);
@@ -62,7 +61,7 @@ describe('metadata FIFO depth and line rate', () => {
     [{ ipv6: false, metaFifoDepth: 16 }, 23, 32],
     [{ metaFifoDepth: 16 }, 27, 32],
     [{ ipv6MaxExtHeaders: 8, metaFifoDepth: 16 }, 31, 32],
-    [{ parser: 'window', metaFifoDepth: 32 }, 35, 64],
+    [{ dataWidth: 128, metaFifoDepth: 16 }, 23, 32],
   ])('generateAll refuses %o: below the minimum of %i', (c, min, pow2) => {
     const cfg = parseBuildConfig(c);
     let err: unknown;

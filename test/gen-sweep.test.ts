@@ -20,23 +20,22 @@ import { buildLine } from '../tb/rtl-dir/caps.ts';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIZES = [64, 72, 96, 128, 136, 256, 1024];
-const BUILDS = SIZES.flatMap((maxHeaderBytes) => [
-  ...[true, false].map((ipv6) => ({ maxHeaderBytes, ipv6, parser: 'window' as const })),
-  ...[true, false].map((ipv6) => ({ maxHeaderBytes, ipv6, parser: 'stream' as const })),
-]);
+const BUILDS = SIZES.flatMap((maxHeaderBytes) => [true, false].map((ipv6) => ({ maxHeaderBytes, ipv6 })));
 
-describe('the streaming parser option', () => {
-  it('is the default at every width; an unknown kind is refused with the key named', () => {
+describe('the streaming parser, the only one', () => {
+  it('is the default at every width; the removed window parser and unknown kinds are refused with the key named', () => {
     for (const dataWidth of [64, 128, 256, 512]) for (const ipv6 of [true, false]) expect(parseBuildConfig({ dataWidth, ipv6 }).parser).toBe('stream');
     expect(() => parseBuildConfig({ parser: 'fast' })).toThrow(/^config: parser: /);
+    expect(() => parseBuildConfig({ parser: 'window' })).toThrow(/^config: parser: the window parser was removed/);
+    expect(parseBuildConfig({ parser: 'stream' })).toEqual(parseBuildConfig({}));
   });
-  it('has regression names: the matrix builds are streaming, -w names a window build', () => {
+  it('has regression names: the 16 matrix builds, -s still accepted, -w refused', () => {
     expect(namedConfig('w256-v4-ck')).toEqual(parseBuildConfig({ dataWidth: 256, ipv6: false, toeplitz: 'const-key' }));
     expect(namedConfig('w256-v4-ck-s')).toEqual(namedConfig('w256-v4-ck'));
-    expect(namedConfig('w64-v6-rk-w').parser).toBe('window');
+    expect(() => namedConfig('w64-v6-rk-w')).toThrow(/unknown configuration/);
     const names = matrixNames();
-    expect(names).toHaveLength(20);
-    expect(names.filter((n) => namedConfig(n).parser === 'window')).toEqual(['w64-v6-rk-w', 'w512-v4-ck-w']);
+    expect(names).toHaveLength(18);
+    expect(new Set(names.map((n) => `${namedConfig(n).dataWidth}-${namedConfig(n).ipv6}-${namedConfig(n).toeplitz}`)).size).toBe(18);
     expect(names.filter((n) => namedConfig(n).toeplitz === 'tables')).toEqual(['w64-v6-tk', 'w512-v4-tk']);
     expect(namedConfig('w512-v4-tk')).toEqual(parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'tables' }));
   });
@@ -52,29 +51,36 @@ describe('the streaming parser option', () => {
     expect(r.out.trim()).toBe('');
     expect(r.code).toBe(0);
   });
-  it('keeps no header window: no window registers in capture, no in_window port on the parser, 5 cycles less latency (4 with the UDP tunnel stage)', () => {
-    const cfg = parseBuildConfig({ ipv6: false, parser: 'stream' });
+  it('has the latency docs/PIPELINE.md lists for every matrix build (P = 7 + E with the tunnel stage, K beats of a 60-byte frame, P + K + 7)', () => {
+    const table: Record<number, [number, number]> = { 64: [26, 22], 128: [22, 18], 256: [20, 16], 512: [18, 14] };
+    for (const n of matrixNames()) {
+      const cfg = namedConfig(n);
+      if (cfg.toeplitz === 'tables') continue;
+      const t = topTiming(cfg);
+      expect(t.parserLatency, n).toBe(cfg.ipv6 ? 11 : 7);
+      expect(t.latency, n).toBe(table[cfg.dataWidth]![cfg.ipv6 ? 0 : 1]);
+    }
+    expect(topTiming(parseBuildConfig({ ipv6MaxExtHeaders: 8 })).latency).toBe(30);
+  });
+  it('keeps no header window: no window registers in capture, no in_window port on the parser', () => {
+    const cfg = parseBuildConfig({ ipv6: false });
     const files = generateAll(cfg);
     expect(files.get('nvgre_rx_capture.v')).not.toMatch(/window/);
     expect(files.get('nvgre_rx_parser.v')).not.toMatch(/in_window/);
     expect(buildLine(files.get('nvgre_rx.v')!)?.parser).toBe('stream');
-    expect(topTiming(cfg).latency).toBe(topTiming(parseBuildConfig({ ipv6: false, parser: 'window' })).latency - 4);
-    expect(topTiming(parseBuildConfig({ ipv6: false, udpTunnelPorts: 0 })).latency).toBe(topTiming(parseBuildConfig({ ipv6: false, parser: 'window' })).latency - 5);
-    // Every build's files say which parser they hold.
-    expect(buildLine(generateAll(parseBuildConfig({ ipv6: false, parser: 'window' })).get('nvgre_rx.v')!)?.parser).toBe('window');
   });
 });
 
 describe('maxHeaderBytes sweep', () => {
-  it.concurrent.each(BUILDS)('maxHeaderBytes=$maxHeaderBytes ipv6=$ipv6 parser=$parser: generates and lints clean', async (c) => {
+  it.concurrent.each(BUILDS)('maxHeaderBytes=$maxHeaderBytes ipv6=$ipv6: generates and lints clean', async (c) => {
     const cfg = parseBuildConfig(c);
     const files = generateAll(cfg);
     expect(files.has('nvgre_rx.v')).toBe(true);
     // The parser keeps its stage count whatever fits: empty layers still take their stages
-    // (the streaming parser has no extract stages: Ethernet and one decide stage a layer).
+    // (Ethernet and one decide stage a layer).
     const ext = c.ipv6 ? cfg.ipv6MaxExtHeaders : 0;
-    // A tunnel port table (streaming builds) adds the UDP tunnel layer's stage.
-    expect(topTiming(cfg).parserLatency).toBe(c.parser === 'stream' ? 6 + ext + (cfg.udpTunnelPorts > 0 ? 1 : 0) : 11 + 2 * ext);
+    // A tunnel port table adds the UDP tunnel layer's stage.
+    expect(topTiming(cfg).parserLatency).toBe(6 + ext + (cfg.udpTunnelPorts > 0 ? 1 : 0));
     const h = createHash('sha256');
     for (const [n, t] of files) h.update(n).update('\0').update(t).update('\0');
     const dir = join(REPO, 'build', 'lint', `sweep-${h.digest('hex').slice(0, 16)}`);

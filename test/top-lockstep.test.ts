@@ -39,23 +39,20 @@ describe('nvgre_rx lockstep with the cycle model', () => {
   it('256-bit, IPv4-only', async () => {
     await lockstep({ dataWidth: 256, ipv6: false }, 15, 250, 0.1, 0.7);
   });
-  it('64-bit streaming parser, small build', async () => {
-    await lockstep({ ipv6: false, parser: 'stream', maxHeaderBytes: 128, vmqFilters: 4, indirectionEntries: 32, queueBits: 4, metaFifoDepth: 16 }, 17, 400, 0.2, 0.6);
+  it('64-bit, small build', async () => {
+    await lockstep({ ipv6: false, maxHeaderBytes: 128, vmqFilters: 4, indirectionEntries: 32, queueBits: 4, metaFifoDepth: 16 }, 17, 400, 0.2, 0.6);
   });
-  it('64-bit streaming parser, IPv6 (the default build)', async () => {
-    await lockstep({ parser: 'stream' }, 20, 400, 0.2, 0.6);
+  it('64-bit, IPv6 (the default build)', async () => {
+    await lockstep({}, 20, 400, 0.2, 0.6);
   });
-  it('64-bit streaming parser, IPv6, 8 extension headers, 1024-byte window', async () => {
-    await lockstep({ parser: 'stream', ipv6MaxExtHeaders: 8, maxHeaderBytes: 1024 }, 21, 300, 0.1, 0.8);
+  it('64-bit, IPv6, 8 extension headers, 1024-byte window', async () => {
+    await lockstep({ ipv6MaxExtHeaders: 8, maxHeaderBytes: 1024 }, 21, 300, 0.1, 0.8);
   });
-  it('128-bit streaming parser, 1024-byte window', async () => {
-    await lockstep({ dataWidth: 128, ipv6: false, parser: 'stream', maxHeaderBytes: 1024 }, 18, 250, 0.1, 0.8);
+  it('128-bit, 1024-byte window', async () => {
+    await lockstep({ dataWidth: 128, ipv6: false, maxHeaderBytes: 1024 }, 18, 250, 0.1, 0.8);
   });
-  it('128-bit streaming parser, 64-byte window (no inner L4 reachable)', async () => {
-    await lockstep({ dataWidth: 128, ipv6: false, parser: 'stream', maxHeaderBytes: 64, toeplitz: 'const-key' }, 19, 250, 0.1, 0.7);
-  });
-  it('64-bit window parser (parser: window)', async () => {
-    await lockstep({ parser: 'window' }, 22, 300, 0.2, 0.6);
+  it('128-bit, 64-byte window (no inner L4 reachable)', async () => {
+    await lockstep({ dataWidth: 128, ipv6: false, maxHeaderBytes: 64, toeplitz: 'const-key' }, 19, 250, 0.1, 0.7);
   });
   it('512-bit, small FIFO (tready drops under backpressure)', async () => {
     await lockstep({ dataWidth: 512, metaFifoDepth: 32 }, 16, 250, 0.05, 0.3, true);

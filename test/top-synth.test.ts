@@ -3,10 +3,9 @@
 // the 512-bit builds: verilator --lint-only -Wall with no warnings, and at most 8 LUT6
 // levels between registers (yosys synth -flatten -lut 6; ltp -noff, cached by flow/
 // under build/synth and shared with test/synth-depth.test.ts, which runs the same
-// default-build sources and also the whole design). Every build holds the streaming
-// parser unless it asks for the window parser; RSS select and the window parser do not
-// depend on the data width (their 512-bit Verilog is checked to be the 64-bit one's but
-// for the build line).
+// default-build sources and also the whole design). RSS select does not depend on the
+// data width (its 512-bit Verilog is checked to be the 64-bit one's but for the build
+// line).
 
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,8 +22,8 @@ const MINE = ['nvgre_rx_capture', 'nvgre_rx_parser', 'nvgre_rx_rss_select', 'nvg
 const DEFAULT = parseBuildConfig({});
 const WIDE = parseBuildConfig({ dataWidth: 512 });
 // The streaming parser (gen/blocks/parser-stream.ts): the iCE40 build and a 512-bit one.
-const STREAM = parseBuildConfig({ ipv6: false, parser: 'stream', vmqFilters: 2, indirectionEntries: 16, queueBits: 4, toeplitz: 'const-key', maxHeaderBytes: 128, metaFifoDepth: 16, allowBackpressureFifo: true });
-const STREAM_WIDE = parseBuildConfig({ dataWidth: 128, ipv6: false, parser: 'stream' });
+const STREAM = parseBuildConfig({ ipv6: false, vmqFilters: 2, indirectionEntries: 16, queueBits: 4, toeplitz: 'const-key', maxHeaderBytes: 128, metaFifoDepth: 16, allowBackpressureFifo: true });
+const STREAM_WIDE = parseBuildConfig({ dataWidth: 128, ipv6: false });
 
 describe.each([
   ['default', DEFAULT],
@@ -69,14 +68,5 @@ describe(`at most ${MAX_LUT_LEVELS} LUT6 levels`, () => {
       console.log(`depth 512: ${f.text}`);
       expect(f.path.length, f.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
     }
-  });
-  it('the window parser (parser: window), which is the same Verilog at every width', async () => {
-    const a = await generatedSources(parseBuildConfig({ parser: 'window' }));
-    const b = await generatedSources(parseBuildConfig({ parser: 'window', dataWidth: 512 }));
-    const body = (v: string): string => v.replace(/^ \* Build: .*$(\n \*  +\S.*$)*/m, '');
-    expect(body(b.get('nvgre_rx_parser.v')!)).toBe(body(a.get('nvgre_rx_parser.v')!));
-    const [f] = await moduleDepths('top-window', a, ['nvgre_rx_parser']);
-    console.log(`depth window: ${f!.text}`);
-    expect(f!.path.length, f!.text).toBeLessThanOrEqual(MAX_LUT_LEVELS);
   });
 });

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
-// nvgre_rx_capture: collects a frame's header window from the AXI4-Stream input.
-//
-// Beat k of a frame is written into window bytes [kW, kW+W) (W = bytes per beat) by a
-// word write enable: no shifting. Beats past the window only count length. On the
-// accepted tlast beat the window merged with that beat, the length, tuser and the
-// configuration snapshot (cfg_in, sampled in that same cycle) are registered on out_*,
-// and the next frame may start in the next cycle.
+// nvgre_rx_capture: counts each frame's length on the AXI4-Stream input (the streaming
+// parser takes the header bytes off the beats itself; no header window is stored). On
+// the accepted tlast beat the length, tuser and the configuration snapshot (cfg_in,
+// sampled in that same cycle) are registered on out_*, and the next frame may start in
+// the next cycle.
 //
 // Length: every beat before tlast counts W bytes whatever its tkeep (AXI4-Stream packed
 // data). On the tlast beat, tkeep is expected to be contiguous from byte 0; the bytes
@@ -17,42 +15,26 @@
 
 import type { BuildConfig } from '../config.ts';
 import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
-import { Module, type Signal } from '../ir/module.ts';
-import { clog2 } from '../meta-layout.ts';
+import { Module } from '../ir/module.ts';
 
 export interface CaptureResult {
   module: Module;
-  /** Window words written by beats. */
-  windowWords: number;
 }
 
 export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
-  // Streaming-parser builds take the header bytes off the beats: no window here.
-  const keepWindow = c.parser === 'window';
   const W = c.dataWidth / 8;
   const lw = Math.log2(W);
-  const mhb = c.maxHeaderBytes;
-  const words = Math.ceil(mhb / W);
   const m = new Module('nvgre_rx_capture', [
-    ...(keepWindow
-      ? [
-          'NVGRE receive parser front end: captures the header window of each frame from',
-          'AXI4-Stream. Beat k is written into window bytes [k*W, k*W+W) by a word write',
-          'enable (no shifting); beats past the window only count length. On the tlast beat',
-          'the merged window, the 16-bit saturating length, tuser and the configuration',
-        ]
-      : [
-          'NVGRE receive parser front end of the streaming parser: counts the length of',
-          'each frame on AXI4-Stream (the parser takes the header bytes off the beats',
-          'itself). On the tlast beat the 16-bit saturating length, tuser and the configuration',
-        ]),
+    'NVGRE receive parser front end of the streaming parser: counts the length of',
+    'each frame on AXI4-Stream (the parser takes the header bytes off the beats',
+    'itself). On the tlast beat the 16-bit saturating length, tuser and the configuration',
     'snapshot are registered on out_*; the next frame may start in the next cycle.',
     'tkeep: every beat before tlast counts as full; on the tlast beat tkeep must be',
     'contiguous from byte 0 (see gen/blocks/capture.ts for the exact count otherwise).',
   ]);
   m.param('DATA_WIDTH', c.dataWidth, 'AXI4-Stream data width in bits');
   m.param('KEEP_WIDTH', W, 'tkeep width (bytes per beat)');
-  const tdata = m.input('s_axis_tdata', c.dataWidth, { param: 'DATA_WIDTH' });
+  m.input('s_axis_tdata', c.dataWidth, { param: 'DATA_WIDTH' }); // the parser reads the data
   const tkeep = m.input('s_axis_tkeep', W, { param: 'KEEP_WIDTH' });
   const tvalid = m.input('s_axis_tvalid', 1);
   const tready = m.input('s_axis_tready', 1);
@@ -60,14 +42,11 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const tuser = m.input('s_axis_tuser', 1);
   const cfgIn = m.input('cfg_in', cfgWidth);
   const outValid = m.output('out_valid', 1);
-  const outWindow = keepWindow ? m.output('out_window', 8 * mhb) : undefined;
   const outLen = m.output('out_len', 16);
   const outUser = m.output('out_user', 1);
   const outCfg = m.output('out_cfg', cfgWidth);
 
   const accept = m.wire('beat_accept', tvalid.and(tready));
-  const ib = clog2(words + 1);
-  const beatIdx = keepWindow ? m.reg('beat_index_reg', ib, 0, 'window word the next beat writes (saturates at the window end)') : undefined;
   const bb = 16 - lw;
   const beats = m.reg('full_beats_reg', bb, 0, 'beats before tlast so far, modulo 2^(16-log2 W)');
   const beatsP1 = m.reg('full_beats_p1_reg', bb + 1, 1, 'full_beats_reg + 1, kept so tlast needs no adder');
@@ -84,48 +63,25 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   const lenPart = cat(beats, lastLow);
   const frameLen = m.wire('frame_len', mux(sat, lit(0xffff, 16), mux(full, lenFull, lenPart)));
 
-  // The window, merged with the beat being accepted, and its copy handed to the parser.
-  let win: { reg: Signal; merged: Signal; port: Signal } | undefined;
-  if (beatIdx && outWindow) {
-    const reg = m.reg('window_reg', 8 * mhb, undefined, 'window byte 0 in the MSBs');
-    const parts: Expr[] = [];
-    for (let k = 0; k < words; k++) {
-      const lo = k * W;
-      const n = Math.min(W, mhb - lo);
-      // Lane i of tdata is the beat's byte i: reverse the lanes into network order.
-      const beat = cat(...Array.from({ length: n }, (_, i) => tdata.slice(8 * i + 7, 8 * i)));
-      const top = 8 * mhb - 1 - 8 * lo;
-      const old = reg.slice(top, top - 8 * n + 1);
-      parts.push(mux(accept.and(beatIdx.eq(k)), beat, old));
-    }
-    const merged = m.wire('window_merged', cat(...parts));
-    win = { reg, merged, port: outWindow };
-  }
-
   const vReg = m.reg('out_valid_reg', 1, 0);
-  const winOut = win && m.reg('out_window_reg', 8 * mhb, undefined);
   const lReg = m.reg('out_len_reg', 16, undefined);
   const uReg = m.reg('out_user_reg', 1, undefined);
   const cReg = m.reg('out_cfg_reg', cfgWidth, undefined);
   m.sync((b) => {
-    if (win) b.set(win.reg, win.merged);
     b.set(vReg, accept.and(tlast));
     b.if(accept.and(tlast), (t) => {
-      if (win && winOut) t.set(winOut, win.merged);
       t.set(lReg, frameLen);
       t.set(uReg, tuser);
       t.set(cReg, cfgIn);
     });
-  }, keepWindow ? 'window and the frame handed to the parser' : 'the frame handed to the parser');
+  }, 'the frame handed to the parser');
   m.sync((b) => {
     b.if(accept, (t) =>
       t.if(tlast, (t1) => {
-        if (beatIdx) t1.set(beatIdx, 0);
         t1.set(beats, 0);
         t1.set(beatsP1, 1);
         t1.set(sat, 0);
       }, (t1) => {
-        if (beatIdx) t1.if(beatIdx.ne(words), (t2) => t2.set(beatIdx, beatIdx.add(1)));
         t1.set(beats, beatsP1.slice(bb - 1, 0));
         t1.set(beatsP1, beatsP1.add(1));
         t1.if(beatsP1.bit(bb), (t2) => t2.set(sat, 1));
@@ -133,9 +89,8 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
     );
   }, 'beat and length counters');
   m.assign(outValid, vReg);
-  if (win && winOut) m.assign(win.port, winOut);
   m.assign(outLen, lReg);
   m.assign(outUser, uReg);
   m.assign(outCfg, cReg);
-  return { module: m, windowWords: words };
+  return { module: m };
 }

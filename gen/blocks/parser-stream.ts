@@ -15,10 +15,11 @@
 // afterwards (the bytes it is computed from are final), and a byte is taken when the
 // beat holds it, so a layer the decide stage accepts (it ends inside
 // min(length, max_header_bytes)) has exactly the frame's bytes. Cursors are kept relative
-// to the beat their tap sees, so "this beat holds byte i, at lane l" is one compare of the
-// cursor with a constant, and the lane selects (one-hot) feed an AND-OR tree: the path
-// from a cursor through a layer's bytes to the next cursor stays within 8 LUT6 levels at
-// every beat width (7 measured at 64..512 bits, IPv6). Bytes of layers it
+// to the beat their tap sees, so "this beat holds byte i, at lane l" is a compare of the
+// cursor with constants, and each field selects only from the lanes its layer can start at
+// (gen/blocks/lane-select.ts: one-hot AND-OR trees for few lanes, a staged rotation by the
+// cursor's lane bits for many): the path from a cursor through a layer's bytes to the
+// next cursor stays within 8 LUT6 levels at every beat width. Bytes of layers it
 // rejects (wrong type, cut short, beyond the window) are never read, whatever they hold.
 // The cursors only steer the taps: the decide stages keep their own, so a tap cursor may
 // run wild (past the window, wrapped) once the decide stage has stopped the parse.
@@ -29,9 +30,10 @@
 
 import type { BuildConfig } from '../config.ts';
 import { ETHERTYPE, GRE_FLAG, IPPROTO, IP_VERSION } from '../../ref/constants.ts';
-import { cat, type Expr, lit, mux, named, orAll } from '../ir/expr.ts';
+import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
 import { clog2 } from '../meta-layout.ts';
+import { laneExtract } from './lane-select.ts';
 import { addrBytes } from './parser-fields.ts';
 import type { LayerOffsets, OffsetAnalysis } from './offsets.ts';
 import { frameTable, tunnelTapStep, udpAfterExt, udpAfterL3 } from './parser-udp-tunnel.ts';
@@ -229,39 +231,15 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
 
   /**
    * `n` bytes at `rel` past `cursor` (a cursor relative to tap `t`'s beat), taken from the
-   * beats tap `t` sees; returns the register and its next value (what the register holds
-   * after this cycle's beat). Byte i comes from lane l when the cursor is l - W x j, j
-   * being the beats between the cursor's beat and byte i's: one constant compare per lane.
+   * beats tap `t` sees at the lanes `offsets` give (gen/blocks/lane-select.ts); returns the
+   * register and its next value (what the register holds after this cycle's beat).
    */
   const extract = (name: string, t: Tap, cursor: Expr, offsets: number[], n: number, rel: number): { reg: Signal; next: Expr } => {
     if (offsets.length === 0) {
       // A layer that cannot end inside the window: its decide stage rejects every cursor.
       return { reg: m.wire(name, lit(0, 8 * n), 'no reachable offset in this window'), next: lit(0, 8 * n) };
     }
-    const reg = m.reg(name, 8 * n, undefined, `layer bytes taken at tap ${t.k}, byte 0 in the MSBs`);
-    const lanes = [...new Set(offsets.map((o) => o & (W - 1)))].sort((a, b) => a - b);
-    const at = new Map<number, Signal>();
-    const cursorIs = (v: number): Expr => {
-      const key = ((v % 2 ** CW) + 2 ** CW) % 2 ** CW;
-      let w = at.get(key);
-      if (!w) {
-        w = m.wire(`${name}_at${at.size}`, t.valid.and(cursor.eq(key)), `the cursor is ${v} bytes from this beat's start`);
-        at.set(key, w);
-      }
-      return w;
-    };
-    const nexts: Expr[] = [];
-    for (let i = 0; i < n; i++) {
-      // The lane selects are one-hot (one cursor value each): an AND-OR tree, not a priority chain.
-      const sel = lanes.map((l) => ({ l, at: cursorIs(l - W * ((l + rel + i) >> lw)) }));
-      const zero = lit(0, 8);
-      const terms = sel.map(({ l, at }) => mux(at, lane(t, (l + rel + i) & (W - 1)), zero));
-      terms.push(mux(orAll(sel.map((x) => x.at)), zero, reg.byteBE(i)));
-      nexts.push(orAll(terms));
-    }
-    const next = m.wire(`${name}_next`, cat(...nexts));
-    m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
-    return { reg, next };
+    return laneExtract(m, { W, CW }, name, t, cursor, offsets, n, rel);
   };
   /** The cursor of a fixed offset, relative to the beat tap 0 sees. */
   const fixedCur = (o: number): Expr => lit(o, CW).sub(cat(idx0, lit(0, lw)).resize(CW));
@@ -312,8 +290,22 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   const macBytes = cat(...Array.from({ length: 6 }, (_, i) => lane(tl, i)));
   m.sync((b) => b.if(tl.valid.and(first), (t) => t.set(mac, macBytes)), 'late_mac: bytes 0-5 of a first beat');
   const late = { mac } as Record<LateField, Signal>;
+  // Fields at one cursor (the GRE ports, key and FlowID) share one extraction.
+  const groups: LateSpec[][] = [];
   for (const s of lates) {
-    late[s.field] = extract(`late_${s.field}`, tl, m.delay(`late_${s.field}_cur`, s.cursor, L - s.alignedTo), s.offsets, s.n, s.rel).reg;
+    const g = groups.find((x) => x[0]!.cursor === s.cursor && x[0]!.alignedTo === s.alignedTo && x[0]!.offsets === s.offsets);
+    if (g) g.push(s);
+    else groups.push([s]);
+  }
+  for (const g of groups) {
+    const lo = Math.min(...g.map((s) => s.rel));
+    const hi = Math.max(...g.map((s) => s.rel + s.n));
+    const name = `late_${g.map((s) => s.field).join('_')}`;
+    const reg = extract(name, tl, m.delay(`${name}_cur`, g[0]!.cursor, L - g[0]!.alignedTo), g[0]!.offsets, hi - lo, lo).reg;
+    for (const s of g) {
+      const top = 8 * (hi - s.rel) - 1;
+      late[s.field] = g.length === 1 ? reg : m.wire(`late_${s.field}`, reg.slice(top, top - 8 * s.n + 1));
+    }
   }
 
   return {

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // nvgre_rx_parser: the header parser of docs/CONTRACT.md section 2 / docs/BEHAVIOUR.md as a fixed
-// pipeline that takes one frame per cycle and never stalls. Every layer read at a
-// variable cursor takes two stages: extract its bytes with a multiplexer over the offsets
-// the layer can really start at (gen/blocks/offsets.ts), then decide and advance. The
-// decide logic mirrors ref/parse.ts branch for branch so the two stay comparable.
+// pipeline that takes one frame per cycle and never stalls. The streaming front end
+// (gen/blocks/parser-stream.ts) takes each layer's bytes off the beats at the offsets the
+// layer can really start at (gen/blocks/offsets.ts); one decide stage per layer checks
+// and advances. The decide logic mirrors ref/parse.ts branch for branch so the two stay
+// comparable.
 
 import type { BuildConfig } from '../config.ts';
 import { ENCAP, ETHERTYPE, GRE_FLAG, IPPROTO, IP_VERSION, PARSE_ERR } from '../../ref/constants.ts';
 import { cat, type Expr, lit, mux, named } from '../ir/expr.ts';
-import { type Body, Module, type Signal } from '../ir/module.ts';
+import { type Body, Module } from '../ir/module.ts';
 import { analyseOffsets, type LayerOffsets } from './offsets.ts';
 import { addrBytes, parsedFields } from './parser-fields.ts';
 import { Pipeline, type StepCtx } from './parser-pipe.ts';
@@ -40,59 +41,21 @@ export interface ParserResult {
   latency: number;
 }
 
-/** Bytes [o, o+n) of a window holding bytes [lo, hi); bytes past hi read as zero. */
-function bytesAt(win: Signal, lo: number, hi: number, o: number, n: number): Expr {
-  if (o < lo) throw new Error(`offset ${o} below window start ${lo}`);
-  const end = Math.min(o + n, hi);
-  const parts: Expr[] = [];
-  if (end > o) {
-    const top = win.width - 1 - 8 * (o - lo);
-    parts.push(win.slice(top, top - 8 * (end - o) + 1));
-  }
-  if (o + n > end) parts.push(lit(0, 8 * (o + n - Math.max(end, o))));
-  return cat(...parts);
-}
-
-/**
- * The extraction multiplexer: a case over the reachable offsets, built as a binary tree
- * on only the cursor bits that tell them apart (an unreachable cursor value is a
- * don't-care, so a subtree with one reachable offset is just that offset's bytes).
- */
-export function extractTree(win: Signal, lo: number, hi: number, cursor: Signal, offsets: number[], n: number): Expr {
-  const build = (offs: number[], bit: number): Expr => {
-    if (offs.length === 1) return bytesAt(win, lo, hi, offs[0]!, n);
-    for (let b = bit; b >= 0; b--) {
-      const ones = offs.filter((o) => (o >> b) & 1);
-      const zeros = offs.filter((o) => !((o >> b) & 1));
-      if (ones.length && zeros.length) return mux(cursor.bit(b), build(ones, b - 1), build(zeros, b - 1));
-    }
-    throw new Error('duplicate offsets');
-  };
-  if (offsets.length === 0) return lit(0, 8 * n);
-  return build(offsets, cursor.width - 1);
-}
-
 export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult {
-  const mhb = c.maxHeaderBytes;
   const an = analyseOffsets(c);
   const m = new Module('nvgre_rx_parser', [
     'NVGRE receive parser: outer Ethernet (0-2 tags), IPv4/IPv6 with extension headers,',
     'GRE/NVGRE, inner Ethernet, inner IPv4/IPv6 and TCP/UDP, as a fixed pipeline that',
-    ...(c.parser === 'stream'
-      ? ['accepts one frame per cycle. Streaming build: no header window; taps on a delay', "line of beats take each layer's bytes as they pass, one tap per decide stage."]
-      : ['accepts one frame per cycle. Each variable-offset layer is extracted with a', 'multiplexer over the offsets it can reach, one stage before it is decoded.']),
+    'accepts one frame per cycle. No header window: taps on a delay line of beats take',
+    "each layer's bytes as they pass, one tap per decide stage.",
   ]);
   const p = new Pipeline(m);
-  const stream = c.parser === 'stream';
   p.seed('valid', m.input('in_valid', 1));
-  // Window builds read every layer from the captured window; streaming builds take each
-  // layer's bytes off the beats (gen/blocks/parser-stream.ts) and keep no window.
-  // UDP tunnels (streaming builds with a port table): the live table, which the taps latch per frame.
-  const tunTable = stream && an.udpTun ? m.input('in_udp_tunnels', TUNNEL_ENTRY_BITS * c.udpTunnelPorts) : undefined;
-  const front = stream
-    ? streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth), tunTable)
-    : undefined;
-  p.seed('window', front ? front.prefix : m.input('in_window', 8 * mhb));
+  // Each layer's bytes are taken off the beats (gen/blocks/parser-stream.ts).
+  // UDP tunnels (builds with a port table): the live table, which the taps latch per frame.
+  const tunTable = an.udpTun ? m.input('in_udp_tunnels', TUNNEL_ENTRY_BITS * c.udpTunnelPorts) : undefined;
+  const front = streamFront(m, c, an, m.input('in_beat_valid', 1), m.input('in_beat_data', c.dataWidth), tunTable);
+  p.seed('window', front.prefix);
   p.seed('len', m.input('in_len', 16));
   p.seed('mhb', m.input('in_max_header_bytes', opts.mhbWidth));
   p.seed('pg', m.input('in_parse_gre', 1));
@@ -102,7 +65,6 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
 
   const CW = CURSOR_BITS;
   const ipv6 = c.ipv6;
-  let winLo = 0;
   const tpid = (e: Expr): Expr => e.eq(ET('VLAN')).or(e.eq(ET('QINQ')));
   const u16 = (h: Expr, i: number): Expr => cat(h.byteBE(i), h.byteBE(i + 1));
   const bytes = (h: Expr, i: number, n: number): Expr => cat(...Array.from({ length: n }, (_, k) => h.byteBE(i + k)));
@@ -180,37 +142,10 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
         }),
       ),
     );
-  }, { drop: stream ? ['mhb', 'window'] : ['mhb'], replace: {} });
+  }, { drop: ['mhb', 'window'] });
 
-  // Every extraction step: bytes at the cursor, and the window trimmed to what later
-  // layers can still read.
-  const later: LayerOffsets[] = [an.outerL3, ...an.ipv6Ext, an.l4, an.innerEth, an.innerL3, an.innerL4];
-  const extract = (lay: LayerOffsets): void => {
-    if (front) {
-      // The layer's tap holds this frame's bytes in exactly the cycle its decide stage runs.
-      p.seed('x', front.layer(lay));
-      return;
-    }
-    const idx = later.indexOf(lay);
-    const rest = later.slice(idx + 1).flatMap((l) => l.offsets);
-    const nextLo = rest.length ? Math.min(...rest) : mhb;
-    const replace: Record<string, Expr> = {};
-    const drop: string[] = [];
-    if (p.has('window')) {
-      const win = p.get('window');
-      replace.x = extractTree(win, winLo, mhb, p.get('cur'), lay.offsets, lay.bytes);
-      if (nextLo < mhb) replace.window = win.slice(win.width - 1 - 8 * (nextLo - winLo), 0);
-      else drop.push('window');
-    } else {
-      // The window was dropped because no layer from here on can start inside it (small
-      // windows: 64 bytes). This layer's bounds check fails for every cursor the frame can
-      // hold, so its bytes are never used and the stage stays only to keep the latency.
-      if (lay.offsets.length) throw new Error(`${lay.name}: reachable offsets but no window left`);
-      replace.x = lit(0, 8 * lay.bytes);
-    }
-    p.step(() => undefined, { replace, drop });
-    winLo = nextLo;
-  };
+  // The layer's tap holds this frame's bytes in exactly the cycle its decide stage runs.
+  const extract = (lay: LayerOffsets): void => p.seed('x', front.layer(lay));
 
   // Outer IPv4 / IPv6 fixed header.
   extract(an.outerL3);
@@ -470,8 +405,8 @@ export function parserModule(c: BuildConfig, opts: ParserOptions): ParserResult 
 
   // Registered outputs, in the order of the shared field table.
   m.assign(m.output('out_valid', 1), p.get('valid'));
-  // Outputs that bypass the stages: the side data, and a streaming build's tap-6 fields.
-  const bypass: Partial<Record<string, Expr>> = { ...front?.late, side: m.delayMem('side', inSide, p.stage) };
+  // Outputs that bypass the stages: the side data, and the fields taken at the last tap.
+  const bypass: Partial<Record<string, Expr>> = { ...front.late, side: m.delayMem('side', inSide, p.stage) };
   for (const f of parsedFields(c, opts.sideWidth)) {
     const s = bypass[f.name] ?? p.get(f.name);
     m.assign(m.output(`out_${f.name}`, f.width), s.resize(f.width));

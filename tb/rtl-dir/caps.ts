@@ -180,22 +180,6 @@ export async function resolveConfig(model: Model, declared: Declared | undefined
       raw.metaFifoDepth = await measureCapacity(sim, model.layout);
       source += `, metaFifoDepth measured (${String(raw.metaFifoDepth)})`;
     }
-    // The parser kind has no register: what the directory declares, else the kind whose
-    // latency CAP_LATENCY reads (the streaming parser has no extract stages).
-    if (claim?.cfg.parser !== undefined) raw.parser = claim.cfg.parser;
-    else {
-      for (const kind of ['stream', 'window'] as const) {
-        try {
-          if (topTiming(parseBuildConfig({ ...raw, parser: kind })).latency === caps.CAP_LATENCY) {
-            raw.parser = kind;
-            source += `, parser: ${kind} (from CAP_LATENCY)`;
-            break;
-          }
-        } catch (e) {
-          if (!(e instanceof ConfigError)) throw e;
-        }
-      }
-    }
     let cfg: BuildConfig;
     try {
       cfg = parseBuildConfig(raw);

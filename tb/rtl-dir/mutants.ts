@@ -61,10 +61,10 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       files,
       'gre-version-inverted',
       'nvgre_rx_parser.v',
-      // The GRE bytes: a window build's extract register, a streaming build's tap view.
-      // The R flag is bit 6 of the flags byte, or the byte masked with GRE_FLAG_R (its named constant).
-      /if \(\(\((?:s\d+_x|l4_view)\[50:48\] != 3'd0\) \| (?:(?:s\d+_x|l4_view)\[62\]|\(\|\((?:s\d+_x|l4_view)\[63:56\] & GRE_FLAG_R\)\))\)\)/,
-      /((?:s\d+_x|l4_view)\[50:48\]) != 3'd0/,
+      // The GRE bytes: the streaming front end's tap view. The R flag is bit 6 of the flags
+      // byte, or the byte masked with GRE_FLAG_R (its named constant).
+      /if \(\(\(l4_view\[50:48\] != 3'd0\) \| (?:l4_view\[62\]|\(\|\(l4_view\[63:56\] & GRE_FLAG_R\)\))\)\)/,
+      /(l4_view\[50:48\]) != 3'd0/,
       "$1 == 3'd0",
       'GRE flag check: the version comparison inverted (version 0 treated as unknown)',
       { signal: 'm_axis_meta_tdata', field: ['encap', 'vsid', 'inner_parsed', 'hash_input'] },
@@ -96,10 +96,10 @@ export function handPicked(files: Map<string, string>): Mutant[] {
       files,
       'vmq-priority-reversed',
       'nvgre_rx_vmq.v',
-      /final_(index|queue) <=/,
-      /group_0_hit/,
-      (l) => l.replaceAll('(group_1_hit & ~group_0_hit)', 'G1WINS').replaceAll('group_0_hit', '(group_0_hit & ~group_1_hit)').replaceAll('G1WINS', 'group_1_hit'),
-      'VMQ: the upper filter group (8..15) wins over the lower one (priority order reversed)',
+      /if \(\(first_b_d1 \|/,
+      /\(~acc_hit & \(\|match_reg\)\)/,
+      (l) => l.replace('(~acc_hit & (|match_reg))', '(|match_reg)'),
+      'VMQ: a match in a later step replaces an earlier one (the highest-index step wins: priority order reversed)',
       { signal: 'm_axis_meta_tdata', field: ['vmq_filter', 'vmq_queue'] },
     ),
     edit(
@@ -116,23 +116,13 @@ export function handPicked(files: Map<string, string>): Mutant[] {
 }
 
 /**
- * Apply a mutant to a copy of the sources. The VMQ reversal rewrites both statements of its
- * final stage (with their continuation lines); the Toeplitz XOR drop every line holding the
- * term (the stepped hasher's statement wraps over several lines).
+ * Apply a mutant to a copy of the sources: its one line, except the Toeplitz XOR drop, which
+ * rewrites every line holding the term (the stepped hasher's statement wraps over several lines).
  */
 export function applyMutant(files: Map<string, string>, m: Mutant): Map<string, string> {
   const out = new Map(files);
   const lines = out.get(m.file)!.split('\n');
-  if (m.id === 'vmq-priority-reversed') {
-    let inFinal = false;
-    for (let i = 0; i < lines.length; i++) {
-      if (/final_(index|queue) <=/.test(lines[i]!)) inFinal = true;
-      if (inFinal) {
-        lines[i] = lines[i]!.replaceAll('(group_1_hit & ~group_0_hit)', 'G1WINS').replaceAll('group_0_hit', '(group_0_hit & ~group_1_hit)').replaceAll('G1WINS', 'group_1_hit');
-        if (/;\s*$/.test(lines[i]!)) inFinal = false;
-      }
-    }
-  } else if (m.id === 'toeplitz-xor-dropped') {
+  if (m.id === 'toeplitz-xor-dropped') {
     const term = m.before.includes('(t_7_0 ^ t_7_1)') ? ['(t_7_0 ^ t_7_1)', '(t_7_0)'] : ['(partial_0[7] ^ partial_1[7])', '(partial_0[7])'];
     if (lines[m.line - 1]!.trim() !== m.before) throw new Error(`mutant ${m.id}: line ${m.line} of ${m.file} is not what it was`);
     for (let i = 0; i < lines.length; i++) lines[i] = lines[i]!.replaceAll(term[0]!, term[1]!);
