@@ -6,12 +6,13 @@ NPX := npx --no-install
 # gtkwave, xvfb, xauth: test/waves-gtkwave.test.ts opens the generated save file in GTKWave under Xvfb.
 DEBIAN_PKGS := verilator yosys tshark chromium gtkwave xvfb xauth
 
-.PHONY: all deps npm-deps tools test typecheck bench-ref help
+.PHONY: all deps npm-deps tools test typecheck format format-check bench-ref help
 
 all: test
 
 help:
-	@echo "make test       the whole test suite (installs what it needs)"
+	@echo "make test       the whole test suite (installs what it needs), after the format check"
+	@echo "make format     format the TypeScript, JavaScript and JSON sources with Prettier (.prettierrc.json)"
 	@echo "make build      dist/: the JavaScript the nvgre-rx command runs (npm pack builds it too)"
 	@echo "make bench-ref  reference-engine speed"
 	@echo "make bench-classify  classify end to end, read speed, RSS through a > 2 GiB capture"
@@ -54,8 +55,15 @@ deps: npm-deps tools
 typecheck: npm-deps
 	$(NPX) tsc --noEmit
 
+# One layout for every source (.prettierrc.json; generated files and prose are in .prettierignore).
+format: npm-deps
+	$(NPX) prettier --write --log-level warn .
+
+format-check: npm-deps
+	@$(NPX) prettier --check --log-level warn . || { echo "sources not formatted: run make format"; exit 1; }
+
 # The suite includes one nextpnr-ice40 place and route (test/synth-flow.test.ts).
-test: deps fpga-tools typecheck
+test: deps fpga-tools format-check typecheck
 	$(NPX) vitest run
 
 # dist/: the JavaScript the package ships and bin/nvgre-rx.mjs runs (it falls back to the

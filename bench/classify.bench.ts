@@ -149,7 +149,14 @@ export async function classifyBench(o: { frames: number; big: boolean; log: (s: 
       // The V8 heap capped far below the capture's size: memory that grew with the input would end the run.
       const r = await runCli(['classify', big, '--output', '/dev/null'], [`--max-old-space-size=${HEAP_CAP_MIB}`]);
       const q = (f: number): number => r.rssMiB[Math.min(r.rssMiB.length - 1, Math.floor(f * r.rssMiB.length))] ?? 0;
-      res.big = { frames: b.frames, bytes: b.bytes, seconds: r.seconds, framesPerS: b.frames / r.seconds, rssMiB: [0.1, 0.3, 0.5, 0.7, 0.9].map(q), maxRssMiB: r.maxRssMiB };
+      res.big = {
+        frames: b.frames,
+        bytes: b.bytes,
+        seconds: r.seconds,
+        framesPerS: b.frames / r.seconds,
+        rssMiB: [0.1, 0.3, 0.5, 0.7, 0.9].map(q),
+        maxRssMiB: r.maxRssMiB,
+      };
     }
     return res;
   } finally {
@@ -174,7 +181,11 @@ export function classifyRows(b: ClassifyBench): (string | number)[][] {
     rows.push(
       ['classify', `> 2 GiB capture: frames, GiB`, `${b.big.frames}, ${(b.big.bytes / 2 ** 30).toFixed(2)}`],
       ['classify', '> 2 GiB capture: end to end frames/s (records to /dev/null)', M(b.big.framesPerS)],
-      ['classify', `> 2 GiB capture, V8 heap capped at ${HEAP_CAP_MIB} MiB: resident memory at 10/30/50/70/90% of the run; max, MiB`, `${b.big.rssMiB.map((x) => x.toFixed(0)).join(' / ')}; ${b.big.maxRssMiB.toFixed(0)}`],
+      [
+        'classify',
+        `> 2 GiB capture, V8 heap capped at ${HEAP_CAP_MIB} MiB: resident memory at 10/30/50/70/90% of the run; max, MiB`,
+        `${b.big.rssMiB.map((x) => x.toFixed(0)).join(' / ')}; ${b.big.maxRssMiB.toFixed(0)}`,
+      ],
     );
   }
   return rows;

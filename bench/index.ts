@@ -49,7 +49,13 @@ function areaRows(name: string, a: BuildArea): (string | number)[][] {
   const top = a.rows.find((r) => r.module === TOP_MODULE);
   if (!top) {
     const s = (f: (r: BuildArea['rows'][number]) => number): number => a.rows.reduce((x, r) => x + f(r), 0);
-    return [[name, `area (no top yet: sum of ${a.rows.length} blocks) xc7 LUTs / FFs / BRAM36`, `${s((r) => r.xcLuts)} / ${s((r) => r.xcFfs)} / ${s((r) => r.xcBram36)}`]];
+    return [
+      [
+        name,
+        `area (no top yet: sum of ${a.rows.length} blocks) xc7 LUTs / FFs / BRAM36`,
+        `${s((r) => r.xcLuts)} / ${s((r) => r.xcFfs)} / ${s((r) => r.xcBram36)}`,
+      ],
+    ];
   }
   return [
     [name, 'xc7 LUTs / FFs / BRAM36 / LUTRAM / CARRY4', `${top.xcLuts} / ${top.xcFfs} / ${top.xcBram36} / ${top.xcLutram} / ${top.xcCarry4}`],

@@ -64,7 +64,9 @@ export function buildSection(a: BuildArea): string {
     '',
     areaTable(a.rows),
     '',
-    a.whole ? `Whole design, \`synth -auto-top -flatten -lut 6; ltp -noff\`: ${a.whole}` : `No top level (\`${TOP_MODULE}\`) in this build yet: per-module figures only.`,
+    a.whole
+      ? `Whole design, \`synth -auto-top -flatten -lut 6; ltp -noff\`: ${a.whole}`
+      : `No top level (\`${TOP_MODULE}\`) in this build yet: per-module figures only.`,
     `Latch cells (generic and xc7): ${a.rows.reduce((s, r) => s + r.latches, 0)}; \`check -assert\` passed for every module and target.`,
     over.length ? `**Over ${MAX_LUT_LEVELS} levels:** ${over.map((r) => r.module).join(', ')}` : `Every module is within ${MAX_LUT_LEVELS} LUT6 levels.`,
     '',

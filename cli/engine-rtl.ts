@@ -25,7 +25,13 @@ const EXIT_SIM = 4;
 const MAX_LISTED_DIFFS = 50;
 
 /** Records of every frame from the RTL, in order; `frame` is `first` + the position in `frames`. */
-export async function classifyRtl(frames: readonly Uint8Array[], profile: Profile, cfg = DEFAULT_CONFIG, provider: TopProvider = topProvider, first = 0): Promise<(MetaRecord | undefined)[]> {
+export async function classifyRtl(
+  frames: readonly Uint8Array[],
+  profile: Profile,
+  cfg = DEFAULT_CONFIG,
+  provider: TopProvider = topProvider,
+  first = 0,
+): Promise<(MetaRecord | undefined)[]> {
   const items: ScriptItem[] = [{ k: 'csr', writes: profileWrites(profile, cfg), during: false, profile: engineProfile(imageOf(profile, cfg)), why: 'profile' }];
   const index: number[] = [];
   frames.forEach((data, i) => {
@@ -63,7 +69,13 @@ export interface RtlRun {
   finish: () => void;
 }
 
-export async function rtlRecords(frames: AsyncIterable<CapturePacket[]>, profile: Profile, engine: 'rtl' | 'both', batchFrames: number, rtlDir?: string): Promise<RtlRun> {
+export async function rtlRecords(
+  frames: AsyncIterable<CapturePacket[]>,
+  profile: Profile,
+  engine: 'rtl' | 'both',
+  batchFrames: number,
+  rtlDir?: string,
+): Promise<RtlRun> {
   let cfg = DEFAULT_CONFIG;
   let provider = topProvider;
   if (rtlDir !== undefined) {

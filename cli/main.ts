@@ -19,8 +19,7 @@ export function makeProgram(): Command {
   program
     .name('nvgre-rx')
     .description(
-      'NIC receive classification (NVGRE/GRE parser, Toeplitz RSS, indirection table, VMQ filters): ' +
-        'hardware generator and software reference engine.',
+      'NIC receive classification (NVGRE/GRE parser, Toeplitz RSS, indirection table, VMQ filters): ' + 'hardware generator and software reference engine.',
     )
     .version('0.1.0')
     .showSuggestionAfterError(true)

@@ -61,7 +61,7 @@ export class TextSink {
   private async send(data: string | Uint8Array): Promise<void> {
     if (this.fd !== undefined) {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      for (let o = 0; o < bytes.length; ) o += writeSync(this.fd, bytes, o, bytes.length - o);
+      for (let o = 0; o < bytes.length;) o += writeSync(this.fd, bytes, o, bytes.length - o);
       return;
     }
     if (!this.out!.write(data)) await new Promise<void>((resolve) => this.out!.once('drain', () => resolve()));

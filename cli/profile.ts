@@ -55,7 +55,7 @@ async function run(opts: ProfileOpts): Promise<void> {
 export function registerProfile(program: Command): void {
   program
     .command('profile')
-    .summary('make a profile (JSON) from a NIC\'s RSS configuration')
+    .summary("make a profile (JSON) from a NIC's RSS configuration")
     .description('Turn the output of Linux "ethtool -x IFACE" (Toeplitz key and indirection table) into a profile for classify -p.')
     .requiredOption('--from-ethtool <FILE>', 'text output of "ethtool -x IFACE" ("-" for standard input)')
     .option('-o, --output <P.json>', 'write the profile to a file instead of standard output')

@@ -177,7 +177,9 @@ export class RecordWriter {
         values.push(f.fallback);
         // Lists compare by length and items; strings by value (interned: a pointer compare).
         const test = (x: string | readonly string[]): string =>
-          f.list ? [`s.length === ${x.length}`, ...(x as readonly string[]).map((e, j) => `s[${j}] === ${JSON.stringify(e)}`)].join(' && ') : `s === ${JSON.stringify(x)}`;
+          f.list
+            ? [`s.length === ${x.length}`, ...(x as readonly string[]).map((e, j) => `s[${j}] === ${JSON.stringify(e)}`)].join(' && ')
+            : `s === ${JSON.stringify(x)}`;
         const render = f.render as Render<string | readonly string[]>;
         const branches = f.known.map((x) => `if (${test(x)}) { ${storeConst(utf8.encode(render.text(x)))} } else `).join('');
         lines.push(`{ const s = ${v}; ${branches}p = w${i}(o, p, s); }`);
@@ -215,7 +217,11 @@ const CSV_RENDERS = {
 };
 
 export function csvHeader(sample: MetaRecord): string {
-  return recordLayout(sample).map(([k]) => csvCell(k)).join(',') + '\n';
+  return (
+    recordLayout(sample)
+      .map(([k]) => csvCell(k))
+      .join(',') + '\n'
+  );
 }
 
 export function csvWriter(sample: MetaRecord): RecordWriter {

@@ -59,7 +59,8 @@ export class Summary {
       const max = Math.max(-1, ...[...c.m.keys()].map(Number));
       return Array.from({ length: max + 1 }, (_, q) => [String(q), c.m.get(q) ?? 0]);
     };
-    const byCount = (c: Counter): [string, number][] => [...c.m.entries()].map(([k, n]): [string, number] => [String(k), n]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const byCount = (c: Counter): [string, number][] =>
+      [...c.m.entries()].map(([k, n]): [string, number] => [String(k), n]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     return {
       source,
       frames: this.frames,

@@ -76,7 +76,14 @@ export async function placeAndRoute(label: string, sources: Sources, top: string
     await writeFile(join(tmp, 'nextpnr.log'), r.out);
     const parsed = parseNextpnrLog(r.out);
     const fits = r.code === 0 && parsed.fmaxMHz !== undefined;
-    const res: PnrResult = { device: `iCE40${device.name.toUpperCase()}-${device.package}`, fits, ...parsed, commands, seconds: r.seconds, logPath: join(dir, 'nextpnr.log') };
+    const res: PnrResult = {
+      device: `iCE40${device.name.toUpperCase()}-${device.package}`,
+      fits,
+      ...parsed,
+      commands,
+      seconds: r.seconds,
+      logPath: join(dir, 'nextpnr.log'),
+    };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(res, null, 1));
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);

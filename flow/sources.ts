@@ -49,7 +49,10 @@ export async function generatedSources(cfg: BuildConfig): Promise<Map<string, st
 
 /** Module names, one per file; the top level last so tables read bottom-up. */
 export function modulesOf(sources: Sources): string[] {
-  const names = [...sources.keys()].filter((f) => f.endsWith('.v')).map((f) => f.slice(0, -2)).sort();
+  const names = [...sources.keys()]
+    .filter((f) => f.endsWith('.v'))
+    .map((f) => f.slice(0, -2))
+    .sort();
   return [...names.filter((n) => n !== TOP_MODULE), ...names.filter((n) => n === TOP_MODULE)];
 }
 

@@ -104,8 +104,7 @@ export interface AreaRow {
   commands: string[];
 }
 
-const sumWhere = (c: CellCounts, f: (t: string) => boolean): number =>
-  Object.entries(c.byType).reduce((s, [t, n]) => (f(t) ? s + n : s), 0);
+const sumWhere = (c: CellCounts, f: (t: string) => boolean): number => Object.entries(c.byType).reduce((s, [t, n]) => (f(t) ? s + n : s), 0);
 
 const isLatch = (t: string): boolean => /DLATCH|\$_SR_|\$sr\b|\$dlatch|^LD[CP]E|^LDCE|SB_LATCH/i.test(t);
 

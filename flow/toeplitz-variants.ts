@@ -29,7 +29,9 @@ export async function compareToeplitz(): Promise<ToeplitzRow[]> {
         const cfg = parseBuildConfig({ ipv6, toeplitz: variant });
         const h = serial ? toeplitzSerialModule(cfg) : { ...toeplitzModule(cfg), steps: 1 };
         const form = serial ? `serial, ${h.steps} steps` : 'parallel';
-        const sources = new Map([[`${h.module.name}.v`, emitModule(h.module, { build: `toeplitz=${variant} ipv6=${ipv6} ${form}`, generator: 'gen/blocks/toeplitz*.ts' })]]);
+        const sources = new Map([
+          [`${h.module.name}.v`, emitModule(h.module, { build: `toeplitz=${variant} ipv6=${ipv6} ${form}`, generator: 'gen/blocks/toeplitz*.ts' })],
+        ]);
         const area = await synthModule(`toeplitz-${variant}-${ipv6 ? 'v6' : 'v4'}${serial ? '-serial' : ''}`, sources, h.module.name);
         rows.push({ variant, form, inBytes: ipv6 ? 36 : 12, latency: h.latency, area });
       }

@@ -44,7 +44,7 @@ export function wrapperVerilog(top: string, ports: PortInfo[]): string {
   // A stand-in with the core's ports, so the IR can check the instance's connections.
   const core = new Module(top, [], { clock: hasClk && hasRst });
   const data = ports.filter((p) => p.name !== 'clk' && p.name !== 'rst');
-  for (const p of data) (p.dir === 'input' ? core.input(p.name, p.width) : core.output(p.name, p.width));
+  for (const p of data) p.dir === 'input' ? core.input(p.name, p.width) : core.output(p.name, p.width);
 
   const w = new Module(WRAPPER_NAME, [
     `Place-and-route wrapper of ${top}: inputs from a shift register loaded through scan_in,`,

@@ -51,7 +51,9 @@ export const buildConfigSchema = z
      * no build. The key stays so that configuration files and `Build:` lines that name
      * the parser keep working.
      */
-    parser: z.literal('stream', { error: "the window parser was removed (docs/PIPELINE.md, \"Streaming parser\"): use 'stream' or leave parser out" }).default('stream'),
+    parser: z
+      .literal('stream', { error: 'the window parser was removed (docs/PIPELINE.md, "Streaming parser"): use \'stream\' or leave parser out' })
+      .default('stream'),
     /**
      * Entries of the UDP tunnel port table (VXLAN/GENEVE, docs/CONTRACT.md section 8); 0 builds
      * none (and no UDP tunnel stage in the parser). The contract's default, 4.

@@ -100,7 +100,6 @@ export function ndisEncapMask(ipv6: boolean): number {
 
 export const KEY_WORDS = 10;
 
-
 const f = (name: string, lsb: number, width: number, doc: string): RegField => ({ name, lsb, width, doc });
 const word = (doc: string): RegField[] => [f('VALUE', 0, 32, doc)];
 
@@ -153,10 +152,26 @@ export function regmap(c: BuildConfig, x: RegmapExtras): RegMap {
   const constKey = c.toeplitz === 'const-key' ? hexToBytes(c.constKey) : undefined;
   const regs: RegDef[] = [
     { name: 'ID', offset: 0x0000, access: 'RO', count: 1, stride: 4, fields: word('0x4E564752, "NVGR"'), reset: () => ID_VALUE, doc: 'identifies the core' },
-    { name: 'VERSION', offset: 0x0004, access: 'RO', count: 1, stride: 4, fields: word('major.minor.patch as 0xMMMMmmpp'), reset: () => VERSION_VALUE, doc: 'register map version' },
-    ...capabilities(c, x).map(
-      (cap, i): RegDef => ({ name: cap.name, offset: CAP_BASE + 4 * i, access: 'RO', count: 1, stride: 4, fields: word(cap.doc), reset: () => cap.value, doc: cap.doc }),
-    ),
+    {
+      name: 'VERSION',
+      offset: 0x0004,
+      access: 'RO',
+      count: 1,
+      stride: 4,
+      fields: word('major.minor.patch as 0xMMMMmmpp'),
+      reset: () => VERSION_VALUE,
+      doc: 'register map version',
+    },
+    ...capabilities(c, x).map((cap, i): RegDef => ({
+      name: cap.name,
+      offset: CAP_BASE + 4 * i,
+      access: 'RO',
+      count: 1,
+      stride: 4,
+      fields: word(cap.doc),
+      reset: () => cap.value,
+      doc: cap.doc,
+    })),
     {
       name: 'CTRL',
       offset: CTRL_BASE,
@@ -189,8 +204,26 @@ export function regmap(c: BuildConfig, x: RegmapExtras): RegMap {
       reset: () => 0,
       doc: 'enabled NDIS hash types (other bits are dropped)',
     },
-    { name: 'RSS_DEFAULT_QUEUE', offset: CTRL_BASE + 0x08, access: 'RW', count: 1, stride: 4, fields: [f('QUEUE', 0, q, 'queue')], reset: () => 0, doc: 'queue of frames without a hash' },
-    { name: 'VMQ_DEFAULT_QUEUE', offset: CTRL_BASE + 0x0c, access: 'RW', count: 1, stride: 4, fields: [f('QUEUE', 0, q, 'queue')], reset: () => 0, doc: 'queue of frames no filter matches' },
+    {
+      name: 'RSS_DEFAULT_QUEUE',
+      offset: CTRL_BASE + 0x08,
+      access: 'RW',
+      count: 1,
+      stride: 4,
+      fields: [f('QUEUE', 0, q, 'queue')],
+      reset: () => 0,
+      doc: 'queue of frames without a hash',
+    },
+    {
+      name: 'VMQ_DEFAULT_QUEUE',
+      offset: CTRL_BASE + 0x0c,
+      access: 'RW',
+      count: 1,
+      stride: 4,
+      fields: [f('QUEUE', 0, q, 'queue')],
+      reset: () => 0,
+      doc: 'queue of frames no filter matches',
+    },
     {
       name: 'INDIRECTION_BITS',
       offset: CTRL_BASE + 0x10,
@@ -241,18 +274,16 @@ export function regmap(c: BuildConfig, x: RegmapExtras): RegMap {
       reset: (k) => (constKey ? keyWord(constKey, k) : 0),
       doc: constKey ? 'Toeplitz key (fixed at build time)' : 'Toeplitz key',
     },
-    ...COUNTER_NAMES.map(
-      (n, k): RegDef => ({
-        name: `CNT_${n.toUpperCase()}`,
-        offset: COUNTER_BASE + 4 * k,
-        access: 'RO',
-        count: 1,
-        stride: 4,
-        fields: word('32-bit, wrapping'),
-        reset: () => 0,
-        doc: COUNTER_DOCS[n],
-      }),
-    ),
+    ...COUNTER_NAMES.map((n, k): RegDef => ({
+      name: `CNT_${n.toUpperCase()}`,
+      offset: COUNTER_BASE + 4 * k,
+      access: 'RO',
+      count: 1,
+      stride: 4,
+      fields: word('32-bit, wrapping'),
+      reset: () => 0,
+      doc: COUNTER_DOCS[n],
+    })),
     {
       name: 'INDIRECTION',
       offset: INDIRECTION_BASE,

@@ -273,7 +273,10 @@ export function topModule(c: BuildConfig): TopResult {
     wrAddr.ge(namedLit(`ADDR_${name}`, base, 16)).and(wrAddr.lt(namedLit(`ADDR_${name}_END`, base + bytes, 16)));
   /** A write event: its enable delayed by n cycles, its index and data (a packed record) read by name. */
   const delayed = (name: string, en: Expr, index: Expr, data: Expr, n: number): { en: Expr; field: (f: 'index' | 'data') => Expr } => {
-    const ev = new Layout([{ name: 'data', width: data.width }, { name: 'index', width: index.width }]);
+    const ev = new Layout([
+      { name: 'data', width: data.width },
+      { name: 'index', width: index.width },
+    ]);
     // Event data only matters in the cycle its enable is high: a RAM delay line will do.
     const d = m.delayMem(`${name}_wr`, ev.pack({ index, data }), n);
     return { en: m.delay(`${name}_wr_en`, en, n, 0), field: ev.view(m, d, d instanceof Signal ? d.name : `${name}_wr`) };
@@ -326,7 +329,7 @@ export function topModule(c: BuildConfig): TopResult {
     in_valid: so.valid!,
     in_enable: so.vmq_enable!,
     in_mac: so.vmq_mac!,
-  // flt_addr (time-shared builds) is the VMQ block's step, the address of the CSR block's filter banks.
+    // flt_addr (time-shared builds) is the VMQ block's step, the address of the CSR block's filter banks.
     in_has_vlan: so.vmq_has_vlan!,
     in_vlan: so.vmq_vlan!,
     in_has_vsid: so.vmq_has_vsid!,

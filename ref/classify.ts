@@ -11,12 +11,7 @@ import type { Toeplitz } from './toeplitz.ts';
 // The key's tables are the only costly preparation; they are kept for the last key seen.
 let lastHasher: Toeplitz | undefined;
 
-export function classify(
-  frame: Uint8Array,
-  profile: Profile,
-  build: BuildParams = DEFAULT_BUILD,
-  opts?: ClassifyOptions,
-): MetaRecord {
+export function classify(frame: Uint8Array, profile: Profile, build: BuildParams = DEFAULT_BUILD, opts?: ClassifyOptions): MetaRecord {
   const engine = new RefEngine(profile, build, lastHasher);
   lastHasher = engine.toeplitz;
   return engine.classify(frame, opts);

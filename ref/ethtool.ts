@@ -89,7 +89,8 @@ export function ethtoolProfile(rss: EthtoolRss, build: BuildParams): EthtoolProf
     throw new EthtoolError(`the NIC hashes with ${on.length ? on.join(', ') : 'no function'}; the core computes Toeplitz only`);
   }
   const transforms = [...rss.transforms].filter(([, v]) => v).map(([k]) => k);
-  if (transforms.length) throw new EthtoolError(`input transformation ${transforms.join(', ')} is on; the core hashes the fields as they are (no symmetric hashing)`);
+  if (transforms.length)
+    throw new EthtoolError(`input transformation ${transforms.join(', ')} is on; the core hashes the fields as they are (no symmetric hashing)`);
   if (rss.key.length < 40) throw new EthtoolError(`the RSS hash key has ${rss.key.length} bytes; the core needs 40`);
   if (rss.key.length > 40) {
     // Toeplitz uses key bits up to input length + 32: 36-byte IPv6 4-tuples read the first 40 bytes only.
@@ -103,7 +104,8 @@ export function ethtoolProfile(rss: EthtoolRss, build: BuildParams): EthtoolProf
     // The core indexes its table with the hash's low bits, as the NIC does: a table that
     // repeats with a period of at most `limit` entries sends every hash to the same queue.
     const p = period(table);
-    if (p > limit) throw new EthtoolError(`the indirection table has ${n} entries and does not repeat within ${limit} (the build's table size): no equivalent table`);
+    if (p > limit)
+      throw new EthtoolError(`the indirection table has ${n} entries and does not repeat within ${limit} (the build's table size): no equivalent table`);
     table = table.slice(0, Math.max(2, p));
     notes.push(`the ${n}-entry table repeats every ${p} entries; its first ${table.length} entries are the same mapping`);
   } else if (n < 2) {

@@ -18,9 +18,7 @@ export const HASH_TYPE_NAMES = Object.keys(HASH_TYPE) as HashTypeName[];
 /** Every flag the core offers; the _EX variants are deliberately absent (see docs/REFERENCE.md). */
 export const ALL_HASH_TYPES: number = HASH_TYPE_NAMES.reduce((m, n) => m | HASH_TYPE[n], 0);
 
-const NAME_BY_VALUE: ReadonlyMap<number, HashTypeName> = new Map(
-  HASH_TYPE_NAMES.map((n) => [HASH_TYPE[n], n] as const),
-);
+const NAME_BY_VALUE: ReadonlyMap<number, HashTypeName> = new Map(HASH_TYPE_NAMES.map((n) => [HASH_TYPE[n], n] as const));
 
 /** The name of a single flag, or undefined when `value` is not exactly one offered flag. */
 export function hashTypeName(value: number): HashTypeName | undefined {
@@ -33,7 +31,5 @@ export function isHashTypeName(name: string): name is HashTypeName {
 
 /** Names of the flags set in `mask`, in ascending bit order. */
 export function hashTypeNames(mask: number): HashTypeName[] {
-  return HASH_TYPE_NAMES.filter((n) => (mask & HASH_TYPE[n]) !== 0).sort(
-    (a, b) => HASH_TYPE[a] - HASH_TYPE[b],
-  );
+  return HASH_TYPE_NAMES.filter((n) => (mask & HASH_TYPE[n]) !== 0).sort((a, b) => HASH_TYPE[a] - HASH_TYPE[b]);
 }

@@ -122,9 +122,7 @@ function parseHashTypes(v: number | string[]): number {
   let mask = 0;
   for (const name of v) {
     if (!isHashTypeName(name)) {
-      throw new ProfileError(
-        `profile: "hash_types": unknown hash type "${name}" (known: ${Object.keys(HASH_TYPE).join(', ')})`,
-      );
+      throw new ProfileError(`profile: "hash_types": unknown hash type "${name}" (known: ${Object.keys(HASH_TYPE).join(', ')})`);
     }
     mask |= HASH_TYPE[name];
   }
@@ -173,17 +171,15 @@ export function profileFromJson(input: unknown, build: BuildParams, base: Profil
   if (j.max_header_bytes !== undefined) p.maxHeaderBytes = j.max_header_bytes;
   // Given, the list replaces the default entries (like filters): [] turns UDP tunnels off.
   if (j.udp_tunnels !== undefined) p.udpTunnels = j.udp_tunnels.map((t): UdpTunnel => ({ valid: t.valid ?? true, port: t.port, type: t.type }));
-  p.filters = (j.filters ?? []).map(
-    (f): Filter => ({
-      valid: f.valid ?? true,
-      mac: hexToBytes(f.mac.replace(/[:-]/g, '')),
-      matchVlan: f.vlan !== undefined && f.vlan !== null,
-      vlanId: f.vlan ?? 0,
-      matchVsid: f.vsid !== undefined && f.vsid !== null,
-      vsid: f.vsid ?? 0,
-      queue: f.queue,
-    }),
-  );
+  p.filters = (j.filters ?? []).map((f): Filter => ({
+    valid: f.valid ?? true,
+    mac: hexToBytes(f.mac.replace(/[:-]/g, '')),
+    matchVlan: f.vlan !== undefined && f.vlan !== null,
+    vlanId: f.vlan ?? 0,
+    matchVsid: f.vsid !== undefined && f.vsid !== null,
+    vsid: f.vsid ?? 0,
+    queue: f.queue,
+  }));
   return p;
 }
 

@@ -58,9 +58,7 @@ export interface Profile {
 }
 
 /** The key of the Microsoft "Verifying the RSS Hash Calculation" page. */
-export const MS_SAMPLE_KEY_HEX =
-  '6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa';
-
+export const MS_SAMPLE_KEY_HEX = '6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa';
 
 /**
  * The CLI's profile when none is given: sample key, every hash type, every enable on,

@@ -21,12 +21,7 @@ function keyWindow(key: Uint8Array, start: number): number {
  * For every set bit i of the input (MSB of byte 0 first), XOR in the 32-bit key window
  * starting at key bit i.
  */
-export function toeplitzBitSerial(
-  key: Uint8Array,
-  input: Uint8Array,
-  off = 0,
-  len = input.length - off,
-): number {
+export function toeplitzBitSerial(key: Uint8Array, input: Uint8Array, off = 0, len = input.length - off): number {
   let result = 0;
   for (let i = 0; i < len * 8; i++) {
     const bit = (input[off + (i >> 3)]! >> (7 - (i & 7))) & 1;

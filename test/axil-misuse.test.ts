@@ -29,9 +29,7 @@ function documented(cfg: BuildConfig): Map<number, DocWord> {
 
 const stored = storedValue;
 
-type Txn =
-  | { k: 'w'; addr: number; data: number; strb: number; awDelay?: number; wDelay?: number; bDelay?: number }
-  | { k: 'r'; addr: number; rDelay?: number };
+type Txn = { k: 'w'; addr: number; data: number; strb: number; awDelay?: number; wDelay?: number; bDelay?: number } | { k: 'r'; addr: number; rDelay?: number };
 
 interface Resp {
   txn: Txn;
@@ -45,9 +43,26 @@ interface Resp {
 const idle = idleCsrInputs;
 
 const OUTS: (keyof CsrOutputs)[] = [
-  's_axil_awready', 's_axil_wready', 's_axil_bvalid', 's_axil_bresp', 's_axil_arready', 's_axil_rvalid', 's_axil_rdata', 's_axil_rresp',
-  'cfg_rss_enable', 'cfg_vmq_enable', 'cfg_encap_rss_enable', 'cfg_encap_vmq_enable', 'cfg_hash_types', 'cfg_rss_default_queue',
-  'cfg_vmq_default_queue', 'cfg_indirection_bits', 'cfg_max_header_bytes', 'cfg_wr_en', 'cfg_wr_addr', 'cfg_wr_data',
+  's_axil_awready',
+  's_axil_wready',
+  's_axil_bvalid',
+  's_axil_bresp',
+  's_axil_arready',
+  's_axil_rvalid',
+  's_axil_rdata',
+  's_axil_rresp',
+  'cfg_rss_enable',
+  'cfg_vmq_enable',
+  'cfg_encap_rss_enable',
+  'cfg_encap_vmq_enable',
+  'cfg_hash_types',
+  'cfg_rss_default_queue',
+  'cfg_vmq_default_queue',
+  'cfg_indirection_bits',
+  'cfg_max_header_bytes',
+  'cfg_wr_en',
+  'cfg_wr_addr',
+  'cfg_wr_data',
 ];
 
 const open: SimProcess[] = [];
@@ -105,7 +120,15 @@ async function drive(cfg: BuildConfig, txns: Txn[]): Promise<Resp[]> {
         const awv = !awDone && age >= (t.awDelay ?? 0);
         const wv = !wDone && age >= (t.wDelay ?? 0);
         const bReady = bSeen >= 0 && c - bSeen >= (t.bDelay ?? 0);
-        tick({ ...idle(), s_axil_awaddr: awv ? t.addr : 0xffff, s_axil_awvalid: awv, s_axil_wdata: wv ? t.data : 0xdeadbeef, s_axil_wstrb: wv ? t.strb : 0xf, s_axil_wvalid: wv, s_axil_bready: bReady });
+        tick({
+          ...idle(),
+          s_axil_awaddr: awv ? t.addr : 0xffff,
+          s_axil_awvalid: awv,
+          s_axil_wdata: wv ? t.data : 0xdeadbeef,
+          s_axil_wstrb: wv ? t.strb : 0xf,
+          s_axil_wvalid: wv,
+          s_axil_bready: bReady,
+        });
         if (awv && o.s_axil_awready) {
           awDone = true;
           aCycle = c - 1 - start;
@@ -179,7 +202,10 @@ async function drive(cfg: BuildConfig, txns: Txn[]): Promise<Resp[]> {
 const hex = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
 const BUILDS: [string, BuildConfig][] = [
   ['default build', parseBuildConfig({})],
-  ['small const-key IPv4 build', parseBuildConfig({ ipv6: false, toeplitz: 'const-key', indirectionEntries: 16, vmqFilters: 3, queueBits: 4, maxHeaderBytes: 128, dataWidth: 512 })],
+  [
+    'small const-key IPv4 build',
+    parseBuildConfig({ ipv6: false, toeplitz: 'const-key', indirectionEntries: 16, vmqFilters: 3, queueBits: 4, maxHeaderBytes: 128, dataWidth: 512 }),
+  ],
 ];
 
 describe.each(BUILDS)('AXI4-Lite misuse, %s', (_name, cfg) => {
@@ -199,7 +225,10 @@ describe.each(BUILDS)('AXI4-Lite misuse, %s', (_name, cfg) => {
     for (const r of rs) {
       const d = doc.get(r.txn.addr);
       const want = d ? { resp: RESP_OKAY, data: d.reset } : { resp: RESP_DECERR, data: 0 };
-      if (r.resp !== want.resp || r.data !== want.data) bad.push(`${hex(r.txn.addr)} ${d?.name ?? 'unmapped'}: resp ${r.resp} data 0x${r.data.toString(16)}, documented resp ${want.resp} data 0x${want.data.toString(16)}`);
+      if (r.resp !== want.resp || r.data !== want.data)
+        bad.push(
+          `${hex(r.txn.addr)} ${d?.name ?? 'unmapped'}: resp ${r.resp} data 0x${r.data.toString(16)}, documented resp ${want.resp} data 0x${want.data.toString(16)}`,
+        );
     }
     expect(bad.slice(0, 10)).toEqual([]);
   });
@@ -217,7 +246,8 @@ describe.each(BUILDS)('AXI4-Lite misuse, %s', (_name, cfg) => {
         if (r.resp !== want) bad.push(`write ${hex(r.txn.addr)} ${d?.name ?? 'unmapped'}: resp ${r.resp}, documented ${want}`);
       } else {
         const want = d!.access === 'RO' ? d!.reset : stored(d!, d!.reset, 0xffffffff, 0xf);
-        if (r.resp !== RESP_OKAY || r.data !== want) bad.push(`read ${hex(r.txn.addr)} ${d!.name}: 0x${r.data.toString(16)}, documented 0x${want.toString(16)}`);
+        if (r.resp !== RESP_OKAY || r.data !== want)
+          bad.push(`read ${hex(r.txn.addr)} ${d!.name}: 0x${r.data.toString(16)}, documented 0x${want.toString(16)}`);
       }
     }
     expect(bad.slice(0, 10)).toEqual([]);
@@ -249,7 +279,8 @@ describe.each(BUILDS)('AXI4-Lite misuse, %s', (_name, cfg) => {
     expected.forEach((e, i) => {
       const w = rs[2 * i]!;
       const rd = rs[2 * i + 1]!;
-      if (w.resp !== RESP_OKAY || rd.data !== e.want) bad.push(`${e.why}: resp ${w.resp}, reads 0x${rd.data.toString(16)}, documented 0x${e.want.toString(16)}`);
+      if (w.resp !== RESP_OKAY || rd.data !== e.want)
+        bad.push(`${e.why}: resp ${w.resp}, reads 0x${rd.data.toString(16)}, documented 0x${e.want.toString(16)}`);
     });
     expect(bad.slice(0, 10)).toEqual([]);
     expect(expected.length).toBeGreaterThan(100);
@@ -279,7 +310,16 @@ describe.each(BUILDS)('AXI4-Lite misuse, %s', (_name, cfg) => {
     const txns: Txn[] = [];
     for (let i = 0; i < 300; i++) {
       const addr = r.chance(0.2) ? r.int(0x10000) & ~3 : addrs[r.int(addrs.length)]!;
-      if (r.chance(0.5)) txns.push({ k: 'w', addr, data: r.u32(), strb: r.int(16), awDelay: r.chance(0.5) ? 0 : r.int(40), wDelay: r.chance(0.5) ? 0 : r.int(40), bDelay: r.chance(0.7) ? 0 : r.int(60) });
+      if (r.chance(0.5))
+        txns.push({
+          k: 'w',
+          addr,
+          data: r.u32(),
+          strb: r.int(16),
+          awDelay: r.chance(0.5) ? 0 : r.int(40),
+          wDelay: r.chance(0.5) ? 0 : r.int(40),
+          bDelay: r.chance(0.7) ? 0 : r.int(60),
+        });
       else txns.push({ k: 'r', addr, rDelay: r.chance(0.7) ? 0 : r.int(60) });
     }
     const rs = await drive(cfg, txns);

@@ -25,7 +25,13 @@ export async function startBlock(cfg: BuildConfig, m: Module): Promise<SimProces
 }
 
 /** Deterministic xorshift32, so a failure reproduces from its seed. */
-export function rng(seed: number): { u32: () => number; int: (n: number) => number; big: (bits: number) => bigint; chance: (p: number) => boolean; bytes: (n: number) => Uint8Array } {
+export function rng(seed: number): {
+  u32: () => number;
+  int: (n: number) => number;
+  big: (bits: number) => bigint;
+  chance: (p: number) => boolean;
+  bytes: (n: number) => Uint8Array;
+} {
   let x = seed >>> 0 || 1;
   const u32 = (): number => {
     x ^= x << 13;

@@ -90,9 +90,7 @@ interface Key {
 /** docs/CONTRACT.md section 4: valid, MAC equal, each enabled condition equal; lowest index wins. */
 function vmqOracle(fs: F[], k: Key): { hit: boolean; filter: number; queue: number } {
   if (!k.enable) return { hit: false, filter: 0, queue: 0 };
-  const i = fs.findIndex(
-    (f) => f.valid && f.mac === k.mac && (!f.matchVlan || f.vlan === k.vlan) && (!f.matchVsid || f.vsid === k.vsid),
-  );
+  const i = fs.findIndex((f) => f.valid && f.mac === k.mac && (!f.matchVlan || f.vlan === k.vlan) && (!f.matchVsid || f.vsid === k.vsid));
   return i < 0 ? { hit: false, filter: 0, queue: 0 } : { hit: true, filter: i, queue: fs[i]!.queue };
 }
 
@@ -162,13 +160,48 @@ describe('nvgre_rx_vmq', () => {
       // Bank b's entry of this cycle's step on the flt_* buses (every filter where steps is 1).
       const shown = Array.from({ length: banks }, (_, b) => fs[addrAt[c]! * banks + b]);
       const pack = (w: number, v: (x: F) => bigint): bigint => shown.reduce((acc, x, b) => acc | ((x ? v(x) : 0n) << BigInt(w * b)), 0n);
-      L.set(stim, c, 'flt_valid', pack(1, (x) => (x.valid ? 1n : 0n)));
-      L.set(stim, c, 'flt_mac', pack(48, (x) => x.mac));
-      L.set(stim, c, 'flt_match_vlan', pack(1, (x) => (x.matchVlan ? 1n : 0n)));
-      L.set(stim, c, 'flt_vlan', pack(12, (x) => BigInt(x.vlan)));
-      L.set(stim, c, 'flt_match_vsid', pack(1, (x) => (x.matchVsid ? 1n : 0n)));
-      L.set(stim, c, 'flt_vsid', pack(24, (x) => BigInt(x.vsid)));
-      L.set(stim, c, 'flt_queue', pack(cfg.queueBits, (x) => BigInt(x.queue)));
+      L.set(
+        stim,
+        c,
+        'flt_valid',
+        pack(1, (x) => (x.valid ? 1n : 0n)),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_mac',
+        pack(48, (x) => x.mac),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_match_vlan',
+        pack(1, (x) => (x.matchVlan ? 1n : 0n)),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_vlan',
+        pack(12, (x) => BigInt(x.vlan)),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_match_vsid',
+        pack(1, (x) => (x.matchVsid ? 1n : 0n)),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_vsid',
+        pack(24, (x) => BigInt(x.vsid)),
+      );
+      L.set(
+        stim,
+        c,
+        'flt_queue',
+        pack(cfg.queueBits, (x) => BigInt(x.queue)),
+      );
       // Then a change, shown from the next cycle: often enough to land inside lookups.
       if (r.chance(0.3)) {
         const x = fs[r.int(nf)]!;
@@ -194,7 +227,9 @@ describe('nvgre_rx_vmq', () => {
       }
     }
     const out = await sim.run(stim);
-    if (steps > 1) for (let c = 1; c < cycles; c++) if (L.getNum(out, c, 'flt_addr') !== addrAt[c]) expect.fail(`cycle ${c}: flt_addr ${L.getNum(out, c, 'flt_addr')}, want ${addrAt[c]}`);
+    if (steps > 1)
+      for (let c = 1; c < cycles; c++)
+        if (L.getNum(out, c, 'flt_addr') !== addrAt[c]) expect.fail(`cycle ${c}: flt_addr ${L.getNum(out, c, 'flt_addr')}, want ${addrAt[c]}`);
     const at = new Map(lookups.map((l) => [l.c + latency, l]));
     let hits = 0;
     let misses = 0;

@@ -83,7 +83,9 @@ describe('buildModel', () => {
     const m = counterModule();
     m.input('missing', 3);
     const file = await writeFixture('bridge_counter.v', emitFixture(counterModule()));
-    await expect(buildModel({ name: 'mismatch', verilogFiles: [file], top: m })).rejects.toThrow(/failed: harness.cpp:\d+:\d+: error: .*has no member named .missing. \(full log: /);
+    await expect(buildModel({ name: 'mismatch', verilogFiles: [file], top: m })).rejects.toThrow(
+      /failed: harness.cpp:\d+:\d+: error: .*has no member named .missing. \(full log: /,
+    );
   });
 });
 

@@ -4,15 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimProcess } from '../tb/bridge/sim-process.ts';
-import {
-  ADDER_WIDTH,
-  adderReference,
-  counterReference,
-  fixtureModel,
-  widthsReference,
-  type AdderIn,
-  type WidthsIn,
-} from '../tb/bridge/fixtures.ts';
+import { ADDER_WIDTH, adderReference, counterReference, fixtureModel, widthsReference, type AdderIn, type WidthsIn } from '../tb/bridge/fixtures.ts';
 import type { Model } from '../tb/bridge/verilator.ts';
 
 /** Deterministic xorshift32, so a failure reproduces. */
@@ -38,7 +30,7 @@ async function runInPieces(sim: SimProcess, stim: Uint32Array, seed: number): Pr
   const n = L.cycles(stim);
   const r = rng(seed);
   const parts: Promise<Uint32Array>[] = [];
-  for (let c = 0; c < n; ) {
+  for (let c = 0; c < n;) {
     const k = Math.min(n - c, 1 + (r.u32() % 700));
     parts.push(sim.run(stim.subarray(c * L.inWords, (c + k) * L.inWords)));
     c += k;

@@ -12,15 +12,35 @@ import vectors from './vectors/ms-rss-vectors.json' with { type: 'json' };
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'nvgre-rx.mjs');
 const KEYS = [
-  'frame', 'hash', 'hash_type', 'hash_valid', 'hash_input', 'rss_queue', 'vmq_queue', 'vmq_hit', 'vmq_filter',
-  'encap', 'inner_parsed', 'vsid', 'flowid', 'outer_l3_offset', 'inner_l2_offset', 'inner_l3_offset',
-  'inner_l4_offset', 'length', 'errors',
+  'frame',
+  'hash',
+  'hash_type',
+  'hash_valid',
+  'hash_input',
+  'rss_queue',
+  'vmq_queue',
+  'vmq_hit',
+  'vmq_filter',
+  'encap',
+  'inner_parsed',
+  'vsid',
+  'flowid',
+  'outer_l3_offset',
+  'inner_l2_offset',
+  'inner_l3_offset',
+  'inner_l4_offset',
+  'length',
+  'errors',
 ];
 
 const v4 = vectors[0]!;
 const v6 = vectors[5]!;
 const FRAMES = [
-  buildFrame([{ kind: 'eth', dst: '02:00:00:00:00:01' }, { kind: 'ipv4', src: v4.src, dst: v4.dst }, { kind: 'tcp', sport: v4.sport, dport: v4.dport }]),
+  buildFrame([
+    { kind: 'eth', dst: '02:00:00:00:00:01' },
+    { kind: 'ipv4', src: v4.src, dst: v4.dst },
+    { kind: 'tcp', sport: v4.sport, dport: v4.dport },
+  ]),
   buildFrame([
     { kind: 'eth' },
     { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' },
@@ -72,8 +92,29 @@ describe('nvgre-rx classify', () => {
     for (const rec of recs) expect(Object.keys(rec)).toEqual(KEYS);
     expect(recs.map((x) => x.frame)).toEqual([0, 1, 2]);
     // Published vector hashes: plain TCP/IPv4 and the inner TCP/IPv6 of the NVGRE frame.
-    expect(recs[0]).toMatchObject({ hash: Number(v4.hash_with_ports), hash_type: 0x200, hash_valid: true, hash_input: '4tuple', rss_queue: (Number(v4.hash_with_ports) & 127) % 8, vmq_hit: false, vmq_filter: -1, errors: [] });
-    expect(recs[1]).toMatchObject({ hash: Number(v6.hash_with_ports), hash_type: 0x1000, hash_input: 'inner-4tuple', encap: 'nvgre', vsid: 4096, flowid: 7, inner_parsed: true, outer_l3_offset: 14, inner_l2_offset: 42, inner_l3_offset: 56, inner_l4_offset: 96 });
+    expect(recs[0]).toMatchObject({
+      hash: Number(v4.hash_with_ports),
+      hash_type: 0x200,
+      hash_valid: true,
+      hash_input: '4tuple',
+      rss_queue: (Number(v4.hash_with_ports) & 127) % 8,
+      vmq_hit: false,
+      vmq_filter: -1,
+      errors: [],
+    });
+    expect(recs[1]).toMatchObject({
+      hash: Number(v6.hash_with_ports),
+      hash_type: 0x1000,
+      hash_input: 'inner-4tuple',
+      encap: 'nvgre',
+      vsid: 4096,
+      flowid: 7,
+      inner_parsed: true,
+      outer_l3_offset: 14,
+      inner_l2_offset: 42,
+      inner_l3_offset: 56,
+      inner_l4_offset: 96,
+    });
     expect(recs[2]).toMatchObject({ length: 40, errors: ['truncated'], hash_input: '2tuple', hash: Number(v4.hash_addr_only) });
   });
 
@@ -87,7 +128,10 @@ describe('nvgre-rx classify', () => {
   it('applies a profile', async () => {
     const r = await run('classify', '--profile', path('filter.json'), path('frames.pcap'));
     expect(r.exitCode).toBe(0);
-    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs[0]).toMatchObject({ hash: Number(v4.hash_addr_only), hash_type: 0x100, hash_input: '2tuple' });
     expect(recs[1]).toMatchObject({ vmq_hit: true, vmq_queue: 9, vmq_filter: 0, hash: Number(v6.hash_with_ports) });
   });
@@ -114,7 +158,8 @@ describe('nvgre-rx classify', () => {
     expect(top.stdout).toMatch(/classify/);
     const sub = await run('classify', '--help');
     expect(sub.exitCode).toBe(0);
-    for (const s of ['--profile', '--format', 'jsonl', 'table', '--engine', 'ref', 'hash_types', 'max_header_bytes', 'Exit codes']) expect(sub.stdout).toContain(s);
+    for (const s of ['--profile', '--format', 'jsonl', 'table', '--engine', 'ref', 'hash_types', 'max_header_bytes', 'Exit codes'])
+      expect(sub.stdout).toContain(s);
   });
 });
 
@@ -182,7 +227,11 @@ describe('errors: one line on stderr, no stack trace', () => {
 
 describe('nvgre-rx classify: VXLAN and GENEVE (docs/CONTRACT.md section 8)', () => {
   const outer: Layer[] = [{ kind: 'eth' }, { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' }];
-  const inner: Layer[] = [{ kind: 'eth', dst: '02:00:00:00:0b:01' }, { kind: 'ipv4', src: v4.src, dst: v4.dst }, { kind: 'tcp', sport: v4.sport, dport: v4.dport }];
+  const inner: Layer[] = [
+    { kind: 'eth', dst: '02:00:00:00:0b:01' },
+    { kind: 'ipv4', src: v4.src, dst: v4.dst },
+    { kind: 'tcp', sport: v4.sport, dport: v4.dport },
+  ];
   const TUNNELS = [
     buildFrame([...outer, { kind: 'udp', sport: 50000, dport: 4789 }, { kind: 'vxlan', vni: 0x123456 }, ...inner]),
     buildFrame([...outer, { kind: 'udp', sport: 50000, dport: 6081 }, { kind: 'geneve', vni: 77, options: 8 }, ...inner]),
@@ -197,7 +246,10 @@ describe('nvgre-rx classify: VXLAN and GENEVE (docs/CONTRACT.md section 8)', () 
   it('default profile: encap vxlan/geneve, the VNI in vsid, flowid 0, the published inner 4-tuple hash', async () => {
     const r = await run('classify', path('tunnels.pcap'));
     expect(r.exitCode).toBe(0);
-    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const inner4 = { hash: Number(v4.hash_with_ports), hash_type: 0x200, hash_input: 'inner-4tuple', inner_parsed: true, flowid: 0 };
     expect(recs[0]).toMatchObject({ ...inner4, encap: 'vxlan', vsid: 0x123456, inner_l2_offset: 50, inner_l3_offset: 64, inner_l4_offset: 84 });
     expect(recs[1]).toMatchObject({ ...inner4, encap: 'geneve', vsid: 77, inner_l2_offset: 58 });

@@ -37,7 +37,10 @@ beforeAll(async () => {
   await writeFile(p('good.pcap'), good);
   await writeFile(p('empty.pcap'), new Uint8Array(0));
   await writeFile(p('tiny.pcap'), Uint8Array.of(0xd4, 0xc3, 0xb2));
-  await writeFile(p('junk.pcap'), Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff));
+  await writeFile(
+    p('junk.pcap'),
+    Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff),
+  );
   await writeFile(p('header-only.pcap'), good.subarray(0, 20));
   // A record announcing 1 GiB of data.
   const huge = good.slice();

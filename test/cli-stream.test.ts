@@ -144,7 +144,14 @@ describe('damaged captures: exit 1, one line, the frames before the damage as wh
   });
 
   it('a non-Ethernet interface in the middle of a pcapng file names the frame', async () => {
-    const file = cat(shb(true), idb(true), ...FRAMES.slice(0, 4).map((f) => epb(true, 0, 0n, f)), idb(true, 113), epb(true, 1, 0n, FRAMES[4]!), epb(true, 0, 0n, FRAMES[5]!));
+    const file = cat(
+      shb(true),
+      idb(true),
+      ...FRAMES.slice(0, 4).map((f) => epb(true, 0, 0n, f)),
+      idb(true, 113),
+      epb(true, 1, 0n, FRAMES[4]!),
+      epb(true, 0, 0n, FRAMES[5]!),
+    );
     await writeFile(p('sll.pcapng'), file);
     const r = await cli(['classify', 'sll.pcapng']);
     oneLine(r, /sll\.pcapng: frame 4 \(offset \d+, interface 1\): link type 113 is not Ethernet \(1\)/);

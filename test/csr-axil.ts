@@ -4,15 +4,7 @@
 // shows up in the lockstep comparison at the first cycle where they part).
 
 import type { BuildConfig } from '../gen/config.ts';
-import {
-  COUNTER_BASE,
-  COUNTER_NAMES,
-  CTRL_BASE,
-  FILTER_BASE,
-  FILTER_STRIDE,
-  INDIRECTION_BASE,
-  KEY_BASE,
-} from '../gen/regmap.ts';
+import { COUNTER_BASE, COUNTER_NAMES, CTRL_BASE, FILTER_BASE, FILTER_STRIDE, INDIRECTION_BASE, KEY_BASE } from '../gen/regmap.ts';
 import type { CsrInputs, CsrOutputs } from '../ref/cycle/csr-model.ts';
 import type { rng } from './block-sim.ts';
 
@@ -63,7 +55,15 @@ export class RandomMaster {
   cycle(o: CsrOutputs): CsrInputs {
     const r = this.r;
     if (!this.wr && this.wrGap-- <= 0) {
-      this.wr = { addr: randomAddress(r, this.cfg), data: randomData(r), strb: r.chance(0.6) ? 0xf : r.int(16), aw: r.int(4), w: r.int(4), awDone: false, wDone: false };
+      this.wr = {
+        addr: randomAddress(r, this.cfg),
+        data: randomData(r),
+        strb: r.chance(0.6) ? 0xf : r.int(16),
+        aw: r.int(4),
+        w: r.int(4),
+        awDone: false,
+        wDone: false,
+      };
     }
     if (!this.rd && this.rdGap-- <= 0) this.rd = { addr: randomAddress(r, this.cfg), delay: r.int(3) };
     const w = this.wr;

@@ -92,7 +92,9 @@ describe('nvgre_rx_csr in lockstep with CsrModel', () => {
     expect(log.bresp[3]).toBeGreaterThan(50);
     expect(log.rresp[0]).toBeGreaterThan(300);
     expect(log.rresp[3]).toBeGreaterThan(50);
-    console.log(`${_n}: ${log.writes} writes (OKAY ${log.bresp[0]}, SLVERR ${log.bresp[2]}, DECERR ${log.bresp[3]}), ${log.reads} reads (OKAY ${log.rresp[0]}, DECERR ${log.rresp[3]})`);
+    console.log(
+      `${_n}: ${log.writes} writes (OKAY ${log.bresp[0]}, SLVERR ${log.bresp[2]}, DECERR ${log.bresp[3]}), ${log.reads} reads (OKAY ${log.rresp[0]}, DECERR ${log.rresp[3]})`,
+    );
   });
 });
 

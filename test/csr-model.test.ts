@@ -184,54 +184,57 @@ describe('CSR timing', () => {
     [2, 5, 2],
     [2, 15, 7],
     [3, 7, 2],
-  ])('applies a filter write to the table F + its step cycles after its handshake (banks %s, filter %s), answers it after that, and takes no write meanwhile', (banks, f, step) => {
-    const F = 12 + step;
-    const m = new CsrModel({ build: buildParamsOf(cfg), latency: 9, filterApplyDelay: 12, filterBanks: banks });
-    const addr = FILTER_BASE + f * STRIDE.FILTER + FILTER_WORD.QUEUE;
-    let cycle = 0;
-    let h = -1;
-    let h2 = -1;
-    let bvalidAt = -1;
-    let readH = -1;
-    const reads: { h: number; data: number }[] = [];
-    let inForce = -1;
-    // The write, then a second write (CTRL) offered at once, and a read of the filter word
-    // offered at once and again after the write response.
-    while (cycle < 60 && (bvalidAt < 0 || reads.length < 2 || m.outputs.cfg_rss_enable === false)) {
-      const o = m.outputs;
-      if (o.s_axil_awready && h >= 0 && h2 < 0) h2 = cycle;
-      if (o.s_axil_awready && h < 0) h = cycle;
-      if (o.s_axil_bvalid && bvalidAt < 0) bvalidAt = cycle;
-      if (o.s_axil_arready) readH = cycle;
-      if (o.s_axil_rvalid) reads.push({ h: readH, data: o.s_axil_rdata });
-      if (inForce < 0 && m.filters[f]!.queue === 5) inForce = cycle;
-      const first = h < 0;
-      m.step({
-        ...idle(),
-        s_axil_awaddr: first ? addr : REG.CTRL,
-        s_axil_wdata: first ? 5 : 1,
-        s_axil_awvalid: h2 < 0,
-        s_axil_wvalid: h2 < 0,
-        s_axil_wstrb: 0xf,
-        s_axil_bready: true,
-        s_axil_araddr: addr,
-        s_axil_arvalid: reads.length < 2 && (reads.length === 0 || bvalidAt >= 0),
-        s_axil_rready: true,
-      });
-      cycle++;
-    }
-    // In force for frames from H+1 (the top model classifies with m.filters).
-    expect(inForce).toBe(h + 1);
-    expect(bvalidAt).toBe(h + F + 1);
-    // A read during the wait sees the table before the write; one after the response the new entry.
-    expect(reads[0]!.h).toBeLessThanOrEqual(h + F);
-    expect(reads[0]!.data).toBe(0);
-    expect(reads[1]!.h).toBeGreaterThan(h + F);
-    expect(reads[1]!.data).toBe(5);
-    // The CTRL write offered all along is taken only after the filter write's response.
-    expect(h2).toBeGreaterThan(bvalidAt);
-    expect(m.outputs.cfg_rss_enable).toBe(true);
-  });
+  ])(
+    'applies a filter write to the table F + its step cycles after its handshake (banks %s, filter %s), answers it after that, and takes no write meanwhile',
+    (banks, f, step) => {
+      const F = 12 + step;
+      const m = new CsrModel({ build: buildParamsOf(cfg), latency: 9, filterApplyDelay: 12, filterBanks: banks });
+      const addr = FILTER_BASE + f * STRIDE.FILTER + FILTER_WORD.QUEUE;
+      let cycle = 0;
+      let h = -1;
+      let h2 = -1;
+      let bvalidAt = -1;
+      let readH = -1;
+      const reads: { h: number; data: number }[] = [];
+      let inForce = -1;
+      // The write, then a second write (CTRL) offered at once, and a read of the filter word
+      // offered at once and again after the write response.
+      while (cycle < 60 && (bvalidAt < 0 || reads.length < 2 || m.outputs.cfg_rss_enable === false)) {
+        const o = m.outputs;
+        if (o.s_axil_awready && h >= 0 && h2 < 0) h2 = cycle;
+        if (o.s_axil_awready && h < 0) h = cycle;
+        if (o.s_axil_bvalid && bvalidAt < 0) bvalidAt = cycle;
+        if (o.s_axil_arready) readH = cycle;
+        if (o.s_axil_rvalid) reads.push({ h: readH, data: o.s_axil_rdata });
+        if (inForce < 0 && m.filters[f]!.queue === 5) inForce = cycle;
+        const first = h < 0;
+        m.step({
+          ...idle(),
+          s_axil_awaddr: first ? addr : REG.CTRL,
+          s_axil_wdata: first ? 5 : 1,
+          s_axil_awvalid: h2 < 0,
+          s_axil_wvalid: h2 < 0,
+          s_axil_wstrb: 0xf,
+          s_axil_bready: true,
+          s_axil_araddr: addr,
+          s_axil_arvalid: reads.length < 2 && (reads.length === 0 || bvalidAt >= 0),
+          s_axil_rready: true,
+        });
+        cycle++;
+      }
+      // In force for frames from H+1 (the top model classifies with m.filters).
+      expect(inForce).toBe(h + 1);
+      expect(bvalidAt).toBe(h + F + 1);
+      // A read during the wait sees the table before the write; one after the response the new entry.
+      expect(reads[0]!.h).toBeLessThanOrEqual(h + F);
+      expect(reads[0]!.data).toBe(0);
+      expect(reads[1]!.h).toBeGreaterThan(h + F);
+      expect(reads[1]!.data).toBe(5);
+      // The CTRL write offered all along is taken only after the filter write's response.
+      expect(h2).toBeGreaterThan(bvalidAt);
+      expect(m.outputs.cfg_rss_enable).toBe(true);
+    },
+  );
 
   it('answers a read two cycles after its handshake with the registers of the handshake cycle', () => {
     const b = fresh();

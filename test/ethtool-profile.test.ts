@@ -22,7 +22,13 @@ const OTHER_KEY = Array.from({ length: 52 }, (_, i) => ((i * 73 + 5) & 0xff).toS
 /** ethtool's own layout (ethtool.c print_indir_table): "%5u: " labels, " %5u" entries, 8 a row. */
 function ethtoolX(table: number[], key: string, opts: { rings?: number; fn?: string; symmetric?: boolean } = {}): string {
   const rows: string[] = [];
-  for (let i = 0; i < table.length; i += 8) rows.push(`${String(i).padStart(5)}: ${table.slice(i, i + 8).map((q) => ` ${String(q).padStart(5)}`).join('')}`);
+  for (let i = 0; i < table.length; i += 8)
+    rows.push(
+      `${String(i).padStart(5)}: ${table
+        .slice(i, i + 8)
+        .map((q) => ` ${String(q).padStart(5)}`)
+        .join('')}`,
+    );
   const fns = ['toeplitz', 'xor', 'crc32'].map((f) => `    ${f}: ${f === (opts.fn ?? 'toeplitz') ? 'on' : 'off'}`);
   return [
     `RX flow hash indirection table for eth0 with ${opts.rings ?? 16} RX ring(s):`,
@@ -47,7 +53,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nvgre-rx-ethtool-'));
   await writeFile(p('ixgbe.txt'), ethtoolX(TABLE, MS_KEY));
   const v4 = vectors[0]!;
-  await writeFile(p('one.pcap'), writePcap([buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: v4.src, dst: v4.dst }, { kind: 'tcp', sport: v4.sport, dport: v4.dport }])]));
+  await writeFile(
+    p('one.pcap'),
+    writePcap([buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: v4.src, dst: v4.dst }, { kind: 'tcp', sport: v4.sport, dport: v4.dport }])]),
+  );
 });
 
 afterAll(async () => {
@@ -60,7 +69,11 @@ describe('ethtool -x text', () => {
     expect(r.table).toEqual(TABLE);
     expect(r.rings).toBe(16);
     expect(Array.from(r.key.subarray(0, 3))).toEqual([0x6d, 0x5a, 0x56]);
-    expect([...r.functions]).toEqual([['toeplitz', true], ['xor', false], ['crc32', false]]);
+    expect([...r.functions]).toEqual([
+      ['toeplitz', true],
+      ['xor', false],
+      ['crc32', false],
+    ]);
     expect([...r.transforms]).toEqual([['symmetric-xor', false]]);
   });
 
@@ -77,8 +90,22 @@ describe('ethtool -x text', () => {
   it.each([
     ['xor hashing', ethtoolX(TABLE, MS_KEY, { fn: 'xor' }), /hashes with xor; the core computes Toeplitz only/],
     ['symmetric-xor', ethtoolX(TABLE, MS_KEY, { symmetric: true }), /symmetric-xor is on/],
-    ['a 512-entry table that does not repeat', ethtoolX(Array.from({ length: 512 }, (_, i) => (i * 7) % 61), MS_KEY), /does not repeat within 128/],
-    ['a queue beyond 6 bits', ethtoolX(TABLE.map((q) => q + 60), MS_KEY), /queue 68 .* 6-bit queue numbers/],
+    [
+      'a 512-entry table that does not repeat',
+      ethtoolX(
+        Array.from({ length: 512 }, (_, i) => (i * 7) % 61),
+        MS_KEY,
+      ),
+      /does not repeat within 128/,
+    ],
+    [
+      'a queue beyond 6 bits',
+      ethtoolX(
+        TABLE.map((q) => q + 60),
+        MS_KEY,
+      ),
+      /queue 68 .* 6-bit queue numbers/,
+    ],
     ['a 16-byte key', ethtoolX(TABLE, MS_KEY.slice(0, 47)), /16 bytes; the core needs 40/],
     ['a table of 96 entries', ethtoolX(TABLE.slice(0, 96), MS_KEY), /96 entries, not a power of two/],
     ['no key (driver without one)', ethtoolX(TABLE, 'Operation not supported'), /hash key is not colon-separated hex/],

@@ -33,7 +33,15 @@ describe('fuzz corpus', () => {
       .sort((a, b) => a.entry.profile.localeCompare(b.entry.profile))
       .map((c) => ({ frame: entryFrame(c.entry), profile: c.entry.profile, tag: `test/corpus/${c.name}` }));
     for (const seed of [1, 2]) {
-      const r = await runRegression({ cfg, configName, seed, frames: frames.length, script: profiledScript(frames, cfg, seed), provider: topProvider, noWave: true });
+      const r = await runRegression({
+        cfg,
+        configName,
+        seed,
+        frames: frames.length,
+        script: profiledScript(frames, cfg, seed),
+        provider: topProvider,
+        noWave: true,
+      });
       expect(r.mismatch, r.report).toBeUndefined();
       expect(r.records).toBe(frames.length);
     }

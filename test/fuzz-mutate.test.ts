@@ -158,7 +158,17 @@ describe('fuzz loop on nvgre_rx', () => {
   it('finds a planted disagreement, saves the frame to the corpus and writes the report', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nvgre-fuzz-'));
     try {
-      const r = await runFuzz({ cfg, configName: 'default', seed: 78, frames: 2000, roundFrames: 2000, provider: planted, corpusDir: dir, reportDir: dir, maxMismatches: 2 });
+      const r = await runFuzz({
+        cfg,
+        configName: 'default',
+        seed: 78,
+        frames: 2000,
+        roundFrames: 2000,
+        provider: planted,
+        corpusDir: dir,
+        reportDir: dir,
+        maxMismatches: 2,
+      });
       expect(r.mismatches.length).toBeGreaterThan(0);
       const m = r.mismatches[0]!;
       expect(m.entry.reason).toMatch(/^mismatch: m_axis_meta_tdata \(vsid\)/);

@@ -23,9 +23,10 @@ const RTL = join(REPO, 'rtl');
 const files = await genFiles(DEFAULT_CONFIG);
 
 describe('checked-in generated files', () => {
-
   it('rtl/ holds exactly what `nvgre-rx gen` emits for the default build (run `make rtl`)', () => {
-    const onDisk = readdirSync(RTL).filter((f) => f.startsWith('nvgre_rx') && /\.(v|h|md|json|ts)$/.test(f)).sort();
+    const onDisk = readdirSync(RTL)
+      .filter((f) => f.startsWith('nvgre_rx') && /\.(v|h|md|json|ts)$/.test(f))
+      .sort();
     expect(onDisk, 'files in rtl/').toEqual([...files.keys()].sort());
     for (const [name, text] of files) expect(readFileSync(join(RTL, name), 'utf8') === text, `rtl/${name} is stale: run make rtl`).toBe(true);
   });

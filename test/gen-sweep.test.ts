@@ -39,18 +39,21 @@ describe('the streaming parser, the only one', () => {
     expect(names.filter((n) => namedConfig(n).toeplitz === 'tables')).toEqual(['w64-v6-tk', 'w512-v4-tk']);
     expect(namedConfig('w512-v4-tk')).toEqual(parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'tables' }));
   });
-  it.each([{ toeplitz: 'tables' }, { toeplitz: 'tables', dataWidth: 512, ipv6: false }])('toeplitz: "tables" (%o) generates and lints clean, key tables in RAM', async (c) => {
-    const cfg = parseBuildConfig(c);
-    const files = generateAll(cfg);
-    expect(files.get('nvgre_rx.v')).toMatch(/Build: .*toeplitz=tables/m);
-    expect(files.get('nvgre_rx_toeplitz.v')).toMatch(/reg\s+\[31:0\]\s+table_0 \[0:\d+\]/);
-    const dir = join(REPO, 'build', 'lint', `tables-${cfg.dataWidth}-${cfg.ipv6}`);
-    mkdirSync(dir, { recursive: true });
-    for (const [n, t] of files) writeFileSync(join(dir, n), t);
-    const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', 'nvgre_rx', ...files.keys()], dir);
-    expect(r.out.trim()).toBe('');
-    expect(r.code).toBe(0);
-  });
+  it.each([{ toeplitz: 'tables' }, { toeplitz: 'tables', dataWidth: 512, ipv6: false }])(
+    'toeplitz: "tables" (%o) generates and lints clean, key tables in RAM',
+    async (c) => {
+      const cfg = parseBuildConfig(c);
+      const files = generateAll(cfg);
+      expect(files.get('nvgre_rx.v')).toMatch(/Build: .*toeplitz=tables/m);
+      expect(files.get('nvgre_rx_toeplitz.v')).toMatch(/reg\s+\[31:0\]\s+table_0 \[0:\d+\]/);
+      const dir = join(REPO, 'build', 'lint', `tables-${cfg.dataWidth}-${cfg.ipv6}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [n, t] of files) writeFileSync(join(dir, n), t);
+      const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', 'nvgre_rx', ...files.keys()], dir);
+      expect(r.out.trim()).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
   it('has the latency docs/PIPELINE.md lists for every matrix build (P = 7 + E with the tunnel stage, K beats of a 60-byte frame, P + K + 7)', () => {
     const table: Record<number, [number, number]> = { 64: [26, 22], 128: [22, 18], 256: [20, 16], 512: [18, 14] };
     for (const n of matrixNames()) {

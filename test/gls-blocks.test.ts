@@ -16,7 +16,13 @@ import { SimProcess } from '../tb/bridge/sim-process.ts';
 import { glsNetlist } from '../tb/rtl-dir/gls.ts';
 import { buildModel } from '../tb/bridge/verilator.ts';
 
-async function rtlVsGates(m: Module, label: string, cycles: number, seed: number, watch: string): Promise<{ cells: number; differences: string[]; outputsSeen: number }> {
+async function rtlVsGates(
+  m: Module,
+  label: string,
+  cycles: number,
+  seed: number,
+  watch: string,
+): Promise<{ cells: number; differences: string[]; outputsSeen: number }> {
   const cfgLine = describeBuild(parseBuildConfig({}));
   const text = emitModule(m, { build: cfgLine, generator: 'test/gls-blocks.test.ts' });
   const net = await glsNetlist(new Map([[`${m.name}.v`, text]]), `block-${label}`, m.name);

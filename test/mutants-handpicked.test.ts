@@ -38,7 +38,11 @@ describe('hand-picked faults', () => {
       const mm = o.result?.mismatch;
       expect(mm, o.by).toBeDefined();
       expect(mm!.signal).toBe(m.expect!.signal);
-      if (m.expect!.field) expect(mm!.fields!.some((f) => m.expect!.field!.includes(f)), `fields ${mm!.fields}`).toBe(true);
+      if (m.expect!.field)
+        expect(
+          mm!.fields!.some((f) => m.expect!.field!.includes(f)),
+          `fields ${mm!.fields}`,
+        ).toBe(true);
       // The report a user gets: the signal, and how to replay it on this very copy.
       expect(o.report).toContain(`signal:   ${m.expect!.signal}`);
       expect(o.report).toContain(`replay:   make sim RTL=${o.dir} SEED=1 FRAMES=300`);

@@ -34,7 +34,10 @@ beforeAll(async () => {
   const [tarball] = await readdir(join(dir, 'pack'));
   await mkdir(join(dir, 'fresh'));
   await writeFile(join(dir, 'fresh', 'package.json'), JSON.stringify({ name: 'fresh', private: true }));
-  const inst = await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, 'pack', tarball!)], { cwd: join(dir, 'fresh'), reject: false });
+  const inst = await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, 'pack', tarball!)], {
+    cwd: join(dir, 'fresh'),
+    reject: false,
+  });
   expect(inst.exitCode, inst.stderr).toBe(0);
   bin = join(dir, 'fresh', 'node_modules', '.bin', 'nvgre-rx');
 });

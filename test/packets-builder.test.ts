@@ -41,11 +41,12 @@ describe('Ethernet and VLAN', () => {
 describe('IPv4', () => {
   it('header checksum matches a published example (RFC 1071 style, 0xb861)', () => {
     // The widely used example header 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7.
-    const f = buildFrame([
-      { kind: 'eth' },
-      { kind: 'ipv4', src: '192.168.0.1', dst: '192.168.0.199', proto: 17, df: true, ttl: 64, totalLength: 0x73 },
-    ]);
-    expect(slice(f, 14, 34).map((b) => b.toString(16).padStart(2, '0')).join('')).toBe('45000073000040004011b861c0a80001c0a800c7');
+    const f = buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '192.168.0.1', dst: '192.168.0.199', proto: 17, df: true, ttl: 64, totalLength: 0x73 }]);
+    expect(
+      slice(f, 14, 34)
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(''),
+    ).toBe('45000073000040004011b861c0a80001c0a800c7');
   });
 
   it('options, IHL, fragment fields, total length and a valid checksum', () => {
@@ -65,8 +66,7 @@ describe('IPv4', () => {
   });
 
   it('protocol derived from the next layer: TCP 6, UDP 17, GRE 47, IPv6 41', () => {
-    const proto = (next: Parameters<typeof buildFrame>[0][number]) =>
-      buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, next])[23];
+    const proto = (next: Parameters<typeof buildFrame>[0][number]) => buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, next])[23];
     expect(proto({ kind: 'tcp', sport: 1, dport: 2 })).toBe(6);
     expect(proto({ kind: 'udp', sport: 1, dport: 2 })).toBe(17);
     expect(proto({ kind: 'nvgre', vsid: 1 })).toBe(47);
@@ -85,7 +85,7 @@ describe('IPv6', () => {
       { kind: 'udp', sport: 7, dport: 8 },
     ]);
     const ip = 14;
-    expect((f[ip]! >> 4)).toBe(6);
+    expect(f[ip]! >> 4).toBe(6);
     expect(((f[ip]! & 15) << 4) | (f[ip + 1]! >> 4)).toBe(0x12);
     expect(((f[ip + 1]! & 15) << 16) | u16(f, ip + 2)).toBe(0xabcde);
     expect(u16(f, ip + 4)).toBe(8 + 24 + 8 + 8);
@@ -135,7 +135,12 @@ describe('GRE and NVGRE', () => {
 
 describe('TCP and UDP checksums', () => {
   it('TCP over IPv4: pseudo header + segment sums to 0xffff', () => {
-    const f = buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '66.9.149.187', dst: '161.142.100.80' }, { kind: 'tcp', sport: 2794, dport: 1766, seqNo: 1, flags: 0x18 }, { kind: 'payload', bytes: 7 }]);
+    const f = buildFrame([
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '66.9.149.187', dst: '161.142.100.80' },
+      { kind: 'tcp', sport: 2794, dport: 1766, seqNo: 1, flags: 0x18 },
+      { kind: 'payload', bytes: 7 },
+    ]);
     const seg = slice(f, 34, f.length);
     const pseudo = [...slice(f, 26, 34), 0, 6, 0, seg.length];
     expect(sum16([...pseudo, ...seg])).toBe(0xffff);
@@ -170,7 +175,14 @@ describe('VXLAN and GENEVE', () => {
   const outer = [{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }] as const;
 
   it('VXLAN: I flag, VNI in bytes 4..6, the outer UDP checksum covering the inner frame', () => {
-    const f = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 4789 }, { kind: 'vxlan', vni: 0xabcdef }, { kind: 'eth' }, { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' }, { kind: 'tcp', sport: 1, dport: 2 }]);
+    const f = buildFrame([
+      ...outer,
+      { kind: 'udp', sport: 5, dport: 4789 },
+      { kind: 'vxlan', vni: 0xabcdef },
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' },
+      { kind: 'tcp', sport: 1, dport: 2 },
+    ]);
     expect(slice(f, 42, 50)).toEqual([0x08, 0, 0, 0, 0xab, 0xcd, 0xef, 0]);
     expect(u16(f, 50 + 12)).toBe(0x0800);
     const seg = slice(f, 34, f.length);
@@ -185,7 +197,12 @@ describe('VXLAN and GENEVE', () => {
 
   it('GENEVE: Opt Len, O/C, Protocol Type from the next layer, VNI, options as well-formed TLVs of every length 0..252', () => {
     for (let n = 0; n <= 252; n += 4) {
-      const f = buildFrame([...outer, { kind: 'udp', sport: 5, dport: 6081 }, { kind: 'geneve', vni: 0x010203, options: n, critical: true }, { kind: 'ipv6', src: '::1', dst: '::2' }]);
+      const f = buildFrame([
+        ...outer,
+        { kind: 'udp', sport: 5, dport: 6081 },
+        { kind: 'geneve', vni: 0x010203, options: n, critical: true },
+        { kind: 'ipv6', src: '::1', dst: '::2' },
+      ]);
       expect(slice(f, 42, 50)).toEqual([n / 4, 0x40, 0x86, 0xdd, 1, 2, 3, 0]);
       expect(f.length).toBe(50 + n + 40);
       // Walk the TLVs: each option's length field (low 5 bits of byte 3) covers it exactly.

@@ -32,9 +32,18 @@ interface Case {
 
 /** Tunnel tables the cases draw from: the IANA one, the types swapped, one with an invalid lower entry, none. */
 const TUNNEL_TABLES: UdpTunnelPort[][] = [
-  [{ port: 4789, encap: ENCAP_VXLAN }, { port: 6081, encap: ENCAP_GENEVE }],
-  [{ port: 4789, encap: ENCAP_VXLAN }, { port: 6081, encap: ENCAP_GENEVE }],
-  [{ port: 6081, encap: ENCAP_VXLAN }, { port: 4789, encap: ENCAP_GENEVE }],
+  [
+    { port: 4789, encap: ENCAP_VXLAN },
+    { port: 6081, encap: ENCAP_GENEVE },
+  ],
+  [
+    { port: 4789, encap: ENCAP_VXLAN },
+    { port: 6081, encap: ENCAP_GENEVE },
+  ],
+  [
+    { port: 6081, encap: ENCAP_VXLAN },
+    { port: 4789, encap: ENCAP_GENEVE },
+  ],
   [],
 ];
 
@@ -50,7 +59,13 @@ function cases(cfg: BuildConfig, seed: number, n: number): Case[] {
   const out: Case[] = [];
   const mhbChoices = [64, 96, 128, cfg.maxHeaderBytes, cfg.maxHeaderBytes];
   for (let i = 0; i < n; i++) {
-    const layers = randomLayers(r, { ipv6: cfg.ipv6 || r() < 0.2, oddRate: 0.25, encapRate: 0.6, maxPayload: 40, udpTunnelRate: cfg.udpTunnelPorts > 0 ? 0.4 : 0 });
+    const layers = randomLayers(r, {
+      ipv6: cfg.ipv6 || r() < 0.2,
+      oddRate: 0.25,
+      encapRate: 0.6,
+      maxPayload: 40,
+      udpTunnelRate: cfg.udpTunnelPorts > 0 ? 0.4 : 0,
+    });
     const tunnels = cfg.udpTunnelPorts > 0 ? TUNNEL_TABLES[Math.floor(r() * TUNNEL_TABLES.length)]!.slice(0, cfg.udpTunnelPorts) : [];
     let frame = buildFrame(layers);
     // Corrupt a header byte now and then: versions, IHL, types and flags all get hit.
@@ -151,14 +166,38 @@ async function check(
   };
   all.forEach((cs, i) => {
     const c = at[i]! + latency;
-    parseFrame(cs.frame, { maxHeaderBytes: Math.min(cs.mhb, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: cs.parseGre, udpTunnels: cs.tunnels }, s);
+    parseFrame(
+      cs.frame,
+      {
+        maxHeaderBytes: Math.min(cs.mhb, cfg.maxHeaderBytes),
+        ipv6: cfg.ipv6,
+        ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders,
+        parseGre: cs.parseGre,
+        udpTunnels: cs.tunnels,
+      },
+      s,
+    );
     const f = cs.frame;
     for (const [k, v] of Object.entries({
-      truncated: s.error === 1, too_deep: s.error === 2, bad_ip: s.error === 4, gre: s.encap === 1, nvgre: s.encap === 2,
-      vlan: s.vlan >= 0, v6: s.l3 === 6, frag: s.l3Frag, l4: s.l4Ok, inner_eth: s.innerEth, inner_vlan: s.innerVlan >= 0,
-      inner_v4: s.innerL3 === 4, inner_v6: s.innerL3 === 6, inner_l4: s.innerL4Off !== 0,
-      vxlan: s.encap === ENCAP_VXLAN, geneve: s.encap === ENCAP_GENEVE, tunnel_inner_l4: s.encap >= ENCAP_VXLAN && s.innerL4Off !== 0,
-    })) saw(k, v);
+      truncated: s.error === 1,
+      too_deep: s.error === 2,
+      bad_ip: s.error === 4,
+      gre: s.encap === 1,
+      nvgre: s.encap === 2,
+      vlan: s.vlan >= 0,
+      v6: s.l3 === 6,
+      frag: s.l3Frag,
+      l4: s.l4Ok,
+      inner_eth: s.innerEth,
+      inner_vlan: s.innerVlan >= 0,
+      inner_v4: s.innerL3 === 4,
+      inner_v6: s.innerL3 === 6,
+      inner_l4: s.innerL4Off !== 0,
+      vxlan: s.encap === ENCAP_VXLAN,
+      geneve: s.encap === ENCAP_GENEVE,
+      tunnel_inner_l4: s.encap >= ENCAP_VXLAN && s.innerL4Off !== 0,
+    }))
+      saw(k, v);
     const g = (p: string): number => L.getNum(out, c, `out_${p}`);
     const gb = (p: string): bigint => L.getBig(out, c, `out_${p}`);
     const got: Record<string, number | bigint> = {
@@ -182,7 +221,7 @@ async function check(
       inner_l4_off: g('inner_l4_ok') ? g('inner_l4_off') : 0,
       l4_ok: g('l4_ok'),
     };
-    if ((s.encap === ENCAP_VXLAN || s.encap === ENCAP_GENEVE)) {
+    if (s.encap === ENCAP_VXLAN || s.encap === ENCAP_GENEVE) {
       // A VXLAN/GENEVE VNI comes on out_vni, valid under out_vni_ok (else the record's VSID is 0).
       got.vsid = g('vni_ok') ? g('vni') : 0;
       got.flowid = s.flowid;
@@ -264,7 +303,9 @@ describe('the streaming nvgre_rx_parser (beats in) against ref/parse.ts', () => 
   });
   it('IPv6 with the smallest window (64 bytes)', async () => {
     const cfg = parseBuildConfig({ maxHeaderBytes: 64 });
-    expect(await check(cfg, 5, 600, ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'v6'])).toBeGreaterThan(600);
+    expect(
+      await check(cfg, 5, 600, ['truncated', 'too_deep', 'bad_ip', 'gre', 'nvgre', 'vlan', 'frag', 'l4', 'inner_eth', 'inner_vlan', 'v6']),
+    ).toBeGreaterThan(600);
   });
   it('512-bit, IPv6 (a frame of up to 64 bytes is one beat)', async () => {
     expect(await check(parseBuildConfig({ dataWidth: 512 }), 6, 1000)).toBeGreaterThan(1000);

@@ -93,8 +93,24 @@ describe('damaged files give a one-line PcapError', () => {
     ['record header cut', good.subarray(0, 24 + 10), /truncated record header of packet 0/],
     ['packet data cut', good.subarray(0, good.length - 3), /truncated data of packet 1/],
     ['pcapng block cut', ng.subarray(0, ng.length - 8), /truncated pcapng block/],
-    ['pcapng bad length', (() => { const c = ng.slice(); new DataView(c.buffer).setUint32(4, 13, true); return c; })(), /bad block length/],
-    ['pcapng EPB for a missing interface', (() => { const c = ng.slice(); new DataView(c.buffer).setUint32(28 + 32 + 8, 3, true); return c; })(), /interface 3/],
+    [
+      'pcapng bad length',
+      (() => {
+        const c = ng.slice();
+        new DataView(c.buffer).setUint32(4, 13, true);
+        return c;
+      })(),
+      /bad block length/,
+    ],
+    [
+      'pcapng EPB for a missing interface',
+      (() => {
+        const c = ng.slice();
+        new DataView(c.buffer).setUint32(28 + 32 + 8, 3, true);
+        return c;
+      })(),
+      /interface 3/,
+    ],
   ];
   for (const [name, bytes, msg] of cases) {
     it(name, () => {

@@ -32,7 +32,15 @@ function decodeChunked(bytes: Uint8Array, sizes: number[]): { packets: CapturePa
   return { packets, error: undefined };
 }
 
-const view = (p: CapturePacket) => ({ data: Array.from(p.data), origLength: p.origLength, tsSec: p.tsSec, tsNsec: p.tsNsec, linkType: p.linkType, iface: p.iface, offset: p.offset });
+const view = (p: CapturePacket) => ({
+  data: Array.from(p.data),
+  origLength: p.origLength,
+  tsSec: p.tsSec,
+  tsNsec: p.tsNsec,
+  linkType: p.linkType,
+  iface: p.iface,
+  offset: p.offset,
+});
 
 // Two sections of opposite byte order; the first with an Ethernet interface at the default
 // microseconds and a second one at nanoseconds, every packet block kind and skipped blocks.
@@ -66,7 +74,10 @@ function twoSections(): { bytes: Uint8Array; offsets: number[] } {
 describe('streaming decoder: classic pcap', () => {
   for (const bigEndian of [false, true])
     for (const nanosecond of [false, true]) {
-      const bytes = writePcap(FRAMES.map((data, i) => ({ data, tsSec: 1000 + i, tsNsec: 123456000 + i * 1000 })), { bigEndian, nanosecond });
+      const bytes = writePcap(
+        FRAMES.map((data, i) => ({ data, tsSec: 1000 + i, tsNsec: 123456000 + i * 1000 })),
+        { bigEndian, nanosecond },
+      );
       it(`${bigEndian ? 'big' : 'little'}-endian ${nanosecond ? 'ns' : 'µs'}: any chunking gives readPcap's packets`, () => {
         const whole = readPcap(bytes).packets;
         for (const sizes of [[1], [3], [17], [16, 1], [4096], [bytes.length]]) {
@@ -103,8 +114,21 @@ describe('streaming decoder: pcapng', () => {
   });
 
   it('each packet carries the link type of its own interface', () => {
-    const file = cat(shb(true), idb(true, 1), idb(true, 113), epb(true, 0, 0n, FRAMES[0]!), epb(true, 1, 0n, FRAMES[1]!), shb(false), idb(false, 228), epb(false, 0, 0n, FRAMES[4]!));
-    expect(decodeChunked(file, [13]).packets.map((p) => [p.iface, p.linkType])).toEqual([[0, 1], [1, 113], [0, 228]]);
+    const file = cat(
+      shb(true),
+      idb(true, 1),
+      idb(true, 113),
+      epb(true, 0, 0n, FRAMES[0]!),
+      epb(true, 1, 0n, FRAMES[1]!),
+      shb(false),
+      idb(false, 228),
+      epb(false, 0, 0n, FRAMES[4]!),
+    );
+    expect(decodeChunked(file, [13]).packets.map((p) => [p.iface, p.linkType])).toEqual([
+      [0, 1],
+      [1, 113],
+      [0, 228],
+    ]);
   });
 
   it('a new section forgets the interfaces of the previous one', () => {

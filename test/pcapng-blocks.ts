@@ -45,7 +45,11 @@ export function epb(little: boolean, iface: number, ts: bigint, data: Uint8Array
 
 /** The obsolete Packet Block (type 2): 16-bit interface id and a drops count. */
 export function pb(little: boolean, iface: number, ts: bigint, data: Uint8Array): Uint8Array {
-  return block(2, cat(body(little, [iface, 2], [0, 2], [Number(ts >> 32n), 4], [Number(ts & 0xffffffffn), 4], [data.length, 4], [data.length, 4]), data), little);
+  return block(
+    2,
+    cat(body(little, [iface, 2], [0, 2], [Number(ts >> 32n), 4], [Number(ts & 0xffffffffn), 4], [data.length, 4], [data.length, 4]), data),
+    little,
+  );
 }
 
 export function spb(little: boolean, data: Uint8Array): Uint8Array {

@@ -15,7 +15,7 @@ export function decodePng(png: Uint8Array): Image {
   let height = 0;
   let channels = 4;
   const idat: Uint8Array[] = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const len = dv.getUint32(o);
     const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
     const data = png.subarray(o + 8, o + 8 + len);

@@ -63,7 +63,12 @@ describe('jsonl writer', () => {
     const many = Array.from({ length: 20000 }, (_, i) => ({ ...records[i % records.length]!, frame: i }));
     const out = text(writeBatch(jsonlWriter(many[0]!), many));
     expect(out.length).toBeGreaterThan(20000 * 300);
-    expect(out.split('\n').slice(0, -1).map((l) => (JSON.parse(l) as MetaRecord).frame)).toEqual(many.map((r) => r.frame));
+    expect(
+      out
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => (JSON.parse(l) as MetaRecord).frame),
+    ).toEqual(many.map((r) => r.frame));
   });
 });
 
@@ -76,7 +81,7 @@ function parseCsv(s: string): string[][] {
     const c = s[i]!;
     if (c === '"') {
       for (i++; i < s.length; i++) {
-        if (s[i] === '"' && s[i + 1] === '"') (cell += '"'), i++;
+        if (s[i] === '"' && s[i + 1] === '"') ((cell += '"'), i++);
         else if (s[i] === '"') break;
         else cell += s[i];
       }

@@ -65,14 +65,37 @@ describe('further decisions', () => {
   });
 
   it('an inner 0x88A8 tag is not a tag: the inner key is untagged', () => {
-    const f = buildFrame([{ kind: 'eth' }, ip4, { kind: 'nvgre', vsid: 1 }, { kind: 'eth', dst: '02:00:00:00:0b:01' }, { kind: 'vlan', vid: 9, tpid: 0x88a8 }, ip4]);
-    const flt = (matchVlan: boolean): Filter => ({ valid: true, mac: parseMac('02:00:00:00:0b:01'), matchVlan, vlanId: 9, matchVsid: false, vsid: 0, queue: 4 });
+    const f = buildFrame([
+      { kind: 'eth' },
+      ip4,
+      { kind: 'nvgre', vsid: 1 },
+      { kind: 'eth', dst: '02:00:00:00:0b:01' },
+      { kind: 'vlan', vid: 9, tpid: 0x88a8 },
+      ip4,
+    ]);
+    const flt = (matchVlan: boolean): Filter => ({
+      valid: true,
+      mac: parseMac('02:00:00:00:0b:01'),
+      matchVlan,
+      vlanId: 9,
+      matchVsid: false,
+      vsid: 0,
+      queue: 4,
+    });
     expect(classify(f, with_({ filters: [flt(true)] })).vmq_hit).toBe(false);
     expect(classify(f, with_({ filters: [flt(false)] })).vmq_hit).toBe(true);
   });
 
   it('two inner 0x8100 tags: the VLAN is the first one', () => {
-    const f = buildFrame([{ kind: 'eth' }, ip4, { kind: 'nvgre', vsid: 1 }, { kind: 'eth', dst: '02:00:00:00:0b:01' }, { kind: 'vlan', vid: 9 }, { kind: 'vlan', vid: 10 }, ip4]);
+    const f = buildFrame([
+      { kind: 'eth' },
+      ip4,
+      { kind: 'nvgre', vsid: 1 },
+      { kind: 'eth', dst: '02:00:00:00:0b:01' },
+      { kind: 'vlan', vid: 9 },
+      { kind: 'vlan', vid: 10 },
+      ip4,
+    ]);
     const flt: Filter = { valid: true, mac: parseMac('02:00:00:00:0b:01'), matchVlan: true, vlanId: 9, matchVsid: false, vsid: 0, queue: 4 };
     const r = classify(f, with_({ filters: [flt] }));
     expect(r.vmq_hit).toBe(true);

@@ -73,7 +73,10 @@ const arbProfile: fc.Arbitrary<Profile> = fc
       { maxLength: 16 },
     ),
     maxHeaderBytes: fc.integer({ min: 64, max: 256 }),
-    udpTunnels: fc.array(fc.record({ valid: fc.boolean(), port: fc.constantFrom(4789, 6081, 53, 0), type: fc.constantFrom('vxlan' as const, 'geneve' as const) }), { maxLength: 6 }),
+    udpTunnels: fc.array(
+      fc.record({ valid: fc.boolean(), port: fc.constantFrom(4789, 6081, 53, 0), type: fc.constantFrom('vxlan' as const, 'geneve' as const) }),
+      { maxLength: 6 },
+    ),
   })
   .chain((r) =>
     fc.array(fc.nat(63), { minLength: 2 ** r.bits, maxLength: 2 ** r.bits }).map((indirection) => {

@@ -76,7 +76,10 @@ describe('outer Ethernet and VLAN tags', () => {
   });
 
   it('a non-IP ethertype (ARP): no hash, no error', () => {
-    const r = run([{ kind: 'eth', type: 0x0806 }, { kind: 'payload', bytes: 28 }]);
+    const r = run([
+      { kind: 'eth', type: 0x0806 },
+      { kind: 'payload', bytes: 28 },
+    ]);
     expect(r.hash_valid).toBe(false);
     expect(r.outer_l3_offset).toBe(0);
     expect(r.errors).toEqual([]);

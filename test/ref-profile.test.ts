@@ -46,7 +46,14 @@ describe('default and reset profiles', () => {
   });
 
   it('reset profile classifies with no hash, no VMQ, GRE not parsed', () => {
-    const f = buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, { kind: 'nvgre', vsid: 9 }, { kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, { kind: 'udp', sport: 1, dport: 2 }]);
+    const f = buildFrame([
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' },
+      { kind: 'nvgre', vsid: 9 },
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' },
+      { kind: 'udp', sport: 1, dport: 2 },
+    ]);
     const r = classify(f, resetProfile(DEFAULT_BUILD));
     expect([r.hash_valid, r.hash_input, r.rss_queue, r.vmq_hit, r.encap, r.vsid, r.inner_parsed]).toEqual([false, 'none', 0, false, 'none', 0, false]);
   });
@@ -168,7 +175,12 @@ describe('write-time clamps in the engine', () => {
     const b = { ...DEFAULT_BUILD, maxHeaderBytes: 96 };
     // NVGRE header at 74..82 fits 96; with 90 bytes of outer headers it would not.
     expect(classify(f, { ...defaultProfile(), maxHeaderBytes: 1000 }, b).errors).toEqual([]);
-    const g = buildFrame([{ kind: 'eth' }, { kind: 'ipv6', src: '::1', dst: '::2' }, { kind: 'ipv6-ext', type: 0, length: 48 }, { kind: 'tcp', sport: 1, dport: 2 }]);
+    const g = buildFrame([
+      { kind: 'eth' },
+      { kind: 'ipv6', src: '::1', dst: '::2' },
+      { kind: 'ipv6-ext', type: 0, length: 48 },
+      { kind: 'tcp', sport: 1, dport: 2 },
+    ]);
     expect(classify(g, { ...defaultProfile(), maxHeaderBytes: 1000 }, b).errors).toEqual(['too_deep']);
   });
 });
@@ -180,18 +192,35 @@ describe('udp_tunnels (docs/CONTRACT.md section 8)', () => {
       { valid: true, port: 6081, type: 'geneve' },
     ]);
     expect(parseProfileJson({ udp_tunnels: [] }).udpTunnels).toEqual([]);
-    const p = parseProfileJson({ udp_tunnels: [{ port: 8472, type: 'vxlan' }, { port: 1, type: 'geneve', valid: false }, { port: 6081, type: 'geneve' }] });
+    const p = parseProfileJson({
+      udp_tunnels: [
+        { port: 8472, type: 'vxlan' },
+        { port: 1, type: 'geneve', valid: false },
+        { port: 6081, type: 'geneve' },
+      ],
+    });
     expect(p.udpTunnels).toEqual([
       { valid: true, port: 8472, type: 'vxlan' },
       { valid: false, port: 1, type: 'geneve' },
       { valid: true, port: 6081, type: 'geneve' },
     ]);
     expect(parseProfileJson(JSON.stringify(profileToJson(p)))).toEqual(p);
-    expect(profileToJson(p).udp_tunnels).toEqual([{ port: 8472, type: 'vxlan' }, { port: 1, type: 'geneve', valid: false }, { port: 6081, type: 'geneve' }]);
+    expect(profileToJson(p).udp_tunnels).toEqual([
+      { port: 8472, type: 'vxlan' },
+      { port: 1, type: 'geneve', valid: false },
+      { port: 6081, type: 'geneve' },
+    ]);
   });
 
   it('the profile decides: [] makes a VXLAN packet ordinary UDP', () => {
-    const f = buildFrame([{ kind: 'eth' }, { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' }, { kind: 'udp', sport: 1, dport: 4789 }, { kind: 'vxlan', vni: 5 }, { kind: 'eth' }, { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' }]);
+    const f = buildFrame([
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2' },
+      { kind: 'udp', sport: 1, dport: 4789 },
+      { kind: 'vxlan', vni: 5 },
+      { kind: 'eth' },
+      { kind: 'ipv4', src: '3.3.3.3', dst: '4.4.4.4' },
+    ]);
     expect(classify(f, parseProfileJson({})).encap).toBe('vxlan');
     expect(classify(f, parseProfileJson({ udp_tunnels: [] })).encap).toBe('none');
   });

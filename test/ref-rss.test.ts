@@ -103,11 +103,17 @@ describe('encapsulated packets, encap RSS on', () => {
     ['truncated inner IP', () => nv(o4, i4, tcp).subarray(0, 14 + 20 + 8 + 14 + 10)],
     ['too deep (inner TCP ends past max_header_bytes)', () => nv(o4, i4, tcp, { kind: 'payload', bytes: 40 }), with_({ maxHeaderBytes: 64 })],
     ['4-tuple type of the inner family not enabled', () => nv(o4, i4, tcp), with_({ hashTypes: T.IPV4 | T.TCP_IPV6 | T.UDP_IPV4 })],
-    ['outer fragment with protocol 47', () => buildFrame([{ kind: 'eth' }, { ...o4, mf: true } as Layer, { kind: 'nvgre', vsid: 1 }, { kind: 'eth' }, i4, tcp])],
+    [
+      'outer fragment with protocol 47',
+      () => buildFrame([{ kind: 'eth' }, { ...o4, mf: true } as Layer, { kind: 'nvgre', vsid: 1 }, { kind: 'eth' }, i4, tcp]),
+    ],
     ['GRE cut before its key', () => nv(o4, i4, tcp).subarray(0, 14 + 20 + 6)],
     ['GRE version 1', () => buildFrame([{ kind: 'eth' }, o4, { kind: 'gre', version: 1 }, i4, tcp])],
     ['inner bad IP version', () => nv(o4, { ...i4, version: 6 } as Layer, tcp)],
-    ['inner Ethernet with a non-IP type', () => buildFrame([{ kind: 'eth' }, o4, { kind: 'nvgre', vsid: 1 }, { kind: 'eth', type: 0x0806 }, { kind: 'payload', bytes: 28 }])],
+    [
+      'inner Ethernet with a non-IP type',
+      () => buildFrame([{ kind: 'eth' }, o4, { kind: 'nvgre', vsid: 1 }, { kind: 'eth', type: 0x0806 }, { kind: 'payload', bytes: 28 }]),
+    ],
   ];
   for (const [name, make, profile] of fallbacks) {
     it(`falls back to the outer 2-tuple: ${name}`, () => {

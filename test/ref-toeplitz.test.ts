@@ -104,17 +104,12 @@ describe('table-driven Toeplitz equals the bit-serial oracle', () => {
 
   it('partials at any split point XOR to the whole hash', () => {
     fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 40, maxLength: 40 }),
-        fc.uint8Array({ minLength: 1, maxLength: MAX_INPUT_BYTES }),
-        fc.nat(),
-        (key, input, cut) => {
-          const h = new ToeplitzHasher(key);
-          const k = cut % (input.length + 1);
-          const joined = (h.partial(input, 0, k, 0) ^ h.partial(input, k, input.length - k, k)) >>> 0;
-          expect(joined).toBe(toeplitzBitSerial(key, input));
-        },
-      ),
+      fc.property(fc.uint8Array({ minLength: 40, maxLength: 40 }), fc.uint8Array({ minLength: 1, maxLength: MAX_INPUT_BYTES }), fc.nat(), (key, input, cut) => {
+        const h = new ToeplitzHasher(key);
+        const k = cut % (input.length + 1);
+        const joined = (h.partial(input, 0, k, 0) ^ h.partial(input, k, input.length - k, k)) >>> 0;
+        expect(joined).toBe(toeplitzBitSerial(key, input));
+      }),
       { numRuns: 300 },
     );
   });

@@ -18,12 +18,23 @@ import type { MetaRecord } from '../ref/record.ts';
 const BIG: BuildParams = { ...DEFAULT_BUILD, maxHeaderBytes: 1024 };
 const OUTER_MAC = '02:00:00:00:0a:01';
 const MACS = [1, 2, 3].map((i) => Uint8Array.of(2, 0, 0, 0, 0x0b, i));
-const outer: Layer[] = [{ kind: 'eth', dst: OUTER_MAC }, { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' }];
+const outer: Layer[] = [
+  { kind: 'eth', dst: OUTER_MAC },
+  { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' },
+];
 
 const arbIp: fc.Arbitrary<Layer> = fc.oneof(
-  fc.record({ mf: fc.boolean(), off: fc.constantFrom(0, 0, 0, 5), opt: fc.constantFrom(0, 0, 4, 12), proto: fc.constantFrom(undefined, 6, 17, 47, 1) }).map(
-    ({ mf, off, opt, proto }): Layer => ({ kind: 'ipv4', src: '10.0.0.1', dst: '10.0.0.2', mf, fragOffset: off, options: opt ? new Array<number>(opt).fill(1) : undefined, proto }),
-  ),
+  fc
+    .record({ mf: fc.boolean(), off: fc.constantFrom(0, 0, 0, 5), opt: fc.constantFrom(0, 0, 4, 12), proto: fc.constantFrom(undefined, 6, 17, 47, 1) })
+    .map(({ mf, off, opt, proto }): Layer => ({
+      kind: 'ipv4',
+      src: '10.0.0.1',
+      dst: '10.0.0.2',
+      mf,
+      fragOffset: off,
+      options: opt ? new Array<number>(opt).fill(1) : undefined,
+      proto,
+    })),
   fc.constantFrom<Layer>({ kind: 'ipv6', src: 'fd00::1', dst: 'fd00::2' }, { kind: 'ipv6', src: 'fd00::3', dst: 'fd00::4', nextHeader: 0 }),
 );
 const arbL4: fc.Arbitrary<Layer[]> = fc.oneof(
@@ -34,10 +45,12 @@ const arbL4: fc.Arbitrary<Layer[]> = fc.oneof(
 /** The inner IP packet (IP header, L4, payload). */
 const arbInnerIp = fc.tuple(arbIp, arbL4, fc.nat(40)).map(([ip, l4, n]): Layer[] => [ip, ...l4, { kind: 'payload', bytes: n }]);
 /** An inner Ethernet header (optionally tagged, or of a non-IP type) before the IP packet. */
-const arbInnerEth = fc.tuple(fc.nat(2), fc.option(fc.nat(4095)), fc.boolean()).map(([m, vid, arp]): Layer[] => [
-  { kind: 'eth', dst: MACS[m]!, ...(arp ? { type: 0x0806 } : {}) },
-  ...(vid !== null && !arp ? [{ kind: 'vlan', vid } as Layer] : []),
-]);
+const arbInnerEth = fc
+  .tuple(fc.nat(2), fc.option(fc.nat(4095)), fc.boolean())
+  .map(([m, vid, arp]): Layer[] => [
+    { kind: 'eth', dst: MACS[m]!, ...(arp ? { type: 0x0806 } : {}) },
+    ...(vid !== null && !arp ? [{ kind: 'vlan', vid } as Layer] : []),
+  ]);
 
 const arbFilters: fc.Arbitrary<Filter[]> = fc.array(
   fc.record({

@@ -61,7 +61,13 @@ describe('the tunnel port table', () => {
     expect(r0.udpTunnels).toHaveLength(DEFAULT_BUILD.udpTunnelPorts);
     expect(r0.udpTunnels.every((t) => !t.valid)).toBe(true);
     const r = classify(vx(7, ieth, i4, tcp), { ...P, udpTunnels: r0.udpTunnels });
-    expect([r.encap, r.vsid, r.hash_input, r.hash_type, r.hash]).toEqual(['none', 0, '4tuple', T.UDP_IPV4, oracle(parseIpv4(O4A), parseIpv4(O4B), ports(40000, 4789))]);
+    expect([r.encap, r.vsid, r.hash_input, r.hash_type, r.hash]).toEqual([
+      'none',
+      0,
+      '4tuple',
+      T.UDP_IPV4,
+      oracle(parseIpv4(O4A), parseIpv4(O4B), ports(40000, 4789)),
+    ]);
   });
 
   it('a build without the table (0 entries) ignores the profile entries; a 1-entry build uses entry 0 only', () => {
@@ -158,8 +164,18 @@ describe('VXLAN', () => {
   it('inner Ethernet, IPv4, TCP: inner 4-tuple, VNI in vsid, flowid 0, NVGRE-like offsets (16 bytes of UDP + VXLAN)', () => {
     const r = classify(vx(0xabcdef, ieth, i4, tcp), P);
     expect(r).toMatchObject({
-      encap: 'vxlan', vsid: 0xabcdef, flowid: 0, inner_parsed: true, hash: INNER4_TCP, hash_type: T.TCP_IPV4, hash_input: 'inner-4tuple',
-      outer_l3_offset: 14, inner_l2_offset: 50, inner_l3_offset: 64, inner_l4_offset: 84, errors: [],
+      encap: 'vxlan',
+      vsid: 0xabcdef,
+      flowid: 0,
+      inner_parsed: true,
+      hash: INNER4_TCP,
+      hash_type: T.TCP_IPV4,
+      hash_input: 'inner-4tuple',
+      outer_l3_offset: 14,
+      inner_l2_offset: 50,
+      inner_l3_offset: 64,
+      inner_l4_offset: 84,
+      errors: [],
     });
   });
 
@@ -212,8 +228,17 @@ describe('VXLAN', () => {
   });
 
   it("4-tuple type of the inner family not enabled: outer 2-tuple; the outer family's 2-tuple off too: no hash", () => {
-    expect(classify(vx(5, ieth, i4, tcp), with_({ hashTypes: T.TCP_IPV6 | T.IPV4 }))).toMatchObject({ hash_input: 'outer-2tuple', hash: OUTER4, hash_type: T.IPV4 });
-    expect(classify(vx(5, ieth, i4, tcp), with_({ hashTypes: T.TCP_IPV6 | T.IPV6 }))).toMatchObject({ hash_input: 'none', hash: 0, hash_valid: false, rss_queue: P.rssDefaultQueue });
+    expect(classify(vx(5, ieth, i4, tcp), with_({ hashTypes: T.TCP_IPV6 | T.IPV4 }))).toMatchObject({
+      hash_input: 'outer-2tuple',
+      hash: OUTER4,
+      hash_type: T.IPV4,
+    });
+    expect(classify(vx(5, ieth, i4, tcp), with_({ hashTypes: T.TCP_IPV6 | T.IPV6 }))).toMatchObject({
+      hash_input: 'none',
+      hash: 0,
+      hash_valid: false,
+      rss_queue: P.rssDefaultQueue,
+    });
   });
 
   it('encapsulated RSS off: hashed as the ordinary UDP packet (outer 4-tuple with UDP_IPV4, else 2-tuple); encap and VNI still reported', () => {
@@ -235,7 +260,13 @@ describe('VXLAN', () => {
   it('one level only: a VXLAN packet inside is the inner UDP packet it is', () => {
     const inner: Layer[] = [ieth, i4, { kind: 'udp', sport: 1111, dport: 4789 }, vxlan(77), ieth, i4, tcp];
     const r = classify(vx(5, ...inner), P);
-    expect([r.encap, r.vsid, r.hash_input, r.hash, r.inner_l4_offset]).toEqual(['vxlan', 5, 'inner-4tuple', oracle(parseIpv4(I4A), parseIpv4(I4B), ports(1111, 4789)), 84]);
+    expect([r.encap, r.vsid, r.hash_input, r.hash, r.inner_l4_offset]).toEqual([
+      'vxlan',
+      5,
+      'inner-4tuple',
+      oracle(parseIpv4(I4A), parseIpv4(I4B), ports(1111, 4789)),
+      84,
+    ]);
   });
 
   it('GRE inside a UDP tunnel is not looked into: the outer 2-tuple', () => {
@@ -257,12 +288,29 @@ describe('GENEVE', () => {
     for (let n = 0; n <= 252; n += 4) {
       const f = gn(0x42, { options: n }, ieth, i4, tcp);
       const l2 = 50 + n;
-      for (const [prof, mhb] of [[p, 1024], [P, 256]] as const) {
+      for (const [prof, mhb] of [
+        [p, 1024],
+        [P, 256],
+      ] as const) {
         const r = classify(f, prof, prof === p ? b : DEFAULT_BUILD);
         if (l2 + 14 + 20 + 20 <= mhb) {
-          expect([r.encap, r.vsid, r.inner_l2_offset, r.inner_l3_offset, r.inner_l4_offset, r.hash, r.errors], `options ${n}, bound ${mhb}`).toEqual(['geneve', 0x42, l2, l2 + 14, l2 + 34, INNER4_TCP, []]);
+          expect([r.encap, r.vsid, r.inner_l2_offset, r.inner_l3_offset, r.inner_l4_offset, r.hash, r.errors], `options ${n}, bound ${mhb}`).toEqual([
+            'geneve',
+            0x42,
+            l2,
+            l2 + 14,
+            l2 + 34,
+            INNER4_TCP,
+            [],
+          ]);
         } else {
-          expect([r.encap, r.vsid, r.hash_input, r.hash, r.errors], `options ${n}, bound ${mhb}`).toEqual(['geneve', 0x42, 'outer-2tuple', OUTER4, ['too_deep']]);
+          expect([r.encap, r.vsid, r.hash_input, r.hash, r.errors], `options ${n}, bound ${mhb}`).toEqual([
+            'geneve',
+            0x42,
+            'outer-2tuple',
+            OUTER4,
+            ['too_deep'],
+          ]);
         }
       }
     }
@@ -279,7 +327,14 @@ describe('GENEVE', () => {
   it('any other Protocol Type cannot be parsed: VNI reported, outer 2-tuple, no error', () => {
     for (const pt of [0x0806, 0x8100, 0x88cc, 0x894f, 0x0000]) {
       const r = classify(gn(3, { protocol: pt, options: 4 }, ieth, i4, tcp), P);
-      expect([r.encap, r.vsid, r.inner_parsed, r.inner_l2_offset, r.hash_input, r.errors], `0x${pt.toString(16)}`).toEqual(['geneve', 3, false, 0, 'outer-2tuple', []]);
+      expect([r.encap, r.vsid, r.inner_parsed, r.inner_l2_offset, r.hash_input, r.errors], `0x${pt.toString(16)}`).toEqual([
+        'geneve',
+        3,
+        false,
+        0,
+        'outer-2tuple',
+        [],
+      ]);
     }
   });
 
@@ -293,7 +348,8 @@ describe('GENEVE', () => {
 
   it('a fixed header cut short: truncated, no VNI; options cut short: truncated with the VNI', () => {
     const f = gn(6, { options: 16 }, ieth, i4, tcp);
-    for (const n of [42, 45, 49]) expect(classify(f.subarray(0, n), P)).toMatchObject({ encap: 'geneve', vsid: 0, errors: ['truncated'], hash_input: 'outer-2tuple' });
+    for (const n of [42, 45, 49])
+      expect(classify(f.subarray(0, n), P)).toMatchObject({ encap: 'geneve', vsid: 0, errors: ['truncated'], hash_input: 'outer-2tuple' });
     for (const n of [50, 60, 65]) expect(classify(f.subarray(0, n), P)).toMatchObject({ encap: 'geneve', vsid: 6, errors: ['truncated'], inner_l2_offset: 0 });
   });
 
@@ -329,7 +385,11 @@ describe('VMQ on tunnels', () => {
     const f = buildFrame([eth, o4, udpTo(4789), vxlan(0x1234), ieth, { kind: 'vlan', vid: 44 }, i4, tcp]);
     expect(classify(f, p([filter(INNER_MAC, 5, { vlan: 44, vsid: 0x1234 })]))).toMatchObject({ vmq_hit: true, vmq_queue: 5, vmq_filter: 0 });
     // Wrong VNI, wrong inner VLAN, and the outer MAC is not the lookup key: no match.
-    expect(classify(f, p([filter(INNER_MAC, 5, { vsid: 0x1235 }), filter(INNER_MAC, 6, { vlan: 43 }), filter(OUTER_MAC, 7)]))).toMatchObject({ vmq_hit: false, vmq_filter: -1, vmq_queue: 31 });
+    expect(classify(f, p([filter(INNER_MAC, 5, { vsid: 0x1235 }), filter(INNER_MAC, 6, { vlan: 43 }), filter(OUTER_MAC, 7)]))).toMatchObject({
+      vmq_hit: false,
+      vmq_filter: -1,
+      vmq_queue: 31,
+    });
     expect(classify(gn(0x1234, { options: 20 }, ieth, i4, tcp), p([filter(INNER_MAC, 5, { vsid: 0x1234 })]))).toMatchObject({ vmq_hit: true, vmq_queue: 5 });
   });
 
@@ -372,8 +432,17 @@ describe('counters derived from records (the cycle model counts what the engine 
       recs.push(e.classify(f.subarray(0, f.length - (seed % 7) * 9), { macError: seed % 13 === 0 }));
     }
     const names: [CountedName, keyof RefEngine['counters']][] = [
-      ['frames', 'frames'], ['encap', 'encapsulated'], ['nvgre', 'nvgre'], ['vxlan', 'vxlan'], ['geneve', 'geneve'], ['four_tuple', 'fourTuple'],
-      ['outer_2tuple', 'outerTwoTupleFallbacks'], ['no_hash', 'noHash'], ['vmq_hit', 'vmqHits'], ['parse_error', 'parseErrors'], ['mac_error', 'macErrors'],
+      ['frames', 'frames'],
+      ['encap', 'encapsulated'],
+      ['nvgre', 'nvgre'],
+      ['vxlan', 'vxlan'],
+      ['geneve', 'geneve'],
+      ['four_tuple', 'fourTuple'],
+      ['outer_2tuple', 'outerTwoTupleFallbacks'],
+      ['no_hash', 'noHash'],
+      ['vmq_hit', 'vmqHits'],
+      ['parse_error', 'parseErrors'],
+      ['mac_error', 'macErrors'],
     ];
     for (const [n, k] of names) expect(recs.filter((r) => counts(n, r)).length, n).toBe(e.counters[k]);
     expect(e.counters.vxlan).toBeGreaterThan(20);
@@ -389,7 +458,10 @@ describe('header budget (docs/BEHAVIOUR.md "UDP tunnels", input to the RTL windo
     expect(r.hash_input).toBe('inner-4tuple');
     return r.inner_l4_offset + 20;
   };
-  const tags: Layer[] = [{ kind: 'vlan', vid: 1, tpid: 0x88a8 }, { kind: 'vlan', vid: 2 }];
+  const tags: Layer[] = [
+    { kind: 'vlan', vid: 1, tpid: 0x88a8 },
+    { kind: 'vlan', vid: 2 },
+  ];
   const o4opt: Layer = { ...o4, options: new Array(40).fill(1) } as Layer;
   const itag: Layer = { kind: 'vlan', vid: 3 };
 

@@ -48,8 +48,7 @@ describe.each(vectors)('vector $src:$sport -> $dst:$dport', (v) => {
   });
 
   for (const outer of ['ipv4', 'ipv6'] as const) {
-    const outerIp: Layer =
-      outer === 'ipv4' ? { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' } : { kind: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' };
+    const outerIp: Layer = outer === 'ipv4' ? { kind: 'ipv4', src: '192.0.2.1', dst: '192.0.2.2' } : { kind: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' };
 
     it(`NVGRE over ${outer}: the inner 4-tuple gives the vector hash`, () => {
       const frame = buildFrame([

@@ -95,7 +95,10 @@ describe('filter table', () => {
   });
 
   it('a frame with no L3 is still looked up on its MAC', () => {
-    const f = buildFrame([{ kind: 'eth', dst: OUTER, type: 0x0806 }, { kind: 'payload', bytes: 28 }]);
+    const f = buildFrame([
+      { kind: 'eth', dst: OUTER, type: 0x0806 },
+      { kind: 'payload', bytes: 28 },
+    ]);
     expect(vmq(f, profile([filter(OUTER, 3)]))).toEqual({ hit: true, queue: 3, filter: 0 });
   });
 });
@@ -184,7 +187,13 @@ describe('encapsulated key', () => {
   });
 
   it('inner Ethernet followed by a non-IP type still counts for VMQ', () => {
-    const f = buildFrame([{ kind: 'eth', dst: OUTER }, ip4, { kind: 'nvgre', vsid: 8 }, { kind: 'eth', dst: INNER, type: 0x0806 }, { kind: 'payload', bytes: 28 }]);
+    const f = buildFrame([
+      { kind: 'eth', dst: OUTER },
+      ip4,
+      { kind: 'nvgre', vsid: 8 },
+      { kind: 'eth', dst: INNER, type: 0x0806 },
+      { kind: 'payload', bytes: 28 },
+    ]);
     expect(vmq(f, profile([filter(OUTER, 1), filter(INNER, 2, { vsid: 8 })])).filter).toBe(1);
   });
 

@@ -46,7 +46,12 @@ describe('the checks fail on bad files', () => {
   };
 
   it('accepts good references', () => {
-    expect(check({ 'a.ts': '// docs/CONTRACT.md sections 1, 2.1 and 3; ' + `${D}OTHER.md\n`, [`${D}X.md`]: '[o](OTHER.md#error-flags-errors-bit-i) [c](CONTRACT.md)\n' })).toEqual([]);
+    expect(
+      check({
+        'a.ts': '// docs/CONTRACT.md sections 1, 2.1 and 3; ' + `${D}OTHER.md\n`,
+        [`${D}X.md`]: '[o](OTHER.md#error-flags-errors-bit-i) [c](CONTRACT.md)\n',
+      }),
+    ).toEqual([]);
   });
 
   it('reports a missing section, in a list, a range, across a comment break, and inside the contract', () => {
@@ -79,7 +84,11 @@ describe('the checks fail on bad files', () => {
       ['x.v', 'module x; endmodule\n'],
       ['y.v', `// ${SPDX_LINE}\nmodule y; endmodule\n`],
     ]);
-    expect(spdxProblems(fs)).toEqual([`b.ts: first line must carry "${SPDX_LINE}"`, `Makefile: first line must carry "${SPDX_LINE}"`, `x.v: first line must carry "${SPDX_LINE}"`]);
+    expect(spdxProblems(fs)).toEqual([
+      `b.ts: first line must carry "${SPDX_LINE}"`,
+      `Makefile: first line must carry "${SPDX_LINE}"`,
+      `x.v: first line must carry "${SPDX_LINE}"`,
+    ]);
   });
 
   it('slugs headings the way GitHub does', () => {

@@ -36,7 +36,10 @@ export function readRepo(root: string): RepoFiles {
   return files;
 }
 
-export const existsIn = (root: string) => (path: string): boolean => existsSync(join(root, path));
+export const existsIn =
+  (root: string) =>
+  (path: string): boolean =>
+    existsSync(join(root, path));
 
 // Built from pieces so that this file does not match its own patterns.
 const OLD_CONTRACT = new RegExp(`\\b${'SP'}EC\\b`);
@@ -56,7 +59,11 @@ const MD_LINK = /\]\(([^)\s#]*)(?:#([^)\s]+))?\)/g;
 
 /** GitHub's anchor for a Markdown heading. */
 export function headingSlug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 export const headings = (md: string): string[] => [...md.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!);

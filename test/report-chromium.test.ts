@@ -29,7 +29,10 @@ beforeAll(async () => {
   const r = await execa('node', [BIN, 'classify', '--report', p('report.html'), '--output', p('records.jsonl'), p('mixed.pcap')], { reject: false });
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stdout).toBe('');
-  records = (await readFile(p('records.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as MetaRecord);
+  records = (await readFile(p('records.jsonl'), 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as MetaRecord);
 });
 
 afterAll(async () => {

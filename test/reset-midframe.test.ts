@@ -46,9 +46,19 @@ interface Plan {
 function plan(cfg: BuildConfig, seed: number, docAddrs: number[]): Plan {
   const r = mulberry32(seed);
   const p = defaultProfile(cfg);
-  const program = (): ScriptItem => ({ k: 'csr', writes: profileWrites(p, cfg), during: false, profile: engineProfile(imageOf(p, cfg)), why: 'default profile' });
+  const program = (): ScriptItem => ({
+    k: 'csr',
+    writes: profileWrites(p, cfg),
+    during: false,
+    profile: engineProfile(imageOf(p, cfg)),
+    why: 'default profile',
+  });
   const frame = (tag: string): ScriptItem => ({ k: 'frame', frame: { ...randomFrame(r, cfg), tag } });
-  const long = (tag: string): StimFrame => ({ data: Uint8Array.from({ length: 1500 }, (_, i) => (i < 12 ? 2 : i === 12 ? 0x08 : i & 0xff)), macError: false, tag });
+  const long = (tag: string): StimFrame => ({
+    data: Uint8Array.from({ length: 1500 }, (_, i) => (i < 12 ? 2 : i === 12 ? 0x08 : i & 0xff)),
+    macError: false,
+    tag,
+  });
   const items: ScriptItem[] = [program()];
   const reads: Plan['reads'] = [];
   const afterReset = new Set<string>();
@@ -98,14 +108,20 @@ async function resetRun(cfg: BuildConfig, seed: number): Promise<void> {
           got.push({ ...rd, data: L.getNum(out, c, 's_axil_rdata') >>> 0, resp: L.getNum(out, c, 's_axil_rresp') });
         }
       }
-      for (const ev of b.meta) records.push({ tag: ev.frame.frame.tag, rec: unpackMeta(cfg, L.getBig(out, ev.cycle - b.start, 'm_axis_meta_tdata'), ev.frame.id) });
+      for (const ev of b.meta)
+        records.push({ tag: ev.frame.frame.tag, rec: unpackMeta(cfg, L.getBig(out, ev.cycle - b.start, 'm_axis_meta_tdata'), ev.frame.id) });
     },
   });
   expect(r.mismatch, r.report).toBeUndefined();
 
   // Every register reads its documented reset value after every reset.
   expect(got).toHaveLength(pl.reads.length);
-  const bad = got.filter((g) => g.resp !== 0 || g.data !== doc.get(g.addr)!.reset).map((g) => `reset ${g.episode}: ${doc.get(g.addr)!.name} reads 0x${g.data.toString(16)} (resp ${g.resp}), documented reset value 0x${doc.get(g.addr)!.reset.toString(16)}`);
+  const bad = got
+    .filter((g) => g.resp !== 0 || g.data !== doc.get(g.addr)!.reset)
+    .map(
+      (g) =>
+        `reset ${g.episode}: ${doc.get(g.addr)!.name} reads 0x${g.data.toString(16)} (resp ${g.resp}), documented reset value 0x${doc.get(g.addr)!.reset.toString(16)}`,
+    );
   expect(bad.slice(0, 10)).toEqual([]);
 
   // Frames in = records out + records the resets discarded; a cut frame has no record.
@@ -118,7 +134,17 @@ async function resetRun(cfg: BuildConfig, seed: number): Promise<void> {
   const after = records.filter((x) => pl.afterReset.has(x.tag));
   expect(after).toHaveLength(5 * RESETS.length);
   for (const { rec } of after) {
-    expect(rec).toMatchObject({ hash_valid: false, hash: 0, hash_type: 0, hash_input: 'none', rss_queue: 0, vmq_hit: false, vmq_queue: 0, encap: 'none', vsid: 0 });
+    expect(rec).toMatchObject({
+      hash_valid: false,
+      hash: 0,
+      hash_type: 0,
+      hash_input: 'none',
+      rss_queue: 0,
+      vmq_hit: false,
+      vmq_queue: 0,
+      encap: 'none',
+      vsid: 0,
+    });
   }
   // And, reprogrammed, classifies traffic as the reference engine does (the scoreboard
   // checked every record; here: they are all there and some were really hashed).

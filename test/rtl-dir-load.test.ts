@@ -82,7 +82,9 @@ describe('RTL directory: refused with one line', () => {
   it('ports that differ from the testbench: each difference named, before any C++ build', async () => {
     const d = await copyBase('ports');
     const f = join(d, 'nvgre_rx.v');
-    const text = (await readFile(f, 'utf8')).replace(/(?<!\.)\bs_axis_tuser\b/g, 's_axis_tuser_n').replace(/^(\s*input\s+wire\s+clk,\n)/m, '$1    input  wire            debug_in,\n');
+    const text = (await readFile(f, 'utf8'))
+      .replace(/(?<!\.)\bs_axis_tuser\b/g, 's_axis_tuser_n')
+      .replace(/^(\s*input\s+wire\s+clk,\n)/m, '$1    input  wire            debug_in,\n');
     await writeFile(f, text);
     const t0 = performance.now();
     const e = await failure(loadRtlDir(d));
@@ -126,7 +128,15 @@ describe('RTL directory: build parameters from the hardware', () => {
 
 describe('RTL directory: a streaming-parser build', () => {
   it('is recognised from CAP_LATENCY when nothing declares it, and passes the lockstep regression', async () => {
-    const cfg = parseBuildConfig({ ipv6: false, parser: 'stream', vmqFilters: 4, indirectionEntries: 32, queueBits: 4, metaFifoDepth: 16, allowBackpressureFifo: true });
+    const cfg = parseBuildConfig({
+      ipv6: false,
+      parser: 'stream',
+      vmqFilters: 4,
+      indirectionEntries: 32,
+      queueBits: 4,
+      metaFifoDepth: 16,
+      allowBackpressureFifo: true,
+    });
     const d = join(WORK, 'stream');
     await rm(d, { recursive: true, force: true });
     await mkdir(d, { recursive: true });
@@ -144,10 +154,15 @@ describe('RTL directory: a streaming-parser build', () => {
 describe('RTL directory: helpers', () => {
   it('a report replays with RTL=DIR rather than a named configuration', () => {
     const rep = 'MISMATCH at cycle 9\n  signal:   s_axis_tready\n  replay:   make sim SEED=3 FRAMES=10 CONFIG=x SEEDS=1 JOBS=1\n  waveform: w.fst';
-    expect(replayLine(rep, 'make sim RTL=/d SEED=3 FRAMES=10')).toBe('MISMATCH at cycle 9\n  signal:   s_axis_tready\n  replay:   make sim RTL=/d SEED=3 FRAMES=10\n  waveform: w.fst');
+    expect(replayLine(rep, 'make sim RTL=/d SEED=3 FRAMES=10')).toBe(
+      'MISMATCH at cycle 9\n  signal:   s_axis_tready\n  replay:   make sim RTL=/d SEED=3 FRAMES=10\n  waveform: w.fst',
+    );
   });
   it('module declarations ignore comments', () => {
-    expect(declaredModules('// module fake;\n/* module other */\nmodule real #(\nparameter A=1)(input wire a);\nendmodule\n  module b2(x);')).toEqual(['real', 'b2']);
+    expect(declaredModules('// module fake;\n/* module other */\nmodule real #(\nparameter A=1)(input wire a);\nendmodule\n  module b2(x);')).toEqual([
+      'real',
+      'b2',
+    ]);
   });
   it('ports from Verilator XML, widths from the type table', () => {
     const xml = `<module name="nvgre_rx" topModule="1"><var name="clk" dtype_id="1" dir="input"/><var name="d" dtype_id="2" dir="output"/><var name="x" dtype_id="2"/></module>
@@ -163,11 +178,15 @@ describe('RTL directory: helpers', () => {
       { name: 'b', dir: 'output' as const, width: 8 },
       { name: 'c', dir: 'output' as const, width: 4 },
     ];
-    expect(portDiff([{ name: 'b', dir: 'input', width: 8 }, { name: 'c', dir: 'output', width: 5 }, { name: 'z', dir: 'input', width: 1 }], want)).toEqual([
-      'missing input a',
-      'b is an input, expected an output',
-      'c is 5 bits, expected 4',
-      'unexpected input z',
-    ]);
+    expect(
+      portDiff(
+        [
+          { name: 'b', dir: 'input', width: 8 },
+          { name: 'c', dir: 'output', width: 5 },
+          { name: 'z', dir: 'input', width: 1 },
+        ],
+        want,
+      ),
+    ).toEqual(['missing input a', 'b is an input, expected an output', 'c is 5 bits, expected 4', 'unexpected input z']);
   });
 });

@@ -67,7 +67,9 @@ describe('rtl/ style', () => {
       const v = readFileSync(join(RTL, f), 'utf8');
       for (const m of v.matchAll(/^\s*parameter ([A-Z_]+) = (\d+)/gm)) {
         n++;
-        expect(v, `${f} ${m[1]}`).toContain(`if (${m[1]} != ${m[2]}) begin\n        $error("Error: ${m[1]} must be ${m[2]} in this build; regenerate the module with nvgre-rx gen`);
+        expect(v, `${f} ${m[1]}`).toContain(
+          `if (${m[1]} != ${m[2]}) begin\n        $error("Error: ${m[1]} must be ${m[2]} in this build; regenerate the module with nvgre-rx gen`,
+        );
       }
     }
     expect(n).toBeGreaterThan(5);
@@ -86,9 +88,7 @@ describe('rtl/ style', () => {
       "a.v:1: 16'd33024 where ETHERTYPE_VLAN exists",
     ]);
     expect(rtlStyleProblems('a.v', "assign x = (y == 16'h86dd);")).toEqual(["a.v:1: 16'h86dd where ETHERTYPE_IPV6 exists"]);
-    expect(rtlStyleProblems('a.v', "localparam [15:0] ADDR_CTRL = 16'h0100;\nassign x = (a == 16'h100);")).toEqual([
-      "a.v:2: 16'h100 where ADDR_CTRL exists",
-    ]);
+    expect(rtlStyleProblems('a.v', "localparam [15:0] ADDR_CTRL = 16'h0100;\nassign x = (a == 16'h100);")).toEqual(["a.v:2: 16'h100 where ADDR_CTRL exists"]);
     expect(rtlStyleProblems('a.v', "assign x = (y == 16'd0) & (z == 8'd200) & (w == 32'hd700); // 16'd33024")).toEqual([]);
     expect(rtlStyleProblems('a.v', `assign x = ${'a & '.repeat(40)}b;`)).toEqual(['a.v:1: 173 characters']);
   });

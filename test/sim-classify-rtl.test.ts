@@ -27,7 +27,10 @@ beforeAll(() => {
     JSON.stringify({
       hash_types: ['TCP_IPV4', 'IPV6', 'UDP_IPV6'],
       indirection: [5, 6, 7, 8],
-      filters: [{ mac: '02:00:00:00:00:01', vlan: null, vsid: null, queue: 3 }, { mac: '02:00:00:00:00:03', vlan: 5, vsid: null, queue: 4 }],
+      filters: [
+        { mac: '02:00:00:00:00:01', vlan: null, vsid: null, queue: 3 },
+        { mac: '02:00:00:00:00:03', vlan: 5, vsid: null, queue: 4 },
+      ],
       max_header_bytes: 128,
     }),
   );

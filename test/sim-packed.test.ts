@@ -22,7 +22,11 @@ import { PortLayout } from '../tb/bridge/ports.ts';
 import { Scoreboard } from '../tb/lockstep/scoreboard.ts';
 import { randomFrame, randomScript } from '../tb/stimulus/random.ts';
 
-const CONFIGS: BuildConfig[] = [DEFAULT_CONFIG, parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'const-key' }), parseBuildConfig({ dataWidth: 128, vmqFilters: 5, queueBits: 3 })];
+const CONFIGS: BuildConfig[] = [
+  DEFAULT_CONFIG,
+  parseBuildConfig({ dataWidth: 512, ipv6: false, toeplitz: 'const-key' }),
+  parseBuildConfig({ dataWidth: 128, vmqFilters: 5, queueBits: 3 }),
+];
 
 /** The same model seen only through outputs()/step() (and its tlast-dependent tready): the driver adapts it. */
 const plain = (m: LockstepModel): LockstepModel => ({
@@ -54,8 +58,14 @@ describe('packed lockstep path', () => {
       fast.forEach((b, i) => {
         const s = slow[i]!;
         expect([b.start, b.cycles]).toEqual([s.start, s.cycles]);
-        expect(Buffer.from(b.stim.buffer, b.stim.byteOffset, b.stim.byteLength).equals(Buffer.from(s.stim.buffer, s.stim.byteOffset, s.stim.byteLength))).toBe(true);
-        expect(Buffer.from(b.expected.buffer, b.expected.byteOffset, b.expected.byteLength).equals(Buffer.from(s.expected.buffer, s.expected.byteOffset, s.expected.byteLength))).toBe(true);
+        expect(Buffer.from(b.stim.buffer, b.stim.byteOffset, b.stim.byteLength).equals(Buffer.from(s.stim.buffer, s.stim.byteOffset, s.stim.byteLength))).toBe(
+          true,
+        );
+        expect(
+          Buffer.from(b.expected.buffer, b.expected.byteOffset, b.expected.byteLength).equals(
+            Buffer.from(s.expected.buffer, s.expected.byteOffset, s.expected.byteLength),
+          ),
+        ).toBe(true);
         expect(b.meta.map((e) => [e.cycle, e.frame.id])).toEqual(s.meta.map((e) => [e.cycle, e.frame.id]));
       });
     });
@@ -76,10 +86,25 @@ describe('packed lockstep path', () => {
       const max = (bits: number): number => 2 ** bits - 1;
       const f = Object.fromEntries(metaLayout(cfg).fields.map((x) => [x.name, x.width]));
       const full: MetaRecord = {
-        frame: 0, hash: 0xffffffff, hash_type: max(f.hash_type!), hash_valid: true, hash_input: 'inner-4tuple', rss_queue: max(f.rss_queue!),
-        vmq_queue: max(f.vmq_queue!), vmq_hit: true, vmq_filter: max(f.vmq_filter!), encap: 'nvgre', inner_parsed: true, vsid: max(24), flowid: 255,
-        outer_l3_offset: max(f.outer_l3_offset!), inner_l2_offset: max(f.inner_l2_offset!), inner_l3_offset: max(f.inner_l3_offset!), inner_l4_offset: max(f.inner_l4_offset!),
-        length: 65535, errors: ['truncated', 'too_deep', 'bad_ip', 'mac_error'],
+        frame: 0,
+        hash: 0xffffffff,
+        hash_type: max(f.hash_type!),
+        hash_valid: true,
+        hash_input: 'inner-4tuple',
+        rss_queue: max(f.rss_queue!),
+        vmq_queue: max(f.vmq_queue!),
+        vmq_hit: true,
+        vmq_filter: max(f.vmq_filter!),
+        encap: 'nvgre',
+        inner_parsed: true,
+        vsid: max(24),
+        flowid: 255,
+        outer_l3_offset: max(f.outer_l3_offset!),
+        inner_l2_offset: max(f.inner_l2_offset!),
+        inner_l3_offset: max(f.inner_l3_offset!),
+        inner_l4_offset: max(f.inner_l4_offset!),
+        length: 65535,
+        errors: ['truncated', 'too_deep', 'bad_ip', 'mac_error'],
       };
       expect(p.roundTrips(full)).toBe(true);
       p.pack(full, w, 1);

@@ -62,7 +62,8 @@ describe('deep-header stimulus', () => {
           else if (c.end! > p.maxHeaderBytes) expect([tag, r.errors, r.inner_l4_offset]).toEqual([tag, ['too_deep'], 0]);
           else {
             expect([tag, r.errors]).toEqual([tag, []]);
-            if (r.encap !== 'none') expect([tag, r.inner_l4_offset + (f[r.inner_l3_offset + (f[r.inner_l3_offset]! >> 4 === 4 ? 9 : 6)] === 6 ? 20 : 8)]).toEqual([tag, c.end]);
+            if (r.encap !== 'none')
+              expect([tag, r.inner_l4_offset + (f[r.inner_l3_offset + (f[r.inner_l3_offset]! >> 4 === 4 ? 9 : 6)] === 6 ? 20 : 8)]).toEqual([tag, c.end]);
             if (g === window) ends.add(c.end!);
           }
         }
@@ -131,13 +132,22 @@ describe('out-of-range register writes', () => {
     expect(kept(REG.HASH_TYPES, 0xffffffff)).toBe(0xd700);
     expect(kept(REG.RSS_DEFAULT_QUEUE, 64 + 5)).toBe(5);
     expect(kept(REG.CTRL, 0xfffffff5)).toBe(5);
-    expect(engineProfile(img).csrEdges.sort()).toEqual(['ctrl undefined bits', 'hash_types undefined bits', 'indirection_bits above log2(entries)', 'max_header_bytes below 64', 'queue number wider than queueBits']);
+    expect(engineProfile(img).csrEdges.sort()).toEqual([
+      'ctrl undefined bits',
+      'hash_types undefined bits',
+      'indirection_bits above log2(entries)',
+      'max_header_bytes below 64',
+      'queue number wider than queueBits',
+    ]);
     // An in-range write ends an edge.
     applyWrite(img, { addr: REG.CTRL, data: 1 }, cfg);
     expect(engineProfile(img).csrEdges).not.toContain('ctrl undefined bits');
   });
 
-  for (const [name, cfg] of [CONFIGS[0]!, ['IPv4-only, 16 entries, 3 queue bits', parseBuildConfig({ ipv6: false, indirectionEntries: 16, queueBits: 3 })] as [string, BuildConfig]]) {
+  for (const [name, cfg] of [
+    CONFIGS[0]!,
+    ['IPv4-only, 16 entries, 3 queue bits', parseBuildConfig({ ipv6: false, indirectionEntries: 16, queueBits: 3 })] as [string, BuildConfig],
+  ]) {
     it(`${name}: every edge group's writes read back clamped/masked and its frames get the records that implies`, () => {
       const groups = csrEdgeGroups(cfg);
       const edges = new Set<string>();

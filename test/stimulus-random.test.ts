@@ -57,7 +57,17 @@ describe('random stimulus', () => {
     const script = randomScript(2, DEFAULT_CONFIG, { frames: 3000, directed: false });
     const engine = new RefEngine(defaultProfile(DEFAULT_CONFIG), DEFAULT_CONFIG);
     for (const f of frames(script)) rnd.frame(f.data, engine.classify(f.data, { macError: f.macError }), defaultProfile(DEFAULT_CONFIG));
-    for (const b of ['encap nvgre', 'encap gre', 'encap kind: IP in GRE', 'error truncated', 'error bad_ip', 'error mac_error', 'hash_input inner-4tuple', 'IPv6 extension headers', 'outer VLAN tags 2']) {
+    for (const b of [
+      'encap nvgre',
+      'encap gre',
+      'encap kind: IP in GRE',
+      'error truncated',
+      'error bad_ip',
+      'error mac_error',
+      'hash_input inner-4tuple',
+      'IPv6 extension headers',
+      'outer VLAN tags 2',
+    ]) {
       expect([b, rnd.counts[b]! > 0]).toEqual([b, true]);
     }
   });

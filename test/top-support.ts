@@ -143,7 +143,7 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
     } else if (it.k === 'frame') {
       const d = it.frame.data;
       const nBeats = Math.max(1, Math.ceil(d.length / W));
-      for (let b = 0; b < nBeats; ) {
+      for (let b = 0; b < nBeats;) {
         if (resetAt && b === resetAt.atBeat) {
           for (let k = 0; k < resetAt.cycles; k++) cycle({ rst: true });
           writes.length = 0;
@@ -175,11 +175,7 @@ export function driveScript(cfg: BuildConfig, script: Script, o: DriveOptions): 
 }
 
 /** Runs the driven inputs on the hardware and compares every output of every cycle. */
-export async function runLockstep(
-  b: TopBuild,
-  cfg: BuildConfig,
-  d: Driven,
-): Promise<{ cycles: number; records: number; mismatches: string[] }> {
+export async function runLockstep(b: TopBuild, cfg: BuildConfig, d: Driven): Promise<{ cycles: number; records: number; mismatches: string[] }> {
   const L = b.model.layout;
   const n = d.inputs.length;
   const stim = L.alloc(n);

@@ -22,7 +22,16 @@ const MINE = ['nvgre_rx_capture', 'nvgre_rx_parser', 'nvgre_rx_rss_select', 'nvg
 const DEFAULT = parseBuildConfig({});
 const WIDE = parseBuildConfig({ dataWidth: 512 });
 // The streaming parser (gen/blocks/parser-stream.ts): the iCE40 build and a 512-bit one.
-const STREAM = parseBuildConfig({ ipv6: false, vmqFilters: 2, indirectionEntries: 16, queueBits: 4, toeplitz: 'const-key', maxHeaderBytes: 128, metaFifoDepth: 16, allowBackpressureFifo: true });
+const STREAM = parseBuildConfig({
+  ipv6: false,
+  vmqFilters: 2,
+  indirectionEntries: 16,
+  queueBits: 4,
+  toeplitz: 'const-key',
+  maxHeaderBytes: 128,
+  metaFifoDepth: 16,
+  allowBackpressureFifo: true,
+});
 const STREAM_WIDE = parseBuildConfig({ dataWidth: 128, ipv6: false });
 
 describe.each([

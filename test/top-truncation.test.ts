@@ -42,7 +42,16 @@ describe('every truncation of every directed frame', () => {
     expect(d.records.length).toBeGreaterThan(5000);
   });
   it('64-bit streaming parser (small build): cut at bytes 0..110', async () => {
-    const cfg = parseBuildConfig({ ipv6: false, parser: 'stream', maxHeaderBytes: 128, vmqFilters: 4, indirectionEntries: 32, queueBits: 4, toeplitz: 'const-key', metaFifoDepth: 16 });
+    const cfg = parseBuildConfig({
+      ipv6: false,
+      parser: 'stream',
+      maxHeaderBytes: 128,
+      vmqFilters: 4,
+      indirectionEntries: 32,
+      queueBits: 4,
+      toeplitz: 'const-key',
+      metaFifoDepth: 16,
+    });
     const b = await buildTop(cfg);
     const d = driveScript(cfg, cutScript(cfg, 110), { seed: 5, gapRate: 0.05, readyRate: 0.9 });
     const r = await runLockstep(b, cfg, d);

@@ -70,7 +70,9 @@ describe('udpTunnelPorts in the build configuration', () => {
       'register CNT_GENEVE written (read-only: refused)',
     ]);
     expect(metaLayout(DEFAULT_CONFIG).fields.find((f) => f.name === 'encap')!.width).toBe(3);
-    expect(coverageBins(DEFAULT_CONFIG)).toEqual(expect.arrayContaining(['encap vxlan', 'encap geneve', 'tunnel port entry[3] decides', 'tunnel geneve options[0] bytes skipped']));
+    expect(coverageBins(DEFAULT_CONFIG)).toEqual(
+      expect.arrayContaining(['encap vxlan', 'encap geneve', 'tunnel port entry[3] decides', 'tunnel geneve options[0] bytes skipped']),
+    );
   });
 });
 

@@ -77,15 +77,19 @@ export function captureModule(c: BuildConfig, cfgWidth: number): CaptureResult {
   }, 'the frame handed to the parser');
   m.sync((b) => {
     b.if(accept, (t) =>
-      t.if(tlast, (t1) => {
-        t1.set(beats, 0);
-        t1.set(beatsP1, 1);
-        t1.set(sat, 0);
-      }, (t1) => {
-        t1.set(beats, beatsP1.slice(bb - 1, 0));
-        t1.set(beatsP1, beatsP1.add(1));
-        t1.if(beatsP1.bit(bb), (t2) => t2.set(sat, 1));
-      }),
+      t.if(
+        tlast,
+        (t1) => {
+          t1.set(beats, 0);
+          t1.set(beatsP1, 1);
+          t1.set(sat, 0);
+        },
+        (t1) => {
+          t1.set(beats, beatsP1.slice(bb - 1, 0));
+          t1.set(beatsP1, beatsP1.add(1));
+          t1.if(beatsP1.bit(bb), (t2) => t2.set(sat, 1));
+        },
+      ),
     );
   }, 'beat and length counters');
   m.assign(outValid, vReg);

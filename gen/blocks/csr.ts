@@ -58,7 +58,6 @@ export const CSR_WRITE_EVENT_DELAY = 3;
 /** Cycles from the read handshake cycle to the first cycle of rvalid. */
 export const CSR_READ_DELAY = 2;
 
-
 /** A stored register: how it reads as a 32-bit word and how a written word is stored. */
 interface Stored {
   wordAddr: number;
@@ -185,7 +184,13 @@ export function csrModule(
     { wordAddr: CTRL_BASE / 4 + 1, view: z32(htReg), store: (b, v) => b.set(htReg, v.slice(15, 0)), mask: HASH_TYPES_MASK },
     { wordAddr: CTRL_BASE / 4 + 2, view: z32(rdqReg), store: (b, v) => b.set(rdqReg, v.slice(q - 1, 0)), mask: (1 << q) - 1 },
     { wordAddr: CTRL_BASE / 4 + 3, view: z32(vdqReg), store: (b, v) => b.set(vdqReg, v.slice(q - 1, 0)), mask: (1 << q) - 1 },
-    { wordAddr: CTRL_BASE / 4 + 4, view: z32(ibReg), store: (b, v) => b.set(ibReg, v.slice(2, 0)), mask: 0x7, clamp: rm.regs.find((r) => r.name === 'INDIRECTION_BITS')!.clamp! },
+    {
+      wordAddr: CTRL_BASE / 4 + 4,
+      view: z32(ibReg),
+      store: (b, v) => b.set(ibReg, v.slice(2, 0)),
+      mask: 0x7,
+      clamp: rm.regs.find((r) => r.name === 'INDIRECTION_BITS')!.clamp!,
+    },
     {
       wordAddr: CTRL_BASE / 4 + 5,
       view: z32(mhbReg),
@@ -212,11 +217,17 @@ export function csrModule(
   const iBits = log2(entries);
   const decode = (addr: Signal): { low: Expr; ind: Expr; indIdx: Expr; flt: Expr; fIdx: Expr; fWord: Expr } => {
     const low = addr.slice(15, 10).eq(0);
-    const ind = addr.slice(15, 10).eq(INDIRECTION_BASE >> 10).and(iBits === 8 ? lit(1, 1) : addr.slice(9, 2 + iBits).eq(0));
+    const ind = addr
+      .slice(15, 10)
+      .eq(INDIRECTION_BASE >> 10)
+      .and(iBits === 8 ? lit(1, 1) : addr.slice(9, 2 + iBits).eq(0));
     const fHi = addr.slice(15, 5 + fBits);
     const fIdx = addr.slice(4 + fBits, 5);
     const fWord = addr.slice(4, 2);
-    const flt = fHi.eq(FILTER_BASE >> (5 + fBits)).and(nf === 1 << fBits ? lit(1, 1) : fIdx.lt(nf)).and(fWord.lt(nWords));
+    const flt = fHi
+      .eq(FILTER_BASE >> (5 + fBits))
+      .and(nf === 1 << fBits ? lit(1, 1) : fIdx.lt(nf))
+      .and(fWord.lt(nWords));
     return { low, ind, indIdx: addr.slice(1 + iBits, 2), flt, fIdx, fWord };
   };
 
@@ -224,14 +235,31 @@ export function csrModule(
    * A two-stage read path over the whole map: stage-1 registers sample the region values
    * of `addr` every cycle; the returned data/hit combine them (read them one cycle later).
    */
-  const readPath = (p: string, addr: Signal, lowWords: { stored: Stored[]; ro: { wordAddr: number; view: Expr }[] }, filters: boolean): { data: Expr; hit: Expr } => {
+  const readPath = (
+    p: string,
+    addr: Signal,
+    lowWords: { stored: Stored[]; ro: { wordAddr: number; view: Expr }[] },
+    filters: boolean,
+  ): { data: Expr; hit: Expr } => {
     const d = decode(addr);
     const lowW = addr.slice(9, 2);
     const lowVal = m.reg(`${p}_low`, 32, undefined, 'value of a low-region register');
     const lowHit = m.reg(`${p}_low_hit`, 1, undefined);
     const lowArms: [Expr[], (b: Body) => void][] = [
-      ...lowWords.ro.map((w): [Expr[], (b: Body) => void] => [[word8(w.wordAddr)], (b) => { b.set(lowVal, w.view); b.set(lowHit, d.low); }]),
-      ...lowWords.stored.map((s): [Expr[], (b: Body) => void] => [[word8(s.wordAddr)], (b) => { b.set(lowVal, s.view); b.set(lowHit, d.low); }]),
+      ...lowWords.ro.map((w): [Expr[], (b: Body) => void] => [
+        [word8(w.wordAddr)],
+        (b) => {
+          b.set(lowVal, w.view);
+          b.set(lowHit, d.low);
+        },
+      ]),
+      ...lowWords.stored.map((s): [Expr[], (b: Body) => void] => [
+        [word8(s.wordAddr)],
+        (b) => {
+          b.set(lowVal, s.view);
+          b.set(lowHit, d.low);
+        },
+      ]),
     ];
     m.sync((b) => {
       b.set(lowVal, lit(0, 32));
@@ -260,12 +288,19 @@ export function csrModule(
       if (sched.banks === 1) words(b, 0);
       else {
         for (const s of perWord) b.set(s, lit(0, 32));
-        b.switch(fBank, Array.from({ length: sched.banks }, (_, c): [number[], (b: Body) => void] => [[c], (bb) => words(bb, c)]));
+        b.switch(
+          fBank,
+          Array.from({ length: sched.banks }, (_, c): [number[], (b: Body) => void] => [[c], (bb) => words(bb, c)]),
+        );
       }
     }, `${p}: the words of the addressed filter`);
     m.sync((b) => {
       b.set(fltVal, lit(0, 32));
-      const pick = (bb: Body): void => bb.switch(d.fWord, perWord.map((s, w): [number[], (b: Body) => void] => [[w], (b3) => b3.set(fltVal, s)]));
+      const pick = (bb: Body): void =>
+        bb.switch(
+          d.fWord,
+          perWord.map((s, w): [number[], (b: Body) => void] => [[w], (b3) => b3.set(fltVal, s)]),
+        );
       // An entry the clear sequence after reset has not reached reads 0.
       if (sched.steps === 1) pick(b);
       else b.if(st.cleared(fAddr), pick);
@@ -287,7 +322,11 @@ export function csrModule(
   m.assign(bvalid, bvalidReg);
   m.assign(bresp, brespReg);
   const fltPending = m.reg('filter_pending_reg', 1, 0, 'a filter write waits for its turn to reach the table');
-  const wTake = m.wire('wr_take', awvalid.and(wvalid).and(awReady.not()).and(bvalidReg.not().or(bready)).and(fltPending.not()), 'latch a write; handshake next cycle');
+  const wTake = m.wire(
+    'wr_take',
+    awvalid.and(wvalid).and(awReady.not()).and(bvalidReg.not().or(bready)).and(fltPending.not()),
+    'latch a write; handshake next cycle',
+  );
   m.sync((b) => {
     b.set(awReady, wTake);
     b.if(wTake, (t) => {

@@ -208,7 +208,10 @@ export function filterStore(m: Module, nf: number, q: number, schedule: FilterSc
   const store = Array.from({ length: banks }, (_, c) =>
     ps.map((p) => {
       const name = `filter_b${c}_w${p.word}_l${p.lane}`;
-      const en = wr.apply.and(banks === 1 ? lit(1, 1) : wrBank.eq(c)).and(wr.word.eq(p.word)).and(wr.strb.bit(p.lane));
+      const en = wr.apply
+        .and(banks === 1 ? lit(1, 1) : wrBank.eq(c))
+        .and(wr.word.eq(p.word))
+        .and(wr.strb.bit(p.lane));
       const data = wr.data.slice(p.wordLsb + p.width - 1, p.wordLsb);
       if (steps === 1) {
         const r = m.reg(name, p.width, 0);

@@ -10,7 +10,6 @@ import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { zeroedTable } from './zeroed-table.ts';
 
-
 export function indirectionModule(cfg: BuildConfig): { module: Module; latency: number } {
   const entries = cfg.indirectionEntries;
   const q = cfg.queueBits;

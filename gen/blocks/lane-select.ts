@@ -85,7 +85,11 @@ export function laneExtract(
     plan.bits.forEach((b, i) => {
       const pos = plan.need[i + 1]!;
       const from = prev;
-      const w = m.wire(`${name}_rot${i}`, cat(...pos.map((x) => mux(lo.bit(b), from((x + (1 << b)) & (W - 1)), from(x)))), `beat rotated by the cursor's lane bits down to bit ${b}`);
+      const w = m.wire(
+        `${name}_rot${i}`,
+        cat(...pos.map((x) => mux(lo.bit(b), from((x + (1 << b)) & (W - 1)), from(x)))),
+        `beat rotated by the cursor's lane bits down to bit ${b}`,
+      );
       const at = new Map(pos.map((x, j) => [x, j]));
       prev = (x: number): Expr => {
         const j = at.get(x);
@@ -95,7 +99,7 @@ export function laneExtract(
     });
     const hiIs = new Map<number, Signal>();
     const hiEq = (j: number): Signal => {
-      const key = (((-j) % 2 ** (CW - lw)) + 2 ** (CW - lw)) % 2 ** (CW - lw);
+      const key = ((-j % 2 ** (CW - lw)) + 2 ** (CW - lw)) % 2 ** (CW - lw);
       let s = hiIs.get(key);
       if (!s) {
         s = m.wire(`${name}_beat${hiIs.size}`, t.valid.and(hi.eq(key)), `the cursor's beat is ${j} beats before this one`);
@@ -111,7 +115,12 @@ export function laneExtract(
       const B = (j0 + 1) * W - k;
       const inJ0 = lanes.some((l) => l < B);
       const inJ1 = lanes.some((l) => l >= B);
-      const holds = inJ0 && inJ1 ? hiEq(j0).and(lo.lt(B)).or(hiEq(j0 + 1).and(lo.ge(B))) : hiEq(inJ0 ? j0 : j0 + 1);
+      const holds =
+        inJ0 && inJ1
+          ? hiEq(j0)
+              .and(lo.lt(B))
+              .or(hiEq(j0 + 1).and(lo.ge(B)))
+          : hiEq(inJ0 ? j0 : j0 + 1);
       nexts.push(mux(holds, prev(k & (W - 1)), reg.byteBE(i)));
     }
   } else {

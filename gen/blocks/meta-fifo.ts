@@ -18,7 +18,6 @@ import { log2 } from '../../ref/bits.ts';
 import { Module } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 
-
 export function metaFifoModule(cfg: BuildConfig, width: number): { module: Module; capacity: number; countWidth: number; pushToVisible: number } {
   const depth = cfg.metaFifoDepth;
   const ab = log2(depth);
@@ -56,14 +55,22 @@ export function metaFifoModule(cfg: BuildConfig, width: number): { module: Modul
     });
   }, 'push');
   m.sync((b) => {
-    b.if(load, (t) => {
-      t.set(outData, mem.read(rdPtr.slice(ab - 1, 0)));
-      t.set(outValid, lit(1, 1));
-      t.set(rdPtr, rdPtr.add(1));
-    }, (e) => e.if(take, (t) => t.set(outValid, lit(0, 1))));
+    b.if(
+      load,
+      (t) => {
+        t.set(outData, mem.read(rdPtr.slice(ab - 1, 0)));
+        t.set(outValid, lit(1, 1));
+        t.set(rdPtr, rdPtr.add(1));
+      },
+      (e) => e.if(take, (t) => t.set(outValid, lit(0, 1))),
+    );
   }, 'output register');
   m.sync((b) => {
-    b.if(sValid.and(take.not()), (t) => t.set(cnt, cnt.add(1)), (e) => e.if(take.and(sValid.not()), (t) => t.set(cnt, cnt.sub(1))));
+    b.if(
+      sValid.and(take.not()),
+      (t) => t.set(cnt, cnt.add(1)),
+      (e) => e.if(take.and(sValid.not()), (t) => t.set(cnt, cnt.sub(1))),
+    );
   }, 'occupancy');
   m.assign(tdata, outData);
   m.assign(tvalid, outValid);

@@ -36,7 +36,12 @@ export function parsedFields(c: BuildConfig, sideWidth: number): FieldSpec[] {
     { name: 'encap', width: c.udpTunnelPorts > 0 ? 3 : 2 },
     { name: 'vsid', width: 24 },
     // A VXLAN/GENEVE VNI, and whether the record reports it (docs/CONTRACT.md section 8.5).
-    ...(c.udpTunnelPorts > 0 ? [{ name: 'vni', width: 24 }, { name: 'vni_ok', width: 1 }] : []),
+    ...(c.udpTunnelPorts > 0
+      ? [
+          { name: 'vni', width: 24 },
+          { name: 'vni_ok', width: 1 },
+        ]
+      : []),
     { name: 'flowid', width: 8 },
     { name: 'inner_eth', width: 1 },
     { name: 'inner_l2_off', width: ob },

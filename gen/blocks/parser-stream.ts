@@ -115,14 +115,17 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   const ihl4 = (h: Expr): Expr => cat(lit(0, CW - 6), h.byteBE(0).slice(3, 0), lit(0, 2));
   const tpid = (e: Expr): Expr => e.eq(named(ETHERTYPE, 'VLAN')).or(e.eq(named(ETHERTYPE, 'QINQ')));
   // Extension headers the chain walks on through (a Fragment header, 44, ends the parse).
-  const walks = (e: Expr): Expr => e.eq(named(IPPROTO, 'HOPOPTS')).or(e.eq(named(IPPROTO, 'ROUTING'))).or(e.eq(named(IPPROTO, 'DSTOPTS')));
+  const walks = (e: Expr): Expr =>
+    e
+      .eq(named(IPPROTO, 'HOPOPTS'))
+      .or(e.eq(named(IPPROTO, 'ROUTING')))
+      .or(e.eq(named(IPPROTO, 'DSTOPTS')));
   const isV6 = (h: Expr): Expr => h.byteBE(0).slice(7, 4).eq(named(IP_VERSION, 'V6'));
   /** Past an IP header: IPv6 is 40 bytes, IPv4 IHL x 4 (the decide stage checked the version). */
   const ipEnd = (h: Expr, cur: Expr): Expr => (v6 ? cur.add(mux(isV6(h), lit(40, CW), ihl4(h))) : cur.add(ihl4(h)));
   /** The address pair: IPv6 at +8, IPv4 at +12. */
   const addrCur = (h: Expr, cur: Expr): Expr => (v6 ? cur.add(mux(isV6(h), lit(8, CW), lit(12, CW))) : cur.add(12));
-  const addrOffsets = (offs: number[]): number[] =>
-    [...new Set(offs.flatMap((o) => (v6 ? [o + 8, o + 12] : [o + 12])))].sort((a, b) => a - b);
+  const addrOffsets = (offs: number[]): number[] => [...new Set(offs.flatMap((o) => (v6 ? [o + 8, o + 12] : [o + 12])))].sort((a, b) => a - b);
   const ab = addrBytes(c);
   // UDP tunnels: a `udp` state bit follows the outer protocol through the chain, and the
   // L4 tap registers the tunnel header's cursor as well as GRE's payload cursor.
@@ -211,11 +214,17 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
     const k = steps.findIndex((st) => st.lay === an.udpTun) + 1;
     tunnelTable.sig = frameTable(m, tunTable!, beatValid.and(idx0.eq(0)), k);
   }
-  m.sync((b) =>
-    b.if(beatValid, (t) =>
-      t.if(last, (t1) => t1.set(idx0, 0), (t1) => t1.if(idx0.ne(S), (t2) => t2.set(idx0, idx0.add(1)))),
-    ),
-    'beat index of tap 0');
+  m.sync(
+    (b) =>
+      b.if(beatValid, (t) =>
+        t.if(
+          last,
+          (t1) => t1.set(idx0, 0),
+          (t1) => t1.if(idx0.ne(S), (t2) => t2.set(idx0, idx0.add(1))),
+        ),
+      ),
+    'beat index of tap 0',
+  );
   const taps: Tap[] = [{ k: 0, valid: beatValid, data: beatData }];
   for (let k = 1; k <= L; k++) {
     const prev = taps[k - 1]!;
@@ -259,7 +268,14 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   };
 
   // Tap 0: the outer Ethernet header's tags and types; the outer L3 cursor follows the tags.
-  const pre = extract('eth_bytes', taps[0]!, m.wire('eth_cur', fixedCur(0), 'frame byte 0 relative to this beat'), [0], PREFIX_BYTES - PREFIX_FROM, PREFIX_FROM);
+  const pre = extract(
+    'eth_bytes',
+    taps[0]!,
+    m.wire('eth_cur', fixedCur(0), 'frame byte 0 relative to this beat'),
+    [0],
+    PREFIX_BYTES - PREFIX_FROM,
+    PREFIX_FROM,
+  );
   const preNext = view(pre.next, PREFIX_FROM, PREFIX_BYTES, PREFIX_BYTES);
   let state = register(
     { cur: fixedCur(0).add(mux(tpid(u16(preNext, 12)), mux(tpid(u16(preNext, 16)), lit(22, CW), lit(18, CW)), lit(14, CW))) },
@@ -271,9 +287,17 @@ export function streamFront(m: Module, c: BuildConfig, an: OffsetAnalysis, beatV
   steps.forEach((st, i) => {
     const k = i + 1;
     const got = st.hi > st.lo ? extract(`${st.lay.name}_bytes`, taps[k]!, state.cur, st.lay.offsets, st.hi - st.lo, st.lo) : undefined;
-    byName.set(st.lay.name, got ? m.wire(`${st.lay.name}_view`, view(got.reg, st.lo, st.hi, st.lay.bytes), 'the bytes its decide stage reads, in place') : m.wire(`${st.lay.name}_view`, lit(0, 8 * st.lay.bytes), 'its decide stage reads no bytes'));
+    byName.set(
+      st.lay.name,
+      got
+        ? m.wire(`${st.lay.name}_view`, view(got.reg, st.lo, st.hi, st.lay.bytes), 'the bytes its decide stage reads, in place')
+        : m.wire(`${st.lay.name}_view`, lit(0, 8 * st.lay.bytes), 'its decide stage reads no bytes'),
+    );
     const nextName = steps[i + 1]?.lay.name ?? 'last';
-    const out = st.advance && got ? register(st.advance(view(got.next, st.lo, st.hi, st.lay.bytes), state), nextName, `cursor and state from tap ${k}, for tap ${k + 1}`) : {};
+    const out =
+      st.advance && got
+        ? register(st.advance(view(got.next, st.lo, st.hi, st.lay.bytes), state), nextName, `cursor and state from tap ${k}, for tap ${k + 1}`)
+        : {};
     if (st.late) lates.push(...st.late(state.cur!, out, k));
     if (st.lay === an.udpTun) {
       tunnelHits.vxlan = out.tun_vx;

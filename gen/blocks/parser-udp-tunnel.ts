@@ -71,22 +71,15 @@ function portHits(table: Expr, dport: Expr, n: number): [Expr, Expr] {
  * The tunnel tap's step: reads the tunnel header's bytes 0-3 at the cursor the L4 tap
  * registered; `l4` is the L4 layer's bytes (the ports) as this tap's beat left them.
  */
-export function tunnelTapStep(
-  m: Module,
-  c: BuildConfig,
-  lay: LayerOffsets,
-  CW: number,
-  l4: () => Signal,
-  hits: { table: () => Signal },
-): Step {
+export function tunnelTapStep(m: Module, c: BuildConfig, lay: LayerOffsets, CW: number, l4: () => Signal, hits: { table: () => Signal }): Step {
   return {
     lay,
     lo: 0,
     hi: 4,
     advance: (h, s): State => {
       const [vx, gn] = portHits(hits.table(), u16(l4(), 2), c.udpTunnelPorts);
-      const tvx = m.wire('tunnel_tap_vxlan', s.udp!.and(vx), 'UDP to a VXLAN entry\'s port');
-      const tgn = m.wire('tunnel_tap_geneve', s.udp!.and(gn), 'UDP to a GENEVE entry\'s port');
+      const tvx = m.wire('tunnel_tap_vxlan', s.udp!.and(vx), "UDP to a VXLAN entry's port");
+      const tgn = m.wire('tunnel_tap_geneve', s.udp!.and(gn), "UDP to a GENEVE entry's port");
       // Opt Len x 4 (up to 252), modulo 2^CW like every tap cursor.
       const opt = cat(h.byteBE(0).slice(5, 0), lit(0, 2)).resize(CW);
       const len = mux(tgn, opt.add(8), lit(8, CW));
@@ -109,49 +102,62 @@ type Check = (x: StepCtx, b: Body, end: Expr, ok: (b: Body) => void) => void;
  * Mirrors parseUdpTunnel in ref/parse.ts.
  */
 export function udpTunnelDecide(p: Pipeline, ipv6: boolean, check: Check, hits: { vxlan: Signal; geneve: Signal }): void {
-  p.step((x) => {
-    const h = x.get('x');
-    const cur = x.get('cur');
-    const nrun = x.nxt('run');
-    const vniOk = x.add('vni_ok', 1);
-    const nx4 = x.nxt('nx_v4');
-    const nx6 = x.nxt('nx_v6');
-    const nxEth = x.nxt('nx_eth');
-    const ncur = x.nxt('cur');
-    const b0 = h.byteBE(0);
-    const pt = x.wire('geneve_ptype', u16(h, 2));
-    const glen = x.wire('geneve_len', cat(lit(0, cur.width - 8), b0.slice(5, 0), lit(0, 2)).add(8));
-    x.body.if(x.get('run').and(x.get('proto').eq(UDP())), (t) => {
-      t.set(nx4, 0);
-      t.set(nx6, 0);
-      t.set(nrun, 0);
-      t.if(hits.vxlan.or(hits.geneve), (t1) => {
-        t1.set(x.nxt('encap'), mux(hits.vxlan, named(ENCAP, 'VXLAN', 3), named(ENCAP, 'GENEVE', 3)));
-        // Both kinds: the 8-byte header must fit before anything is decided.
-        check(x, t1, cur.add(8), (t2) =>
-          t2.if(hits.vxlan, (t3) =>
-            // VXLAN: only the I flag is checked.
-            t3.if(b0.bit(3), (t4) => {
-              t4.set(vniOk, 1);
-              t4.set(ncur, cur.add(8));
-              t4.set(nxEth, 1);
-              t4.set(nrun, 1);
-            }),
-          (t3) =>
-            // GENEVE: Ver 0 and O clear; then the options must fit.
-            t3.if(b0.slice(7, 6).eq(0).and(h.byteBE(1).bit(7).not()), (t4) => {
-              t4.set(vniOk, 1);
-              check(x, t4, cur.add(glen), (t5) => {
-                t5.set(ncur, cur.add(glen));
-                t5.set(nxEth, pt.eq(ET('TEB')));
-                t5.set(nx4, pt.eq(ET('IPV4')));
-                t5.set(nx6, ipv6 ? pt.eq(ET('IPV6')) : lit(0, 1));
-                t5.set(nrun, ipv6 ? pt.eq(ET('TEB')).or(pt.eq(ET('IPV4'))).or(pt.eq(ET('IPV6'))) : pt.eq(ET('TEB')).or(pt.eq(ET('IPV4'))));
-              });
-            }),
-          ),
-        );
+  p.step(
+    (x) => {
+      const h = x.get('x');
+      const cur = x.get('cur');
+      const nrun = x.nxt('run');
+      const vniOk = x.add('vni_ok', 1);
+      const nx4 = x.nxt('nx_v4');
+      const nx6 = x.nxt('nx_v6');
+      const nxEth = x.nxt('nx_eth');
+      const ncur = x.nxt('cur');
+      const b0 = h.byteBE(0);
+      const pt = x.wire('geneve_ptype', u16(h, 2));
+      const glen = x.wire('geneve_len', cat(lit(0, cur.width - 8), b0.slice(5, 0), lit(0, 2)).add(8));
+      x.body.if(x.get('run').and(x.get('proto').eq(UDP())), (t) => {
+        t.set(nx4, 0);
+        t.set(nx6, 0);
+        t.set(nrun, 0);
+        t.if(hits.vxlan.or(hits.geneve), (t1) => {
+          t1.set(x.nxt('encap'), mux(hits.vxlan, named(ENCAP, 'VXLAN', 3), named(ENCAP, 'GENEVE', 3)));
+          // Both kinds: the 8-byte header must fit before anything is decided.
+          check(x, t1, cur.add(8), (t2) =>
+            t2.if(
+              hits.vxlan,
+              (t3) =>
+                // VXLAN: only the I flag is checked.
+                t3.if(b0.bit(3), (t4) => {
+                  t4.set(vniOk, 1);
+                  t4.set(ncur, cur.add(8));
+                  t4.set(nxEth, 1);
+                  t4.set(nrun, 1);
+                }),
+              (t3) =>
+                // GENEVE: Ver 0 and O clear; then the options must fit.
+                t3.if(b0.slice(7, 6).eq(0).and(h.byteBE(1).bit(7).not()), (t4) => {
+                  t4.set(vniOk, 1);
+                  check(x, t4, cur.add(glen), (t5) => {
+                    t5.set(ncur, cur.add(glen));
+                    t5.set(nxEth, pt.eq(ET('TEB')));
+                    t5.set(nx4, pt.eq(ET('IPV4')));
+                    t5.set(nx6, ipv6 ? pt.eq(ET('IPV6')) : lit(0, 1));
+                    t5.set(
+                      nrun,
+                      ipv6
+                        ? pt
+                            .eq(ET('TEB'))
+                            .or(pt.eq(ET('IPV4')))
+                            .or(pt.eq(ET('IPV6')))
+                        : pt.eq(ET('TEB')).or(pt.eq(ET('IPV4'))),
+                    );
+                  });
+                }),
+            ),
+          );
+        });
       });
-    });
-  }, { drop: ['x'] });
+    },
+    { drop: ['x'] },
+  );
 }

@@ -108,7 +108,13 @@ export function rssSelectModule(c: BuildConfig): { module: Module; latency: numb
   const vni = f.vni_ok ? m.wire('has_vni', f.vni_ok) : undefined;
   const hasVsid = vni ? m.wire('has_vsid', nvgre.or(vni)) : nvgre;
   const vsid = vni ? mux(vni, f.vni!, f.vsid!) : f.vsid!;
-  const inner = m.wire('vmq_inner', f.encap!.ne(named(ENCAP, 'NONE', f.encap!.width)).and(sf('encap_vmq_enable')).and(f.inner_eth!));
+  const inner = m.wire(
+    'vmq_inner',
+    f
+      .encap!.ne(named(ENCAP, 'NONE', f.encap!.width))
+      .and(sf('encap_vmq_enable'))
+      .and(f.inner_eth!),
+  );
   const ob = rssSelectOutputs(c)[7]!.width;
   const off = (e: Expr): Expr => e.resize(ob);
 

@@ -94,13 +94,13 @@ export function toeplitzSerialModule(cfg: BuildConfig): SerialToeplitz {
         },
       ]),
     );
-  }, 'this step\'s input bits and key window');
+  }, "this step's input bits and key window");
   // The step's operands are registered: the AND-XOR array then sees flip-flops only, and
   // synthesis cannot fold the step multiplexers into each of its 32 x CHUNK terms.
   const chunkReg = m.reg('chunk_reg', chunk, undefined, 'input bits of the step');
   const winReg = m.reg('window_reg', winBits, undefined, 'key window of the step');
   const takeReg = m.reg('take_reg', 1, 0, 'chunk_reg/window_reg hold a step');
-  const firstReg = m.reg('first_reg', 1, undefined, 'the step is a hash\'s first');
+  const firstReg = m.reg('first_reg', 1, undefined, "the step is a hash's first");
   m.sync((b) => {
     b.set(chunkReg, dChunk);
     b.set(winReg, kWin);
@@ -116,10 +116,14 @@ export function toeplitzSerialModule(cfg: BuildConfig): SerialToeplitz {
   m.sync((b) => b.if(takeReg, (t) => t.set(acc, mux(firstReg, p, acc.xor(p)))), 'accumulate');
   m.sync((b) => {
     b.if(busy, (t) => {
-      t.if(step.eq(steps - 1), (l) => {
-        l.set(busy, lit(0, 1));
-        l.set(step, lit(0, sb));
-      }, (e) => e.set(step, step.add(1)));
+      t.if(
+        step.eq(steps - 1),
+        (l) => {
+          l.set(busy, lit(0, 1));
+          l.set(step, lit(0, sb));
+        },
+        (e) => e.set(step, step.add(1)),
+      );
     });
     b.if(inValid, (t) => {
       t.set(busy, lit(1, 1));

@@ -80,7 +80,14 @@ export function toeplitzTablesModule(cfg: BuildConfig): TablesToeplitz {
   const keyEvent = m.ports.find((p) => p.name === 'cfg_wr_en')!;
 
   const mems = Array.from({ length: lanes }, (_, l) =>
-    m.memory(`table_${l}`, 32, 1 << aw, `lane ${l}: tables ${Array.from({ length: steps }, (_, s) => s * lanes + l).filter((i) => i < n).join(', ')}, two banks (address: bank, step, byte)`),
+    m.memory(
+      `table_${l}`,
+      32,
+      1 << aw,
+      `lane ${l}: tables ${Array.from({ length: steps }, (_, s) => s * lanes + l)
+        .filter((i) => i < n)
+        .join(', ')}, two banks (address: bank, step, byte)`,
+    ),
   );
   const active = m.reg('bank_reg', 1, 0, 'the bank lookups read');
   const built = m.reg('built_reg', 1, 0, 'the bank in use holds a build (0 after reset: hashes read 0)');
@@ -99,17 +106,16 @@ export function toeplitzTablesModule(cfg: BuildConfig): TablesToeplitz {
     b.set(keyByte, lit(0, 8));
     b.switch(
       ptr,
-      Array.from({ length: KEY_BYTES }, (_, k): [number[], (bb: Body) => void] => [[k], (bb) => bb.set(keyByte, key.slice(8 * (KEY_BYTES - k) - 1, 8 * (KEY_BYTES - k) - 8))]),
+      Array.from({ length: KEY_BYTES }, (_, k): [number[], (bb: Body) => void] => [
+        [k],
+        (bb) => bb.set(keyByte, key.slice(8 * (KEY_BYTES - k) - 1, 8 * (KEY_BYTES - k) - 8)),
+      ]),
     );
   }, 'key byte rb_ptr (past the key: 0)');
   const writing = m.wire('rb_writing', busy.and(pre.eq(0)), 'an entry is written this cycle');
   const lastEntry = m.wire('rb_done', writing.and(tLast).and(byte.eq(255)), 'the last entry is written this cycle');
   // Entry v of table i: XOR over the set bits j of v (MSB first) of key window bits j .. j+31.
-  const entry = cat(
-    ...Array.from({ length: 32 }, (_, mm) =>
-      cat(...Array.from({ length: 8 }, (_, j) => byte.bit(7 - j).and(win.bit(39 - j - mm)))).parity(),
-    ),
-  );
+  const entry = cat(...Array.from({ length: 32 }, (_, mm) => cat(...Array.from({ length: 8 }, (_, j) => byte.bit(7 - j).and(win.bit(39 - j - mm)))).parity()));
   const entryW = m.wire('rb_entry', entry, 'the entry being written');
   m.sync((b) => {
     b.if(
@@ -183,10 +189,14 @@ export function toeplitzTablesModule(cfg: BuildConfig): TablesToeplitz {
   }, 'load the input and the bank');
   m.sync((b) => {
     b.if(lbusy, (t) => {
-      t.if(step.eq(steps - 1), (l) => {
-        l.set(lbusy, lit(0, 1));
-        l.set(step, lit(0, step.width));
-      }, (e) => e.set(step, step.add(1)));
+      t.if(
+        step.eq(steps - 1),
+        (l) => {
+          l.set(lbusy, lit(0, 1));
+          l.set(step, lit(0, step.width));
+        },
+        (e) => e.set(step, step.add(1)),
+      );
     });
     b.if(inValid, (t) => {
       t.set(lbusy, lit(1, 1));
@@ -201,20 +211,30 @@ export function toeplitzTablesModule(cfg: BuildConfig): TablesToeplitz {
       if (steps === 1) b.set(sel, byteAt(l));
       else {
         b.set(sel, lit(0, 8));
-        b.switch(step, Array.from({ length: steps }, (_, s): [number[], (bb: Body) => void] => [[s], (bb) => bb.set(sel, byteAt(s * lanes + l))]));
+        b.switch(
+          step,
+          Array.from({ length: steps }, (_, s): [number[], (bb: Body) => void] => [[s], (bb) => bb.set(sel, byteAt(s * lanes + l))]),
+        );
       }
     }, `lane ${l}: the input byte of this step's table`);
     const addr = steps > 1 ? cat(fBank, step.slice(sb - 1, 0), sel) : cat(fBank, sel);
     const r = m.reg(`lane_${l}_rd`, 32, undefined, `lane ${l}: table entry of the step`);
     m.sync((b) => b.set(r, mem.read(addr)), `lane ${l}: table read`);
     // A lane with no table at this step (the last step when lanes do not divide IN_BYTES) adds 0.
-    const present = steps === 1 ? lit(l < n ? 1 : 0, 1) : orAll(Array.from({ length: steps }, (_, s) => s).filter((s) => s * lanes + l < n).map((s) => step.eq(s)));
+    const present =
+      steps === 1
+        ? lit(l < n ? 1 : 0, 1)
+        : orAll(
+            Array.from({ length: steps }, (_, s) => s)
+              .filter((s) => s * lanes + l < n)
+              .map((s) => step.eq(s)),
+          );
     const use = m.reg(`lane_${l}_use`, 1, 0);
     m.sync((b) => b.set(use, lbusy.and(present).and(fBuilt)), `lane ${l}: the read counts`);
     return { r, use };
   });
   const take = m.reg('take_reg', 1, 0, 'the lane reads hold a step');
-  const first = m.reg('first_reg', 1, 0, 'the step is a hash\'s first');
+  const first = m.reg('first_reg', 1, 0, "the step is a hash's first");
   m.sync((b) => {
     b.set(take, lbusy);
     b.set(first, step.eq(0));

@@ -20,7 +20,9 @@ export interface TunnelWord {
 /** The entries' registers (reset: invalid), the bus output `cfg_udp_tunnels`, and their words. */
 export function tunnelRegs(m: Module, n: number): TunnelWord[] {
   if (n === 0) return [];
-  const regs: Signal[] = Array.from({ length: n }, (_, i) => m.reg(`tunnel_port_reg_${i}`, TUNNEL_ENTRY_BITS, 0, `UDP tunnel port entry ${i}: valid, type, port`));
+  const regs: Signal[] = Array.from({ length: n }, (_, i) =>
+    m.reg(`tunnel_port_reg_${i}`, TUNNEL_ENTRY_BITS, 0, `UDP tunnel port entry ${i}: valid, type, port`),
+  );
   m.assign(m.output('cfg_udp_tunnels', TUNNEL_ENTRY_BITS * n), cat(...[...regs].reverse()));
   return regs.map((r, i) => ({
     wordAddr: TUNNEL_BASE / 4 + i,

@@ -80,7 +80,8 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; 
   // Stage A (cycle t0+s): the entries of step s, registered; the key, taken at in_valid.
   const ent = Array.from({ length: banks }, (_, c) => {
     const f = {} as FilterFields;
-    for (const x of bus) f[x.field] = m.reg(`entry_${c}_${x.field}`, x.w, undefined, c === 0 && x.field === 'valid' ? 'entries of this step, bank by bank' : undefined);
+    for (const x of bus)
+      f[x.field] = m.reg(`entry_${c}_${x.field}`, x.w, undefined, c === 0 && x.field === 'valid' ? 'entries of this step, bank by bank' : undefined);
     return f;
   });
   m.sync((b) => {

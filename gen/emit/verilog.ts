@@ -59,7 +59,11 @@ function toDoc(e: Expr): Doc {
       if (n.s.width === 1) return word(n.s.name);
       return word(e.width === 1 ? `${n.s.name}[${n.lo}]` : `${n.s.name}[${n.lo + e.width - 1}:${n.lo}]`);
     case 'cat':
-      return group('{', n.parts.map((p, i) => item(toDoc(p), '', i < n.parts.length - 1 ? ',' : '')), '}');
+      return group(
+        '{',
+        n.parts.map((p, i) => item(toDoc(p), '', i < n.parts.length - 1 ? ',' : '')),
+        '}',
+      );
     case 'rep':
       return group(`{${n.n}{`, [item(toDoc(n.a))], '}}');
     case 'not':
@@ -265,7 +269,13 @@ function namedConsts(m: Module): NamedDecl[] {
     if (prev && (prev.width !== d.width || prev.value !== d.value)) throw new IrError(`${m.name}: constant ${d.name} with two values`);
     out.set(d.name, d);
   });
-  const taken = new Set([m.name, ...m.params.map((p) => p.name), ...m.ports.map((p) => p.name), ...m.signals.map((s) => s.name), ...m.memories.map((x) => x.name)]);
+  const taken = new Set([
+    m.name,
+    ...m.params.map((p) => p.name),
+    ...m.ports.map((p) => p.name),
+    ...m.signals.map((s) => s.name),
+    ...m.memories.map((x) => x.name),
+  ]);
   for (const it of m.items) if (it.k === 'inst') taken.add(it.inst.name);
   for (const k of out.keys()) if (taken.has(k)) throw new IrError(`${m.name}: constant ${k} clashes with a declared name`);
   // By group (the name's first word), then value: ETHERTYPE_IPV4 before ETHERTYPE_VLAN, addresses in address order.
@@ -362,7 +372,12 @@ function wrapText(first: string, text: string, cont: string): string[] {
 }
 
 /** A comma-separated list of words, filled up to LINE_LIMIT. */
-const listDoc = (xs: string[]): Doc => group('', xs.map((x, i) => item(word(x), '', i < xs.length - 1 ? ',' : '')), '');
+const listDoc = (xs: string[]): Doc =>
+  group(
+    '',
+    xs.map((x, i) => item(word(x), '', i < xs.length - 1 ? ',' : '')),
+    '',
+  );
 
 function stmtsOut(w: Writer, ss: Stmt[], ind: number, op: string, lead = ''): void {
   for (const s of ss) {

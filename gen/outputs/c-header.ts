@@ -56,7 +56,12 @@ export function regmapCHeader(cfg: BuildConfig, extras: RegmapExtras): string {
     L.push(`#define ${fp}_${w.name} ${hex(4 * w.word)} /* ${w.doc} */`);
     L.push(...fieldLines(`${fp}_${w.name}`, w.fields));
   }
-  L.push('', `/* Capability values of this build: ${capabilities(cfg, extras).map((c) => `${c.name}=${c.value}`).join(', ')} */`);
+  L.push(
+    '',
+    `/* Capability values of this build: ${capabilities(cfg, extras)
+      .map((c) => `${c.name}=${c.value}`)
+      .join(', ')} */`,
+  );
   L.push('', `#endif /* ${g} */`, '');
   return L.join('\n');
 }

@@ -17,12 +17,21 @@ export function regmapJson(cfg: BuildConfig, extras: RegmapExtras): string {
       access: r.access,
       count: r.count,
       stride: r.stride,
-      reset: Array.from({ length: r.count }, (_, i) => r.reset(i)).every((v, _, a) => v === a[0]) ? r.reset(0) : Array.from({ length: r.count }, (_, i) => r.reset(i)),
+      reset: Array.from({ length: r.count }, (_, i) => r.reset(i)).every((v, _, a) => v === a[0])
+        ? r.reset(0)
+        : Array.from({ length: r.count }, (_, i) => r.reset(i)),
       ...(r.clamp ? { clamp: r.clamp } : {}),
       fields: r.fields,
       doc: r.doc,
     })),
-    filters: { offset: rm.filter.offset, stride: rm.filter.stride, count: rm.filter.count, access: 'RW', reset: 0, words: rm.filter.words.map((w) => ({ ...w, offset: 4 * w.word })) },
+    filters: {
+      offset: rm.filter.offset,
+      stride: rm.filter.stride,
+      count: rm.filter.count,
+      access: 'RW',
+      reset: 0,
+      words: rm.filter.words.map((w) => ({ ...w, offset: 4 * w.word })),
+    },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -5,17 +5,7 @@
 
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import { describeBuild, type BuildConfig } from '../config.ts';
-import {
-  COUNTER_NAMES,
-  ID_VALUE,
-  KEY_WORDS,
-  regmap,
-  RESP_DECERR,
-  RESP_OKAY,
-  RESP_SLVERR,
-  VERSION_VALUE,
-  type RegmapExtras,
-} from '../regmap.ts';
+import { COUNTER_NAMES, ID_VALUE, KEY_WORDS, regmap, RESP_DECERR, RESP_OKAY, RESP_SLVERR, VERSION_VALUE, type RegmapExtras } from '../regmap.ts';
 
 const hex = (v: number, digits = 4): string => `0x${v.toString(16).padStart(digits, '0')}`;
 
@@ -37,10 +27,22 @@ export function regmapTsModule(cfg: BuildConfig, extras: RegmapExtras): string {
   };
   add('ID_VALUE', hex(ID_VALUE, 8), 'Value of the ID register ("NVGR").');
   add('VERSION_VALUE', hex(VERSION_VALUE, 8), 'Value of the VERSION register.');
-  add('RESP', `${objectText([['OKAY', String(RESP_OKAY)], ['SLVERR', String(RESP_SLVERR)], ['DECERR', String(RESP_DECERR)]])} as const`, 'AXI4-Lite responses the CSR block gives.');
+  add(
+    'RESP',
+    `${objectText([
+      ['OKAY', String(RESP_OKAY)],
+      ['SLVERR', String(RESP_SLVERR)],
+      ['DECERR', String(RESP_DECERR)],
+    ])} as const`,
+    'AXI4-Lite responses the CSR block gives.',
+  );
   add('REG', `${objectText(rm.regs.map((r) => [r.name, hex(r.offset)]))} as const`, 'Byte offset of every register (element 0 of arrays).');
   const arrays = rm.regs.filter((r) => r.count > 1 || r.name === 'INDIRECTION');
-  add('STRIDE', `${objectText([...arrays.map((r): [string, string] => [r.name, String(r.stride)]), ['FILTER', String(rm.filter.stride)]])} as const`, 'Bytes between elements of the arrays.');
+  add(
+    'STRIDE',
+    `${objectText([...arrays.map((r): [string, string] => [r.name, String(r.stride)]), ['FILTER', String(rm.filter.stride)]])} as const`,
+    'Bytes between elements of the arrays.',
+  );
   add(
     'COUNT',
     `${objectText([...arrays.map((r): [string, string] => [r.name, String(r.count)]), ['FILTER', String(rm.filter.count)]])} as const`,
@@ -55,12 +57,26 @@ export function regmapTsModule(cfg: BuildConfig, extras: RegmapExtras): string {
   }
   for (const w of rm.filter.words) for (const f of w.fields) fields.push([`FILTER_${w.name}_${f.name}`, `{ lsb: ${f.lsb}, width: ${f.width} }`]);
   add('FIELD', `${objectText(fields)} as const`, 'Bit fields: LSB position and width (queue widths are those of this build).');
-  add('COUNTERS', `[${COUNTER_NAMES.map((n) => `'${n}'`).join(', ')}] as const`, 'Counter k is at REG.CNT_FRAMES + 4k; also the order of the CSR block\'s cnt_* inputs.');
-  add('CAPS', `[${rm.regs.filter((r) => r.name.startsWith('CAP_')).map((r) => `'${r.name}'`).join(', ')}] as const`, 'Capability registers in address order from REG.CAP_DATA_WIDTH.');
+  add(
+    'COUNTERS',
+    `[${COUNTER_NAMES.map((n) => `'${n}'`).join(', ')}] as const`,
+    "Counter k is at REG.CNT_FRAMES + 4k; also the order of the CSR block's cnt_* inputs.",
+  );
+  add(
+    'CAPS',
+    `[${rm.regs
+      .filter((r) => r.name.startsWith('CAP_'))
+      .map((r) => `'${r.name}'`)
+      .join(', ')}] as const`,
+    'Capability registers in address order from REG.CAP_DATA_WIDTH.',
+  );
   add('KEY_WORDS', String(KEY_WORDS), 'Key words (40-byte key).');
   add(
     'RW_REGISTERS',
-    `[${rm.regs.filter((r) => r.access === 'RW').map((r) => `'${r.name}'`).join(', ')}] as const`,
+    `[${rm.regs
+      .filter((r) => r.access === 'RW')
+      .map((r) => `'${r.name}'`)
+      .join(', ')}] as const`,
     'Registers software may write (filters too); writes elsewhere answer SLVERR or DECERR.',
   );
   sf.insertStatements(0, [

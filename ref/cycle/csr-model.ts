@@ -185,7 +185,6 @@ const HASH_TYPES_MASK =
   (1 << FIELD.HASH_TYPES_UDP_IPV6.lsb);
 const KEY_WORDS = 10;
 
-
 /** Field `f` of register word `v`. */
 const get = (v: number, f: { lsb: number; width: number }): number => (f.width === 32 ? v >>> 0 : (v >>> f.lsb) & ((1 << f.width) - 1));
 /** `x` placed in field `f` of a register word. */
@@ -382,8 +381,6 @@ export class CsrModel {
     return out;
   }
 
-
-
   /** Low region (below the indirection table): word index -> [value, writable]. */
   private lowWord(word: number): { value: number; rw: boolean } | undefined {
     const value = this.lowValue(word);
@@ -531,7 +528,6 @@ export class CsrModel {
   private writeFilter(f: CsrFilter, word: number, data: number, strb: number): void {
     storeFilterWord(f, word, merge(filterWordValue(f, word), data, strb), this.qMask);
   }
-
 
   /** One rising clock edge ending the current cycle, whose inputs are `i`. */
   step(i: CsrInputs): void {

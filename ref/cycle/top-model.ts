@@ -84,7 +84,6 @@ function keepWords(tkeep: bigint, beatBytes: number): Uint32Array {
   return w;
 }
 
-
 export class TopModel {
   readonly beatBytes: number;
   private csr!: CsrModel;
@@ -136,7 +135,14 @@ export class TopModel {
   }
 
   private reset(): void {
-    this.csr = new CsrModel({ build: this.p.build, latency: this.p.latency, constKey: this.p.constKey, events: false, filterApplyDelay: this.p.filterApplyDelay, filterBanks: this.p.filterBanks });
+    this.csr = new CsrModel({
+      build: this.p.build,
+      latency: this.p.latency,
+      constKey: this.p.constKey,
+      events: false,
+      filterApplyDelay: this.p.filterApplyDelay,
+      filterBanks: this.p.filterBanks,
+    });
     this.profileDirty = true;
     this.window = new Uint8Array(this.p.build.maxHeaderBytes);
     this.window32 = this.window.length % 4 === 0 ? new Uint32Array(this.window.buffer) : undefined;

@@ -29,7 +29,8 @@ export function geneveOptionBytes(opts: Bytes | number | undefined): Uint8Array 
     if (opts.length % 4 !== 0 || opts.length > 252) throw new RangeError(`geneve options must be a multiple of 4 bytes up to 252, got ${opts.length}`);
     return Uint8Array.from(opts);
   }
-  if (!Number.isInteger(opts) || opts < 0 || opts % 4 !== 0 || opts > 252) throw new RangeError(`geneve options must be a multiple of 4 bytes up to 252, got ${opts}`);
+  if (!Number.isInteger(opts) || opts < 0 || opts % 4 !== 0 || opts > 252)
+    throw new RangeError(`geneve options must be a multiple of 4 bytes up to 252, got ${opts}`);
   const out = new Uint8Array(opts);
   // Each option: class (16), type (8), R (3) + length in words (5), then 4*length data bytes.
   for (let o = 0, t = 0; o < opts; t++) {
@@ -196,7 +197,7 @@ export function buildFrame(layers: readonly Layer[], opts: BuildOptions = {}): U
         dv.setUint32(o + 4, (((l.vsid & 0xffffff) << 8) | ((l.flowId ?? 0) & 0xff)) >>> 0);
         break;
       case 'vxlan':
-        dv.setUint32(o, (((l.flags ?? 0x08) & 0xff) << 24 | ((l.reserved1 ?? 0) & 0xffffff)) >>> 0);
+        dv.setUint32(o, ((((l.flags ?? 0x08) & 0xff) << 24) | ((l.reserved1 ?? 0) & 0xffffff)) >>> 0);
         dv.setUint32(o + 4, (((l.vni & 0xffffff) << 8) | ((l.reserved2 ?? 0) & 0xff)) >>> 0);
         break;
       case 'geneve': {
@@ -271,14 +272,7 @@ export function buildFrame(layers: readonly Layer[], opts: BuildOptions = {}): U
   return frame;
 }
 
-function pseudoHeaderSum(
-  layers: readonly Layer[],
-  offs: readonly number[],
-  frame: Uint8Array,
-  l4Index: number,
-  proto: number,
-  l4Len: number,
-): number {
+function pseudoHeaderSum(layers: readonly Layer[], offs: readonly number[], frame: Uint8Array, l4Index: number, proto: number, l4Len: number): number {
   for (let i = l4Index - 1; i >= 0; i--) {
     const l = layers[i]!;
     const o = offs[i]!;

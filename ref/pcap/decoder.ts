@@ -233,7 +233,7 @@ export class CaptureDecoder {
     const little = this.little;
     if (bodyEnd - body < 8) throw new PcapError(`pcapng interface block at offset ${off} is too short`);
     const iface: Iface = { linkType: dv.getUint16(body, little), snapLen: dv.getUint32(body + 4, little), unitsPerSec: 1_000_000 };
-    for (let q = body + 8; q + 4 <= bodyEnd; ) {
+    for (let q = body + 8; q + 4 <= bodyEnd;) {
       const code = dv.getUint16(q, little);
       const olen = dv.getUint16(q + 2, little);
       if (code === 0) break;
@@ -256,6 +256,14 @@ export class CaptureDecoder {
     const cap = dv.getUint32(body + 12, little);
     if (body + 20 + cap > bodyEnd) throw new PcapError(`pcapng ${name} at offset ${off}: captured length ${cap} overruns the block`);
     const [tsSec, tsNsec] = splitTs(dv.getUint32(body + 4, little), dv.getUint32(body + 8, little), iface.unitsPerSec);
-    return { data: buf.subarray(body + 20, body + 20 + cap), origLength: dv.getUint32(body + 16, little), tsSec, tsNsec, linkType: iface.linkType, offset: off, iface: id };
+    return {
+      data: buf.subarray(body + 20, body + 20 + cap),
+      origLength: dv.getUint32(body + 16, little),
+      tsSec,
+      tsNsec,
+      linkType: iface.linkType,
+      offset: off,
+      iface: id,
+    };
   }
 }

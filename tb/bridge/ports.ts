@@ -161,7 +161,7 @@ export class PortLayout {
     const at = this.base(s, cycle);
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = (buf[at + (i >> 2)]! >>> (8 * (i & 3))) & 0xff;
-    if (s.width % 8 !== 0) out[n - 1] = out[n - 1]! & ((1 << s.width % 8) - 1);
+    if (s.width % 8 !== 0) out[n - 1] = out[n - 1]! & ((1 << (s.width % 8)) - 1);
     return out;
   }
 }

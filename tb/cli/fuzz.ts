@@ -30,8 +30,19 @@ try {
 const seed = envInt('SEED') ?? Date.now() % 1_000_000;
 const frames = envInt('FUZZ_FRAMES');
 const seconds = envInt('FUZZ_SECONDS') ?? (frames === undefined ? 60 : undefined);
-console.log(`fuzz: config ${configName}, seed ${seed}, ${seconds !== undefined ? `${seconds} s` : ''}${frames !== undefined ? ` ${frames} frames` : ''} (replay: SEED=${seed} make fuzz)`);
-const r = await runFuzz({ cfg, configName, seed, seconds, frames, provider: topProvider, save: process.env.FUZZ_SAVE !== '0', log: (l) => console.log(`fuzz: ${l}`) });
+console.log(
+  `fuzz: config ${configName}, seed ${seed}, ${seconds !== undefined ? `${seconds} s` : ''}${frames !== undefined ? ` ${frames} frames` : ''} (replay: SEED=${seed} make fuzz)`,
+);
+const r = await runFuzz({
+  cfg,
+  configName,
+  seed,
+  seconds,
+  frames,
+  provider: topProvider,
+  save: process.env.FUZZ_SAVE !== '0',
+  log: (l) => console.log(`fuzz: ${l}`),
+});
 console.log(
   `fuzz: done in ${r.seconds.toFixed(1)} s: ${r.mutants} mutants, ${r.frames} frames compared in lockstep (${(r.frames / r.seconds).toFixed(0)} frames/s), ` +
     `${r.features} coverage features, ${r.newSeeds} new seeds (${r.saved.length} files), ${r.mismatches.length} mismatches`,

@@ -26,8 +26,11 @@ try {
   const g = await runGls(cfg, label, { seeds, frames: Number(o.frames), noWave: !o.wave, sources: o.rtl ? await dirSources(o.rtl) : undefined });
   const n = g.netlist;
   console.log(`GLS ${describeBuild(cfg)}`);
-  console.log(`  netlist ${n.file}: ${n.cells} cells, yosys ${n.yosysSeconds.toFixed(0)} s${n.cached ? ' (cached)' : ''}; model ${g.rd.model.cached ? 'cached' : `built in ${g.rd.model.seconds.toFixed(0)} s`}`);
-  for (const r of g.results) console.log(`  seed ${r.seed}: ${r.frames} frames, ${r.cycles} cycles, ${r.seconds.toFixed(1)} s: ${r.report ? 'MISMATCH' : 'PASS'}`);
+  console.log(
+    `  netlist ${n.file}: ${n.cells} cells, yosys ${n.yosysSeconds.toFixed(0)} s${n.cached ? ' (cached)' : ''}; model ${g.rd.model.cached ? 'cached' : `built in ${g.rd.model.seconds.toFixed(0)} s`}`,
+  );
+  for (const r of g.results)
+    console.log(`  seed ${r.seed}: ${r.frames} frames, ${r.cycles} cycles, ${r.seconds.toFixed(1)} s: ${r.report ? 'MISMATCH' : 'PASS'}`);
   if (g.report) console.log(g.report);
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   process.exitCode = g.report ? 1 : 0;

@@ -81,18 +81,35 @@ const pct = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(1)
 console.log(`\n${'module'.padEnd(26)} ${'sampled'.padStart(7)} ${'killed'.padStart(6)} ${'equiv'.padStart(5)} ${'score'.padStart(7)}`);
 let tot = { n: 0, killed: 0, equivalent: 0 };
 for (const [file, r] of [...rows].sort()) {
-  console.log(`${file.padEnd(26)} ${String(r.n).padStart(7)} ${String(r.killed).padStart(6)} ${String(r.equivalent).padStart(5)} ${pct(r.killed, r.n - r.equivalent).padStart(7)}`);
+  console.log(
+    `${file.padEnd(26)} ${String(r.n).padStart(7)} ${String(r.killed).padStart(6)} ${String(r.equivalent).padStart(5)} ${pct(r.killed, r.n - r.equivalent).padStart(7)}`,
+  );
   tot = { n: tot.n + r.n, killed: tot.killed + r.killed, equivalent: tot.equivalent + r.equivalent };
 }
 const open = tot.n - tot.killed - tot.equivalent;
-console.log(`${'all'.padEnd(26)} ${String(tot.n).padStart(7)} ${String(tot.killed).padStart(6)} ${String(tot.equivalent).padStart(5)} ${pct(tot.killed, tot.n - tot.equivalent).padStart(7)}`);
-console.log(`random mutants killed: ${tot.killed}/${tot.n} (${pct(tot.killed, tot.n)}); of the non-equivalent ${tot.n - tot.equivalent}: ${pct(tot.killed, tot.n - tot.equivalent)}; ${open} survivor(s) without an equivalence argument`);
+console.log(
+  `${'all'.padEnd(26)} ${String(tot.n).padStart(7)} ${String(tot.killed).padStart(6)} ${String(tot.equivalent).padStart(5)} ${pct(tot.killed, tot.n - tot.equivalent).padStart(7)}`,
+);
+console.log(
+  `random mutants killed: ${tot.killed}/${tot.n} (${pct(tot.killed, tot.n)}); of the non-equivalent ${tot.n - tot.equivalent}: ${pct(tot.killed, tot.n - tot.equivalent)}; ${open} survivor(s) without an equivalence argument`,
+);
 for (const h of outcomes.filter((x) => x.mutant.expect)) console.log(`hand-picked ${h.mutant.id}: ${h.killed ? 'killed' : 'SURVIVED'} (${h.by})`);
 const file = join(MUTANT_ROOT, `report-seed${o.seed}.json`);
 await writeFile(
   file,
   JSON.stringify(
-    outcomes.map((x) => ({ id: x.mutant.id, what: x.mutant.what, file: x.mutant.file, line: x.mutant.line, before: x.mutant.before, after: x.mutant.after, killed: x.killed, equivalent: !x.killed && equivalent.has(x.mutant.id), by: x.by, seconds: x.seconds })),
+    outcomes.map((x) => ({
+      id: x.mutant.id,
+      what: x.mutant.what,
+      file: x.mutant.file,
+      line: x.mutant.line,
+      before: x.mutant.before,
+      after: x.mutant.after,
+      killed: x.killed,
+      equivalent: !x.killed && equivalent.has(x.mutant.id),
+      by: x.by,
+      seconds: x.seconds,
+    })),
     null,
     2,
   ),

@@ -22,7 +22,9 @@ const o = program.opts<{ rtl: string; seed: string; seeds: string; frames: strin
 try {
   const t0 = performance.now();
   const rd = await loadRtlDir(o.rtl);
-  console.log(`RTL ${o.rtl}: ${rd.files.length} file(s), build ${describeBuild(rd.cfg)} (from ${rd.source}), model ${rd.model.cached ? 'cached' : `built in ${rd.model.seconds.toFixed(0)} s`}; ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `RTL ${o.rtl}: ${rd.files.length} file(s), build ${describeBuild(rd.cfg)} (from ${rd.source}), model ${rd.model.cached ? 'cached' : `built in ${rd.model.seconds.toFixed(0)} s`}; ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   let failed = false;
   for (let k = 0; k < Number(o.seeds) && !failed; k++) {
     const seed = Number(o.seed) + k;

@@ -101,7 +101,13 @@ async function coverageReport(dir: string): Promise<string[]> {
   await rm(ann, { recursive: true, force: true });
   const r = await execa('verilator_coverage', ['--annotate', ann, '--annotate-min', '1', merged], { reject: false });
   await execa('verilator_coverage', ['--write-info', join(dir, 'merged.info'), merged], { reject: false });
-  return [`Verilator line/toggle coverage (annotated sources in ${ann}):`, ...`${r.stdout}\n${r.stderr}`.trim().split('\n').map((l) => `  ${l}`)];
+  return [
+    `Verilator line/toggle coverage (annotated sources in ${ann}):`,
+    ...`${r.stdout}\n${r.stderr}`
+      .trim()
+      .split('\n')
+      .map((l) => `  ${l}`),
+  ];
 }
 
 async function main(o: Opts): Promise<number> {
@@ -131,7 +137,9 @@ async function main(o: Opts): Promise<number> {
   for (const c of configs) {
     const tb = performance.now();
     const { model } = await topProvider.model(namedConfig(c), { coverage: o.coverage });
-    process.stdout.write(`model ${c}${o.coverage ? ' (coverage)' : ''}: ${model.cached ? 'cached' : `built in ${((performance.now() - tb) / 1000).toFixed(1)} s`}\n`);
+    process.stdout.write(
+      `model ${c}${o.coverage ? ' (coverage)' : ''}: ${model.cached ? 'cached' : `built in ${((performance.now() - tb) / 1000).toFixed(1)} s`}\n`,
+    );
   }
 
   const jobs: Job[] = [];
@@ -214,9 +222,27 @@ async function main(o: Opts): Promise<number> {
       failures++;
       reports.push(r.report);
     }
-    rows.push([j.configName, String(j.seed), String(r.stats.framesSent), String(r.records), String(r.cycles), r.seconds.toFixed(1), String(Math.round(r.stats.framesSent / r.seconds)), r.report ? 'MISMATCH' : 'ok']);
+    rows.push([
+      j.configName,
+      String(j.seed),
+      String(r.stats.framesSent),
+      String(r.records),
+      String(r.cycles),
+      r.seconds.toFixed(1),
+      String(Math.round(r.stats.framesSent / r.seconds)),
+      r.report ? 'MISMATCH' : 'ok',
+    ]);
   }
-  rows.push(['total', `${jobs.length} jobs`, String(frames), String(records), String(cycles), simSeconds.toFixed(1), String(Math.round(frames / simSeconds)), failures ? `${failures} FAILED` : 'ok']);
+  rows.push([
+    'total',
+    `${jobs.length} jobs`,
+    String(frames),
+    String(records),
+    String(cycles),
+    simSeconds.toFixed(1),
+    String(Math.round(frames / simSeconds)),
+    failures ? `${failures} FAILED` : 'ok',
+  ]);
   const out: string[] = ['', ...table(rows), ''];
   let holes = 0;
   for (const [name, cov] of covByConfig) {
@@ -242,11 +268,13 @@ async function main(o: Opts): Promise<number> {
 }
 
 /** Integer options: "abc" or "-5" is a usage error, not a run with seed NaN. */
-const int = (min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
-  return n;
-};
+const int =
+  (min: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
+    return n;
+  };
 
 const program = new Command()
   .name('run-sim')
@@ -254,7 +282,9 @@ const program = new Command()
   .addOption(new Option('--seed <n>', 'first seed').env('SEED').default(1).argParser(int(0)))
   .addOption(new Option('--seeds <n>', 'seeds (one job each) per configuration').env('SEEDS').default(4).argParser(int(1)))
   .addOption(new Option('--frames <n>', 'frames in total per configuration, split over the seeds').env('FRAMES').default(100_000).argParser(int(1)))
-  .addOption(new Option('--config <names>', 'default, w<64|128|256|512>-<v6|v4>-<rk|ck|tk>, or a build-config .json; comma-separated').env('CONFIG').default('default'))
+  .addOption(
+    new Option('--config <names>', 'default, w<64|128|256|512>-<v6|v4>-<rk|ck|tk>, or a build-config .json; comma-separated').env('CONFIG').default('default'),
+  )
   .addOption(new Option('--pcap <file>', 'replay a capture instead of random frames').env('PCAP'))
   .addOption(new Option('--jobs <n>', 'worker processes').env('JOBS').default(Math.min(2, availableParallelism())).argParser(int(1)))
   .option('--matrix', 'every width x IPv6 on/off x Toeplitz implementation', false)

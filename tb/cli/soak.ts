@@ -49,7 +49,15 @@ let failed = false;
 for (const configName of names) {
   const cfg = namedConfig(configName);
   const tty = process.stderr.isTTY;
-  const bar = tty ? new cliProgress.SingleBar({ format: `soak ${configName} [{bar}] {percentage}% {value}/{total} frames, {rate} frames/s, ETA {eta_formatted}, heap {heap} MB`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          format: `soak ${configName} [{bar}] {percentage}% {value}/{total} frames, {rate} frames/s, ETA {eta_formatted}, heap {heap} MB`,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(frames, 0, { rate: 0, heap: 0 });
   let lastLine = 0;
   const r = await runSoak({

@@ -51,16 +51,24 @@ export function toEntry(f: FuzzFrame, meta: Omit<CorpusEntry, 'hex' | 'fill' | '
 /** Content name: the same frame under the same configuration and profile is stored once. */
 export function entryName(e: CorpusEntry): string {
   const kind = e.reason.startsWith('mismatch') ? 'mismatch' : 'cov';
-  const h = createHash('sha1').update(`${e.config}|${e.profile}|${e.macError}|${e.hex}|${e.fill?.length ?? 0}|${e.fill?.byte ?? 0}`).digest('hex');
+  const h = createHash('sha1')
+    .update(`${e.config}|${e.profile}|${e.macError}|${e.hex}|${e.fill?.length ?? 0}|${e.fill?.byte ?? 0}`)
+    .digest('hex');
   return `${kind}-${e.config}-${h.slice(0, 12)}.json`;
 }
 
 export function isEntry(x: unknown): x is CorpusEntry {
   const e = x as CorpusEntry;
   return (
-    typeof e === 'object' && e !== null && typeof e.config === 'string' && typeof e.profile === 'string' &&
-    typeof e.macError === 'boolean' && typeof e.reason === 'string' && Array.isArray(e.ops) &&
-    typeof e.hex === 'string' && /^([0-9a-f]{2})*$/.test(e.hex) &&
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.config === 'string' &&
+    typeof e.profile === 'string' &&
+    typeof e.macError === 'boolean' &&
+    typeof e.reason === 'string' &&
+    Array.isArray(e.ops) &&
+    typeof e.hex === 'string' &&
+    /^([0-9a-f]{2})*$/.test(e.hex) &&
     (e.fill === undefined || (Number.isInteger(e.fill.length) && Number.isInteger(e.fill.byte)))
   );
 }

@@ -90,7 +90,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     return e;
   };
   // What the pool already covers is not news.
-  for (const name of FUZZ_PROFILES) for (const f of pool) fmap.add(features(f.data, engine(name).classify(f.data, { macError: f.macError }), engineProfileOf(name, o.cfg), name, o.cfg));
+  for (const name of FUZZ_PROFILES)
+    for (const f of pool) fmap.add(features(f.data, engine(name).classify(f.data, { macError: f.macError }), engineProfileOf(name, o.cfg), name, o.cfg));
   const res: FuzzResult = { frames: 0, mutants: 0, rounds: 0, features: fmap.size, newSeeds: 0, saved: [], mismatches: [], seconds: 0, byProfile: {} };
   const roundFrames = o.roundFrames ?? 2000;
   const maxFrames = o.frames ?? Infinity;
@@ -128,13 +129,26 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     let sub = 0;
     while (rest.length) {
       const seed = (o.seed * 7919 + round * 131 + sub++) >>> 0;
-      const run = await runRegression({ cfg: o.cfg, configName: o.configName, seed, frames: rest.length, script: profiledScript(rest, o.cfg, seed), provider: o.provider, noWave: true });
+      const run = await runRegression({
+        cfg: o.cfg,
+        configName: o.configName,
+        seed,
+        frames: rest.length,
+        script: profiledScript(rest, o.cfg, seed),
+        provider: o.provider,
+        noWave: true,
+      });
       res.frames += run.records;
       if (!run.mismatch) break;
       const id = run.mismatch.frame?.id;
       const bad = id !== undefined ? rest[id] : undefined;
       const what = `mismatch: ${run.mismatch.signal}${run.mismatch.fields ? ` (${run.mismatch.fields.join(', ')})` : ''}`;
-      const entry = toEntry(bad?.frame ?? { data: new Uint8Array(0), macError: false }, { config: o.configName, profile, reason: what, ops: bad ? [bad.tag] : [] });
+      const entry = toEntry(bad?.frame ?? { data: new Uint8Array(0), macError: false }, {
+        config: o.configName,
+        profile,
+        reason: what,
+        ops: bad ? [bad.tag] : [],
+      });
       const file = bad && save ? saveEntry(entry, o.corpusDir) : undefined;
       const dir = o.reportDir ?? join(import.meta.dirname, '..', '..', 'build', 'fuzz');
       mkdirSync(dir, { recursive: true });
@@ -149,7 +163,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     }
     res.features = fmap.size;
     res.seconds = (performance.now() - t0) / 1000;
-    o.log?.(`round ${round} (${profile}): ${res.mutants} mutants, ${res.frames} frames compared, ${res.features} features, ${res.newSeeds} new seeds, ${res.mismatches.length} mismatches, ${(res.frames / res.seconds).toFixed(0)} frames/s`);
+    o.log?.(
+      `round ${round} (${profile}): ${res.mutants} mutants, ${res.frames} frames compared, ${res.features} features, ${res.newSeeds} new seeds, ${res.mismatches.length} mismatches, ${(res.frames / res.seconds).toFixed(0)} frames/s`,
+    );
   }
   res.seconds = (performance.now() - t0) / 1000;
   return res;

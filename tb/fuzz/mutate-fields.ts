@@ -91,7 +91,10 @@ export function boundariesOf(f: Uint8Array, cfg: BuildConfig): number[] {
   if (s.innerL3 === 4) b.add(s.innerL3Off + 20);
   if (s.innerL3 === 6) b.add(s.innerL3Off + 40);
   if (s.innerL4Off) b.add(s.innerL4Off + 8).add(s.innerL4Off + 20);
-  if (s.l4Off) b.add(s.l4Off + 4).add(s.l4Off + 8).add(s.l4Off + 20);
+  if (s.l4Off)
+    b.add(s.l4Off + 4)
+      .add(s.l4Off + 8)
+      .add(s.l4Off + 20);
   b.add(cfg.maxHeaderBytes).add(64);
   return [...b].filter((x) => x <= f.length).sort((x, y) => x - y);
 }

@@ -158,7 +158,12 @@ export function applyOperator(r: Rand, op: Operator, f: FuzzFrame, cfg: BuildCon
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(Math.min(MAX_FUZZ_FRAME, parts.reduce((s, p) => s + p.length, 0)));
+  const out = new Uint8Array(
+    Math.min(
+      MAX_FUZZ_FRAME,
+      parts.reduce((s, p) => s + p.length, 0),
+    ),
+  );
   let o = 0;
   for (const p of parts) {
     const k = Math.min(p.length, out.length - o);

@@ -15,7 +15,13 @@ const proto = (p: number): string => (p === 6 || p === 17 || p === 47 || p < 0 ?
 /** The features of one classified frame. */
 export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, profileName: string, cfg: BuildConfig): string[] {
   const s = new ParseState();
-  const pc = { maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes), ipv6: cfg.ipv6, ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders, parseGre: profile.encapRssEnable || profile.encapVmqEnable, udpTunnels: tunnelPortsOf(profile, cfg) };
+  const pc = {
+    maxHeaderBytes: Math.min(profile.maxHeaderBytes, cfg.maxHeaderBytes),
+    ipv6: cfg.ipv6,
+    ipv6MaxExtHeaders: cfg.ipv6MaxExtHeaders,
+    parseGre: profile.encapRssEnable || profile.encapVmqEnable,
+    udpTunnels: tunnelPortsOf(profile, cfg),
+  };
   parseFrame(data, pc, s);
   // Parsing depends on the window, on whether GRE is looked into and on the tunnel ports,
   // not on the rest of the profile: the path feature is keyed by those only.
@@ -38,8 +44,7 @@ export function features(data: Uint8Array, rec: MetaRecord, profile: Profile, pr
   ].join(' ');
   const bpb = cfg.dataWidth / 8;
   const len = data.length;
-  const lenClass =
-    len < 14 ? 'runt' : len < 64 ? 'short' : len <= cfg.maxHeaderBytes ? 'window' : len < 0xffff ? 'long' : 'saturated';
+  const lenClass = len < 14 ? 'runt' : len < 64 ? 'short' : len <= cfg.maxHeaderBytes ? 'window' : len < 0xffff ? 'long' : 'saturated';
   return [
     `path ${parseKey}: ${path}`,
     `record ${profileName}: ${rec.encap} ${rec.hash_input} 0x${rec.hash_type.toString(16)} [${rec.errors.join(',')}] vmq=${rec.vmq_hit} inner=${rec.inner_parsed}`,

@@ -22,11 +22,18 @@ export function documentedWords(cfg: BuildConfig, extras: RegmapExtras): Map<num
   const out = new Map<number, DocWord>();
   for (const r of m.regs) {
     for (let k = 0; k < r.count; k++) {
-      out.set(r.offset + k * r.stride, { name: r.count > 1 ? `${r.name}[${k}]` : r.name, access: r.access, reset: r.reset(k) >>> 0, mask: fieldMask(r.fields), clamp: r.clamp });
+      out.set(r.offset + k * r.stride, {
+        name: r.count > 1 ? `${r.name}[${k}]` : r.name,
+        access: r.access,
+        reset: r.reset(k) >>> 0,
+        mask: fieldMask(r.fields),
+        clamp: r.clamp,
+      });
     }
   }
   for (let f = 0; f < m.filter.count; f++) {
-    for (const w of m.filter.words) out.set(m.filter.offset + f * m.filter.stride + 4 * w.word, { name: `FILTER[${f}].${w.name}`, access: 'RW', reset: 0, mask: fieldMask(w.fields) });
+    for (const w of m.filter.words)
+      out.set(m.filter.offset + f * m.filter.stride + 4 * w.word, { name: `FILTER[${f}].${w.name}`, access: 'RW', reset: 0, mask: fieldMask(w.fields) });
   }
   return out;
 }

@@ -109,9 +109,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let lastReset = -1;
   let unsettled = 0;
   const settle = (now: number): void => {
-    while (pending.length && (pending[0]!.upTo <= lastId)) {
+    while (pending.length && pending[0]!.upTo <= lastId) {
       const p = pending.shift()!;
-      if (p.got !== counts[p.k]) failures.push(`cycle ${p.cycle}: counter ${COUNTERS[p.k]} reads ${p.got}, the testbench counted ${counts[p.k]} records since the last reset (settled at cycle ${now})`);
+      if (p.got !== counts[p.k])
+        failures.push(
+          `cycle ${p.cycle}: counter ${COUNTERS[p.k]} reads ${p.got}, the testbench counted ${counts[p.k]} records since the last reset (settled at cycle ${now})`,
+        );
     }
   };
 
@@ -186,22 +189,26 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   };
 
   const r = await runRegression({
-      cfg: o.cfg,
-      configName: o.configName,
-      seed: o.seed,
-      frames: o.frames,
-      script,
-      provider: o.provider,
-      noWave: true,
-      retainFrames: 4096,
-      onBatch,
-      onProgress: (frames, cyc) => o.onProgress?.({ frames, cycles: cyc, seconds: (performance.now() - t0) / 1000, heapMB: peakHeap }),
-    });
+    cfg: o.cfg,
+    configName: o.configName,
+    seed: o.seed,
+    frames: o.frames,
+    script,
+    provider: o.provider,
+    noWave: true,
+    retainFrames: 4096,
+    onBatch,
+    onProgress: (frames, cyc) => o.onProgress?.({ frames, cycles: cyc, seconds: (performance.now() - t0) / 1000, heapMB: peakHeap }),
+  });
   const st = r.stats;
-  if (r.mismatch) failures.push(`${r.report ?? `mismatch on ${r.mismatch.signal} at cycle ${r.mismatch.cycle}`}\n(soak: chunk ${chunkNo - 2} or ${chunkNo - 1} of seed ${o.seed}; chunk k replays as randomScript(seedOf(${o.seed}, k)))`);
+  if (r.mismatch)
+    failures.push(
+      `${r.report ?? `mismatch on ${r.mismatch.signal} at cycle ${r.mismatch.cycle}`}\n(soak: chunk ${chunkNo - 2} or ${chunkNo - 1} of seed ${o.seed}; chunk k replays as randomScript(seedOf(${o.seed}, k)))`,
+    );
   else if (!failures.length) {
     if (r.records !== recordsOut) failures.push(`scoreboard checked ${r.records} records, ${recordsOut} left the RTL`);
-    if (st.framesSent !== recordsOut + st.recordsLost) failures.push(`frames in ${st.framesSent} != records out ${recordsOut} + records discarded by resets ${st.recordsLost}`);
+    if (st.framesSent !== recordsOut + st.recordsLost)
+      failures.push(`frames in ${st.framesSent} != records out ${recordsOut} + records discarded by resets ${st.recordsLost}`);
     if (st.records !== recordsOut) failures.push(`the driver took ${st.records} records, ${recordsOut} left the RTL`);
     if (readHead !== reads.length) failures.push(`${reads.length - readHead} reads never answered`);
   }

@@ -30,7 +30,8 @@ export function packMeta(cfg: BuildConfig, r: MetaRecord): bigint {
   return v;
 }
 
-const num = (v: PortValue | undefined): number => (v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0);
+const num = (v: PortValue | undefined): number =>
+  v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0;
 
 export class BehaviouralTop implements LockstepModel {
   private csr: CsrModel;
@@ -170,5 +171,9 @@ export function behaviouralPorts(cfg: BuildConfig): { name: string; width: numbe
     ['s_axil_rresp', 2],
     ['s_axil_rvalid', 1],
   ];
-  return [{ name: 'clk', width: 1, kind: 'input' }, ...ins.map(([name, width]) => ({ name, width, kind: 'input' })), ...outs.map(([name, width]) => ({ name, width, kind: 'output' }))];
+  return [
+    { name: 'clk', width: 1, kind: 'input' },
+    ...ins.map(([name, width]) => ({ name, width, kind: 'input' })),
+    ...outs.map(([name, width]) => ({ name, width, kind: 'output' })),
+  ];
 }

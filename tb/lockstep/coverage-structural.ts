@@ -24,7 +24,8 @@ function writable(addr: number, cfg: BuildConfig): boolean {
   return Object.values(REG).includes(addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[') || name.startsWith('TUNNEL_PORT[');
 }
 
-const bits = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, b) => [`${prefix} queue bit[${b}]=0`, `${prefix} queue bit[${b}]=1`]).flat();
+const bits = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, b) => [`${prefix} queue bit[${b}]=0`, `${prefix} queue bit[${b}]=1`]).flat();
 
 let boundBinsCache: { key: string; bins: string[] } | undefined;
 
@@ -34,7 +35,15 @@ export function structuralBins(cfg: BuildConfig): string[] {
   const n = cfg.vmqFilters;
   for (let i = 0; i < n; i++) {
     const f = `filter[${i}]`;
-    out.push(`${f} hit`, `${f} near miss: MAC bytes 0-1`, `${f} near miss: MAC bytes 2-5`, `${f} near miss: VLAN`, `${f} near miss: untagged`, `${f} near miss: VSID`, `${f} invalid, all else matching`);
+    out.push(
+      `${f} hit`,
+      `${f} near miss: MAC bytes 0-1`,
+      `${f} near miss: MAC bytes 2-5`,
+      `${f} near miss: VLAN`,
+      `${f} near miss: untagged`,
+      `${f} near miss: VSID`,
+      `${f} invalid, all else matching`,
+    );
     if (i < n - 1) out.push(`${f} wins over the slot above`);
     if (i > 0) out.push(`${f} loses to the slot below`);
     out.push(...bits(f, cfg.queueBits));

@@ -92,5 +92,13 @@ export function tunnelFrameBins(hit: Hit, cfg: BuildConfig, f: Uint8Array, s: Pa
   if (h + 8 + opt > s.limit) return;
   hit(`tunnel geneve options[${opt}] bytes skipped`);
   const pt = u16(f, h + 2);
-  hit(pt === 0x6558 ? 'tunnel geneve: Protocol Type 0x6558' : pt === 0x0800 ? 'tunnel geneve: Protocol Type 0x0800' : pt === 0x86dd && cfg.ipv6 ? 'tunnel geneve: Protocol Type 0x86DD' : 'tunnel geneve: another Protocol Type');
+  hit(
+    pt === 0x6558
+      ? 'tunnel geneve: Protocol Type 0x6558'
+      : pt === 0x0800
+        ? 'tunnel geneve: Protocol Type 0x0800'
+        : pt === 0x86dd && cfg.ipv6
+          ? 'tunnel geneve: Protocol Type 0x86DD'
+          : 'tunnel geneve: another Protocol Type',
+  );
 }

@@ -16,7 +16,17 @@ import type { ScriptItem } from '../stimulus/script.ts';
 
 export type CoverageCounts = Record<string, number>;
 
-const FALLBACKS = ['outer-fragment', 'gre-not-parseable', 'inner-not-ip', 'inner-fragment', 'no-inner-l4', 'truncated', 'too-deep', 'bad-inner-ip', 'type-disabled'] as const;
+const FALLBACKS = [
+  'outer-fragment',
+  'gre-not-parseable',
+  'inner-not-ip',
+  'inner-fragment',
+  'no-inner-l4',
+  'truncated',
+  'too-deep',
+  'bad-inner-ip',
+  'type-disabled',
+] as const;
 const VMQ_BINS = [
   'hit outer untagged',
   'hit outer tagged',
@@ -121,7 +131,17 @@ export class Coverage {
   /** Count one classified frame (`tag`: what the stimulus meant it for, see tb/stimulus/structural.ts). */
   frame(f: Uint8Array, r: MetaRecord, p: Profile, tag?: string): void {
     const s = this.state;
-    parseFrame(f, { maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes), ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable, udpTunnels: tunnelPortsOf(p, this.cfg) }, s);
+    parseFrame(
+      f,
+      {
+        maxHeaderBytes: Math.min(p.maxHeaderBytes, this.cfg.maxHeaderBytes),
+        ipv6: this.cfg.ipv6,
+        ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders,
+        parseGre: p.encapRssEnable || p.encapVmqEnable,
+        udpTunnels: tunnelPortsOf(p, this.cfg),
+      },
+      s,
+    );
     this.hit(`encap ${r.encap}`);
     this.hit(`hash_input ${r.hash_input}`);
     if (r.hash_valid) this.hit(`hash_type ${hashTypeName(r.hash_type) ?? r.hash_type}`);
@@ -159,8 +179,26 @@ export class Coverage {
     if (!(s.error & ERR_TOO_DEEP) || f.length <= s.limit) return;
     // The header that crossed the limit ends within 8 bytes past it when 8 more bytes let parsing go on.
     const q = this.probe;
-    parseFrame(f, { maxHeaderBytes: s.limit + 8, ipv6: this.cfg.ipv6, ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders, parseGre: p.encapRssEnable || p.encapVmqEnable, udpTunnels: tunnelPortsOf(p, this.cfg) }, q);
-    const further = q.error !== s.error || q.l3 !== s.l3 || q.l4Ok !== s.l4Ok || q.encap !== s.encap || q.innerEth !== s.innerEth || q.innerL3 !== s.innerL3 || q.innerL4Off !== s.innerL4Off || q.proto !== s.proto;
+    parseFrame(
+      f,
+      {
+        maxHeaderBytes: s.limit + 8,
+        ipv6: this.cfg.ipv6,
+        ipv6MaxExtHeaders: this.cfg.ipv6MaxExtHeaders,
+        parseGre: p.encapRssEnable || p.encapVmqEnable,
+        udpTunnels: tunnelPortsOf(p, this.cfg),
+      },
+      q,
+    );
+    const further =
+      q.error !== s.error ||
+      q.l3 !== s.l3 ||
+      q.l4Ok !== s.l4Ok ||
+      q.encap !== s.encap ||
+      q.innerEth !== s.innerEth ||
+      q.innerL3 !== s.innerL3 ||
+      q.innerL4Off !== s.innerL4Off ||
+      q.proto !== s.proto;
     if (!further) return;
     this.hit('deep: too_deep 1-8 bytes past max_header_bytes');
     if (s.limit === this.cfg.maxHeaderBytes) this.hit('deep: too_deep just past the window');
@@ -211,7 +249,17 @@ export class Coverage {
     }
     if (r.vmq_hit) {
       const x = p.filters[r.vmq_filter]!;
-      this.hit(inner ? (vsid >= 0 ? (r.encap === 'nvgre' ? 'vmq hit inner NVGRE' : 'vmq hit inner VXLAN/GENEVE') : 'vmq hit inner (no VSID)') : vlan < 0 ? 'vmq hit outer untagged' : 'vmq hit outer tagged');
+      this.hit(
+        inner
+          ? vsid >= 0
+            ? r.encap === 'nvgre'
+              ? 'vmq hit inner NVGRE'
+              : 'vmq hit inner VXLAN/GENEVE'
+            : 'vmq hit inner (no VSID)'
+          : vlan < 0
+            ? 'vmq hit outer untagged'
+            : 'vmq hit outer tagged',
+      );
       if (x.matchVlan) this.hit('vmq hit by VLAN condition');
       if (x.matchVsid) this.hit('vmq hit by VSID condition');
       if (matches.length > 1) this.hit('vmq priority: several filters match');

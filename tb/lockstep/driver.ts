@@ -196,7 +196,10 @@ export class Driver {
       if (waiting) return waiting;
     }
     const sending = (f: FrameInfo): boolean => (f.lastCycle >= 0 ? f.lastCycle >= cycle : f.cutCycle < 0 || f.cutCycle >= cycle);
-    return this.frames.find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle && sending(f)) ?? [...this.frames].reverse().find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle);
+    return (
+      this.frames.find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle && sending(f)) ??
+      [...this.frames].reverse().find((f) => f.firstCycle >= 0 && f.firstCycle <= cycle)
+    );
   }
 
   /** Up to `max` more cycles; undefined once the script has run out and everything drained. */
@@ -238,7 +241,16 @@ export class Driver {
         if (this.rst.pending && (this.axil.writing || this.axil.reading)) return;
         this.blockOnCsr = false;
         if (this.frames.length >= 2 * this.retainFrames) this.frames.splice(0, this.frames.length - this.retainFrames);
-        const f: FrameInfo = { id: this.frameIds++, frame: it.frame, firstCycle: -1, lastCycle: -1, profile: undefined, metaCycle: -1, cutCycle: -1, dropped: false };
+        const f: FrameInfo = {
+          id: this.frameIds++,
+          frame: it.frame,
+          firstCycle: -1,
+          lastCycle: -1,
+          profile: undefined,
+          metaCycle: -1,
+          cutCycle: -1,
+          dropped: false,
+        };
         this.frames.push(f);
         this.source.send(f);
         this.item++;
@@ -256,8 +268,7 @@ export class Driver {
       } else if (it.k === 'read') {
         this.axil.read(it.addrs);
         this.settleReads = !!it.settle;
-      }
-      else if (it.k === 'reset') this.rst.schedule(it.atBeat, it.cycles);
+      } else if (it.k === 'reset') this.rst.schedule(it.atBeat, it.cycles);
       else if (it.k === 'stall') this.sink.stall(it.cycles);
       else if (it.k === 'idle') {
         if (this.axil.writing) return;
@@ -347,7 +358,12 @@ export class Driver {
 
 /** The profile in force at tlast with the tunnel table of the frame's first beat (shared when they agree). */
 function withTunnels(p: Profile, t: UdpTunnel[] | undefined): Profile {
-  if (!t || (t.length === p.udpTunnels.length && t.every((e, i) => e.valid === p.udpTunnels[i]!.valid && e.port === p.udpTunnels[i]!.port && e.type === p.udpTunnels[i]!.type))) return p;
+  if (
+    !t ||
+    (t.length === p.udpTunnels.length &&
+      t.every((e, i) => e.valid === p.udpTunnels[i]!.valid && e.port === p.udpTunnels[i]!.port && e.type === p.udpTunnels[i]!.type))
+  )
+    return p;
   return { ...p, udpTunnels: t };
 }
 

@@ -29,7 +29,13 @@ const send = (m: WorkerMessage): void => void process.send!(m);
 
 export async function runJob(job: Job, onProgress: (frames: number, cycles: number) => void): Promise<Omit<RunResult, 'mismatch' | 'records_'>> {
   const cfg = namedConfig(job.configName);
-  const script = job.pcap ? pcapScript(readPcap(await readFile(job.pcap)).packets.map((p) => p.data), cfg, job.seed) : randomScript(job.seed, cfg, { frames: job.frames });
+  const script = job.pcap
+    ? pcapScript(
+        readPcap(await readFile(job.pcap)).packets.map((p) => p.data),
+        cfg,
+        job.seed,
+      )
+    : randomScript(job.seed, cfg, { frames: job.frames });
   const r = await runRegression({
     cfg,
     configName: job.configName,

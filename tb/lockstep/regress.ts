@@ -136,7 +136,13 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
   };
   if (mismatch) {
     result.mismatch = mismatch;
-    const ctx = { seed: o.seed, configName: o.configName, cfg: o.cfg, frames: o.frames, reference: (m: Mismatch) => (m.frame?.profile ? sb.reference(m.frame) : undefined) } as Parameters<typeof formatMismatch>[1];
+    const ctx = {
+      seed: o.seed,
+      configName: o.configName,
+      cfg: o.cfg,
+      frames: o.frames,
+      reference: (m: Mismatch) => (m.frame?.profile ? sb.reference(m.frame) : undefined),
+    } as Parameters<typeof formatMismatch>[1];
     if (!o.noWave) {
       try {
         ctx.wave = await dumpWindow(o, top, mismatch.cycle);

@@ -37,14 +37,18 @@ export function formatMismatch(m: Mismatch, ctx: ReportContext): string {
   const f = m.frame;
   if (f) {
     const p = f.profile;
-    out.push(`  frame #${f.id} (${f.frame.tag}, ${f.frame.data.length} bytes${f.frame.macError ? ', tuser on last beat' : ''}), first beat cycle ${f.firstCycle}, tlast cycle ${f.lastCycle}`);
+    out.push(
+      `  frame #${f.id} (${f.frame.tag}, ${f.frame.data.length} bytes${f.frame.macError ? ', tuser on last beat' : ''}), first beat cycle ${f.firstCycle}, tlast cycle ${f.lastCycle}`,
+    );
     out.push(`  headers${p ? '' : ' (under the default profile: the frame was not classified)'}:`);
     for (const l of decodeHeaders(f.frame.data, ctx.cfg, p ?? defaultProfile(ctx.cfg))) out.push(`    ${l}`);
     if (p) {
       const ref = m.kind === 'record' ? m.expectedRecord : ctx.reference?.(m);
       if (ref) out.push(`  reference record: ${JSON.stringify(ref)}`);
       const pj = profileToJson(p);
-      out.push(`  control state: ${JSON.stringify({ ...pj, indirection: `${pj.indirection.length} entries`, key: pj.key.slice(0, 16) + '...', filters: pj.filters.filter((x) => x.valid !== false) })}`);
+      out.push(
+        `  control state: ${JSON.stringify({ ...pj, indirection: `${pj.indirection.length} entries`, key: pj.key.slice(0, 16) + '...', filters: pj.filters.filter((x) => x.valid !== false) })}`,
+      );
     }
     out.push('  frame hex:');
     for (const l of hexDump(f.frame.data)) out.push(`    ${l}`);

@@ -200,7 +200,18 @@ export class Scoreboard {
         if (this.keepRecords) this.delivered.push({ frame: ev.frame, record: got });
         const fields = recordDiff(want, got);
         if (fields.length) {
-          return { kind: 'record', cycle: ev.cycle, signal: 'm_axis_meta_tdata', expected: 0n, actual: beat, others: [], frame: ev.frame, expectedRecord: want, actualRecord: got, fields };
+          return {
+            kind: 'record',
+            cycle: ev.cycle,
+            signal: 'm_axis_meta_tdata',
+            expected: 0n,
+            actual: beat,
+            others: [],
+            frame: ev.frame,
+            expectedRecord: want,
+            actualRecord: got,
+            fields,
+          };
         }
       } else if (this.keepRecords) {
         this.delivered.push({ frame: ev.frame, record: unpackMeta(this.cfg, slotValue(actual, at, tdata), ev.frame.id) });

@@ -23,8 +23,7 @@ import { buildModel, DEFAULT_MODEL_DIR, type Model } from '../bridge/verilator.t
 const REPO = join(DEFAULT_MODEL_DIR, '..', '..');
 export const SIM_DIR = join(REPO, 'build', 'sim');
 
-const bool = (v: PortValue | undefined): boolean =>
-  v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
+const bool = (v: PortValue | undefined): boolean => v === true || (typeof v === 'number' && v !== 0) || (typeof v === 'bigint' && v !== 0n);
 const num = (v: PortValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === true ? 1 : 0);
 const EMPTY = new Uint8Array(0);
 
@@ -92,8 +91,37 @@ export class TopLockstep implements LockstepModel {
   }
 }
 
-const TOP_OUTPUTS = ['s_axis_tready', 'm_axis_meta_tdata', 'm_axis_meta_tvalid', 's_axil_awready', 's_axil_wready', 's_axil_bresp', 's_axil_bvalid', 's_axil_arready', 's_axil_rdata', 's_axil_rresp', 's_axil_rvalid'];
-const TOP_INPUTS = ['rst', 's_axis_tdata', 's_axis_tkeep', 's_axis_tvalid', 's_axis_tlast', 's_axis_tuser', 'm_axis_meta_tready', 's_axil_awaddr', 's_axil_awvalid', 's_axil_wdata', 's_axil_wstrb', 's_axil_wvalid', 's_axil_bready', 's_axil_araddr', 's_axil_arvalid', 's_axil_rready'];
+const TOP_OUTPUTS = [
+  's_axis_tready',
+  'm_axis_meta_tdata',
+  'm_axis_meta_tvalid',
+  's_axil_awready',
+  's_axil_wready',
+  's_axil_bresp',
+  's_axil_bvalid',
+  's_axil_arready',
+  's_axil_rdata',
+  's_axil_rresp',
+  's_axil_rvalid',
+];
+const TOP_INPUTS = [
+  'rst',
+  's_axis_tdata',
+  's_axis_tkeep',
+  's_axis_tvalid',
+  's_axis_tlast',
+  's_axis_tuser',
+  'm_axis_meta_tready',
+  's_axil_awaddr',
+  's_axil_awvalid',
+  's_axil_wdata',
+  's_axil_wstrb',
+  's_axil_wvalid',
+  's_axil_bready',
+  's_axil_araddr',
+  's_axil_arvalid',
+  's_axil_rready',
+];
 
 /**
  * TopModel on packed words: outputs written straight into the output record (the record
@@ -145,7 +173,11 @@ class TopPacked implements PackedLockstepModel {
    * s_axil_awprot/arprot, are ignored as step() ignores them), with this build's widths.
    */
   static fits(L: PortLayout, cfg: BuildConfig): boolean {
-    const names = (list: readonly { name: string }[]): string => list.map((x) => x.name).sort().join(',');
+    const names = (list: readonly { name: string }[]): string =>
+      list
+        .map((x) => x.name)
+        .sort()
+        .join(',');
     if (names(L.outputs) !== [...TOP_OUTPUTS].sort().join(',') || !TOP_INPUTS.every((n) => L.inputs.some((s) => s.name === n))) return false;
     const w = (n: string): number => L.slot(n).width;
     return w('s_axis_tdata') === cfg.dataWidth && w('s_axis_tkeep') === cfg.dataWidth / 8 && L.slot('m_axis_meta_tdata').words === new MetaPacker(cfg).words;

@@ -100,7 +100,10 @@ async function measureCapacity(sim: SimProcess, L: PortLayout): Promise<number> 
       lastAccept = c;
     }
   }
-  if (lastAccept > n - 200) throw new RtlDirError(`cannot measure the metadata FIFO depth: s_axis_tready stays high with m_axis_meta stalled (add nvgre_rx.config.json with metaFifoDepth)`);
+  if (lastAccept > n - 200)
+    throw new RtlDirError(
+      `cannot measure the metadata FIFO depth: s_axis_tready stays high with m_axis_meta stalled (add nvgre_rx.config.json with metaFifoDepth)`,
+    );
   return accepted;
 }
 
@@ -109,7 +112,9 @@ async function readCaps(s: Stepper): Promise<Caps> {
   await reset(s);
   const caps = { ID: await readReg(s, REG.ID, 'ID') } as Caps;
   if (caps.ID !== ID_VALUE) {
-    throw new RtlDirError(`the ID register reads 0x${caps.ID.toString(16)}, not 0x${ID_VALUE.toString(16)} ("NVGR"): not an nvgre_rx register block, or its AXI4-Lite reads are broken`);
+    throw new RtlDirError(
+      `the ID register reads 0x${caps.ID.toString(16)}, not 0x${ID_VALUE.toString(16)} ("NVGR"): not an nvgre_rx register block, or its AXI4-Lite reads are broken`,
+    );
   }
   for (const [, reg] of CAP_FIELDS) caps[reg] = await readReg(s, REG[reg], reg);
   caps.CAP_LATENCY = await readReg(s, REG.CAP_LATENCY, 'CAP_LATENCY');
@@ -170,7 +175,8 @@ export async function resolveConfig(model: Model, declared: Declared | undefined
       let hex = '';
       for (let k = 0; k < 10; k++) hex += (await readReg(s, REG.KEY + 4 * k, `KEY[${k}]`)).toString(16).padStart(8, '0');
       raw.constKey = hex;
-      if (expected && expected.constKey.toLowerCase() !== hex) throw new RtlDirError(`the configuration asked for has constKey ${expected.constKey}, but the KEY registers read ${hex}`);
+      if (expected && expected.constKey.toLowerCase() !== hex)
+        throw new RtlDirError(`the configuration asked for has constKey ${expected.constKey}, but the KEY registers read ${hex}`);
       source += ', KEY registers';
     }
     if (claim?.cfg.metaFifoDepth !== undefined) {
@@ -189,7 +195,9 @@ export async function resolveConfig(model: Model, declared: Declared | undefined
     }
     const lat = topTiming(cfg).latency;
     if (caps.CAP_LATENCY !== lat) {
-      throw new RtlDirError(`CAP_LATENCY reads ${caps.CAP_LATENCY}, but the cycle model of this build has a latency of ${lat} cycles (the RTL's pipeline is not the generator's)`);
+      throw new RtlDirError(
+        `CAP_LATENCY reads ${caps.CAP_LATENCY}, but the cycle model of this build has a latency of ${lat} cycles (the RTL's pipeline is not the generator's)`,
+      );
     }
     return { cfg, source, caps };
   } finally {

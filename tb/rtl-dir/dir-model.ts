@@ -165,7 +165,7 @@ export function checkPorts(dir: string, actual: readonly PortInfo[], cfg: BuildC
 /** An IR module with exactly these ports: all the harness generator needs. */
 export function portsModule(ports: readonly PortInfo[]): Module {
   const m = new Module(TOP, [], { clock: false });
-  for (const p of ports) (p.dir === 'input' ? m.input(p.name, p.width) : m.output(p.name, p.width));
+  for (const p of ports) p.dir === 'input' ? m.input(p.name, p.width) : m.output(p.name, p.width);
   return m;
 }
 
@@ -177,11 +177,19 @@ export interface DirBuildFlags {
   objcache?: boolean;
 }
 
-export async function buildDirModel(dir: string, files: string[], ports: readonly PortInfo[], label: string, trace = false, flags: DirBuildFlags = {}): Promise<Model> {
+export async function buildDirModel(
+  dir: string,
+  files: string[],
+  ports: readonly PortInfo[],
+  label: string,
+  trace = false,
+  flags: DirBuildFlags = {},
+): Promise<Model> {
   try {
     return await buildModel({ name: `${label}${trace ? '-trace' : ''}`, verilogFiles: files, top: portsModule(ports), topName: TOP, trace, ...flags });
   } catch (e) {
-    if (e instanceof BuildError) throw new RtlDirError(`RTL directory ${dir} does not build: ${e.message.replace(/^verilator build of \S+ failed: /, '')}`, e.logPath);
+    if (e instanceof BuildError)
+      throw new RtlDirError(`RTL directory ${dir} does not build: ${e.message.replace(/^verilator build of \S+ failed: /, '')}`, e.logPath);
     throw e;
   }
 }
@@ -206,7 +214,8 @@ export interface RtlDir {
 export function rtlDirProvider(rd: RtlDir): TopProvider {
   return {
     async model(cfg, opts) {
-      if (cfg !== rd.cfg && JSON.stringify(cfg) !== JSON.stringify(rd.cfg)) throw new Error(`RTL directory ${rd.dir} holds a different build than the one asked for`);
+      if (cfg !== rd.cfg && JSON.stringify(cfg) !== JSON.stringify(rd.cfg))
+        throw new Error(`RTL directory ${rd.dir} holds a different build than the one asked for`);
       const top = topModule(rd.cfg).module;
       if (opts.coverage) throw new RtlDirError(`coverage builds of an RTL directory are not offered (use the generated top)`);
       const model = opts.trace ? await buildDirModel(rd.dir, rd.files, rd.ports, rd.label, true, rd.flags) : rd.model;

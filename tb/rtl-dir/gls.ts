@@ -31,7 +31,12 @@ export const GLS_ROOT = join(RTL_DIR_BUILD, '..', 'gls');
 export const GLS_BUILD_FLAGS: DirBuildFlags = { extraFlags: ['-O0'], makeFlags: 'OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O1' };
 
 /** The yosys script: generic gates, flattened, checked, written without attributes. */
-export const glsScript = (top = TOP): string[] => [`synth -top ${top} -flatten`, 'check -assert', `write_verilog -noattr ${top}.v`, 'tee -q -o stat.json stat -json'];
+export const glsScript = (top = TOP): string[] => [
+  `synth -top ${top} -flatten`,
+  'check -assert',
+  `write_verilog -noattr ${top}.v`,
+  'tee -q -o stat.json stat -json',
+];
 
 /** The generated Verilog of a build, by file name. */
 export function buildSources(cfg: BuildConfig): Map<string, string> {
@@ -87,7 +92,11 @@ export interface GlsRun {
 }
 
 /** Synthesise a build, then run the regression on the netlist for each seed (stops at the first failure). */
-export async function runGls(cfg: BuildConfig, label: string, o: Omit<DirRunOptions, 'seed'> & { seeds: number[]; sources?: ReadonlyMap<string, string> }): Promise<GlsRun> {
+export async function runGls(
+  cfg: BuildConfig,
+  label: string,
+  o: Omit<DirRunOptions, 'seed'> & { seeds: number[]; sources?: ReadonlyMap<string, string> },
+): Promise<GlsRun> {
   const netlist = await glsNetlist(o.sources ?? buildSources(cfg), label);
   const rd = await loadRtlDir(netlist.dir, { cfg, label: `gls-${label}`, flags: GLS_BUILD_FLAGS });
   const results: RunResult[] = [];

@@ -9,7 +9,19 @@ import { join } from 'node:path';
 import { ConfigError, parseBuildConfig, type BuildConfig } from '../../gen/config.ts';
 import { buildLine, resolveConfig, type Declared } from './caps.ts';
 import type { TopProvider } from '../lockstep/regress.ts';
-import { buildDirModel, checkPorts, slug, type DirBuildFlags, declaredModules, probeTop, RtlDirError, rtlDirProvider, TOP, verilogFiles, type RtlDir } from './dir-model.ts';
+import {
+  buildDirModel,
+  checkPorts,
+  slug,
+  type DirBuildFlags,
+  declaredModules,
+  probeTop,
+  RtlDirError,
+  rtlDirProvider,
+  TOP,
+  verilogFiles,
+  type RtlDir,
+} from './dir-model.ts';
 
 /** The config file a directory may hold beside its Verilog (a build configuration, JSON). */
 export const CONFIG_FILE = 'nvgre_rx.config.json';
@@ -60,7 +72,8 @@ export async function loadRtlDir(dir: string, o: LoadOptions = {}): Promise<RtlD
   if (o.cfg) checkPorts(dir, ports, o.cfg, 'the configuration asked for');
   else if (declared) checkPorts(dir, ports, parseBuildConfig(declared.cfg), declared.from);
   for (const need of ['clk', 'rst', 's_axil_araddr', 's_axil_arvalid', 's_axil_arready', 's_axil_rdata', 's_axil_rvalid', 's_axil_rready']) {
-    if (!ports.some((p) => p.name === need)) throw new RtlDirError(`RTL directory ${dir}: ${TOP} has no port ${need}, so its capability registers cannot be read`);
+    if (!ports.some((p) => p.name === need))
+      throw new RtlDirError(`RTL directory ${dir}: ${TOP} has no port ${need}, so its capability registers cannot be read`);
   }
   const label = o.label ?? 'rtldir';
   const model = await buildDirModel(dir, files, ports, label, false, o.flags);

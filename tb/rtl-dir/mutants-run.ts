@@ -49,7 +49,13 @@ export async function runMutant(files: Map<string, string>, m: Mutant, o: Mutant
     throw e;
   }
   for (const seed of o.seeds) {
-    const r = await runRtlDir(rd, { seed, frames: o.frames, shape: 'shape' in o ? o.shape : MUTANT_SHAPE, noWave: true, replay: `make sim RTL=${dir} SEED=${seed} FRAMES=${o.frames}` });
+    const r = await runRtlDir(rd, {
+      seed,
+      frames: o.frames,
+      shape: 'shape' in o ? o.shape : MUTANT_SHAPE,
+      noWave: true,
+      replay: `make sim RTL=${dir} SEED=${seed} FRAMES=${o.frames}`,
+    });
     if (r.mismatch) {
       const f = r.mismatch.fields?.length ? ` (${r.mismatch.fields.join(', ')})` : '';
       return done({ killed: true, by: `${r.mismatch.signal}${f}, seed ${seed}, cycle ${r.mismatch.cycle}`, report: r.report, result: r });

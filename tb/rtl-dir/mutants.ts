@@ -43,7 +43,16 @@ export async function baseRtl(): Promise<{ dir: string; files: Map<string, strin
 }
 
 /** Replace the first match of `re` on a line that `where` matches; the mutant, or an error naming what was not found. */
-function edit(files: Map<string, string>, id: string, file: string, where: RegExp, re: RegExp, to: string | ((s: string) => string), what: string, expect: Mutant['expect']): Mutant {
+function edit(
+  files: Map<string, string>,
+  id: string,
+  file: string,
+  where: RegExp,
+  re: RegExp,
+  to: string | ((s: string) => string),
+  what: string,
+  expect: Mutant['expect'],
+): Mutant {
   const lines = files.get(file)?.split('\n');
   if (!lines) throw new Error(`mutant ${id}: no file ${file}`);
   const i = lines.findIndex((l) => where.test(l) && re.test(l));
@@ -236,7 +245,8 @@ export function mutationLines(files: Map<string, string>): MutationSite[][] {
       if (from < 0) return;
       const sites: MutationSite[] = [];
       for (const op of OPS) {
-        for (const m of l.matchAll(op.re)) if (m.index! >= from) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l, context: above(i) });
+        for (const m of l.matchAll(op.re))
+          if (m.index! >= from) sites.push({ file, line: i + 1, op, at: m.index!, len: m[0].length, text: l, context: above(i) });
       }
       if (sites.length) lines.push(sites);
     });
@@ -274,7 +284,14 @@ export function randomMutants(files: Map<string, string>, n: number, seed: numbe
     const after = s.text.slice(0, s.at) + rep + s.text.slice(s.at + s.len);
     if (after === s.text) continue;
     const before = s.text.trim();
-    out.push({ id: mutantKey(s.file, before, after.trim(), s.context), file: s.file, line: s.line, what: `${s.op.what} in ${s.file}:${s.line}`, before, after: after.trim() });
+    out.push({
+      id: mutantKey(s.file, before, after.trim(), s.context),
+      file: s.file,
+      line: s.line,
+      what: `${s.op.what} in ${s.file}:${s.line}`,
+      before,
+      after: after.trim(),
+    });
   }
   return out;
 }

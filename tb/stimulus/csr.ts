@@ -67,9 +67,7 @@ const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > 
 function fullFilters(fs: readonly Filter[], n: number): Filter[] {
   return Array.from({ length: n }, (_, i) => {
     const f = fs[i];
-    return f
-      ? { ...f, mac: f.mac.slice() }
-      : { valid: false, mac: new Uint8Array(6), matchVlan: false, vlanId: 0, matchVsid: false, vsid: 0, queue: 0 };
+    return f ? { ...f, mac: f.mac.slice() } : { valid: false, mac: new Uint8Array(6), matchVlan: false, vlanId: 0, matchVsid: false, vsid: 0, queue: 0 };
   });
 }
 
@@ -83,7 +81,13 @@ export function resetImage(cfg: BuildConfig): CsrImage {
 export function cloneImage(img: CsrImage): CsrImage {
   const p = img.p;
   return {
-    p: { ...p, key: p.key.slice(), indirection: p.indirection.slice(), filters: fullFilters(p.filters, p.filters.length), udpTunnels: p.udpTunnels.map((t) => ({ ...t })) },
+    p: {
+      ...p,
+      key: p.key.slice(),
+      indirection: p.indirection.slice(),
+      filters: fullFilters(p.filters, p.filters.length),
+      udpTunnels: p.udpTunnels.map((t) => ({ ...t })),
+    },
     indirBits: img.indirBits,
     edges: new Map(img.edges),
   };
@@ -119,7 +123,16 @@ function macLo(m: Uint8Array): number {
 
 /** A profile filter as the CSR block holds it. */
 function csrFilter(f: Filter): CsrFilter {
-  return { valid: f.valid, macHi: macHi(f.mac), macLo: macLo(f.mac), matchVlan: f.matchVlan, vlan: f.vlanId, matchVsid: f.matchVsid, vsid: f.vsid, queue: f.queue };
+  return {
+    valid: f.valid,
+    macHi: macHi(f.mac),
+    macLo: macLo(f.mac),
+    matchVlan: f.matchVlan,
+    vlan: f.vlanId,
+    matchVsid: f.matchVsid,
+    vsid: f.vsid,
+    queue: f.queue,
+  };
 }
 
 /** The six register words of a filter, laid out as the CSR model lays them out (one layout). */
@@ -160,7 +173,8 @@ function tunnelOf(w: number): UdpTunnel {
 export function profileWrites(p: Profile, cfg: BuildConfig): CsrWrite[] {
   const out: CsrWrite[] = [...keyWrites(p, cfg)];
   for (let i = 0; i < cfg.udpTunnelPorts; i++) out.push({ addr: TUNNEL_BASE + 4 * i, data: tunnelWord(p.udpTunnels[i]) });
-  for (let i = 0; i < Math.min(p.indirection.length, cfg.indirectionEntries); i++) out.push({ addr: INDIRECTION_BASE + 4 * i, data: p.indirection[i]! & (2 ** cfg.queueBits - 1) });
+  for (let i = 0; i < Math.min(p.indirection.length, cfg.indirectionEntries); i++)
+    out.push({ addr: INDIRECTION_BASE + 4 * i, data: p.indirection[i]! & (2 ** cfg.queueBits - 1) });
   fullFilters(p.filters, cfg.vmqFilters).forEach((f, i) =>
     filterWords(f).forEach((d, w) => out.push({ addr: FILTER_BASE + FILTER_STRIDE * i + 4 * w, data: d })),
   );

@@ -34,7 +34,11 @@ function expectFor(d: DeepFrame, limit: number, cut: boolean): Partial<MetaRecor
 }
 
 function deepCase(d: DeepFrame, limit: number, tag: string, payload: number, cut = false): DirectedCase {
-  const f = frameOf(withPayload(d, payload), `${tag} end ${d.end} ${d.shape.encap}/v${d.shape.outer}${d.shape.encap === 'none' ? '' : `/v${d.shape.inner}`}/${d.shape.l4}`, cut ? { cutTo: d.end - 1 } : {});
+  const f = frameOf(
+    withPayload(d, payload),
+    `${tag} end ${d.end} ${d.shape.encap}/v${d.shape.outer}${d.shape.encap === 'none' ? '' : `/v${d.shape.inner}`}/${d.shape.l4}`,
+    cut ? { cutTo: d.end - 1 } : {},
+  );
   return { frame: f, expect: expectFor(d, limit, cut), v6: d.shape.outer === 6 || (d.shape.encap !== 'none' && d.shape.inner === 6), end: d.end };
 }
 

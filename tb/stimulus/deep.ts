@@ -154,13 +154,24 @@ function layersOf(s: DeepShape, st: Stretch, r: Rand): Layer[] {
       // Which of C, K, S: greWords of them, in a random choice.
       const bits = [[], [1], [2], [4], [1, 2], [1, 4], [2, 4], [1, 2, 4]].filter((b) => b.length === st.greWords);
       const set = bits[int(r, bits.length)]!;
-      out.push({ kind: 'gre', checksum: set.includes(1), key: set.includes(2) ? int(r, 2 ** 32) : undefined, seq: set.includes(4) ? int(r, 2 ** 32) : undefined });
+      out.push({
+        kind: 'gre',
+        checksum: set.includes(1),
+        key: set.includes(2) ? int(r, 2 ** 32) : undefined,
+        seq: set.includes(4) ? int(r, 2 ** 32) : undefined,
+      });
     }
     if (s.encap !== 'gre-ip') {
       out.push({ kind: 'eth', dst: MAC_C, src: MAC_B });
       if (st.innerTag) out.push({ kind: 'vlan', vid: 1 + int(r, 4094) });
     }
-    if (s.inner === 4) out.push({ kind: 'ipv4', src: `192.168.${int(r, 256)}.${1 + int(r, 254)}`, dst: `172.16.${int(r, 256)}.${1 + int(r, 254)}`, options: opts(st.innerOpts) });
+    if (s.inner === 4)
+      out.push({
+        kind: 'ipv4',
+        src: `192.168.${int(r, 256)}.${1 + int(r, 254)}`,
+        dst: `172.16.${int(r, 256)}.${1 + int(r, 254)}`,
+        options: opts(st.innerOpts),
+      });
     else out.push({ kind: 'ipv6', src: `fd00::${(1 + int(r, 65535)).toString(16)}`, dst: `fd00:1::${(1 + int(r, 65535)).toString(16)}` });
   }
   out.push(s.l4 === 'tcp' ? { kind: 'tcp', sport: port(), dport: port() } : { kind: 'udp', sport: port(), dport: port() });
@@ -172,7 +183,10 @@ function shapesFor(cfg: BuildConfig, end: number, l4?: 'tcp' | 'udp'): DeepShape
   const fams: (4 | 6)[] = cfg.ipv6 ? [4, 6] : [4];
   const encaps: DeepEncap[] = end % 4 === 0 ? ['nvgre', 'gre-eth'] : ['none', 'gre-ip'];
   const out: DeepShape[] = [];
-  for (const outer of fams) for (const encap of encaps) for (const inner of encap === 'none' ? ([4] as const) : fams) for (const l of l4 ? [l4] : (['tcp', 'udp'] as const)) out.push({ outer, encap, inner, l4: l });
+  for (const outer of fams)
+    for (const encap of encaps)
+      for (const inner of encap === 'none' ? ([4] as const) : fams)
+        for (const l of l4 ? [l4] : (['tcp', 'udp'] as const)) out.push({ outer, encap, inner, l4: l });
   return out;
 }
 
@@ -182,7 +196,9 @@ function shapesFor(cfg: BuildConfig, end: number, l4?: 'tcp' | 'udp'): DeepShape
  */
 export function deepLayers(r: Rand, cfg: BuildConfig, end: number, want: Partial<DeepShape> = {}): DeepFrame | undefined {
   if (end % 2 !== 0) return undefined;
-  const shapes = shapesFor(cfg, end, want.l4).filter((s) => (want.outer ?? s.outer) === s.outer && (want.encap ?? s.encap) === s.encap && (want.inner ?? s.inner) === s.inner);
+  const shapes = shapesFor(cfg, end, want.l4).filter(
+    (s) => (want.outer ?? s.outer) === s.outer && (want.encap ?? s.encap) === s.encap && (want.inner ?? s.inner) === s.inner,
+  );
   // Random order, so that every shape gets its turn over many frames.
   for (let i = shapes.length - 1; i > 0; i--) {
     const j = int(r, i + 1);

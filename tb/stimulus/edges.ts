@@ -119,7 +119,10 @@ export function csrEdgeGroups(cfg: BuildConfig): DirectedGroup[] {
       { addr: FILTER_BASE + 5 * FILTER_STRIDE + 16, data: 0xffffffff },
     ],
     [
-      { frame: frameOf([eth('02:00:00:00:00:04'), v4, { kind: 'udp', sport: 1, dport: 2 }, { kind: 'payload', bytes: 8 }], 'default queues'), expect: { hash_input: 'none', rss_queue: 5 % q, vmq_hit: false, vmq_queue: q - 1 } },
+      {
+        frame: frameOf([eth('02:00:00:00:00:04'), v4, { kind: 'udp', sport: 1, dport: 2 }, { kind: 'payload', bytes: 8 }], 'default queues'),
+        expect: { hash_input: 'none', rss_queue: 5 % q, vmq_hit: false, vmq_queue: q - 1 },
+      },
       ...spreadFrames(4, 7).map((c) => ({ ...c, expect: { hash_input: '4tuple' as const, vmq_hit: true, vmq_filter: 5, vmq_queue: q - 1 } })),
     ],
   );
@@ -139,24 +142,64 @@ export function csrEdgeGroups(cfg: BuildConfig): DirectedGroup[] {
       { addr: FILTER_BASE + 3 * FILTER_STRIDE, data: 0xabcd0200 },
     ],
     [
-      { frame: frameOf([eth(), { kind: 'vlan', vid: 7 }, v4, { kind: 'tcp', sport: 5, dport: 6 }], 'filter 2 any VLAN'), expect: { vmq_hit: true, vmq_filter: 2 } },
-      { frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 0x123456 }, eth(MAC_C), v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 0 VSID'), expect: { vmq_hit: true, vmq_filter: 0 } },
-      { frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 0x923456 }, eth(MAC_C), v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 0 other VSID'), expect: { vmq_hit: true, vmq_filter: 6 } },
-      { frame: frameOf([eth(), v4, { kind: 'gre' }, eth(MAC_C), { kind: 'vlan', vid: 5 }, v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 1 VLAN 5'), expect: { vmq_hit: true, vmq_filter: 1 } },
+      {
+        frame: frameOf([eth(), { kind: 'vlan', vid: 7 }, v4, { kind: 'tcp', sport: 5, dport: 6 }], 'filter 2 any VLAN'),
+        expect: { vmq_hit: true, vmq_filter: 2 },
+      },
+      {
+        frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 0x123456 }, eth(MAC_C), v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 0 VSID'),
+        expect: { vmq_hit: true, vmq_filter: 0 },
+      },
+      {
+        frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 0x923456 }, eth(MAC_C), v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 0 other VSID'),
+        expect: { vmq_hit: true, vmq_filter: 6 },
+      },
+      {
+        frame: frameOf([eth(), v4, { kind: 'gre' }, eth(MAC_C), { kind: 'vlan', vid: 5 }, v4i, { kind: 'udp', sport: 7, dport: 8 }], 'filter 1 VLAN 5'),
+        expect: { vmq_hit: true, vmq_filter: 1 },
+      },
       { frame: frameOf([eth('02:00:00:00:00:09'), v4, { kind: 'udp', sport: 7, dport: 8 }], 'filter 4 still invalid'), expect: { vmq_hit: false } },
     ],
   );
   const undef = ~HASH_TYPES_MASK >>> 0;
-  mk('csr-edge hash_types=all', base, [{ addr: REG.HASH_TYPES, data: 0xffffffff }], [{ frame: frameOf([eth(), v4, { kind: 'udp', sport: 9, dport: 10 }], 'all types'), expect: { hash_input: '4tuple', hash_type: HASH_TYPE.UDP_IPV4 } }]);
-  mk('csr-edge hash_types=tcp4+undefined', base, [{ addr: REG.HASH_TYPES, data: (undef | HASH_TYPE.TCP_IPV4) >>> 0 }], [
-    { frame: frameOf([eth(), v4, { kind: 'udp', sport: 9, dport: 10 }], 'udp, tcp4 only'), expect: { hash_input: 'none' } },
-    { frame: frameOf([eth(), v4, { kind: 'tcp', sport: 9, dport: 10 }], 'tcp, tcp4 only'), expect: { hash_input: '4tuple', hash_type: HASH_TYPE.TCP_IPV4 } },
-  ]);
-  mk('csr-edge hash_types=undefined only', base, [{ addr: REG.HASH_TYPES, data: undef }], [{ frame: frameOf([eth(), v4, { kind: 'tcp', sport: 9, dport: 10 }], 'no type'), expect: { hash_input: 'none', hash_valid: false } }]);
-  mk('csr-edge ctrl', base, [{ addr: REG.CTRL, data: 0xfffffff5 }], [
-    { frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 3 }, eth(MAC_C), v4i, { kind: 'tcp', sport: 1, dport: 2 }], 'rss + encap rss'), expect: { hash_input: 'inner-4tuple', vmq_hit: false, encap: 'nvgre' } },
-  ]);
-  mk('csr-edge ctrl=upper only', base, [{ addr: REG.CTRL, data: 0xfffffff0 }], [{ frame: frameOf([eth(), v4, { kind: 'tcp', sport: 1, dport: 2 }], 'all off'), expect: { hash_input: 'none', vmq_hit: false, encap: 'none' } }]);
+  mk(
+    'csr-edge hash_types=all',
+    base,
+    [{ addr: REG.HASH_TYPES, data: 0xffffffff }],
+    [{ frame: frameOf([eth(), v4, { kind: 'udp', sport: 9, dport: 10 }], 'all types'), expect: { hash_input: '4tuple', hash_type: HASH_TYPE.UDP_IPV4 } }],
+  );
+  mk(
+    'csr-edge hash_types=tcp4+undefined',
+    base,
+    [{ addr: REG.HASH_TYPES, data: (undef | HASH_TYPE.TCP_IPV4) >>> 0 }],
+    [
+      { frame: frameOf([eth(), v4, { kind: 'udp', sport: 9, dport: 10 }], 'udp, tcp4 only'), expect: { hash_input: 'none' } },
+      { frame: frameOf([eth(), v4, { kind: 'tcp', sport: 9, dport: 10 }], 'tcp, tcp4 only'), expect: { hash_input: '4tuple', hash_type: HASH_TYPE.TCP_IPV4 } },
+    ],
+  );
+  mk(
+    'csr-edge hash_types=undefined only',
+    base,
+    [{ addr: REG.HASH_TYPES, data: undef }],
+    [{ frame: frameOf([eth(), v4, { kind: 'tcp', sport: 9, dport: 10 }], 'no type'), expect: { hash_input: 'none', hash_valid: false } }],
+  );
+  mk(
+    'csr-edge ctrl',
+    base,
+    [{ addr: REG.CTRL, data: 0xfffffff5 }],
+    [
+      {
+        frame: frameOf([eth(), v4, { kind: 'nvgre', vsid: 3 }, eth(MAC_C), v4i, { kind: 'tcp', sport: 1, dport: 2 }], 'rss + encap rss'),
+        expect: { hash_input: 'inner-4tuple', vmq_hit: false, encap: 'nvgre' },
+      },
+    ],
+  );
+  mk(
+    'csr-edge ctrl=upper only',
+    base,
+    [{ addr: REG.CTRL, data: 0xfffffff0 }],
+    [{ frame: frameOf([eth(), v4, { kind: 'tcp', sport: 1, dport: 2 }], 'all off'), expect: { hash_input: 'none', vmq_hit: false, encap: 'none' } }],
+  );
   return groups.map((g) => ({ ...g, cases: g.cases.filter((x) => cfg.ipv6 || !x.v6) }));
 }
 

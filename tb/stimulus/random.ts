@@ -82,7 +82,8 @@ function withConditions(r: Rand, fs: Filter[], cfg: BuildConfig): Filter[] {
     else out[int(r, out.length)] = f;
   };
   if (!vl) put({ valid: true, mac: m.slice(), matchVlan: true, vlanId: pick(r, VLANS), matchVsid: false, vsid: 0, queue: int(r, 2 ** cfg.queueBits) });
-  if (!out.some((f) => f.valid && f.matchVsid)) put({ valid: true, mac: m.slice(), matchVlan: false, vlanId: 0, matchVsid: true, vsid: pick(r, VSIDS), queue: int(r, 2 ** cfg.queueBits) });
+  if (!out.some((f) => f.valid && f.matchVsid))
+    put({ valid: true, mac: m.slice(), matchVlan: false, vlanId: 0, matchVsid: true, vsid: pick(r, VSIDS), queue: int(r, 2 ** cfg.queueBits) });
   const same = (a: Uint8Array): boolean => a.every((b, i) => b === m[i]);
   for (const f of out) if (f.valid && !f.matchVlan && !f.matchVsid && same(f.mac)) f.valid = false;
   return out;
@@ -90,14 +91,21 @@ function withConditions(r: Rand, fs: Filter[], cfg: BuildConfig): Filter[] {
 
 /** A random tunnel port table: the IANA ports, Linux's VXLAN port 8472 or port 0, either type, some entries invalid. */
 function randomTunnels(r: Rand, cfg: BuildConfig): UdpTunnel[] {
-  return Array.from({ length: cfg.udpTunnelPorts }, (): UdpTunnel => ({ valid: r() < 0.7, port: pick(r, [4789, 6081, 8472, 0]), type: r() < 0.5 ? 'vxlan' : 'geneve' }));
+  return Array.from({ length: cfg.udpTunnelPorts }, (): UdpTunnel => ({
+    valid: r() < 0.7,
+    port: pick(r, [4789, 6081, 8472, 0]),
+    type: r() < 0.5 ? 'vxlan' : 'geneve',
+  }));
 }
 
 /** One random change of the control state, described for logs. */
 export function randomRewrite(r: Rand, cur: Profile, cfg: BuildConfig): { profile: Profile; why: string } {
   const p: Profile = { ...cur, key: cur.key.slice(), indirection: cur.indirection.slice(), filters: cur.filters.map((f) => ({ ...f, mac: f.mac.slice() })) };
   const q = (): number => int(r, 2 ** cfg.queueBits);
-  const what = pick(r, [...(['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const), ...(cfg.udpTunnelPorts > 0 ? (['tunnels'] as const) : [])]);
+  const what = pick(r, [
+    ...(['key', 'indirection', 'filters', 'enables', 'hash-types', 'defaults', 'max-header', 'default-profile'] as const),
+    ...(cfg.udpTunnelPorts > 0 ? (['tunnels'] as const) : []),
+  ]);
   switch (what) {
     case 'key':
       if (cfg.toeplitz !== 'const-key') p.key = Uint8Array.from({ length: 40 }, () => int(r, 256));
@@ -157,13 +165,30 @@ export function randomFrame(r: Rand, cfg: BuildConfig, rates: typeof DEFAULT_RAT
     if (d) return { ...d, macError: r() < rates.macError };
   }
   const jumbo = r() < rates.jumbo;
-  let layers = mutate(r, randomLayers(r, { ipv6: cfg.ipv6, encapRate: 0.55, oddRate: 0.15, maxPayload: jumbo ? 1500 : 48, udpTunnelRate: cfg.udpTunnelPorts > 0 ? rates.udpTunnel : 0 }), rates);
+  let layers = mutate(
+    r,
+    randomLayers(r, {
+      ipv6: cfg.ipv6,
+      encapRate: 0.55,
+      oddRate: 0.15,
+      maxPayload: jumbo ? 1500 : 48,
+      udpTunnelRate: cfg.udpTunnelPorts > 0 ? rates.udpTunnel : 0,
+    }),
+    rates,
+  );
   let tag = 'random';
   if (r() < rates.badIp) {
     const ips = layers.map((l, i) => (l.kind === 'ipv4' || l.kind === 'ipv6' ? i : -1)).filter((i) => i >= 0);
     const i = pick(r, ips);
     const l = layers[i]!;
-    const bad: Layer = l.kind === 'ipv4' ? (r() < 0.5 ? { ...l, version: pick(r, [0, 5, 6, 15]) } : { ...l, ihl: int(r, 5) }) : l.kind === 'ipv6' ? { ...l, version: pick(r, [0, 4, 7]) } : l;
+    const bad: Layer =
+      l.kind === 'ipv4'
+        ? r() < 0.5
+          ? { ...l, version: pick(r, [0, 5, 6, 15]) }
+          : { ...l, ihl: int(r, 5) }
+        : l.kind === 'ipv6'
+          ? { ...l, version: pick(r, [0, 4, 7]) }
+          : l;
     layers = layers.map((x, j) => (j === i ? bad : x));
     tag = 'random-bad-ip';
   }
@@ -250,7 +275,10 @@ export function randomScript(seed: number, cfg: BuildConfig, opts: RandomOptions
     items.push({ k: 'frame', frame: randomFrame(r, cfg, rates, limit()) });
     // Then a key, and every table entry looked up as this reset left it (a write in flight
     // when reset came must not land after it).
-    const keyed = b.programChanges({ ...b.profile, key: defaultProfile(cfg).key, hashTypes: defaultProfile(cfg).hashTypes }, 'a key, the table as reset left it');
+    const keyed = b.programChanges(
+      { ...b.profile, key: defaultProfile(cfg).key, hashTypes: defaultProfile(cfg).hashTypes },
+      'a key, the table as reset left it',
+    );
     for (const f of entryFrames(cfg, keyed)) items.push({ k: 'frame', frame: { ...f, tag: `${f.tag} after a reset` } });
     program(cur, 'reprogram after reset');
     frames++;

@@ -39,8 +39,10 @@ export function registerName(addr: number, cfg: BuildConfig): string | undefined
   if (s) return s[0];
   if (addr >= KEY_BASE && addr < KEY_BASE + 4 * KEY_WORDS && addr % 4 === 0) return `KEY[${(addr - KEY_BASE) >> 2}]`;
   if (addr >= TUNNEL_BASE && addr < TUNNEL_BASE + 4 * cfg.udpTunnelPorts && addr % 4 === 0) return `TUNNEL_PORT[${(addr - TUNNEL_BASE) >> 2}]`;
-  if (addr >= COUNTER_BASE && addr < COUNTER_BASE + 4 * COUNTER_NAMES.length && addr % 4 === 0) return `CNT_${COUNTER_NAMES[(addr - COUNTER_BASE) >> 2]!.toUpperCase()}`;
-  if (addr >= INDIRECTION_BASE && addr < INDIRECTION_BASE + 4 * cfg.indirectionEntries && addr % 4 === 0) return `INDIRECTION[${(addr - INDIRECTION_BASE) >> 2}]`;
+  if (addr >= COUNTER_BASE && addr < COUNTER_BASE + 4 * COUNTER_NAMES.length && addr % 4 === 0)
+    return `CNT_${COUNTER_NAMES[(addr - COUNTER_BASE) >> 2]!.toUpperCase()}`;
+  if (addr >= INDIRECTION_BASE && addr < INDIRECTION_BASE + 4 * cfg.indirectionEntries && addr % 4 === 0)
+    return `INDIRECTION[${(addr - INDIRECTION_BASE) >> 2}]`;
   const off = addr - FILTER_BASE;
   if (off >= 0 && off < FILTER_STRIDE * cfg.vmqFilters && off % 4 === 0) {
     const w = FILTER_WORDS[(off % FILTER_STRIDE) >> 2];
@@ -108,7 +110,12 @@ export function entryFrames(cfg: BuildConfig, p: Profile): StimFrame[] {
   const found: (StimFrame | undefined)[] = new Array(n);
   let left = n;
   for (let port = 1; left > 0 && port < 1 << 20; port++) {
-    const layers: Layer[] = [{ kind: 'eth', dst: OTHER, src: OTHER }, { kind: 'ipv4', src: '10.1.0.1', dst: '10.1.0.2' }, { kind: 'udp', sport: port & 0xffff, dport: 4000 + (port >> 16) }, { kind: 'payload', bytes: 18 }];
+    const layers: Layer[] = [
+      { kind: 'eth', dst: OTHER, src: OTHER },
+      { kind: 'ipv4', src: '10.1.0.1', dst: '10.1.0.2' },
+      { kind: 'udp', sport: port & 0xffff, dport: 4000 + (port >> 16) },
+      { kind: 'payload', bytes: 18 },
+    ];
     const data = buildFrame(layers);
     const k = engine.classify(data).hash & (n - 1);
     if (found[k]) continue;
@@ -135,7 +142,16 @@ function filterFrame(dst: Uint8Array, how: { inner?: { vlan?: number; vsid: numb
   return { data: buildFrame(layers), macError: false, tag };
 }
 
-const filterOf = (mac: Uint8Array, queue: number, o: Partial<Filter> = {}): Filter => ({ valid: true, mac, matchVlan: false, vlanId: 0, matchVsid: false, vsid: 0, queue, ...o });
+const filterOf = (mac: Uint8Array, queue: number, o: Partial<Filter> = {}): Filter => ({
+  valid: true,
+  mac,
+  matchVlan: false,
+  vlanId: 0,
+  matchVsid: false,
+  vsid: 0,
+  queue,
+  ...o,
+});
 
 const q1 = (cfg: BuildConfig, i: number): number => (i * 11 + 5) & (2 ** cfg.queueBits - 1);
 const vlan = (i: number): number => (i * 0x111 + 0x55) & 0xfff;
@@ -143,7 +159,9 @@ const vsid = (i: number): number => (i * 0x10101 + 0x2468a) & 0xffffff;
 
 /** Every slot with a MAC, a VLAN and a VSID condition and a queue of its own. */
 function slotFilters(cfg: BuildConfig): Filter[] {
-  return Array.from({ length: cfg.vmqFilters }, (_, i) => filterOf(slotMac(i), q1(cfg, i), { matchVlan: true, vlanId: vlan(i), matchVsid: true, vsid: vsid(i) }));
+  return Array.from({ length: cfg.vmqFilters }, (_, i) =>
+    filterOf(slotMac(i), q1(cfg, i), { matchVlan: true, vlanId: vlan(i), matchVsid: true, vsid: vsid(i) }),
+  );
 }
 
 /**
@@ -154,13 +172,28 @@ function slotFilters(cfg: BuildConfig): Filter[] {
  */
 function resetTablePass(b: ScriptBuilder): void {
   const at = b.profile;
-  const frame: StimFrame = { data: buildFrame([{ kind: 'eth', dst: '00:00:00:00:00:00', src: OTHER }, { kind: 'ipv4', src: '10.6.0.1', dst: '10.6.0.2' }, { kind: 'tcp', sport: 5, dport: 6 }, { kind: 'payload', bytes: 10 }]), macError: false, tag: '' };
+  const frame: StimFrame = {
+    data: buildFrame([
+      { kind: 'eth', dst: '00:00:00:00:00:00', src: OTHER },
+      { kind: 'ipv4', src: '10.6.0.1', dst: '10.6.0.2' },
+      { kind: 'tcp', sport: 5, dport: 6 },
+      { kind: 'payload', bytes: 10 },
+    ]),
+    macError: false,
+    tag: '',
+  };
   // First none valid: a slot that reset left valid would catch the frame (the passes below
   // hide a higher slot behind the one they make valid).
-  b.programChanges({ ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes }, 'structural: VMQ on, every filter slot as reset left it');
+  b.programChanges(
+    { ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes },
+    'structural: VMQ on, every filter slot as reset left it',
+  );
   b.frame({ ...frame, tag: 'structural: no filter slot valid after reset' });
   for (let i = 0; i < b.cfg.vmqFilters; i++) {
-    b.programChanges({ ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes, filters: at.filters.map((f, j) => ({ ...f, valid: j === i })) }, `structural: filter ${i} valid, the rest as reset left it`);
+    b.programChanges(
+      { ...at, rssEnable: true, vmqEnable: true, hashTypes: defaultProfile(b.cfg).hashTypes, filters: at.filters.map((f, j) => ({ ...f, valid: j === i })) },
+      `structural: filter ${i} valid, the rest as reset left it`,
+    );
     b.frame({ ...frame, tag: `structural: filter ${i} at its reset values` });
   }
 }
@@ -171,7 +204,10 @@ function extensionSlotPass(b: ScriptBuilder): void {
   if (!cfg.ipv6) return;
   const e: Layer = { kind: 'eth', dst: OTHER, src: OTHER };
   const v6: Layer = { kind: 'ipv6', src: '2001:db8::61', dst: '2001:db8::62' };
-  const tail: Layer[] = [{ kind: 'tcp', sport: 21, dport: 22 }, { kind: 'payload', bytes: 8 }];
+  const tail: Layer[] = [
+    { kind: 'tcp', sport: 21, dport: 22 },
+    { kind: 'payload', bytes: 8 },
+  ];
   const gre: Layer[] = [{ kind: 'nvgre', vsid: 0x61 }, e, { kind: 'ipv4', src: '10.7.0.1', dst: '10.7.0.2' }, ...tail];
   for (let k = 0; k < cfg.ipv6MaxExtHeaders; k++) {
     const before = Array.from({ length: k }, (): Layer => ({ kind: 'ipv6-ext', type: 60 }));
@@ -183,7 +219,8 @@ function extensionSlotPass(b: ScriptBuilder): void {
       ['fragment, GRE behind', [{ kind: 'ipv6-frag', nextHeader: 47 }, ...gre]],
       ['GRE behind', gre],
     ];
-    for (const [name, rest] of stacks) b.frame({ data: buildFrame([e, v6, ...before, ...rest]), macError: false, tag: `structural: extension slot ${k + 1}: ${name}` });
+    for (const [name, rest] of stacks)
+      b.frame({ data: buildFrame([e, v6, ...before, ...rest]), macError: false, tag: `structural: extension slot ${k + 1}: ${name}` });
   }
 }
 
@@ -261,16 +298,37 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
   const stacks: [string, Layer[]][] = [
     ['ipv4 2-tuple', [e, { kind: 'ipv4', ...v4, proto: 1 }]],
     ['ipv4 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'tcp', sport: 0xfedc, dport: 0xba98 }]],
-    ['nvgre inner ipv4 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'nvgre', vsid: 3 }, e, { kind: 'ipv4', src: '10.4.0.1', dst: '10.4.0.2' }, { kind: 'udp', sport: 0x8001, dport: 0x7ffe }]],
+    [
+      'nvgre inner ipv4 4-tuple',
+      [
+        e,
+        { kind: 'ipv4', ...v4 },
+        { kind: 'nvgre', vsid: 3 },
+        e,
+        { kind: 'ipv4', src: '10.4.0.1', dst: '10.4.0.2' },
+        { kind: 'udp', sport: 0x8001, dport: 0x7ffe },
+      ],
+    ],
   ];
   if (cfg.ipv6) {
     stacks.push(
       ['ipv6 2-tuple', [e, { kind: 'ipv6', ...v6, nextHeader: 58 }]],
       ['ipv6 4-tuple', [e, { kind: 'ipv6', ...v6 }, { kind: 'udp', sport: 0xffff, dport: 0x0001 }]],
-      ['nvgre inner ipv6 4-tuple', [e, { kind: 'ipv4', ...v4 }, { kind: 'nvgre', vsid: 4 }, e, { kind: 'ipv6', src: 'fd00::41', dst: 'fd00::42' }, { kind: 'tcp', sport: 0x1357, dport: 0x2468 }]],
+      [
+        'nvgre inner ipv6 4-tuple',
+        [
+          e,
+          { kind: 'ipv4', ...v4 },
+          { kind: 'nvgre', vsid: 4 },
+          e,
+          { kind: 'ipv6', src: 'fd00::41', dst: 'fd00::42' },
+          { kind: 'tcp', sport: 0x1357, dport: 0x2468 },
+        ],
+      ],
     );
   }
-  for (const [name, layers] of stacks) b.frame({ data: buildFrame([...layers, { kind: 'payload', bytes: 12 }]), macError: false, tag: `structural: key, ${name}` });
+  for (const [name, layers] of stacks)
+    b.frame({ data: buildFrame([...layers, { kind: 'payload', bytes: 12 }]), macError: false, tag: `structural: key, ${name}` });
   // Random addresses and ports under the dense key: each three-pair term of each step meets
   // data that sets it, so a wrong operator in one term's sum shows.
   const r = mulberry32(0x6b657931);
@@ -278,7 +336,10 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
   const ip4 = (): string => [byte(), byte(), byte(), byte()].join('.');
   const ip6 = (): string => Array.from({ length: 8 }, () => ((byte() << 8) | byte()).toString(16)).join(':');
   for (let k = 0; k < 32; k++) {
-    const l4: Layer = k % 2 ? { kind: 'tcp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() } : { kind: 'udp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() };
+    const l4: Layer =
+      k % 2
+        ? { kind: 'tcp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() }
+        : { kind: 'udp', sport: (byte() << 8) | byte(), dport: (byte() << 8) | byte() };
     const l3: Layer = cfg.ipv6 && k % 4 >= 2 ? { kind: 'ipv6', src: ip6(), dst: ip6() } : { kind: 'ipv4', src: ip4(), dst: ip4() };
     b.frame({ data: buildFrame([e, l3, l4, { kind: 'payload', bytes: 8 }]), macError: false, tag: 'structural: key, random 4-tuple' });
   }
@@ -312,10 +373,16 @@ export function aliasAddresses(cfg: BuildConfig): number[] {
  */
 function readOnlyPass(b: ScriptBuilder): void {
   const ro = readOnlyAddresses(b.cfg);
-  b.write(ro.map((a) => ({ addr: a, data: 0xffffffff })), 'structural: writes to the read-only registers');
+  b.write(
+    ro.map((a) => ({ addr: a, data: 0xffffffff })),
+    'structural: writes to the read-only registers',
+  );
   b.read(ro, true);
   const alias = aliasAddresses(b.cfg);
-  b.write(alias.map((a) => ({ addr: a, data: (0xa5a5a5a5 ^ a) >>> 0 })), 'structural: low-region registers aliased into the other regions');
+  b.write(
+    alias.map((a) => ({ addr: a, data: (0xa5a5a5a5 ^ a) >>> 0 })),
+    'structural: low-region registers aliased into the other regions',
+  );
   b.read(alias, true);
 }
 
@@ -333,7 +400,10 @@ function resetAfterWritesPass(b: ScriptBuilder, written: Profile, cut: StimFrame
   b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)], true);
   b.frame(runtFrame('structural: one partial beat right after a reset'));
   const zero = new Array<number>(cfg.indirectionEntries).fill(0);
-  b.programChanges({ ...written, rssEnable: true, vmqEnable: true, indirection: zero, filters: defaultProfile(cfg).filters }, 'structural: RSS and VMQ on, the tables as the reset left them');
+  b.programChanges(
+    { ...written, rssEnable: true, vmqEnable: true, indirection: zero, filters: defaultProfile(cfg).filters },
+    'structural: RSS and VMQ on, the tables as the reset left them',
+  );
   for (const f of entryFrames(cfg, b.profile)) b.frame({ ...f, tag: `${f.tag} (after a reset)` });
   for (let i = 0; i < cfg.vmqFilters; i++) b.frame(filterFrame(slotMac(i), {}, `structural: filter ${i}'s MAC after a reset`));
 }
@@ -347,12 +417,18 @@ function strobePass(b: ScriptBuilder, restore: Profile): void {
   for (const i of [0, cfg.vmqFilters - 1]) for (let w = 0; w < FILTER_WORDS.length; w++) addrs.push(FILTER_BASE + FILTER_STRIDE * i + 4 * w);
   for (const a of addrs) {
     for (let lane = 0; lane < 4; lane++) {
-      b.write([{ addr: a, data: (0x5a5a5a5a ^ Math.imul(a + 1, 0x01030507) ^ (0x11 << (8 * lane))) >>> 0, strb: 1 << lane }], `structural: byte lane ${lane} of 0x${a.toString(16)}`);
+      b.write(
+        [{ addr: a, data: (0x5a5a5a5a ^ Math.imul(a + 1, 0x01030507) ^ (0x11 << (8 * lane))) >>> 0, strb: 1 << lane }],
+        `structural: byte lane ${lane} of 0x${a.toString(16)}`,
+      );
       b.read([a], true);
     }
   }
   // Writes the map does not decode change nothing (the final read of every register shows it).
-  b.write(undecodedAddresses(cfg).map((a) => ({ addr: a, data: 0xffffffff })), 'structural: writes to undecoded addresses');
+  b.write(
+    undecodedAddresses(cfg).map((a) => ({ addr: a, data: 0xffffffff })),
+    'structural: writes to undecoded addresses',
+  );
   b.read(undecodedAddresses(cfg), true);
   b.program(restore, 'structural: back after the byte-lane writes');
 }
@@ -365,7 +441,10 @@ interface Named {
 /** Layer stacks that put every header layer the build parses at the end of a frame. */
 function boundStacks(cfg: BuildConfig): Named[][] {
   const e = (name: string): Named => ({ name, layer: { kind: 'eth', dst: OTHER, src: OTHER } });
-  const v4 = (name: string, options = 0): Named => ({ name, layer: { kind: 'ipv4', src: '10.5.0.1', dst: '10.5.0.2', options: new Array<number>(options).fill(1) } });
+  const v4 = (name: string, options = 0): Named => ({
+    name,
+    layer: { kind: 'ipv4', src: '10.5.0.1', dst: '10.5.0.2', options: new Array<number>(options).fill(1) },
+  });
   const v6 = (name: string): Named => ({ name, layer: { kind: 'ipv6', src: '2001:db8::51', dst: '2001:db8::52' } });
   const tcp = (name: string): Named => ({ name, layer: { kind: 'tcp', sport: 11, dport: 12 } });
   const udp = (name: string): Named => ({ name, layer: { kind: 'udp', sport: 13, dport: 14 } });
@@ -373,8 +452,23 @@ function boundStacks(cfg: BuildConfig): Named[][] {
   const out: Named[][] = [
     [e('outer ethernet'), vlan('outer VLAN tag 1', 3), vlan('outer VLAN tag 2', 4), v4('outer IPv4 with options', 40), tcp('TCP')],
     [e('outer ethernet'), v4('outer IPv4 with options', 16), udp('UDP')],
-    [e('outer ethernet'), v4('outer IPv4'), { name: 'GRE with C, K and S', layer: { kind: 'gre', checksum: true, key: 5, seq: 6 } }, e('inner ethernet'), vlan('inner VLAN tag', 7), v4('inner IPv4'), udp('inner UDP')],
-    [e('outer ethernet'), v4('outer IPv4', 24), { name: 'NVGRE', layer: { kind: 'nvgre', vsid: 0x51 } }, e('inner ethernet'), v4('inner IPv4', 8), tcp('inner TCP')],
+    [
+      e('outer ethernet'),
+      v4('outer IPv4'),
+      { name: 'GRE with C, K and S', layer: { kind: 'gre', checksum: true, key: 5, seq: 6 } },
+      e('inner ethernet'),
+      vlan('inner VLAN tag', 7),
+      v4('inner IPv4'),
+      udp('inner UDP'),
+    ],
+    [
+      e('outer ethernet'),
+      v4('outer IPv4', 24),
+      { name: 'NVGRE', layer: { kind: 'nvgre', vsid: 0x51 } },
+      e('inner ethernet'),
+      v4('inner IPv4', 8),
+      tcp('inner TCP'),
+    ],
     [e('outer ethernet'), v4('outer IPv4', 20), { name: 'GRE', layer: { kind: 'gre' } }, v4('inner IPv4 (IP in GRE)'), tcp('inner TCP')],
   ];
   if (cfg.ipv6) {
@@ -385,9 +479,19 @@ function boundStacks(cfg: BuildConfig): Named[][] {
     // follows, both sides are truncated and the bound would not show.
     for (let k = 1; k <= chain.length; k++) {
       const last = chain[k - 1]!;
-      out.push([e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, k - 1), { name: `${last.name} (last)`, layer: { ...(last.layer as Extract<Layer, { kind: 'ipv6-ext' }>), nextHeader: 59 } }]);
+      out.push([
+        e('outer ethernet'),
+        v6('outer IPv6'),
+        ...chain.slice(0, k - 1),
+        { name: `${last.name} (last)`, layer: { ...(last.layer as Extract<Layer, { kind: 'ipv6-ext' }>), nextHeader: 59 } },
+      ]);
       // A Fragment header in the same slot: its 8 bytes are all its bound checks.
-      out.push([e('outer ethernet'), v6('outer IPv6'), ...chain.slice(0, k - 1), { name: `outer IPv6 Fragment header in slot ${k}`, layer: { kind: 'ipv6-frag', nextHeader: 59 } }]);
+      out.push([
+        e('outer ethernet'),
+        v6('outer IPv6'),
+        ...chain.slice(0, k - 1),
+        { name: `outer IPv6 Fragment header in slot ${k}`, layer: { kind: 'ipv6-frag', nextHeader: 59 } },
+      ]);
     }
     out.push(
       [e('outer ethernet'), v6('outer IPv6'), ...chain, tcp('TCP')],
@@ -400,7 +504,13 @@ function boundStacks(cfg: BuildConfig): Named[][] {
 }
 
 /** The four sides of a layer's bound, as frame tags (and coverage bins). */
-export const BOUND_SIDES = ['ends at the frame end', 'one byte past the frame end', 'ends at max_header_bytes', 'one byte past max_header_bytes', 'ends at the frame end, one byte past max_header_bytes'] as const;
+export const BOUND_SIDES = [
+  'ends at the frame end',
+  'one byte past the frame end',
+  'ends at max_header_bytes',
+  'one byte past max_header_bytes',
+  'ends at the frame end, one byte past max_header_bytes',
+] as const;
 
 /**
  * Frames that put each layer's end at the frame end and one byte past it, and (where the
@@ -422,10 +532,16 @@ export function boundCases(cfg: BuildConfig, base: Profile): { tag: string; data
       const at = data.slice(0, end);
       const short = data.slice(0, end - 1);
       if (!same(full.classify(at), full.classify(short))) {
-        out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[0]}`, data: at, maxHeaderBytes: limit }, { tag: `bounds ${s.name}: ${BOUND_SIDES[1]}`, data: short, maxHeaderBytes: limit });
+        out.push(
+          { tag: `bounds ${s.name}: ${BOUND_SIDES[0]}`, data: at, maxHeaderBytes: limit },
+          { tag: `bounds ${s.name}: ${BOUND_SIDES[1]}`, data: short, maxHeaderBytes: limit },
+        );
       }
       if (end - 1 >= 64 && !same(engine(end).classify(data), engine(end - 1).classify(data))) {
-        out.push({ tag: `bounds ${s.name}: ${BOUND_SIDES[2]}`, data, maxHeaderBytes: end }, { tag: `bounds ${s.name}: ${BOUND_SIDES[3]}`, data, maxHeaderBytes: end - 1 });
+        out.push(
+          { tag: `bounds ${s.name}: ${BOUND_SIDES[2]}`, data, maxHeaderBytes: end },
+          { tag: `bounds ${s.name}: ${BOUND_SIDES[3]}`, data, maxHeaderBytes: end - 1 },
+        );
       }
       // Both limits at once: which one cut the header decides truncated against too_deep.
       if (end - 1 >= 64 && !same(engine(end - 1).classify(at), full.classify(short))) {
@@ -471,13 +587,18 @@ export function structuralPrologue(b: ScriptBuilder): void {
   extensionSlotPass(b);
   strobePass(b, b.profile);
   for (const c of boundCases(cfg, base)) {
-    if (b.profile.maxHeaderBytes !== c.maxHeaderBytes) b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
+    if (b.profile.maxHeaderBytes !== c.maxHeaderBytes)
+      b.program({ ...base, maxHeaderBytes: c.maxHeaderBytes }, `structural: max_header_bytes ${c.maxHeaderBytes}`);
     b.frame({ data: c.data, macError: false, tag: c.tag });
   }
   readOnlyPass(b);
   // Whatever the prologue wrote reached only its own register.
   b.read(decodedAddresses(cfg), true);
-  const long = buildFrame([{ kind: 'eth', dst: OTHER, src: OTHER }, { kind: 'ipv4', src: '10.8.0.1', dst: '10.8.0.2' }, { kind: 'payload', bytes: 200 }]);
+  const long = buildFrame([
+    { kind: 'eth', dst: OTHER, src: OTHER },
+    { kind: 'ipv4', src: '10.8.0.1', dst: '10.8.0.2' },
+    { kind: 'payload', bytes: 200 },
+  ]);
   const macOnly = Array.from({ length: cfg.vmqFilters }, (_, i) => filterOf(slotMac(i), q1(cfg, i) | 1, {}));
   resetAfterWritesPass(b, { ...base, indirection: pattern.map((v) => v | 1), filters: macOnly }, { data: long, macError: false, tag: '' });
 }

@@ -75,45 +75,138 @@ export function tunnelGroups(cfg: BuildConfig): DirectedGroup[] {
   if (n === 0) return [];
   const base = (c2: BuildConfig): Profile => ({ ...defaultProfile(c2), filters: tunnelFilters() });
   const kinds: DirectedCase[] = [
-    c('vxlan: inner IPv4 TCP', [eth(), v4, udpTo(4789), vx(), ethIn(), v4i, tcp], { encap: 'vxlan', vsid: TUNNEL_VNI, flowid: 0, hash_input: 'inner-4tuple', inner_parsed: true, vmq_hit: true, vmq_filter: 0, inner_l2_offset: 50, inner_l3_offset: 64 }),
-    c('vxlan: inner VLAN tag, inner IPv6 UDP', [eth(), v4, udpTo(4789), vx(), ethIn(), { kind: 'vlan', vid: 9 }, v6i, udpIn], { encap: 'vxlan', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple', inner_l3_offset: 68 }, true),
+    c('vxlan: inner IPv4 TCP', [eth(), v4, udpTo(4789), vx(), ethIn(), v4i, tcp], {
+      encap: 'vxlan',
+      vsid: TUNNEL_VNI,
+      flowid: 0,
+      hash_input: 'inner-4tuple',
+      inner_parsed: true,
+      vmq_hit: true,
+      vmq_filter: 0,
+      inner_l2_offset: 50,
+      inner_l3_offset: 64,
+    }),
+    c(
+      'vxlan: inner VLAN tag, inner IPv6 UDP',
+      [eth(), v4, udpTo(4789), vx(), ethIn(), { kind: 'vlan', vid: 9 }, v6i, udpIn],
+      { encap: 'vxlan', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple', inner_l3_offset: 68 },
+      true,
+    ),
     c('vxlan: outer IPv6', [eth(), v6, udpTo(4789), vx(), ethIn(), v4i, tcp], { encap: 'vxlan', hash_input: 'inner-4tuple', inner_l2_offset: 70 }, true),
     c('vxlan: every flag bit set', [eth(), v4, udpTo(4789), vx(0xff), ethIn(), v4i, tcp], { encap: 'vxlan', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple' }),
-    c('vxlan: reserved bits set', [eth(), v4, udpTo(4789), { kind: 'vxlan', vni: TUNNEL_VNI, reserved1: 0xffffff, reserved2: 0xff }, ethIn(), v4i, tcp], { encap: 'vxlan', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple' }),
-    c('vxlan: I flag 0', [eth(), v4, udpTo(4789), vx(0x00), ethIn(), v4i, tcp], { encap: 'vxlan', vsid: 0, hash_input: 'outer-2tuple', inner_parsed: false, vmq_filter: 2 }),
+    c('vxlan: reserved bits set', [eth(), v4, udpTo(4789), { kind: 'vxlan', vni: TUNNEL_VNI, reserved1: 0xffffff, reserved2: 0xff }, ethIn(), v4i, tcp], {
+      encap: 'vxlan',
+      vsid: TUNNEL_VNI,
+      hash_input: 'inner-4tuple',
+    }),
+    c('vxlan: I flag 0', [eth(), v4, udpTo(4789), vx(0x00), ethIn(), v4i, tcp], {
+      encap: 'vxlan',
+      vsid: 0,
+      hash_input: 'outer-2tuple',
+      inner_parsed: false,
+      vmq_filter: 2,
+    }),
     c('vxlan: I flag 0, other flags set', [eth(), v4, udpTo(4789), vx(0xf7), ethIn(), v4i, tcp], { encap: 'vxlan', vsid: 0, hash_input: 'outer-2tuple' }),
-    c('vxlan: inner not IP', [eth(), v4, udpTo(4789), vx(), { kind: 'eth', dst: MAC_T, src: MAC_B, type: 0x0806 }], { encap: 'vxlan', inner_parsed: false, hash_input: 'outer-2tuple', vmq_filter: 0 }),
+    c('vxlan: inner not IP', [eth(), v4, udpTo(4789), vx(), { kind: 'eth', dst: MAC_T, src: MAC_B, type: 0x0806 }], {
+      encap: 'vxlan',
+      inner_parsed: false,
+      hash_input: 'outer-2tuple',
+      vmq_filter: 0,
+    }),
     c('vxlan: VNI 0', [eth(), v4, udpTo(4789), vx(0x08, 0), ethIn(), v4i, tcp], { encap: 'vxlan', vsid: 0, vmq_filter: 1 }),
-    c('geneve: Protocol Type 0x6558', [eth(), v4, udpTo(6081), gn(), ethIn(), v4i, tcp], { encap: 'geneve', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple', vmq_filter: 0, inner_l2_offset: 50 }),
-    c('geneve: Protocol Type 0x0800', [eth(), v4, udpTo(6081), gn(), v4i, tcp], { encap: 'geneve', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple', inner_l2_offset: 0, inner_l3_offset: 50, vmq_filter: 2 }),
+    c('geneve: Protocol Type 0x6558', [eth(), v4, udpTo(6081), gn(), ethIn(), v4i, tcp], {
+      encap: 'geneve',
+      vsid: TUNNEL_VNI,
+      hash_input: 'inner-4tuple',
+      vmq_filter: 0,
+      inner_l2_offset: 50,
+    }),
+    c('geneve: Protocol Type 0x0800', [eth(), v4, udpTo(6081), gn(), v4i, tcp], {
+      encap: 'geneve',
+      vsid: TUNNEL_VNI,
+      hash_input: 'inner-4tuple',
+      inner_l2_offset: 0,
+      inner_l3_offset: 50,
+      vmq_filter: 2,
+    }),
     c('geneve: Protocol Type 0x86DD', [eth(), v4, udpTo(6081), gn(), v6i, udpIn], { encap: 'geneve', hash_input: 'inner-4tuple', inner_l3_offset: 50 }, true),
-    c('geneve: another Protocol Type', [eth(), v4, udpTo(6081), gn({ protocol: 0x88cc }), pay], { encap: 'geneve', vsid: TUNNEL_VNI, inner_parsed: false, hash_input: 'outer-2tuple' }),
-    c('geneve: Ver 1', [eth(), v4, udpTo(6081), gn({ version: 1 }), ethIn(), v4i, tcp], { encap: 'geneve', vsid: 0, inner_parsed: false, hash_input: 'outer-2tuple' }),
+    c('geneve: another Protocol Type', [eth(), v4, udpTo(6081), gn({ protocol: 0x88cc }), pay], {
+      encap: 'geneve',
+      vsid: TUNNEL_VNI,
+      inner_parsed: false,
+      hash_input: 'outer-2tuple',
+    }),
+    c('geneve: Ver 1', [eth(), v4, udpTo(6081), gn({ version: 1 }), ethIn(), v4i, tcp], {
+      encap: 'geneve',
+      vsid: 0,
+      inner_parsed: false,
+      hash_input: 'outer-2tuple',
+    }),
     c('geneve: Ver 2', [eth(), v4, udpTo(6081), gn({ version: 2 }), v4i, tcp], { encap: 'geneve', vsid: 0, inner_parsed: false }),
     c('geneve: Ver 3', [eth(), v4, udpTo(6081), gn({ version: 3 }), v4i, tcp], { encap: 'geneve', vsid: 0, inner_parsed: false }),
-    c('geneve: O = 1', [eth(), v4, udpTo(6081), gn({ oam: true }), ethIn(), v4i, tcp], { encap: 'geneve', vsid: 0, inner_parsed: false, hash_input: 'outer-2tuple' }),
-    c('geneve: C = 1 with options', [eth(), v4, udpTo(6081), gn({ critical: true, options: 8 }), ethIn(), v4i, tcp], { encap: 'geneve', vsid: TUNNEL_VNI, hash_input: 'inner-4tuple', inner_l2_offset: 58 }),
-    c('geneve: outer IPv6, options', [eth(), v6, udpTo(6081), gn({ options: 16 }), ethIn(), v6i, tcp], { encap: 'geneve', hash_input: 'inner-4tuple', inner_l2_offset: 86 }, true),
+    c('geneve: O = 1', [eth(), v4, udpTo(6081), gn({ oam: true }), ethIn(), v4i, tcp], {
+      encap: 'geneve',
+      vsid: 0,
+      inner_parsed: false,
+      hash_input: 'outer-2tuple',
+    }),
+    c('geneve: C = 1 with options', [eth(), v4, udpTo(6081), gn({ critical: true, options: 8 }), ethIn(), v4i, tcp], {
+      encap: 'geneve',
+      vsid: TUNNEL_VNI,
+      hash_input: 'inner-4tuple',
+      inner_l2_offset: 58,
+    }),
+    c(
+      'geneve: outer IPv6, options',
+      [eth(), v6, udpTo(6081), gn({ options: 16 }), ethIn(), v6i, tcp],
+      { encap: 'geneve', hash_input: 'inner-4tuple', inner_l2_offset: 86 },
+      true,
+    ),
   ];
   // Every option length the window can hold, inner IPv4 directly (Protocol Type 0x0800).
   const sweep: DirectedCase[] = [];
   for (let o = 0; o <= maxSweptOptions(cfg); o += 4) {
     const fits = SWEEP_PREFIX + o + 20 + 8 <= cfg.maxHeaderBytes;
-    sweep.push(c(`geneve: ${o} bytes of options`, [eth(), v4, udpTo(6081), gn({ options: o }), v4i, udpIn], fits ? { encap: 'geneve', inner_l3_offset: SWEEP_PREFIX + o, hash_input: 'inner-4tuple' } : { encap: 'geneve', vsid: TUNNEL_VNI }));
+    sweep.push(
+      c(
+        `geneve: ${o} bytes of options`,
+        [eth(), v4, udpTo(6081), gn({ options: o }), v4i, udpIn],
+        fits ? { encap: 'geneve', inner_l3_offset: SWEEP_PREFIX + o, hash_input: 'inner-4tuple' } : { encap: 'geneve', vsid: TUNNEL_VNI },
+      ),
+    );
   }
   const notTunnels: DirectedCase[] = [
     c('tunnel port on TCP', [eth(), v4, { kind: 'tcp', sport: 1, dport: 4789 }], { encap: 'none', hash_input: '4tuple' }),
     c('tunnel port as GRE protocol', [eth(), v4, { kind: 'gre', protocol: 4789 }, pay], { encap: 'gre', hash_input: 'outer-2tuple' }),
     c('tunnel port as UDP source port', [eth(), v4, udpTo(53, 4789), vx(), ethIn(), v4i, tcp], { encap: 'none', hash_input: '4tuple' }),
     c('UDP to a port not in the table', [eth(), v4, udpTo(4790), vx(), ethIn(), v4i, tcp], { encap: 'none', hash_input: '4tuple' }),
-    c('tunnel port, outer IPv4 fragment (MF)', [eth(), { kind: 'ipv4', ...V4, mf: true }, udpTo(4789), vx(), ethIn(), v4i, tcp], { encap: 'none', hash_input: '2tuple' }),
-    c('tunnel port, outer IPv4 fragment (offset)', [eth(), { kind: 'ipv4', ...V4, fragOffset: 8 }, udpTo(6081), gn(), ethIn(), v4i, tcp], { encap: 'none', hash_input: '2tuple' }),
-    c('tunnel port, outer IPv6 Fragment header', [eth(), v6, { kind: 'ipv6-frag', nextHeader: 17 }, udpTo(6081), gn(), ethIn(), v4i, tcp], { encap: 'none', hash_input: '2tuple' }, true),
-    c('tunnel port behind IPv6 extension headers', [eth(), v6, { kind: 'ipv6-ext', type: 0, length: 8 }, { kind: 'ipv6-ext', type: 60, length: 16 }, udpTo(4789), vx(), ethIn(), v4i, tcp], { encap: 'vxlan', hash_input: 'inner-4tuple' }, true),
+    c('tunnel port, outer IPv4 fragment (MF)', [eth(), { kind: 'ipv4', ...V4, mf: true }, udpTo(4789), vx(), ethIn(), v4i, tcp], {
+      encap: 'none',
+      hash_input: '2tuple',
+    }),
+    c('tunnel port, outer IPv4 fragment (offset)', [eth(), { kind: 'ipv4', ...V4, fragOffset: 8 }, udpTo(6081), gn(), ethIn(), v4i, tcp], {
+      encap: 'none',
+      hash_input: '2tuple',
+    }),
+    c(
+      'tunnel port, outer IPv6 Fragment header',
+      [eth(), v6, { kind: 'ipv6-frag', nextHeader: 17 }, udpTo(6081), gn(), ethIn(), v4i, tcp],
+      { encap: 'none', hash_input: '2tuple' },
+      true,
+    ),
+    c(
+      'tunnel port behind IPv6 extension headers',
+      [eth(), v6, { kind: 'ipv6-ext', type: 0, length: 8 }, { kind: 'ipv6-ext', type: 60, length: 16 }, udpTo(4789), vx(), ethIn(), v4i, tcp],
+      { encap: 'vxlan', hash_input: 'inner-4tuple' },
+      true,
+    ),
     c('tunnel port, UDP header cut short', [eth(), v4, udpTo(4789)], { encap: 'none' }),
   ];
   // The last one: the UDP header ends 1 byte early (its 8 bytes are not all there).
-  notTunnels[notTunnels.length - 1] = { ...notTunnels[notTunnels.length - 1]!, frame: frameOf([eth(), v4, udpTo(4789)], 'tunnel port, UDP header cut short', { cutTo: 14 + 20 + 7 }) };
+  notTunnels[notTunnels.length - 1] = {
+    ...notTunnels[notTunnels.length - 1]!,
+    frame: frameOf([eth(), v4, udpTo(4789)], 'tunnel port, UDP header cut short', { cutTo: 14 + 20 + 7 }),
+  };
   const vxIp = (dport: number, flags = 0x08): Layer[] => [eth(), v4, udpTo(dport), vx(flags), ethIn(), v4i, tcp];
   const gnIp = (dport: number): Layer[] => [eth(), v4, udpTo(dport), gn(), v4i, tcp];
   const groups: DirectedGroup[] = [
@@ -123,7 +216,10 @@ export function tunnelGroups(cfg: BuildConfig): DirectedGroup[] {
     {
       name: 'udp tunnels: encapsulation parsing off',
       profile: (c2) => ({ ...base(c2), encapRssEnable: false, encapVmqEnable: false }),
-      cases: [c('vxlan, enables off', vxIp(4789), { encap: 'none', vsid: 0, hash_input: '4tuple', vmq_filter: 2 }), c('geneve, enables off', gnIp(6081), { encap: 'none', hash_input: '4tuple' })],
+      cases: [
+        c('vxlan, enables off', vxIp(4789), { encap: 'none', vsid: 0, hash_input: '4tuple', vmq_filter: 2 }),
+        c('geneve, enables off', gnIp(6081), { encap: 'none', hash_input: '4tuple' }),
+      ],
     },
     {
       name: 'udp tunnels: encapsulated VMQ only',
@@ -174,7 +270,13 @@ export function tunnelGroups(cfg: BuildConfig): DirectedGroup[] {
     const type = i % 2 ? 'geneve' : 'vxlan';
     groups.push({
       name: `udp tunnels: entry ${i} alone`,
-      profile: (c2) => ({ ...base(c2), udpTunnels: table(n, Array.from({ length: i + 1 }, (_, k): UdpTunnel => (k === i ? { valid: true, port, type } : { valid: false, port, type: 'vxlan' }))) }),
+      profile: (c2) => ({
+        ...base(c2),
+        udpTunnels: table(
+          n,
+          Array.from({ length: i + 1 }, (_, k): UdpTunnel => (k === i ? { valid: true, port, type } : { valid: false, port, type: 'vxlan' })),
+        ),
+      }),
       cases: [c(`entry ${i} decides (${type} on ${port})`, type === 'vxlan' ? vxIp(port) : gnIp(port), { encap: type, hash_input: 'inner-4tuple' })],
     });
   }
@@ -191,15 +293,54 @@ export function tunnelBoundStacks(cfg: BuildConfig): Named[][] {
   if (cfg.udpTunnelPorts === 0) return [];
   const n = (name: string | undefined, layer: Layer): Named => ({ name, layer });
   const out: Named[][] = [
-    [n(undefined, eth()), n(undefined, v4), n('VXLAN: UDP', udpTo(4789)), n('VXLAN header', vx()), n('VXLAN: inner ethernet', ethIn()), n('VXLAN: inner VLAN tag', { kind: 'vlan', vid: 5 }), n('VXLAN: inner IPv4', v4i), n('VXLAN: inner TCP', tcp)],
-    [n(undefined, eth()), n(undefined, v4), n('GENEVE: UDP', udpTo(6081)), n('GENEVE fixed header, no options', gn()), n('GENEVE: inner ethernet', ethIn()), n('GENEVE: inner IPv4', v4i), n('GENEVE: inner UDP', udpIn)],
-    [n(undefined, eth()), n(undefined, v4), n(undefined, udpTo(6081)), n('GENEVE header with 12 bytes of options', gn({ options: 12 })), n('GENEVE: inner IPv4 (no inner Ethernet)', v4i), n('GENEVE: inner TCP', tcp)],
-    [n(undefined, eth()), n(undefined, v4), n(undefined, udpTo(6081)), n('GENEVE header with 124 bytes of options', gn({ options: 124 })), n(undefined, ethIn()), n(undefined, v4i), n(undefined, tcp)],
+    [
+      n(undefined, eth()),
+      n(undefined, v4),
+      n('VXLAN: UDP', udpTo(4789)),
+      n('VXLAN header', vx()),
+      n('VXLAN: inner ethernet', ethIn()),
+      n('VXLAN: inner VLAN tag', { kind: 'vlan', vid: 5 }),
+      n('VXLAN: inner IPv4', v4i),
+      n('VXLAN: inner TCP', tcp),
+    ],
+    [
+      n(undefined, eth()),
+      n(undefined, v4),
+      n('GENEVE: UDP', udpTo(6081)),
+      n('GENEVE fixed header, no options', gn()),
+      n('GENEVE: inner ethernet', ethIn()),
+      n('GENEVE: inner IPv4', v4i),
+      n('GENEVE: inner UDP', udpIn),
+    ],
+    [
+      n(undefined, eth()),
+      n(undefined, v4),
+      n(undefined, udpTo(6081)),
+      n('GENEVE header with 12 bytes of options', gn({ options: 12 })),
+      n('GENEVE: inner IPv4 (no inner Ethernet)', v4i),
+      n('GENEVE: inner TCP', tcp),
+    ],
+    [
+      n(undefined, eth()),
+      n(undefined, v4),
+      n(undefined, udpTo(6081)),
+      n('GENEVE header with 124 bytes of options', gn({ options: 124 })),
+      n(undefined, ethIn()),
+      n(undefined, v4i),
+      n(undefined, tcp),
+    ],
     [n(undefined, eth()), n(undefined, v4), n(undefined, udpTo(4789)), n('VXLAN header, I flag 0', vx(0))],
     [n(undefined, eth()), n(undefined, v4), n(undefined, udpTo(6081)), n('GENEVE header, O = 1', gn({ oam: true, options: 4 }))],
   ];
   if (cfg.ipv6) {
-    out.push([n(undefined, eth()), n(undefined, v6), n('GENEVE: UDP after IPv6', udpTo(6081)), n('GENEVE header after IPv6', gn({ options: 8 })), n('GENEVE: inner IPv6 (no inner Ethernet)', v6i), n('GENEVE: inner UDP after inner IPv6', udpIn)]);
+    out.push([
+      n(undefined, eth()),
+      n(undefined, v6),
+      n('GENEVE: UDP after IPv6', udpTo(6081)),
+      n('GENEVE header after IPv6', gn({ options: 8 })),
+      n('GENEVE: inner IPv6 (no inner Ethernet)', v6i),
+      n('GENEVE: inner UDP after inner IPv6', udpIn),
+    ]);
   }
   return out;
 }

@@ -36,7 +36,8 @@ export function groupOf(name: string): Group {
   if (n.startsWith('m_axis_meta') || n.includes('meta') || n.includes('fifo')) return 'metadata';
   if (n.includes('vmq') || n.includes('filter')) return 'VMQ';
   if (n.includes('rss') || n.includes('toeplitz') || n.includes('hash') || n.includes('indir') || n.includes('key')) return 'RSS';
-  if (n.includes('parse') || n.includes('encap') || n.includes('l3') || n.includes('l4') || n.includes('gre') || n.includes('vlan') || n.includes('eth')) return 'parser';
+  if (n.includes('parse') || n.includes('encap') || n.includes('l3') || n.includes('l4') || n.includes('gre') || n.includes('vlan') || n.includes('eth'))
+    return 'parser';
   return 'top';
 }
 
