@@ -11,12 +11,19 @@ import { parseFrame, ParseState } from '../ref/parse.ts';
 
 describe('reachable offsets', () => {
   it('IPv4-only build: exact sets', () => {
-    const a = analyseOffsets(parseBuildConfig({ ipv6: false }));
+    // Without the UDP tunnel layers the inner Ethernet header follows GRE only.
+    const a = analyseOffsets(parseBuildConfig({ ipv6: false, udpTunnelPorts: 0 }));
     expect(a.outerL3.offsets).toEqual([14, 18, 22]);
     expect(a.ipv6Ext).toEqual([]);
     expect(a.l4.offsets).toEqual(Array.from({ length: 13 }, (_, i) => 34 + 4 * i));
     expect(Math.min(...a.innerEth.offsets)).toBe(38);
     expect(Math.max(...a.innerEth.offsets)).toBe(98);
+    // With them it also follows VXLAN (14 + 20 + 8 + 8 = 50 behind a plain IPv4 header) and
+    // GENEVE with up to 252 bytes of options, as deep as the window lets a header start.
+    const t = analyseOffsets(parseBuildConfig({ ipv6: false }));
+    expect(t.innerEth.offsets).toContain(50);
+    expect(Math.max(...t.innerEth.offsets)).toBeGreaterThan(98);
+    expect(Math.max(...t.innerEth.offsets) + 14).toBeLessThanOrEqual(256);
   });
 
   it('every cursor is even, and clipped to the window', () => {
@@ -62,7 +69,9 @@ describe('reachable offsets', () => {
       const s = muxSavings(parseBuildConfig(c));
       return [s.reduce((x, y) => x + y.muxInputs, 0), s.reduce((x, y) => x + y.barrelInputs, 0)];
     };
-    expect(sum({})).toEqual([48192, 241664]);
-    expect(sum({ ipv6: false })).toEqual([10592, 143360]);
+    expect(sum({})).toEqual([51520, 258048]);
+    expect(sum({ ipv6: false })).toEqual([28128, 159744]);
+    expect(sum({ udpTunnelPorts: 0 })).toEqual([48192, 241664]);
+    expect(sum({ ipv6: false, udpTunnelPorts: 0 })).toEqual([10592, 143360]);
   });
 });

@@ -114,7 +114,7 @@ describe('RTL directory: build parameters from the hardware', () => {
     expect(rd.source).toMatch(/^CAP_\* registers, metaFifoDepth from the Build: line of /);
     const measured = await loadRtlDir(d, { measure: true });
     expect(measured.cfg).toEqual(DEFAULT_CONFIG);
-    expect(measured.source).toBe('CAP_* registers, metaFifoDepth measured (64), parser: stream (from CAP_LATENCY)');
+    expect(measured.source).toBe('CAP_* registers, metaFifoDepth measured (64)');
   });
 
   it('the copy passes the lockstep regression', async () => {
@@ -127,7 +127,7 @@ describe('RTL directory: build parameters from the hardware', () => {
 });
 
 describe('RTL directory: a streaming-parser build', () => {
-  it('is recognised from CAP_LATENCY when nothing declares it, and passes the lockstep regression', async () => {
+  it('is read from its CAP_* registers when nothing declares it (the streaming parser is the only one), and passes the lockstep regression', async () => {
     const cfg = parseBuildConfig({
       ipv6: false,
       parser: 'stream',
@@ -144,7 +144,7 @@ describe('RTL directory: a streaming-parser build', () => {
     const rd = await loadRtlDir(d, { measure: true });
     // allowBackpressureFifo only gates generation; the hardware cannot tell it.
     expect(rd.cfg).toEqual({ ...cfg, allowBackpressureFifo: false });
-    expect(rd.source).toBe('CAP_* registers, metaFifoDepth measured (16), parser: stream (from CAP_LATENCY)');
+    expect(rd.source).toBe('CAP_* registers, metaFifoDepth measured (16)');
     const r = await runRtlDir(rd, { seed: 6, frames: 250 });
     expect(r.report).toBeUndefined();
     expect(r.records).toBeGreaterThan(200);

@@ -39,6 +39,9 @@ export class BehaviouralTop implements LockstepModel {
   private readonly queue: { at: number; beat: bigint }[] = [];
   private cycle = 0;
   private engine: RefEngine | undefined;
+  /** The tunnel port table in force at the current frame's first beat (docs/BEHAVIOUR.md: the RTL takes it there). */
+  private tunnelsAtFirstBeat: Profile['udpTunnels'] = [];
+  private midFrame = false;
 
   constructor(
     readonly cfg: BuildConfig,
@@ -66,8 +69,8 @@ export class BehaviouralTop implements LockstepModel {
       rssDefaultQueue: o.cfg_rss_default_queue,
       vmqDefaultQueue: o.cfg_vmq_default_queue,
       maxHeaderBytes: o.cfg_max_header_bytes,
-      // At tlast, like the rest (the RTL takes this table at the first beat).
-      udpTunnels: c.udpTunnels(),
+      // The rest at tlast; this table as the frame's first beat found it, as the RTL takes it.
+      udpTunnels: this.tunnelsAtFirstBeat,
       filters: c.filters.map((f) => ({
         valid: f.valid,
         mac: Uint8Array.of(f.macHi >> 8, f.macHi & 0xff, f.macLo >>> 24, (f.macLo >>> 16) & 0xff, (f.macLo >>> 8) & 0xff, f.macLo & 0xff),
@@ -105,6 +108,7 @@ export class BehaviouralTop implements LockstepModel {
     if (num(i.rst)) {
       this.csr = this.newCsr();
       this.bytes = [];
+      this.midFrame = false;
       this.queue.length = 0;
       return;
     }
@@ -113,6 +117,8 @@ export class BehaviouralTop implements LockstepModel {
       const data = i.s_axis_tdata as Uint8Array;
       const k = i.s_axis_tkeep;
       const keep = typeof k === 'bigint' ? k : BigInt(num(k));
+      if (!this.midFrame) this.tunnelsAtFirstBeat = this.csr.udpTunnels();
+      this.midFrame = num(i.s_axis_tlast) !== 1;
       for (let b = 0; b < data.length; b++) if ((keep >> BigInt(b)) & 1n) this.bytes.push(data[b]!);
       if (num(i.s_axis_tlast)) {
         const p = this.profile();
