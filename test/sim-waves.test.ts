@@ -33,7 +33,7 @@ describe('waves: .gtkw from the IR', () => {
     expect(f.get('hash_input.txt')).toContain(`${HASH_INPUTS.indexOf('inner-4tuple')} inner-4tuple`);
     expect(f.get('hash_type.txt')).toContain(`${HASH_TYPE.UDP_IPV6} UDP_IPV6`);
     const text = gtkwText(top, 'build/wave/x.fst', 'build/wave/filters');
-    expect(text).toMatch(/\^1 \S+encap\.txt\n@2024\n\S+encap\[1:0\]/);
+    expect(text).toMatch(/\^1 \S+encap\.txt\n@2024\n\S+encap\[2:0\]/);
     expect(text).toContain('@800200\n-parser');
   });
 });
