@@ -228,7 +228,9 @@ function logicStart(l: string): number {
 /**
  * Every mutation site of the sources, grouped by logic line: a line with at least one
  * operator or constant that an operator of OPS changes. The unused-bits sink feeds
- * nothing, so it is left out.
+ * nothing, so it is left out; so are the `initial` parameter guards, which check at
+ * elaboration that a parameter has its generated value (a mutant there only stops the
+ * model before its first cycle, or changes nothing).
  */
 export function mutationLines(files: Map<string, string>): MutationSite[][] {
   const lines: MutationSite[][] = [];
@@ -239,7 +241,13 @@ export function mutationLines(files: Map<string, string>): MutationSite[][] {
       for (let k = i - 1; k >= 0 && ctx.length < 2; k--) if (all[k]!.trim()) ctx.unshift(all[k]!.trim());
       return ctx.join('\n');
     };
+    let inInitial = false;
     all.forEach((l, i) => {
+      if (/^initial begin/.test(l)) inInitial = true;
+      if (inInitial) {
+        if (/^end\b/.test(l)) inInitial = false;
+        return;
+      }
       if (/unused_ok/.test(l)) return;
       const from = logicStart(l);
       if (from < 0) return;
