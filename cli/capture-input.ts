@@ -20,6 +20,8 @@ export interface CaptureInput {
   /** How messages name the capture: the path, or "standard input". */
   name: string;
   chunks: AsyncIterable<Uint8Array>;
+  /** Gives the file back when the run ends before reading it (an unwritable output, say). */
+  close(): Promise<void>;
 }
 
 /**
@@ -51,12 +53,21 @@ async function* stdinChunks(): AsyncGenerator<Uint8Array> {
 }
 
 export async function openCapture(path: string): Promise<CaptureInput> {
-  if (path === '-') return { name: 'standard input', chunks: stdinChunks() };
+  if (path === '-') return { name: 'standard input', chunks: stdinChunks(), close: async () => {} };
   let fh;
   try {
     fh = await open(path, 'r');
   } catch (e) {
     throw new CliError(`cannot read ${path}: ${ioReason(e)}`, EXIT_FILE);
   }
-  return { name: path, chunks: fileChunks(path, fh) };
+  const chunks = fileChunks(path, fh);
+  // Once reading starts the generator closes the file itself; before that, close() does.
+  let started = false;
+  const wrapped: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => {
+      started = true;
+      return chunks;
+    },
+  };
+  return { name: path, chunks: wrapped, close: async () => (started ? undefined : fh.close()) };
 }

@@ -130,11 +130,18 @@ async function run(file: string, opts: ClassifyOpts): Promise<void> {
   const batch = Number(opts.batch);
   if (!Number.isInteger(batch) || batch < 1) throw new CliError(`--batch ${opts.batch}: must be a positive integer`, EXIT_USAGE);
   const input = await openCapture(file);
-  // An unwritable report path is said now, not after a capture of gigabytes was read.
-  if (opts.report !== undefined) await TextSink.file(opts.report).close();
   // With --summary or --report the records are written only where --output says.
   const people = opts.summary === true || opts.report !== undefined;
-  const sink = opts.output !== undefined ? TextSink.file(opts.output) : people ? undefined : TextSink.stdout();
+  let sink: TextSink | undefined;
+  try {
+    // An unwritable report path is said now, not after a capture of gigabytes was read.
+    if (opts.report !== undefined) await TextSink.file(opts.report).close();
+    sink = opts.output !== undefined ? TextSink.file(opts.output) : people ? undefined : TextSink.stdout();
+  } catch (e) {
+    // The capture is open: give it back before the one-line error, not to the garbage collector.
+    await input.close();
+    throw e;
+  }
   const summary = people ? new Summary() : undefined;
   const frames = ethernetFrames(input.name, input.chunks);
   let finish: (() => void) | undefined;
