@@ -207,7 +207,7 @@ Profile JSON keys (all optional; unknown keys are an error):
   rss_enable, vmq_enable, encap_rss_enable, encap_vmq_enable (booleans),
   indirection (queue numbers, power-of-two length 2..128), rss_default_queue, vmq_default_queue,
   filters ([{"mac": "02:00:00:00:00:01", "vlan": 5|null, "vsid": 4096|null, "queue": 3}]),
-  max_header_bytes (64..256),
+  max_header_bytes (64..512, default 512),
   udp_tunnels ([{"port": 4789, "type": "vxlan"|"geneve"}], at most 4; default VXLAN 4789 and GENEVE 6081;
     [] turns VXLAN/GENEVE recognition off)
   "nvgre-rx profile --from-ethtool FILE" makes one from the output of "ethtool -x IFACE".

@@ -17,7 +17,7 @@ export const buildConfigSchema = z
       .min(64)
       .max(1024)
       .refine((n) => n % 8 === 0, 'must be a multiple of 8')
-      .default(256),
+      .default(512),
     ipv6MaxExtHeaders: z.number().int().min(0).max(8).default(4),
     vmqFilters: z.number().int().min(1).max(64).default(16),
     indirectionEntries: z.number().int().min(2).max(128).refine(pow2, 'must be a power of two').default(128),

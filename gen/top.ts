@@ -405,14 +405,12 @@ export function topModule(c: BuildConfig): TopResult {
   // Meta FIFO.
   const fifoValid = sig('meta_tvalid', 1);
   const fifoData = sig('meta_tdata', layout.width);
-  const fifoCount = sig('meta_count', fifo.countWidth);
   m.instance(fifo.module, 'meta_fifo_inst', {
     s_valid: passValid,
     s_data: record,
     m_axis_tdata: fifoData,
     m_axis_tvalid: fifoValid,
     m_axis_tready: mReady,
-    count: fifoCount,
   });
   m.assign(mData, fifoData);
   m.assign(mValid, fifoValid);

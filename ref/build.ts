@@ -24,7 +24,7 @@ export interface BuildParams {
 export const DEFAULT_BUILD: BuildParams = {
   dataWidth: 64,
   ipv6: true,
-  maxHeaderBytes: 256,
+  maxHeaderBytes: 512,
   ipv6MaxExtHeaders: 4,
   vmqFilters: 16,
   indirectionEntries: 128,

@@ -80,7 +80,7 @@ export function defaultProfile(build: BuildParams = DEFAULT_BUILD): Profile {
     rssDefaultQueue: 0,
     vmqDefaultQueue: 0,
     filters: [],
-    maxHeaderBytes: Math.min(256, build.maxHeaderBytes),
+    maxHeaderBytes: build.maxHeaderBytes,
     udpTunnels: IANA_UDP_TUNNELS.slice(0, build.udpTunnelPorts).map((t) => ({ ...t })),
   };
 }

@@ -10,7 +10,7 @@
  * s_axis_tready is low only while the frames in flight and the records waiting in the
  * FIFO fill its 64 entries; with m_axis_meta_tready high it never drops.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -25,7 +25,7 @@ module nvgre_rx #
     // tkeep width
     parameter KEEP_WIDTH = 8,
     // metadata record width in bits
-    parameter META_WIDTH = 160
+    parameter META_WIDTH = 168
 )
 (
     // clock and synchronous reset
@@ -86,7 +86,7 @@ wire [15:0]     csr_cfg_hash_types;
 wire [5:0]      csr_cfg_rss_default_queue;
 wire [5:0]      csr_cfg_vmq_default_queue;
 wire [2:0]      csr_cfg_indirection_bits;
-wire [8:0]      csr_cfg_max_header_bytes;
+wire [9:0]      csr_cfg_max_header_bytes;
 wire            csr_cfg_wr_en;
 wire [15:0]     csr_cfg_wr_addr;
 wire [31:0]     csr_cfg_wr_data;
@@ -114,14 +114,14 @@ wire            count_geneve;
 wire            capture_valid;
 wire [15:0]     capture_len;
 wire            capture_user;
-wire [43:0]     capture_cfg;
+wire [44:0]     capture_cfg;
 reg             s_axis_tready_reg;
 reg  [3:0]      tlast_gap_reg;  // cycles since the last accepted tlast beat, saturating
 reg             tlast_soon_reg;  // a tlast beat now would come too soon for the hasher
 wire            s_axis_tready_int;
 wire            frame_in;
 wire [3:0]      tlast_gap_next;
-wire [8:0]      capture_cfg_max_header_bytes;
+wire [9:0]      capture_cfg_max_header_bytes;
 wire            capture_cfg_rss_enable;
 wire            capture_cfg_vmq_enable;
 wire            capture_cfg_encap_rss_enable;
@@ -140,7 +140,7 @@ wire [11:0]     parsed_vlan;
 wire [47:0]     parsed_mac;
 wire            parsed_l3_v4;
 wire            parsed_l3_v6;
-wire [7:0]      parsed_l3_off;
+wire [8:0]      parsed_l3_off;
 wire            parsed_frag;
 wire [7:0]      parsed_proto;
 wire            parsed_l4_ok;
@@ -150,16 +150,16 @@ wire [23:0]     parsed_vni;
 wire            parsed_vni_ok;
 wire [7:0]      parsed_flowid;
 wire            parsed_inner_eth;
-wire [7:0]      parsed_inner_l2_off;
+wire [8:0]      parsed_inner_l2_off;
 wire            parsed_inner_vlan_valid;
 wire [11:0]     parsed_inner_vlan;
 wire [47:0]     parsed_inner_mac;
 wire            parsed_inner_v4;
 wire            parsed_inner_v6;
-wire [7:0]      parsed_inner_l3_off;
+wire [8:0]      parsed_inner_l3_off;
 wire [7:0]      parsed_inner_proto;
 wire            parsed_inner_l4_ok;
-wire [7:0]      parsed_inner_l4_off;
+wire [8:0]      parsed_inner_l4_off;
 wire [255:0]    parsed_o_addr;
 wire [31:0]     parsed_o_ports;
 wire [255:0]    parsed_i_addr;
@@ -179,10 +179,10 @@ wire [2:0]      sel_encap;
 wire            sel_inner_parsed;
 wire [23:0]     sel_vsid;
 wire [7:0]      sel_flowid;
-wire [7:0]      sel_outer_l3_offset;
-wire [7:0]      sel_inner_l2_offset;
-wire [7:0]      sel_inner_l3_offset;
-wire [7:0]      sel_inner_l4_offset;
+wire [8:0]      sel_outer_l3_offset;
+wire [8:0]      sel_inner_l2_offset;
+wire [8:0]      sel_inner_l3_offset;
+wire [8:0]      sel_inner_l4_offset;
 wire [15:0]     sel_length;
 wire [3:0]      sel_errors;
 wire [5:0]      sel_rss_default_queue;
@@ -214,7 +214,7 @@ wire [5:0]      vmq_queue;
 wire            vmq_valid;
 reg  [3:0]      record_wr_ptr;  // written this cycle
 reg  [3:0]      record_rd_ptr;  // 10 words behind the write pointer
-reg  [122:0]    record_d11;
+reg  [126:0]    record_d11;
 reg  [10:0]     record_valid_sr;  // record_valid delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
 wire            record_valid_d11;
 reg  [31:0]     hash_d1;
@@ -230,25 +230,24 @@ wire [2:0]      record_d11_encap;
 wire            record_d11_inner_parsed;
 wire [23:0]     record_d11_vsid;
 wire [7:0]      record_d11_flowid;
-wire [7:0]      record_d11_outer_l3_offset;
-wire [7:0]      record_d11_inner_l2_offset;
-wire [7:0]      record_d11_inner_l3_offset;
-wire [7:0]      record_d11_inner_l4_offset;
+wire [8:0]      record_d11_outer_l3_offset;
+wire [8:0]      record_d11_inner_l2_offset;
+wire [8:0]      record_d11_inner_l3_offset;
+wire [8:0]      record_d11_inner_l4_offset;
 wire [15:0]     record_d11_length;
 wire [3:0]      record_d11_errors;
-wire [159:0]    record_data;
+wire [167:0]    record_data;
 wire            meta_tvalid;
-wire [159:0]    meta_tdata;
-wire [6:0]      meta_count;
+wire [167:0]    meta_tdata;
 reg  [6:0]      occupancy_reg;  // frames past tlast whose record has not left m_axis_meta
 wire            record_out;
 wire [6:0]      occupancy_next;
 reg  [35:0]     key_wr_mem [0:15];  // key_wr delayed by 10 cycles
 reg  [12:0]     indirection_wr_mem [0:31];  // indirection_wr delayed by 20 cycles
-reg  [122:0]    record_mem [0:15];  // record delayed by 11 cycles
+reg  [126:0]    record_mem [0:15];  // record delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[122:120], meta_count, 1'b0};
+wire unused_ok = &{1'b0, indirection_valid, vmq_valid, record_d11[126:124], 1'b0};
 
 // The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
 initial begin
@@ -260,8 +259,8 @@ initial begin
         $error("Error: KEEP_WIDTH must be 8 in this build; regenerate the module with nvgre-rx gen (instance %m)");
         $finish;
     end
-    if (META_WIDTH != 160) begin
-        $error("Error: META_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+    if (META_WIDTH != 168) begin
+        $error("Error: META_WIDTH must be 168 in this build; regenerate the module with nvgre-rx gen (instance %m)");
         $finish;
     end
 end
@@ -302,7 +301,7 @@ capture_inst (
     .out_cfg(capture_cfg)
 );
 
-assign capture_cfg_max_header_bytes = capture_cfg[43:35];
+assign capture_cfg_max_header_bytes = capture_cfg[44:35];
 assign capture_cfg_rss_enable = capture_cfg[0];
 assign capture_cfg_vmq_enable = capture_cfg[1];
 assign capture_cfg_encap_rss_enable = capture_cfg[2];
@@ -593,19 +592,19 @@ end
 assign record_d11_hash_valid = record_d11[0];
 assign record_d11_hash_type = record_d11[16:1];
 assign record_d11_hash_input = record_d11[19:17];
-assign record_d11_rss_default_queue = record_d11[113:108];
-assign record_d11_vmq_default_queue = record_d11[119:114];
+assign record_d11_rss_default_queue = record_d11[117:112];
+assign record_d11_vmq_default_queue = record_d11[123:118];
 assign record_d11_encap = record_d11[22:20];
 assign record_d11_inner_parsed = record_d11[23];
 assign record_d11_vsid = record_d11[47:24];
 assign record_d11_flowid = record_d11[55:48];
-assign record_d11_outer_l3_offset = record_d11[63:56];
-assign record_d11_inner_l2_offset = record_d11[71:64];
-assign record_d11_inner_l3_offset = record_d11[79:72];
-assign record_d11_inner_l4_offset = record_d11[87:80];
-assign record_d11_length = record_d11[103:88];
-assign record_d11_errors = record_d11[107:104];
-assign record_data = {3'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
+assign record_d11_outer_l3_offset = record_d11[64:56];
+assign record_d11_inner_l2_offset = record_d11[73:65];
+assign record_d11_inner_l3_offset = record_d11[82:74];
+assign record_d11_inner_l4_offset = record_d11[91:83];
+assign record_d11_length = record_d11[107:92];
+assign record_d11_errors = record_d11[111:108];
+assign record_data = {7'd0, record_d11_errors, record_d11_length, record_d11_inner_l4_offset, record_d11_inner_l3_offset, record_d11_inner_l2_offset,
     record_d11_outer_l3_offset, record_d11_flowid, record_d11_vsid, record_d11_inner_parsed, record_d11_encap, (vmq_hit_d1 ? vmq_filter_d1 : 4'd0), vmq_hit_d1,
     (vmq_hit_d1 ? vmq_queue_d1 : record_d11_vmq_default_queue), (record_d11_hash_valid ? indirection_queue : record_d11_rss_default_queue),
     record_d11_hash_input, record_d11_hash_valid, record_d11_hash_type, (record_d11_hash_valid ? hash_d1 : 32'd0)};
@@ -685,7 +684,7 @@ csr_inst (
 );
 
 nvgre_rx_meta_fifo #(
-    .DATA_WIDTH(160)
+    .DATA_WIDTH(168)
 )
 meta_fifo_inst (
     .clk(clk),
@@ -694,8 +693,7 @@ meta_fifo_inst (
     .s_data(record_data),
     .m_axis_tdata(meta_tdata),
     .m_axis_tvalid(meta_tvalid),
-    .m_axis_tready(m_axis_meta_tready),
-    .count(meta_count)
+    .m_axis_tready(m_axis_meta_tready)
 );
 
 assign m_axis_meta_tdata = meta_tdata;

@@ -8,7 +8,7 @@
  * tkeep: every beat before tlast counts as full; on the tlast beat tkeep must be
  * contiguous from byte 0 (see gen/blocks/capture.ts for the exact count otherwise).
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -37,13 +37,13 @@ module nvgre_rx_capture #
     input  wire                  s_axis_tuser,
 
     // configuration (cfg_*)
-    input  wire [43:0]           cfg_in,
+    input  wire [44:0]           cfg_in,
 
     // output (out_*)
     output wire                  out_valid,
     output wire [15:0]           out_len,
     output wire                  out_user,
-    output wire [43:0]           out_cfg
+    output wire [44:0]           out_cfg
 );
 
 wire            beat_accept;
@@ -55,7 +55,7 @@ wire [15:0]     frame_len;
 reg             out_valid_reg;
 reg  [15:0]     out_len_reg;
 reg             out_user_reg;
-reg  [43:0]     out_cfg_reg;
+reg  [44:0]     out_cfg_reg;
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axis_tdata, 1'b0};

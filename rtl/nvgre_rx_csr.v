@@ -13,7 +13,7 @@
  * handshake; cfg_wr_en three cycles after the handshake. Read: rvalid two cycles after
  * the arready handshake. SLVERR on writes to read-only registers, DECERR unmapped.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -65,7 +65,7 @@ module nvgre_rx_csr #
     output wire [5:0]            cfg_rss_default_queue,
     output wire [5:0]            cfg_vmq_default_queue,
     output wire [2:0]            cfg_indirection_bits,
-    output wire [8:0]            cfg_max_header_bytes,
+    output wire [9:0]            cfg_max_header_bytes,
 
     // register write events (cfg_wr_*)
     output wire                  cfg_wr_en,
@@ -152,7 +152,7 @@ reg  [15:0]     hash_types_reg;
 reg  [5:0]      rss_default_queue_reg;
 reg  [5:0]      vmq_default_queue_reg;
 reg  [2:0]      indirection_bits_reg;
-reg  [8:0]      max_header_bytes_reg;
+reg  [9:0]      max_header_bytes_reg;
 reg  [31:0]     key_reg_0;  // key bytes 0..3
 reg  [31:0]     key_reg_1;  // key bytes 4..7
 reg  [31:0]     key_reg_2;  // key bytes 8..11
@@ -279,7 +279,7 @@ reg             filter_b1_w5_l0 [0:7];  // bank 1, word 5 lane 0 (no reset: clea
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot, wr_addr_reg[1:0], wr_value_0100[31:4], wr_value_0104[31:16], wr_value_0108[31:6], wr_value_010c[31:6],
-    wr_value_0110[31:3], wr_value_0114[31:9], wr_value_0140[30:17], wr_value_0144[30:17], wr_value_0148[30:17], wr_value_014c[30:17], rd_addr_reg[1:0], 1'b0};
+    wr_value_0110[31:3], wr_value_0114[31:10], wr_value_0140[30:17], wr_value_0144[30:17], wr_value_0148[30:17], wr_value_014c[30:17], rd_addr_reg[1:0], 1'b0};
 
 // The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
 initial begin
@@ -703,22 +703,22 @@ always @(posedge clk) begin
 end
 
 assign wr_value_0114 = ((({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
-                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {6'd0, max_header_bytes_reg[9:8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
             < 32'h40) ? 32'h40
         : (({(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
-                (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
-            > 32'h100) ? 32'h100
+                (wr_strb_reg[1] ? wr_data_reg[15:8] : {6'd0, max_header_bytes_reg[9:8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}
+            > 32'h200) ? 32'h200
         : {(wr_strb_reg[3] ? wr_data_reg[31:24] : 8'd0), (wr_strb_reg[2] ? wr_data_reg[23:16] : 8'd0),
-            (wr_strb_reg[1] ? wr_data_reg[15:8] : {7'd0, max_header_bytes_reg[8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}))
-    & 32'h1ff);
+            (wr_strb_reg[1] ? wr_data_reg[15:8] : {6'd0, max_header_bytes_reg[9:8]}), (wr_strb_reg[0] ? wr_data_reg[7:0] : max_header_bytes_reg[7:0])}))
+    & 32'h3ff);
 
 always @(posedge clk) begin
     if ((wr_do & (wr_addr_reg[15:2] == ADDR_MAX_HEADER_BYTES[15:2]))) begin
-        max_header_bytes_reg <= wr_value_0114[8:0];
+        max_header_bytes_reg <= wr_value_0114[9:0];
     end
 
     if (rst) begin
-        max_header_bytes_reg <= 9'h100;
+        max_header_bytes_reg <= 10'h200;
     end
 end
 
@@ -1185,7 +1185,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_MAX_HEADER_BYTES[9:2]: begin
-            rd_low <= 32'h100;
+            rd_low <= 32'h200;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_QUEUE_BITS[9:2]: begin
@@ -1201,7 +1201,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_MAX_HEADER_SIZE[9:2]: begin
-            rd_low <= 32'h100;
+            rd_low <= 32'h200;
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_CAP_LATENCY[9:2]: begin
@@ -1285,7 +1285,7 @@ always @(posedge clk) begin
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_MAX_HEADER_BYTES[9:2]: begin
-            rd_low <= {23'd0, max_header_bytes_reg};
+            rd_low <= {22'd0, max_header_bytes_reg};
             rd_low_hit <= (rd_addr_reg[15:10] == 6'd0);
         end
         ADDR_KEY_0[9:2]: begin

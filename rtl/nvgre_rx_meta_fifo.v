@@ -4,11 +4,10 @@
  * NVGRE receive classifier: metadata record FIFO (AXI4-Stream master side).
  *
  * DEPTH records of memory plus an output register. A record pushed (s_valid) in cycle t
- * into an empty FIFO is on m_axis from cycle t+2. count is the registered number of
- * records held (memory and output register). There is no s_ready: the top level
- * ensures a push never finds the FIFO full.
+ * into an empty FIFO is on m_axis from cycle t+2. There is no s_ready: the top level
+ * counts the records it has pushed and not yet seen taken, and never pushes into a full FIFO.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -19,7 +18,7 @@
 module nvgre_rx_meta_fifo #
 (
     // record width in bits
-    parameter DATA_WIDTH = 160
+    parameter DATA_WIDTH = 168
 )
 (
     // clock and synchronous reset
@@ -33,26 +32,22 @@ module nvgre_rx_meta_fifo #
     // AXI4-Stream output (m_axis_*)
     output wire [DATA_WIDTH-1:0] m_axis_tdata,
     output wire                  m_axis_tvalid,
-    input  wire                  m_axis_tready,
-
-    // count
-    output wire [6:0]            count
+    input  wire                  m_axis_tready
 );
 
 reg  [6:0]      wr_ptr_reg;  // write pointer with wrap bit
 reg  [6:0]      rd_ptr_reg;  // read pointer with wrap bit
 reg             m_axis_tvalid_reg;
-reg  [159:0]    m_axis_tdata_reg;
-reg  [6:0]      count_reg;
+reg  [167:0]    m_axis_tdata_reg;
 wire            mem_empty;
 wire            out_take;  // the output register is transferred this cycle
 wire            out_load;  // head record moves to the output register
-reg  [159:0]    mem [0:63];  // record storage
+reg  [167:0]    mem [0:63];  // record storage
 
 // The parameters are fixed by the generator: other values need the module regenerated (nvgre-rx gen).
 initial begin
-    if (DATA_WIDTH != 160) begin
-        $error("Error: DATA_WIDTH must be 160 in this build; regenerate the module with nvgre-rx gen (instance %m)");
+    if (DATA_WIDTH != 168) begin
+        $error("Error: DATA_WIDTH must be 168 in this build; regenerate the module with nvgre-rx gen (instance %m)");
         $finish;
     end
 end
@@ -84,28 +79,14 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
-        m_axis_tdata_reg <= 160'd0;
+        m_axis_tdata_reg <= 168'd0;
         m_axis_tvalid_reg <= 1'd0;
         rd_ptr_reg <= 7'd0;
     end
 end
 
-// occupancy
-always @(posedge clk) begin
-    if ((s_valid & ~out_take)) begin
-        count_reg <= (count_reg + 7'd1);
-    end else if ((out_take & ~s_valid)) begin
-        count_reg <= (count_reg - 7'd1);
-    end
-
-    if (rst) begin
-        count_reg <= 7'd0;
-    end
-end
-
 assign m_axis_tdata = m_axis_tdata_reg;
 assign m_axis_tvalid = m_axis_tvalid_reg;
-assign count = count_reg;
 
 endmodule
 

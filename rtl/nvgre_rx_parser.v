@@ -6,7 +6,7 @@
  * accepts one frame per cycle. No header window: taps on a delay line of beats take
  * each layer's bytes as they pass, one tap per decide stage.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -27,7 +27,7 @@ module nvgre_rx_parser
     input  wire [63:0]  in_beat_data,
     input  wire         in_beat_last,
     input  wire [15:0]  in_len,
-    input  wire [8:0]   in_max_header_bytes,
+    input  wire [9:0]   in_max_header_bytes,
     input  wire         in_parse_gre,
     input  wire [35:0]  in_side,
 
@@ -42,7 +42,7 @@ module nvgre_rx_parser
     output wire [47:0]  out_mac,
     output wire         out_l3_v4,
     output wire         out_l3_v6,
-    output wire [7:0]   out_l3_off,
+    output wire [8:0]   out_l3_off,
     output wire         out_frag,
     output wire [7:0]   out_proto,
     output wire         out_l4_ok,
@@ -52,16 +52,16 @@ module nvgre_rx_parser
     output wire         out_vni_ok,
     output wire [7:0]   out_flowid,
     output wire         out_inner_eth,
-    output wire [7:0]   out_inner_l2_off,
+    output wire [8:0]   out_inner_l2_off,
     output wire         out_inner_vlan_valid,
     output wire [11:0]  out_inner_vlan,
     output wire [47:0]  out_inner_mac,
     output wire         out_inner_v4,
     output wire         out_inner_v6,
-    output wire [7:0]   out_inner_l3_off,
+    output wire [8:0]   out_inner_l3_off,
     output wire [7:0]   out_inner_proto,
     output wire         out_inner_l4_ok,
-    output wire [7:0]   out_inner_l4_off,
+    output wire [8:0]   out_inner_l4_off,
     output wire [255:0] out_o_addr,
     output wire [31:0]  out_o_ports,
     output wire [255:0] out_i_addr,
@@ -94,7 +94,7 @@ localparam [2:0] PARSE_ERR_TRUNCATED = 3'd1;
 localparam [2:0] PARSE_ERR_TOO_DEEP = 3'd2;
 localparam [2:0] PARSE_ERR_BAD_IP = 3'd4;
 
-reg  [5:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
+reg  [6:0]      tap0_index;  // beat index of the beat being accepted (saturates past the window)
 reg  [71:0]     tunnel_table_frame;  // tunnel port table in force at the first beat of the frame at tap 0
 reg  [3:0]      tunnel_table_delay_wr_ptr;  // written this cycle
 reg  [3:0]      tunnel_table_delay_rd_ptr;  // 5 words behind the write pointer
@@ -122,20 +122,20 @@ reg             tap10_valid;  // a beat was accepted 10 cycles ago
 reg  [63:0]     tap10_data;
 reg             tap11_valid;  // a beat was accepted 11 cycles ago
 reg  [63:0]     tap11_data;
-wire [9:0]      eth_cur;  // frame byte 0 relative to this beat
+wire [10:0]     eth_cur;  // frame byte 0 relative to this beat
 reg  [79:0]     eth_bytes;  // layer bytes taken at tap 0, byte 0 in the MSBs
 wire            eth_bytes_at0;  // the cursor is -8 bytes from this beat's start
 wire            eth_bytes_at1;  // the cursor is -16 bytes from this beat's start
 wire [79:0]     eth_bytes_next;
-reg  [9:0]      outer_l3_cur;  // cursor and state from tap 0, for tap 1
+reg  [10:0]     outer_l3_cur;  // cursor and state from tap 0, for tap 1
 reg  [79:0]     outer_l3_bytes;  // layer bytes taken at tap 1, byte 0 in the MSBs
 wire [63:0]     outer_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
 wire            outer_l3_bytes_beat0;  // the cursor's beat is 0 beats before this one
 wire            outer_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     outer_l3_bytes_next;
 wire [319:0]    outer_l3_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
-reg  [9:0]      o_addr_cur;  // cursor and state from tap 1, for tap 2
+reg  [10:0]     ipv6_ext0_cur;  // cursor and state from tap 1, for tap 2
+reg  [10:0]     o_addr_cur;  // cursor and state from tap 1, for tap 2
 reg             ipv6_ext0_walk;  // cursor and state from tap 1, for tap 2
 reg             ipv6_ext0_udp;  // cursor and state from tap 1, for tap 2
 reg  [15:0]     ipv6_ext0_bytes;  // layer bytes taken at tap 2, byte 0 in the MSBs
@@ -143,7 +143,7 @@ wire            ipv6_ext0_bytes_at0;  // the cursor is 2 bytes from this beat's 
 wire            ipv6_ext0_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext0_bytes_next;
 wire [15:0]     ipv6_ext0_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
+reg  [10:0]     ipv6_ext1_cur;  // cursor and state from tap 2, for tap 3
 reg             ipv6_ext1_walk;  // cursor and state from tap 2, for tap 3
 reg             ipv6_ext1_udp;  // cursor and state from tap 2, for tap 3
 reg  [15:0]     ipv6_ext1_bytes;  // layer bytes taken at tap 3, byte 0 in the MSBs
@@ -151,7 +151,7 @@ wire            ipv6_ext1_bytes_at0;  // the cursor is 2 bytes from this beat's 
 wire            ipv6_ext1_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext1_bytes_next;
 wire [15:0]     ipv6_ext1_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
+reg  [10:0]     ipv6_ext2_cur;  // cursor and state from tap 3, for tap 4
 reg             ipv6_ext2_walk;  // cursor and state from tap 3, for tap 4
 reg             ipv6_ext2_udp;  // cursor and state from tap 3, for tap 4
 reg  [15:0]     ipv6_ext2_bytes;  // layer bytes taken at tap 4, byte 0 in the MSBs
@@ -159,7 +159,7 @@ wire            ipv6_ext2_bytes_at0;  // the cursor is 2 bytes from this beat's 
 wire            ipv6_ext2_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext2_bytes_next;
 wire [15:0]     ipv6_ext2_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
+reg  [10:0]     ipv6_ext3_cur;  // cursor and state from tap 4, for tap 5
 reg             ipv6_ext3_walk;  // cursor and state from tap 4, for tap 5
 reg             ipv6_ext3_udp;  // cursor and state from tap 4, for tap 5
 reg  [15:0]     ipv6_ext3_bytes;  // layer bytes taken at tap 5, byte 0 in the MSBs
@@ -167,7 +167,7 @@ wire            ipv6_ext3_bytes_at0;  // the cursor is 2 bytes from this beat's 
 wire            ipv6_ext3_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire [15:0]     ipv6_ext3_bytes_next;
 wire [15:0]     ipv6_ext3_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      l4_cur;  // cursor and state from tap 5, for tap 6
+reg  [10:0]     l4_cur;  // cursor and state from tap 5, for tap 6
 reg             l4_walk;  // cursor and state from tap 5, for tap 6
 reg             l4_udp;  // cursor and state from tap 5, for tap 6
 reg  [31:0]     l4_bytes;  // layer bytes taken at tap 6, byte 0 in the MSBs
@@ -176,8 +176,8 @@ wire            l4_bytes_at1;  // the cursor is 6 bytes from this beat's start
 wire            l4_bytes_at2;  // the cursor is -2 bytes from this beat's start
 wire [31:0]     l4_bytes_next;
 wire [63:0]     l4_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      udp_tunnel_cur;  // cursor and state from tap 6, for tap 7
-reg  [9:0]      gre_cur;  // cursor and state from tap 6, for tap 7
+reg  [10:0]     udp_tunnel_cur;  // cursor and state from tap 6, for tap 7
+reg  [10:0]     gre_cur;  // cursor and state from tap 6, for tap 7
 reg             udp_tunnel_teb;  // cursor and state from tap 6, for tap 7
 reg             udp_tunnel_udp;  // cursor and state from tap 6, for tap 7
 reg  [31:0]     udp_tunnel_bytes;  // layer bytes taken at tap 7, byte 0 in the MSBs
@@ -188,7 +188,7 @@ wire [31:0]     udp_tunnel_bytes_next;
 wire [63:0]     udp_tunnel_view;  // the bytes its decide stage reads, in place
 wire            tunnel_tap_vxlan;  // UDP to a VXLAN entry's port
 wire            tunnel_tap_geneve;  // UDP to a GENEVE entry's port
-reg  [9:0]      inner_eth_cur;  // cursor and state from tap 7, for tap 8
+reg  [10:0]     inner_eth_cur;  // cursor and state from tap 7, for tap 8
 reg             inner_eth_teb;  // cursor and state from tap 7, for tap 8
 reg             inner_eth_tun_vx;  // cursor and state from tap 7, for tap 8
 reg             inner_eth_tun_gn;  // cursor and state from tap 7, for tap 8
@@ -198,7 +198,7 @@ wire            inner_eth_bytes_at1;  // the cursor is -10 bytes from this beat'
 wire            inner_eth_bytes_at2;  // the cursor is -14 bytes from this beat's start
 wire [47:0]     inner_eth_bytes_next;
 wire [143:0]    inner_eth_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      inner_l3_cur;  // cursor and state from tap 8, for tap 9
+reg  [10:0]     inner_l3_cur;  // cursor and state from tap 8, for tap 9
 reg  [79:0]     inner_l3_bytes;  // layer bytes taken at tap 9, byte 0 in the MSBs
 wire [63:0]     inner_l3_bytes_rot0;  // beat rotated by the cursor's lane bits down to bit 2
 wire [63:0]     inner_l3_bytes_rot1;  // beat rotated by the cursor's lane bits down to bit 1
@@ -206,14 +206,14 @@ wire            inner_l3_bytes_beat0;  // the cursor's beat is 0 beats before th
 wire            inner_l3_bytes_beat1;  // the cursor's beat is 1 beats before this one
 wire [79:0]     inner_l3_bytes_next;
 wire [319:0]    inner_l3_view;  // the bytes its decide stage reads, in place
-reg  [9:0]      inner_l4_cur;  // cursor and state from tap 9, for tap 10
-reg  [9:0]      i_addr_cur;  // cursor and state from tap 9, for tap 10
+reg  [10:0]     inner_l4_cur;  // cursor and state from tap 9, for tap 10
+reg  [10:0]     i_addr_cur;  // cursor and state from tap 9, for tap 10
 wire [31:0]     inner_l4_view;  // its decide stage reads no bytes
 reg  [10:0]     first_beat_sr;  // first_beat delayed by 1..11 cycles, 1 bit a stage, stage 1 in the LSBs
 wire            first_beat_d11;
 reg  [47:0]     late_mac;  // destination MAC taken at the last tap
-reg  [89:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..9 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_o_addr_cur_d9;
+reg  [98:0]     late_o_addr_cur_sr;  // late_o_addr_cur delayed by 1..9 cycles, 11 bits a stage, stage 1 in the LSBs
+wire [10:0]     late_o_addr_cur_d9;
 reg  [255:0]    late_o_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire [63:0]     late_o_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
 wire            late_o_addr_beat0;  // the cursor's beat is 0 beats before this one
@@ -222,8 +222,8 @@ wire            late_o_addr_beat2;  // the cursor's beat is 2 beats before this 
 wire            late_o_addr_beat3;  // the cursor's beat is 3 beats before this one
 wire            late_o_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_o_addr_next;
-reg  [49:0]     late_o_ports_vsid_flowid_cur_sr;  // late_o_ports_vsid_flowid_cur delayed by 1..5 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_o_ports_vsid_flowid_cur_d5;
+reg  [54:0]     late_o_ports_vsid_flowid_cur_sr;  // late_o_ports_vsid_flowid_cur delayed by 1..5 cycles, 11 bits a stage, stage 1 in the LSBs
+wire [10:0]     late_o_ports_vsid_flowid_cur_d5;
 reg  [63:0]     late_o_ports_vsid_flowid;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_o_ports_vsid_flowid_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_o_ports_vsid_flowid_at1;  // the cursor is 6 bytes from this beat's start
@@ -233,21 +233,21 @@ wire [63:0]     late_o_ports_vsid_flowid_next;
 wire [31:0]     late_o_ports;
 wire [23:0]     late_vsid;
 wire [7:0]      late_flowid;
-reg  [39:0]     late_vni_cur_sr;  // late_vni_cur delayed by 1..4 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_vni_cur_d4;
+reg  [43:0]     late_vni_cur_sr;  // late_vni_cur delayed by 1..4 cycles, 11 bits a stage, stage 1 in the LSBs
+wire [10:0]     late_vni_cur_d4;
 reg  [23:0]     late_vni;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_vni_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_vni_at1;  // the cursor is -2 bytes from this beat's start
 wire            late_vni_at2;  // the cursor is -6 bytes from this beat's start
 wire [23:0]     late_vni_next;
-reg  [29:0]     late_inner_mac_cur_sr;  // late_inner_mac_cur delayed by 1..3 cycles, 10 bits a stage, stage 1 in the LSBs
-wire [9:0]      late_inner_mac_cur_d3;
+reg  [32:0]     late_inner_mac_cur_sr;  // late_inner_mac_cur delayed by 1..3 cycles, 11 bits a stage, stage 1 in the LSBs
+wire [10:0]     late_inner_mac_cur_d3;
 reg  [47:0]     late_inner_mac;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire            late_inner_mac_at0;  // the cursor is 2 bytes from this beat's start
 wire            late_inner_mac_at1;  // the cursor is 6 bytes from this beat's start
 wire            late_inner_mac_at2;  // the cursor is -2 bytes from this beat's start
 wire [47:0]     late_inner_mac_next;
-reg  [9:0]      late_i_addr_cur_d1;
+reg  [10:0]     late_i_addr_cur_d1;
 reg  [255:0]    late_i_addr;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire [63:0]     late_i_addr_rot0;  // beat rotated by the cursor's lane bits down to bit 2
 wire [63:0]     late_i_addr_rot1;  // beat rotated by the cursor's lane bits down to bit 1
@@ -257,7 +257,7 @@ wire            late_i_addr_beat2;  // the cursor's beat is 2 beats before this 
 wire            late_i_addr_beat3;  // the cursor's beat is 3 beats before this one
 wire            late_i_addr_beat4;  // the cursor's beat is 4 beats before this one
 wire [255:0]    late_i_addr_next;
-reg  [9:0]      late_i_ports_cur_d1;
+reg  [10:0]     late_i_ports_cur_d1;
 reg  [31:0]     late_i_ports;  // layer bytes taken at tap 11, byte 0 in the MSBs
 wire [47:0]     late_i_ports_rot0;  // beat rotated by the cursor's lane bits down to bit 2
 wire [31:0]     late_i_ports_rot1;  // beat rotated by the cursor's lane bits down to bit 1
@@ -641,12 +641,12 @@ reg  [35:0]     side_mem [0:15];  // side delayed by 11 cycles
 
 // Bits that this module receives or keeps but does not read.
 wire unused_ok = &{1'b0, outer_l3_view[311:272], l4_walk, udp_tunnel_view[31:0], udp_tunnel_view[54:48], inner_eth_view[31:28], inner_eth_view[95:48],
-    inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s10_pg, n10_run, s11_mac, s11_l3_off[11:8], s11_o_addr, s11_o_ports, s11_vsid,
-    s11_flowid, s11_inner_l2_off[11:8], s11_inner_mac, s11_inner_l3_off[11:8], s11_i_addr, s11_inner_l4_off[11:8], s11_i_ports, 1'b0};
+    inner_l3_view[311:272], eth_view[31:28], eth_view[63:60], eth_view[127:80], s10_pg, n10_run, s11_mac, s11_l3_off[11:9], s11_o_addr, s11_o_ports, s11_vsid,
+    s11_flowid, s11_inner_l2_off[11:9], s11_inner_mac, s11_inner_l3_off[11:9], s11_i_addr, s11_inner_l4_off[11:9], s11_i_ports, 1'b0};
 
 // tunnel_table_frame: latched on a first beat
 always @(posedge clk) begin
-    if ((in_beat_valid & (tap0_index == 6'd0))) begin
+    if ((in_beat_valid & (tap0_index == 7'd0))) begin
         tunnel_table_frame <= in_udp_tunnels;
     end
 
@@ -674,14 +674,14 @@ assign tunnel_table_tap = tunnel_table_delay_d6;
 always @(posedge clk) begin
     if (in_beat_valid) begin
         if (in_beat_last) begin
-            tap0_index <= 6'd0;
-        end else if ((tap0_index != 6'd32)) begin
-            tap0_index <= (tap0_index + 6'd1);
+            tap0_index <= 7'd0;
+        end else if ((tap0_index != 7'd64)) begin
+            tap0_index <= (tap0_index + 7'd1);
         end
     end
 
     if (rst) begin
-        tap0_index <= 6'd0;
+        tap0_index <= 7'd0;
     end
 end
 
@@ -795,9 +795,9 @@ always @(posedge clk) begin
     end
 end
 
-assign eth_cur = (10'd0 - {1'd0, tap0_index, 3'd0});
-assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 10'h3f8));
-assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 10'h3f0));
+assign eth_cur = (11'd0 - {1'd0, tap0_index, 3'd0});
+assign eth_bytes_at0 = (in_beat_valid & (eth_cur == 11'h7f8));
+assign eth_bytes_at1 = (in_beat_valid & (eth_cur == 11'h7f0));
 assign eth_bytes_next = {(eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[39:32] : 8'd0) : eth_bytes[79:72]),
     (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[47:40] : 8'd0) : eth_bytes[71:64]),
     (eth_bytes_at0 ? (eth_bytes_at0 ? in_beat_data[55:48] : 8'd0) : eth_bytes[63:56]),
@@ -816,17 +816,17 @@ end
 
 // outer_l3_cur: cursor and state from tap 0, for tap 1
 always @(posedge clk) begin
-    outer_l3_cur <= ((10'd0 - {1'd0, tap0_index, 3'd0})
+    outer_l3_cur <= ((11'd0 - {1'd0, tap0_index, 3'd0})
         + (((eth_bytes_next[79:64] == ETHERTYPE_VLAN) | (eth_bytes_next[79:64] == ETHERTYPE_QINQ))
-            ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 10'h16 : 10'h12) : 10'he));
+            ? (((eth_bytes_next[47:32] == ETHERTYPE_VLAN) | (eth_bytes_next[47:32] == ETHERTYPE_QINQ)) ? 11'h16 : 11'h12) : 11'he));
 end
 
 assign outer_l3_bytes_rot0 = {(outer_l3_cur[2] ? tap1_data[55:48] : tap1_data[23:16]), (outer_l3_cur[2] ? tap1_data[63:56] : tap1_data[31:24]),
     (outer_l3_cur[2] ? tap1_data[7:0] : tap1_data[39:32]), (outer_l3_cur[2] ? tap1_data[15:8] : tap1_data[47:40]),
     (outer_l3_cur[2] ? tap1_data[23:16] : tap1_data[55:48]), (outer_l3_cur[2] ? tap1_data[31:24] : tap1_data[63:56]),
     (outer_l3_cur[2] ? tap1_data[39:32] : tap1_data[7:0]), (outer_l3_cur[2] ? tap1_data[47:40] : tap1_data[15:8])};
-assign outer_l3_bytes_beat0 = (tap1_valid & (outer_l3_cur[9:3] == 7'd0));
-assign outer_l3_bytes_beat1 = (tap1_valid & (outer_l3_cur[9:3] == 7'd127));
+assign outer_l3_bytes_beat0 = (tap1_valid & (outer_l3_cur[10:3] == 8'd0));
+assign outer_l3_bytes_beat1 = (tap1_valid & (outer_l3_cur[10:3] == 8'd255));
 assign outer_l3_bytes_next = {(outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[63:56] : outer_l3_bytes[79:72]),
     (outer_l3_bytes_beat0 ? outer_l3_bytes_rot0[55:48] : outer_l3_bytes[71:64]),
     (((outer_l3_bytes_beat0 & (outer_l3_cur[2:0] < 3'd6)) | (outer_l3_bytes_beat1 & (outer_l3_cur[2:0] >= 3'd6))) ? outer_l3_bytes_rot0[47:40]
@@ -849,12 +849,12 @@ assign outer_l3_view = {outer_l3_bytes, 240'd0};
 
 // ipv6_ext0_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'h28 : {4'd0, outer_l3_bytes_next[75:72], 2'd0}));
+    ipv6_ext0_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 11'h28 : {5'd0, outer_l3_bytes_next[75:72], 2'd0}));
 end
 
 // o_addr_cur: cursor and state from tap 1, for tap 2
 always @(posedge clk) begin
-    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'd8 : 10'hc));
+    o_addr_cur <= (outer_l3_cur + ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? 11'd8 : 11'hc));
 end
 
 // ipv6_ext0_walk: cursor and state from tap 1, for tap 2
@@ -869,8 +869,8 @@ always @(posedge clk) begin
     ipv6_ext0_udp <= ((outer_l3_bytes_next[79:76] == IP_VERSION_V6) ? (outer_l3_bytes_next[31:24] == IPPROTO_UDP) : (outer_l3_bytes_next[7:0] == IPPROTO_UDP));
 end
 
-assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 10'd2));
-assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 10'd6));
+assign ipv6_ext0_bytes_at0 = (tap2_valid & (ipv6_ext0_cur == 11'd2));
+assign ipv6_ext0_bytes_at1 = (tap2_valid & (ipv6_ext0_cur == 11'd6));
 assign ipv6_ext0_bytes_next = {((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1)
         ? ((ipv6_ext0_bytes_at0 ? tap2_data[23:16] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[55:48] : 8'd0)) : ipv6_ext0_bytes[15:8]),
     ((ipv6_ext0_bytes_at0 | ipv6_ext0_bytes_at1) ? ((ipv6_ext0_bytes_at0 ? tap2_data[31:24] : 8'd0) | (ipv6_ext0_bytes_at1 ? tap2_data[63:56] : 8'd0))
@@ -885,7 +885,7 @@ assign ipv6_ext0_view = ipv6_ext0_bytes;
 
 // ipv6_ext1_cur: cursor and state from tap 2, for tap 3
 always @(posedge clk) begin
-    ipv6_ext1_cur <= (ipv6_ext0_walk ? ((ipv6_ext0_cur + 10'd8) + {ipv6_ext0_bytes_next[6:0], 3'd0}) : ipv6_ext0_cur);
+    ipv6_ext1_cur <= (ipv6_ext0_walk ? ((ipv6_ext0_cur + 11'd8) + {ipv6_ext0_bytes_next[7:0], 3'd0}) : ipv6_ext0_cur);
 end
 
 // ipv6_ext1_walk: cursor and state from tap 2, for tap 3
@@ -900,8 +900,8 @@ always @(posedge clk) begin
     ipv6_ext1_udp <= (ipv6_ext0_walk ? (ipv6_ext0_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext0_udp);
 end
 
-assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 10'd2));
-assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 10'd6));
+assign ipv6_ext1_bytes_at0 = (tap3_valid & (ipv6_ext1_cur == 11'd2));
+assign ipv6_ext1_bytes_at1 = (tap3_valid & (ipv6_ext1_cur == 11'd6));
 assign ipv6_ext1_bytes_next = {((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1)
         ? ((ipv6_ext1_bytes_at0 ? tap3_data[23:16] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[55:48] : 8'd0)) : ipv6_ext1_bytes[15:8]),
     ((ipv6_ext1_bytes_at0 | ipv6_ext1_bytes_at1) ? ((ipv6_ext1_bytes_at0 ? tap3_data[31:24] : 8'd0) | (ipv6_ext1_bytes_at1 ? tap3_data[63:56] : 8'd0))
@@ -916,7 +916,7 @@ assign ipv6_ext1_view = ipv6_ext1_bytes;
 
 // ipv6_ext2_cur: cursor and state from tap 3, for tap 4
 always @(posedge clk) begin
-    ipv6_ext2_cur <= (ipv6_ext1_walk ? ((ipv6_ext1_cur + 10'd8) + {ipv6_ext1_bytes_next[6:0], 3'd0}) : ipv6_ext1_cur);
+    ipv6_ext2_cur <= (ipv6_ext1_walk ? ((ipv6_ext1_cur + 11'd8) + {ipv6_ext1_bytes_next[7:0], 3'd0}) : ipv6_ext1_cur);
 end
 
 // ipv6_ext2_walk: cursor and state from tap 3, for tap 4
@@ -931,8 +931,8 @@ always @(posedge clk) begin
     ipv6_ext2_udp <= (ipv6_ext1_walk ? (ipv6_ext1_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext1_udp);
 end
 
-assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 10'd2));
-assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 10'd6));
+assign ipv6_ext2_bytes_at0 = (tap4_valid & (ipv6_ext2_cur == 11'd2));
+assign ipv6_ext2_bytes_at1 = (tap4_valid & (ipv6_ext2_cur == 11'd6));
 assign ipv6_ext2_bytes_next = {((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1)
         ? ((ipv6_ext2_bytes_at0 ? tap4_data[23:16] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[55:48] : 8'd0)) : ipv6_ext2_bytes[15:8]),
     ((ipv6_ext2_bytes_at0 | ipv6_ext2_bytes_at1) ? ((ipv6_ext2_bytes_at0 ? tap4_data[31:24] : 8'd0) | (ipv6_ext2_bytes_at1 ? tap4_data[63:56] : 8'd0))
@@ -947,7 +947,7 @@ assign ipv6_ext2_view = ipv6_ext2_bytes;
 
 // ipv6_ext3_cur: cursor and state from tap 4, for tap 5
 always @(posedge clk) begin
-    ipv6_ext3_cur <= (ipv6_ext2_walk ? ((ipv6_ext2_cur + 10'd8) + {ipv6_ext2_bytes_next[6:0], 3'd0}) : ipv6_ext2_cur);
+    ipv6_ext3_cur <= (ipv6_ext2_walk ? ((ipv6_ext2_cur + 11'd8) + {ipv6_ext2_bytes_next[7:0], 3'd0}) : ipv6_ext2_cur);
 end
 
 // ipv6_ext3_walk: cursor and state from tap 4, for tap 5
@@ -962,8 +962,8 @@ always @(posedge clk) begin
     ipv6_ext3_udp <= (ipv6_ext2_walk ? (ipv6_ext2_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext2_udp);
 end
 
-assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 10'd2));
-assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 10'd6));
+assign ipv6_ext3_bytes_at0 = (tap5_valid & (ipv6_ext3_cur == 11'd2));
+assign ipv6_ext3_bytes_at1 = (tap5_valid & (ipv6_ext3_cur == 11'd6));
 assign ipv6_ext3_bytes_next = {((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1)
         ? ((ipv6_ext3_bytes_at0 ? tap5_data[23:16] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[55:48] : 8'd0)) : ipv6_ext3_bytes[15:8]),
     ((ipv6_ext3_bytes_at0 | ipv6_ext3_bytes_at1) ? ((ipv6_ext3_bytes_at0 ? tap5_data[31:24] : 8'd0) | (ipv6_ext3_bytes_at1 ? tap5_data[63:56] : 8'd0))
@@ -978,7 +978,7 @@ assign ipv6_ext3_view = ipv6_ext3_bytes;
 
 // l4_cur: cursor and state from tap 5, for tap 6
 always @(posedge clk) begin
-    l4_cur <= (ipv6_ext3_walk ? ((ipv6_ext3_cur + 10'd8) + {ipv6_ext3_bytes_next[6:0], 3'd0}) : ipv6_ext3_cur);
+    l4_cur <= (ipv6_ext3_walk ? ((ipv6_ext3_cur + 11'd8) + {ipv6_ext3_bytes_next[7:0], 3'd0}) : ipv6_ext3_cur);
 end
 
 // l4_walk: cursor and state from tap 5, for tap 6
@@ -993,9 +993,9 @@ always @(posedge clk) begin
     l4_udp <= (ipv6_ext3_walk ? (ipv6_ext3_bytes_next[15:8] == IPPROTO_UDP) : ipv6_ext3_udp);
 end
 
-assign l4_bytes_at0 = (tap6_valid & (l4_cur == 10'd2));
-assign l4_bytes_at1 = (tap6_valid & (l4_cur == 10'd6));
-assign l4_bytes_at2 = (tap6_valid & (l4_cur == 10'h3fe));
+assign l4_bytes_at0 = (tap6_valid & (l4_cur == 11'd2));
+assign l4_bytes_at1 = (tap6_valid & (l4_cur == 11'd6));
+assign l4_bytes_at2 = (tap6_valid & (l4_cur == 11'h7fe));
 assign l4_bytes_next = {((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[23:16] : 8'd0) | (l4_bytes_at1 ? tap6_data[55:48] : 8'd0))
         : l4_bytes[31:24]),
     ((l4_bytes_at0 | l4_bytes_at1) ? ((l4_bytes_at0 ? tap6_data[31:24] : 8'd0) | (l4_bytes_at1 ? tap6_data[63:56] : 8'd0)) : l4_bytes[23:16]),
@@ -1011,13 +1011,13 @@ assign l4_view = {l4_bytes, 32'd0};
 
 // udp_tunnel_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
-    udp_tunnel_cur <= (l4_cur + 10'd8);
+    udp_tunnel_cur <= (l4_cur + 11'd8);
 end
 
 // gre_cur: cursor and state from tap 6, for tap 7
 always @(posedge clk) begin
     gre_cur <= (l4_cur
-        + {5'd0,
+        + {6'd0,
             ((({2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_C))} + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_K))})
                 + {2'd0, (|(l4_bytes_next[31:24] & GRE_FLAG_S))}) + 3'd1), 2'd0});
 end
@@ -1032,9 +1032,9 @@ always @(posedge clk) begin
     udp_tunnel_udp <= l4_udp;
 end
 
-assign udp_tunnel_bytes_at0 = (tap7_valid & (udp_tunnel_cur == 10'd2));
-assign udp_tunnel_bytes_at1 = (tap7_valid & (udp_tunnel_cur == 10'd6));
-assign udp_tunnel_bytes_at2 = (tap7_valid & (udp_tunnel_cur == 10'h3fe));
+assign udp_tunnel_bytes_at0 = (tap7_valid & (udp_tunnel_cur == 11'd2));
+assign udp_tunnel_bytes_at1 = (tap7_valid & (udp_tunnel_cur == 11'd6));
+assign udp_tunnel_bytes_at2 = (tap7_valid & (udp_tunnel_cur == 11'h7fe));
 assign udp_tunnel_bytes_next = {((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1)
         ? ((udp_tunnel_bytes_at0 ? tap7_data[23:16] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[55:48] : 8'd0)) : udp_tunnel_bytes[31:24]),
     ((udp_tunnel_bytes_at0 | udp_tunnel_bytes_at1) ? ((udp_tunnel_bytes_at0 ? tap7_data[31:24] : 8'd0) | (udp_tunnel_bytes_at1 ? tap7_data[63:56] : 8'd0))
@@ -1076,7 +1076,7 @@ assign tunnel_tap_geneve = (udp_tunnel_udp
 // inner_eth_cur: cursor and state from tap 7, for tap 8
 always @(posedge clk) begin
     inner_eth_cur <= ((tunnel_tap_vxlan | tunnel_tap_geneve)
-        ? (udp_tunnel_cur + (tunnel_tap_geneve ? ({2'd0, udp_tunnel_bytes_next[29:24], 2'd0} + 10'd8) : 10'd8)) : gre_cur);
+        ? (udp_tunnel_cur + (tunnel_tap_geneve ? ({3'd0, udp_tunnel_bytes_next[29:24], 2'd0} + 11'd8) : 11'd8)) : gre_cur);
 end
 
 // inner_eth_teb: cursor and state from tap 7, for tap 8
@@ -1094,9 +1094,9 @@ always @(posedge clk) begin
     inner_eth_tun_gn <= tunnel_tap_geneve;
 end
 
-assign inner_eth_bytes_at0 = (tap8_valid & (inner_eth_cur == 10'h3fa));
-assign inner_eth_bytes_at1 = (tap8_valid & (inner_eth_cur == 10'h3f6));
-assign inner_eth_bytes_at2 = (tap8_valid & (inner_eth_cur == 10'h3f2));
+assign inner_eth_bytes_at0 = (tap8_valid & (inner_eth_cur == 11'h7fa));
+assign inner_eth_bytes_at1 = (tap8_valid & (inner_eth_cur == 11'h7f6));
+assign inner_eth_bytes_at2 = (tap8_valid & (inner_eth_cur == 11'h7f2));
 assign inner_eth_bytes_next = {((inner_eth_bytes_at0 | inner_eth_bytes_at1)
         ? ((inner_eth_bytes_at0 ? tap8_data[55:48] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[23:16] : 8'd0)) : inner_eth_bytes[47:40]),
     ((inner_eth_bytes_at0 | inner_eth_bytes_at1) ? ((inner_eth_bytes_at0 ? tap8_data[63:56] : 8'd0) | (inner_eth_bytes_at1 ? tap8_data[31:24] : 8'd0))
@@ -1119,7 +1119,7 @@ assign inner_eth_view = {96'd0, inner_eth_bytes};
 
 // inner_l3_cur: cursor and state from tap 8, for tap 9
 always @(posedge clk) begin
-    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 10'h12 : 10'he)) : inner_eth_cur);
+    inner_l3_cur <= (inner_eth_teb ? (inner_eth_cur + ((inner_eth_bytes_next[47:32] == ETHERTYPE_VLAN) ? 11'h12 : 11'he)) : inner_eth_cur);
 end
 
 assign inner_l3_bytes_rot0 = {(inner_l3_cur[2] ? tap9_data[39:32] : tap9_data[7:0]), (inner_l3_cur[2] ? tap9_data[47:40] : tap9_data[15:8]),
@@ -1131,8 +1131,8 @@ assign inner_l3_bytes_rot1 = {(inner_l3_cur[1] ? inner_l3_bytes_rot0[47:40] : in
     (inner_l3_cur[1] ? inner_l3_bytes_rot0[23:16] : inner_l3_bytes_rot0[39:32]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[15:8] : inner_l3_bytes_rot0[31:24]),
     (inner_l3_cur[1] ? inner_l3_bytes_rot0[7:0] : inner_l3_bytes_rot0[23:16]), (inner_l3_cur[1] ? inner_l3_bytes_rot0[63:56] : inner_l3_bytes_rot0[15:8]),
     (inner_l3_cur[1] ? inner_l3_bytes_rot0[55:48] : inner_l3_bytes_rot0[7:0])};
-assign inner_l3_bytes_beat0 = (tap9_valid & (inner_l3_cur[9:3] == 7'd0));
-assign inner_l3_bytes_beat1 = (tap9_valid & (inner_l3_cur[9:3] == 7'd127));
+assign inner_l3_bytes_beat0 = (tap9_valid & (inner_l3_cur[10:3] == 8'd0));
+assign inner_l3_bytes_beat1 = (tap9_valid & (inner_l3_cur[10:3] == 8'd255));
 assign inner_l3_bytes_next = {(inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[63:56] : inner_l3_bytes[79:72]),
     (inner_l3_bytes_beat0 ? inner_l3_bytes_rot1[55:48] : inner_l3_bytes[71:64]),
     (((inner_l3_bytes_beat0 & (inner_l3_cur[2:0] < 3'd6)) | (inner_l3_bytes_beat1 & (inner_l3_cur[2:0] >= 3'd6))) ? inner_l3_bytes_rot1[47:40]
@@ -1158,19 +1158,19 @@ assign inner_l3_view = {inner_l3_bytes, 240'd0};
 
 // inner_l4_cur: cursor and state from tap 9, for tap 10
 always @(posedge clk) begin
-    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'h28 : {4'd0, inner_l3_bytes_next[75:72], 2'd0}));
+    inner_l4_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 11'h28 : {5'd0, inner_l3_bytes_next[75:72], 2'd0}));
 end
 
 // i_addr_cur: cursor and state from tap 9, for tap 10
 always @(posedge clk) begin
-    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 10'd8 : 10'hc));
+    i_addr_cur <= (inner_l3_cur + ((inner_l3_bytes_next[79:76] == IP_VERSION_V6) ? 11'd8 : 11'hc));
 end
 
 assign inner_l4_view = 32'd0;
 
 // first_beat: 11-cycle delay line
 always @(posedge clk) begin
-    first_beat_sr <= {first_beat_sr[9:0], (tap0_index == 6'd0)};
+    first_beat_sr <= {first_beat_sr[9:0], (tap0_index == 7'd0)};
 end
 
 assign first_beat_d11 = first_beat_sr[10];
@@ -1184,19 +1184,19 @@ end
 
 // late_o_addr_cur: 9-cycle delay line
 always @(posedge clk) begin
-    late_o_addr_cur_sr <= {late_o_addr_cur_sr[79:0], o_addr_cur};
+    late_o_addr_cur_sr <= {late_o_addr_cur_sr[87:0], o_addr_cur};
 end
 
-assign late_o_addr_cur_d9 = late_o_addr_cur_sr[89:80];
+assign late_o_addr_cur_d9 = late_o_addr_cur_sr[98:88];
 assign late_o_addr_rot0 = {(late_o_addr_cur_d9[2] ? tap11_data[55:48] : tap11_data[23:16]), (late_o_addr_cur_d9[2] ? tap11_data[63:56] : tap11_data[31:24]),
     (late_o_addr_cur_d9[2] ? tap11_data[7:0] : tap11_data[39:32]), (late_o_addr_cur_d9[2] ? tap11_data[15:8] : tap11_data[47:40]),
     (late_o_addr_cur_d9[2] ? tap11_data[23:16] : tap11_data[55:48]), (late_o_addr_cur_d9[2] ? tap11_data[31:24] : tap11_data[63:56]),
     (late_o_addr_cur_d9[2] ? tap11_data[39:32] : tap11_data[7:0]), (late_o_addr_cur_d9[2] ? tap11_data[47:40] : tap11_data[15:8])};
-assign late_o_addr_beat0 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd0));
-assign late_o_addr_beat1 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd127));
-assign late_o_addr_beat2 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd126));
-assign late_o_addr_beat3 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd125));
-assign late_o_addr_beat4 = (tap11_valid & (late_o_addr_cur_d9[9:3] == 7'd124));
+assign late_o_addr_beat0 = (tap11_valid & (late_o_addr_cur_d9[10:3] == 8'd0));
+assign late_o_addr_beat1 = (tap11_valid & (late_o_addr_cur_d9[10:3] == 8'd255));
+assign late_o_addr_beat2 = (tap11_valid & (late_o_addr_cur_d9[10:3] == 8'd254));
+assign late_o_addr_beat3 = (tap11_valid & (late_o_addr_cur_d9[10:3] == 8'd253));
+assign late_o_addr_beat4 = (tap11_valid & (late_o_addr_cur_d9[10:3] == 8'd252));
 assign late_o_addr_next = {(late_o_addr_beat0 ? late_o_addr_rot0[63:56] : late_o_addr[255:248]),
     (late_o_addr_beat0 ? late_o_addr_rot0[55:48] : late_o_addr[247:240]),
     (((late_o_addr_beat0 & (late_o_addr_cur_d9[2:0] < 3'd6)) | (late_o_addr_beat1 & (late_o_addr_cur_d9[2:0] >= 3'd6))) ? late_o_addr_rot0[47:40]
@@ -1246,14 +1246,14 @@ end
 
 // late_o_ports_vsid_flowid_cur: 5-cycle delay line
 always @(posedge clk) begin
-    late_o_ports_vsid_flowid_cur_sr <= {late_o_ports_vsid_flowid_cur_sr[39:0], l4_cur};
+    late_o_ports_vsid_flowid_cur_sr <= {late_o_ports_vsid_flowid_cur_sr[43:0], l4_cur};
 end
 
-assign late_o_ports_vsid_flowid_cur_d5 = late_o_ports_vsid_flowid_cur_sr[49:40];
-assign late_o_ports_vsid_flowid_at0 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'd2));
-assign late_o_ports_vsid_flowid_at1 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'd6));
-assign late_o_ports_vsid_flowid_at2 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'h3fe));
-assign late_o_ports_vsid_flowid_at3 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 10'h3fa));
+assign late_o_ports_vsid_flowid_cur_d5 = late_o_ports_vsid_flowid_cur_sr[54:44];
+assign late_o_ports_vsid_flowid_at0 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 11'd2));
+assign late_o_ports_vsid_flowid_at1 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 11'd6));
+assign late_o_ports_vsid_flowid_at2 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 11'h7fe));
+assign late_o_ports_vsid_flowid_at3 = (tap11_valid & (late_o_ports_vsid_flowid_cur_d5 == 11'h7fa));
 assign late_o_ports_vsid_flowid_next = {((late_o_ports_vsid_flowid_at0 | late_o_ports_vsid_flowid_at1)
         ? ((late_o_ports_vsid_flowid_at0 ? tap11_data[23:16] : 8'd0) | (late_o_ports_vsid_flowid_at1 ? tap11_data[55:48] : 8'd0))
         : late_o_ports_vsid_flowid[63:56]),
@@ -1290,13 +1290,13 @@ assign late_flowid = late_o_ports_vsid_flowid[7:0];
 
 // late_vni_cur: 4-cycle delay line
 always @(posedge clk) begin
-    late_vni_cur_sr <= {late_vni_cur_sr[29:0], udp_tunnel_cur};
+    late_vni_cur_sr <= {late_vni_cur_sr[32:0], udp_tunnel_cur};
 end
 
-assign late_vni_cur_d4 = late_vni_cur_sr[39:30];
-assign late_vni_at0 = (tap11_valid & (late_vni_cur_d4 == 10'd2));
-assign late_vni_at1 = (tap11_valid & (late_vni_cur_d4 == 10'h3fe));
-assign late_vni_at2 = (tap11_valid & (late_vni_cur_d4 == 10'h3fa));
+assign late_vni_cur_d4 = late_vni_cur_sr[43:33];
+assign late_vni_at0 = (tap11_valid & (late_vni_cur_d4 == 11'd2));
+assign late_vni_at1 = (tap11_valid & (late_vni_cur_d4 == 11'h7fe));
+assign late_vni_at2 = (tap11_valid & (late_vni_cur_d4 == 11'h7fa));
 assign late_vni_next = {((late_vni_at0 | late_vni_at1) ? ((late_vni_at0 ? tap11_data[55:48] : 8'd0) | (late_vni_at1 ? tap11_data[23:16] : 8'd0))
         : late_vni[23:16]),
     ((late_vni_at0 | late_vni_at1) ? ((late_vni_at0 ? tap11_data[63:56] : 8'd0) | (late_vni_at1 ? tap11_data[31:24] : 8'd0)) : late_vni[15:8]),
@@ -1309,13 +1309,13 @@ end
 
 // late_inner_mac_cur: 3-cycle delay line
 always @(posedge clk) begin
-    late_inner_mac_cur_sr <= {late_inner_mac_cur_sr[19:0], inner_eth_cur};
+    late_inner_mac_cur_sr <= {late_inner_mac_cur_sr[21:0], inner_eth_cur};
 end
 
-assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[29:20];
-assign late_inner_mac_at0 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd2));
-assign late_inner_mac_at1 = (tap11_valid & (late_inner_mac_cur_d3 == 10'd6));
-assign late_inner_mac_at2 = (tap11_valid & (late_inner_mac_cur_d3 == 10'h3fe));
+assign late_inner_mac_cur_d3 = late_inner_mac_cur_sr[32:22];
+assign late_inner_mac_at0 = (tap11_valid & (late_inner_mac_cur_d3 == 11'd2));
+assign late_inner_mac_at1 = (tap11_valid & (late_inner_mac_cur_d3 == 11'd6));
+assign late_inner_mac_at2 = (tap11_valid & (late_inner_mac_cur_d3 == 11'h7fe));
 assign late_inner_mac_next = {((late_inner_mac_at0 | late_inner_mac_at1)
         ? ((late_inner_mac_at0 ? tap11_data[23:16] : 8'd0) | (late_inner_mac_at1 ? tap11_data[55:48] : 8'd0)) : late_inner_mac[47:40]),
     ((late_inner_mac_at0 | late_inner_mac_at1) ? ((late_inner_mac_at0 ? tap11_data[31:24] : 8'd0) | (late_inner_mac_at1 ? tap11_data[63:56] : 8'd0))
@@ -1348,11 +1348,11 @@ assign late_i_addr_rot1 = {(late_i_addr_cur_d1[1] ? late_i_addr_rot0[47:40] : la
     (late_i_addr_cur_d1[1] ? late_i_addr_rot0[23:16] : late_i_addr_rot0[39:32]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[15:8] : late_i_addr_rot0[31:24]),
     (late_i_addr_cur_d1[1] ? late_i_addr_rot0[7:0] : late_i_addr_rot0[23:16]), (late_i_addr_cur_d1[1] ? late_i_addr_rot0[63:56] : late_i_addr_rot0[15:8]),
     (late_i_addr_cur_d1[1] ? late_i_addr_rot0[55:48] : late_i_addr_rot0[7:0])};
-assign late_i_addr_beat0 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd0));
-assign late_i_addr_beat1 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd127));
-assign late_i_addr_beat2 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd126));
-assign late_i_addr_beat3 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd125));
-assign late_i_addr_beat4 = (tap11_valid & (late_i_addr_cur_d1[9:3] == 7'd124));
+assign late_i_addr_beat0 = (tap11_valid & (late_i_addr_cur_d1[10:3] == 8'd0));
+assign late_i_addr_beat1 = (tap11_valid & (late_i_addr_cur_d1[10:3] == 8'd255));
+assign late_i_addr_beat2 = (tap11_valid & (late_i_addr_cur_d1[10:3] == 8'd254));
+assign late_i_addr_beat3 = (tap11_valid & (late_i_addr_cur_d1[10:3] == 8'd253));
+assign late_i_addr_beat4 = (tap11_valid & (late_i_addr_cur_d1[10:3] == 8'd252));
 assign late_i_addr_next = {(late_i_addr_beat0 ? late_i_addr_rot1[63:56] : late_i_addr[255:248]),
     (late_i_addr_beat0 ? late_i_addr_rot1[55:48] : late_i_addr[247:240]),
     (((late_i_addr_beat0 & (late_i_addr_cur_d1[2:0] < 3'd6)) | (late_i_addr_beat1 & (late_i_addr_cur_d1[2:0] >= 3'd6))) ? late_i_addr_rot1[47:40]
@@ -1424,8 +1424,8 @@ assign late_i_ports_rot1 = {(late_i_ports_cur_d1[1] ? late_i_ports_rot0[31:24] :
     (late_i_ports_cur_d1[1] ? late_i_ports_rot0[23:16] : late_i_ports_rot0[39:32]),
     (late_i_ports_cur_d1[1] ? late_i_ports_rot0[15:8] : late_i_ports_rot0[31:24]),
     (late_i_ports_cur_d1[1] ? late_i_ports_rot0[7:0] : late_i_ports_rot0[23:16])};
-assign late_i_ports_beat0 = (tap11_valid & (late_i_ports_cur_d1[9:3] == 7'd0));
-assign late_i_ports_beat1 = (tap11_valid & (late_i_ports_cur_d1[9:3] == 7'd127));
+assign late_i_ports_beat0 = (tap11_valid & (late_i_ports_cur_d1[10:3] == 8'd0));
+assign late_i_ports_beat1 = (tap11_valid & (late_i_ports_cur_d1[10:3] == 8'd255));
 assign late_i_ports_next = {(late_i_ports_beat0 ? late_i_ports_rot1[31:24] : late_i_ports[31:24]),
     (late_i_ports_beat0 ? late_i_ports_rot1[23:16] : late_i_ports[23:16]),
     (((late_i_ports_beat0 & (late_i_ports_cur_d1[2:0] < 3'd6)) | (late_i_ports_beat1 & (late_i_ports_cur_d1[2:0] >= 3'd6))) ? late_i_ports_rot1[15:8]
@@ -1444,7 +1444,7 @@ assign w0_eth_type1 = eth_view[47:32];
 assign w0_eth_type2 = eth_view[15:0];
 
 always @* begin
-    n0_limit = ((in_len < {7'd0, in_max_header_bytes}) ? in_len[11:0] : {3'd0, in_max_header_bytes});
+    n0_limit = ((in_len < {6'd0, in_max_header_bytes}) ? in_len[11:0] : {2'd0, in_max_header_bytes});
     n0_err = 3'd0;
     n0_run = 1'd0;
     n0_eth = 1'd0;
@@ -2307,7 +2307,7 @@ assign out_vlan = s11_vlan;
 assign out_mac = late_mac;
 assign out_l3_v4 = s11_l3_v4;
 assign out_l3_v6 = s11_l3_v6;
-assign out_l3_off = s11_l3_off[7:0];
+assign out_l3_off = s11_l3_off[8:0];
 assign out_frag = s11_frag;
 assign out_proto = s11_proto;
 assign out_l4_ok = s11_l4_ok;
@@ -2317,16 +2317,16 @@ assign out_vni = late_vni;
 assign out_vni_ok = s11_vni_ok;
 assign out_flowid = late_flowid;
 assign out_inner_eth = s11_inner_eth;
-assign out_inner_l2_off = s11_inner_l2_off[7:0];
+assign out_inner_l2_off = s11_inner_l2_off[8:0];
 assign out_inner_vlan_valid = s11_inner_vlan_valid;
 assign out_inner_vlan = s11_inner_vlan;
 assign out_inner_mac = late_inner_mac;
 assign out_inner_v4 = s11_inner_v4;
 assign out_inner_v6 = s11_inner_v6;
-assign out_inner_l3_off = s11_inner_l3_off[7:0];
+assign out_inner_l3_off = s11_inner_l3_off[8:0];
 assign out_inner_proto = s11_inner_proto;
 assign out_inner_l4_ok = s11_inner_l4_ok;
-assign out_inner_l4_off = s11_inner_l4_off[7:0];
+assign out_inner_l4_off = s11_inner_l4_off[8:0];
 assign out_o_addr = late_o_addr;
 assign out_o_ports = late_o_ports;
 assign out_i_addr = late_i_addr;

@@ -6,7 +6,7 @@
  * VMQ lookup key (inner MAC/VLAN/VSID when encapsulated VMQ applies, else outer).
  * All outputs are registered, one cycle after in_valid.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -31,7 +31,7 @@ module nvgre_rx_rss_select
     input  wire [47:0]  in_mac,
     input  wire         in_l3_v4,
     input  wire         in_l3_v6,
-    input  wire [7:0]   in_l3_off,
+    input  wire [8:0]   in_l3_off,
     input  wire         in_frag,
     input  wire [7:0]   in_proto,
     input  wire         in_l4_ok,
@@ -41,16 +41,16 @@ module nvgre_rx_rss_select
     input  wire         in_vni_ok,
     input  wire [7:0]   in_flowid,
     input  wire         in_inner_eth,
-    input  wire [7:0]   in_inner_l2_off,
+    input  wire [8:0]   in_inner_l2_off,
     input  wire         in_inner_vlan_valid,
     input  wire [11:0]  in_inner_vlan,
     input  wire [47:0]  in_inner_mac,
     input  wire         in_inner_v4,
     input  wire         in_inner_v6,
-    input  wire [7:0]   in_inner_l3_off,
+    input  wire [8:0]   in_inner_l3_off,
     input  wire [7:0]   in_inner_proto,
     input  wire         in_inner_l4_ok,
-    input  wire [7:0]   in_inner_l4_off,
+    input  wire [8:0]   in_inner_l4_off,
     input  wire [255:0] in_o_addr,
     input  wire [31:0]  in_o_ports,
     input  wire [255:0] in_i_addr,
@@ -72,10 +72,10 @@ module nvgre_rx_rss_select
     output wire         out_inner_parsed,
     output wire [23:0]  out_vsid,
     output wire [7:0]   out_flowid,
-    output wire [7:0]   out_outer_l3_offset,
-    output wire [7:0]   out_inner_l2_offset,
-    output wire [7:0]   out_inner_l3_offset,
-    output wire [7:0]   out_inner_l4_offset,
+    output wire [8:0]   out_outer_l3_offset,
+    output wire [8:0]   out_inner_l2_offset,
+    output wire [8:0]   out_inner_l3_offset,
+    output wire [8:0]   out_inner_l4_offset,
     output wire [15:0]  out_length,
     output wire [3:0]   out_errors,
     output wire [5:0]   out_rss_default_queue,
@@ -135,10 +135,10 @@ reg  [2:0]      encap_reg;
 reg             inner_parsed_reg;
 reg  [23:0]     vsid_reg;
 reg  [7:0]      flowid_reg;
-reg  [7:0]      outer_l3_offset_reg;
-reg  [7:0]      inner_l2_offset_reg;
-reg  [7:0]      inner_l3_offset_reg;
-reg  [7:0]      inner_l4_offset_reg;
+reg  [8:0]      outer_l3_offset_reg;
+reg  [8:0]      inner_l2_offset_reg;
+reg  [8:0]      inner_l3_offset_reg;
+reg  [8:0]      inner_l4_offset_reg;
 reg  [15:0]     length_reg;
 reg  [3:0]      errors_reg;
 reg  [5:0]      rss_default_queue_reg;
@@ -194,10 +194,10 @@ always @(posedge clk) begin
     inner_parsed_reg <= (in_inner_v4 | in_inner_v6);
     vsid_reg <= (has_vsid ? (has_vni ? in_vni : in_vsid) : 24'd0);
     flowid_reg <= (is_nvgre ? in_flowid : 8'd0);
-    outer_l3_offset_reg <= ((in_l3_v4 | in_l3_v6) ? in_l3_off : 8'd0);
-    inner_l2_offset_reg <= (in_inner_eth ? in_inner_l2_off : 8'd0);
-    inner_l3_offset_reg <= ((in_inner_v4 | in_inner_v6) ? in_inner_l3_off : 8'd0);
-    inner_l4_offset_reg <= (in_inner_l4_ok ? in_inner_l4_off : 8'd0);
+    outer_l3_offset_reg <= ((in_l3_v4 | in_l3_v6) ? in_l3_off : 9'd0);
+    inner_l2_offset_reg <= (in_inner_eth ? in_inner_l2_off : 9'd0);
+    inner_l3_offset_reg <= ((in_inner_v4 | in_inner_v6) ? in_inner_l3_off : 9'd0);
+    inner_l4_offset_reg <= (in_inner_l4_ok ? in_inner_l4_off : 9'd0);
     length_reg <= in_len;
     errors_reg <= {in_side_user, in_err};
     rss_default_queue_reg <= in_side_rss_default_queue;

@@ -10,7 +10,7 @@
  * The 40-byte key is a register written a word at a time through cfg_wr_* (word k holds key bytes 4k..4k+3, byte 4k in 31:24); it is copied in the in_valid
  * cycle.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 

@@ -10,7 +10,7 @@
  * out_* 10 cycles after in_valid; out_queue is the filter queue (0 on a miss: the top
  * substitutes the default). in_valid at most once every 8 cycles.
  *
- * Build: dataWidth=64 ipv6=true maxHeaderBytes=256 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
+ * Build: dataWidth=64 ipv6=true maxHeaderBytes=512 ipv6MaxExtHeaders=4 vmqFilters=16 indirectionEntries=128 queueBits=6 toeplitz=runtime-key metaFifoDepth=64
  *        parser=stream
  */
 
@@ -136,12 +136,6 @@ always @(posedge clk) begin
         key_vlan <= in_vlan;
         key_has_vsid <= in_has_vsid;
         key_vsid <= in_vsid;
-    end
-
-    if (rst) begin
-        key_enable <= 1'd0;
-        key_has_vlan <= 1'd0;
-        key_has_vsid <= 1'd0;
     end
 end
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // nvgre_rx_meta_fifo against the behaviour its header documents (the top level's cycle
 // model relies on it): records come out in order, unchanged, exactly when the documented
-// rule says, under random pushes and random m_axis_tready; count is the registered
-// occupancy.
+// rule says, under random pushes and random m_axis_tready.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { metaFifoModule } from '../gen/blocks/meta-fifo.ts';
@@ -20,6 +19,7 @@ afterAll(async () => {
 class FifoModel {
   mem: bigint[] = [];
   out: bigint | undefined;
+  /** Records held (memory and output register): the top keeps this count, the FIFO does not. */
   count = 0;
   constructor(readonly depth: number) {}
   step(push: bigint | undefined, ready: boolean): void {
@@ -47,12 +47,12 @@ describe('nvgre_rx_meta_fifo', () => {
     const model = new FifoModel(cfg.metaFifoDepth);
     const cycles = 6000;
     const stim = L.alloc(cycles);
-    const want: { valid: boolean; data: bigint; count: number }[] = [];
+    const want: { valid: boolean; data: bigint }[] = [];
     L.set(stim, 0, 'rst', 1);
     let pushed = 0;
     let full = 0;
     for (let c = 1; c < cycles; c++) {
-      want[c] = { valid: model.out !== undefined, data: model.out ?? 0n, count: model.count };
+      want[c] = { valid: model.out !== undefined, data: model.out ?? 0n };
       // The top never pushes into a full FIFO; the test keeps the same rule.
       const room = model.count < capacity;
       if (!room) full++;
@@ -71,7 +71,6 @@ describe('nvgre_rx_meta_fifo', () => {
       const w = want[c]!;
       expect(L.getNum(out, c, 'm_axis_tvalid'), `tvalid, cycle ${c}`).toBe(w.valid ? 1 : 0);
       if (w.valid) expect(L.getBig(out, c, 'm_axis_tdata'), `tdata, cycle ${c}`).toBe(w.data);
-      expect(L.getNum(out, c, 'count'), `count, cycle ${c}`).toBe(w.count);
     }
     expect(pushed).toBeGreaterThan(1500);
     if (cfg.metaFifoDepth === 4) expect(full).toBeGreaterThan(100);
@@ -90,6 +89,5 @@ describe('nvgre_rx_meta_fifo', () => {
     const out = await sim.run(stim);
     expect([3, 4, 5].map((c) => L.getNum(out, c, 'm_axis_tvalid'))).toEqual([0, 1, 1]);
     expect(L.getBig(out, 4, 'm_axis_tdata')).toBe(0x1234n);
-    expect(L.getNum(out, 3, 'count')).toBe(1);
   });
 });

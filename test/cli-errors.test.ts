@@ -91,7 +91,7 @@ describe.concurrent('nvgre-rx classify: bad profiles and options (exit 2)', () =
     [['-p', 'short-key.json'], /"key": must be a string of 80 hex digits/],
     [['-p', 'odd-table.json'], /"indirection": must have a power-of-two length/],
     [['-p', 'bad-type.json'], /unknown hash type "TCP"/],
-    [['-p', 'big-window.json'], /"max_header_bytes": must be an integer 64\.\.256/],
+    [['-p', 'big-window.json'], /"max_header_bytes": must be an integer 64\.\.512/],
     [['-p', 'array.json'], /array\.json: /],
     [['--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are jsonl, csv, table/],
   ])('%j', async (args, msg) => {

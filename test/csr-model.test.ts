@@ -67,7 +67,7 @@ describe('CSR register semantics', () => {
     expect(b.read(REG.CAP_VMQ_FILTERS).data).toBe(16);
     expect(b.read(REG.CAP_INDIRECTION_ENTRIES).data).toBe(128);
     expect(b.read(REG.CAP_RSS_ENCAP).data).toBe(0xf);
-    expect(b.read(REG.CAP_MAX_HEADER_SIZE).data).toBe(256);
+    expect(b.read(REG.CAP_MAX_HEADER_SIZE).data).toBe(512);
     expect(b.read(REG.CAP_LATENCY).data).toBe(9);
   });
 
@@ -77,7 +77,7 @@ describe('CSR register semantics', () => {
     expect([o.cfg_rss_enable, o.cfg_vmq_enable, o.cfg_encap_rss_enable, o.cfg_encap_vmq_enable]).toEqual([false, false, false, false]);
     expect(o.cfg_hash_types).toBe(0);
     expect(o.cfg_indirection_bits).toBe(7);
-    expect(o.cfg_max_header_bytes).toBe(256);
+    expect(o.cfg_max_header_bytes).toBe(512);
     expect(b.read(REG.KEY + 36).data).toBe(0);
     expect(b.read(REG.INDIRECTION + 4 * 127).data).toBe(0);
     expect(b.read(FILTER_BASE + STRIDE.FILTER * 15 + FILTER_WORD.CTRL).data).toBe(0);
@@ -91,7 +91,7 @@ describe('CSR register semantics', () => {
       [REG.INDIRECTION_BITS, 9, 7],
       [REG.MAX_HEADER_BYTES, 10, 64],
       [REG.MAX_HEADER_BYTES, 200, 200],
-      [REG.MAX_HEADER_BYTES, 0x10000, 256],
+      [REG.MAX_HEADER_BYTES, 0x10000, 512],
       [REG.HASH_TYPES, 0xffffffff, 0xd700],
       [REG.RSS_DEFAULT_QUEUE, 0xff, 0x3f],
       [REG.INDIRECTION + 8, 0x1c5, 0x05],

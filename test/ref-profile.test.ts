@@ -24,14 +24,14 @@ describe('hash-type constants', () => {
 });
 
 describe('default and reset profiles', () => {
-  it('default: sample key, all types and enables, 128 entries i % 8, no filters, 256 bytes', () => {
+  it('default: sample key, all types and enables, 128 entries i % 8, no filters, 512 bytes (the build maximum)', () => {
     const p = defaultProfile();
     expect(bytesToHex(p.key)).toBe(SAMPLE_KEY);
     expect(p.hashTypes).toBe(0xd700);
     expect([p.rssEnable, p.vmqEnable, p.encapRssEnable, p.encapVmqEnable]).toEqual([true, true, true, true]);
     expect(p.indirection).toHaveLength(128);
     expect(p.indirection.slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
-    expect([p.rssDefaultQueue, p.vmqDefaultQueue, p.filters.length, p.maxHeaderBytes]).toEqual([0, 0, 0, 256]);
+    expect([p.rssDefaultQueue, p.vmqDefaultQueue, p.filters.length, p.maxHeaderBytes]).toEqual([0, 0, 0, 512]);
   });
 
   it('reset: everything off, zero key and table of the build size, invalid filters, build max header bytes', () => {
@@ -122,8 +122,8 @@ describe('profile JSON', () => {
     ['filter vsid', { filters: [{ mac: '02:00:00:00:00:01', vsid: 0x1000000, queue: 1 }] }, /"filters\[0\]\.vsid"/],
     ['filter missing queue', { filters: [{ mac: '02:00:00:00:00:01' }] }, /"filters\[0\]\.queue"/],
     ['too many filters', { filters: new Array(17).fill({ mac: '02:00:00:00:00:01', queue: 1 }) }, /"filters".*16/],
-    ['max_header_bytes 63', { max_header_bytes: 63 }, /"max_header_bytes".*64\.\.256/],
-    ['max_header_bytes 257', { max_header_bytes: 257 }, /"max_header_bytes"/],
+    ['max_header_bytes 63', { max_header_bytes: 63 }, /"max_header_bytes".*64\.\.512/],
+    ['max_header_bytes 513', { max_header_bytes: 513 }, /"max_header_bytes"/],
     ['not an object', [1, 2], /must be a JSON object/],
   ];
   for (const [name, value, msg] of bad) {

@@ -285,12 +285,15 @@ describe('GENEVE', () => {
   it('every option length 0..252: the options are skipped, offsets move, inner 4-tuple while the headers fit', () => {
     const b: BuildParams = { ...DEFAULT_BUILD, maxHeaderBytes: 1024 };
     const p = with_({ maxHeaderBytes: 1024 });
+    const q = with_({ maxHeaderBytes: 256 });
+    expect(P.maxHeaderBytes).toBe(512);
     for (let n = 0; n <= 252; n += 4) {
       const f = gn(0x42, { options: n }, ieth, i4, tcp);
       const l2 = 50 + n;
       for (const [prof, mhb] of [
         [p, 1024],
-        [P, 256],
+        [P, 512],
+        [q, 256],
       ] as const) {
         const r = classify(f, prof, prof === p ? b : DEFAULT_BUILD);
         if (l2 + 14 + 20 + 20 <= mhb) {

@@ -107,7 +107,7 @@ describe('deep-header stimulus', () => {
     const deep = Object.keys(cov.counts).filter((b) => b.startsWith('deep: '));
     expect(deep.length).toBe(10);
     expect(deep.filter((b) => !cov.counts[b])).toEqual([]);
-    expect(deepSlots(cfg)!.slots[3]).toEqual([216, 223]);
+    expect(deepSlots(cfg)!.slots[3]).toEqual([472, 479]);
   });
 });
 
@@ -119,8 +119,8 @@ describe('out-of-range register writes', () => {
       applyWrite(img, { addr, data }, cfg);
       return readImage(img, addr, cfg);
     };
-    expect(maxHeaderEdges(cfg).map((v) => kept(REG.MAX_HEADER_BYTES, v))).toEqual([256, 256, 256, 256, 256, 256, 64, 64, 64]);
-    expect(maxHeaderEdges(cfg)).toEqual([257, 258, 512, 576, 0xffffffff, 0x80000100, 0, 1, 63]);
+    expect(maxHeaderEdges(cfg).map((v) => kept(REG.MAX_HEADER_BYTES, v))).toEqual([512, 512, 512, 512, 512, 512, 64, 64, 64]);
+    expect(maxHeaderEdges(cfg)).toEqual([513, 514, 1024, 1088, 0xffffffff, 0x80000200, 0, 1, 63]);
     expect(indirectionBitsEdges(cfg).map((v) => [v, kept(REG.INDIRECTION_BITS, v)])).toEqual([
       [0, 1],
       [8, 7],

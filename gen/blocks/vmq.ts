@@ -89,11 +89,13 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; 
       for (const x of bus) b.set(f[x.field] as Signal, x.parts[c]!);
     });
   }, 'stage A: read one entry of every bank');
-  const keyEn = m.reg('key_enable', 1, 0);
+  // No reset on the key: in_valid loads it in the cycle a frame's steps begin, and no
+  // step's result is taken before that (a reset value here could never be seen).
+  const keyEn = m.reg('key_enable', 1, undefined);
   const keyMac = m.reg('key_mac', 48, undefined);
-  const keyHasVlan = m.reg('key_has_vlan', 1, 0);
+  const keyHasVlan = m.reg('key_has_vlan', 1, undefined);
   const keyVlan = m.reg('key_vlan', 12, undefined);
-  const keyHasVsid = m.reg('key_has_vsid', 1, 0);
+  const keyHasVsid = m.reg('key_has_vsid', 1, undefined);
   const keyVsid = m.reg('key_vsid', 24, undefined);
   m.sync((b) => {
     b.if(inValid, (t) => {

@@ -153,60 +153,21 @@ function collectReads(m: Module): Map<Signal, boolean[]> {
     if (!bits) used.set(s, (bits = new Array<boolean>(s.width).fill(false)));
     for (let i = lo; i < lo + w; i++) bits[i] = true;
   };
-  const walk = (e: Expr): void => {
-    const n = e.node;
-    switch (n.k) {
-      case 'sig':
-        return mark(n.s, 0, n.s.width);
-      case 'slice':
-        return mark(n.s, n.lo, e.width);
-      case 'const':
-        return;
-      case 'cat':
-        return n.parts.forEach(walk);
-      case 'rep':
-      case 'not':
-      case 'red':
-        return walk(n.a);
-      case 'bin':
-      case 'cmp':
-        walk(n.a);
-        return walk(n.b);
-      case 'mux':
-        walk(n.c);
-        walk(n.a);
-        return walk(n.b);
-      case 'memrd':
-        return walk(n.addr);
-    }
-  };
-  const stmts = (ss: Stmt[]): void => {
-    for (const s of ss) {
-      if (s.k === 'set') walk(s.rhs);
-      else if (s.k === 'if') {
-        walk(s.c);
-        stmts(s.then);
-        stmts(s.else);
-      } else if (s.k === 'case') {
-        walk(s.sel);
-        s.arms.forEach((a) => stmts(a.body));
-        stmts(s.dflt);
-      } else {
-        walk(s.addr);
-        walk(s.data);
-      }
-    }
-  };
-  for (const it of m.items) {
-    if (it.k === 'assign') walk(it.rhs);
-    else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
-    else if (it.k === 'inst') for (const p of it.inst.module.ports) if (p.kind === 'input') walk(it.inst.conns.get(p.name)!);
-  }
+  // An instance's output connections are driven, not read.
+  eachExpr(
+    m,
+    (e) => {
+      const n = e.node;
+      if (n.k === 'sig') mark(n.s, 0, n.s.width);
+      else if (n.k === 'slice') mark(n.s, n.lo, e.width);
+    },
+    'inputs',
+  );
   return used;
 }
 
-/** Every expression of the module, subexpressions included. */
-function eachExpr(m: Module, f: (e: Expr) => void): void {
+/** Every expression of the module, subexpressions included; of an instance's connections, all or only its inputs'. */
+function eachExpr(m: Module, f: (e: Expr) => void, instConns: 'all' | 'inputs' = 'all'): void {
   const walk = (e: Expr): void => {
     f(e);
     const n = e.node;
@@ -254,7 +215,9 @@ function eachExpr(m: Module, f: (e: Expr) => void): void {
   for (const it of m.items) {
     if (it.k === 'assign') walk(it.rhs);
     else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
-    else if (it.k === 'inst') it.inst.conns.forEach(walk);
+    else if (it.k === 'inst') {
+      for (const [name, e] of it.inst.conns) if (instConns === 'all' || it.inst.module.ports.find((p) => p.name === name)?.kind === 'input') walk(e);
+    }
   }
 }
 

@@ -12,17 +12,8 @@ import { HASH_TYPE } from '../../ref/hash-types.ts';
 import { log2 } from '../../ref/bits.ts';
 import type { Profile } from '../../ref/profile.ts';
 import type { MetaRecord } from '../../ref/record.ts';
-import { boundCases, decodedAddresses, registerName, structuralProfile } from '../stimulus/structural.ts';
-import { REG } from '../stimulus/csr.ts';
+import { boundCases, decodedAddresses, registerName, structuralProfile, writableAddress } from '../stimulus/structural.ts';
 import type { ScriptItem } from '../stimulus/script.ts';
-
-/** Registers a write can change in this build. */
-function writable(addr: number, cfg: BuildConfig): boolean {
-  const name = registerName(addr, cfg);
-  if (!name) return false;
-  if (name.startsWith('KEY[')) return cfg.toeplitz !== 'const-key';
-  return Object.values(REG).includes(addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[') || name.startsWith('TUNNEL_PORT[');
-}
 
 const bits = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, b) => [`${prefix} queue bit[${b}]=0`, `${prefix} queue bit[${b}]=1`]).flat();
@@ -56,7 +47,7 @@ export function structuralBins(cfg: BuildConfig): string[] {
   for (const a of decodedAddresses(cfg)) {
     const name = registerName(a, cfg)!;
     out.push(`register ${name} read`);
-    if (writable(a, cfg)) out.push(`register ${name} written`);
+    if (writableAddress(a, cfg)) out.push(`register ${name} written`);
     else if (a < INDIRECTION_BASE) out.push(`register ${name} written (read-only: refused)`);
   }
   out.push('register alias of the low region in another region written', 'reset while table entries held written values');
@@ -115,7 +106,7 @@ export function registerBins(hit: Hit, cfg: BuildConfig, items: readonly ScriptI
     } else if (it.k === 'csr') {
       for (const w of it.writes) {
         const name = registerName(w.addr, cfg);
-        if (name && writable(w.addr, cfg)) hit(`register ${name} written`);
+        if (name && writableAddress(w.addr, cfg)) hit(`register ${name} written`);
         else if (name && w.addr < INDIRECTION_BASE) hit(`register ${name} written (read-only: refused)`);
         else if (!name && w.addr >= 0x400 && registerName(w.addr & 0x3ff, cfg) !== undefined) hit('register alias of the low region in another region written');
         if (w.addr >= INDIRECTION_BASE && w.addr < tableEnd && (w.strb ?? 0xf) !== 0 && w.data !== 0) tableWritten = true;

@@ -50,6 +50,8 @@ export const STIM_BINS = [
   's_axis_tready low',
   'valid gaps',
 ] as const;
+/** Builds with a tunnel port table: the table changed between a frame's first beat and its tlast. */
+export const STIM_TUNNEL_BIN = 'tunnel port table rewritten inside a frame';
 
 /** Every bin of a build, so that bins never hit are listed with 0. */
 export function coverageBins(cfg: BuildConfig): string[] {
@@ -76,6 +78,7 @@ export function coverageBins(cfg: BuildConfig): string[] {
     ...(cfg.ipv6 ? ['IPv6 fragment', 'IPv6 extension headers'] : []),
     ...VMQ_BINS.map((v) => `vmq ${v}`),
     ...STIM_BINS.map((s) => `stim ${s}`),
+    ...(cfg.udpTunnelPorts > 0 ? [`stim ${STIM_TUNNEL_BIN}`] : []),
     ...deepBins(cfg),
     ...CSR_EDGES.map((e) => `csr edge: ${e}`),
     ...structuralBins(cfg),

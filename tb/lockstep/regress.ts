@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BuildConfig } from '../../gen/config.ts';
 import type { Module } from '../../gen/ir/module.ts';
 import { SimProcess } from '../bridge/sim-process.ts';
-import { Coverage, type CoverageCounts } from './coverage.ts';
+import { Coverage, STIM_TUNNEL_BIN, type CoverageCounts } from './coverage.ts';
 import type { LockstepModel } from './model.ts';
 import { Driver, type Batch, type DriverStats, type TrafficShape } from './driver.ts';
 import { Scoreboard, type CompareOptions, type Mismatch } from './scoreboard.ts';
@@ -71,10 +71,11 @@ export interface RunResult {
 
 const DEFAULT_BATCH = 8192;
 
-export function stimBins(s: DriverStats): CoverageCounts {
+export function stimBins(s: DriverStats, cfg: BuildConfig): CoverageCounts {
   return {
     'stim csr rewrite between frames': s.rewritesBetween,
     'stim csr rewrite during a frame': s.rewritesDuring,
+    ...(cfg.udpTunnelPorts > 0 ? { [`stim ${STIM_TUNNEL_BIN}`]: s.tunnelTableChangedInFrame } : {}),
     'stim reset during a frame': s.resets,
     'stim metadata back-pressure': s.metaStallCycles,
     'stim s_axis_tready low': s.treadyLowCycles,
@@ -121,7 +122,7 @@ export async function runRegression(o: RunOptions): Promise<RunResult> {
     if (mismatch) sim.kill();
     else await sim.close();
   }
-  cov.merge(stimBins(driver.stats));
+  cov.merge(stimBins(driver.stats, o.cfg));
   if (!mismatch) cov.registers(o.script.items);
   const result: RunResult = {
     seed: o.seed,

@@ -51,6 +51,14 @@ export function registerName(addr: number, cfg: BuildConfig): string | undefined
   return undefined;
 }
 
+/** Whether a write to `addr` may change the register there (read-only ones answer SLVERR, undecoded ones DECERR). */
+export function writableAddress(addr: number, cfg: BuildConfig): boolean {
+  const name = registerName(addr, cfg);
+  if (!name) return false;
+  if (name.startsWith('KEY[')) return cfg.toeplitz !== 'const-key';
+  return SCALARS.some(([, a]) => a === addr) || name.startsWith('INDIRECTION[') || name.startsWith('FILTER[') || name.startsWith('TUNNEL_PORT[');
+}
+
 /** Every address the map decodes, in order. */
 export function decodedAddresses(cfg: BuildConfig): number[] {
   const out: number[] = [0, 4];
@@ -347,12 +355,7 @@ function keyPass(b: ScriptBuilder, p: Profile): void {
 
 /** Every decoded address the map does not let software write (ID, version, capabilities, counters). */
 export function readOnlyAddresses(cfg: BuildConfig): number[] {
-  const rw = new Set<number>([
-    ...SCALARS.map(([, a]) => a),
-    ...(cfg.toeplitz !== 'const-key' ? Array.from({ length: KEY_WORDS }, (_, k) => KEY_BASE + 4 * k) : []),
-    ...Array.from({ length: cfg.udpTunnelPorts }, (_, k) => TUNNEL_BASE + 4 * k),
-  ]);
-  return decodedAddresses(cfg).filter((a) => a < INDIRECTION_BASE && !rw.has(a));
+  return decodedAddresses(cfg).filter((a) => !writableAddress(a, cfg));
 }
 
 /**
@@ -470,6 +473,10 @@ function boundStacks(cfg: BuildConfig): Named[][] {
       tcp('inner TCP'),
     ],
     [e('outer ethernet'), v4('outer IPv4', 20), { name: 'GRE', layer: { kind: 'gre' } }, v4('inner IPv4 (IP in GRE)'), tcp('inner TCP')],
+    // The GRE base header's own bound (4 bytes, checked before the flags that size the
+    // rest): a nonzero Version ends the parse only when the 4 bytes are all there, so cut
+    // one byte short the packet must still be truncated (or too deep), never "not GRE v0".
+    [e('outer ethernet'), v4('outer IPv4 with options', 28), { name: 'GRE base header (version 1)', layer: { kind: 'gre', version: 1 } }],
   ];
   if (cfg.ipv6) {
     const ext = (k: number, type: number, length: number): Named => ({ name: `outer IPv6 extension header ${k}`, layer: { kind: 'ipv6-ext', type, length } });
