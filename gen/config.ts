@@ -101,23 +101,30 @@ export function buildParamsOf(c: BuildConfig): BuildParams {
   };
 }
 
+/** The build parameters every generated file's header names, in order (options at their default left out). */
+export function buildSummary(c: BuildConfig): [string, number | boolean | string][] {
+  return [
+    ['dataWidth', c.dataWidth],
+    ['ipv6', c.ipv6],
+    ['maxHeaderBytes', c.maxHeaderBytes],
+    ['ipv6MaxExtHeaders', c.ipv6MaxExtHeaders],
+    ['vmqFilters', c.vmqFilters],
+    ['indirectionEntries', c.indirectionEntries],
+    ['queueBits', c.queueBits],
+    ['toeplitz', c.toeplitz],
+    ['metaFifoDepth', c.metaFifoDepth],
+    // Only when set, so that the files of every line-rate build keep their header.
+    ...(c.allowBackpressureFifo ? [['allowBackpressureFifo', true] as [string, boolean]] : []),
+    ['parser', c.parser],
+    // Only when not the default (4), like the options above.
+    ...(c.udpTunnelPorts !== 4 ? [['udpTunnelPorts', c.udpTunnelPorts] as [string, number]] : []),
+    ...(c.minFrameBytes !== 60 ? [['minFrameBytes', c.minFrameBytes] as [string, number]] : []),
+  ];
+}
+
 /** The one-line build description written into every generated file's header. */
 export function describeBuild(c: BuildConfig): string {
-  return [
-    `dataWidth=${c.dataWidth}`,
-    `ipv6=${c.ipv6}`,
-    `maxHeaderBytes=${c.maxHeaderBytes}`,
-    `ipv6MaxExtHeaders=${c.ipv6MaxExtHeaders}`,
-    `vmqFilters=${c.vmqFilters}`,
-    `indirectionEntries=${c.indirectionEntries}`,
-    `queueBits=${c.queueBits}`,
-    `toeplitz=${c.toeplitz}`,
-    `metaFifoDepth=${c.metaFifoDepth}`,
-    // Only when set, so that the files of every line-rate build keep their header.
-    ...(c.allowBackpressureFifo ? ['allowBackpressureFifo=true'] : []),
-    `parser=${c.parser}`,
-    // Only when not the default (4), like the options above.
-    ...(c.udpTunnelPorts !== 4 ? [`udpTunnelPorts=${c.udpTunnelPorts}`] : []),
-    ...(c.minFrameBytes !== 60 ? [`minFrameBytes=${c.minFrameBytes}`] : []),
-  ].join(' ');
+  return buildSummary(c)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }

@@ -260,7 +260,7 @@ export function regmap(c: BuildConfig, x: RegmapExtras): RegMap {
               f('VALID', TUNNEL_VALID_BIT, 1, 'the entry is in use'),
             ],
             reset: () => 0,
-            doc: 'UDP tunnel port table: the lowest valid entry whose port equals the UDP destination port decides the type; frame-atomic at the first beat',
+            doc: 'UDP tunnel port table (lowest valid entry with the port decides; frame-atomic at the first beat)',
           } satisfies RegDef,
         ]
       : []),

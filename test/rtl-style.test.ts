@@ -61,6 +61,17 @@ describe('rtl/ style', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps every other file of rtl/ (the register map as C, Markdown, JSON, TypeScript) within 160 characters a line', () => {
+    const others = readdirSync(RTL).filter((f) => !f.endsWith('.v'));
+    expect(others.sort()).toEqual(['nvgre_rx_regs.h', 'nvgre_rx_regs.json', 'nvgre_rx_regs.md', 'nvgre_rx_regs.ts']);
+    const long = others.flatMap((f) =>
+      readFileSync(join(RTL, f), 'utf8')
+        .split('\n')
+        .flatMap((l, i) => (l.length > LINE_LIMIT ? [`${f}:${i + 1}: ${l.length} characters`] : [])),
+    );
+    expect(long).toEqual([]);
+  });
+
   it('guards every module parameter: another value stops elaboration with a message naming the generator', () => {
     let n = 0;
     for (const f of files) {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The register map as JSON for tools (offsets, access, resets, fields), from gen/regmap.ts.
 
-import { describeBuild, type BuildConfig } from '../config.ts';
+import { buildSummary, type BuildConfig } from '../config.ts';
 import { regmap, type RegmapExtras } from '../regmap.ts';
 
 export function regmapJson(cfg: BuildConfig, extras: RegmapExtras): string {
   const rm = regmap(cfg, extras);
   const doc = {
     generator: 'nvgre-rx gen (gen/regmap.ts)',
-    build: describeBuild(cfg),
+    build: Object.fromEntries(buildSummary(cfg)),
     dataWidth: 32,
     addrWidth: 16,
     registers: rm.regs.map((r) => ({
