@@ -122,7 +122,11 @@ export function capabilities(c: BuildConfig, x: RegmapExtras): { name: string; v
     { name: 'CAP_MAX_HEADER_SIZE', value: c.maxHeaderBytes, doc: 'NDIS MaxHeaderSizeSupported: frame start to end of inner TCP/UDP header' },
     { name: 'CAP_LATENCY', value: x.latency, doc: 'cycles from the accepted tlast beat to the metadata record' },
     { name: 'CAP_IPV6_EXT_HEADERS', value: c.ipv6MaxExtHeaders, doc: 'IPv6 extension headers skipped per IPv6 header' },
-    { name: 'CAP_TOEPLITZ', value: c.toeplitz === 'const-key' ? 1 : 0, doc: 'bit 0: the key is fixed at build time (KEY is read-only)' },
+    {
+      name: 'CAP_TOEPLITZ',
+      value: c.toeplitz === 'const-key' ? 1 : c.toeplitz === 'tables' ? 2 : 0,
+      doc: 'bit 0: the key is fixed at build time (KEY is read-only); bit 1: key-derived tables (a KEY write reaches frames after a rebuild)',
+    },
     { name: 'CAP_UDP_TUNNEL_PORTS', value: c.udpTunnelPorts, doc: 'UDP tunnel port table entries (VXLAN/GENEVE; 0: none)' },
   ];
 }

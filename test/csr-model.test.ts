@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseBuildConfig, buildParamsOf } from '../gen/config.ts';
+import { capabilities } from '../gen/regmap.ts';
 import { CsrModel, type CsrInputs, idleCsrInputs } from '../ref/cycle/csr-model.ts';
 import { COUNTERS, FILTER_BASE, FILTER_WORD, ID_VALUE, REG, RESP, STRIDE } from '../ref/regmap.generated.ts';
 import { hexToBytes } from '../ref/toeplitz.ts';
@@ -145,6 +146,18 @@ describe('CSR register semantics', () => {
     expect(b.read(REG.KEY).data).toBe(0x6d5a56da);
     expect(b.write(REG.KEY, 0).resp).toBe(RESP.SLVERR);
     expect(b.read(REG.CAP_TOEPLITZ).data).toBe(1);
+  });
+
+  it('reports the Toeplitz implementation in CAP_TOEPLITZ: 0 run-time key, 1 const key, 2 key-derived tables', () => {
+    expect(fresh().read(REG.CAP_TOEPLITZ).data).toBe(0);
+    const b = new Bus(new CsrModel({ build: buildParamsOf(cfg), latency: 0, keyTables: true }));
+    expect(b.read(REG.CAP_TOEPLITZ).data).toBe(2);
+    expect(b.write(REG.KEY, 0x12345678).resp).toBe(RESP.OKAY);
+    expect(b.read(REG.KEY).data).toBe(0x12345678);
+    // The generator's register map gives the same values.
+    const cap = (t: 'runtime-key' | 'const-key' | 'tables'): number | undefined =>
+      capabilities(parseBuildConfig({ toeplitz: t }), { latency: 0 }).find((x) => x.name === 'CAP_TOEPLITZ')?.value;
+    expect([cap('runtime-key'), cap('const-key'), cap('tables')]).toEqual([0, 1, 2]);
   });
 
   it('counts the pulses of cycles before the read handshake, wrapping at 32 bits', () => {

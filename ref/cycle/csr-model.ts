@@ -147,6 +147,8 @@ export interface CsrModelOptions {
   latency: number;
   /** A const-key build's key (KEY then reads it and is read-only). */
   constKey?: Uint8Array;
+  /** A `toeplitz: "tables"` build (CAP_TOEPLITZ bit 1: KEY writes reach frames after the tables' rebuild). */
+  keyTables?: boolean;
   /**
    * Model the write-event outputs cfg_wr_en/addr/data (default true). The top level's
    * model reads the registers directly and turns this off: the event pipeline's
@@ -293,7 +295,7 @@ export class CsrModel {
       CAP_MAX_HEADER_SIZE: b.maxHeaderBytes,
       CAP_LATENCY: opts.latency,
       CAP_IPV6_EXT_HEADERS: b.ipv6MaxExtHeaders,
-      CAP_TOEPLITZ: k ? 1 : 0,
+      CAP_TOEPLITZ: k ? 1 : opts.keyTables ? 2 : 0,
       CAP_UDP_TUNNEL_PORTS: b.udpTunnelPorts,
     };
     this.caps = CAPS.map((n) => capValues[n]);

@@ -139,6 +139,7 @@ export class TopModel {
       build: this.p.build,
       latency: this.p.latency,
       constKey: this.p.constKey,
+      keyTables: this.p.keyRebuild !== undefined,
       events: false,
       filterApplyDelay: this.p.filterApplyDelay,
       filterBanks: this.p.filterBanks,

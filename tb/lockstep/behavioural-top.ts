@@ -52,7 +52,12 @@ export class BehaviouralTop implements LockstepModel {
   }
 
   private newCsr(): CsrModel {
-    return new CsrModel({ build: this.cfg, latency: this.latency, constKey: this.cfg.toeplitz === 'const-key' ? hexToBytes(this.cfg.constKey) : undefined });
+    return new CsrModel({
+      build: this.cfg,
+      latency: this.latency,
+      constKey: this.cfg.toeplitz === 'const-key' ? hexToBytes(this.cfg.constKey) : undefined,
+      keyTables: this.cfg.toeplitz === 'tables',
+    });
   }
 
   private profile(): Profile {

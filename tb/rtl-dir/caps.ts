@@ -122,7 +122,7 @@ async function readCaps(s: Stepper): Promise<Caps> {
 }
 
 const capValue = (field: (typeof CAP_FIELDS)[number][0], v: number): unknown =>
-  field === 'ipv6' ? v === 1 : field === 'toeplitz' ? (v & 1 ? 'const-key' : 'runtime-key') : v;
+  field === 'ipv6' ? v === 1 : field === 'toeplitz' ? (v & 1 ? 'const-key' : v & 2 ? 'tables' : 'runtime-key') : v;
 
 /**
  * The `Build: k=v ...` line of a generated file's header, as a partial build configuration;
