@@ -35,6 +35,8 @@ export class AxisSource {
   /** The current frame's whole 32-bit words (lane order), when its bytes are word-aligned in memory. */
   private curWords: Uint32Array | undefined;
   private presenting = false;
+  /** Present no new beat (the driver holds the frame while a register write lands between two of its beats). */
+  held = false;
 
   constructor(
     layout: PortLayout,
@@ -94,6 +96,7 @@ export class AxisSource {
   drive(stim: Uint32Array, ib: number, rst: boolean): Presented {
     if (rst || !this.cur) return NO_BEAT;
     const sh = this.shape;
+    if (!this.presenting && this.held) return NO_BEAT;
     if (!this.presenting) {
       if (sh.gapRate > 0 && this.r() < sh.gapRate) this.stats.gapCycles++;
       else this.presenting = true;

@@ -298,6 +298,7 @@ export class Driver {
     const rst = this.rst.drive(stim, ib);
     if (rst) this.idleLeft = 0;
     else if (this.idleLeft > 0) this.idleLeft--;
+    if (this.source.held && (rst || !this.axil.writing)) this.source.held = false;
     const beat = this.source.drive(stim, ib, rst);
     // A tready that depends on this cycle's tlast (multi-cycle hasher builds).
     if (this.pm.treadyFor && this.treadyAt >= 0) put(expected, ob, this.treadyAt, this.pm.treadyFor(beat === LAST_BEAT) ? 1 : 0);
@@ -328,6 +329,7 @@ export class Driver {
     const during = this.duringCsr;
     if (during && (last || this.source.beatsTaken > during.atBeat!)) {
       this.axil.write(during.writes);
+      if (during.hold && !last) this.source.held = true;
       this.duringCsr = undefined;
     }
     // The tunnel port table is frame-atomic at the first beat (gen/blocks/parser-udp-tunnel.ts).

@@ -11,6 +11,12 @@ import type { Profile } from '../../ref/profile.ts';
 import { applyWrite, cloneImage, diffWrites, engineProfile, profileWrites, resetImage, type CsrImage, type EdgeProfile } from './csr.ts';
 import type { CsrWrite, ScriptItem, StimFrame } from './script.ts';
 
+/** Where a write during a frame goes: after beat `beat` is taken; `hold`: the frame's next beat waits for the write's response. */
+export interface DuringAt {
+  beat: number;
+  hold: boolean;
+}
+
 export class ScriptBuilder {
   readonly items: ScriptItem[] = [];
   /** Frames added (frames cut by a reset included). */
@@ -34,8 +40,8 @@ export class ScriptBuilder {
   }
 
   /** Program `p`: every register after a reset, else only the writes that change something. */
-  program(p: Profile, why: string, during = false): EdgeProfile {
-    return this.write(this.img ? diffWrites(this.img, p, this.cfg) : profileWrites(p, this.cfg), why, during);
+  program(p: Profile, why: string, during = false, at?: DuringAt): EdgeProfile {
+    return this.write(this.img ? diffWrites(this.img, p, this.cfg) : profileWrites(p, this.cfg), why, during, at);
   }
 
   /** Program `p` with only the writes that change the registers, even right after a reset. */
@@ -43,13 +49,14 @@ export class ScriptBuilder {
     return this.write(diffWrites(this.image, p, this.cfg), why);
   }
 
-  /** Writes as given (any value, any strobes); `during`: while the next frame is being sent. */
-  write(writes: CsrWrite[], why: string, during = false): EdgeProfile {
+  /** Writes as given (any value, any strobes); `during`: while the next frame is being sent (after a random beat 0..3, or `at`). */
+  write(writes: CsrWrite[], why: string, during = false, at?: DuringAt): EdgeProfile {
     const next = cloneImage(this.image);
     for (const w of writes) applyWrite(next, w, this.cfg);
     this.img = next;
     const profile = engineProfile(next);
-    this.items.push({ k: 'csr', writes, during, atBeat: during ? Math.floor(this.r() * 4) : undefined, profile, why });
+    const atBeat = !during ? undefined : at ? at.beat : Math.floor(this.r() * 4);
+    this.items.push({ k: 'csr', writes, during, atBeat, ...(at?.hold ? { hold: true } : {}), profile, why });
     // toeplitz: "tables": a key write reaches frames only after the tables' rebuild
     // (docs/BEHAVIOUR.md, "CSRs"); wait for it, so the frames that follow hash with the
     // key just programmed (the reference check follows the switch rule either way).

@@ -26,10 +26,12 @@ export type ScriptItem =
   /**
    * Register writes. `during: false` waits for the stream to be idle and for every write
    * to complete before the next frame starts (a switch between frames); `during: true`
-   * issues them while the next frame is being sent, from the beat `atBeat` of it on.
-   * `profile` is the control state once every write of the item is in force.
+   * issues them while the next frame is being sent, from the beat `atBeat` of it on;
+   * with `hold`, the frame's next beat waits until every write is answered, so they land
+   * between two of its beats. `profile` is the control state once every write of the
+   * item is in force.
    */
-  | { k: 'csr'; writes: CsrWrite[]; during: boolean; atBeat?: number; profile: Profile; why: string }
+  | { k: 'csr'; writes: CsrWrite[]; during: boolean; atBeat?: number; hold?: boolean; profile: Profile; why: string }
   /**
    * Register reads (counters, capabilities); the cycle model predicts the data. Reads run
    * beside later items unless `settle`: then nothing after them starts before every one

@@ -402,6 +402,10 @@ function resetAfterWritesPass(b: ScriptBuilder, written: Profile, cut: StimFrame
   b.reset(1, 2, cut);
   b.read([...decodedAddresses(cfg), ...undecodedAddresses(cfg)], true);
   b.frame(runtFrame('structural: one partial beat right after a reset'));
+  // And a tlast in the very first cycle after a reset, before anything else: the spacing
+  // of tlast beats that a multi-cycle hasher needs restarts from reset too.
+  b.reset(1, 2, cut);
+  b.frame(runtFrame('structural: one partial beat in the first cycle after a reset'));
   const zero = new Array<number>(cfg.indirectionEntries).fill(0);
   b.programChanges(
     { ...written, rssEnable: true, vmqEnable: true, indirection: zero, filters: defaultProfile(cfg).filters },

@@ -364,4 +364,10 @@ export function tunnelAtomicity(b: ScriptBuilder): void {
   b.program(on, 'tunnels: the IANA table back during a VXLAN frame', true);
   b.frame(long('tunnels: VXLAN frame, table filled after its first beat'));
   b.frame(short('tunnels: VXLAN frame after the table was filled'));
+  // Between the first and the second beat exactly: the frame waits for the write, so a
+  // table taken at any beat but the first would differ.
+  b.program(off, 'tunnels: every entry invalidated between the first two beats of a VXLAN frame', true, { beat: 0, hold: true });
+  b.frame(long('tunnels: VXLAN frame, table emptied between its first two beats'));
+  b.program(on, 'tunnels: the IANA table back between the first two beats of a VXLAN frame', true, { beat: 0, hold: true });
+  b.frame(long('tunnels: VXLAN frame, table filled between its first two beats'));
 }
