@@ -36,7 +36,7 @@ export const buildConfigSchema = z
     /**
      * Metadata FIFO depth in records (power of two). Line rate needs room for every frame
      * in flight plus one: at least the build's latency + 1 (`lineRateFifoDepth` in
-     * gen/top.ts); generateAll refuses a smaller FIFO unless allowBackpressureFifo is set.
+     * gen/top/timing.ts); generateAll refuses a smaller FIFO unless allowBackpressureFifo is set.
      */
     metaFifoDepth: z.number().int().min(4).max(1024).refine(pow2, 'must be a power of two').default(64),
     /**

@@ -157,7 +157,7 @@ export interface CsrModelOptions {
   events?: boolean;
   /**
    * Cycles from a filter write's handshake H to the end of the cycle that applies it to
-   * the one filter table (gen/blocks/csr.ts; default 1, the CSR block on its own).
+   * the one filter table (gen/blocks/csr/filter-write.ts; default 1, the CSR block on its own).
    */
   filterApplyDelay?: number;
   /**

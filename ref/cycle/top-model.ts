@@ -6,7 +6,7 @@
 // s_axis_tready, and synchronous reset at any point (also inside a frame).
 //
 // It knows nothing of gen/: the generator's figures come in as TopModelParams (see
-// topModelParams in gen/top.ts). A cycle is: read `outputs` (registered state, what the
+// topModelParams in gen/top/model-params.ts). A cycle is: read `outputs` (registered state, what the
 // hardware shows before the rising edge), then `step(inputs)` (the rising edge).
 
 import type { BuildParams } from '../build.ts';
