@@ -125,7 +125,7 @@ export function capabilities(c: BuildConfig, x: RegmapExtras): { name: string; v
     {
       name: 'CAP_TOEPLITZ',
       value: c.toeplitz === 'const-key' ? 1 : c.toeplitz === 'tables' ? 2 : 0,
-      doc: 'bit 0: the key is fixed at build time (KEY is read-only); bit 1: key-derived tables (a KEY write reaches frames after a rebuild)',
+      doc: 'bit 0: key fixed at build time (KEY read-only); bit 1: key-derived tables (KEY writes apply after a rebuild)',
     },
     { name: 'CAP_UDP_TUNNEL_PORTS', value: c.udpTunnelPorts, doc: 'UDP tunnel port table entries (VXLAN/GENEVE; 0: none)' },
   ];

@@ -67,8 +67,8 @@
 #define NVGRE_RX_CAP_IPV6_EXT_HEADERS_VALUE 0x0004u
 
 /*
- * CAP_TOEPLITZ (RO): bit 0: the key is fixed at build time (KEY is read-only); bit 1: key-derived
- * tables (a KEY write reaches frames after a rebuild)
+ * CAP_TOEPLITZ (RO): bit 0: key fixed at build time (KEY read-only); bit 1: key-derived tables (KEY
+ * writes apply after a rebuild)
  */
 #define NVGRE_RX_CAP_TOEPLITZ 0x003Cu
 #define NVGRE_RX_CAP_TOEPLITZ_VALUE 0x0000u
