@@ -141,7 +141,6 @@ wire [47:0]     parsed_mac;
 wire            parsed_l3_v4;
 wire            parsed_l3_v6;
 wire [8:0]      parsed_l3_off;
-wire            parsed_frag;
 wire [7:0]      parsed_proto;
 wire            parsed_l4_ok;
 wire [2:0]      parsed_encap;
@@ -336,7 +335,6 @@ parser_inst (
     .out_l3_v4(parsed_l3_v4),
     .out_l3_v6(parsed_l3_v6),
     .out_l3_off(parsed_l3_off),
-    .out_frag(parsed_frag),
     .out_proto(parsed_proto),
     .out_l4_ok(parsed_l4_ok),
     .out_encap(parsed_encap),
@@ -376,7 +374,6 @@ rss_select_inst (
     .in_l3_v4(parsed_l3_v4),
     .in_l3_v6(parsed_l3_v6),
     .in_l3_off(parsed_l3_off),
-    .in_frag(parsed_frag),
     .in_proto(parsed_proto),
     .in_l4_ok(parsed_l4_ok),
     .in_encap(parsed_encap),

@@ -43,7 +43,6 @@ module nvgre_rx_parser
     output wire         out_l3_v4,
     output wire         out_l3_v6,
     output wire [8:0]   out_l3_off,
-    output wire         out_frag,
     output wire [7:0]   out_proto,
     output wire         out_l4_ok,
     output wire [2:0]   out_encap,
@@ -295,7 +294,6 @@ reg             n1_run;
 reg             n1_l3_v4;
 reg             n1_l3_v6;
 reg  [11:0]     n1_l3_off;
-reg             n1_frag;
 reg  [7:0]      n1_proto;
 reg  [2:0]      n1_encap;
 reg  [255:0]    n1_o_addr;
@@ -319,14 +317,12 @@ reg  [11:0]     s2_cur;
 reg             s2_l3_v4;
 reg             s2_l3_v6;
 reg  [11:0]     s2_l3_off;
-reg             s2_frag;
 reg  [7:0]      s2_proto;
 reg  [2:0]      s2_encap;
 reg  [255:0]    s2_o_addr;
 reg             s2_in_chain;
 reg             n2_run;
 wire [11:0]     w2_ext_hl;
-reg             n2_frag;
 reg  [7:0]      n2_proto;
 reg  [2:0]      n2_encap;
 reg  [11:0]     n2_cur;
@@ -348,14 +344,12 @@ reg  [11:0]     s3_cur;
 reg             s3_l3_v4;
 reg             s3_l3_v6;
 reg  [11:0]     s3_l3_off;
-reg             s3_frag;
 reg  [7:0]      s3_proto;
 reg  [2:0]      s3_encap;
 reg  [255:0]    s3_o_addr;
 reg             s3_in_chain;
 reg             n3_run;
 wire [11:0]     w3_ext_hl;
-reg             n3_frag;
 reg  [7:0]      n3_proto;
 reg  [2:0]      n3_encap;
 reg  [11:0]     n3_cur;
@@ -377,14 +371,12 @@ reg  [11:0]     s4_cur;
 reg             s4_l3_v4;
 reg             s4_l3_v6;
 reg  [11:0]     s4_l3_off;
-reg             s4_frag;
 reg  [7:0]      s4_proto;
 reg  [2:0]      s4_encap;
 reg  [255:0]    s4_o_addr;
 reg             s4_in_chain;
 reg             n4_run;
 wire [11:0]     w4_ext_hl;
-reg             n4_frag;
 reg  [7:0]      n4_proto;
 reg  [2:0]      n4_encap;
 reg  [11:0]     n4_cur;
@@ -406,14 +398,12 @@ reg  [11:0]     s5_cur;
 reg             s5_l3_v4;
 reg             s5_l3_v6;
 reg  [11:0]     s5_l3_off;
-reg             s5_frag;
 reg  [7:0]      s5_proto;
 reg  [2:0]      s5_encap;
 reg  [255:0]    s5_o_addr;
 reg             s5_in_chain;
 reg             n5_run;
 wire [11:0]     w5_ext_hl;
-reg             n5_frag;
 reg  [7:0]      n5_proto;
 reg  [2:0]      n5_encap;
 reg  [11:0]     n5_cur;
@@ -435,7 +425,6 @@ reg  [11:0]     s6_cur;
 reg             s6_l3_v4;
 reg             s6_l3_v6;
 reg  [11:0]     s6_l3_off;
-reg             s6_frag;
 reg  [7:0]      s6_proto;
 reg  [2:0]      s6_encap;
 reg  [255:0]    s6_o_addr;
@@ -469,7 +458,6 @@ reg  [11:0]     s7_cur;
 reg             s7_l3_v4;
 reg             s7_l3_v6;
 reg  [11:0]     s7_l3_off;
-reg             s7_frag;
 reg  [7:0]      s7_proto;
 reg  [2:0]      s7_encap;
 reg  [255:0]    s7_o_addr;
@@ -504,7 +492,6 @@ reg  [11:0]     s8_cur;
 reg             s8_l3_v4;
 reg             s8_l3_v6;
 reg  [11:0]     s8_l3_off;
-reg             s8_frag;
 reg  [7:0]      s8_proto;
 reg  [2:0]      s8_encap;
 reg  [255:0]    s8_o_addr;
@@ -540,7 +527,6 @@ reg  [11:0]     s9_cur;
 reg             s9_l3_v4;
 reg             s9_l3_v6;
 reg  [11:0]     s9_l3_off;
-reg             s9_frag;
 reg  [7:0]      s9_proto;
 reg  [2:0]      s9_encap;
 reg  [255:0]    s9_o_addr;
@@ -577,7 +563,6 @@ reg  [11:0]     s10_cur;
 reg             s10_l3_v4;
 reg             s10_l3_v6;
 reg  [11:0]     s10_l3_off;
-reg             s10_frag;
 reg  [7:0]      s10_proto;
 reg  [2:0]      s10_encap;
 reg  [255:0]    s10_o_addr;
@@ -611,7 +596,6 @@ reg  [47:0]     s11_mac;
 reg             s11_l3_v4;
 reg             s11_l3_v6;
 reg  [11:0]     s11_l3_off;
-reg             s11_frag;
 reg  [7:0]      s11_proto;
 reg  [2:0]      s11_encap;
 reg  [255:0]    s11_o_addr;
@@ -1515,7 +1499,6 @@ always @* begin
     n1_l3_v4 = 1'd0;
     n1_l3_v6 = 1'd0;
     n1_l3_off = 12'd0;
-    n1_frag = 1'd0;
     n1_proto = 8'd0;
     n1_encap = 3'd0;
     n1_o_addr = 256'd0;
@@ -1529,7 +1512,6 @@ always @* begin
                 n1_l3_v4 = 1'd1;
                 n1_l3_off = s1_cur;
                 n1_proto = outer_l3_view[247:240];
-                n1_frag = (|outer_l3_view[269:256]);
                 n1_o_addr = {outer_l3_view[223:160], 192'd0};
                 n1_cur = (s1_cur + w1_ip_hl);
                 if ((|outer_l3_view[269:256])) begin
@@ -1586,7 +1568,6 @@ always @(posedge clk) begin
     s2_l3_v4 <= n1_l3_v4;
     s2_l3_v6 <= n1_l3_v6;
     s2_l3_off <= n1_l3_off;
-    s2_frag <= n1_frag;
     s2_proto <= n1_proto;
     s2_encap <= n1_encap;
     s2_o_addr <= n1_o_addr;
@@ -1601,7 +1582,6 @@ assign w2_ext_hl = {({1'd0, ipv6_ext0_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n2_run = s2_run;
-    n2_frag = s2_frag;
     n2_proto = s2_proto;
     n2_encap = s2_encap;
     n2_cur = s2_cur;
@@ -1610,7 +1590,6 @@ always @* begin
     if ((s2_run & s2_in_chain)) begin
         if (((s2_cur + 12'd8) <= s2_limit)) begin
             if ((s2_proto == IPPROTO_FRAGMENT)) begin
-                n2_frag = 1'd1;
                 n2_proto = ipv6_ext0_view[15:8];
                 n2_run = 1'd0;
                 if (((ipv6_ext0_view[15:8] == IPPROTO_GRE) & s2_pg)) begin
@@ -1650,7 +1629,6 @@ always @(posedge clk) begin
     s3_l3_v4 <= s2_l3_v4;
     s3_l3_v6 <= s2_l3_v6;
     s3_l3_off <= s2_l3_off;
-    s3_frag <= n2_frag;
     s3_proto <= n2_proto;
     s3_encap <= n2_encap;
     s3_o_addr <= s2_o_addr;
@@ -1665,7 +1643,6 @@ assign w3_ext_hl = {({1'd0, ipv6_ext1_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n3_run = s3_run;
-    n3_frag = s3_frag;
     n3_proto = s3_proto;
     n3_encap = s3_encap;
     n3_cur = s3_cur;
@@ -1674,7 +1651,6 @@ always @* begin
     if ((s3_run & s3_in_chain)) begin
         if (((s3_cur + 12'd8) <= s3_limit)) begin
             if ((s3_proto == IPPROTO_FRAGMENT)) begin
-                n3_frag = 1'd1;
                 n3_proto = ipv6_ext1_view[15:8];
                 n3_run = 1'd0;
                 if (((ipv6_ext1_view[15:8] == IPPROTO_GRE) & s3_pg)) begin
@@ -1714,7 +1690,6 @@ always @(posedge clk) begin
     s4_l3_v4 <= s3_l3_v4;
     s4_l3_v6 <= s3_l3_v6;
     s4_l3_off <= s3_l3_off;
-    s4_frag <= n3_frag;
     s4_proto <= n3_proto;
     s4_encap <= n3_encap;
     s4_o_addr <= s3_o_addr;
@@ -1729,7 +1704,6 @@ assign w4_ext_hl = {({1'd0, ipv6_ext2_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n4_run = s4_run;
-    n4_frag = s4_frag;
     n4_proto = s4_proto;
     n4_encap = s4_encap;
     n4_cur = s4_cur;
@@ -1738,7 +1712,6 @@ always @* begin
     if ((s4_run & s4_in_chain)) begin
         if (((s4_cur + 12'd8) <= s4_limit)) begin
             if ((s4_proto == IPPROTO_FRAGMENT)) begin
-                n4_frag = 1'd1;
                 n4_proto = ipv6_ext2_view[15:8];
                 n4_run = 1'd0;
                 if (((ipv6_ext2_view[15:8] == IPPROTO_GRE) & s4_pg)) begin
@@ -1778,7 +1751,6 @@ always @(posedge clk) begin
     s5_l3_v4 <= s4_l3_v4;
     s5_l3_v6 <= s4_l3_v6;
     s5_l3_off <= s4_l3_off;
-    s5_frag <= n4_frag;
     s5_proto <= n4_proto;
     s5_encap <= n4_encap;
     s5_o_addr <= s4_o_addr;
@@ -1793,7 +1765,6 @@ assign w5_ext_hl = {({1'd0, ipv6_ext3_view[7:0]} + 9'd1), 3'd0};
 
 always @* begin
     n5_run = s5_run;
-    n5_frag = s5_frag;
     n5_proto = s5_proto;
     n5_encap = s5_encap;
     n5_cur = s5_cur;
@@ -1802,7 +1773,6 @@ always @* begin
     if ((s5_run & s5_in_chain)) begin
         if (((s5_cur + 12'd8) <= s5_limit)) begin
             if ((s5_proto == IPPROTO_FRAGMENT)) begin
-                n5_frag = 1'd1;
                 n5_proto = ipv6_ext3_view[15:8];
                 n5_run = 1'd0;
                 if (((ipv6_ext3_view[15:8] == IPPROTO_GRE) & s5_pg)) begin
@@ -1842,7 +1812,6 @@ always @(posedge clk) begin
     s6_l3_v4 <= s5_l3_v4;
     s6_l3_v6 <= s5_l3_v6;
     s6_l3_off <= s5_l3_off;
-    s6_frag <= n5_frag;
     s6_proto <= n5_proto;
     s6_encap <= n5_encap;
     s6_o_addr <= s5_o_addr;
@@ -1944,7 +1913,6 @@ always @(posedge clk) begin
     s7_l3_v4 <= s6_l3_v4;
     s7_l3_v6 <= s6_l3_v6;
     s7_l3_off <= s6_l3_off;
-    s7_frag <= s6_frag;
     s7_proto <= s6_proto;
     s7_encap <= n6_encap;
     s7_o_addr <= s6_o_addr;
@@ -2024,7 +1992,6 @@ always @(posedge clk) begin
     s8_l3_v4 <= s7_l3_v4;
     s8_l3_v6 <= s7_l3_v6;
     s8_l3_off <= s7_l3_off;
-    s8_frag <= s7_frag;
     s8_proto <= s7_proto;
     s8_encap <= n7_encap;
     s8_o_addr <= s7_o_addr;
@@ -2102,7 +2069,6 @@ always @(posedge clk) begin
     s9_l3_v4 <= s8_l3_v4;
     s9_l3_v6 <= s8_l3_v6;
     s9_l3_off <= s8_l3_off;
-    s9_frag <= s8_frag;
     s9_proto <= s8_proto;
     s9_encap <= s8_encap;
     s9_o_addr <= s8_o_addr;
@@ -2191,7 +2157,6 @@ always @(posedge clk) begin
     s10_l3_v4 <= s9_l3_v4;
     s10_l3_v6 <= s9_l3_v6;
     s10_l3_off <= s9_l3_off;
-    s10_frag <= s9_frag;
     s10_proto <= s9_proto;
     s10_encap <= s9_encap;
     s10_o_addr <= s9_o_addr;
@@ -2255,7 +2220,6 @@ always @(posedge clk) begin
     s11_l3_v4 <= s10_l3_v4;
     s11_l3_v6 <= s10_l3_v6;
     s11_l3_off <= s10_l3_off;
-    s11_frag <= s10_frag;
     s11_proto <= s10_proto;
     s11_encap <= s10_encap;
     s11_o_addr <= s10_o_addr;
@@ -2308,7 +2272,6 @@ assign out_mac = late_mac;
 assign out_l3_v4 = s11_l3_v4;
 assign out_l3_v6 = s11_l3_v6;
 assign out_l3_off = s11_l3_off[8:0];
-assign out_frag = s11_frag;
 assign out_proto = s11_proto;
 assign out_l4_ok = s11_l4_ok;
 assign out_encap = s11_encap;

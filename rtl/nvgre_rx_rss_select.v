@@ -32,7 +32,6 @@ module nvgre_rx_rss_select
     input  wire         in_l3_v4,
     input  wire         in_l3_v6,
     input  wire [8:0]   in_l3_off,
-    input  wire         in_frag,
     input  wire [7:0]   in_proto,
     input  wire         in_l4_ok,
     input  wire [2:0]   in_encap,
@@ -144,9 +143,6 @@ reg  [3:0]      errors_reg;
 reg  [5:0]      rss_default_queue_reg;
 reg  [5:0]      vmq_default_queue_reg;
 reg  [2:0]      indirection_bits_reg;
-
-// Bits that this module receives or keeps but does not read.
-wire unused_ok = &{1'b0, in_frag, 1'b0};
 
 assign in_side_hash_types = in_side[20:5];
 assign in_side_encap_rss_enable = in_side[3];

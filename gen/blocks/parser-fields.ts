@@ -30,7 +30,6 @@ export function parsedFields(c: BuildConfig, sideWidth: number): FieldSpec[] {
     { name: 'l3_v4', width: 1 },
     { name: 'l3_v6', width: 1 },
     { name: 'l3_off', width: ob },
-    { name: 'frag', width: 1 },
     { name: 'proto', width: 8 },
     { name: 'l4_ok', width: 1 },
     { name: 'encap', width: c.udpTunnelPorts > 0 ? 3 : 2 },

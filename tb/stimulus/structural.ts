@@ -477,6 +477,11 @@ function boundStacks(cfg: BuildConfig): Named[][] {
       tcp('inner TCP'),
     ],
     [e('outer ethernet'), v4('outer IPv4', 20), { name: 'GRE', layer: { kind: 'gre' } }, v4('inner IPv4 (IP in GRE)'), tcp('inner TCP')],
+    // Each Ethernet header length (untagged, one tag, two tags) ending the frame with a
+    // type that is not IP: complete, the frame has no error; one byte short, truncated.
+    [{ name: 'outer ethernet (then not IP)', layer: { kind: 'eth', dst: OTHER, src: OTHER } }],
+    [e(''), vlan('outer VLAN tag 1 (then not IP)', 3)],
+    [e(''), vlan('', 3), vlan('outer VLAN tag 2 (then not IP)', 4)],
     // The GRE base header's own bound (4 bytes, checked before the flags that size the
     // rest): a nonzero Version ends the parse only when the 4 bytes are all there, so cut
     // one byte short the packet must still be truncated (or too deep), never "not GRE v0".

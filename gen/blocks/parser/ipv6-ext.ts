@@ -25,7 +25,6 @@ export function ipv6ExtStage(p: Pipeline): void {
             x.get('proto').eq(IP('FRAGMENT')),
             (t2) => {
               // A Fragment header ends the parse; its Next Header is the protocol.
-              t2.set(x.nxt('frag'), 1);
               t2.set(x.nxt('proto'), h.byteBE(0));
               t2.set(nrun, 0);
               // GRE in a fragment is still an encapsulation, as after an IPv4 fragment.

@@ -24,7 +24,6 @@ export function outerIpStage(p: Pipeline, c: BuildConfig, encapWidth: number): v
       const l3v4 = x.add('l3_v4', 1);
       const l3v6 = x.add('l3_v6', 1);
       const l3off = x.add('l3_off', CW);
-      const frag = x.add('frag', 1);
       const proto = x.add('proto', 8);
       const encap = x.add('encap', encapWidth);
       const oaddr = x.add('o_addr', addrBytes(c) * 8);
@@ -38,7 +37,6 @@ export function outerIpStage(p: Pipeline, c: BuildConfig, encapWidth: number): v
           t1.set(l3v4, 1);
           t1.set(l3off, cur);
           t1.set(proto, h.byteBE(9));
-          t1.set(frag, isFrag);
           t1.set(oaddr, addrField(c, bytes(h, 12, 8)));
           t1.set(ncur, cur.add(hl));
           t1.if(isFrag, (t2) => {
