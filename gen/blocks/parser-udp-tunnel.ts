@@ -23,6 +23,7 @@ import type { LayerOffsets } from './offsets.ts';
 import type { Pipeline, StepCtx } from './parser-pipe.ts';
 import type { State, Step } from './parser-stream.ts';
 import { TUNNEL_ENTRY_BITS } from './tunnel-regs.ts';
+import { tunnelNext } from './parser/kit.ts';
 
 const UDP = (): Expr => named(IPPROTO, 'UDP');
 const ET = (k: keyof typeof ETHERTYPE.values): Expr => named(ETHERTYPE, k);
@@ -139,18 +140,7 @@ export function udpTunnelDecide(p: Pipeline, ipv6: boolean, check: Check, hits: 
                   t4.set(vniOk, 1);
                   check(x, t4, cur.add(glen), (t5) => {
                     t5.set(ncur, cur.add(glen));
-                    t5.set(nxEth, pt.eq(ET('TEB')));
-                    t5.set(nx4, pt.eq(ET('IPV4')));
-                    t5.set(nx6, ipv6 ? pt.eq(ET('IPV6')) : lit(0, 1));
-                    t5.set(
-                      nrun,
-                      ipv6
-                        ? pt
-                            .eq(ET('TEB'))
-                            .or(pt.eq(ET('IPV4')))
-                            .or(pt.eq(ET('IPV6')))
-                        : pt.eq(ET('TEB')).or(pt.eq(ET('IPV4'))),
-                    );
+                    tunnelNext(t5, pt, ipv6, { eth: nxEth, v4: nx4, v6: nx6, run: nrun });
                   });
                 }),
             ),

@@ -87,6 +87,25 @@ export const ethNext = (b: Body, t: Expr, ipv6: boolean, to: { v4: Signal; v6: S
 };
 
 /**
+ * After a tunnel header (GRE, GENEVE) whose protocol type is `t`: Ethernet (0x6558), IPv4
+ * or IPv6 (IPv6 builds only) comes next, and the parse goes on only into one of them.
+ */
+export const tunnelNext = (b: Body, t: Expr, ipv6: boolean, to: { eth: Signal; v4: Signal; v6: Signal; run: Signal }): void => {
+  b.set(to.eth, t.eq(ET('TEB')));
+  b.set(to.v4, t.eq(ET('IPV4')));
+  b.set(to.v6, ipv6 ? t.eq(ET('IPV6')) : lit(0, 1));
+  b.set(
+    to.run,
+    ipv6
+      ? t
+          .eq(ET('TEB'))
+          .or(t.eq(ET('IPV4')))
+          .or(t.eq(ET('IPV6')))
+      : t.eq(ET('TEB')).or(t.eq(ET('IPV4'))),
+  );
+};
+
+/**
  * An if / else-if / else ladder written flat: `when(b, c1, f1).elif(c2, f2).otherwise(f3)`.
  * Each arm is the `if` in the else branch of the arm before, exactly what nested
  * `Body.if` calls build (the emitter prints it as `end else if`), so the Verilog is the same.

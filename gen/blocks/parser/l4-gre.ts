@@ -15,7 +15,7 @@ import { GRE_FLAG } from '../../../ref/constants.ts';
 import { cat, type Expr, lit, named } from '../../ir/expr.ts';
 import type { Body, Signal } from '../../ir/module.ts';
 import type { Pipeline, StepCtx } from '../parser-pipe.ts';
-import { bytes, check, CURSOR_BITS as CW, encapCode, ERR_TOO_DEEP, ET, IP, Ladder, u16 } from './kit.ts';
+import { bytes, check, CURSOR_BITS as CW, encapCode, ERR_TOO_DEEP, ET, IP, Ladder, tunnelNext, u16 } from './kit.ts';
 
 /** The GRE header's flags, its length (a wire of the step) and its protocol. */
 interface GreHeader {
@@ -68,18 +68,7 @@ function greArm(x: StepCtx, b: Body, h: Expr, g: GreHeader, ipv6: boolean, to: {
             },
           );
           t2.set(x.nxt('cur'), cur.add(g.len));
-          t2.set(to.nxEth, gp.eq(ET('TEB')));
-          t2.set(nx4, gp.eq(ET('IPV4')));
-          t2.set(nx6, ipv6 ? gp.eq(ET('IPV6')) : lit(0, 1));
-          t2.set(
-            nrun,
-            ipv6
-              ? gp
-                  .eq(ET('TEB'))
-                  .or(gp.eq(ET('IPV4')))
-                  .or(gp.eq(ET('IPV6')))
-              : gp.eq(ET('TEB')).or(gp.eq(ET('IPV4'))),
-          );
+          tunnelNext(t2, gp, ipv6, { eth: to.nxEth, v4: nx4, v6: nx6, run: nrun });
         }),
     ),
   );
