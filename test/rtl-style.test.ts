@@ -72,6 +72,11 @@ describe('rtl/ style', () => {
     expect(long).toEqual([]);
   });
 
+  it('names the licence (SPDX) in the first lines of every file of rtl/', () => {
+    const missing = readdirSync(RTL).filter((f) => !readFileSync(join(RTL, f), 'utf8').split('\n').slice(0, 3).join('\n').includes('SPDX-License-Identifier'));
+    expect(missing).toEqual([]);
+  });
+
   it('guards every module parameter: another value stops elaboration with a message naming the generator', () => {
     let n = 0;
     for (const f of files) {

@@ -7,6 +7,8 @@ import { regmap, type RegmapExtras } from '../regmap.ts';
 export function regmapJson(cfg: BuildConfig, extras: RegmapExtras): string {
   const rm = regmap(cfg, extras);
   const doc = {
+    // JSON has no comments: the licence is a key, as the other generated files carry it in a comment.
+    'SPDX-License-Identifier': 'MIT',
     generator: 'nvgre-rx gen (gen/regmap.ts)',
     build: Object.fromEntries(buildSummary(cfg)),
     dataWidth: 32,
