@@ -40,6 +40,7 @@ function simRows(name: string, s: SimBench): (string | number)[][] {
     [name, 'reference engine / regression loop (frames/s)', `${(s.refFramesPerS / s.loopFramesPerS).toFixed(1)}x`],
     [name, 'latency, cycles (measured min..max; stated)', `${s.latencyMin}..${s.latencyMax}; ${s.latencyStated}`],
     [name, 'bubbles at full rate', s.bubbles],
+    [name, 'cycles held to space tlast beats (frames < minFrameBytes back to back)', s.spacingHolds],
     [name, 'bare C++ and bridge outputs identical', s.sameOutputs ? 'yes' : 'NO'],
     [name, 'records match the reference', s.mismatch ? `NO (${s.mismatch})` : 'yes'],
   ];

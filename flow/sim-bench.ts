@@ -8,7 +8,10 @@
 //   bridge replay      the regression's recorded stimulus through SimProcess, no checks
 //   bare C++ loop      the same stimulus through `model --bench` (no TypeScript at all)
 // plus latency (tlast accepted to record taken, meta tready always high) and bubbles at
-// full rate (cycles inside the back-to-back stream in which no beat was accepted).
+// full rate: cycles inside the back-to-back stream in which no beat was accepted, beyond
+// those the contract allows. A hasher of K cycles per frame takes a tlast at most every K
+// cycles, so frames shorter than minFrameBytes back to back are held (docs/BEHAVIOUR.md):
+// those cycles are counted apart, and a bubble is any cycle more.
 
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -94,7 +97,10 @@ export interface SimBench {
   latencyMax: number;
   /** The latency the generator states (topTiming), for comparison. */
   latencyStated: number;
+  /** Cycles of the stream beyond its beats and the holds the tlast spacing allows (0 at line rate). */
   bubbles: number;
+  /** Cycles s_axis_tready was low to space tlast beats K cycles apart (frames shorter than minFrameBytes back to back). */
+  spacingHolds: number;
   mismatch: string | undefined;
   modelSeconds: number;
   modelCached: boolean;
@@ -138,10 +144,16 @@ export async function simBench(cfg: BuildConfig, label: string, nFrames: number,
   const done = driver.frames.filter((f) => f.lastCycle >= 0 && f.metaCycle >= 0);
   const lat = done.map((f) => f.metaCycle - f.lastCycle);
   const bytesPerBeat = cfg.dataWidth / 8;
-  const beats = driver.frames.reduce((s, f) => s + Math.max(1, Math.ceil(f.frame.data.length / bytesPerBeat)), 0);
+  const beatsOf = (f: (typeof driver.frames)[number]): number => Math.max(1, Math.ceil(f.frame.data.length / bytesPerBeat));
+  const beats = driver.frames.reduce((s, f) => s + beatsOf(f), 0);
+  // The fewest cycles the stream can take: each frame after the first ends at least
+  // tlastGap cycles after the one before it.
+  const gap = topTiming(cfg).tlastGap;
+  const fewest = driver.frames.reduce((s, f, i) => s + (i === 0 ? beatsOf(f) : Math.max(beatsOf(f), gap)), 0);
   const first = driver.frames[0]!;
   const last = driver.frames.at(-1)!;
-  const bubbles = last.lastCycle - first.firstCycle + 1 - beats;
+  const bubbles = last.lastCycle - first.firstCycle + 1 - fewest;
+  const spacingHolds = fewest - beats;
 
   // Bridge replay of the same stimulus, no checking.
   const sim = await SimProcess.start(model);
@@ -193,6 +205,7 @@ export async function simBench(cfg: BuildConfig, label: string, nFrames: number,
     latencyMax: Math.max(...lat),
     latencyStated: topTiming(cfg).latency,
     bubbles,
+    spacingHolds,
     mismatch,
     modelSeconds: model.seconds,
     modelCached: model.cached,
