@@ -148,7 +148,8 @@ export async function simBench(cfg: BuildConfig, label: string, nFrames: number,
   const beats = driver.frames.reduce((s, f) => s + beatsOf(f), 0);
   // The fewest cycles the stream can take: each frame after the first ends at least
   // tlastGap cycles after the one before it.
-  const gap = topTiming(cfg).tlastGap;
+  const timing = topTiming(cfg);
+  const gap = timing.tlastGap;
   const fewest = driver.frames.reduce((s, f, i) => s + (i === 0 ? beatsOf(f) : Math.max(beatsOf(f), gap)), 0);
   const first = driver.frames[0]!;
   const last = driver.frames.at(-1)!;
@@ -203,7 +204,7 @@ export async function simBench(cfg: BuildConfig, label: string, nFrames: number,
     sameOutputs,
     latencyMin: Math.min(...lat),
     latencyMax: Math.max(...lat),
-    latencyStated: topTiming(cfg).latency,
+    latencyStated: timing.latency,
     bubbles,
     spacingHolds,
     mismatch,

@@ -216,7 +216,8 @@ function eachExpr(m: Module, f: (e: Expr) => void, instConns: 'all' | 'inputs' =
     if (it.k === 'assign') walk(it.rhs);
     else if (it.k === 'comb' || it.k === 'sync') stmts(it.body);
     else if (it.k === 'inst') {
-      for (const [name, e] of it.inst.conns) if (instConns === 'all' || it.inst.module.ports.find((p) => p.name === name)?.kind === 'input') walk(e);
+      if (instConns === 'all') it.inst.conns.forEach(walk);
+      else for (const p of it.inst.module.ports) if (p.kind === 'input') walk(it.inst.conns.get(p.name)!);
     }
   }
 }

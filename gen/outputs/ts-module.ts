@@ -14,10 +14,10 @@ function objectText(entries: [string, string][]): string {
   return `{\n${entries.map(([k, v]) => `  ${k}: ${v},`).join('\n')}\n}`;
 }
 
-/** A string array literal, one element a line when one line would run past DOC_WIDTH. */
-function listText(items: string[]): string {
+/** The string array literal of `export const name`, one element a line when its declaration would run past DOC_WIDTH. */
+function listText(name: string, items: string[]): string {
   const one = `[${items.map((n) => `'${n}'`).join(', ')}] as const`;
-  return one.length <= DOC_WIDTH - 20 ? one : `[\n${items.map((n) => `  '${n}',`).join('\n')}\n] as const`;
+  return `export const ${name} = ${one};`.length <= DOC_WIDTH ? one : `[\n${items.map((n) => `  '${n}',`).join('\n')}\n] as const`;
 }
 
 export function regmapTsModule(cfg: BuildConfig, extras: RegmapExtras): string {
@@ -64,12 +64,22 @@ export function regmapTsModule(cfg: BuildConfig, extras: RegmapExtras): string {
   }
   for (const w of rm.filter.words) for (const f of w.fields) fields.push([`FILTER_${w.name}_${f.name}`, `{ lsb: ${f.lsb}, width: ${f.width} }`]);
   add('FIELD', `${objectText(fields)} as const`, 'Bit fields: LSB position and width (queue widths are those of this build).');
-  add('COUNTERS', listText([...COUNTER_NAMES]), "Counter k is at REG.CNT_FRAMES + 4k; also the order of the CSR block's cnt_* inputs.");
-  add('CAPS', listText(rm.regs.filter((r) => r.name.startsWith('CAP_')).map((r) => r.name)), 'Capability registers in address order from REG.CAP_DATA_WIDTH.');
+  add('COUNTERS', listText('COUNTERS', [...COUNTER_NAMES]), "Counter k is at REG.CNT_FRAMES + 4k; also the order of the CSR block's cnt_* inputs.");
+  add(
+    'CAPS',
+    listText(
+      'CAPS',
+      rm.regs.filter((r) => r.name.startsWith('CAP_')).map((r) => r.name),
+    ),
+    'Capability registers in address order from REG.CAP_DATA_WIDTH.',
+  );
   add('KEY_WORDS', String(KEY_WORDS), 'Key words (40-byte key).');
   add(
     'RW_REGISTERS',
-    listText(rm.regs.filter((r) => r.access === 'RW').map((r) => r.name)),
+    listText(
+      'RW_REGISTERS',
+      rm.regs.filter((r) => r.access === 'RW').map((r) => r.name),
+    ),
     'Registers software may write (filters too); writes elsewhere answer SLVERR or DECERR.',
   );
   sf.insertStatements(0, [
