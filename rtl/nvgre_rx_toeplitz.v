@@ -66,6 +66,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_31_9;
 (* keep *) wire            t_31_10;
 (* keep *) wire            t_31_11;
+(* keep *) wire            t_31_x0;
+(* keep *) wire            t_31_x1;
 (* keep *) wire            t_30_0;
 (* keep *) wire            t_30_1;
 (* keep *) wire            t_30_2;
@@ -78,6 +80,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_30_9;
 (* keep *) wire            t_30_10;
 (* keep *) wire            t_30_11;
+(* keep *) wire            t_30_x0;
+(* keep *) wire            t_30_x1;
 (* keep *) wire            t_29_0;
 (* keep *) wire            t_29_1;
 (* keep *) wire            t_29_2;
@@ -90,6 +94,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_29_9;
 (* keep *) wire            t_29_10;
 (* keep *) wire            t_29_11;
+(* keep *) wire            t_29_x0;
+(* keep *) wire            t_29_x1;
 (* keep *) wire            t_28_0;
 (* keep *) wire            t_28_1;
 (* keep *) wire            t_28_2;
@@ -102,6 +108,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_28_9;
 (* keep *) wire            t_28_10;
 (* keep *) wire            t_28_11;
+(* keep *) wire            t_28_x0;
+(* keep *) wire            t_28_x1;
 (* keep *) wire            t_27_0;
 (* keep *) wire            t_27_1;
 (* keep *) wire            t_27_2;
@@ -114,6 +122,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_27_9;
 (* keep *) wire            t_27_10;
 (* keep *) wire            t_27_11;
+(* keep *) wire            t_27_x0;
+(* keep *) wire            t_27_x1;
 (* keep *) wire            t_26_0;
 (* keep *) wire            t_26_1;
 (* keep *) wire            t_26_2;
@@ -126,6 +136,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_26_9;
 (* keep *) wire            t_26_10;
 (* keep *) wire            t_26_11;
+(* keep *) wire            t_26_x0;
+(* keep *) wire            t_26_x1;
 (* keep *) wire            t_25_0;
 (* keep *) wire            t_25_1;
 (* keep *) wire            t_25_2;
@@ -138,6 +150,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_25_9;
 (* keep *) wire            t_25_10;
 (* keep *) wire            t_25_11;
+(* keep *) wire            t_25_x0;
+(* keep *) wire            t_25_x1;
 (* keep *) wire            t_24_0;
 (* keep *) wire            t_24_1;
 (* keep *) wire            t_24_2;
@@ -150,6 +164,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_24_9;
 (* keep *) wire            t_24_10;
 (* keep *) wire            t_24_11;
+(* keep *) wire            t_24_x0;
+(* keep *) wire            t_24_x1;
 (* keep *) wire            t_23_0;
 (* keep *) wire            t_23_1;
 (* keep *) wire            t_23_2;
@@ -162,6 +178,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_23_9;
 (* keep *) wire            t_23_10;
 (* keep *) wire            t_23_11;
+(* keep *) wire            t_23_x0;
+(* keep *) wire            t_23_x1;
 (* keep *) wire            t_22_0;
 (* keep *) wire            t_22_1;
 (* keep *) wire            t_22_2;
@@ -174,6 +192,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_22_9;
 (* keep *) wire            t_22_10;
 (* keep *) wire            t_22_11;
+(* keep *) wire            t_22_x0;
+(* keep *) wire            t_22_x1;
 (* keep *) wire            t_21_0;
 (* keep *) wire            t_21_1;
 (* keep *) wire            t_21_2;
@@ -186,6 +206,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_21_9;
 (* keep *) wire            t_21_10;
 (* keep *) wire            t_21_11;
+(* keep *) wire            t_21_x0;
+(* keep *) wire            t_21_x1;
 (* keep *) wire            t_20_0;
 (* keep *) wire            t_20_1;
 (* keep *) wire            t_20_2;
@@ -198,6 +220,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_20_9;
 (* keep *) wire            t_20_10;
 (* keep *) wire            t_20_11;
+(* keep *) wire            t_20_x0;
+(* keep *) wire            t_20_x1;
 (* keep *) wire            t_19_0;
 (* keep *) wire            t_19_1;
 (* keep *) wire            t_19_2;
@@ -210,6 +234,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_19_9;
 (* keep *) wire            t_19_10;
 (* keep *) wire            t_19_11;
+(* keep *) wire            t_19_x0;
+(* keep *) wire            t_19_x1;
 (* keep *) wire            t_18_0;
 (* keep *) wire            t_18_1;
 (* keep *) wire            t_18_2;
@@ -222,6 +248,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_18_9;
 (* keep *) wire            t_18_10;
 (* keep *) wire            t_18_11;
+(* keep *) wire            t_18_x0;
+(* keep *) wire            t_18_x1;
 (* keep *) wire            t_17_0;
 (* keep *) wire            t_17_1;
 (* keep *) wire            t_17_2;
@@ -234,6 +262,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_17_9;
 (* keep *) wire            t_17_10;
 (* keep *) wire            t_17_11;
+(* keep *) wire            t_17_x0;
+(* keep *) wire            t_17_x1;
 (* keep *) wire            t_16_0;
 (* keep *) wire            t_16_1;
 (* keep *) wire            t_16_2;
@@ -246,6 +276,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_16_9;
 (* keep *) wire            t_16_10;
 (* keep *) wire            t_16_11;
+(* keep *) wire            t_16_x0;
+(* keep *) wire            t_16_x1;
 (* keep *) wire            t_15_0;
 (* keep *) wire            t_15_1;
 (* keep *) wire            t_15_2;
@@ -258,6 +290,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_15_9;
 (* keep *) wire            t_15_10;
 (* keep *) wire            t_15_11;
+(* keep *) wire            t_15_x0;
+(* keep *) wire            t_15_x1;
 (* keep *) wire            t_14_0;
 (* keep *) wire            t_14_1;
 (* keep *) wire            t_14_2;
@@ -270,6 +304,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_14_9;
 (* keep *) wire            t_14_10;
 (* keep *) wire            t_14_11;
+(* keep *) wire            t_14_x0;
+(* keep *) wire            t_14_x1;
 (* keep *) wire            t_13_0;
 (* keep *) wire            t_13_1;
 (* keep *) wire            t_13_2;
@@ -282,6 +318,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_13_9;
 (* keep *) wire            t_13_10;
 (* keep *) wire            t_13_11;
+(* keep *) wire            t_13_x0;
+(* keep *) wire            t_13_x1;
 (* keep *) wire            t_12_0;
 (* keep *) wire            t_12_1;
 (* keep *) wire            t_12_2;
@@ -294,6 +332,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_12_9;
 (* keep *) wire            t_12_10;
 (* keep *) wire            t_12_11;
+(* keep *) wire            t_12_x0;
+(* keep *) wire            t_12_x1;
 (* keep *) wire            t_11_0;
 (* keep *) wire            t_11_1;
 (* keep *) wire            t_11_2;
@@ -306,6 +346,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_11_9;
 (* keep *) wire            t_11_10;
 (* keep *) wire            t_11_11;
+(* keep *) wire            t_11_x0;
+(* keep *) wire            t_11_x1;
 (* keep *) wire            t_10_0;
 (* keep *) wire            t_10_1;
 (* keep *) wire            t_10_2;
@@ -318,6 +360,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_10_9;
 (* keep *) wire            t_10_10;
 (* keep *) wire            t_10_11;
+(* keep *) wire            t_10_x0;
+(* keep *) wire            t_10_x1;
 (* keep *) wire            t_9_0;
 (* keep *) wire            t_9_1;
 (* keep *) wire            t_9_2;
@@ -330,6 +374,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_9_9;
 (* keep *) wire            t_9_10;
 (* keep *) wire            t_9_11;
+(* keep *) wire            t_9_x0;
+(* keep *) wire            t_9_x1;
 (* keep *) wire            t_8_0;
 (* keep *) wire            t_8_1;
 (* keep *) wire            t_8_2;
@@ -342,6 +388,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_8_9;
 (* keep *) wire            t_8_10;
 (* keep *) wire            t_8_11;
+(* keep *) wire            t_8_x0;
+(* keep *) wire            t_8_x1;
 (* keep *) wire            t_7_0;
 (* keep *) wire            t_7_1;
 (* keep *) wire            t_7_2;
@@ -354,6 +402,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_7_9;
 (* keep *) wire            t_7_10;
 (* keep *) wire            t_7_11;
+(* keep *) wire            t_7_x0;
+(* keep *) wire            t_7_x1;
 (* keep *) wire            t_6_0;
 (* keep *) wire            t_6_1;
 (* keep *) wire            t_6_2;
@@ -366,6 +416,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_6_9;
 (* keep *) wire            t_6_10;
 (* keep *) wire            t_6_11;
+(* keep *) wire            t_6_x0;
+(* keep *) wire            t_6_x1;
 (* keep *) wire            t_5_0;
 (* keep *) wire            t_5_1;
 (* keep *) wire            t_5_2;
@@ -378,6 +430,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_5_9;
 (* keep *) wire            t_5_10;
 (* keep *) wire            t_5_11;
+(* keep *) wire            t_5_x0;
+(* keep *) wire            t_5_x1;
 (* keep *) wire            t_4_0;
 (* keep *) wire            t_4_1;
 (* keep *) wire            t_4_2;
@@ -390,6 +444,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_4_9;
 (* keep *) wire            t_4_10;
 (* keep *) wire            t_4_11;
+(* keep *) wire            t_4_x0;
+(* keep *) wire            t_4_x1;
 (* keep *) wire            t_3_0;
 (* keep *) wire            t_3_1;
 (* keep *) wire            t_3_2;
@@ -402,6 +458,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_3_9;
 (* keep *) wire            t_3_10;
 (* keep *) wire            t_3_11;
+(* keep *) wire            t_3_x0;
+(* keep *) wire            t_3_x1;
 (* keep *) wire            t_2_0;
 (* keep *) wire            t_2_1;
 (* keep *) wire            t_2_2;
@@ -414,6 +472,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_2_9;
 (* keep *) wire            t_2_10;
 (* keep *) wire            t_2_11;
+(* keep *) wire            t_2_x0;
+(* keep *) wire            t_2_x1;
 (* keep *) wire            t_1_0;
 (* keep *) wire            t_1_1;
 (* keep *) wire            t_1_2;
@@ -426,6 +486,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_1_9;
 (* keep *) wire            t_1_10;
 (* keep *) wire            t_1_11;
+(* keep *) wire            t_1_x0;
+(* keep *) wire            t_1_x1;
 (* keep *) wire            t_0_0;
 (* keep *) wire            t_0_1;
 (* keep *) wire            t_0_2;
@@ -438,6 +500,8 @@ reg             first_reg;  // the step is a hash's first
 (* keep *) wire            t_0_9;
 (* keep *) wire            t_0_10;
 (* keep *) wire            t_0_11;
+(* keep *) wire            t_0_x0;
+(* keep *) wire            t_0_x1;
 reg  [9:0]      valid_sr;  // valid delayed by 1..10 cycles, 1 bit a stage, stage 1 in the LSBs
 wire            valid_d10;
 
@@ -569,6 +633,8 @@ assign t_31_8 = (^(chunk_reg[26:24] & window_reg[57:55]));
 assign t_31_9 = (^(chunk_reg[29:27] & window_reg[60:58]));
 assign t_31_10 = (^(chunk_reg[32:30] & window_reg[63:61]));
 assign t_31_11 = (^(chunk_reg[35:33] & window_reg[66:64]));
+assign t_31_x0 = (((t_31_0 ^ t_31_1) ^ (t_31_2 ^ t_31_3)) ^ (t_31_4 ^ t_31_5));
+assign t_31_x1 = (((t_31_6 ^ t_31_7) ^ (t_31_8 ^ t_31_9)) ^ (t_31_10 ^ t_31_11));
 assign t_30_0 = (^(chunk_reg[2:0] & window_reg[32:30]));
 assign t_30_1 = (^(chunk_reg[5:3] & window_reg[35:33]));
 assign t_30_2 = (^(chunk_reg[8:6] & window_reg[38:36]));
@@ -581,6 +647,8 @@ assign t_30_8 = (^(chunk_reg[26:24] & window_reg[56:54]));
 assign t_30_9 = (^(chunk_reg[29:27] & window_reg[59:57]));
 assign t_30_10 = (^(chunk_reg[32:30] & window_reg[62:60]));
 assign t_30_11 = (^(chunk_reg[35:33] & window_reg[65:63]));
+assign t_30_x0 = (((t_30_0 ^ t_30_1) ^ (t_30_2 ^ t_30_3)) ^ (t_30_4 ^ t_30_5));
+assign t_30_x1 = (((t_30_6 ^ t_30_7) ^ (t_30_8 ^ t_30_9)) ^ (t_30_10 ^ t_30_11));
 assign t_29_0 = (^(chunk_reg[2:0] & window_reg[31:29]));
 assign t_29_1 = (^(chunk_reg[5:3] & window_reg[34:32]));
 assign t_29_2 = (^(chunk_reg[8:6] & window_reg[37:35]));
@@ -593,6 +661,8 @@ assign t_29_8 = (^(chunk_reg[26:24] & window_reg[55:53]));
 assign t_29_9 = (^(chunk_reg[29:27] & window_reg[58:56]));
 assign t_29_10 = (^(chunk_reg[32:30] & window_reg[61:59]));
 assign t_29_11 = (^(chunk_reg[35:33] & window_reg[64:62]));
+assign t_29_x0 = (((t_29_0 ^ t_29_1) ^ (t_29_2 ^ t_29_3)) ^ (t_29_4 ^ t_29_5));
+assign t_29_x1 = (((t_29_6 ^ t_29_7) ^ (t_29_8 ^ t_29_9)) ^ (t_29_10 ^ t_29_11));
 assign t_28_0 = (^(chunk_reg[2:0] & window_reg[30:28]));
 assign t_28_1 = (^(chunk_reg[5:3] & window_reg[33:31]));
 assign t_28_2 = (^(chunk_reg[8:6] & window_reg[36:34]));
@@ -605,6 +675,8 @@ assign t_28_8 = (^(chunk_reg[26:24] & window_reg[54:52]));
 assign t_28_9 = (^(chunk_reg[29:27] & window_reg[57:55]));
 assign t_28_10 = (^(chunk_reg[32:30] & window_reg[60:58]));
 assign t_28_11 = (^(chunk_reg[35:33] & window_reg[63:61]));
+assign t_28_x0 = (((t_28_0 ^ t_28_1) ^ (t_28_2 ^ t_28_3)) ^ (t_28_4 ^ t_28_5));
+assign t_28_x1 = (((t_28_6 ^ t_28_7) ^ (t_28_8 ^ t_28_9)) ^ (t_28_10 ^ t_28_11));
 assign t_27_0 = (^(chunk_reg[2:0] & window_reg[29:27]));
 assign t_27_1 = (^(chunk_reg[5:3] & window_reg[32:30]));
 assign t_27_2 = (^(chunk_reg[8:6] & window_reg[35:33]));
@@ -617,6 +689,8 @@ assign t_27_8 = (^(chunk_reg[26:24] & window_reg[53:51]));
 assign t_27_9 = (^(chunk_reg[29:27] & window_reg[56:54]));
 assign t_27_10 = (^(chunk_reg[32:30] & window_reg[59:57]));
 assign t_27_11 = (^(chunk_reg[35:33] & window_reg[62:60]));
+assign t_27_x0 = (((t_27_0 ^ t_27_1) ^ (t_27_2 ^ t_27_3)) ^ (t_27_4 ^ t_27_5));
+assign t_27_x1 = (((t_27_6 ^ t_27_7) ^ (t_27_8 ^ t_27_9)) ^ (t_27_10 ^ t_27_11));
 assign t_26_0 = (^(chunk_reg[2:0] & window_reg[28:26]));
 assign t_26_1 = (^(chunk_reg[5:3] & window_reg[31:29]));
 assign t_26_2 = (^(chunk_reg[8:6] & window_reg[34:32]));
@@ -629,6 +703,8 @@ assign t_26_8 = (^(chunk_reg[26:24] & window_reg[52:50]));
 assign t_26_9 = (^(chunk_reg[29:27] & window_reg[55:53]));
 assign t_26_10 = (^(chunk_reg[32:30] & window_reg[58:56]));
 assign t_26_11 = (^(chunk_reg[35:33] & window_reg[61:59]));
+assign t_26_x0 = (((t_26_0 ^ t_26_1) ^ (t_26_2 ^ t_26_3)) ^ (t_26_4 ^ t_26_5));
+assign t_26_x1 = (((t_26_6 ^ t_26_7) ^ (t_26_8 ^ t_26_9)) ^ (t_26_10 ^ t_26_11));
 assign t_25_0 = (^(chunk_reg[2:0] & window_reg[27:25]));
 assign t_25_1 = (^(chunk_reg[5:3] & window_reg[30:28]));
 assign t_25_2 = (^(chunk_reg[8:6] & window_reg[33:31]));
@@ -641,6 +717,8 @@ assign t_25_8 = (^(chunk_reg[26:24] & window_reg[51:49]));
 assign t_25_9 = (^(chunk_reg[29:27] & window_reg[54:52]));
 assign t_25_10 = (^(chunk_reg[32:30] & window_reg[57:55]));
 assign t_25_11 = (^(chunk_reg[35:33] & window_reg[60:58]));
+assign t_25_x0 = (((t_25_0 ^ t_25_1) ^ (t_25_2 ^ t_25_3)) ^ (t_25_4 ^ t_25_5));
+assign t_25_x1 = (((t_25_6 ^ t_25_7) ^ (t_25_8 ^ t_25_9)) ^ (t_25_10 ^ t_25_11));
 assign t_24_0 = (^(chunk_reg[2:0] & window_reg[26:24]));
 assign t_24_1 = (^(chunk_reg[5:3] & window_reg[29:27]));
 assign t_24_2 = (^(chunk_reg[8:6] & window_reg[32:30]));
@@ -653,6 +731,8 @@ assign t_24_8 = (^(chunk_reg[26:24] & window_reg[50:48]));
 assign t_24_9 = (^(chunk_reg[29:27] & window_reg[53:51]));
 assign t_24_10 = (^(chunk_reg[32:30] & window_reg[56:54]));
 assign t_24_11 = (^(chunk_reg[35:33] & window_reg[59:57]));
+assign t_24_x0 = (((t_24_0 ^ t_24_1) ^ (t_24_2 ^ t_24_3)) ^ (t_24_4 ^ t_24_5));
+assign t_24_x1 = (((t_24_6 ^ t_24_7) ^ (t_24_8 ^ t_24_9)) ^ (t_24_10 ^ t_24_11));
 assign t_23_0 = (^(chunk_reg[2:0] & window_reg[25:23]));
 assign t_23_1 = (^(chunk_reg[5:3] & window_reg[28:26]));
 assign t_23_2 = (^(chunk_reg[8:6] & window_reg[31:29]));
@@ -665,6 +745,8 @@ assign t_23_8 = (^(chunk_reg[26:24] & window_reg[49:47]));
 assign t_23_9 = (^(chunk_reg[29:27] & window_reg[52:50]));
 assign t_23_10 = (^(chunk_reg[32:30] & window_reg[55:53]));
 assign t_23_11 = (^(chunk_reg[35:33] & window_reg[58:56]));
+assign t_23_x0 = (((t_23_0 ^ t_23_1) ^ (t_23_2 ^ t_23_3)) ^ (t_23_4 ^ t_23_5));
+assign t_23_x1 = (((t_23_6 ^ t_23_7) ^ (t_23_8 ^ t_23_9)) ^ (t_23_10 ^ t_23_11));
 assign t_22_0 = (^(chunk_reg[2:0] & window_reg[24:22]));
 assign t_22_1 = (^(chunk_reg[5:3] & window_reg[27:25]));
 assign t_22_2 = (^(chunk_reg[8:6] & window_reg[30:28]));
@@ -677,6 +759,8 @@ assign t_22_8 = (^(chunk_reg[26:24] & window_reg[48:46]));
 assign t_22_9 = (^(chunk_reg[29:27] & window_reg[51:49]));
 assign t_22_10 = (^(chunk_reg[32:30] & window_reg[54:52]));
 assign t_22_11 = (^(chunk_reg[35:33] & window_reg[57:55]));
+assign t_22_x0 = (((t_22_0 ^ t_22_1) ^ (t_22_2 ^ t_22_3)) ^ (t_22_4 ^ t_22_5));
+assign t_22_x1 = (((t_22_6 ^ t_22_7) ^ (t_22_8 ^ t_22_9)) ^ (t_22_10 ^ t_22_11));
 assign t_21_0 = (^(chunk_reg[2:0] & window_reg[23:21]));
 assign t_21_1 = (^(chunk_reg[5:3] & window_reg[26:24]));
 assign t_21_2 = (^(chunk_reg[8:6] & window_reg[29:27]));
@@ -689,6 +773,8 @@ assign t_21_8 = (^(chunk_reg[26:24] & window_reg[47:45]));
 assign t_21_9 = (^(chunk_reg[29:27] & window_reg[50:48]));
 assign t_21_10 = (^(chunk_reg[32:30] & window_reg[53:51]));
 assign t_21_11 = (^(chunk_reg[35:33] & window_reg[56:54]));
+assign t_21_x0 = (((t_21_0 ^ t_21_1) ^ (t_21_2 ^ t_21_3)) ^ (t_21_4 ^ t_21_5));
+assign t_21_x1 = (((t_21_6 ^ t_21_7) ^ (t_21_8 ^ t_21_9)) ^ (t_21_10 ^ t_21_11));
 assign t_20_0 = (^(chunk_reg[2:0] & window_reg[22:20]));
 assign t_20_1 = (^(chunk_reg[5:3] & window_reg[25:23]));
 assign t_20_2 = (^(chunk_reg[8:6] & window_reg[28:26]));
@@ -701,6 +787,8 @@ assign t_20_8 = (^(chunk_reg[26:24] & window_reg[46:44]));
 assign t_20_9 = (^(chunk_reg[29:27] & window_reg[49:47]));
 assign t_20_10 = (^(chunk_reg[32:30] & window_reg[52:50]));
 assign t_20_11 = (^(chunk_reg[35:33] & window_reg[55:53]));
+assign t_20_x0 = (((t_20_0 ^ t_20_1) ^ (t_20_2 ^ t_20_3)) ^ (t_20_4 ^ t_20_5));
+assign t_20_x1 = (((t_20_6 ^ t_20_7) ^ (t_20_8 ^ t_20_9)) ^ (t_20_10 ^ t_20_11));
 assign t_19_0 = (^(chunk_reg[2:0] & window_reg[21:19]));
 assign t_19_1 = (^(chunk_reg[5:3] & window_reg[24:22]));
 assign t_19_2 = (^(chunk_reg[8:6] & window_reg[27:25]));
@@ -713,6 +801,8 @@ assign t_19_8 = (^(chunk_reg[26:24] & window_reg[45:43]));
 assign t_19_9 = (^(chunk_reg[29:27] & window_reg[48:46]));
 assign t_19_10 = (^(chunk_reg[32:30] & window_reg[51:49]));
 assign t_19_11 = (^(chunk_reg[35:33] & window_reg[54:52]));
+assign t_19_x0 = (((t_19_0 ^ t_19_1) ^ (t_19_2 ^ t_19_3)) ^ (t_19_4 ^ t_19_5));
+assign t_19_x1 = (((t_19_6 ^ t_19_7) ^ (t_19_8 ^ t_19_9)) ^ (t_19_10 ^ t_19_11));
 assign t_18_0 = (^(chunk_reg[2:0] & window_reg[20:18]));
 assign t_18_1 = (^(chunk_reg[5:3] & window_reg[23:21]));
 assign t_18_2 = (^(chunk_reg[8:6] & window_reg[26:24]));
@@ -725,6 +815,8 @@ assign t_18_8 = (^(chunk_reg[26:24] & window_reg[44:42]));
 assign t_18_9 = (^(chunk_reg[29:27] & window_reg[47:45]));
 assign t_18_10 = (^(chunk_reg[32:30] & window_reg[50:48]));
 assign t_18_11 = (^(chunk_reg[35:33] & window_reg[53:51]));
+assign t_18_x0 = (((t_18_0 ^ t_18_1) ^ (t_18_2 ^ t_18_3)) ^ (t_18_4 ^ t_18_5));
+assign t_18_x1 = (((t_18_6 ^ t_18_7) ^ (t_18_8 ^ t_18_9)) ^ (t_18_10 ^ t_18_11));
 assign t_17_0 = (^(chunk_reg[2:0] & window_reg[19:17]));
 assign t_17_1 = (^(chunk_reg[5:3] & window_reg[22:20]));
 assign t_17_2 = (^(chunk_reg[8:6] & window_reg[25:23]));
@@ -737,6 +829,8 @@ assign t_17_8 = (^(chunk_reg[26:24] & window_reg[43:41]));
 assign t_17_9 = (^(chunk_reg[29:27] & window_reg[46:44]));
 assign t_17_10 = (^(chunk_reg[32:30] & window_reg[49:47]));
 assign t_17_11 = (^(chunk_reg[35:33] & window_reg[52:50]));
+assign t_17_x0 = (((t_17_0 ^ t_17_1) ^ (t_17_2 ^ t_17_3)) ^ (t_17_4 ^ t_17_5));
+assign t_17_x1 = (((t_17_6 ^ t_17_7) ^ (t_17_8 ^ t_17_9)) ^ (t_17_10 ^ t_17_11));
 assign t_16_0 = (^(chunk_reg[2:0] & window_reg[18:16]));
 assign t_16_1 = (^(chunk_reg[5:3] & window_reg[21:19]));
 assign t_16_2 = (^(chunk_reg[8:6] & window_reg[24:22]));
@@ -749,6 +843,8 @@ assign t_16_8 = (^(chunk_reg[26:24] & window_reg[42:40]));
 assign t_16_9 = (^(chunk_reg[29:27] & window_reg[45:43]));
 assign t_16_10 = (^(chunk_reg[32:30] & window_reg[48:46]));
 assign t_16_11 = (^(chunk_reg[35:33] & window_reg[51:49]));
+assign t_16_x0 = (((t_16_0 ^ t_16_1) ^ (t_16_2 ^ t_16_3)) ^ (t_16_4 ^ t_16_5));
+assign t_16_x1 = (((t_16_6 ^ t_16_7) ^ (t_16_8 ^ t_16_9)) ^ (t_16_10 ^ t_16_11));
 assign t_15_0 = (^(chunk_reg[2:0] & window_reg[17:15]));
 assign t_15_1 = (^(chunk_reg[5:3] & window_reg[20:18]));
 assign t_15_2 = (^(chunk_reg[8:6] & window_reg[23:21]));
@@ -761,6 +857,8 @@ assign t_15_8 = (^(chunk_reg[26:24] & window_reg[41:39]));
 assign t_15_9 = (^(chunk_reg[29:27] & window_reg[44:42]));
 assign t_15_10 = (^(chunk_reg[32:30] & window_reg[47:45]));
 assign t_15_11 = (^(chunk_reg[35:33] & window_reg[50:48]));
+assign t_15_x0 = (((t_15_0 ^ t_15_1) ^ (t_15_2 ^ t_15_3)) ^ (t_15_4 ^ t_15_5));
+assign t_15_x1 = (((t_15_6 ^ t_15_7) ^ (t_15_8 ^ t_15_9)) ^ (t_15_10 ^ t_15_11));
 assign t_14_0 = (^(chunk_reg[2:0] & window_reg[16:14]));
 assign t_14_1 = (^(chunk_reg[5:3] & window_reg[19:17]));
 assign t_14_2 = (^(chunk_reg[8:6] & window_reg[22:20]));
@@ -773,6 +871,8 @@ assign t_14_8 = (^(chunk_reg[26:24] & window_reg[40:38]));
 assign t_14_9 = (^(chunk_reg[29:27] & window_reg[43:41]));
 assign t_14_10 = (^(chunk_reg[32:30] & window_reg[46:44]));
 assign t_14_11 = (^(chunk_reg[35:33] & window_reg[49:47]));
+assign t_14_x0 = (((t_14_0 ^ t_14_1) ^ (t_14_2 ^ t_14_3)) ^ (t_14_4 ^ t_14_5));
+assign t_14_x1 = (((t_14_6 ^ t_14_7) ^ (t_14_8 ^ t_14_9)) ^ (t_14_10 ^ t_14_11));
 assign t_13_0 = (^(chunk_reg[2:0] & window_reg[15:13]));
 assign t_13_1 = (^(chunk_reg[5:3] & window_reg[18:16]));
 assign t_13_2 = (^(chunk_reg[8:6] & window_reg[21:19]));
@@ -785,6 +885,8 @@ assign t_13_8 = (^(chunk_reg[26:24] & window_reg[39:37]));
 assign t_13_9 = (^(chunk_reg[29:27] & window_reg[42:40]));
 assign t_13_10 = (^(chunk_reg[32:30] & window_reg[45:43]));
 assign t_13_11 = (^(chunk_reg[35:33] & window_reg[48:46]));
+assign t_13_x0 = (((t_13_0 ^ t_13_1) ^ (t_13_2 ^ t_13_3)) ^ (t_13_4 ^ t_13_5));
+assign t_13_x1 = (((t_13_6 ^ t_13_7) ^ (t_13_8 ^ t_13_9)) ^ (t_13_10 ^ t_13_11));
 assign t_12_0 = (^(chunk_reg[2:0] & window_reg[14:12]));
 assign t_12_1 = (^(chunk_reg[5:3] & window_reg[17:15]));
 assign t_12_2 = (^(chunk_reg[8:6] & window_reg[20:18]));
@@ -797,6 +899,8 @@ assign t_12_8 = (^(chunk_reg[26:24] & window_reg[38:36]));
 assign t_12_9 = (^(chunk_reg[29:27] & window_reg[41:39]));
 assign t_12_10 = (^(chunk_reg[32:30] & window_reg[44:42]));
 assign t_12_11 = (^(chunk_reg[35:33] & window_reg[47:45]));
+assign t_12_x0 = (((t_12_0 ^ t_12_1) ^ (t_12_2 ^ t_12_3)) ^ (t_12_4 ^ t_12_5));
+assign t_12_x1 = (((t_12_6 ^ t_12_7) ^ (t_12_8 ^ t_12_9)) ^ (t_12_10 ^ t_12_11));
 assign t_11_0 = (^(chunk_reg[2:0] & window_reg[13:11]));
 assign t_11_1 = (^(chunk_reg[5:3] & window_reg[16:14]));
 assign t_11_2 = (^(chunk_reg[8:6] & window_reg[19:17]));
@@ -809,6 +913,8 @@ assign t_11_8 = (^(chunk_reg[26:24] & window_reg[37:35]));
 assign t_11_9 = (^(chunk_reg[29:27] & window_reg[40:38]));
 assign t_11_10 = (^(chunk_reg[32:30] & window_reg[43:41]));
 assign t_11_11 = (^(chunk_reg[35:33] & window_reg[46:44]));
+assign t_11_x0 = (((t_11_0 ^ t_11_1) ^ (t_11_2 ^ t_11_3)) ^ (t_11_4 ^ t_11_5));
+assign t_11_x1 = (((t_11_6 ^ t_11_7) ^ (t_11_8 ^ t_11_9)) ^ (t_11_10 ^ t_11_11));
 assign t_10_0 = (^(chunk_reg[2:0] & window_reg[12:10]));
 assign t_10_1 = (^(chunk_reg[5:3] & window_reg[15:13]));
 assign t_10_2 = (^(chunk_reg[8:6] & window_reg[18:16]));
@@ -821,6 +927,8 @@ assign t_10_8 = (^(chunk_reg[26:24] & window_reg[36:34]));
 assign t_10_9 = (^(chunk_reg[29:27] & window_reg[39:37]));
 assign t_10_10 = (^(chunk_reg[32:30] & window_reg[42:40]));
 assign t_10_11 = (^(chunk_reg[35:33] & window_reg[45:43]));
+assign t_10_x0 = (((t_10_0 ^ t_10_1) ^ (t_10_2 ^ t_10_3)) ^ (t_10_4 ^ t_10_5));
+assign t_10_x1 = (((t_10_6 ^ t_10_7) ^ (t_10_8 ^ t_10_9)) ^ (t_10_10 ^ t_10_11));
 assign t_9_0 = (^(chunk_reg[2:0] & window_reg[11:9]));
 assign t_9_1 = (^(chunk_reg[5:3] & window_reg[14:12]));
 assign t_9_2 = (^(chunk_reg[8:6] & window_reg[17:15]));
@@ -833,6 +941,8 @@ assign t_9_8 = (^(chunk_reg[26:24] & window_reg[35:33]));
 assign t_9_9 = (^(chunk_reg[29:27] & window_reg[38:36]));
 assign t_9_10 = (^(chunk_reg[32:30] & window_reg[41:39]));
 assign t_9_11 = (^(chunk_reg[35:33] & window_reg[44:42]));
+assign t_9_x0 = (((t_9_0 ^ t_9_1) ^ (t_9_2 ^ t_9_3)) ^ (t_9_4 ^ t_9_5));
+assign t_9_x1 = (((t_9_6 ^ t_9_7) ^ (t_9_8 ^ t_9_9)) ^ (t_9_10 ^ t_9_11));
 assign t_8_0 = (^(chunk_reg[2:0] & window_reg[10:8]));
 assign t_8_1 = (^(chunk_reg[5:3] & window_reg[13:11]));
 assign t_8_2 = (^(chunk_reg[8:6] & window_reg[16:14]));
@@ -845,6 +955,8 @@ assign t_8_8 = (^(chunk_reg[26:24] & window_reg[34:32]));
 assign t_8_9 = (^(chunk_reg[29:27] & window_reg[37:35]));
 assign t_8_10 = (^(chunk_reg[32:30] & window_reg[40:38]));
 assign t_8_11 = (^(chunk_reg[35:33] & window_reg[43:41]));
+assign t_8_x0 = (((t_8_0 ^ t_8_1) ^ (t_8_2 ^ t_8_3)) ^ (t_8_4 ^ t_8_5));
+assign t_8_x1 = (((t_8_6 ^ t_8_7) ^ (t_8_8 ^ t_8_9)) ^ (t_8_10 ^ t_8_11));
 assign t_7_0 = (^(chunk_reg[2:0] & window_reg[9:7]));
 assign t_7_1 = (^(chunk_reg[5:3] & window_reg[12:10]));
 assign t_7_2 = (^(chunk_reg[8:6] & window_reg[15:13]));
@@ -857,6 +969,8 @@ assign t_7_8 = (^(chunk_reg[26:24] & window_reg[33:31]));
 assign t_7_9 = (^(chunk_reg[29:27] & window_reg[36:34]));
 assign t_7_10 = (^(chunk_reg[32:30] & window_reg[39:37]));
 assign t_7_11 = (^(chunk_reg[35:33] & window_reg[42:40]));
+assign t_7_x0 = (((t_7_0 ^ t_7_1) ^ (t_7_2 ^ t_7_3)) ^ (t_7_4 ^ t_7_5));
+assign t_7_x1 = (((t_7_6 ^ t_7_7) ^ (t_7_8 ^ t_7_9)) ^ (t_7_10 ^ t_7_11));
 assign t_6_0 = (^(chunk_reg[2:0] & window_reg[8:6]));
 assign t_6_1 = (^(chunk_reg[5:3] & window_reg[11:9]));
 assign t_6_2 = (^(chunk_reg[8:6] & window_reg[14:12]));
@@ -869,6 +983,8 @@ assign t_6_8 = (^(chunk_reg[26:24] & window_reg[32:30]));
 assign t_6_9 = (^(chunk_reg[29:27] & window_reg[35:33]));
 assign t_6_10 = (^(chunk_reg[32:30] & window_reg[38:36]));
 assign t_6_11 = (^(chunk_reg[35:33] & window_reg[41:39]));
+assign t_6_x0 = (((t_6_0 ^ t_6_1) ^ (t_6_2 ^ t_6_3)) ^ (t_6_4 ^ t_6_5));
+assign t_6_x1 = (((t_6_6 ^ t_6_7) ^ (t_6_8 ^ t_6_9)) ^ (t_6_10 ^ t_6_11));
 assign t_5_0 = (^(chunk_reg[2:0] & window_reg[7:5]));
 assign t_5_1 = (^(chunk_reg[5:3] & window_reg[10:8]));
 assign t_5_2 = (^(chunk_reg[8:6] & window_reg[13:11]));
@@ -881,6 +997,8 @@ assign t_5_8 = (^(chunk_reg[26:24] & window_reg[31:29]));
 assign t_5_9 = (^(chunk_reg[29:27] & window_reg[34:32]));
 assign t_5_10 = (^(chunk_reg[32:30] & window_reg[37:35]));
 assign t_5_11 = (^(chunk_reg[35:33] & window_reg[40:38]));
+assign t_5_x0 = (((t_5_0 ^ t_5_1) ^ (t_5_2 ^ t_5_3)) ^ (t_5_4 ^ t_5_5));
+assign t_5_x1 = (((t_5_6 ^ t_5_7) ^ (t_5_8 ^ t_5_9)) ^ (t_5_10 ^ t_5_11));
 assign t_4_0 = (^(chunk_reg[2:0] & window_reg[6:4]));
 assign t_4_1 = (^(chunk_reg[5:3] & window_reg[9:7]));
 assign t_4_2 = (^(chunk_reg[8:6] & window_reg[12:10]));
@@ -893,6 +1011,8 @@ assign t_4_8 = (^(chunk_reg[26:24] & window_reg[30:28]));
 assign t_4_9 = (^(chunk_reg[29:27] & window_reg[33:31]));
 assign t_4_10 = (^(chunk_reg[32:30] & window_reg[36:34]));
 assign t_4_11 = (^(chunk_reg[35:33] & window_reg[39:37]));
+assign t_4_x0 = (((t_4_0 ^ t_4_1) ^ (t_4_2 ^ t_4_3)) ^ (t_4_4 ^ t_4_5));
+assign t_4_x1 = (((t_4_6 ^ t_4_7) ^ (t_4_8 ^ t_4_9)) ^ (t_4_10 ^ t_4_11));
 assign t_3_0 = (^(chunk_reg[2:0] & window_reg[5:3]));
 assign t_3_1 = (^(chunk_reg[5:3] & window_reg[8:6]));
 assign t_3_2 = (^(chunk_reg[8:6] & window_reg[11:9]));
@@ -905,6 +1025,8 @@ assign t_3_8 = (^(chunk_reg[26:24] & window_reg[29:27]));
 assign t_3_9 = (^(chunk_reg[29:27] & window_reg[32:30]));
 assign t_3_10 = (^(chunk_reg[32:30] & window_reg[35:33]));
 assign t_3_11 = (^(chunk_reg[35:33] & window_reg[38:36]));
+assign t_3_x0 = (((t_3_0 ^ t_3_1) ^ (t_3_2 ^ t_3_3)) ^ (t_3_4 ^ t_3_5));
+assign t_3_x1 = (((t_3_6 ^ t_3_7) ^ (t_3_8 ^ t_3_9)) ^ (t_3_10 ^ t_3_11));
 assign t_2_0 = (^(chunk_reg[2:0] & window_reg[4:2]));
 assign t_2_1 = (^(chunk_reg[5:3] & window_reg[7:5]));
 assign t_2_2 = (^(chunk_reg[8:6] & window_reg[10:8]));
@@ -917,6 +1039,8 @@ assign t_2_8 = (^(chunk_reg[26:24] & window_reg[28:26]));
 assign t_2_9 = (^(chunk_reg[29:27] & window_reg[31:29]));
 assign t_2_10 = (^(chunk_reg[32:30] & window_reg[34:32]));
 assign t_2_11 = (^(chunk_reg[35:33] & window_reg[37:35]));
+assign t_2_x0 = (((t_2_0 ^ t_2_1) ^ (t_2_2 ^ t_2_3)) ^ (t_2_4 ^ t_2_5));
+assign t_2_x1 = (((t_2_6 ^ t_2_7) ^ (t_2_8 ^ t_2_9)) ^ (t_2_10 ^ t_2_11));
 assign t_1_0 = (^(chunk_reg[2:0] & window_reg[3:1]));
 assign t_1_1 = (^(chunk_reg[5:3] & window_reg[6:4]));
 assign t_1_2 = (^(chunk_reg[8:6] & window_reg[9:7]));
@@ -929,6 +1053,8 @@ assign t_1_8 = (^(chunk_reg[26:24] & window_reg[27:25]));
 assign t_1_9 = (^(chunk_reg[29:27] & window_reg[30:28]));
 assign t_1_10 = (^(chunk_reg[32:30] & window_reg[33:31]));
 assign t_1_11 = (^(chunk_reg[35:33] & window_reg[36:34]));
+assign t_1_x0 = (((t_1_0 ^ t_1_1) ^ (t_1_2 ^ t_1_3)) ^ (t_1_4 ^ t_1_5));
+assign t_1_x1 = (((t_1_6 ^ t_1_7) ^ (t_1_8 ^ t_1_9)) ^ (t_1_10 ^ t_1_11));
 assign t_0_0 = (^(chunk_reg[2:0] & window_reg[2:0]));
 assign t_0_1 = (^(chunk_reg[5:3] & window_reg[5:3]));
 assign t_0_2 = (^(chunk_reg[8:6] & window_reg[8:6]));
@@ -941,76 +1067,24 @@ assign t_0_8 = (^(chunk_reg[26:24] & window_reg[26:24]));
 assign t_0_9 = (^(chunk_reg[29:27] & window_reg[29:27]));
 assign t_0_10 = (^(chunk_reg[32:30] & window_reg[32:30]));
 assign t_0_11 = (^(chunk_reg[35:33] & window_reg[35:33]));
+assign t_0_x0 = (((t_0_0 ^ t_0_1) ^ (t_0_2 ^ t_0_3)) ^ (t_0_4 ^ t_0_5));
+assign t_0_x1 = (((t_0_6 ^ t_0_7) ^ (t_0_8 ^ t_0_9)) ^ (t_0_10 ^ t_0_11));
 
 // accumulate
 always @(posedge clk) begin
     if (take_reg) begin
         acc_reg <= (first_reg
-            ? {((((t_31_0 ^ t_31_1) ^ (t_31_2 ^ t_31_3)) ^ ((t_31_4 ^ t_31_5) ^ (t_31_6 ^ t_31_7))) ^ ((t_31_8 ^ t_31_9) ^ (t_31_10 ^ t_31_11))),
-                ((((t_30_0 ^ t_30_1) ^ (t_30_2 ^ t_30_3)) ^ ((t_30_4 ^ t_30_5) ^ (t_30_6 ^ t_30_7))) ^ ((t_30_8 ^ t_30_9) ^ (t_30_10 ^ t_30_11))),
-                ((((t_29_0 ^ t_29_1) ^ (t_29_2 ^ t_29_3)) ^ ((t_29_4 ^ t_29_5) ^ (t_29_6 ^ t_29_7))) ^ ((t_29_8 ^ t_29_9) ^ (t_29_10 ^ t_29_11))),
-                ((((t_28_0 ^ t_28_1) ^ (t_28_2 ^ t_28_3)) ^ ((t_28_4 ^ t_28_5) ^ (t_28_6 ^ t_28_7))) ^ ((t_28_8 ^ t_28_9) ^ (t_28_10 ^ t_28_11))),
-                ((((t_27_0 ^ t_27_1) ^ (t_27_2 ^ t_27_3)) ^ ((t_27_4 ^ t_27_5) ^ (t_27_6 ^ t_27_7))) ^ ((t_27_8 ^ t_27_9) ^ (t_27_10 ^ t_27_11))),
-                ((((t_26_0 ^ t_26_1) ^ (t_26_2 ^ t_26_3)) ^ ((t_26_4 ^ t_26_5) ^ (t_26_6 ^ t_26_7))) ^ ((t_26_8 ^ t_26_9) ^ (t_26_10 ^ t_26_11))),
-                ((((t_25_0 ^ t_25_1) ^ (t_25_2 ^ t_25_3)) ^ ((t_25_4 ^ t_25_5) ^ (t_25_6 ^ t_25_7))) ^ ((t_25_8 ^ t_25_9) ^ (t_25_10 ^ t_25_11))),
-                ((((t_24_0 ^ t_24_1) ^ (t_24_2 ^ t_24_3)) ^ ((t_24_4 ^ t_24_5) ^ (t_24_6 ^ t_24_7))) ^ ((t_24_8 ^ t_24_9) ^ (t_24_10 ^ t_24_11))),
-                ((((t_23_0 ^ t_23_1) ^ (t_23_2 ^ t_23_3)) ^ ((t_23_4 ^ t_23_5) ^ (t_23_6 ^ t_23_7))) ^ ((t_23_8 ^ t_23_9) ^ (t_23_10 ^ t_23_11))),
-                ((((t_22_0 ^ t_22_1) ^ (t_22_2 ^ t_22_3)) ^ ((t_22_4 ^ t_22_5) ^ (t_22_6 ^ t_22_7))) ^ ((t_22_8 ^ t_22_9) ^ (t_22_10 ^ t_22_11))),
-                ((((t_21_0 ^ t_21_1) ^ (t_21_2 ^ t_21_3)) ^ ((t_21_4 ^ t_21_5) ^ (t_21_6 ^ t_21_7))) ^ ((t_21_8 ^ t_21_9) ^ (t_21_10 ^ t_21_11))),
-                ((((t_20_0 ^ t_20_1) ^ (t_20_2 ^ t_20_3)) ^ ((t_20_4 ^ t_20_5) ^ (t_20_6 ^ t_20_7))) ^ ((t_20_8 ^ t_20_9) ^ (t_20_10 ^ t_20_11))),
-                ((((t_19_0 ^ t_19_1) ^ (t_19_2 ^ t_19_3)) ^ ((t_19_4 ^ t_19_5) ^ (t_19_6 ^ t_19_7))) ^ ((t_19_8 ^ t_19_9) ^ (t_19_10 ^ t_19_11))),
-                ((((t_18_0 ^ t_18_1) ^ (t_18_2 ^ t_18_3)) ^ ((t_18_4 ^ t_18_5) ^ (t_18_6 ^ t_18_7))) ^ ((t_18_8 ^ t_18_9) ^ (t_18_10 ^ t_18_11))),
-                ((((t_17_0 ^ t_17_1) ^ (t_17_2 ^ t_17_3)) ^ ((t_17_4 ^ t_17_5) ^ (t_17_6 ^ t_17_7))) ^ ((t_17_8 ^ t_17_9) ^ (t_17_10 ^ t_17_11))),
-                ((((t_16_0 ^ t_16_1) ^ (t_16_2 ^ t_16_3)) ^ ((t_16_4 ^ t_16_5) ^ (t_16_6 ^ t_16_7))) ^ ((t_16_8 ^ t_16_9) ^ (t_16_10 ^ t_16_11))),
-                ((((t_15_0 ^ t_15_1) ^ (t_15_2 ^ t_15_3)) ^ ((t_15_4 ^ t_15_5) ^ (t_15_6 ^ t_15_7))) ^ ((t_15_8 ^ t_15_9) ^ (t_15_10 ^ t_15_11))),
-                ((((t_14_0 ^ t_14_1) ^ (t_14_2 ^ t_14_3)) ^ ((t_14_4 ^ t_14_5) ^ (t_14_6 ^ t_14_7))) ^ ((t_14_8 ^ t_14_9) ^ (t_14_10 ^ t_14_11))),
-                ((((t_13_0 ^ t_13_1) ^ (t_13_2 ^ t_13_3)) ^ ((t_13_4 ^ t_13_5) ^ (t_13_6 ^ t_13_7))) ^ ((t_13_8 ^ t_13_9) ^ (t_13_10 ^ t_13_11))),
-                ((((t_12_0 ^ t_12_1) ^ (t_12_2 ^ t_12_3)) ^ ((t_12_4 ^ t_12_5) ^ (t_12_6 ^ t_12_7))) ^ ((t_12_8 ^ t_12_9) ^ (t_12_10 ^ t_12_11))),
-                ((((t_11_0 ^ t_11_1) ^ (t_11_2 ^ t_11_3)) ^ ((t_11_4 ^ t_11_5) ^ (t_11_6 ^ t_11_7))) ^ ((t_11_8 ^ t_11_9) ^ (t_11_10 ^ t_11_11))),
-                ((((t_10_0 ^ t_10_1) ^ (t_10_2 ^ t_10_3)) ^ ((t_10_4 ^ t_10_5) ^ (t_10_6 ^ t_10_7))) ^ ((t_10_8 ^ t_10_9) ^ (t_10_10 ^ t_10_11))),
-                ((((t_9_0 ^ t_9_1) ^ (t_9_2 ^ t_9_3)) ^ ((t_9_4 ^ t_9_5) ^ (t_9_6 ^ t_9_7))) ^ ((t_9_8 ^ t_9_9) ^ (t_9_10 ^ t_9_11))),
-                ((((t_8_0 ^ t_8_1) ^ (t_8_2 ^ t_8_3)) ^ ((t_8_4 ^ t_8_5) ^ (t_8_6 ^ t_8_7))) ^ ((t_8_8 ^ t_8_9) ^ (t_8_10 ^ t_8_11))),
-                ((((t_7_0 ^ t_7_1) ^ (t_7_2 ^ t_7_3)) ^ ((t_7_4 ^ t_7_5) ^ (t_7_6 ^ t_7_7))) ^ ((t_7_8 ^ t_7_9) ^ (t_7_10 ^ t_7_11))),
-                ((((t_6_0 ^ t_6_1) ^ (t_6_2 ^ t_6_3)) ^ ((t_6_4 ^ t_6_5) ^ (t_6_6 ^ t_6_7))) ^ ((t_6_8 ^ t_6_9) ^ (t_6_10 ^ t_6_11))),
-                ((((t_5_0 ^ t_5_1) ^ (t_5_2 ^ t_5_3)) ^ ((t_5_4 ^ t_5_5) ^ (t_5_6 ^ t_5_7))) ^ ((t_5_8 ^ t_5_9) ^ (t_5_10 ^ t_5_11))),
-                ((((t_4_0 ^ t_4_1) ^ (t_4_2 ^ t_4_3)) ^ ((t_4_4 ^ t_4_5) ^ (t_4_6 ^ t_4_7))) ^ ((t_4_8 ^ t_4_9) ^ (t_4_10 ^ t_4_11))),
-                ((((t_3_0 ^ t_3_1) ^ (t_3_2 ^ t_3_3)) ^ ((t_3_4 ^ t_3_5) ^ (t_3_6 ^ t_3_7))) ^ ((t_3_8 ^ t_3_9) ^ (t_3_10 ^ t_3_11))),
-                ((((t_2_0 ^ t_2_1) ^ (t_2_2 ^ t_2_3)) ^ ((t_2_4 ^ t_2_5) ^ (t_2_6 ^ t_2_7))) ^ ((t_2_8 ^ t_2_9) ^ (t_2_10 ^ t_2_11))),
-                ((((t_1_0 ^ t_1_1) ^ (t_1_2 ^ t_1_3)) ^ ((t_1_4 ^ t_1_5) ^ (t_1_6 ^ t_1_7))) ^ ((t_1_8 ^ t_1_9) ^ (t_1_10 ^ t_1_11))),
-                ((((t_0_0 ^ t_0_1) ^ (t_0_2 ^ t_0_3)) ^ ((t_0_4 ^ t_0_5) ^ (t_0_6 ^ t_0_7))) ^ ((t_0_8 ^ t_0_9) ^ (t_0_10 ^ t_0_11)))}
+            ? {(t_31_x0 ^ t_31_x1), (t_30_x0 ^ t_30_x1), (t_29_x0 ^ t_29_x1), (t_28_x0 ^ t_28_x1), (t_27_x0 ^ t_27_x1), (t_26_x0 ^ t_26_x1),
+                (t_25_x0 ^ t_25_x1), (t_24_x0 ^ t_24_x1), (t_23_x0 ^ t_23_x1), (t_22_x0 ^ t_22_x1), (t_21_x0 ^ t_21_x1), (t_20_x0 ^ t_20_x1),
+                (t_19_x0 ^ t_19_x1), (t_18_x0 ^ t_18_x1), (t_17_x0 ^ t_17_x1), (t_16_x0 ^ t_16_x1), (t_15_x0 ^ t_15_x1), (t_14_x0 ^ t_14_x1),
+                (t_13_x0 ^ t_13_x1), (t_12_x0 ^ t_12_x1), (t_11_x0 ^ t_11_x1), (t_10_x0 ^ t_10_x1), (t_9_x0 ^ t_9_x1), (t_8_x0 ^ t_8_x1), (t_7_x0 ^ t_7_x1),
+                (t_6_x0 ^ t_6_x1), (t_5_x0 ^ t_5_x1), (t_4_x0 ^ t_4_x1), (t_3_x0 ^ t_3_x1), (t_2_x0 ^ t_2_x1), (t_1_x0 ^ t_1_x1), (t_0_x0 ^ t_0_x1)}
             : (acc_reg
-                ^ {((((t_31_0 ^ t_31_1) ^ (t_31_2 ^ t_31_3)) ^ ((t_31_4 ^ t_31_5) ^ (t_31_6 ^ t_31_7))) ^ ((t_31_8 ^ t_31_9) ^ (t_31_10 ^ t_31_11))),
-                    ((((t_30_0 ^ t_30_1) ^ (t_30_2 ^ t_30_3)) ^ ((t_30_4 ^ t_30_5) ^ (t_30_6 ^ t_30_7))) ^ ((t_30_8 ^ t_30_9) ^ (t_30_10 ^ t_30_11))),
-                    ((((t_29_0 ^ t_29_1) ^ (t_29_2 ^ t_29_3)) ^ ((t_29_4 ^ t_29_5) ^ (t_29_6 ^ t_29_7))) ^ ((t_29_8 ^ t_29_9) ^ (t_29_10 ^ t_29_11))),
-                    ((((t_28_0 ^ t_28_1) ^ (t_28_2 ^ t_28_3)) ^ ((t_28_4 ^ t_28_5) ^ (t_28_6 ^ t_28_7))) ^ ((t_28_8 ^ t_28_9) ^ (t_28_10 ^ t_28_11))),
-                    ((((t_27_0 ^ t_27_1) ^ (t_27_2 ^ t_27_3)) ^ ((t_27_4 ^ t_27_5) ^ (t_27_6 ^ t_27_7))) ^ ((t_27_8 ^ t_27_9) ^ (t_27_10 ^ t_27_11))),
-                    ((((t_26_0 ^ t_26_1) ^ (t_26_2 ^ t_26_3)) ^ ((t_26_4 ^ t_26_5) ^ (t_26_6 ^ t_26_7))) ^ ((t_26_8 ^ t_26_9) ^ (t_26_10 ^ t_26_11))),
-                    ((((t_25_0 ^ t_25_1) ^ (t_25_2 ^ t_25_3)) ^ ((t_25_4 ^ t_25_5) ^ (t_25_6 ^ t_25_7))) ^ ((t_25_8 ^ t_25_9) ^ (t_25_10 ^ t_25_11))),
-                    ((((t_24_0 ^ t_24_1) ^ (t_24_2 ^ t_24_3)) ^ ((t_24_4 ^ t_24_5) ^ (t_24_6 ^ t_24_7))) ^ ((t_24_8 ^ t_24_9) ^ (t_24_10 ^ t_24_11))),
-                    ((((t_23_0 ^ t_23_1) ^ (t_23_2 ^ t_23_3)) ^ ((t_23_4 ^ t_23_5) ^ (t_23_6 ^ t_23_7))) ^ ((t_23_8 ^ t_23_9) ^ (t_23_10 ^ t_23_11))),
-                    ((((t_22_0 ^ t_22_1) ^ (t_22_2 ^ t_22_3)) ^ ((t_22_4 ^ t_22_5) ^ (t_22_6 ^ t_22_7))) ^ ((t_22_8 ^ t_22_9) ^ (t_22_10 ^ t_22_11))),
-                    ((((t_21_0 ^ t_21_1) ^ (t_21_2 ^ t_21_3)) ^ ((t_21_4 ^ t_21_5) ^ (t_21_6 ^ t_21_7))) ^ ((t_21_8 ^ t_21_9) ^ (t_21_10 ^ t_21_11))),
-                    ((((t_20_0 ^ t_20_1) ^ (t_20_2 ^ t_20_3)) ^ ((t_20_4 ^ t_20_5) ^ (t_20_6 ^ t_20_7))) ^ ((t_20_8 ^ t_20_9) ^ (t_20_10 ^ t_20_11))),
-                    ((((t_19_0 ^ t_19_1) ^ (t_19_2 ^ t_19_3)) ^ ((t_19_4 ^ t_19_5) ^ (t_19_6 ^ t_19_7))) ^ ((t_19_8 ^ t_19_9) ^ (t_19_10 ^ t_19_11))),
-                    ((((t_18_0 ^ t_18_1) ^ (t_18_2 ^ t_18_3)) ^ ((t_18_4 ^ t_18_5) ^ (t_18_6 ^ t_18_7))) ^ ((t_18_8 ^ t_18_9) ^ (t_18_10 ^ t_18_11))),
-                    ((((t_17_0 ^ t_17_1) ^ (t_17_2 ^ t_17_3)) ^ ((t_17_4 ^ t_17_5) ^ (t_17_6 ^ t_17_7))) ^ ((t_17_8 ^ t_17_9) ^ (t_17_10 ^ t_17_11))),
-                    ((((t_16_0 ^ t_16_1) ^ (t_16_2 ^ t_16_3)) ^ ((t_16_4 ^ t_16_5) ^ (t_16_6 ^ t_16_7))) ^ ((t_16_8 ^ t_16_9) ^ (t_16_10 ^ t_16_11))),
-                    ((((t_15_0 ^ t_15_1) ^ (t_15_2 ^ t_15_3)) ^ ((t_15_4 ^ t_15_5) ^ (t_15_6 ^ t_15_7))) ^ ((t_15_8 ^ t_15_9) ^ (t_15_10 ^ t_15_11))),
-                    ((((t_14_0 ^ t_14_1) ^ (t_14_2 ^ t_14_3)) ^ ((t_14_4 ^ t_14_5) ^ (t_14_6 ^ t_14_7))) ^ ((t_14_8 ^ t_14_9) ^ (t_14_10 ^ t_14_11))),
-                    ((((t_13_0 ^ t_13_1) ^ (t_13_2 ^ t_13_3)) ^ ((t_13_4 ^ t_13_5) ^ (t_13_6 ^ t_13_7))) ^ ((t_13_8 ^ t_13_9) ^ (t_13_10 ^ t_13_11))),
-                    ((((t_12_0 ^ t_12_1) ^ (t_12_2 ^ t_12_3)) ^ ((t_12_4 ^ t_12_5) ^ (t_12_6 ^ t_12_7))) ^ ((t_12_8 ^ t_12_9) ^ (t_12_10 ^ t_12_11))),
-                    ((((t_11_0 ^ t_11_1) ^ (t_11_2 ^ t_11_3)) ^ ((t_11_4 ^ t_11_5) ^ (t_11_6 ^ t_11_7))) ^ ((t_11_8 ^ t_11_9) ^ (t_11_10 ^ t_11_11))),
-                    ((((t_10_0 ^ t_10_1) ^ (t_10_2 ^ t_10_3)) ^ ((t_10_4 ^ t_10_5) ^ (t_10_6 ^ t_10_7))) ^ ((t_10_8 ^ t_10_9) ^ (t_10_10 ^ t_10_11))),
-                    ((((t_9_0 ^ t_9_1) ^ (t_9_2 ^ t_9_3)) ^ ((t_9_4 ^ t_9_5) ^ (t_9_6 ^ t_9_7))) ^ ((t_9_8 ^ t_9_9) ^ (t_9_10 ^ t_9_11))),
-                    ((((t_8_0 ^ t_8_1) ^ (t_8_2 ^ t_8_3)) ^ ((t_8_4 ^ t_8_5) ^ (t_8_6 ^ t_8_7))) ^ ((t_8_8 ^ t_8_9) ^ (t_8_10 ^ t_8_11))),
-                    ((((t_7_0 ^ t_7_1) ^ (t_7_2 ^ t_7_3)) ^ ((t_7_4 ^ t_7_5) ^ (t_7_6 ^ t_7_7))) ^ ((t_7_8 ^ t_7_9) ^ (t_7_10 ^ t_7_11))),
-                    ((((t_6_0 ^ t_6_1) ^ (t_6_2 ^ t_6_3)) ^ ((t_6_4 ^ t_6_5) ^ (t_6_6 ^ t_6_7))) ^ ((t_6_8 ^ t_6_9) ^ (t_6_10 ^ t_6_11))),
-                    ((((t_5_0 ^ t_5_1) ^ (t_5_2 ^ t_5_3)) ^ ((t_5_4 ^ t_5_5) ^ (t_5_6 ^ t_5_7))) ^ ((t_5_8 ^ t_5_9) ^ (t_5_10 ^ t_5_11))),
-                    ((((t_4_0 ^ t_4_1) ^ (t_4_2 ^ t_4_3)) ^ ((t_4_4 ^ t_4_5) ^ (t_4_6 ^ t_4_7))) ^ ((t_4_8 ^ t_4_9) ^ (t_4_10 ^ t_4_11))),
-                    ((((t_3_0 ^ t_3_1) ^ (t_3_2 ^ t_3_3)) ^ ((t_3_4 ^ t_3_5) ^ (t_3_6 ^ t_3_7))) ^ ((t_3_8 ^ t_3_9) ^ (t_3_10 ^ t_3_11))),
-                    ((((t_2_0 ^ t_2_1) ^ (t_2_2 ^ t_2_3)) ^ ((t_2_4 ^ t_2_5) ^ (t_2_6 ^ t_2_7))) ^ ((t_2_8 ^ t_2_9) ^ (t_2_10 ^ t_2_11))),
-                    ((((t_1_0 ^ t_1_1) ^ (t_1_2 ^ t_1_3)) ^ ((t_1_4 ^ t_1_5) ^ (t_1_6 ^ t_1_7))) ^ ((t_1_8 ^ t_1_9) ^ (t_1_10 ^ t_1_11))),
-                    ((((t_0_0 ^ t_0_1) ^ (t_0_2 ^ t_0_3)) ^ ((t_0_4 ^ t_0_5) ^ (t_0_6 ^ t_0_7))) ^ ((t_0_8 ^ t_0_9) ^ (t_0_10 ^ t_0_11)))}));
+                ^ {(t_31_x0 ^ t_31_x1), (t_30_x0 ^ t_30_x1), (t_29_x0 ^ t_29_x1), (t_28_x0 ^ t_28_x1), (t_27_x0 ^ t_27_x1), (t_26_x0 ^ t_26_x1),
+                    (t_25_x0 ^ t_25_x1), (t_24_x0 ^ t_24_x1), (t_23_x0 ^ t_23_x1), (t_22_x0 ^ t_22_x1), (t_21_x0 ^ t_21_x1), (t_20_x0 ^ t_20_x1),
+                    (t_19_x0 ^ t_19_x1), (t_18_x0 ^ t_18_x1), (t_17_x0 ^ t_17_x1), (t_16_x0 ^ t_16_x1), (t_15_x0 ^ t_15_x1), (t_14_x0 ^ t_14_x1),
+                    (t_13_x0 ^ t_13_x1), (t_12_x0 ^ t_12_x1), (t_11_x0 ^ t_11_x1), (t_10_x0 ^ t_10_x1), (t_9_x0 ^ t_9_x1), (t_8_x0 ^ t_8_x1), (t_7_x0 ^ t_7_x1),
+                    (t_6_x0 ^ t_6_x1), (t_5_x0 ^ t_5_x1), (t_4_x0 ^ t_4_x1), (t_3_x0 ^ t_3_x1), (t_2_x0 ^ t_2_x1), (t_1_x0 ^ t_1_x1), (t_0_x0 ^ t_0_x1)}));
     end
 end
 

@@ -80,6 +80,62 @@ reg             last_a_d1;
 reg  [1:0]      match_reg;  // bank c entry matched the key
 reg  [5:0]      queue_b_0;
 reg  [5:0]      queue_b_1;
+(* keep *) wire            eq_0_mac_0;
+(* keep *) wire            eq_0_mac_1;
+(* keep *) wire            eq_0_mac_2;
+(* keep *) wire            eq_0_mac_3;
+(* keep *) wire            eq_0_mac_4;
+(* keep *) wire            eq_0_mac_5;
+(* keep *) wire            eq_0_mac_6;
+(* keep *) wire            eq_0_mac_7;
+(* keep *) wire            eq_0_mac_8;
+(* keep *) wire            eq_0_mac_9;
+(* keep *) wire            eq_0_mac_10;
+(* keep *) wire            eq_0_mac_11;
+(* keep *) wire            eq_0_mac_12;
+(* keep *) wire            eq_0_mac_13;
+(* keep *) wire            eq_0_mac_14;
+(* keep *) wire            eq_0_mac_15;
+(* keep *) wire            eq_0_vlan_0;
+(* keep *) wire            eq_0_vlan_1;
+(* keep *) wire            eq_0_vlan_2;
+(* keep *) wire            eq_0_vlan_3;
+(* keep *) wire            eq_0_vsid_0;
+(* keep *) wire            eq_0_vsid_1;
+(* keep *) wire            eq_0_vsid_2;
+(* keep *) wire            eq_0_vsid_3;
+(* keep *) wire            eq_0_vsid_4;
+(* keep *) wire            eq_0_vsid_5;
+(* keep *) wire            eq_0_vsid_6;
+(* keep *) wire            eq_0_vsid_7;
+(* keep *) wire            eq_1_mac_0;
+(* keep *) wire            eq_1_mac_1;
+(* keep *) wire            eq_1_mac_2;
+(* keep *) wire            eq_1_mac_3;
+(* keep *) wire            eq_1_mac_4;
+(* keep *) wire            eq_1_mac_5;
+(* keep *) wire            eq_1_mac_6;
+(* keep *) wire            eq_1_mac_7;
+(* keep *) wire            eq_1_mac_8;
+(* keep *) wire            eq_1_mac_9;
+(* keep *) wire            eq_1_mac_10;
+(* keep *) wire            eq_1_mac_11;
+(* keep *) wire            eq_1_mac_12;
+(* keep *) wire            eq_1_mac_13;
+(* keep *) wire            eq_1_mac_14;
+(* keep *) wire            eq_1_mac_15;
+(* keep *) wire            eq_1_vlan_0;
+(* keep *) wire            eq_1_vlan_1;
+(* keep *) wire            eq_1_vlan_2;
+(* keep *) wire            eq_1_vlan_3;
+(* keep *) wire            eq_1_vsid_0;
+(* keep *) wire            eq_1_vsid_1;
+(* keep *) wire            eq_1_vsid_2;
+(* keep *) wire            eq_1_vsid_3;
+(* keep *) wire            eq_1_vsid_4;
+(* keep *) wire            eq_1_vsid_5;
+(* keep *) wire            eq_1_vsid_6;
+(* keep *) wire            eq_1_vsid_7;
 reg             first_b_d1;
 reg             last_b_d1;
 reg  [3:0]      base_c;  // filter index of bank 0 in the step after the first
@@ -157,12 +213,79 @@ always @(posedge clk) begin
     end
 end
 
+assign eq_0_mac_0 = (entry_0_mac[2:0] == key_mac[2:0]);
+assign eq_0_mac_1 = (entry_0_mac[5:3] == key_mac[5:3]);
+assign eq_0_mac_2 = (entry_0_mac[8:6] == key_mac[8:6]);
+assign eq_0_mac_3 = (entry_0_mac[11:9] == key_mac[11:9]);
+assign eq_0_mac_4 = (entry_0_mac[14:12] == key_mac[14:12]);
+assign eq_0_mac_5 = (entry_0_mac[17:15] == key_mac[17:15]);
+assign eq_0_mac_6 = (entry_0_mac[20:18] == key_mac[20:18]);
+assign eq_0_mac_7 = (entry_0_mac[23:21] == key_mac[23:21]);
+assign eq_0_mac_8 = (entry_0_mac[26:24] == key_mac[26:24]);
+assign eq_0_mac_9 = (entry_0_mac[29:27] == key_mac[29:27]);
+assign eq_0_mac_10 = (entry_0_mac[32:30] == key_mac[32:30]);
+assign eq_0_mac_11 = (entry_0_mac[35:33] == key_mac[35:33]);
+assign eq_0_mac_12 = (entry_0_mac[38:36] == key_mac[38:36]);
+assign eq_0_mac_13 = (entry_0_mac[41:39] == key_mac[41:39]);
+assign eq_0_mac_14 = (entry_0_mac[44:42] == key_mac[44:42]);
+assign eq_0_mac_15 = (entry_0_mac[47:45] == key_mac[47:45]);
+assign eq_0_vlan_0 = (entry_0_vlan[2:0] == key_vlan[2:0]);
+assign eq_0_vlan_1 = (entry_0_vlan[5:3] == key_vlan[5:3]);
+assign eq_0_vlan_2 = (entry_0_vlan[8:6] == key_vlan[8:6]);
+assign eq_0_vlan_3 = (entry_0_vlan[11:9] == key_vlan[11:9]);
+assign eq_0_vsid_0 = (entry_0_vsid[2:0] == key_vsid[2:0]);
+assign eq_0_vsid_1 = (entry_0_vsid[5:3] == key_vsid[5:3]);
+assign eq_0_vsid_2 = (entry_0_vsid[8:6] == key_vsid[8:6]);
+assign eq_0_vsid_3 = (entry_0_vsid[11:9] == key_vsid[11:9]);
+assign eq_0_vsid_4 = (entry_0_vsid[14:12] == key_vsid[14:12]);
+assign eq_0_vsid_5 = (entry_0_vsid[17:15] == key_vsid[17:15]);
+assign eq_0_vsid_6 = (entry_0_vsid[20:18] == key_vsid[20:18]);
+assign eq_0_vsid_7 = (entry_0_vsid[23:21] == key_vsid[23:21]);
+assign eq_1_mac_0 = (entry_1_mac[2:0] == key_mac[2:0]);
+assign eq_1_mac_1 = (entry_1_mac[5:3] == key_mac[5:3]);
+assign eq_1_mac_2 = (entry_1_mac[8:6] == key_mac[8:6]);
+assign eq_1_mac_3 = (entry_1_mac[11:9] == key_mac[11:9]);
+assign eq_1_mac_4 = (entry_1_mac[14:12] == key_mac[14:12]);
+assign eq_1_mac_5 = (entry_1_mac[17:15] == key_mac[17:15]);
+assign eq_1_mac_6 = (entry_1_mac[20:18] == key_mac[20:18]);
+assign eq_1_mac_7 = (entry_1_mac[23:21] == key_mac[23:21]);
+assign eq_1_mac_8 = (entry_1_mac[26:24] == key_mac[26:24]);
+assign eq_1_mac_9 = (entry_1_mac[29:27] == key_mac[29:27]);
+assign eq_1_mac_10 = (entry_1_mac[32:30] == key_mac[32:30]);
+assign eq_1_mac_11 = (entry_1_mac[35:33] == key_mac[35:33]);
+assign eq_1_mac_12 = (entry_1_mac[38:36] == key_mac[38:36]);
+assign eq_1_mac_13 = (entry_1_mac[41:39] == key_mac[41:39]);
+assign eq_1_mac_14 = (entry_1_mac[44:42] == key_mac[44:42]);
+assign eq_1_mac_15 = (entry_1_mac[47:45] == key_mac[47:45]);
+assign eq_1_vlan_0 = (entry_1_vlan[2:0] == key_vlan[2:0]);
+assign eq_1_vlan_1 = (entry_1_vlan[5:3] == key_vlan[5:3]);
+assign eq_1_vlan_2 = (entry_1_vlan[8:6] == key_vlan[8:6]);
+assign eq_1_vlan_3 = (entry_1_vlan[11:9] == key_vlan[11:9]);
+assign eq_1_vsid_0 = (entry_1_vsid[2:0] == key_vsid[2:0]);
+assign eq_1_vsid_1 = (entry_1_vsid[5:3] == key_vsid[5:3]);
+assign eq_1_vsid_2 = (entry_1_vsid[8:6] == key_vsid[8:6]);
+assign eq_1_vsid_3 = (entry_1_vsid[11:9] == key_vsid[11:9]);
+assign eq_1_vsid_4 = (entry_1_vsid[14:12] == key_vsid[14:12]);
+assign eq_1_vsid_5 = (entry_1_vsid[17:15] == key_vsid[17:15]);
+assign eq_1_vsid_6 = (entry_1_vsid[20:18] == key_vsid[20:18]);
+assign eq_1_vsid_7 = (entry_1_vsid[23:21] == key_vsid[23:21]);
+
 // stage B: compare every bank
 always @(posedge clk) begin
-    match_reg <= {((((key_enable & entry_1_valid) & (entry_1_mac == key_mac)) & (~entry_1_matchVlan | (key_has_vlan & (entry_1_vlan == key_vlan))))
-            & (~entry_1_matchVsid | (key_has_vsid & (entry_1_vsid == key_vsid)))),
-        ((((key_enable & entry_0_valid) & (entry_0_mac == key_mac)) & (~entry_0_matchVlan | (key_has_vlan & (entry_0_vlan == key_vlan))))
-            & (~entry_0_matchVsid | (key_has_vsid & (entry_0_vsid == key_vsid))))};
+    match_reg <= {((((key_enable & entry_1_valid)
+            & ((((eq_1_mac_0 & eq_1_mac_1) & (eq_1_mac_2 & eq_1_mac_3)) & ((eq_1_mac_4 & eq_1_mac_5) & (eq_1_mac_6 & eq_1_mac_7)))
+                & (((eq_1_mac_8 & eq_1_mac_9) & (eq_1_mac_10 & eq_1_mac_11)) & ((eq_1_mac_12 & eq_1_mac_13) & (eq_1_mac_14 & eq_1_mac_15)))))
+            & (~entry_1_matchVlan | (key_has_vlan & ((eq_1_vlan_0 & eq_1_vlan_1) & (eq_1_vlan_2 & eq_1_vlan_3)))))
+            & (~entry_1_matchVsid
+                | (key_has_vsid
+                    & (((eq_1_vsid_0 & eq_1_vsid_1) & (eq_1_vsid_2 & eq_1_vsid_3)) & ((eq_1_vsid_4 & eq_1_vsid_5) & (eq_1_vsid_6 & eq_1_vsid_7)))))),
+        ((((key_enable & entry_0_valid)
+            & ((((eq_0_mac_0 & eq_0_mac_1) & (eq_0_mac_2 & eq_0_mac_3)) & ((eq_0_mac_4 & eq_0_mac_5) & (eq_0_mac_6 & eq_0_mac_7)))
+                & (((eq_0_mac_8 & eq_0_mac_9) & (eq_0_mac_10 & eq_0_mac_11)) & ((eq_0_mac_12 & eq_0_mac_13) & (eq_0_mac_14 & eq_0_mac_15)))))
+            & (~entry_0_matchVlan | (key_has_vlan & ((eq_0_vlan_0 & eq_0_vlan_1) & (eq_0_vlan_2 & eq_0_vlan_3)))))
+            & (~entry_0_matchVsid
+                | (key_has_vsid
+                    & (((eq_0_vsid_0 & eq_0_vsid_1) & (eq_0_vsid_2 & eq_0_vsid_3)) & ((eq_0_vsid_4 & eq_0_vsid_5) & (eq_0_vsid_6 & eq_0_vsid_7))))))};
     queue_b_0 <= entry_0_queue;
     queue_b_1 <= entry_1_queue;
 

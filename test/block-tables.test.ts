@@ -101,10 +101,13 @@ describe('nvgre_rx_vmq', () => {
     ['5 filters (1 comparator over 5 steps)', parseBuildConfig({ vmqFilters: 5, queueBits: 2 })],
     ['17 filters (3 comparators over 6 steps)', parseBuildConfig({ vmqFilters: 17 })],
     ['512-bit build (16 filters at once)', parseBuildConfig({ dataWidth: 512 })],
+    ['512-bit, 6 filters (at once)', parseBuildConfig({ dataWidth: 512, vmqFilters: 6, queueBits: 3 })],
   ])('%s: random filters and keys give the lowest matching filter', async (_n, cfg: BuildConfig) => {
-    const { module, latency, schedule } = vmqModule(cfg);
+    const { module, latency, readDelay, schedule } = vmqModule(cfg);
     const { banks, steps } = schedule;
     expect(latency).toBe(steps + 2);
+    // Compared straight off the buses where every filter is compared at once.
+    expect(readDelay).toBe(steps === 1 ? 1 : 0);
     expect(banks * steps).toBeGreaterThanOrEqual(cfg.vmqFilters);
     expect(banks * (steps - 1)).toBeLessThan(cfg.vmqFilters);
     const sim = await startBlock(cfg, module);
@@ -239,7 +242,7 @@ describe('nvgre_rx_vmq', () => {
       expect(L.getNum(out, c, 'out_valid'), `cycle ${c}`).toBe(l ? 1 : 0);
       if (!l) continue;
       // Filter f as shown in its step's cycle.
-      const seen = fs.map((_, f) => snaps[l.c + Math.floor(f / banks)]![f]!);
+      const seen = fs.map((_, f) => snaps[l.c + readDelay + Math.floor(f / banks)]![f]!);
       const w = vmqOracle(seen, l.k);
       const got = { hit: L.getNum(out, c, 'out_hit') === 1, filter: L.getNum(out, c, 'out_filter'), queue: L.getNum(out, c, 'out_queue') };
       expect(got, `lookup of cycle ${l.c}`).toEqual(w);

@@ -32,6 +32,8 @@ describe('nvgre_rx_csr in lockstep with CsrModel', () => {
     ['default build, registers', parseBuildConfig({}), 0x5eef, 0.5, 12],
     ['default build, slow master', parseBuildConfig({}), 0x5100, 0.15, 8, { banks: 2, steps: 8 }],
     ['17 filters in 3 banks of 6', parseBuildConfig({ vmqFilters: 17 }), 0x1717, 0.5, 5, { banks: 3, steps: 6 }],
+    // Registers read through 4:1 multiplexer trees with an uneven last group (4 + 2).
+    ['6 filters in registers', parseBuildConfig({ vmqFilters: 6, queueBits: 3, dataWidth: 512 }), 0x0606, 0.5, 13],
     [
       'small const-key IPv4 build',
       parseBuildConfig({ ipv6: false, toeplitz: 'const-key', indirectionEntries: 16, vmqFilters: 3, queueBits: 4, maxHeaderBytes: 128, dataWidth: 512 }),

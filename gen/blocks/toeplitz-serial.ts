@@ -18,7 +18,8 @@ import { Module, type Body } from '../ir/module.ts';
 import { type BuildConfig, minFrameBeats } from '../config.ts';
 import { clog2 } from '../meta-layout.ts';
 import { KEY_WORDS } from '../regmap.ts';
-import { andXorTriples, runtimeKey, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
+import { andXorTriples } from './lut-shapes.ts';
+import { runtimeKey, toeplitzInBytes, toeplitzModule } from './toeplitz.ts';
 import { toeplitzTablesModule } from './toeplitz-tables.ts';
 
 const KEY_BITS = 32 * KEY_WORDS;

@@ -11,6 +11,7 @@
 // key register is read in the input cycle (keyStageDelay 0).
 
 import { cat, Expr, lit, xorAll } from '../ir/expr.ts';
+import { andXorTriples } from './lut-shapes.ts';
 import { Module, type Body, type Signal } from '../ir/module.ts';
 import type { BuildConfig } from '../config.ts';
 import { KEY_WORDS } from '../regmap.ts';
@@ -18,23 +19,6 @@ import { KEY_WORDS } from '../regmap.ts';
 /** Input bits per stage-1 partial. */
 const GROUP = 48;
 const KEY_BITS = 32 * KEY_WORDS;
-
-/**
- * XOR over i of a[i] & b[i] (equal widths), for a run-time key: laid out as kept nets of
- * three AND pairs each, one LUT6 apiece, then an XOR tree over them. Left to itself,
- * synthesis maps the AND-XOR array at about twice that (measured in docs/RESULTS.md).
- */
-export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
-  const n = a.width;
-  const terms: Expr[] = [];
-  for (let lo = 0, g = 0; lo < n; lo += 3, g++) {
-    const hi = Math.min(n, lo + 3) - 1;
-    const w = m.wire(`${name}_${g}`, a.slice(hi, lo).and(b.slice(hi, lo)).parity());
-    w.keep = true;
-    terms.push(w);
-  }
-  return xorAll(terms);
-}
 
 /** The run-time key: cfg_wr_* ports and the 320-bit key_reg (key byte 0 in the MSBs) they write. */
 export function runtimeKey(m: Module): Signal {

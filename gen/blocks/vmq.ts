@@ -11,8 +11,14 @@
 // first step with a match wins, and in it the lowest bank, which is the lowest filter
 // index. out_* in cycle t0+steps+2 (latency steps + 2; 3 where steps is 1), held until
 // the next lookup's first accumulation. in_valid comes at most once every `steps` cycles.
+//
+// Where steps is 1 the flt_* buses are the CSR block's registers themselves, so stage A
+// would only copy them (a flip-flop per table bit, 1,500 at 16 filters): cycle t0+1
+// compares the buses with the key directly, and the table is read one cycle later
+// (readDelay 1), which the CSR block's filter-apply distance follows (gen/top/timing.ts).
 
 import { cat, Expr, lit, mux, orAll } from '../ir/expr.ts';
+import { eqTriples } from './lut-shapes.ts';
 import { Module, type Signal } from '../ir/module.ts';
 import { filterFieldWidths, type FilterFields, type FilterSchedule, filterSchedule } from './filter-regs.ts';
 import type { BuildConfig } from '../config.ts';
@@ -32,7 +38,16 @@ function orTree(xs: Expr[]): Expr {
   return level[0]!;
 }
 
-export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; schedule: FilterSchedule } {
+export interface VmqBlock {
+  module: Module;
+  /** Cycles from in_valid to out_valid. */
+  latency: number;
+  /** Cycles from in_valid to the cycle the table is read for step 0 (1 where the buses are compared directly). */
+  readDelay: number;
+  schedule: FilterSchedule;
+}
+
+export function vmqModule(cfg: BuildConfig): VmqBlock {
   const nf = cfg.vmqFilters;
   const q = cfg.queueBits;
   const fb = clog2(nf);
@@ -77,18 +92,23 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; 
     const p = m.input(`flt_${port}`, w * banks);
     return { field, w, parts: Array.from({ length: banks }, (_, c) => p.slice(w * c + w - 1, w * c)) };
   });
-  // Stage A (cycle t0+s): the entries of step s, registered; the key, taken at in_valid.
+  // Stage A (cycle t0+s): the entries of step s, registered (time-shared builds only);
+  // the key, taken at in_valid.
+  const direct = steps === 1;
   const ent = Array.from({ length: banks }, (_, c) => {
     const f = {} as FilterFields;
     for (const x of bus)
-      f[x.field] = m.reg(`entry_${c}_${x.field}`, x.w, undefined, c === 0 && x.field === 'valid' ? 'entries of this step, bank by bank' : undefined);
+      f[x.field] = direct
+        ? x.parts[c]!
+        : m.reg(`entry_${c}_${x.field}`, x.w, undefined, c === 0 && x.field === 'valid' ? 'entries of this step, bank by bank' : undefined);
     return f;
   });
-  m.sync((b) => {
-    ent.forEach((f, c) => {
-      for (const x of bus) b.set(f[x.field] as Signal, x.parts[c]!);
-    });
-  }, 'stage A: read one entry of every bank');
+  if (!direct)
+    m.sync((b) => {
+      ent.forEach((f, c) => {
+        for (const x of bus) b.set(f[x.field] as Signal, x.parts[c]!);
+      });
+    }, 'stage A: read one entry of every bank');
   // No reset on the key: in_valid loads it in the cycle a frame's steps begin, and no
   // step's result is taken before that (a reset value here could never be seen).
   const keyEn = m.reg('key_enable', 1, undefined);
@@ -112,12 +132,12 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; 
   // Stage B (t0+s+1): compare.
   const hit = m.reg('match_reg', banks, 0, 'bank c entry matched the key');
   const qB = ent.map((_, c) => m.reg(`queue_b_${c}`, q, undefined));
-  const terms = ent.map((x) =>
+  const terms = ent.map((x, c) =>
     keyEn
       .and(x.valid)
-      .and(x.mac.eq(keyMac))
-      .and(x.matchVlan.not().or(keyHasVlan.and(x.vlan.eq(keyVlan))))
-      .and(x.matchVsid.not().or(keyHasVsid.and(x.vsid.eq(keyVsid)))),
+      .and(eqTriples(m, `eq_${c}_mac`, x.mac, keyMac))
+      .and(x.matchVlan.not().or(keyHasVlan.and(eqTriples(m, `eq_${c}_vlan`, x.vlan, keyVlan))))
+      .and(x.matchVsid.not().or(keyHasVsid.and(eqTriples(m, `eq_${c}_vsid`, x.vsid, keyVsid)))),
   );
   m.sync((b) => {
     b.set(hit, cat(...[...terms].reverse()));
@@ -153,5 +173,5 @@ export function vmqModule(cfg: BuildConfig): { module: Module; latency: number; 
   m.assign(outHit, accHit);
   m.assign(outFilter, accIdx);
   m.assign(outQueue, accQ);
-  return { module: m, latency: steps + 2, schedule: sched };
+  return { module: m, latency: steps + 2, readDelay: direct ? 1 : 0, schedule: sched };
 }

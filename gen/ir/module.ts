@@ -216,6 +216,13 @@ export class Module {
     return s;
   }
 
+  /** A wire emitted with (* keep *): synthesis builds the logic on each side of it separately (gen/blocks/lut-shapes.ts). */
+  keptWire(name: string, e: Expr, comment?: string): Signal {
+    const s = this.wire(name, e, comment);
+    s.keep = true;
+    return s;
+  }
+
   memory(name: string, width: number, depth: number, comment?: string): Memory {
     this.claim(name);
     const m = new Memory(name, width, depth, comment);

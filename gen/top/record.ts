@@ -33,7 +33,7 @@ export function recordStage(ctx: TopCtx, so: Selected, r: { hash: Signal; indQue
 function alignToPush(ctx: TopCtx, so: Selected, r: { hash: Signal; indQueue: Signal; vmq: VmqResult }): Aligned {
   const { m, timing } = ctx;
   const { tz, ind, vmq } = ctx.blocks;
-  const selAt = timing.vmqRead;
+  const selAt = timing.select;
   const push = timing.push;
   const passFields = rssSelectOutputs(ctx.c);
   const passLayout = new Layout(passFields);

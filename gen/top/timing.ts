@@ -15,6 +15,8 @@ import { type BuildConfig, ConfigError } from '../config.ts';
 export interface TopTiming {
   /** Parser stages. */
   parserLatency: number;
+  /** Cycle (after T) of the RSS select stage's output: the hasher's and the VMQ block's in_valid. */
+  select: number;
   /** Cycle (after T) in which the Toeplitz hasher reads its key for the frame. */
   keyRead: number;
   /** Cycle in which the indirection table is read. */
@@ -62,15 +64,16 @@ export function topTiming(c: BuildConfig): TopTiming {
   const push = Math.max(indirectionRead + ind.latency, sel + vmq.latency);
   return {
     parserLatency: parser.latency,
+    select: sel,
     keyRead,
     indirectionRead,
-    vmqRead: sel,
+    vmqRead: sel + vmq.readDelay,
     push,
     latency: push + fifo.pushToVisible,
     keyEventDelay: keyRead - CSR_WRITE_EVENT_DELAY,
     indirectionEventDelay: indirectionRead - CSR_WRITE_EVENT_DELAY,
-    // A write in force from H+1 must reach the filters read in cycle (H+1)+sel (+ their step), and no earlier.
-    filterApplyDelay: sel,
+    // A write in force from H+1 must reach the filters read in cycle (H+1)+vmqRead (+ their step), and no earlier.
+    filterApplyDelay: sel + vmq.readDelay,
     filterBanks: vmq.schedule.banks,
     filterSteps: vmq.schedule.steps,
     capacity: c.metaFifoDepth,

@@ -5,7 +5,8 @@
 
 import { type Expr, lit, mux, orAll } from '../../ir/expr.ts';
 import type { Body, Signal } from '../../ir/module.ts';
-import { FILTER_WORDS, filterWord, type FilterStore } from '../filter-regs.ts';
+import { FILTER_WORDS, filterFieldWidths, type FilterFields, filterWord, type FilterStore } from '../filter-regs.ts';
+import { muxTree4 } from '../lut-shapes.ts';
 import type { ZeroedTable } from '../zeroed-table.ts';
 import type { CsrCtx, LowWords } from './context.ts';
 import { type AddrDecode, decodeAddr } from './decode.ts';
@@ -72,21 +73,37 @@ function filterRegion(ctx: CsrCtx, p: string, d: AddrDecode, st: FilterStore): R
   const fAddr = st.addrOf(d.fIdx, p);
   const fBank = st.bankOf(d.fIdx, p);
   const perWord = Array.from({ length: FILTER_WORDS }, (_, w) => m.signal(`${p}_flt_word_${w}`, 32));
-  m.comb((b) => {
-    const words = (bb: Body, c: number): void => {
-      const f = st.read(c, fAddr);
-      perWord.forEach((s, i) => bb.set(s, filterWord(f, i)));
-    };
-    if (sched.banks === 1) {
-      words(b, 0);
-      return;
-    }
-    for (const s of perWord) b.set(s, lit(0, 32));
-    b.switch(
-      fBank,
-      Array.from({ length: sched.banks }, (_, c): [number[], (b: Body) => void] => [[c], (bb) => words(bb, c)]),
-    );
-  }, `${p}: the words of the addressed filter`);
+  if (sched.steps === 1 && sched.banks > 1) {
+    // Registers: each field through a tree of 4:1 multiplexers over the filters (a case
+    // over the index maps at about twice the LUTs: docs/RESULTS.md), then the word.
+    const f = {} as FilterFields;
+    for (const [field] of filterFieldWidths(ctx.q))
+      f[field] = m.keptWire(
+        `${p}_flt_${field}`,
+        muxTree4(
+          m,
+          `${p}_flt_${field}`,
+          fBank,
+          Array.from({ length: sched.banks }, (_, c) => st.read(c, fAddr)[field]),
+        ),
+      );
+    m.comb((b) => perWord.forEach((s, i) => b.set(s, filterWord(f, i))), `${p}: the words of the addressed filter`);
+  } else
+    m.comb((b) => {
+      const words = (bb: Body, c: number): void => {
+        const f = st.read(c, fAddr);
+        perWord.forEach((s, i) => bb.set(s, filterWord(f, i)));
+      };
+      if (sched.banks === 1) {
+        words(b, 0);
+        return;
+      }
+      for (const s of perWord) b.set(s, lit(0, 32));
+      b.switch(
+        fBank,
+        Array.from({ length: sched.banks }, (_, c): [number[], (b: Body) => void] => [[c], (bb) => words(bb, c)]),
+      );
+    }, `${p}: the words of the addressed filter`);
   m.sync((b) => {
     b.set(val, lit(0, 32));
     const pick = (bb: Body): void =>

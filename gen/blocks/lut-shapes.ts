@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// Logic laid out in LUT6-sized kept nets. abc maps for delay, and on wide AND-XOR arrays,
+// compares and multiplexers it spends up to twice the LUTs of a layout where every LUT6
+// takes six useful inputs; a net marked keep cannot be merged across, so the layout
+// below is what synthesis builds (each function's figures: docs/RESULTS.md).
+
+import { andAll, type Expr, mux, xorAll } from '../ir/expr.ts';
+import type { Module } from '../ir/module.ts';
+
+/**
+ * XOR of xs as kept nets of six inputs each, one LUT6 apiece, until six or fewer remain
+ * (the caller's register takes those in one more LUT): ceil((n-1)/5) LUTs, the fewest an
+ * n-input XOR can take. Left to itself, abc maps a 16-input XOR into five LUT4s, not three.
+ */
+export function xorLut6(m: Module, name: string, xs: readonly Expr[]): Expr {
+  const q = [...xs];
+  for (let k = 0; q.length > 6; k++) {
+    const w = m.keptWire(`${name}_x${k}`, xorAll(q.splice(0, 6)));
+    q.push(w);
+  }
+  return xorAll(q);
+}
+
+/**
+ * XOR over i of a[i] & b[i] (equal widths), for a run-time key: laid out as kept nets of
+ * three AND pairs each, one LUT6 apiece, then an XOR tree over them (xorLut6). Left to
+ * itself, synthesis maps the AND-XOR array at about twice that (measured in docs/RESULTS.md).
+ */
+export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
+  const n = a.width;
+  const terms: Expr[] = [];
+  for (let lo = 0, g = 0; lo < n; lo += 3, g++) {
+    const hi = Math.min(n, lo + 3) - 1;
+    const w = m.keptWire(`${name}_${g}`, a.slice(hi, lo).and(b.slice(hi, lo)).parity());
+    terms.push(w);
+  }
+  return xorLut6(m, name, terms);
+}
+
+/**
+ * a == b (equal widths) as kept nets of three bit pairs each, one LUT6 apiece, ANDed
+ * after. Left to itself, synthesis maps 16 filters' 84-bit compares at about 55 LUTs a
+ * filter through wide-function muxes; laid out this way, about 36 (docs/RESULTS.md).
+ */
+export function eqTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
+  const terms: Expr[] = [];
+  for (let lo = 0, g = 0; lo < a.width; lo += 3, g++) {
+    const hi = Math.min(a.width, lo + 3) - 1;
+    const w = m.keptWire(`${name}_${g}`, a.slice(hi, lo).eq(b.slice(hi, lo)));
+    terms.push(w);
+  }
+  return andAll(terms);
+}
+
+/**
+ * items[sel] (sel < items.length, every item as wide) as a tree of kept 4:1 multiplexers,
+ * one LUT6 a bit (four data inputs, two select bits), two select bits per level; the last
+ * level, four or fewer items, is left to the caller's logic. An index past the end reads
+ * the last item of its group (the caller's decode keeps such reads out).
+ */
+export function muxTree4(m: Module, name: string, sel: Expr, items: readonly Expr[]): Expr {
+  let level = [...items];
+  let lo = 0;
+  for (let lv = 0; level.length > 4; lv++, lo += 2) {
+    const next: Expr[] = [];
+    for (let g = 0; g * 4 < level.length; g++) {
+      const four = level.slice(g * 4, g * 4 + 4);
+      if (four.length === 1) {
+        next.push(four[0]!);
+        continue;
+      }
+      const w = m.keptWire(`${name}_m${lv}_${g}`, mux4(sel, lo, four));
+      next.push(w);
+    }
+    level = next;
+  }
+  return mux4(sel, lo, level);
+}
+
+/** items[sel[lo+1:lo]] for up to four items (missing ones repeat the last). */
+function mux4(sel: Expr, lo: number, items: readonly Expr[]): Expr {
+  const at = (i: number): Expr => items[Math.min(i, items.length - 1)]!;
+  if (items.length === 1) return at(0);
+  const s0 = sel.bit(lo);
+  if (items.length === 2 || lo + 1 >= sel.width) return mux(s0, at(1), at(0));
+  const s1 = sel.bit(lo + 1);
+  return mux(s1, mux(s0, at(3), at(2)), mux(s0, at(1), at(0)));
+}
