@@ -20,6 +20,7 @@ help:
 	@echo "make lint       verilator -Wall on every module of rtl/"
 	@echo "make bench-bridge  Verilator bridge speed vs the bare C++ loop"
 	@echo "make synth      yosys area/depth tables, iCE40 place and route (CONFIG=file.json for another build)"
+	@echo "make depth-matrix  whole-design LUT6 depth of every sim-matrix build (ONLY=a,b JOBS=); table in docs/RESULTS.md"
 	@echo "make bench      simulation, reference and area figures of the default and 512-bit builds"
 	@echo "make sim        lockstep co-simulation regression (SEED= FRAMES= CONFIG= PCAP= SEEDS= JOBS=)"
 	@echo "make sim-matrix every width x IPv6 x Toeplitz build through the regression"
@@ -158,6 +159,12 @@ fpga-tools: tools
 PNR_CONFIG ?= synth/small.json
 synth: deps fpga-tools
 	$(NPX) tsx bench/synth.ts --write-docs $(if $(CONFIG),--config $(CONFIG),--toeplitz) --pnr $(PNR_CONFIG)
+
+# The depth rule (at most 8 LUT6 levels between registers) on the whole design of every
+# build of make sim-matrix: one yosys run per build, cached by the Verilog's content.
+.PHONY: depth-matrix
+depth-matrix: deps fpga-tools
+	$(NPX) tsx bench/depth-matrix.ts $(if $(ONLY),--only $(ONLY),--write-docs) $(if $(JOBS),--jobs $(JOBS))
 
 # Simulation speed (TypeScript-driven vs bare C++), reference-engine speed, latency,
 # bubbles and area of the default and 512-bit builds, each measured beside its comparison;

@@ -7,8 +7,9 @@
 // at (its reachable offsets modulo W, gen/blocks/offsets.ts) are selected from.
 //
 // Two equivalent forms, the generator picks the smaller for each field:
-//  - one-hot: byte i is an AND-OR over the reachable lanes, each lane selected by one
-//    compare of the whole cursor with a constant (few lanes: 64 and 128 bits);
+//  - one-hot: each reachable lane selected by one compare of the whole cursor with a
+//    constant (few lanes: 64 and 128 bits); byte i is an AND-OR over two lanes, or from
+//    three a multiplexer indexed by the selects' binary encoding;
 //  - shifter: the beat is rotated by `lo` in stages, one 2:1 stage per bit of `lo` that
 //    tells the reachable lanes apart, most significant first, each stage computing only the
 //    byte positions later stages need, so the stages are shared by every byte of the field
@@ -126,7 +127,7 @@ export function laneExtract(
   } else {
     // One-hot form: one constant compare per lane, an AND-OR tree per byte.
     const at = new Map<number, Signal>();
-    const cursorIs = (v: number): Expr => {
+    const cursorIs = (v: number): Signal => {
       const key = ((v % 2 ** CW) + 2 ** CW) % 2 ** CW;
       let w = at.get(key);
       if (!w) {
@@ -135,15 +136,62 @@ export function laneExtract(
       }
       return w;
     };
+    // The lane selects are one-hot (one cursor value each), so from three lanes on the
+    // lane's index is their binary encoding, shared by every byte with the same selects:
+    // each bit is then one multiplexer over the lanes (one LUT6 up to four lanes, with
+    // MUXF7/F8 up to 16) and its hold a clock enable, where an AND-OR over the selects
+    // takes a LUT per three lanes and another for the hold (the 512-bit parser: 1,018
+    // LUTs less, docs/RESULTS.md).
+    const encoded = new Map<string, { any: Signal; index: Expr }>();
+    const encode = (ats: Signal[]): { any: Signal; index: Expr } => {
+      const key = ats.map((a) => a.name).join(',');
+      let e = encoded.get(key);
+      if (!e) {
+        const k = encoded.size;
+        const bits = Math.max(1, Math.ceil(Math.log2(ats.length)));
+        const any = m.wire(`${name}_take${k}`, orAll(ats), 'the beat holds these bytes');
+        const index =
+          ats.length === 1
+            ? lit(0, 1)
+            : m.wire(
+                `${name}_lane${k}`,
+                cat(...Array.from({ length: bits }, (_, b) => orAll(ats.filter((_, j) => (j >> (bits - 1 - b)) & 1)))),
+                'which of the selected lanes: the encoded selects',
+              );
+        e = { any, index };
+        encoded.set(key, e);
+      }
+      return e;
+    };
     for (let i = 0; i < n; i++) {
-      // The lane selects are one-hot (one cursor value each): an AND-OR tree, not a priority chain.
       const sel = lanes.map((l) => ({ l, at: cursorIs(l - W * ((l + rel + i) >> lw)) }));
-      const zero = lit(0, 8);
-      const terms = sel.map(({ l, at: a }) => mux(a, lane((l + rel + i) & (W - 1)), zero));
-      nexts.push(mux(orAll(sel.map((x) => x.at)), orAll(terms), reg.byteBE(i)));
+      if (sel.length < 3) {
+        // Two lanes: two selects, two bytes and the hold are one LUT6 a bit as they stand
+        // (encoded, the default build's parser measured 48 LUTs more).
+        const zero = lit(0, 8);
+        const terms = sel.map(({ l, at: a }) => mux(a, lane((l + rel + i) & (W - 1)), zero));
+        nexts.push(mux(orAll(sel.map((x) => x.at)), orAll(terms), reg.byteBE(i)));
+        continue;
+      }
+      const { any, index } = encode(sel.map((x) => x.at));
+      const data = sel.map(({ l }) => lane((l + rel + i) & (W - 1)));
+      nexts.push(mux(any, muxIndex(index, data), reg.byteBE(i)));
     }
   }
   const next = m.wire(`${name}_next`, cat(...nexts));
   m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
   return { reg, next };
+}
+
+/** items[index] as a binary tree of 2:1 multiplexers (index MSB first; past the end: the last item). */
+function muxIndex(index: Expr, items: readonly Expr[]): Expr {
+  const go = (bit: number, lo: number, span: number): Expr => {
+    if (lo >= items.length) return items[items.length - 1]!;
+    if (span === 1) return items[lo]!;
+    const half = span / 2;
+    if (lo + half >= items.length) return go(bit - 1, lo, half);
+    return mux(index.bit(bit), go(bit - 1, lo + half, half), go(bit - 1, lo, half));
+  };
+  const span = 2 ** index.width;
+  return items.length === 1 ? items[0]! : go(index.width - 1, 0, span);
 }
