@@ -20,7 +20,7 @@
 // it. For a cursor at a reachable lane both give the same bytes; at other lanes (only
 // rejected layers have them) the bytes are garbage either way and never read.
 
-import { cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
+import { bitsRead, cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
 
 export interface LaneTap {
@@ -57,9 +57,17 @@ export function shifterPlan(lanes: number[], n: number, rel: number, W: number):
   return { muxes, bits, fixed, need };
 }
 
+export interface LaneField {
+  reg: Signal;
+  next: Expr;
+  /** Given the caller's expressions that read `next`, completes the register's input (an `early` extraction in the encoded form only). */
+  finish?: (readers: readonly Expr[]) => void;
+}
+
 /**
  * The register of `n` bytes at `rel` past `cursor` (byte 0 in the MSBs) and its next value
- * (what it holds after this cycle's beat).
+ * (what it holds after this cycle's beat). `early`: the caller computes from the next
+ * value in the same cycle, so it gets the shallowest form of it (see the one-hot form).
  */
 export function laneExtract(
   m: Module,
@@ -70,7 +78,8 @@ export function laneExtract(
   offsets: number[],
   n: number,
   rel: number,
-): { reg: Signal; next: Expr } {
+  early = false,
+): LaneField {
   const { W, CW } = g;
   const lw = Math.log2(W);
   const reg = m.reg(name, 8 * n, undefined, `layer bytes taken at tap ${t.k}, byte 0 in the MSBs`);
@@ -163,20 +172,36 @@ export function laneExtract(
       }
       return e;
     };
-    for (let i = 0; i < n; i++) {
+    // The encoding costs a LUT level, so for a caller that computes from the next value in
+    // the same cycle (a cursor advance) the next value is the AND-OR, `${name}_early`, and
+    // the bytes it reads (`finish`) load the register from there too; only the others are
+    // encoded.
+    const bytes = Array.from({ length: n }, (_, i) => {
       const sel = lanes.map((l) => ({ l, at: cursorIs(l - W * ((l + rel + i) >> lw)) }));
-      if (sel.length < 3) {
-        // Two lanes: two selects, two bytes and the hold are one LUT6 a bit as they stand
-        // (encoded, the default build's parser measured 48 LUTs more).
-        const zero = lit(0, 8);
-        const terms = sel.map(({ l, at: a }) => mux(a, lane((l + rel + i) & (W - 1)), zero));
-        nexts.push(mux(orAll(sel.map((x) => x.at)), orAll(terms), reg.byteBE(i)));
-        continue;
-      }
-      const { any, index } = encode(sel.map((x) => x.at));
       const data = sel.map(({ l }) => lane((l + rel + i) & (W - 1)));
-      nexts.push(mux(any, muxIndex(index, data), reg.byteBE(i)));
+      const zero = lit(0, 8);
+      const andOr = mux(orAll(sel.map((x) => x.at)), orAll(sel.map(({ at: a }, j) => mux(a, data[j]!, zero))), reg.byteBE(i));
+      // Two lanes: two selects, two bytes and the hold are one LUT6 a bit as they stand
+      // (encoded, the default build's parser measured 48 LUTs more).
+      const encodedByte = (): Expr => {
+        const { any, index } = encode(sel.map((x) => x.at));
+        return mux(any, muxIndex(index, data), reg.byteBE(i));
+      };
+      return { andOr, encoded: sel.length >= 3 ? encodedByte : undefined };
+    });
+    if (early && bytes.some((x) => x.encoded)) {
+      const earlyNext = m.wire(`${name}_early`, cat(...bytes.map((x) => x.andOr)), 'the next value as an AND-OR, a LUT level earlier');
+      const next = m.signal(`${name}_next`, 8 * n);
+      m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
+      const finish = (readers: readonly Expr[]): void => {
+        const read = bitsRead(readers, earlyNext);
+        // Byte i is bits 8(n-1-i)+7 .. 8(n-1-i).
+        const used = (i: number): boolean => Array.from({ length: 8 }, (_, b) => 8 * (n - 1 - i) + b).some((bit) => read.has(bit));
+        m.assign(next, cat(...bytes.map((x, i) => (x.encoded && !used(i) ? x.encoded() : earlyNext.byteBE(i)))));
+      };
+      return { reg, next: earlyNext, finish };
     }
+    for (const x of bytes) nexts.push(x.encoded ? x.encoded() : x.andOr);
   }
   const next = m.wire(`${name}_next`, cat(...nexts));
   m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);

@@ -3,7 +3,7 @@
 // verilog-ethernet: header comment, parameters, ANSI ports, declarations, logic.
 // Output is a pure function of the IR, so regenerating gives identical bytes.
 
-import { Expr, IrError, type NamedDecl, type Node } from '../ir/expr.ts';
+import { Expr, IrError, type NamedDecl, type Node, walkExpr } from '../ir/expr.ts';
 import { Memory, Module, Signal, type Item, type Stmt } from '../ir/module.ts';
 
 function range(width: number): string {
@@ -168,30 +168,7 @@ function collectReads(m: Module): Map<Signal, boolean[]> {
 
 /** Every expression of the module, subexpressions included; of an instance's connections, all or only its inputs'. */
 function eachExpr(m: Module, f: (e: Expr) => void, instConns: 'all' | 'inputs' = 'all'): void {
-  const walk = (e: Expr): void => {
-    f(e);
-    const n = e.node;
-    switch (n.k) {
-      case 'cat':
-        return n.parts.forEach(walk);
-      case 'rep':
-      case 'not':
-      case 'red':
-        return walk(n.a);
-      case 'bin':
-      case 'cmp':
-        walk(n.a);
-        return walk(n.b);
-      case 'mux':
-        walk(n.c);
-        walk(n.a);
-        return walk(n.b);
-      case 'memrd':
-        return walk(n.addr);
-      default:
-        return;
-    }
-  };
+  const walk = (e: Expr): void => walkExpr(e, f);
   const stmts = (ss: Stmt[]): void => {
     for (const s of ss) {
       if (s.k === 'set') walk(s.rhs);

@@ -266,3 +266,40 @@ export function tree(xs: Expr[], f: (a: Expr, b: Expr) => Expr): Expr {
 export const andAll = (xs: Expr[]): Expr => (xs.length === 0 ? lit(1, 1) : tree(xs, (a, b) => a.and(b)));
 export const orAll = (xs: Expr[]): Expr => (xs.length === 0 ? lit(0, 1) : tree(xs, (a, b) => a.or(b)));
 export const xorAll = (xs: Expr[]): Expr => tree(xs, (a, b) => a.xor(b));
+
+/** Calls f on e and on every subexpression of it, parents first. */
+export function walkExpr(e: Expr, f: (e: Expr) => void): void {
+  f(e);
+  const n = e.node;
+  switch (n.k) {
+    case 'cat':
+      return n.parts.forEach((p) => walkExpr(p, f));
+    case 'rep':
+    case 'not':
+    case 'red':
+      return walkExpr(n.a, f);
+    case 'bin':
+    case 'cmp':
+      walkExpr(n.a, f);
+      return walkExpr(n.b, f);
+    case 'mux':
+      walkExpr(n.c, f);
+      walkExpr(n.a, f);
+      return walkExpr(n.b, f);
+    case 'memrd':
+      return walkExpr(n.addr, f);
+    default:
+      return;
+  }
+}
+
+/** The bits of signal s that the expressions read (through slices and whole references). */
+export function bitsRead(exprs: readonly Expr[], s: Signal): Set<number> {
+  const out = new Set<number>();
+  for (const e of exprs)
+    walkExpr(e, (x) => {
+      const n = x.node;
+      if ((n.k === 'sig' || n.k === 'slice') && n.s === s) for (let i = 0; i < x.width; i++) out.add((n.k === 'slice' ? n.lo : 0) + i);
+    });
+  return out;
+}
