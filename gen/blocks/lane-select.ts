@@ -22,6 +22,7 @@
 
 import { bitsRead, cat, type Expr, lit, mux, orAll } from '../ir/expr.ts';
 import type { Module, Signal } from '../ir/module.ts';
+import { muxIndex } from './lut-shapes.ts';
 
 export interface LaneTap {
   k: number;
@@ -206,17 +207,4 @@ export function laneExtract(
   const next = m.wire(`${name}_next`, cat(...nexts));
   m.sync((b) => b.set(reg, next), `${name}: bytes at tap ${t.k}`);
   return { reg, next };
-}
-
-/** items[index] as a binary tree of 2:1 multiplexers (index MSB first; past the end: the last item). */
-function muxIndex(index: Expr, items: readonly Expr[]): Expr {
-  const go = (bit: number, lo: number, span: number): Expr => {
-    if (lo >= items.length) return items[items.length - 1]!;
-    if (span === 1) return items[lo]!;
-    const half = span / 2;
-    if (lo + half >= items.length) return go(bit - 1, lo, half);
-    return mux(index.bit(bit), go(bit - 1, lo + half, half), go(bit - 1, lo, half));
-  };
-  const span = 2 ** index.width;
-  return items.length === 1 ? items[0]! : go(index.width - 1, 0, span);
 }

@@ -79,10 +79,18 @@ export function muxTree4(m: Module, name: string, sel: Expr, items: readonly Exp
 
 /** items[sel[lo+1:lo]] for up to four items (missing ones repeat the last). */
 function mux4(sel: Expr, lo: number, items: readonly Expr[]): Expr {
-  const at = (i: number): Expr => items[Math.min(i, items.length - 1)]!;
-  if (items.length === 1) return at(0);
-  const s0 = sel.bit(lo);
-  if (items.length === 2 || lo + 1 >= sel.width) return mux(s0, at(1), at(0));
-  const s1 = sel.bit(lo + 1);
-  return mux(s1, mux(s0, at(3), at(2)), mux(s0, at(1), at(0)));
+  return muxIndex(sel.slice(Math.min(lo + 1, sel.width - 1), lo), items);
+}
+
+/** items[index] as a binary tree of 2:1 multiplexers (index MSB first; past the end: the last item). */
+export function muxIndex(index: Expr, items: readonly Expr[]): Expr {
+  const go = (bit: number, lo: number, span: number): Expr => {
+    if (lo >= items.length) return items[items.length - 1]!;
+    if (span === 1) return items[lo]!;
+    const half = span / 2;
+    if (lo + half >= items.length) return go(bit - 1, lo, half);
+    return mux(index.bit(bit), go(bit - 1, lo + half, half), go(bit - 1, lo, half));
+  };
+  const span = 2 ** index.width;
+  return items.length === 1 ? items[0]! : go(index.width - 1, 0, span);
 }
