@@ -21,20 +21,27 @@ export function xorLut6(m: Module, name: string, xs: readonly Expr[]): Expr {
   return xorAll(q);
 }
 
+/** f over three-bit slices of a and b (equal widths), each a kept net: one LUT6 apiece. */
+function keptTriples(m: Module, name: string, a: Expr, b: Expr, f: (a3: Expr, b3: Expr) => Expr): Expr[] {
+  const terms: Expr[] = [];
+  for (let lo = 0, g = 0; lo < a.width; lo += 3, g++) {
+    const hi = Math.min(a.width, lo + 3) - 1;
+    terms.push(m.keptWire(`${name}_${g}`, f(a.slice(hi, lo), b.slice(hi, lo))));
+  }
+  return terms;
+}
+
 /**
  * XOR over i of a[i] & b[i] (equal widths), for a run-time key: laid out as kept nets of
  * three AND pairs each, one LUT6 apiece, then an XOR tree over them (xorLut6). Left to
  * itself, synthesis maps the AND-XOR array at about twice that (measured in docs/RESULTS.md).
  */
 export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
-  const n = a.width;
-  const terms: Expr[] = [];
-  for (let lo = 0, g = 0; lo < n; lo += 3, g++) {
-    const hi = Math.min(n, lo + 3) - 1;
-    const w = m.keptWire(`${name}_${g}`, a.slice(hi, lo).and(b.slice(hi, lo)).parity());
-    terms.push(w);
-  }
-  return xorLut6(m, name, terms);
+  return xorLut6(
+    m,
+    name,
+    keptTriples(m, name, a, b, (x, y) => x.and(y).parity()),
+  );
 }
 
 /**
@@ -43,13 +50,7 @@ export function andXorTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
  * filter through wide-function muxes; laid out this way, about 36 (docs/RESULTS.md).
  */
 export function eqTriples(m: Module, name: string, a: Expr, b: Expr): Expr {
-  const terms: Expr[] = [];
-  for (let lo = 0, g = 0; lo < a.width; lo += 3, g++) {
-    const hi = Math.min(a.width, lo + 3) - 1;
-    const w = m.keptWire(`${name}_${g}`, a.slice(hi, lo).eq(b.slice(hi, lo)));
-    terms.push(w);
-  }
-  return andAll(terms);
+  return andAll(keptTriples(m, name, a, b, (x, y) => x.eq(y)));
 }
 
 /**

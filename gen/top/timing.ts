@@ -61,19 +61,20 @@ export function topTiming(c: BuildConfig): TopTiming {
   const sel = 2 + parser.latency;
   const keyRead = sel + tz.keyStageDelay;
   const indirectionRead = sel + tz.latency;
+  const vmqRead = sel + vmq.readDelay;
   const push = Math.max(indirectionRead + ind.latency, sel + vmq.latency);
   return {
     parserLatency: parser.latency,
     select: sel,
     keyRead,
     indirectionRead,
-    vmqRead: sel + vmq.readDelay,
+    vmqRead,
     push,
     latency: push + fifo.pushToVisible,
     keyEventDelay: keyRead - CSR_WRITE_EVENT_DELAY,
     indirectionEventDelay: indirectionRead - CSR_WRITE_EVENT_DELAY,
     // A write in force from H+1 must reach the filters read in cycle (H+1)+vmqRead (+ their step), and no earlier.
-    filterApplyDelay: sel + vmq.readDelay,
+    filterApplyDelay: vmqRead,
     filterBanks: vmq.schedule.banks,
     filterSteps: vmq.schedule.steps,
     capacity: c.metaFifoDepth,
