@@ -7,12 +7,13 @@
 // so a rerun after a generator change synthesises only the builds whose RTL changed.
 
 import { createHash } from 'node:crypto';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { wholeDesignDepth } from '../flow/depth-gate.ts';
 import { writeResultBlock } from '../flow/results-doc.ts';
 import { generatedSources } from '../flow/sources.ts';
 import { MAX_LUT_LEVELS } from '../flow/synth.ts';
 import { pool, type Sources } from '../flow/yosys.ts';
+import { intArg } from '../tb/cli/int-arg.ts';
 import { matrixNames, namedConfig } from '../tb/lockstep/regress-configs.ts';
 
 interface Row {
@@ -59,13 +60,11 @@ const program = new Command()
   .name('depth-matrix')
   .description('whole-design LUT6 depth of every build of make sim-matrix')
   .option('--only <names>', 'comma-separated build names instead of the whole matrix')
-  .option('--jobs <n>', 'yosys runs at once (each is one core and 1-2 GiB)', '1')
+  .addOption(new Option('--jobs <n>', 'yosys runs at once (each is one core and 1-2 GiB)').default(1).argParser(intArg(1)))
   .option('--write-docs', 'replace the results:depth-matrix block of docs/RESULTS.md', false)
-  .action(async (o: { only?: string; jobs: string; writeDocs: boolean }) => {
+  .action(async (o: { only?: string; jobs: number; writeDocs: boolean }) => {
     const names = o.only ? o.only.split(',').filter((s) => s !== '') : matrixNames();
-    const jobs = Number(o.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: want a positive integer, got '${o.jobs}'`);
-    const rows = await pool(names, (n) => measure(n, (s) => console.error(s)), jobs);
+    const rows = await pool(names, (n) => measure(n, (s) => console.error(s)), o.jobs);
     const text = table(rows);
     console.log(text);
     if (o.writeDocs && !o.only) await writeResultBlock('depth-matrix', text);

@@ -14,18 +14,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { baseRtl, handPicked, MUTANT_ROOT, randomMutants } from '../rtl-dir/mutants.ts';
 import { runMutant, type MutantOutcome } from '../rtl-dir/mutants-run.ts';
+import { intArg } from './int-arg.ts';
 
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive whole number: ${v}`);
-  return n;
-};
 const program = new Command('mutants')
-  .addOption(new Option('--count <N>', 'random mutants').default(100).argParser(int))
-  .addOption(new Option('--seed <S>', 'seed that picks them').default(1).argParser(int))
-  .addOption(new Option('--frames <F>', 'frames of the regression, split over the seeds (as make sim FRAMES=)').default(3000).argParser(int))
-  .addOption(new Option('--seeds <K>', 'regression seeds 1..K (as make sim SEEDS=)').default(4).argParser(int))
-  .addOption(new Option('--jobs <J>', 'mutants at a time').default(2).argParser(int))
+  .addOption(new Option('--count <N>', 'random mutants').default(100).argParser(intArg(1)))
+  .addOption(new Option('--seed <S>', 'seed that picks them').default(1).argParser(intArg(1)))
+  .addOption(new Option('--frames <F>', 'frames of the regression, split over the seeds (as make sim FRAMES=)').default(3000).argParser(intArg(1)))
+  .addOption(new Option('--seeds <K>', 'regression seeds 1..K (as make sim SEEDS=)').default(4).argParser(intArg(1)))
+  .addOption(new Option('--jobs <J>', 'mutants at a time').default(2).argParser(intArg(1)))
   .option('--hand', 'also the hand-picked faults');
 program.parse();
 const o = program.opts<{ count: number; seed: number; frames: number; seeds: number; jobs: number; hand?: boolean }>();

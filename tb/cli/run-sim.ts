@@ -10,11 +10,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { Coverage, coverageBins, formatCoverage } from '../lockstep/coverage.ts';
 import { topProvider } from '../lockstep/top.ts';
 import { matrixNames, namedConfig } from '../lockstep/regress-configs.ts';
+import { intArg } from './int-arg.ts';
 import { traceRun, type RunResult } from '../lockstep/regress.ts';
 import type { Job, WorkerMessage } from '../lockstep/regress-worker.ts';
 import { readFile } from 'node:fs/promises';
@@ -267,26 +268,17 @@ async function main(o: Opts): Promise<number> {
   return failures || holes ? 1 : 0;
 }
 
-/** Integer options: "abc" or "-5" is a usage error, not a run with seed NaN. */
-const int =
-  (min: number) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}`);
-    return n;
-  };
-
 const program = new Command()
   .name('run-sim')
   .description('lockstep co-simulation regression of the generated RTL against the cycle model and the reference engine')
-  .addOption(new Option('--seed <n>', 'first seed').env('SEED').default(1).argParser(int(0)))
-  .addOption(new Option('--seeds <n>', 'seeds (one job each) per configuration').env('SEEDS').default(4).argParser(int(1)))
-  .addOption(new Option('--frames <n>', 'frames in total per configuration, split over the seeds').env('FRAMES').default(100_000).argParser(int(1)))
+  .addOption(new Option('--seed <n>', 'first seed').env('SEED').default(1).argParser(intArg(0)))
+  .addOption(new Option('--seeds <n>', 'seeds (one job each) per configuration').env('SEEDS').default(4).argParser(intArg(1)))
+  .addOption(new Option('--frames <n>', 'frames in total per configuration, split over the seeds').env('FRAMES').default(100_000).argParser(intArg(1)))
   .addOption(
     new Option('--config <names>', 'default, w<64|128|256|512>-<v6|v4>-<rk|ck|tk>, or a build-config .json; comma-separated').env('CONFIG').default('default'),
   )
   .addOption(new Option('--pcap <file>', 'replay a capture instead of random frames').env('PCAP'))
-  .addOption(new Option('--jobs <n>', 'worker processes').env('JOBS').default(Math.min(2, availableParallelism())).argParser(int(1)))
+  .addOption(new Option('--jobs <n>', 'worker processes').env('JOBS').default(Math.min(2, availableParallelism())).argParser(intArg(1)))
   .option('--matrix', 'every width x IPv6 on/off x Toeplitz implementation', false)
   .option('--coverage', 'Verilator line/toggle coverage build; annotated output in build/coverage', false)
   .option('--wave', 'trace a short run into build/wave/nvgre_rx.fst with its .gtkw', false)
